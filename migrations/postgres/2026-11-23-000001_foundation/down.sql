@@ -1,0 +1,10 @@
+DROP TABLE supporters;
+DROP TABLE tour_member_stops;
+DROP TABLE stop_backups;
+DROP TABLE stops;
+DROP TABLE venues;
+DROP TABLE tour_members;
+DROP TABLE tours;
+DROP TABLE magic_links;
+DROP TABLE api_tokens;
+DROP TABLE organizers;

@@ -1,0 +1,164 @@
+//! Input extraction for the API, answering bad input with the error shape of DESIGN.md:
+//! malformed JSON → 400, wrong types or values → 422 naming the field, wrong content
+//! type → 415, too large → 413.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{AppError, FieldError, FieldErrors};
+use crate::state::AppState;
+
+/// A JSON body parsed into `T`.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let limit = req
+            .app_data::<actix_web::web::Data<AppState>>()
+            .map(|s| s.settings.max_body_bytes)
+            .unwrap_or(256 * 1024);
+        let body = read_body(req, payload, limit);
+        Box::pin(async move {
+            let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if essence != "application/json" && !essence.ends_with("+json") {
+                return Err(AppError::unsupported_type("send the body as application/json"));
+            }
+            let bytes = body.await?;
+            parse_json(&bytes).map(ApiJson)
+        })
+    }
+}
+
+/// Reads a body of at most `limit` bytes.
+pub fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> impl Future<Output = Result<Bytes, AppError>> + 'static {
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    async move {
+        if declared.is_some_and(|n| n > limit) {
+            return Err(too_large(limit));
+        }
+        use futures_util::StreamExt;
+        let mut body = actix_web::web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| AppError::bad_request("bad_body", "the request body could not be read"))?;
+            if body.len() + chunk.len() > limit {
+                return Err(too_large(limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+}
+
+fn too_large(limit: usize) -> AppError {
+    AppError::too_large(format!("the body may be at most {limit} bytes"))
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let message = clean_serde_message(&inner.to_string());
+                    // "missing field `x`" is reported at the parent: name the field itself.
+                    let field = match message.strip_prefix("missing field `") {
+                        Some(rest) => {
+                            let name = rest.trim_end_matches('`');
+                            if path == "." { name.to_owned() } else { format!("{path}.{name}") }
+                        }
+                        None if path == "." => "body".to_owned(),
+                        None => path,
+                    };
+                    let code = if message.starts_with("missing field") { "required" } else { "invalid" };
+                    let message = if code == "required" { "is required".to_owned() } else { message };
+                    let mut fields = FieldErrors::new();
+                    fields.insert(field, FieldError { code, message });
+                    Err(AppError::validation(fields))
+                }
+                _ => Err(AppError::bad_request(
+                    "malformed_json",
+                    format!("the body is not valid JSON: {}", clean_serde_message(&inner.to_string())),
+                )),
+            }
+        }
+    }
+}
+
+/// serde's messages end with " at line 1 column 20"; the field name says more.
+fn clean_serde_message(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// An id from the path; anything that is not a UUID cannot name a record.
+pub fn path_id(raw: &str, what: &str) -> Result<String, AppError> {
+    uuid::Uuid::parse_str(raw)
+        .map(|u| u.to_string())
+        .map_err(|_| AppError::not_found(what))
+}
+
+/// For PATCH: tells "absent" (`None`) from "null" (`Some(None)`).
+pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+pub async fn api_not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::not_found("API route"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Sample {
+        name: String,
+        capacity: i64,
+    }
+
+    #[test]
+    fn syntax_errors_are_400_and_data_errors_name_the_field() {
+        let e = parse_json::<Sample>(b"{\"name\": ").unwrap_err();
+        assert_eq!(e.code, "malformed_json");
+        let e = parse_json::<Sample>(b"{\"name\": \"x\", \"capacity\": \"many\"}").unwrap_err();
+        assert_eq!(e.code, "validation_failed");
+        assert!(e.fields.contains_key("capacity"), "{:?}", e.fields);
+        let e = parse_json::<Sample>(b"{\"name\": \"x\"}").unwrap_err();
+        assert_eq!(e.fields["capacity"].code, "required");
+    }
+}

@@ -1,0 +1,26 @@
+use actix_web::{web, HttpResponse};
+use diesel::connection::SimpleConnection;
+
+use crate::db;
+use crate::state::AppState;
+
+/// Liveness: the process answers.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// Readiness: the database answers and its migrations are current.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let ready = state
+        .db
+        .run(|conn| {
+            conn.batch_execute("SELECT 1")?;
+            Ok(db::migrations_current(conn))
+        })
+        .await;
+    match ready {
+        Ok(true) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        Ok(false) => HttpResponse::ServiceUnavailable().content_type("text/plain").body("migrations pending"),
+        Err(_) => HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unreachable"),
+    }
+}

@@ -1,0 +1,42 @@
+//! The JSON API v1: bearer-token auth, the error shape of DESIGN.md, the OpenAPI document.
+
+mod auth;
+pub mod extract;
+mod health;
+pub mod openapi;
+mod stops;
+mod tours;
+mod venues;
+
+use actix_web::web;
+
+pub use auth::ApiCaller;
+pub use health::{healthz, readyz};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(openapi::openapi_json))
+            .route("/tokens", web::post().to(auth::create_token))
+            .route("/tours", web::get().to(tours::list_tours))
+            .route("/tours", web::post().to(tours::create_tour))
+            .route("/tours/{id}", web::get().to(tours::get_tour))
+            .route("/tours/{id}", web::patch().to(tours::update_tour))
+            .route("/tours/{id}/members", web::get().to(tours::list_members))
+            .route("/tours/{id}/members", web::post().to(tours::put_member))
+            .route("/tours/{id}/members/{organizer_id}", web::delete().to(tours::remove_member))
+            .route("/tours/{id}/stops", web::get().to(stops::list_stops))
+            .route("/tours/{id}/stops", web::post().to(stops::create_stop))
+            .route("/stops/{id}", web::get().to(stops::get_stop))
+            .route("/stops/{id}", web::patch().to(stops::update_stop))
+            .route("/stops/{id}/backups", web::put().to(stops::set_backups))
+            .route("/stops/{id}/clone", web::post().to(stops::clone_stop))
+            .route("/stops/{id}/supporters", web::post().to(stops::add_supporter))
+            .route("/stops/{id}/supporters/{supporter_id}", web::delete().to(stops::remove_supporter))
+            .route("/venues", web::get().to(venues::list_venues))
+            .route("/venues", web::post().to(venues::create_venue))
+            .route("/venues/{id}", web::get().to(venues::get_venue))
+            .route("/venues/{id}", web::patch().to(venues::update_venue))
+            .default_service(web::to(extract::api_not_found)),
+    );
+}

@@ -1,0 +1,54 @@
+use actix_web::HttpResponse;
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::api::{auth, stops, tours, venues};
+
+/// The error shape every API error has.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorJson {
+    error: ErrorDetailJson,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetailJson {
+    /// Stable, snake_case: `validation_failed`, `not_found`, `stop_full`, …
+    code: String,
+    message: String,
+    /// For `validation_failed`: field → what is wrong with it.
+    #[schema(value_type = Option<Object>)]
+    fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "roadshow API", version = "1", description = "Plan community meetup tours: tours, stops, venues and backups, registrations, speakers, volunteers and materials."),
+    paths(
+        auth::create_token,
+        tours::list_tours, tours::create_tour, tours::get_tour, tours::update_tour,
+        tours::list_members, tours::put_member, tours::remove_member,
+        stops::list_stops, stops::create_stop, stops::get_stop, stops::update_stop,
+        stops::set_backups, stops::clone_stop, stops::add_supporter, stops::remove_supporter,
+        venues::list_venues, venues::create_venue, venues::get_venue, venues::update_venue,
+    ),
+    components(schemas(ErrorJson, ErrorDetailJson)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

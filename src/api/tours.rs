@@ -1,0 +1,260 @@
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::extract::{double_option, path_id, ApiJson};
+use crate::api::ApiCaller;
+use crate::api::openapi::ErrorJson;
+use crate::domain::access::TeamRole;
+use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
+use crate::domain::tour::TourStatus;
+use crate::error::{AppError, Validator};
+use crate::models::team::TeamMemberView;
+use crate::models::tour::Tour;
+use crate::services::{team, tours, tours::TourInput};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct TourJson {
+    id: String,
+    slug: String,
+    name: String,
+    /// Markdown.
+    description: String,
+    contact_email: Option<String>,
+    status: TourStatus,
+    prior_show_rate: f64,
+    cfp_opens_at: Option<String>,
+    cfp_closes_at: Option<String>,
+    /// The caller's place in the team (none for a site admin outside it).
+    role: Option<TeamRole>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl TourJson {
+    pub fn new(tour: Tour, role: Option<TeamRole>) -> Self {
+        TourJson {
+            status: tour.status(),
+            id: tour.id,
+            slug: tour.slug,
+            name: tour.name,
+            description: tour.description,
+            contact_email: tour.contact_email,
+            prior_show_rate: tour.prior_show_rate,
+            cfp_opens_at: tour.cfp_opens_at.map(to_rfc3339),
+            cfp_closes_at: tour.cfp_closes_at.map(to_rfc3339),
+            role,
+            created_at: to_rfc3339(tour.created_at),
+            updated_at: to_rfc3339(tour.updated_at),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateTour {
+    name: String,
+    /// Made from the name when absent.
+    slug: Option<String>,
+    description: Option<String>,
+    contact_email: Option<String>,
+    /// The show rate assumed before the tour has data (default 0.5).
+    prior_show_rate: Option<f64>,
+    cfp_opens_at: Option<String>,
+    cfp_closes_at: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct UpdateTour {
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    contact_email: Option<Option<String>>,
+    prior_show_rate: Option<f64>,
+    status: Option<TourStatus>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    cfp_opens_at: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    cfp_closes_at: Option<Option<String>>,
+}
+
+fn parse_time(v: &mut Validator, field: &str, value: Option<Option<String>>) -> Option<Option<chrono::NaiveDateTime>> {
+    match value {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(s)) => v.check(field, rfc3339_to_utc(&s)).map(Some),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/tours", tag = "tours",
+    responses((status = 200, body = Vec<TourJson>), (status = 401, body = ErrorJson)), security(("bearer" = [])))]
+pub async fn list_tours(state: web::Data<AppState>, ApiCaller(me): ApiCaller) -> Result<HttpResponse, AppError> {
+    let list = state.db.run(move |conn| tours::list_tours(conn, &me)).await?;
+    let json: Vec<TourJson> = list.into_iter().map(|(t, r)| TourJson::new(t, r)).collect();
+    Ok(HttpResponse::Ok().json(json))
+}
+
+#[utoipa::path(post, path = "/api/v1/tours", tag = "tours", request_body = CreateTour,
+    responses((status = 201, body = TourJson), (status = 400, body = ErrorJson), (status = 401, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn create_tour(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    ApiJson(body): ApiJson<CreateTour>,
+) -> Result<HttpResponse, AppError> {
+    let mut v = Validator::new();
+    let input = TourInput {
+        name: Some(body.name),
+        slug: body.slug,
+        description: body.description,
+        contact_email: body.contact_email.map(Some),
+        prior_show_rate: body.prior_show_rate,
+        status: None,
+        cfp_opens_at: parse_time(&mut v, "cfp_opens_at", body.cfp_opens_at.map(Some)),
+        cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at.map(Some)),
+    };
+    v.finish()?;
+    let tour = state.db.run(move |conn| tours::create_tour(conn, &me, input)).await?;
+    Ok(HttpResponse::Created().json(TourJson::new(tour, Some(TeamRole::Owner))))
+}
+
+#[utoipa::path(get, path = "/api/v1/tours/{id}", tag = "tours", params(("id" = String, Path)),
+    responses((status = 200, body = TourJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn get_tour(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "tour")?;
+    let (tour, access) = state.db.run(move |conn| tours::tour_for(conn, &me, &id)).await?;
+    Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/tours/{id}", tag = "tours", params(("id" = String, Path)), request_body = UpdateTour,
+    responses((status = 200, body = TourJson), (status = 400, body = ErrorJson), (status = 401, body = ErrorJson),
+        (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn update_tour(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<UpdateTour>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "tour")?;
+    let mut v = Validator::new();
+    let input = TourInput {
+        name: body.name,
+        slug: body.slug,
+        description: body.description,
+        contact_email: body.contact_email,
+        prior_show_rate: body.prior_show_rate,
+        status: body.status.map(|s| s.as_str().to_owned()),
+        cfp_opens_at: parse_time(&mut v, "cfp_opens_at", body.cfp_opens_at),
+        cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at),
+    };
+    v.finish()?;
+    let (tour, role) = state
+        .db
+        .run(move |conn| {
+            let tour = tours::update_tour(conn, &me, &id, input)?;
+            let (_, access) = tours::tour_for(conn, &me, &tour.id)?;
+            Ok((tour, access.role))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(TourJson::new(tour, role)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberJson {
+    organizer_id: String,
+    email: String,
+    name: String,
+    role: TeamRole,
+    /// For `local` members: the stops they run.
+    stop_ids: Vec<String>,
+    /// Whether they have set a password yet.
+    active: bool,
+}
+
+impl From<TeamMemberView> for MemberJson {
+    fn from(m: TeamMemberView) -> Self {
+        MemberJson {
+            active: m.organizer.password_hash.is_some(),
+            organizer_id: m.organizer.id,
+            email: m.organizer.email,
+            name: m.organizer.name,
+            role: m.role,
+            stop_ids: m.stop_ids,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PutMember {
+    email: String,
+    role: TeamRole,
+    #[serde(default)]
+    stop_ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PutMemberJson {
+    member: MemberJson,
+    /// When the address had no account: the link that lets them set a password.
+    invite_url: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/tours/{id}/members", tag = "tours", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<MemberJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn list_members(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "tour")?;
+    let members = state.db.run(move |conn| team::team(conn, &me, &id)).await?;
+    Ok(HttpResponse::Ok().json(members.into_iter().map(MemberJson::from).collect::<Vec<_>>()))
+}
+
+/// Adds a co-organizer by e-mail (or changes their role). Owners only.
+#[utoipa::path(post, path = "/api/v1/tours/{id}/members", tag = "tours", params(("id" = String, Path)), request_body = PutMember,
+    responses((status = 201, body = PutMemberJson), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson),
+        (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn put_member(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<PutMember>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "tour")?;
+    let (member, invite) = state
+        .db
+        .run(move |conn| {
+            let added = team::put_member(conn, &me, &id, &body.email, body.role.as_str(), &body.stop_ids)?;
+            let member = team::team(conn, &me, &id)?
+                .into_iter()
+                .find(|m| m.organizer.id == added.organizer.id)
+                .ok_or_else(|| AppError::not_found("team member"))?;
+            Ok((member, added.invite_token))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(PutMemberJson {
+        member: member.into(),
+        invite_url: invite.map(|t| state.url(&format!("/invite/{t}"))),
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tours/{id}/members/{organizer_id}", tag = "tours",
+    params(("id" = String, Path), ("organizer_id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, organizer_id) = path.into_inner();
+    let id = path_id(&id, "tour")?;
+    let organizer_id = path_id(&organizer_id, "team member")?;
+    state.db.run(move |conn| team::remove_member(conn, &me, &id, &organizer_id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

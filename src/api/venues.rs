@@ -1,0 +1,189 @@
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::extract::{path_id, ApiJson};
+use crate::api::openapi::ErrorJson;
+use crate::api::ApiCaller;
+use crate::domain::stop::{to_rfc3339, StopStatus};
+use crate::domain::venue::{CostKind, VenueKind};
+use crate::error::AppError;
+use crate::models::venue::Venue;
+use crate::services::venues::{self, VenueInput};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct VenueJson {
+    id: String,
+    name: String,
+    city: String,
+    address: String,
+    /// How to find the room.
+    directions: String,
+    capacity: i32,
+    kind: VenueKind,
+    cost: CostKind,
+    cost_note: String,
+    /// Who to call about the venue (organizers only).
+    contact: String,
+    weekday_only: bool,
+    id_check_required: bool,
+    caveats: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl From<Venue> for VenueJson {
+    fn from(v: Venue) -> Self {
+        VenueJson {
+            kind: v.kind(),
+            cost: v.cost(),
+            id: v.id,
+            name: v.name,
+            city: v.city,
+            address: v.address,
+            directions: v.directions,
+            capacity: v.capacity,
+            cost_note: v.cost_note,
+            contact: v.contact,
+            weekday_only: v.weekday_only,
+            id_check_required: v.id_check_required,
+            caveats: v.caveats,
+            created_at: to_rfc3339(v.created_at),
+            updated_at: to_rfc3339(v.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VenueHistoryJson {
+    stop_id: String,
+    tour_id: String,
+    tour_name: String,
+    city: String,
+    starts_at: String,
+    status: StopStatus,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VenueWithHistoryJson {
+    #[serde(flatten)]
+    venue: VenueJson,
+    /// Stops held here that the caller may know of, newest first.
+    history: Vec<VenueHistoryJson>,
+}
+
+/// Create and update bodies share a shape; create requires name, city and capacity.
+#[derive(Deserialize, ToSchema)]
+pub struct VenueBody {
+    name: Option<String>,
+    city: Option<String>,
+    address: Option<String>,
+    directions: Option<String>,
+    capacity: Option<i64>,
+    kind: Option<VenueKind>,
+    cost: Option<CostKind>,
+    cost_note: Option<String>,
+    contact: Option<String>,
+    weekday_only: Option<bool>,
+    id_check_required: Option<bool>,
+    caveats: Option<String>,
+}
+
+impl From<VenueBody> for VenueInput {
+    fn from(b: VenueBody) -> Self {
+        VenueInput {
+            name: b.name,
+            city: b.city,
+            address: b.address,
+            directions: b.directions,
+            capacity: b.capacity,
+            kind: b.kind.map(|k| k.as_str().to_owned()),
+            cost: b.cost.map(|c| c.as_str().to_owned()),
+            cost_note: b.cost_note,
+            contact: b.contact,
+            weekday_only: b.weekday_only,
+            id_check_required: b.id_check_required,
+            caveats: b.caveats,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct VenueQuery {
+    /// Part of a name or city.
+    q: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/venues", tag = "venues", params(VenueQuery),
+    responses((status = 200, body = Vec<VenueJson>), (status = 401, body = ErrorJson)), security(("bearer" = [])))]
+pub async fn list_venues(
+    state: web::Data<AppState>,
+    _caller: ApiCaller,
+    query: web::Query<VenueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner().q;
+    let list = state.db.run(move |conn| Ok(Venue::list(conn, q.as_deref())?)).await?;
+    Ok(HttpResponse::Ok().json(list.into_iter().map(VenueJson::from).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(post, path = "/api/v1/venues", tag = "venues", request_body = VenueBody,
+    responses((status = 201, body = VenueJson), (status = 400, body = ErrorJson), (status = 401, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn create_venue(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    ApiJson(body): ApiJson<VenueBody>,
+) -> Result<HttpResponse, AppError> {
+    let venue = state
+        .db
+        .run(move |conn| venues::create_venue(conn, &me, body.into()))
+        .await?;
+    Ok(HttpResponse::Created().json(VenueJson::from(venue)))
+}
+
+#[utoipa::path(get, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = String, Path)),
+    responses((status = 200, body = VenueWithHistoryJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn get_venue(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "venue")?;
+    let (venue, history) = state
+        .db
+        .run(move |conn| {
+            let venue = venues::get_venue(conn, &id)?;
+            let history = venues::venue_history(conn, &me, &id)?;
+            Ok((venue, history))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(VenueWithHistoryJson {
+        venue: venue.into(),
+        history: history
+            .into_iter()
+            .map(|(s, t)| VenueHistoryJson {
+                status: s.status(),
+                stop_id: s.id,
+                tour_id: t.id,
+                tour_name: t.name,
+                city: s.city,
+                starts_at: to_rfc3339(s.starts_at),
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(patch, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = String, Path)), request_body = VenueBody,
+    responses((status = 200, body = VenueJson), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn update_venue(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<VenueBody>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "venue")?;
+    let venue = state
+        .db
+        .run(move |conn| venues::update_venue(conn, &me, &id, body.into()))
+        .await?;
+    Ok(HttpResponse::Ok().json(VenueJson::from(venue)))
+}

@@ -1,0 +1,145 @@
+//! The command line: serve, migrate, organizer add, token create.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::db;
+use crate::error::AppError;
+use crate::models::organizer::Organizer;
+use crate::services::accounts;
+use crate::startup::Application;
+
+#[derive(Parser)]
+#[command(name = "roadshow", version, about = "Run multi-city community meetup tours.")]
+struct Cli {
+    /// Folder with default.toml and local.toml.
+    #[arg(long, env = "ROADSHOW_CONFIG_DIR", default_value = "config", global = true)]
+    config_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web app (migrates the database first).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Folder for the SQLite file, mail files and uploads.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Apply the embedded database migrations and exit.
+    Migrate,
+    /// Manage organizer accounts.
+    Organizer {
+        #[command(subcommand)]
+        command: OrganizerCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrganizerCommand {
+    /// Create an organizer; the password is read from stdin.
+    Add {
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// A site admin may do everything and create organizers.
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API bearer token for the organizer.
+    Create {
+        email: String,
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
+}
+
+pub async fn run() -> Result<(), AppError> {
+    let cli = Cli::parse();
+    let mut settings = Settings::load(&cli.config_dir)?;
+    crate::telemetry::init(&settings.log_format);
+    match cli.command {
+        Command::Serve { bind, data_dir } => {
+            if let Some(bind) = bind {
+                settings.bind = bind;
+            }
+            if let Some(dir) = data_dir {
+                settings.data_dir = dir;
+            }
+            let app = Application::build(settings).await?;
+            app.run_until_stopped().await.map_err(AppError::unexpected)
+        }
+        Command::Migrate => {
+            let mut conn = connect(&settings)?;
+            db::run_migrations(&mut conn)?;
+            println!("migrations are up to date");
+            Ok(())
+        }
+        Command::Organizer {
+            command: OrganizerCommand::Add { email, name, admin },
+        } => {
+            let password = read_password()?;
+            let account = accounts::check_account(&email, &name, Some(&password)).map_err(explain)?;
+            let mut conn = connect(&settings)?;
+            db::run_migrations(&mut conn)?;
+            let organizer = accounts::add_organizer(&mut conn, account, admin).map_err(explain)?;
+            println!("organizer {} created{}", organizer.email, if admin { " (site admin)" } else { "" });
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { email, label },
+        } => {
+            let mut conn = connect(&settings)?;
+            db::run_migrations(&mut conn)?;
+            let organizer = Organizer::find_by_email(&mut conn, &email.trim().to_lowercase())?
+                .ok_or_else(|| AppError::not_found("organizer with that e-mail"))?;
+            let token = accounts::create_api_token(&mut conn, &organizer, &label)?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+fn connect(settings: &Settings) -> Result<db::PooledConnection, AppError> {
+    std::fs::create_dir_all(&settings.data_dir).map_err(AppError::unexpected)?;
+    let pool = db::build_pool(&settings.database_url(), 1)?;
+    pool.get().map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))
+}
+
+fn read_password() -> Result<String, AppError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (at least 10 characters): ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(AppError::unexpected)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Field errors as a sentence for the terminal.
+fn explain(e: AppError) -> AppError {
+    if e.fields.is_empty() {
+        return e;
+    }
+    let text: Vec<String> = e.fields.iter().map(|(k, v)| format!("{k} {}", v.message)).collect();
+    AppError::bad_request("invalid", text.join("; "))
+}

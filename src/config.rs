@@ -1,0 +1,85 @@
+//! Settings: built-in defaults → `config/default.toml` → `config/local.toml` → `ROADSHOW_*`
+//! environment variables → command-line flags. Passed around, never global.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on.
+    pub bind: String,
+    /// Holds the SQLite file, mail files, uploads and the session key.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://…`; empty means the SQLite file in `data_dir`.
+    pub database_url: String,
+    /// Links in e-mails and the setup link start with this; empty means `http://{bind}`.
+    pub base_url: String,
+    /// `smtp://` or `smtps://` relay; empty means e-mails are written as files.
+    pub smtp_url: String,
+    /// At least 64 bytes, base64. Empty: a key is generated once into the data folder.
+    /// Several instances must share one.
+    pub secret_key: String,
+    /// Database connections per instance.
+    pub pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// Largest JSON or form body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Set the Secure flag on cookies (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: String::new(),
+            base_url: String::new(),
+            smtp_url: String::new(),
+            secret_key: String::new(),
+            pool_size: 8,
+            workers: 0,
+            log_format: "text".into(),
+            max_body_bytes: 256 * 1024,
+            secure_cookies: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the layered configuration from `config_dir` and the environment.
+    pub fn load(config_dir: &Path) -> Result<Settings, AppError> {
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(config_dir.join("default.toml")))
+            .merge(Toml::file(config_dir.join("local.toml")))
+            .merge(Env::prefixed("ROADSHOW_").ignore(&["config_dir", "test_postgres_url"]))
+            .extract()
+            .map_err(|e| AppError::unexpected_msg(format!("configuration: {e}")))
+    }
+
+    pub fn database_url(&self) -> String {
+        if self.database_url.trim().is_empty() {
+            format!("sqlite://{}", self.data_dir.join("roadshow.sqlite3").display())
+        } else {
+            self.database_url.trim().to_owned()
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        let url = if self.base_url.trim().is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            self.base_url.trim().to_owned()
+        };
+        url.trim_end_matches('/').to_owned()
+    }
+}

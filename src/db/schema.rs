@@ -1,0 +1,151 @@
+//! The tables, in portable types only (see `migrations/README.md`).
+
+diesel::table! {
+    organizers (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Nullable<Text>,
+        is_admin -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        organizer_id -> Text,
+        token_hash -> Text,
+        label -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    magic_links (id) {
+        id -> Text,
+        purpose -> Text,
+        email -> Text,
+        subject_id -> Nullable<Text>,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tours (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        contact_email -> Nullable<Text>,
+        status -> Text,
+        prior_show_rate -> Double,
+        cfp_opens_at -> Nullable<Timestamp>,
+        cfp_closes_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tour_members (tour_id, organizer_id) {
+        tour_id -> Text,
+        organizer_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tour_member_stops (tour_id, organizer_id, stop_id) {
+        tour_id -> Text,
+        organizer_id -> Text,
+        stop_id -> Text,
+    }
+}
+
+diesel::table! {
+    venues (id) {
+        id -> Text,
+        name -> Text,
+        city -> Text,
+        address -> Text,
+        directions -> Text,
+        capacity -> Integer,
+        kind -> Text,
+        cost -> Text,
+        cost_note -> Text,
+        contact -> Text,
+        weekday_only -> Bool,
+        id_check_required -> Bool,
+        caveats -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stops (id) {
+        id -> Text,
+        tour_id -> Text,
+        city -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        timezone -> Text,
+        venue_id -> Text,
+        capacity_override -> Nullable<Integer>,
+        show_rate_override -> Nullable<Double>,
+        livestream_url -> Nullable<Text>,
+        online_viewers -> Nullable<Integer>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stop_backups (stop_id, venue_id) {
+        stop_id -> Text,
+        venue_id -> Text,
+        rank -> Integer,
+    }
+}
+
+diesel::table! {
+    supporters (id) {
+        id -> Text,
+        stop_id -> Text,
+        name -> Text,
+        contribution -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> organizers (organizer_id));
+diesel::joinable!(tour_members -> organizers (organizer_id));
+diesel::joinable!(tour_members -> tours (tour_id));
+diesel::joinable!(stops -> tours (tour_id));
+diesel::joinable!(stops -> venues (venue_id));
+diesel::joinable!(stop_backups -> stops (stop_id));
+diesel::joinable!(stop_backups -> venues (venue_id));
+diesel::joinable!(supporters -> stops (stop_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizers,
+    api_tokens,
+    magic_links,
+    tours,
+    tour_members,
+    tour_member_stops,
+    venues,
+    stops,
+    stop_backups,
+    supporters,
+);

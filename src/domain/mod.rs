@@ -1,0 +1,57 @@
+//! The rules of roadshow, free of actix and diesel: parsing user input into domain values,
+//! who may do what, and (in later modules) the attendance-ratio arithmetic.
+
+pub mod access;
+pub mod stop;
+pub mod text;
+pub mod tour;
+pub mod venue;
+
+/// An enum stored as text (with a CHECK in the migrations) and sent as snake_case JSON.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// For values read back from the database, where the CHECK guarantees a known text.
+            pub fn from_db(text: &str) -> $name {
+                Self::parse(text).unwrap_or(Self::ALL[0])
+            }
+
+            /// The list of accepted values, for error messages.
+            pub fn choices() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;

@@ -1,0 +1,130 @@
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::text_enum;
+use crate::error::FieldError;
+
+text_enum!(
+    /// `open` takes registrations; `closed` no longer does; `done` is over and measured.
+    StopStatus {
+        Draft => "draft",
+        Open => "open",
+        Closed => "closed",
+        Done => "done",
+        Cancelled => "cancelled",
+    }
+);
+
+impl StopStatus {
+    /// Whether the public may see the stop (drafts are the team's only).
+    pub fn is_public(self) -> bool {
+        self != StopStatus::Draft
+    }
+}
+
+pub fn timezone(value: &str) -> Result<Tz, FieldError> {
+    value.trim().parse::<Tz>().map_err(|_| FieldError {
+        code: "invalid_timezone",
+        message: "must be an IANA time zone such as Asia/Shanghai".into(),
+    })
+}
+
+/// A wall-clock time in a zone, as typed into a form, to UTC. A time skipped by a
+/// daylight-saving change is refused; a repeated one takes its first occurrence.
+pub fn local_to_utc(local: &str, tz: Tz) -> Result<NaiveDateTime, FieldError> {
+    let bad = || FieldError {
+        code: "invalid_datetime",
+        message: "must be a date and time such as 2012-09-16T13:30".into(),
+    };
+    let v = local.trim();
+    let naive = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+        .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M"))
+        .map_err(|_| bad())?;
+    match tz.from_local_datetime(&naive).earliest() {
+        Some(t) => Ok(t.with_timezone(&Utc).naive_utc()),
+        None => Err(FieldError {
+            code: "nonexistent_time",
+            message: "does not exist in that time zone (daylight-saving change)".into(),
+        }),
+    }
+}
+
+/// An RFC 3339 time from the API, to UTC at microsecond precision.
+pub fn rfc3339_to_utc(value: &str) -> Result<NaiveDateTime, FieldError> {
+    use chrono::SubsecRound;
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&Utc).naive_utc().trunc_subsecs(6))
+        .map_err(|_| FieldError {
+            code: "invalid_datetime",
+            message: "must be an RFC 3339 time such as 2012-09-16T13:30:00+08:00".into(),
+        })
+}
+
+/// A stored UTC time, in a stop's zone.
+pub fn in_zone(utc: NaiveDateTime, tz: Tz) -> DateTime<Tz> {
+    Utc.from_utc_datetime(&utc).with_timezone(&tz)
+}
+
+/// As RFC 3339 for the API (UTC, `Z`).
+pub fn to_rfc3339(utc: NaiveDateTime) -> String {
+    Utc.from_utc_datetime(&utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// The start and end must be in order, and a one-day meetup should not run for weeks.
+pub fn check_times(starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> Result<(), FieldError> {
+    if ends_at <= starts_at {
+        return Err(FieldError {
+            code: "ends_before_start",
+            message: "must be after the start".into(),
+        });
+    }
+    if ends_at - starts_at > chrono::Duration::days(7) {
+        return Err(FieldError {
+            code: "too_long",
+            message: "a stop may last at most 7 days".into(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_times_are_stored_in_utc() {
+        let tz = timezone("Asia/Shanghai").unwrap();
+        let utc = local_to_utc("2012-09-16T13:30", tz).unwrap();
+        assert_eq!(to_rfc3339(utc), "2012-09-16T05:30:00Z");
+        assert_eq!(in_zone(utc, tz).format("%H:%M").to_string(), "13:30");
+    }
+
+    #[test]
+    fn skipped_daylight_saving_times_are_refused() {
+        let tz = timezone("Europe/Berlin").unwrap();
+        assert_eq!(local_to_utc("2026-03-29T02:30", tz).unwrap_err().code, "nonexistent_time");
+    }
+
+    #[test]
+    fn bad_zones_and_times_are_refused() {
+        assert!(timezone("Mars/Olympus").is_err());
+        assert!(rfc3339_to_utc("2012-09-16 13:30").is_err());
+        assert!(rfc3339_to_utc("2012-09-16T13:30:00+08:00").is_ok());
+    }
+}
+
+/// The status changes an organizer may make.
+pub fn can_move(from: StopStatus, to: StopStatus) -> bool {
+    use StopStatus::*;
+    from == to
+        || matches!(
+            (from, to),
+            (Draft, Open | Cancelled)
+                | (Open, Closed | Done | Cancelled)
+                | (Closed, Open | Done | Cancelled)
+                | (Done, Closed)
+                | (Cancelled, Draft)
+        )
+}

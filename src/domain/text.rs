@@ -1,0 +1,151 @@
+//! Parsers for the plain values of user input. Each returns a `FieldError` that names the
+//! rule broken, so the API can say it in English and pages in the reader's language.
+
+use crate::error::FieldError;
+
+fn err(code: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Non-empty after trimming, at most `max` characters.
+pub fn required(value: &str, max: usize) -> Result<String, FieldError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(err("required", "is required"));
+    }
+    bounded(v, max)
+}
+
+/// Possibly empty after trimming, at most `max` characters.
+pub fn optional(value: &str, max: usize) -> Result<String, FieldError> {
+    bounded(value.trim(), max)
+}
+
+fn bounded(v: &str, max: usize) -> Result<String, FieldError> {
+    if v.chars().count() > max {
+        return Err(err("too_long", format!("must be at most {max} characters")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(err("invalid", "contains control characters"));
+    }
+    Ok(v.to_owned())
+}
+
+/// An e-mail address, trimmed and lower-cased so one person has one address.
+pub fn email(value: &str) -> Result<String, FieldError> {
+    let v = value.trim().to_lowercase();
+    if v.is_empty() {
+        return Err(err("required", "is required"));
+    }
+    let bad = || err("invalid_email", "is not a valid e-mail address");
+    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let (local, domain) = v.split_once('@').ok_or_else(bad)?;
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || v.contains(['<', '>', ',', ';', '"', '(', ')', '[', ']', '\\'])
+    {
+        return Err(bad());
+    }
+    Ok(v)
+}
+
+/// An http(s) URL.
+pub fn web_url(value: &str) -> Result<String, FieldError> {
+    let v = value.trim();
+    match url::Url::parse(v) {
+        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {
+            if v.len() > 2000 {
+                Err(err("too_long", "must be at most 2000 characters"))
+            } else {
+                Ok(u.to_string())
+            }
+        }
+        _ => Err(err("invalid_url", "must be an http:// or https:// address")),
+    }
+}
+
+/// A whole number within bounds.
+pub fn number_in(value: i64, min: i64, max: i64) -> Result<i32, FieldError> {
+    if value < min || value > max {
+        return Err(err("out_of_range", format!("must be between {min} and {max}")));
+    }
+    i32::try_from(value).map_err(|_| err("out_of_range", "is too large"))
+}
+
+/// A whole number typed into a form.
+pub fn parse_number(value: &str, min: i64, max: i64) -> Result<i32, FieldError> {
+    let n: i64 = value
+        .trim()
+        .parse()
+        .map_err(|_| err("not_a_number", "must be a whole number"))?;
+    number_in(n, min, max)
+}
+
+/// A show rate: the share of confirmed registrations expected to come, in (0, 1].
+pub fn show_rate(value: f64) -> Result<f64, FieldError> {
+    if value.is_finite() && value > 0.0 && value <= 1.0 {
+        Ok(value)
+    } else {
+        Err(err("out_of_range", "must be greater than 0 and at most 1"))
+    }
+}
+
+/// A show rate typed into a form, as a fraction (0.5) or a percentage (50 or 50%).
+pub fn parse_show_rate(value: &str) -> Result<f64, FieldError> {
+    let v = value.trim();
+    let (number, percent) = match v.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (v, false),
+    };
+    let n: f64 = number
+        .parse()
+        .map_err(|_| err("not_a_number", "must be a number such as 0.5 or 50%"))?;
+    show_rate(if percent || n > 1.0 { n / 100.0 } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(email("  Hui@Example.COM ").unwrap(), "hui@example.com");
+        assert_eq!(email("").unwrap_err().code, "required");
+        for bad in ["a", "a@b", "@b.c", "a b@c.d", "a@b.c,d@e.f", "<a@b.c>", "a@.c", "a@c."] {
+            assert_eq!(email(bad).unwrap_err().code, "invalid_email", "{bad}");
+        }
+    }
+
+    #[test]
+    fn text_is_trimmed_and_bounded() {
+        assert_eq!(required("  北京 ", 10).unwrap(), "北京");
+        assert_eq!(required("   ", 10).unwrap_err().code, "required");
+        assert_eq!(required("北京北京", 3).unwrap_err().code, "too_long");
+        assert_eq!(optional("a\u{0}b", 10).unwrap_err().code, "invalid");
+    }
+
+    #[test]
+    fn show_rates_accept_fractions_and_percentages() {
+        assert_eq!(parse_show_rate("0.67").unwrap(), 0.67);
+        assert_eq!(parse_show_rate("50%").unwrap(), 0.5);
+        assert_eq!(parse_show_rate("50").unwrap(), 0.5);
+        assert!(parse_show_rate("0").is_err());
+        assert!(parse_show_rate("NaN").is_err());
+        assert!(parse_show_rate("150%").is_err());
+    }
+
+    #[test]
+    fn urls_must_be_web_addresses() {
+        assert!(web_url("https://example.com/live").is_ok());
+        assert_eq!(web_url("javascript:alert(1)").unwrap_err().code, "invalid_url");
+        assert_eq!(web_url("ftp://x.y").unwrap_err().code, "invalid_url");
+    }
+}

@@ -1,0 +1,259 @@
+//! One error type for the whole app. Its `code` is part of the wire contract; its message is
+//! safe to show; the cause of an unexpected error is logged, never sent.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Validation,
+    TooManyRequests,
+    Unexpected,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorKind::Validation => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Unexpected => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Field name → what is wrong with it (English, for the API; pages translate the codes).
+pub type FieldErrors = BTreeMap<String, FieldError>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// A translation key under `field_error.` (`required`, `too_long`, …).
+    pub code: &'static str,
+    /// English text for the API.
+    pub message: String,
+}
+
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: String,
+    pub fields: FieldErrors,
+    source: Option<anyhow::Error>,
+}
+
+impl AppError {
+    fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+        AppError {
+            kind,
+            code,
+            message: message.into(),
+            fields: FieldErrors::new(),
+            source: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::BadRequest, code, message)
+    }
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unauthorized, "unauthorized", message)
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Forbidden, "forbidden", message)
+    }
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorKind::NotFound, "not_found", format!("{what} not found"))
+    }
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, code, message)
+    }
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::PayloadTooLarge, "payload_too_large", message)
+    }
+    pub fn unsupported_type(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::UnsupportedMediaType, "unsupported_media_type", message)
+    }
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::TooManyRequests, "rate_limited", message)
+    }
+    pub fn validation(fields: FieldErrors) -> Self {
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        let mut e = Self::new(
+            ErrorKind::Validation,
+            "validation_failed",
+            format!("invalid fields: {}", names.join(", ")),
+        );
+        e.fields = fields;
+        e
+    }
+    /// A single invalid field.
+    pub fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        let mut fields = FieldErrors::new();
+        fields.insert(
+            field.to_owned(),
+            FieldError {
+                code,
+                message: message.into(),
+            },
+        );
+        Self::validation(fields)
+    }
+    pub fn unexpected(source: impl Into<anyhow::Error>) -> Self {
+        let mut e = Self::new(ErrorKind::Unexpected, "internal_error", "something went wrong on our side");
+        e.source = Some(source.into());
+        e
+    }
+    pub fn unexpected_msg(message: impl fmt::Display) -> Self {
+        Self::unexpected(anyhow::anyhow!("{message}"))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.kind.status()
+    }
+
+    /// The logged cause of an unexpected error (never sent to clients).
+    pub fn cause(&self) -> Option<&anyhow::Error> {
+        self.source.as_ref()
+    }
+}
+
+impl fmt::Debug for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.code, self.status(), self.message)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source:#}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    fields: BTreeMap<&'a str, &'a str>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Some(source) = &self.source {
+            tracing::error!(error = format!("{source:#}"), "unexpected error");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: &self.message,
+                fields: self
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.message.as_str()))
+                    .collect(),
+            },
+        };
+        let mut res = HttpResponse::build(self.status());
+        if self.kind == ErrorKind::TooManyRequests {
+            res.insert_header(("Retry-After", "60"));
+        }
+        res.json(body)
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::not_found("record"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::conflict("duplicate", "that already exists")
+            }
+            other => AppError::unexpected(other),
+        }
+    }
+}
+
+impl From<r2d2::Error> for AppError {
+    fn from(e: r2d2::Error) -> Self {
+        AppError::unexpected(e)
+    }
+}
+
+/// Collects field errors while input is checked, so one answer names every bad field.
+#[derive(Default)]
+pub struct Validator {
+    fields: FieldErrors,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, code: &'static str, message: impl Into<String>) {
+        self.fields.entry(field.to_owned()).or_insert(FieldError {
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// Records the error of a parse and gives back its value, if any.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fields.entry(field.to_owned()).or_insert(e);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.fields.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::validation(self.fields))
+        }
+    }
+
+    pub fn into_fields(self) -> FieldErrors {
+        self.fields
+    }
+}

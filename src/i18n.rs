@@ -1,0 +1,149 @@
+//! Every user-facing string goes through here, in English or Simplified Chinese
+//! (`locales/app.yml`, one entry per key with both languages).
+
+use std::borrow::Cow;
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header::ACCEPT_LANGUAGE;
+use actix_web::{FromRequest, HttpRequest};
+
+/// The cookie the language switcher sets.
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhCn];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::ZhCn => "简体中文",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let c = code.trim().to_ascii_lowercase();
+        if c == "en" || c.starts_with("en-") {
+            Some(Lang::En)
+        } else if c == "zh" || c.starts_with("zh-") {
+            Some(Lang::ZhCn)
+        } else {
+            None
+        }
+    }
+
+    /// The first supported language of an Accept-Language header, by quality.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut choices: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let lang = Lang::from_code(pieces.next()?)?;
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                Some((q, lang))
+            })
+            .collect();
+        choices.sort_by(|a, b| b.0.total_cmp(&a.0));
+        choices.first().map(|(_, l)| *l)
+    }
+
+    /// The switcher's cookie, else the browser's preference, else English.
+    pub fn of_request(req: &HttpRequest) -> Lang {
+        if let Some(lang) = req.cookie(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())) {
+            return lang;
+        }
+        req.headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default()
+    }
+
+    /// The text of `key`. A missing key shows as `??key??` so tests and reviewers notice.
+    pub fn t(self, key: &str) -> Cow<'static, str> {
+        match crate::_rust_i18n_try_translate(self.code(), key) {
+            Some(text) => Cow::Owned(text.into_owned()),
+            None => Cow::Owned(format!("??{key}??")),
+        }
+    }
+
+    /// The text of `key` with `%{name}` placeholders filled.
+    pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).into_owned();
+        for (name, value) in args {
+            text = text.replace(&format!("%{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+impl FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Lang, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Lang::of_request(req)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Some(Lang::ZhCn));
+        assert_eq!(Lang::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.4"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    #[test]
+    fn every_key_has_both_languages() {
+        let text = include_str!("../locales/app.yml");
+        let mut key: Option<&str> = None;
+        let mut seen: Vec<&str> = Vec::new();
+        let mut check = |key: Option<&str>, seen: &mut Vec<&str>| {
+            if let Some(k) = key {
+                assert!(seen.contains(&"en") && seen.contains(&"zh-CN"), "{k} lacks a language: {seen:?}");
+            }
+            seen.clear();
+        };
+        for line in text.lines() {
+            if line.trim().is_empty() || line.trim_start().starts_with('#') || line.starts_with("_version") {
+                continue;
+            }
+            if !line.starts_with(' ') {
+                check(key, &mut seen);
+                key = Some(line.trim_end_matches(':'));
+            } else if let Some((lang, value)) = line.trim().split_once(':') {
+                assert!(!value.trim().is_empty(), "{key:?}/{lang} is empty");
+                seen.push(lang);
+            }
+        }
+        check(key, &mut seen);
+    }
+
+    #[test]
+    fn translations_fill_placeholders() {
+        assert_eq!(Lang::En.tf("test.greeting", &[("name", "Hui")]), "Hello, Hui");
+        assert_eq!(Lang::ZhCn.tf("test.greeting", &[("name", "Hui")]), "你好，Hui");
+        assert_eq!(Lang::En.t("no.such.key"), "??no.such.key??");
+    }
+}

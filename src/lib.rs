@@ -1,0 +1,20 @@
+//! roadshow: runs multi-city community meetup tours.
+
+rust_i18n::i18n!("locales", fallback = "en");
+
+pub mod api;
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod models;
+pub mod secrets;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod views;
+pub mod web;

@@ -1,0 +1,13 @@
+//! One file per table: the row, its insert and update structs, and every query of that table.
+//! Reads of tour data for organizers go through `access`, so a forgotten check cannot leak.
+
+pub mod access;
+pub mod api_token;
+pub mod magic_link;
+pub mod organizer;
+pub mod stop;
+pub mod team;
+pub mod tour;
+pub mod venue;
+
+pub use crate::db::DbConnection;

@@ -1,0 +1,218 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{stop_backups, stops, supporters, venues};
+use crate::db::{self, DbConnection};
+use crate::domain::stop::StopStatus;
+use crate::models::venue::Venue;
+
+#[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
+#[diesel(table_name = stops)]
+pub struct Stop {
+    pub id: String,
+    pub tour_id: String,
+    pub city: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub timezone: String,
+    pub venue_id: String,
+    pub capacity_override: Option<i32>,
+    pub show_rate_override: Option<f64>,
+    pub livestream_url: Option<String>,
+    pub online_viewers: Option<i32>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = stops)]
+pub struct NewStop {
+    pub id: String,
+    pub tour_id: String,
+    pub city: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub timezone: String,
+    pub venue_id: String,
+    pub capacity_override: Option<i32>,
+    pub show_rate_override: Option<f64>,
+    pub livestream_url: Option<String>,
+    pub online_viewers: Option<i32>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = stops)]
+pub struct StopChanges {
+    pub city: Option<String>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub timezone: Option<String>,
+    pub venue_id: Option<String>,
+    pub capacity_override: Option<Option<i32>>,
+    pub show_rate_override: Option<Option<f64>>,
+    pub livestream_url: Option<Option<String>>,
+    pub online_viewers: Option<Option<i32>>,
+    pub status: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = supporters)]
+pub struct Supporter {
+    pub id: String,
+    pub stop_id: String,
+    pub name: String,
+    pub contribution: String,
+    pub position: i32,
+    pub created_at: NaiveDateTime,
+}
+
+/// A stop with what its pages show: the venue, the ranked backups, the supporters.
+#[derive(Clone, Debug)]
+pub struct StopDetail {
+    pub stop: Stop,
+    pub venue: Venue,
+    pub backups: Vec<Venue>,
+    pub supporters: Vec<Supporter>,
+}
+
+impl StopDetail {
+    /// The stop's capacity: the organizer's override, else the current venue's.
+    pub fn capacity(&self) -> i32 {
+        self.stop.capacity_override.unwrap_or(self.venue.capacity)
+    }
+}
+
+impl Stop {
+    pub fn status(&self) -> StopStatus {
+        StopStatus::from_db(&self.status)
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewStop) -> QueryResult<()> {
+        diesel::insert_into(stops::table).values(new).execute(conn).map(drop)
+    }
+
+    /// Unscoped: organizer-facing callers use `models::access::stop_for`.
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Stop>> {
+        stops::table
+            .find(id)
+            .select(Stop::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn update(conn: &mut DbConnection, id: &str, changes: &StopChanges) -> QueryResult<Stop> {
+        diesel::update(stops::table.find(id)).set(changes).execute(conn)?;
+        stops::table.find(id).select(Stop::as_select()).first(conn)
+    }
+
+    /// The public stops of a tour, in time order.
+    pub fn list_public(conn: &mut DbConnection, tour_id: &str) -> QueryResult<Vec<(Stop, Venue)>> {
+        stops::table
+            .inner_join(venues::table)
+            .filter(stops::tour_id.eq(tour_id))
+            .filter(stops::status.ne(StopStatus::Draft.as_str()))
+            .order(stops::starts_at)
+            .select((Stop::as_select(), Venue::as_select()))
+            .load(conn)
+    }
+
+    /// Stops of several tours with their venues (dashboards).
+    pub fn list_with_venues(conn: &mut DbConnection, stop_ids: &[String]) -> QueryResult<Vec<(Stop, Venue)>> {
+        stops::table
+            .inner_join(venues::table)
+            .filter(stops::id.eq_any(stop_ids))
+            .order(stops::starts_at)
+            .select((Stop::as_select(), Venue::as_select()))
+            .load(conn)
+    }
+
+    pub fn detail(conn: &mut DbConnection, stop: Stop) -> QueryResult<StopDetail> {
+        let venue = Venue::get(conn, &stop.venue_id)?;
+        let backups = Self::backups(conn, &stop.id)?;
+        let supporters = Self::supporters(conn, &stop.id)?;
+        Ok(StopDetail {
+            stop,
+            venue,
+            backups,
+            supporters,
+        })
+    }
+
+    /// Backup venues, best first.
+    pub fn backups(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Vec<Venue>> {
+        stop_backups::table
+            .inner_join(venues::table)
+            .filter(stop_backups::stop_id.eq(stop_id))
+            .order(stop_backups::rank)
+            .select(Venue::as_select())
+            .load(conn)
+    }
+
+    /// Replaces the ranked backups with `venue_ids`, in that order.
+    pub fn set_backups(conn: &mut DbConnection, stop_id: &str, venue_ids: &[String]) -> QueryResult<()> {
+        diesel::delete(stop_backups::table.filter(stop_backups::stop_id.eq(stop_id))).execute(conn)?;
+        for (i, venue_id) in venue_ids.iter().enumerate() {
+            diesel::insert_into(stop_backups::table)
+                .values((
+                    stop_backups::stop_id.eq(stop_id),
+                    stop_backups::venue_id.eq(venue_id),
+                    stop_backups::rank.eq(i as i32 + 1),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+
+    pub fn supporters(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Vec<Supporter>> {
+        supporters::table
+            .filter(supporters::stop_id.eq(stop_id))
+            .order((supporters::position, supporters::created_at))
+            .select(Supporter::as_select())
+            .load(conn)
+    }
+
+    pub fn add_supporter(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        name: &str,
+        contribution: &str,
+    ) -> QueryResult<Supporter> {
+        let position: Option<i32> = supporters::table
+            .filter(supporters::stop_id.eq(stop_id))
+            .select(diesel::dsl::max(supporters::position))
+            .first(conn)?;
+        let id = db::new_id();
+        diesel::insert_into(supporters::table)
+            .values((
+                supporters::id.eq(&id),
+                supporters::stop_id.eq(stop_id),
+                supporters::name.eq(name),
+                supporters::contribution.eq(contribution),
+                supporters::position.eq(position.unwrap_or(0) + 1),
+                supporters::created_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        supporters::table
+            .find(&id)
+            .select(Supporter::as_select())
+            .first(conn)
+    }
+
+    pub fn remove_supporter(conn: &mut DbConnection, stop_id: &str, supporter_id: &str) -> QueryResult<usize> {
+        diesel::delete(
+            supporters::table
+                .filter(supporters::id.eq(supporter_id))
+                .filter(supporters::stop_id.eq(stop_id)),
+        )
+        .execute(conn)
+    }
+}

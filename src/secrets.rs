@@ -1,0 +1,101 @@
+//! Secret tokens and password hashes. Tokens are 256 random bits and stored as SHA-256
+//! (fast to check, useless to a thief); passwords are stored with argon2.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// A new unguessable token, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored in place of a token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::unexpected_msg(format!("hashing a password: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A dummy hash checked when an e-mail is unknown, so sign-in takes as long either way.
+pub fn burn_password_check(password: &str) {
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3wOUd4Cw+DzMmWhTBHMLyRwvEUq4xeH5pZ4wdpMbGvQ";
+    let _ = verify_password(password, DUMMY);
+}
+
+/// Passwords: long enough to resist guessing; no other composition rules.
+pub fn check_password_strength(password: &str) -> Result<(), crate::error::FieldError> {
+    let n = password.chars().count();
+    if n < 10 {
+        return Err(crate::error::FieldError {
+            code: "password_too_short",
+            message: "must be at least 10 characters".into(),
+        });
+    }
+    if n > 200 {
+        return Err(crate::error::FieldError {
+            code: "too_long",
+            message: "must be at most 200 characters".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A short code people can type: no 0/O, 1/I/L.
+pub fn human_code(len: usize) -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rngs::OsRng;
+    (0..len)
+        .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_hash() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_unique_and_hashed() {
+        let a = new_token();
+        assert_ne!(a, new_token());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn human_codes_avoid_ambiguous_characters() {
+        let code = human_code(200);
+        assert!(!code.contains(['0', 'O', '1', 'I', 'L']));
+    }
+}

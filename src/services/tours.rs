@@ -1,0 +1,174 @@
+use chrono::NaiveDateTime;
+
+use crate::db::{self, DbConnection};
+use crate::domain::access::{TeamRole, TourAccess};
+use crate::domain::text;
+use crate::domain::tour::{self as tour_rules, TourStatus, DEFAULT_PRIOR_SHOW_RATE};
+use crate::error::{AppError, Validator};
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::models::team::TourMember;
+use crate::models::tour::{NewTour, Tour, TourChanges};
+
+/// What an organizer asks to set; `None` means "not given". Values are raw and checked here.
+#[derive(Default, Debug, Clone)]
+pub struct TourInput {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    pub contact_email: Option<Option<String>>,
+    pub prior_show_rate: Option<f64>,
+    pub status: Option<String>,
+    pub cfp_opens_at: Option<Option<NaiveDateTime>>,
+    pub cfp_closes_at: Option<Option<NaiveDateTime>>,
+}
+
+struct CheckedTour {
+    changes: TourChanges,
+}
+
+fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
+    let mut v = Validator::new();
+    let mut changes = TourChanges::default();
+    match &input.name {
+        Some(name) => changes.name = v.check("name", text::required(name, 200)),
+        None if creating => v.add("name", "required", "is required"),
+        None => {}
+    }
+    if let Some(slug) = input.slug.as_deref().filter(|s| !s.trim().is_empty() || !creating) {
+        changes.slug = v.check("slug", tour_rules::slug(slug));
+    }
+    if let Some(description) = &input.description {
+        changes.description = v.check("description", text::optional(description, 20_000));
+    }
+    if let Some(contact) = &input.contact_email {
+        changes.contact_email = match contact.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(email) => v.check("contact_email", text::email(email)).map(Some),
+        };
+    }
+    if let Some(rate) = input.prior_show_rate {
+        changes.prior_show_rate = v.check("prior_show_rate", text::show_rate(rate));
+    }
+    if let Some(status) = &input.status {
+        match TourStatus::parse(status) {
+            Some(s) => changes.status = Some(s.as_str().to_owned()),
+            None => v.add(
+                "status",
+                "invalid_choice",
+                format!("must be one of: {}", TourStatus::choices()),
+            ),
+        }
+    }
+    changes.cfp_opens_at = input.cfp_opens_at;
+    changes.cfp_closes_at = input.cfp_closes_at;
+    v.finish()?;
+    Ok(CheckedTour { changes })
+}
+
+fn cfp_in_order(opens: Option<NaiveDateTime>, closes: Option<NaiveDateTime>) -> Result<(), AppError> {
+    if let (Some(o), Some(c)) = (opens, closes) {
+        if c <= o {
+            return Err(AppError::invalid(
+                "cfp_closes_at",
+                "ends_before_start",
+                "must be after the call for proposals opens",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a draft tour; the creator becomes its owner.
+#[tracing::instrument(skip(conn, input), fields(organizer = %organizer.id))]
+pub fn create_tour(conn: &mut DbConnection, organizer: &Organizer, input: TourInput) -> Result<Tour, AppError> {
+    let CheckedTour { changes } = check(&input, true)?;
+    let name = changes.name.clone().unwrap_or_default();
+    cfp_in_order(changes.cfp_opens_at.flatten(), changes.cfp_closes_at.flatten())?;
+    db::write_transaction(conn, |conn| {
+        let slug = match changes.slug.clone() {
+            Some(slug) => {
+                if Tour::slug_taken(conn, &slug, None)? {
+                    return Err(slug_taken());
+                }
+                slug
+            }
+            None => free_slug(conn, &tour_rules::slug_from_name(&name))?,
+        };
+        let now = db::now();
+        let id = db::new_id();
+        Tour::insert(
+            conn,
+            &NewTour {
+                id: id.clone(),
+                slug,
+                name,
+                description: changes.description.clone().unwrap_or_default(),
+                contact_email: changes.contact_email.clone().flatten(),
+                status: changes
+                    .status
+                    .clone()
+                    .unwrap_or_else(|| TourStatus::Draft.as_str().to_owned()),
+                prior_show_rate: changes.prior_show_rate.unwrap_or(DEFAULT_PRIOR_SHOW_RATE),
+                cfp_opens_at: changes.cfp_opens_at.flatten(),
+                cfp_closes_at: changes.cfp_closes_at.flatten(),
+                created_by: Some(organizer.id.clone()),
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        TourMember::put(conn, &id, &organizer.id, TeamRole::Owner, &[])?;
+        Ok(Tour::find(conn, &id)?.ok_or_else(|| AppError::not_found("tour"))?)
+    })
+}
+
+fn slug_taken() -> AppError {
+    AppError::invalid("slug", "slug_taken", "is already used by another tour")
+}
+
+/// The slug itself, or the first of slug-2, slug-3, … that is free.
+fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, AppError> {
+    if !Tour::slug_taken(conn, base, None)? {
+        return Ok(base.to_owned());
+    }
+    for n in 2..1000 {
+        let candidate = format!("{base}-{n}");
+        if !Tour::slug_taken(conn, &candidate, None)? {
+            return Ok(candidate);
+        }
+    }
+    Err(slug_taken())
+}
+
+/// Changes a tour the caller may edit (status included: publish, archive, back to draft).
+#[tracing::instrument(skip(conn, input), fields(organizer = %organizer.id))]
+pub fn update_tour(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    tour_id: &str,
+    input: TourInput,
+) -> Result<Tour, AppError> {
+    let CheckedTour { mut changes } = check(&input, false)?;
+    db::write_transaction(conn, |conn| {
+        let (tour, _) = access::editable_tour(conn, organizer, tour_id)?;
+        if let Some(slug) = &changes.slug {
+            if Tour::slug_taken(conn, slug, Some(&tour.id))? {
+                return Err(slug_taken());
+            }
+        }
+        let opens = changes.cfp_opens_at.unwrap_or(tour.cfp_opens_at);
+        let closes = changes.cfp_closes_at.unwrap_or(tour.cfp_closes_at);
+        cfp_in_order(opens, closes)?;
+        changes.updated_at = Some(db::now());
+        Ok(Tour::update(conn, &tour.id, &changes)?)
+    })
+}
+
+/// A tour the caller may see, with their access to it.
+pub fn tour_for(conn: &mut DbConnection, organizer: &Organizer, tour_id: &str) -> Result<(Tour, TourAccess), AppError> {
+    access::tour_for(conn, organizer, tour_id)
+}
+
+pub fn list_tours(conn: &mut DbConnection, organizer: &Organizer) -> Result<Vec<(Tour, Option<TeamRole>)>, AppError> {
+    Ok(Tour::list_for_member(conn, &organizer.id, organizer.is_admin)?)
+}

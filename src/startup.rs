@@ -1,0 +1,210 @@
+//! Builds the application: pool, migrations, routes, middleware. `Application::build` can
+//! bind port 0, so tests start the real app on a free port.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Server, ServerHandle, Service};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
+use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use base64::Engine;
+use rand::RngCore;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::config::Settings;
+use crate::db::{self, Db};
+use crate::error::AppError;
+use crate::services::accounts;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+/// Content Security Policy: no inline scripts or styles, no framing.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+     object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Application, AppError> {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            AppError::unexpected_msg(format!("cannot create the data folder {}: {e}", settings.data_dir.display()))
+        })?;
+        let pool = db::build_pool(&settings.database_url(), settings.pool_size)?;
+        let setup_token = {
+            let mut conn = pool.get().map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))?;
+            db::run_migrations(&mut conn)?;
+            accounts::setup_link_if_empty(&mut conn)?
+        };
+        let key = session_key(&settings)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| AppError::unexpected_msg(format!("cannot listen on {}: {e}", settings.bind)))?;
+        let address = listener.local_addr().map_err(AppError::unexpected)?;
+        let base_url: Arc<str> = if settings.base_url.trim().is_empty() {
+            format!("http://{address}").into()
+        } else {
+            settings.base_url().into()
+        };
+        if let Some(token) = setup_token {
+            let link = format!("{base_url}/setup/{token}");
+            tracing::info!(%link, "no organizer yet: open the setup link to create the first one");
+            println!("\n  roadshow is running. Create the first organizer (site admin) here:\n\n    {link}\n");
+        }
+        let state = AppState {
+            db: Db::new(pool),
+            settings: Arc::new(settings.clone()),
+            base_url,
+        };
+        let server = build_server(state.clone(), listener, key, &settings)?;
+        tracing::info!(%address, database = %redact(&settings.database_url()), "roadshow listening");
+        Ok(Application {
+            port: address.port(),
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Runs until SIGINT/SIGTERM, then finishes the requests in flight (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn build_server(state: AppState, listener: TcpListener, key: Key, settings: &Settings) -> Result<Server, AppError> {
+    let secure = settings.secure_cookies;
+    let workers = if settings.workers == 0 {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    } else {
+        settings.workers
+    };
+    let server = HttpServer::new(move || {
+        let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name("roadshow_session".into())
+            .cookie_secure(secure)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .session_lifecycle(PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)))
+            .build();
+        App::new()
+            .app_data(web::Data::new(state.clone()))
+            .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                AppError::bad_request("bad_query", format!("the query string is not valid: {err}")).into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::not_found("page").into()))
+            .wrap(ErrorHandlers::new().default_handler(crate::web::errors::render_error_page))
+            .wrap(session)
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::REFERRER_POLICY, "same-origin"))
+                    .add((header::X_FRAME_OPTIONS, "DENY"))
+                    .add((header::CONTENT_SECURITY_POLICY, CSP)),
+            )
+            .wrap_fn(|req, srv| {
+                let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), id);
+                    }
+                    Ok(res)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .route("/healthz", web::get().to(crate::api::healthz))
+            .route("/healthz", web::head().to(crate::api::healthz))
+            .route("/readyz", web::get().to(crate::api::readyz))
+            .route("/static/style.css", web::get().to(stylesheet))
+            .configure(crate::api::routes)
+            .configure(crate::web::routes)
+            .default_service(web::to(not_found))
+    })
+    .workers(workers)
+    .shutdown_timeout(10)
+    .listen(listener)
+    .map_err(AppError::unexpected)?
+    .run();
+    Ok(server)
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::not_found("page"))
+}
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../static/style.css"))
+}
+
+/// The key that signs and encrypts session cookies: from the settings, else generated once
+/// into the data folder (readable by the owner only).
+fn session_key(settings: &Settings) -> Result<Key, AppError> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    if !settings.secret_key.trim().is_empty() {
+        let bytes = engine
+            .decode(settings.secret_key.trim())
+            .map_err(|_| AppError::unexpected_msg("secret_key must be base64"))?;
+        return Key::try_from(bytes.as_slice())
+            .map_err(|_| AppError::unexpected_msg("secret_key must hold at least 64 bytes"));
+    }
+    let path = settings.data_dir.join("session.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Ok(bytes) = engine.decode(text.trim()) {
+            if let Ok(key) = Key::try_from(bytes.as_slice()) {
+                return Ok(key);
+            }
+        }
+    }
+    let mut bytes = [0u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    write_private(&path, &engine.encode(bytes))?;
+    Key::try_from(&bytes[..]).map_err(AppError::unexpected)
+}
+
+fn write_private(path: &Path, content: &str) -> Result<(), AppError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(AppError::unexpected)?;
+    file.write_all(content.as_bytes()).map_err(AppError::unexpected)
+}
+
+/// A database URL without its password, for logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

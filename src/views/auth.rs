@@ -1,0 +1,78 @@
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::error::FieldErrors;
+use crate::views::components::{error_summary, input, post_form, Field};
+use crate::views::layout::page;
+use crate::views::Ctx;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    pub next: String,
+}
+
+pub fn login(ctx: &Ctx, form: &LoginForm, failed: bool) -> Markup {
+    let errors = FieldErrors::new();
+    page(
+        ctx,
+        &ctx.t("login.title"),
+        html! {
+            h1 { (ctx.t("login.title")) }
+            @if failed { p.flash.error role="alert" { (ctx.t("login.failed")) } }
+            (post_form(ctx, "/login", "narrow", html! {
+                input type="hidden" name="next" value=(form.next);
+                (input(ctx, &errors, Field::new("email", &ctx.t("field.email"), &form.email).kind("email").required()))
+                (input(ctx, &errors, Field::new("password", &ctx.t("field.password"), "").kind("password").required()))
+                button type="submit" { (ctx.t("login.submit")) }
+            }))
+        },
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct AccountForm {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+/// The first-start page: create the site admin.
+pub fn setup(ctx: &Ctx, token: &str, form: &AccountForm, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        &ctx.t("setup.title"),
+        html! {
+            h1 { (ctx.t("setup.title")) }
+            p { (ctx.t("setup.lead")) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &format!("/setup/{token}"), "narrow", html! {
+                (input(ctx, errors, Field::new("email", &ctx.t("field.email"), &form.email).kind("email").required()))
+                (input(ctx, errors, Field::new("name", &ctx.t("field.your_name"), &form.name)))
+                (input(ctx, errors, Field::new("password", &ctx.t("field.password"), "").kind("password").required().hint(&ctx.t("field.password_hint"))))
+                button type="submit" { (ctx.t("setup.submit")) }
+            }))
+        },
+    )
+}
+
+/// An invited co-organizer sets their name and password.
+pub fn invite(ctx: &Ctx, token: &str, email: &str, form: &AccountForm, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        &ctx.t("invite.title"),
+        html! {
+            h1 { (ctx.t("invite.title")) }
+            p { (ctx.tf("invite.lead", &[("email", email)])) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &format!("/invite/{token}"), "narrow", html! {
+                (input(ctx, errors, Field::new("name", &ctx.t("field.your_name"), &form.name)))
+                (input(ctx, errors, Field::new("password", &ctx.t("field.password"), "").kind("password").required().hint(&ctx.t("field.password_hint"))))
+                button type="submit" { (ctx.t("invite.submit")) }
+            }))
+        },
+    )
+}

@@ -1,0 +1,186 @@
+//! Small pieces shared by pages: form fields with their errors, dates, Markdown, badges.
+
+use chrono::{Datelike, NaiveDateTime};
+use chrono_tz::Tz;
+use maud::{html, Markup, PreEscaped};
+
+use crate::domain::stop::in_zone;
+use crate::error::FieldErrors;
+use crate::i18n::Lang;
+use crate::views::Ctx;
+
+pub fn csrf_field(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(ctx.csrf); }
+}
+
+/// A form that posts to `action` with the CSRF token.
+pub fn post_form(ctx: &Ctx, action: &str, class: &str, inner: Markup) -> Markup {
+    html! {
+        form method="post" action=(action) class=(class) {
+            (csrf_field(ctx))
+            (inner)
+        }
+    }
+}
+
+/// A one-button form (publish, remove, move up…).
+pub fn button_form(ctx: &Ctx, action: &str, label: &str, class: &str) -> Markup {
+    post_form(ctx, action, "inline", html! { button type="submit" class=(class) { (label) } })
+}
+
+/// The translated message of a field's error, if it has one.
+pub fn field_error(ctx: &Ctx, errors: &FieldErrors, name: &str) -> Option<String> {
+    errors.get(name).map(|e| {
+        let key = format!("field_error.{}", e.code);
+        let text = ctx.t(&key);
+        if text.starts_with("??") {
+            e.message.clone()
+        } else {
+            text.into_owned()
+        }
+    })
+}
+
+pub struct Field<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub value: &'a str,
+    pub kind: &'a str,
+    pub required: bool,
+    pub hint: Option<&'a str>,
+    pub attrs: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> Field<'a> {
+    pub fn new(name: &'a str, label: &'a str, value: &'a str) -> Self {
+        Field {
+            name,
+            label,
+            value,
+            kind: "text",
+            required: false,
+            hint: None,
+            attrs: &[],
+        }
+    }
+    pub fn kind(mut self, kind: &'a str) -> Self {
+        self.kind = kind;
+        self
+    }
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn hint(mut self, hint: &'a str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+}
+
+/// A labelled input with its hint and error, wired for screen readers.
+pub fn input(ctx: &Ctx, errors: &FieldErrors, f: Field) -> Markup {
+    let error = field_error(ctx, errors, f.name);
+    let id = format!("f-{}", f.name);
+    let described = format!("{id}-help");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (f.label) @if f.required { " *" } }
+            @if f.kind == "textarea" {
+                textarea id=(id) name=(f.name) rows="5" required[f.required] aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described) { (f.value) }
+            } @else {
+                input id=(id) type=(f.kind) name=(f.name) value=(f.value) required[f.required]
+                    aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described)
+                    step=[(f.kind == "number").then_some("any")];
+            }
+            @if let Some(e) = &error { p.error id=(described) { (e) } }
+            @else if let Some(h) = f.hint { p.hint id=(described) { (h) } }
+        }
+    }
+}
+
+/// A select from `(value, label)` choices.
+pub fn select(ctx: &Ctx, errors: &FieldErrors, name: &str, label: &str, value: &str, choices: &[(String, String)]) -> Markup {
+    let error = field_error(ctx, errors, name);
+    let id = format!("f-{name}");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (label) }
+            select id=(id) name=(name) {
+                @for (v, l) in choices {
+                    option value=(v) selected[v == value] { (l) }
+                }
+            }
+            @if let Some(e) = &error { p.error { (e) } }
+        }
+    }
+}
+
+pub fn checkbox(name: &str, label: &str, checked: bool) -> Markup {
+    html! {
+        div.field.check {
+            label { input type="checkbox" name=(name) value="on" checked[checked]; " " (label) }
+        }
+    }
+}
+
+/// A summary of the errors at the top of a form.
+pub fn error_summary(ctx: &Ctx, errors: &FieldErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div.flash.error role="alert" { (ctx.t("form.has_errors")) }
+        }
+    }
+}
+
+/// Markdown written by organizers, rendered and then sanitised (no scripts, no handlers).
+pub fn markdown(text: &str) -> PreEscaped<String> {
+    let parser = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut html_out = String::new();
+    pulldown_cmark::html::push_html(&mut html_out, parser);
+    PreEscaped(ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&html_out).to_string())
+}
+
+fn weekday(lang: Lang, wd: chrono::Weekday) -> &'static str {
+    let i = wd.num_days_from_monday() as usize;
+    match lang {
+        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+        Lang::ZhCn => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
+    }
+}
+
+/// A date in a zone, as people of the language write it.
+pub fn date(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
+    let t = in_zone(utc, tz);
+    match lang {
+        Lang::En => format!("{} {}", weekday(lang, t.weekday()), t.format("%-d %b %Y")),
+        Lang::ZhCn => format!("{}年{}月{}日 {}", t.year(), t.month(), t.day(), weekday(lang, t.weekday())),
+    }
+}
+
+/// "Sun 16 Sep 2012, 13:30–17:30" in the stop's zone, with the zone named.
+pub fn time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime, tz: Tz) -> String {
+    let (s, e) = (in_zone(start, tz), in_zone(end, tz));
+    let end_text = if s.date_naive() == e.date_naive() {
+        e.format("%H:%M").to_string()
+    } else {
+        format!("{} {}", date(lang, end, tz), e.format("%H:%M"))
+    };
+    format!("{}, {}–{} ({})", date(lang, start, tz), s.format("%H:%M"), end_text, tz.name())
+}
+
+/// A `datetime-local` input value in the zone.
+pub fn local_input(utc: NaiveDateTime, tz: Tz) -> String {
+    in_zone(utc, tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+pub fn status_badge(ctx: &Ctx, kind: &str, status: &str) -> Markup {
+    html! { span class={ "badge " (status) } { (ctx.t(&format!("{kind}.{status}"))) } }
+}
+
+/// The time zones offered in forms: the common ones first, then all.
+pub fn timezone_choices() -> Vec<(String, String)> {
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| (tz.name().to_owned(), tz.name().to_owned()))
+        .collect()
+}

@@ -1,0 +1,476 @@
+//! The organizers' pages: dashboard, tours, team, stops, site organizers.
+
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::domain::access::{TeamRole, TourAccess};
+use crate::domain::stop::StopStatus;
+use crate::domain::tour::TourStatus;
+use crate::error::FieldErrors;
+use crate::models::organizer::Organizer;
+use crate::models::stop::{Stop, StopDetail};
+use crate::models::team::TeamMemberView;
+use crate::models::tour::Tour;
+use crate::models::venue::Venue;
+use crate::views::components::{
+    button_form, checkbox, date, error_summary, input, markdown, post_form, select, status_badge, time_range,
+    timezone_choices, Field,
+};
+use crate::views::layout::page;
+use crate::views::Ctx;
+
+pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
+    page(
+        ctx,
+        &ctx.t("dashboard.title"),
+        html! {
+            h1 { (ctx.t("dashboard.title")) }
+            p.actions {
+                a.button href="/manage/tours/new" { (ctx.t("dashboard.new_tour")) }
+                " "
+                a.button.secondary href="/manage/venues" { (ctx.t("layout.venues")) }
+            }
+            @if tours.is_empty() {
+                p.empty { (ctx.t("dashboard.no_tours")) }
+            } @else {
+                table.list {
+                    thead { tr { th { (ctx.t("field.name")) } th { (ctx.t("field.status")) } th { (ctx.t("team.role")) } } }
+                    tbody {
+                        @for (tour, role) in tours {
+                            tr {
+                                td { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
+                                td { (status_badge(ctx, "tour_status", &tour.status)) }
+                                td { @if let Some(r) = role { (ctx.t(&format!("team.{}", r.as_str()))) } @else { (ctx.t("team.admin")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct TourForm {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub contact_email: String,
+    pub prior_show_rate: String,
+}
+
+impl TourForm {
+    pub fn from_tour(t: &Tour) -> Self {
+        TourForm {
+            name: t.name.clone(),
+            slug: t.slug.clone(),
+            description: t.description.clone(),
+            contact_email: t.contact_email.clone().unwrap_or_default(),
+            prior_show_rate: format!("{}", t.prior_show_rate),
+        }
+    }
+}
+
+/// New tour (`tour` is None) or edit.
+pub fn tour_form(ctx: &Ctx, tour: Option<&Tour>, form: &TourForm, errors: &FieldErrors) -> Markup {
+    let (title, action) = match tour {
+        Some(t) => (ctx.t("tour.edit"), format!("/manage/tours/{}/edit", t.id)),
+        None => (ctx.t("dashboard.new_tour"), "/manage/tours/new".to_owned()),
+    };
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &action, "", html! {
+                (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &form.name).required()))
+                (input(ctx, errors, Field::new("slug", &ctx.t("field.slug"), &form.slug).hint(&ctx.t("field.slug_hint"))))
+                (input(ctx, errors, Field::new("description", &ctx.t("field.description"), &form.description).kind("textarea").hint(&ctx.t("field.markdown_hint"))))
+                (input(ctx, errors, Field::new("contact_email", &ctx.t("field.contact_email"), &form.contact_email).kind("email").hint(&ctx.t("field.contact_email_hint"))))
+                (input(ctx, errors, Field::new("prior_show_rate", &ctx.t("field.prior_show_rate"), &form.prior_show_rate).hint(&ctx.t("field.prior_show_rate_hint"))))
+                button type="submit" { (ctx.t("form.save")) }
+            }))
+        },
+    )
+}
+
+pub struct TourPage<'a> {
+    pub tour: &'a Tour,
+    pub access: &'a TourAccess,
+    pub stops: &'a [StopDetail],
+    pub team: &'a [TeamMemberView],
+    pub invite_url: Option<&'a str>,
+    pub member_errors: &'a FieldErrors,
+}
+
+pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
+    let tour = p.tour;
+    let base = format!("/manage/tours/{}", tour.id);
+    page(
+        ctx,
+        &tour.name,
+        html! {
+            p.crumbs { a href="/manage" { (ctx.t("dashboard.title")) } }
+            h1 { (tour.name) " " (status_badge(ctx, "tour_status", &tour.status)) }
+            @if p.access.can_edit_tour() {
+                p.actions {
+                    a.button.secondary href={ (base) "/edit" } { (ctx.t("tour.edit")) }
+                    @for (status, label) in [(TourStatus::Published, "tour.publish"), (TourStatus::Archived, "tour.archive"), (TourStatus::Draft, "tour.unpublish")] {
+                        @if tour.status() != status {
+                            " " (button_form(ctx, &format!("{base}/status/{}", status.as_str()), &ctx.t(label), "secondary"))
+                        }
+                    }
+                }
+            }
+            @if tour.is_public() {
+                p { (ctx.t("tour.public_page")) ": " a href={ "/tours/" (tour.slug) } { "/tours/" (tour.slug) } }
+            }
+            div.prose { (markdown(&tour.description)) }
+            dl.facts {
+                dt { (ctx.t("field.contact_email")) } dd { (tour.contact_email.as_deref().unwrap_or("—")) }
+                dt { (ctx.t("field.prior_show_rate")) } dd { (format!("{:.0}%", tour.prior_show_rate * 100.0)) }
+            }
+
+            h2 { (ctx.t("tour.stops")) }
+            @if p.access.can_edit_tour() {
+                p.actions { a.button href={ (base) "/stops/new" } { (ctx.t("stop.new")) } }
+            }
+            @if p.stops.is_empty() {
+                p.empty { (ctx.t("tour.no_stops")) }
+            } @else {
+                table.list {
+                    thead { tr { th { (ctx.t("stop.when")) } th { (ctx.t("field.city")) } th { (ctx.t("stop.where")) } th { (ctx.t("field.capacity")) } th { (ctx.t("field.status")) } } }
+                    tbody {
+                        @for d in p.stops {
+                            tr {
+                                td { (date(ctx.lang, d.stop.starts_at, d.stop.tz())) }
+                                td { a href={ "/manage/stops/" (d.stop.id) } { (d.stop.city) } }
+                                td { (d.venue.name) }
+                                td.num { (d.capacity()) }
+                                td { (status_badge(ctx, "stop_status", &d.stop.status)) }
+                            }
+                        }
+                    }
+                }
+            }
+
+            h2 { (ctx.t("team.title")) }
+            ul.team {
+                @for m in p.team {
+                    li {
+                        strong { (m.organizer.display_name()) } " <" (m.organizer.email) "> · " (ctx.t(&format!("team.{}", m.role.as_str())))
+                        @if m.organizer.password_hash.is_none() { " · " em { (ctx.t("team.invited")) } }
+                        @if m.role == TeamRole::Local {
+                            " · " (p.stops.iter().filter(|d| m.stop_ids.contains(&d.stop.id)).map(|d| d.stop.city.as_str()).collect::<Vec<_>>().join(", "))
+                        }
+                        @if p.access.can_manage_team() {
+                            " " (button_form(ctx, &format!("{base}/team/{}/remove", m.organizer.id), &ctx.t("form.remove"), "link danger"))
+                        }
+                    }
+                }
+            }
+            @if let Some(url) = p.invite_url {
+                div.flash.success {
+                    p { (ctx.t("team.invite_link")) }
+                    input.copy type="text" readonly value=(url) aria-label=(ctx.t("team.invite_link"));
+                }
+            }
+            @if p.access.can_manage_team() {
+                h3 { (ctx.t("team.add")) }
+                (error_summary(ctx, p.member_errors))
+                (post_form(ctx, &format!("{base}/team"), "", html! {
+                    (input(ctx, p.member_errors, Field::new("email", &ctx.t("field.email"), "").kind("email").required()))
+                    (select(ctx, p.member_errors, "role", &ctx.t("team.role"), "organizer", &[
+                        ("organizer".into(), ctx.t("team.organizer").into_owned()),
+                        ("owner".into(), ctx.t("team.owner").into_owned()),
+                        ("local".into(), ctx.t("team.local").into_owned()),
+                    ]))
+                    @if !p.stops.is_empty() {
+                        fieldset {
+                            legend { (ctx.t("team.local_stops")) }
+                            @for d in p.stops {
+                                label.check { input type="checkbox" name="stop_ids" value=(d.stop.id); " " (d.stop.city) " (" (date(ctx.lang, d.stop.starts_at, d.stop.tz())) ")" }
+                            }
+                        }
+                    }
+                    button type="submit" { (ctx.t("team.add")) }
+                }))
+            }
+        },
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct StopForm {
+    pub city: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub timezone: String,
+    pub venue_id: String,
+    pub backup_1: String,
+    pub backup_2: String,
+    pub backup_3: String,
+    pub capacity: String,
+    pub show_rate: String,
+    pub livestream_url: String,
+    pub online_viewers: String,
+    /// Set when the form clones another stop.
+    pub from: String,
+}
+
+impl StopForm {
+    pub fn from_stop(d: &StopDetail) -> Self {
+        let tz = d.stop.tz();
+        let backup = |i: usize| d.backups.get(i).map(|v| v.id.clone()).unwrap_or_default();
+        StopForm {
+            city: d.stop.city.clone(),
+            starts_at: crate::views::components::local_input(d.stop.starts_at, tz),
+            ends_at: crate::views::components::local_input(d.stop.ends_at, tz),
+            timezone: d.stop.timezone.clone(),
+            venue_id: d.stop.venue_id.clone(),
+            backup_1: backup(0),
+            backup_2: backup(1),
+            backup_3: backup(2),
+            capacity: d.stop.capacity_override.map(|c| c.to_string()).unwrap_or_default(),
+            show_rate: d.stop.show_rate_override.map(|r| r.to_string()).unwrap_or_default(),
+            livestream_url: d.stop.livestream_url.clone().unwrap_or_default(),
+            online_viewers: d.stop.online_viewers.map(|n| n.to_string()).unwrap_or_default(),
+            from: String::new(),
+        }
+    }
+
+    pub fn backups(&self) -> Vec<String> {
+        [&self.backup_1, &self.backup_2, &self.backup_3]
+            .into_iter()
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| b.trim().to_owned())
+            .collect()
+    }
+}
+
+fn venue_choices(ctx: &Ctx, venues: &[Venue], none_label: Option<&str>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(label) = none_label {
+        out.push((String::new(), label.to_owned()));
+    }
+    out.extend(venues.iter().map(|v| {
+        (
+            v.id.clone(),
+            format!("{} · {} ({} {})", v.city, v.name, v.capacity, ctx.t("venue.seats")),
+        )
+    }));
+    out
+}
+
+/// New stop (in `tour`), or edit of `stop`.
+pub fn stop_form(ctx: &Ctx, tour: &Tour, stop: Option<&Stop>, venues: &[Venue], form: &StopForm, errors: &FieldErrors) -> Markup {
+    let (title, action) = match stop {
+        Some(s) => (ctx.t("stop.edit"), format!("/manage/stops/{}/edit", s.id)),
+        None => (ctx.t("stop.new"), format!("/manage/tours/{}/stops/new", tour.id)),
+    };
+    let draft = stop.is_none_or(|s| s.status() == StopStatus::Draft);
+    let tz = if form.timezone.is_empty() { "Asia/Shanghai" } else { &form.timezone };
+    page(
+        ctx,
+        &title,
+        html! {
+            p.crumbs { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
+            h1 { (title) }
+            @if venues.is_empty() {
+                p.flash.error { (ctx.t("stop.needs_venue")) " " a href="/manage/venues/new" { (ctx.t("venue.new")) } }
+            }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &action, "", html! {
+                (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
+                (select(ctx, errors, "timezone", &ctx.t("field.timezone"), tz, &timezone_choices()))
+                (input(ctx, errors, Field::new("starts_at", &ctx.t("field.starts_at"), &form.starts_at).kind("datetime-local").required()))
+                (input(ctx, errors, Field::new("ends_at", &ctx.t("field.ends_at"), &form.ends_at).kind("datetime-local").required()))
+                @if draft {
+                    (select(ctx, errors, "venue_id", &ctx.t("field.venue"), &form.venue_id, &venue_choices(ctx, venues, None)))
+                    @if stop.is_none() {
+                        @for (i, (name, value)) in [("backup_1", &form.backup_1), ("backup_2", &form.backup_2), ("backup_3", &form.backup_3)].into_iter().enumerate() {
+                            (select(ctx, errors, name, &ctx.tf("field.backup_n", &[("n", &(i + 1).to_string())]), value, &venue_choices(ctx, venues, Some("—"))))
+                        }
+                    }
+                } @else {
+                    input type="hidden" name="venue_id" value=(form.venue_id);
+                    p.hint { (ctx.t("stop.venue_via_switch")) }
+                }
+                (input(ctx, errors, Field::new("capacity", &ctx.t("field.capacity_override"), &form.capacity).kind("number").hint(&ctx.t("field.capacity_override_hint"))))
+                (input(ctx, errors, Field::new("show_rate", &ctx.t("field.show_rate_override"), &form.show_rate).hint(&ctx.t("field.show_rate_override_hint"))))
+                (input(ctx, errors, Field::new("livestream_url", &ctx.t("field.livestream_url"), &form.livestream_url).kind("url")))
+                @if stop.is_some() {
+                    (input(ctx, errors, Field::new("online_viewers", &ctx.t("field.online_viewers"), &form.online_viewers).kind("number")))
+                }
+                button type="submit" { (ctx.t("form.save")) }
+            }))
+        },
+    )
+}
+
+pub struct StopPage<'a> {
+    pub tour: &'a Tour,
+    pub access: &'a TourAccess,
+    pub detail: &'a StopDetail,
+    pub venues: &'a [Venue],
+    pub errors: &'a FieldErrors,
+}
+
+pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
+    let d = p.detail;
+    let stop = &d.stop;
+    let base = format!("/manage/stops/{}", stop.id);
+    let next_statuses: Vec<StopStatus> = StopStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != stop.status() && crate::domain::stop::can_move(stop.status(), *s))
+        .collect();
+    let backup_choices: Vec<(String, String)> = p
+        .venues
+        .iter()
+        .filter(|v| v.id != stop.venue_id && !d.backups.iter().any(|b| b.id == v.id))
+        .map(|v| (v.id.clone(), format!("{} · {} ({})", v.city, v.name, v.capacity)))
+        .collect();
+    page(
+        ctx,
+        &format!("{} · {}", p.tour.name, stop.city),
+        html! {
+            p.crumbs { a href={ "/manage/tours/" (p.tour.id) } { (p.tour.name) } }
+            h1 { (stop.city) " " (status_badge(ctx, "stop_status", &stop.status)) }
+            p.actions {
+                a.button.secondary href={ (base) "/edit" } { (ctx.t("stop.edit")) }
+                @if p.access.can_edit_tour() {
+                    " " a.button.secondary href={ "/manage/tours/" (p.tour.id) "/stops/new?from=" (stop.id) } { (ctx.t("stop.clone")) }
+                }
+                @for s in &next_statuses {
+                    " " (button_form(ctx, &format!("{base}/status/{}", s.as_str()), &ctx.t(&format!("stop_action.{}", s.as_str())), "secondary"))
+                }
+                @if stop.status().is_public() && p.tour.is_public() {
+                    " " a href={ "/stops/" (stop.id) } { (ctx.t("stop.public_page")) }
+                }
+            }
+            dl.facts {
+                dt { (ctx.t("stop.when")) } dd { (time_range(ctx.lang, stop.starts_at, stop.ends_at, stop.tz())) }
+                dt { (ctx.t("stop.where")) } dd { a href={ "/manage/venues/" (d.venue.id) } { (d.venue.name) } ", " (d.venue.address) }
+                dt { (ctx.t("field.capacity")) } dd {
+                    (d.capacity())
+                    @if stop.capacity_override.is_some() { " (" (ctx.t("stop.overridden")) ")" }
+                }
+                @if let Some(r) = stop.show_rate_override { dt { (ctx.t("field.show_rate_override")) } dd { (format!("{:.0}%", r * 100.0)) } }
+                @if let Some(url) = &stop.livestream_url { dt { (ctx.t("field.livestream_url")) } dd { (url) } }
+                @if let Some(n) = stop.online_viewers { dt { (ctx.t("field.online_viewers")) } dd { (n) } }
+            }
+
+            h2 { (ctx.t("stop.backups")) }
+            p.hint { (ctx.t("stop.backups_hint")) }
+            (crate::views::components::error_summary(ctx, p.errors))
+            @if d.backups.is_empty() { p.empty { (ctx.t("stop.no_backups")) } }
+            ol.backups {
+                @for (i, b) in d.backups.iter().enumerate() {
+                    li {
+                        a href={ "/manage/venues/" (b.id) } { (b.name) } " · " (b.city) " (" (b.capacity) " " (ctx.t("venue.seats")) ")"
+                        @if i > 0 { " " (button_form(ctx, &format!("{base}/backups/{}/up", b.id), &ctx.t("form.move_up"), "link")) }
+                        @if i + 1 < d.backups.len() { " " (button_form(ctx, &format!("{base}/backups/{}/down", b.id), &ctx.t("form.move_down"), "link")) }
+                        " " (button_form(ctx, &format!("{base}/backups/{}/remove", b.id), &ctx.t("form.remove"), "link danger"))
+                    }
+                }
+            }
+            @if !backup_choices.is_empty() {
+                (post_form(ctx, &format!("{base}/backups"), "row", html! {
+                    (select(ctx, p.errors, "venue_id", &ctx.t("stop.add_backup"), "", &backup_choices))
+                    button type="submit" { (ctx.t("stop.add_backup")) }
+                }))
+            }
+
+            h2 { (ctx.t("stop.supporters")) }
+            ul {
+                @for s in &d.supporters {
+                    li {
+                        strong { (s.name) } @if !s.contribution.is_empty() { " — " (s.contribution) }
+                        " " (button_form(ctx, &format!("{base}/supporters/{}/remove", s.id), &ctx.t("form.remove"), "link danger"))
+                    }
+                }
+            }
+            (post_form(ctx, &format!("{base}/supporters"), "row", html! {
+                (input(ctx, p.errors, Field::new("name", &ctx.t("field.supporter_name"), "")))
+                (input(ctx, p.errors, Field::new("contribution", &ctx.t("field.contribution"), "")))
+                button type="submit" { (ctx.t("stop.add_supporter")) }
+            }))
+        },
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct OrganizerForm {
+    pub email: String,
+    pub name: String,
+    pub admin: Option<String>,
+}
+
+pub fn organizers(ctx: &Ctx, list: &[Organizer], form: &OrganizerForm, errors: &FieldErrors, invite_url: Option<&str>) -> Markup {
+    page(
+        ctx,
+        &ctx.t("organizers.title"),
+        html! {
+            h1 { (ctx.t("organizers.title")) }
+            table.list {
+                thead { tr { th { (ctx.t("field.email")) } th { (ctx.t("field.name")) } th { (ctx.t("organizers.admin")) } } }
+                tbody {
+                    @for o in list {
+                        tr {
+                            td { (o.email) }
+                            td { (o.name) @if o.password_hash.is_none() { " · " em { (ctx.t("team.invited")) } } }
+                            td { @if o.is_admin { "✓" } }
+                        }
+                    }
+                }
+            }
+            @if let Some(url) = invite_url {
+                div.flash.success {
+                    p { (ctx.t("team.invite_link")) }
+                    input.copy type="text" readonly value=(url) aria-label=(ctx.t("team.invite_link"));
+                }
+            }
+            h2 { (ctx.t("organizers.add")) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, "/manage/organizers", "narrow", html! {
+                (input(ctx, errors, Field::new("email", &ctx.t("field.email"), &form.email).kind("email").required()))
+                (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &form.name)))
+                (checkbox("admin", &ctx.t("organizers.admin"), form.admin.is_some()))
+                button type="submit" { (ctx.t("organizers.add")) }
+            }))
+        },
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CloneForm {
+    pub from: String,
+    pub starts_at: String,
+    pub ends_at: String,
+}
+
+/// A new stop like `source` in everything but the date.
+pub fn clone_form(ctx: &Ctx, tour: &Tour, source: &StopDetail, form: &CloneForm, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        &ctx.t("stop.clone"),
+        html! {
+            p.crumbs { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
+            h1 { (ctx.t("stop.clone")) ": " (source.stop.city) }
+            p { (ctx.tf("stop.clone_lead", &[("venue", &source.venue.name), ("timezone", &source.stop.timezone)])) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &format!("/manage/tours/{}/stops/new", tour.id), "narrow", html! {
+                input type="hidden" name="from" value=(source.stop.id);
+                (input(ctx, errors, Field::new("starts_at", &ctx.t("field.starts_at"), &form.starts_at).kind("datetime-local").required()))
+                (input(ctx, errors, Field::new("ends_at", &ctx.t("field.ends_at"), &form.ends_at).kind("datetime-local").required()))
+                button type="submit" { (ctx.t("stop.clone")) }
+            }))
+        },
+    )
+}

@@ -1,0 +1,53 @@
+//! Pages as pure functions: data in, `Markup` out. Views never touch the database.
+
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod layout;
+pub mod manage;
+pub mod public;
+pub mod venues;
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+
+/// What the layout of every page needs to know about the request.
+#[derive(Clone, Debug, Default)]
+pub struct Ctx {
+    pub lang: Lang,
+    /// The session's CSRF token ("" when the visitor has no session and no form).
+    pub csrf: String,
+    pub signed_in: Option<SignedIn>,
+    pub flash: Vec<Flash>,
+    /// Path and query of this page (for the language switcher to come back to).
+    pub path: String,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> std::borrow::Cow<'static, str> {
+        self.lang.t(key)
+    }
+
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.lang.tf(key, args)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub name: String,
+    pub is_admin: bool,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum FlashKind {
+    Success,
+    Error,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: FlashKind,
+    pub message: String,
+}

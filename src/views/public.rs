@@ -1,0 +1,121 @@
+use maud::{html, Markup};
+
+use crate::models::stop::StopDetail;
+use crate::models::tour::Tour;
+use crate::services::public::PublicTour;
+use crate::views::components::{date, markdown, status_badge, time_range};
+use crate::views::layout::page;
+use crate::views::Ctx;
+
+pub fn home(ctx: &Ctx, tours: &[PublicTour]) -> Markup {
+    page(
+        ctx,
+        &ctx.t("home.title"),
+        html! {
+            section.hero {
+                h1 { (ctx.t("home.title")) }
+                p.lead { (ctx.t("home.lead")) }
+            }
+            @if tours.is_empty() {
+                p.empty { (ctx.t("home.no_tours")) }
+            }
+            ul.cards {
+                @for t in tours {
+                    li.card {
+                        h2 { a href={ "/tours/" (t.tour.slug) } { (t.tour.name) } }
+                        @if let (Some((first, _)), Some((last, _))) = (t.stops.first(), t.stops.last()) {
+                            p.meta {
+                                (date(ctx.lang, first.starts_at, first.tz())) " – " (date(ctx.lang, last.starts_at, last.tz()))
+                                " · " (ctx.tf("tour.stop_count", &[("count", &t.stops.len().to_string())]))
+                            }
+                            p.cities { (t.stops.iter().map(|(s, _)| s.city.as_str()).collect::<Vec<_>>().join(" → ")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
+    let tour = &t.tour;
+    page(
+        ctx,
+        &tour.name,
+        html! {
+            h1 { (tour.name) }
+            @if tour.status() == crate::domain::tour::TourStatus::Archived {
+                p.notice { (ctx.t("tour.archived_notice")) }
+            }
+            div.prose { (markdown(&tour.description)) }
+            @if let Some(email) = &tour.contact_email {
+                p { (ctx.t("tour.contact")) ": " a href={ "mailto:" (email) } { (email) } }
+            }
+            p { a href={ "/tours/" (tour.slug) "/calendar.ics" } { (ctx.t("tour.calendar")) } }
+            h2 { (ctx.t("tour.stops")) }
+            @if t.stops.is_empty() {
+                p.empty { (ctx.t("tour.no_stops")) }
+            }
+            ol.timeline {
+                @for (stop, venue) in &t.stops {
+                    li.(stop.status) {
+                        time datetime=(crate::domain::stop::to_rfc3339(stop.starts_at)) { (date(ctx.lang, stop.starts_at, stop.tz())) }
+                        h3 { a href={ "/stops/" (stop.id) } { (stop.city) } }
+                        p { (venue.name) }
+                        @if stop.status != "open" {
+                            (status_badge(ctx, "stop_status", &stop.status))
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn stop(ctx: &Ctx, d: &StopDetail, tour: &Tour) -> Markup {
+    let stop = &d.stop;
+    let title = format!("{} · {}", tour.name, stop.city);
+    page(
+        ctx,
+        &title,
+        html! {
+            p.crumbs { a href={ "/tours/" (tour.slug) } { (tour.name) } }
+            h1 { (stop.city) }
+            @match stop.status.as_str() {
+                "cancelled" => p.notice.error { (ctx.t("stop.cancelled_notice")) },
+                "done" => p.notice { (ctx.t("stop.done_notice")) },
+                "closed" => p.notice { (ctx.t("stop.closed_notice")) },
+                _ => {},
+            }
+            dl.facts {
+                dt { (ctx.t("stop.when")) }
+                dd { time datetime=(crate::domain::stop::to_rfc3339(stop.starts_at)) { (time_range(ctx.lang, stop.starts_at, stop.ends_at, stop.tz())) } }
+                dt { (ctx.t("stop.where")) }
+                dd {
+                    strong { (d.venue.name) } br;
+                    (d.venue.address)
+                }
+                @if !d.venue.directions.is_empty() {
+                    dt { (ctx.t("stop.directions")) }
+                    dd.pre { (d.venue.directions) }
+                }
+                @if d.venue.id_check_required {
+                    dt { (ctx.t("stop.id_check")) }
+                    dd { (ctx.t("stop.id_check_note")) }
+                }
+                @if let Some(url) = &stop.livestream_url {
+                    dt { (ctx.t("stop.livestream")) }
+                    dd { a href=(url) rel="noopener noreferrer" { (url) } }
+                }
+            }
+            @if !d.supporters.is_empty() {
+                h2 { (ctx.t("stop.supporters")) }
+                ul {
+                    @for s in &d.supporters {
+                        li { strong { (s.name) } @if !s.contribution.is_empty() { " — " (s.contribution) } }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,157 @@
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::i18n::{Lang, LANG_COOKIE};
+use crate::services::accounts;
+use crate::state::AppState;
+use crate::views::auth::{AccountForm, LoginForm};
+use crate::views::FlashKind;
+use crate::web::session::{self, CsrfForm, Empty, FormCtx, PageCtx};
+use crate::web::{field_errors, html, html_status, see_other};
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only paths on this site: an open redirect would make our sign-in page a phishing aid.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/manage".to_owned(),
+    }
+}
+
+pub async fn switch_language(code: web::Path<String>, query: web::Query<NextQuery>) -> HttpResponse {
+    let lang = Lang::from_code(&code).unwrap_or_default();
+    let next = match query.next.as_deref() {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_owned(),
+        _ => "/".to_owned(),
+    };
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, next))
+        .cookie(
+            Cookie::build(LANG_COOKIE, lang.code())
+                .path("/")
+                .max_age(actix_web::cookie::time::Duration::days(365))
+                .same_site(SameSite::Lax)
+                .finish(),
+        )
+        .finish()
+}
+
+pub async fn login_form(FormCtx(ctx, _): FormCtx, query: web::Query<NextQuery>) -> HttpResponse {
+    let form = LoginForm {
+        next: safe_next(query.next.as_deref()),
+        ..LoginForm::default()
+    };
+    html(crate::views::auth::login(&ctx, &form, false))
+}
+
+pub async fn login_submit(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    form: CsrfForm<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.data;
+    let (email, password) = (form.email.clone(), form.password.clone());
+    let result = state
+        .db
+        .run(move |conn| accounts::authenticate(conn, &email, &password))
+        .await;
+    match result {
+        Ok(organizer) => {
+            session::sign_in(&session, &organizer);
+            Ok(see_other(&safe_next(Some(&form.next))))
+        }
+        Err(e) if e.status() == StatusCode::UNAUTHORIZED => Ok(html_status(
+            StatusCode::UNAUTHORIZED,
+            crate::views::auth::login(&ctx, &LoginForm { password: String::new(), ..form }, true),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn logout(PageCtx(_, session): PageCtx, _form: CsrfForm<Empty>) -> HttpResponse {
+    session::sign_out(&session);
+    see_other("/")
+}
+
+pub async fn setup_form(state: web::Data<AppState>, FormCtx(ctx, _): FormCtx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    if !state.db.run(move |conn| accounts::setup_link_valid(conn, &t)).await? {
+        return Err(AppError::not_found("setup link"));
+    }
+    Ok(html(crate::views::auth::setup(&ctx, &token, &AccountForm::default(), &Default::default())))
+}
+
+pub async fn setup_submit(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    form: CsrfForm<AccountForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let form = form.data;
+    let checked = field_errors(accounts::check_account(&form.email, &form.name, Some(&form.password)))?;
+    let account = match checked {
+        Ok(a) => a,
+        Err(errors) => {
+            return Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::views::auth::setup(&ctx, &token, &form, &errors),
+            ))
+        }
+    };
+    let organizer = state
+        .db
+        .run(move |conn| accounts::complete_setup(conn, &token, account))
+        .await?;
+    session::sign_in(&session, &organizer);
+    session::flash(&session, FlashKind::Success, ctx.t("setup.done"));
+    Ok(see_other("/manage"))
+}
+
+pub async fn invite_form(state: web::Data<AppState>, FormCtx(ctx, _): FormCtx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let organizer = state.db.run(move |conn| accounts::invitation(conn, &t)).await?;
+    let form = AccountForm {
+        name: organizer.name.clone(),
+        ..AccountForm::default()
+    };
+    Ok(html(crate::views::auth::invite(&ctx, &token, &organizer.email, &form, &Default::default())))
+}
+
+pub async fn invite_submit(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    form: CsrfForm<AccountForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let form = form.data;
+    let t = token.clone();
+    let invited = state.db.run(move |conn| accounts::invitation(conn, &t)).await?;
+    let checked = field_errors(accounts::check_account(&invited.email, &form.name, Some(&form.password)))?;
+    let account = match checked {
+        Ok(a) => a,
+        Err(errors) => {
+            return Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::views::auth::invite(&ctx, &token, &invited.email, &form, &errors),
+            ))
+        }
+    };
+    let hash = account.password_hash.unwrap_or_default();
+    let organizer = state
+        .db
+        .run(move |conn| accounts::accept_invitation(conn, &token, &account.name, &hash))
+        .await?;
+    session::sign_in(&session, &organizer);
+    Ok(see_other("/manage"))
+}

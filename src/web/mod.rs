@@ -1,0 +1,92 @@
+//! HTML pages: public pages, sign-in, and the organizers' pages under /manage.
+
+mod auth;
+pub mod errors;
+mod organizers;
+mod public;
+pub mod session;
+mod stops;
+mod tours;
+mod venues;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use maud::Markup;
+
+use crate::error::{AppError, ErrorKind, FieldErrors};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(public::home))
+        .route("/tours/{slug}", web::get().to(public::tour_page))
+        .route("/tours/{slug}/calendar.ics", web::get().to(public::tour_calendar))
+        .route("/stops/{id}", web::get().to(public::stop_page))
+        .route("/lang/{code}", web::get().to(auth::switch_language))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login_submit))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/setup/{token}", web::get().to(auth::setup_form))
+        .route("/setup/{token}", web::post().to(auth::setup_submit))
+        .route("/invite/{token}", web::get().to(auth::invite_form))
+        .route("/invite/{token}", web::post().to(auth::invite_submit))
+        .service(
+            web::scope("/manage")
+                .route("", web::get().to(tours::dashboard))
+                .route("/tours/new", web::get().to(tours::new_tour_form))
+                .route("/tours/new", web::post().to(tours::new_tour_submit))
+                .route("/tours/{id}", web::get().to(tours::tour_page))
+                .route("/tours/{id}/edit", web::get().to(tours::edit_tour_form))
+                .route("/tours/{id}/edit", web::post().to(tours::edit_tour_submit))
+                .route("/tours/{id}/status/{status}", web::post().to(tours::set_tour_status))
+                .route("/tours/{id}/team", web::post().to(tours::add_member))
+                .route("/tours/{id}/team/{organizer_id}/remove", web::post().to(tours::remove_member))
+                .route("/tours/{id}/stops/new", web::get().to(stops::new_stop_form))
+                .route("/tours/{id}/stops/new", web::post().to(stops::new_stop_submit))
+                .route("/stops/{id}", web::get().to(stops::stop_page))
+                .route("/stops/{id}/edit", web::get().to(stops::edit_stop_form))
+                .route("/stops/{id}/edit", web::post().to(stops::edit_stop_submit))
+                .route("/stops/{id}/status/{status}", web::post().to(stops::set_stop_status))
+                .route("/stops/{id}/backups", web::post().to(stops::add_backup))
+                .route("/stops/{id}/backups/{venue_id}/{action}", web::post().to(stops::change_backup))
+                .route("/stops/{id}/supporters", web::post().to(stops::add_supporter))
+                .route("/stops/{id}/supporters/{supporter_id}/remove", web::post().to(stops::remove_supporter))
+                .route("/venues", web::get().to(venues::venue_list))
+                .route("/venues/new", web::get().to(venues::new_venue_form))
+                .route("/venues/new", web::post().to(venues::new_venue_submit))
+                .route("/venues/{id}", web::get().to(venues::venue_page))
+                .route("/venues/{id}/edit", web::get().to(venues::edit_venue_form))
+                .route("/venues/{id}/edit", web::post().to(venues::edit_venue_submit))
+                .route("/organizers", web::get().to(organizers::organizer_list))
+                .route("/organizers", web::post().to(organizers::add_organizer)),
+        );
+}
+
+pub fn html(markup: Markup) -> HttpResponse {
+    html_status(StatusCode::OK, markup)
+}
+
+pub fn html_status(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// After a successful form post: go to the page that shows the result.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
+/// Splits a service result into "redisplay the form with these field errors" and the rest.
+pub fn field_errors<T>(result: Result<T, AppError>) -> Result<Result<T, FieldErrors>, AppError> {
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(e) if e.kind == ErrorKind::Validation => Ok(Err(e.fields)),
+        Err(e) => Err(e),
+    }
+}
+
+/// An id from the path of a page; anything but a UUID is a page that does not exist.
+pub fn page_id(raw: &str) -> Result<String, AppError> {
+    crate::api::extract::path_id(raw, "page")
+}

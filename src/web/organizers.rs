@@ -1,0 +1,52 @@
+//! Site admins manage organizer accounts.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+
+use crate::error::{AppError, FieldErrors};
+use crate::models::organizer::Organizer;
+use crate::services::accounts;
+use crate::state::AppState;
+use crate::views::manage::OrganizerForm;
+use crate::web::session::{CsrfForm, OrganizerPage};
+use crate::web::{field_errors, html, html_status};
+
+fn admin_only(page: &OrganizerPage) -> Result<(), AppError> {
+    if page.organizer.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("only site admins manage organizer accounts"))
+    }
+}
+
+pub async fn organizer_list(state: web::Data<AppState>, page: OrganizerPage) -> Result<HttpResponse, AppError> {
+    admin_only(&page)?;
+    let list = state.db.run(|conn| Ok(Organizer::list(conn)?)).await?;
+    Ok(html(crate::views::manage::organizers(&page.ctx, &list, &OrganizerForm::default(), &FieldErrors::new(), None)))
+}
+
+pub async fn add_organizer(state: web::Data<AppState>, page: OrganizerPage, form: CsrfForm<OrganizerForm>) -> Result<HttpResponse, AppError> {
+    admin_only(&page)?;
+    let form = form.data;
+    let (email, name, admin) = (form.email.clone(), form.name.clone(), form.admin.is_some());
+    let result = state
+        .db
+        .run(move |conn| {
+            let account = accounts::check_account(&email, &name, None)?;
+            let organizer = accounts::add_organizer(conn, account, admin)?;
+            accounts::invite_link(conn, &organizer)
+        })
+        .await;
+    let list_state = state.clone();
+    let list = list_state.db.run(|conn| Ok(Organizer::list(conn)?)).await?;
+    match field_errors(result)? {
+        Ok(token) => {
+            let url = state.url(&format!("/invite/{token}"));
+            Ok(html(crate::views::manage::organizers(&page.ctx, &list, &OrganizerForm::default(), &FieldErrors::new(), Some(&url))))
+        }
+        Err(errors) => Ok(html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::views::manage::organizers(&page.ctx, &list, &form, &errors, None),
+        )),
+    }
+}

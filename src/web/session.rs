@@ -1,0 +1,237 @@
+//! The browser session (a signed, encrypted cookie, so any instance can serve any request),
+//! CSRF tokens, flash messages, and the extractors page handlers use.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::api::extract::read_body;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::organizer::Organizer;
+use crate::secrets;
+use crate::state::AppState;
+use crate::views::{Ctx, Flash, FlashKind, SignedIn};
+
+const ORGANIZER_ID: &str = "organizer_id";
+const ORGANIZER_NAME: &str = "organizer_name";
+const IS_ADMIN: &str = "is_admin";
+const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// The session's CSRF token, created on first use.
+pub fn csrf_token(session: &Session) -> String {
+    if let Ok(Some(token)) = session.get::<String>(CSRF) {
+        return token;
+    }
+    let token = secrets::new_token();
+    let _ = session.insert(CSRF, &token);
+    token
+}
+
+fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<(), AppError> {
+    let expected = session.get::<String>(CSRF).ok().flatten();
+    match (expected, submitted) {
+        (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()) => Ok(()),
+        _ => Err(AppError::forbidden(
+            "this form has expired or did not come from roadshow: reload the page and try again",
+        )),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn sign_in(session: &Session, organizer: &Organizer) {
+    // A new session on sign-in, so a planted cookie cannot be promoted (session fixation).
+    session.renew();
+    session.clear();
+    let _ = session.insert(ORGANIZER_ID, &organizer.id);
+    let _ = session.insert(ORGANIZER_NAME, organizer.display_name());
+    let _ = session.insert(IS_ADMIN, organizer.is_admin);
+    let _ = session.insert(CSRF, secrets::new_token());
+}
+
+pub fn sign_out(session: &Session) {
+    session.purge();
+}
+
+pub fn flash(session: &Session, kind: FlashKind, message: impl Into<String>) {
+    let mut list: Vec<Flash> = session.get(FLASH).ok().flatten().unwrap_or_default();
+    list.push(Flash {
+        kind,
+        message: message.into(),
+    });
+    let _ = session.insert(FLASH, list);
+}
+
+fn take_flash(session: &Session) -> Vec<Flash> {
+    if !session.contains_key(FLASH) {
+        return Vec::new();
+    }
+    session
+        .remove_as::<Vec<Flash>>(FLASH)
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
+fn build_ctx(req: &HttpRequest, session: &Session, with_csrf: bool) -> Ctx {
+    let signed_in = session
+        .get::<String>(ORGANIZER_NAME)
+        .ok()
+        .flatten()
+        .map(|name| SignedIn {
+            name,
+            is_admin: session.get::<bool>(IS_ADMIN).ok().flatten().unwrap_or(false),
+        });
+    let csrf = if with_csrf || signed_in.is_some() {
+        csrf_token(session)
+    } else {
+        session.get::<String>(CSRF).ok().flatten().unwrap_or_default()
+    };
+    Ctx {
+        lang: Lang::of_request(req),
+        csrf,
+        signed_in,
+        flash: take_flash(session),
+        path: req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into()),
+    }
+}
+
+/// What every page needs: language, session state, flash messages. Does not start a session
+/// for anonymous visitors, so public pages set no cookie.
+pub struct PageCtx(pub Ctx, pub Session);
+
+impl FromRequest for PageCtx {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        std::future::ready(Ok(PageCtx(build_ctx(req, &session, false), session)))
+    }
+}
+
+/// Like `PageCtx`, for pages with a form shown to anonymous visitors (sign-in, setup):
+/// makes sure the session has a CSRF token.
+pub struct FormCtx(pub Ctx, pub Session);
+
+impl FromRequest for FormCtx {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        std::future::ready(Ok(FormCtx(build_ctx(req, &session, true), session)))
+    }
+}
+
+/// A signed-in organizer's page: 401 (a redirect to sign-in, see `web::errors`) otherwise.
+pub struct OrganizerPage {
+    pub ctx: Ctx,
+    pub session: Session,
+    pub organizer: Organizer,
+}
+
+impl FromRequest for OrganizerPage {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let id = session.get::<String>(ORGANIZER_ID).ok().flatten();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            let id = id.ok_or_else(|| AppError::unauthorized("sign in first"))?;
+            let state = state.ok_or_else(|| AppError::unexpected_msg("no app state"))?;
+            let organizer = state
+                .db
+                .run(move |conn| Ok(crate::models::organizer::Organizer::find(conn, &id).ok()))
+                .await?;
+            let Some(organizer) = organizer else {
+                sign_out(&session);
+                return Err(AppError::unauthorized("sign in first"));
+            };
+            let ctx = build_ctx(&req, &session, true);
+            Ok(OrganizerPage {
+                ctx,
+                session,
+                organizer,
+            })
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(rename = "_csrf")]
+    csrf: Option<String>,
+}
+
+/// A url-encoded form whose CSRF token has been checked against the session. `pairs` keeps
+/// repeated fields (check boxes) that `T` cannot hold.
+pub struct CsrfForm<T> {
+    pub data: T,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl<T> CsrfForm<T> {
+    /// Every value given for a repeated field.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.settings.max_body_bytes)
+            .unwrap_or(256 * 1024);
+        let body = read_body(req, payload, limit);
+        Box::pin(async move {
+            if !content_type.starts_with("application/x-www-form-urlencoded") {
+                return Err(AppError::unsupported_type("send the form as application/x-www-form-urlencoded"));
+            }
+            let bytes = body.await?;
+            let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes)
+                .map_err(|_| AppError::bad_request("bad_form", "the form could not be read"))?;
+            check_csrf(&session, token.csrf.as_deref())?;
+            let data: T = serde_urlencoded::from_bytes(&bytes)
+                .map_err(|e| AppError::bad_request("bad_form", format!("the form could not be read: {e}")))?;
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            Ok(CsrfForm { data, pairs })
+        })
+    }
+}
+
+/// A form with nothing but its CSRF token (buttons: publish, remove, sign out…).
+#[derive(Deserialize, Serialize, Default)]
+pub struct Empty {}

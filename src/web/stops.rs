@@ -1,0 +1,341 @@
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::domain::stop::{local_to_utc, timezone};
+use crate::domain::text;
+use crate::error::{AppError, FieldError, FieldErrors, Validator};
+use crate::models::access;
+use crate::models::venue::Venue;
+use crate::services::stops::{self, StopInput};
+use crate::state::AppState;
+use crate::views::manage::{CloneForm, StopForm, StopPage};
+use crate::views::FlashKind;
+use crate::web::session::{flash, CsrfForm, Empty, OrganizerPage};
+use crate::web::{field_errors, html, html_status, page_id, see_other};
+
+/// Local times are read in the chosen zone; if the zone is wrong, that is the error shown.
+fn local_time(value: &str, tz: Result<chrono_tz::Tz, FieldError>) -> Result<chrono::NaiveDateTime, FieldError> {
+    let tz = tz?;
+    local_to_utc(value, tz)
+}
+
+fn stop_input(form: &StopForm, creating: bool) -> Result<StopInput, AppError> {
+    let mut v = Validator::new();
+    let tz = timezone(&form.timezone);
+    let optional_number = |v: &mut Validator, field: &str, value: &str, max: i64| -> Option<Option<i64>> {
+        if value.trim().is_empty() {
+            Some(None)
+        } else {
+            v.check(field, text::parse_number(value, 0, max)).map(|n| Some(i64::from(n)))
+        }
+    };
+    let capacity = optional_number(&mut v, "capacity", &form.capacity, crate::domain::venue::MAX_CAPACITY);
+    let online_viewers = if creating {
+        None
+    } else {
+        optional_number(&mut v, "online_viewers", &form.online_viewers, 100_000_000)
+    };
+    let show_rate = if form.show_rate.trim().is_empty() {
+        Some(None)
+    } else {
+        v.check("show_rate", text::parse_show_rate(&form.show_rate)).map(Some)
+    };
+    v.finish()?;
+    Ok(StopInput {
+        city: Some(form.city.clone()),
+        starts_at: Some(local_time(&form.starts_at, tz.clone())),
+        ends_at: Some(local_time(&form.ends_at, tz)),
+        timezone: Some(form.timezone.clone()),
+        venue_id: Some(form.venue_id.clone()),
+        backup_venue_ids: creating.then(|| form.backups()),
+        capacity,
+        show_rate,
+        livestream_url: Some(Some(form.livestream_url.clone())),
+        online_viewers,
+        status: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct FromQuery {
+    from: Option<String>,
+}
+
+pub async fn new_stop_form(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<FromQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let from = query.into_inner().from.map(|f| page_id(&f)).transpose()?;
+    let (tour, venues, source) = state
+        .db
+        .run(move |conn| {
+            let (tour, _) = access::editable_tour(conn, &me, &id)?;
+            let source = match from {
+                Some(f) => Some(stops::stop_detail(conn, &me, &f)?.0),
+                None => None,
+            };
+            Ok((tour, Venue::list(conn, None)?, source))
+        })
+        .await?;
+    Ok(html(match source {
+        Some(source) => crate::views::manage::clone_form(&page.ctx, &tour, &source, &CloneForm::default(), &FieldErrors::new()),
+        None => crate::views::manage::stop_form(&page.ctx, &tour, None, &venues, &StopForm::default(), &FieldErrors::new()),
+    }))
+}
+
+pub async fn new_stop_submit(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<StopForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let form = form.data;
+    let clone = CloneForm {
+        from: form.from.clone(),
+        starts_at: form.starts_at.clone(),
+        ends_at: form.ends_at.clone(),
+    };
+    let me = page.organizer.clone();
+    let tid = id.clone();
+    let result = if clone.from.is_empty() {
+        match stop_input(&form, true) {
+            Ok(input) => state.db.run(move |conn| stops::create_stop(conn, &me, &tid, input)).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        let from = page_id(&clone.from)?;
+        let (starts, ends) = (clone.starts_at.clone(), clone.ends_at.clone());
+        state
+            .db
+            .run(move |conn| {
+                let (source, _, _) = stops::stop_detail(conn, &me, &from)?;
+                let tz = source.stop.tz();
+                stops::clone_stop(conn, &me, &from, local_to_utc(&starts, tz), local_to_utc(&ends, tz))
+            })
+            .await
+    };
+    match field_errors(result)? {
+        Ok(stop) => {
+            flash(&page.session, FlashKind::Success, page.ctx.t("stop.created"));
+            Ok(see_other(&format!("/manage/stops/{}", stop.stop.id)))
+        }
+        Err(errors) => {
+            let me = page.organizer.clone();
+            let from = (!clone.from.is_empty()).then(|| page_id(&clone.from)).transpose()?;
+            let (tour, venues, source) = state
+                .db
+                .run(move |conn| {
+                    let (tour, _) = access::editable_tour(conn, &me, &id)?;
+                    let source = match from {
+                        Some(f) => Some(stops::stop_detail(conn, &me, &f)?.0),
+                        None => None,
+                    };
+                    Ok((tour, Venue::list(conn, None)?, source))
+                })
+                .await?;
+            let markup = match source {
+                Some(source) => crate::views::manage::clone_form(&page.ctx, &tour, &source, &clone, &errors),
+                None => crate::views::manage::stop_form(&page.ctx, &tour, None, &venues, &form, &errors),
+            };
+            Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup))
+        }
+    }
+}
+
+async fn render_stop_page(state: &AppState, page: &OrganizerPage, id: String, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let (detail, tour, access, venues) = state
+        .db
+        .run(move |conn| {
+            let (detail, tour, access) = stops::stop_detail(conn, &me, &id)?;
+            Ok((detail, tour, access, Venue::list(conn, None)?))
+        })
+        .await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(html_status(
+        status,
+        crate::views::manage::stop_page(
+            &page.ctx,
+            StopPage {
+                tour: &tour,
+                access: &access,
+                detail: &detail,
+                venues: &venues,
+                errors: &errors,
+            },
+        ),
+    ))
+}
+
+pub async fn stop_page(state: web::Data<AppState>, page: OrganizerPage, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    render_stop_page(&state, &page, id, FieldErrors::new()).await
+}
+
+pub async fn edit_stop_form(state: web::Data<AppState>, page: OrganizerPage, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let (detail, tour, venues) = state
+        .db
+        .run(move |conn| {
+            let (detail, tour, _) = stops::stop_detail(conn, &me, &id)?;
+            Ok((detail, tour, Venue::list(conn, None)?))
+        })
+        .await?;
+    let form = StopForm::from_stop(&detail);
+    Ok(html(crate::views::manage::stop_form(&page.ctx, &tour, Some(&detail.stop), &venues, &form, &FieldErrors::new())))
+}
+
+pub async fn edit_stop_submit(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<StopForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let form = form.data;
+    let me = page.organizer.clone();
+    let sid = id.clone();
+    let result = match stop_input(&form, false) {
+        Ok(input) => state.db.run(move |conn| stops::update_stop(conn, &me, &sid, input)).await,
+        Err(e) => Err(e),
+    };
+    match field_errors(result)? {
+        Ok(stop) => {
+            flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
+            Ok(see_other(&format!("/manage/stops/{}", stop.stop.id)))
+        }
+        Err(errors) => {
+            let me = page.organizer.clone();
+            let (detail, tour, venues) = state
+                .db
+                .run(move |conn| {
+                    let (detail, tour, _) = stops::stop_detail(conn, &me, &id)?;
+                    Ok((detail, tour, Venue::list(conn, None)?))
+                })
+                .await?;
+            Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::views::manage::stop_form(&page.ctx, &tour, Some(&detail.stop), &venues, &form, &errors),
+            ))
+        }
+    }
+}
+
+pub async fn set_stop_status(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, status) = path.into_inner();
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let sid = id.clone();
+    let input = StopInput {
+        status: Some(status),
+        ..StopInput::default()
+    };
+    match field_errors(state.db.run(move |conn| stops::update_stop(conn, &me, &sid, input)).await)? {
+        Ok(_) => {
+            flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
+            Ok(see_other(&format!("/manage/stops/{id}")))
+        }
+        Err(errors) => render_stop_page(&state, &page, id, errors).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BackupForm {
+    venue_id: String,
+}
+
+pub async fn add_backup(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<BackupForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let (sid, venue_id) = (id.clone(), form.data.venue_id);
+    match field_errors(state.db.run(move |conn| stops::add_backup(conn, &me, &sid, &venue_id)).await)? {
+        Ok(()) => Ok(see_other(&format!("/manage/stops/{id}"))),
+        Err(errors) => render_stop_page(&state, &page, id, errors).await,
+    }
+}
+
+/// Move a backup up or down the ranking, or remove it.
+pub async fn change_backup(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, venue_id, action) = path.into_inner();
+    let (id, venue_id) = (page_id(&id)?, page_id(&venue_id)?);
+    let me = page.organizer.clone();
+    let sid = id.clone();
+    state
+        .db
+        .run(move |conn| match action.as_str() {
+            "up" => stops::move_backup(conn, &me, &sid, &venue_id, -1),
+            "down" => stops::move_backup(conn, &me, &sid, &venue_id, 1),
+            "remove" => stops::remove_backup(conn, &me, &sid, &venue_id),
+            _ => Err(AppError::not_found("page")),
+        })
+        .await?;
+    Ok(see_other(&format!("/manage/stops/{id}")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SupporterForm {
+    name: String,
+    contribution: String,
+}
+
+pub async fn add_supporter(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<SupporterForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let sid = id.clone();
+    let form = form.data;
+    match field_errors(
+        state
+            .db
+            .run(move |conn| stops::add_supporter(conn, &me, &sid, &form.name, &form.contribution))
+            .await,
+    )? {
+        Ok(_) => Ok(see_other(&format!("/manage/stops/{id}"))),
+        Err(errors) => render_stop_page(&state, &page, id, errors).await,
+    }
+}
+
+pub async fn remove_supporter(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, supporter_id) = path.into_inner();
+    let (id, supporter_id) = (page_id(&id)?, page_id(&supporter_id)?);
+    let me = page.organizer.clone();
+    let sid = id.clone();
+    state
+        .db
+        .run(move |conn| stops::remove_supporter(conn, &me, &sid, &supporter_id))
+        .await?;
+    Ok(see_other(&format!("/manage/stops/{id}")))
+}
