@@ -18,7 +18,10 @@ pub fn tour_feed(t: &PublicTour, base_url: &str) -> String {
             .starts(Utc.from_utc_datetime(&stop.starts_at))
             .ends(Utc.from_utc_datetime(&stop.ends_at))
             .location(&format!("{}, {}", venue.name, venue.address))
-            .description(&format!("{}\n{}/stops/{}", venue.directions, base_url, stop.id))
+            .description(&format!(
+                "{}\n{}/stops/{}",
+                venue.directions, base_url, stop.id
+            ))
             .url(&format!("{base_url}/stops/{}", stop.id))
             .timestamp(Utc.from_utc_datetime(&stop.updated_at));
         if stop.status == "cancelled" {

@@ -13,10 +13,19 @@ use crate::services::accounts;
 use crate::startup::Application;
 
 #[derive(Parser)]
-#[command(name = "roadshow", version, about = "Run multi-city community meetup tours.")]
+#[command(
+    name = "roadshow",
+    version,
+    about = "Run multi-city community meetup tours."
+)]
 struct Cli {
     /// Folder with default.toml and local.toml.
-    #[arg(long, env = "ROADSHOW_CONFIG_DIR", default_value = "config", global = true)]
+    #[arg(
+        long,
+        env = "ROADSHOW_CONFIG_DIR",
+        default_value = "config",
+        global = true
+    )]
     config_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -95,11 +104,16 @@ pub async fn run() -> Result<(), AppError> {
             command: OrganizerCommand::Add { email, name, admin },
         } => {
             let password = read_password()?;
-            let account = accounts::check_account(&email, &name, Some(&password)).map_err(explain)?;
+            let account =
+                accounts::check_account(&email, &name, Some(&password)).map_err(explain)?;
             let mut conn = connect(&settings)?;
             db::run_migrations(&mut conn)?;
             let organizer = accounts::add_organizer(&mut conn, account, admin).map_err(explain)?;
-            println!("organizer {} created{}", organizer.email, if admin { " (site admin)" } else { "" });
+            println!(
+                "organizer {} created{}",
+                organizer.email,
+                if admin { " (site admin)" } else { "" }
+            );
             Ok(())
         }
         Command::Token {
@@ -119,7 +133,8 @@ pub async fn run() -> Result<(), AppError> {
 fn connect(settings: &Settings) -> Result<db::PooledConnection, AppError> {
     std::fs::create_dir_all(&settings.data_dir).map_err(AppError::unexpected)?;
     let pool = db::build_pool(&settings.database_url(), 1)?;
-    pool.get().map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))
+    pool.get()
+        .map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))
 }
 
 fn read_password() -> Result<String, AppError> {
@@ -140,6 +155,10 @@ fn explain(e: AppError) -> AppError {
     if e.fields.is_empty() {
         return e;
     }
-    let text: Vec<String> = e.fields.iter().map(|(k, v)| format!("{k} {}", v.message)).collect();
+    let text: Vec<String> = e
+        .fields
+        .iter()
+        .map(|(k, v)| format!("{k} {}", v.message))
+        .collect();
     AppError::bad_request("invalid", text.join("; "))
 }

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -68,7 +68,10 @@ impl Settings {
 
     pub fn database_url(&self) -> String {
         if self.database_url.trim().is_empty() {
-            format!("sqlite://{}", self.data_dir.join("roadshow.sqlite3").display())
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("roadshow.sqlite3").display()
+            )
         } else {
             self.database_url.trim().to_owned()
         }

@@ -79,7 +79,11 @@ impl AppError {
         Self::new(ErrorKind::Forbidden, "forbidden", message)
     }
     pub fn not_found(what: &str) -> Self {
-        Self::new(ErrorKind::NotFound, "not_found", format!("{what} not found"))
+        Self::new(
+            ErrorKind::NotFound,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Conflict, code, message)
@@ -88,7 +92,11 @@ impl AppError {
         Self::new(ErrorKind::PayloadTooLarge, "payload_too_large", message)
     }
     pub fn unsupported_type(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::UnsupportedMediaType, "unsupported_media_type", message)
+        Self::new(
+            ErrorKind::UnsupportedMediaType,
+            "unsupported_media_type",
+            message,
+        )
     }
     pub fn too_many_requests(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::TooManyRequests, "rate_limited", message)
@@ -116,7 +124,11 @@ impl AppError {
         Self::validation(fields)
     }
     pub fn unexpected(source: impl Into<anyhow::Error>) -> Self {
-        let mut e = Self::new(ErrorKind::Unexpected, "internal_error", "something went wrong on our side");
+        let mut e = Self::new(
+            ErrorKind::Unexpected,
+            "internal_error",
+            "something went wrong on our side",
+        );
         e.source = Some(source.into());
         e
     }

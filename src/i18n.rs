@@ -2,7 +2,7 @@
 //! (`locales/app.yml`, one entry per key with both languages).
 
 use std::borrow::Cow;
-use std::future::{ready, Ready};
+use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::header::ACCEPT_LANGUAGE;
@@ -55,7 +55,11 @@ impl Lang {
                 let mut pieces = part.split(';');
                 let lang = Lang::from_code(pieces.next()?)?;
                 let q = pieces
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .find_map(|p| {
+                        p.trim()
+                            .strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                    })
                     .unwrap_or(1.0);
                 Some((q, lang))
             })
@@ -66,7 +70,10 @@ impl Lang {
 
     /// The switcher's cookie, else the browser's preference, else English.
     pub fn of_request(req: &HttpRequest) -> Lang {
-        if let Some(lang) = req.cookie(LANG_COOKIE).and_then(|c| Lang::from_code(c.value())) {
+        if let Some(lang) = req
+            .cookie(LANG_COOKIE)
+            .and_then(|c| Lang::from_code(c.value()))
+        {
             return lang;
         }
         req.headers()
@@ -109,8 +116,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Some(Lang::ZhCn));
-        assert_eq!(Lang::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.4"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Some(Lang::ZhCn)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1, en;q=0.5, zh;q=0.4"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
     }
 
@@ -119,14 +132,20 @@ mod tests {
         let text = include_str!("../locales/app.yml");
         let mut key: Option<&str> = None;
         let mut seen: Vec<&str> = Vec::new();
-        let mut check = |key: Option<&str>, seen: &mut Vec<&str>| {
+        let check = |key: Option<&str>, seen: &mut Vec<&str>| {
             if let Some(k) = key {
-                assert!(seen.contains(&"en") && seen.contains(&"zh-CN"), "{k} lacks a language: {seen:?}");
+                assert!(
+                    seen.contains(&"en") && seen.contains(&"zh-CN"),
+                    "{k} lacks a language: {seen:?}"
+                );
             }
             seen.clear();
         };
         for line in text.lines() {
-            if line.trim().is_empty() || line.trim_start().starts_with('#') || line.starts_with("_version") {
+            if line.trim().is_empty()
+                || line.trim_start().starts_with('#')
+                || line.starts_with("_version")
+            {
                 continue;
             }
             if !line.starts_with(' ') {
@@ -142,8 +161,14 @@ mod tests {
 
     #[test]
     fn translations_fill_placeholders() {
-        assert_eq!(Lang::En.tf("test.greeting", &[("name", "Hui")]), "Hello, Hui");
-        assert_eq!(Lang::ZhCn.tf("test.greeting", &[("name", "Hui")]), "你好，Hui");
+        assert_eq!(
+            Lang::En.tf("test.greeting", &[("name", "Hui")]),
+            "Hello, Hui"
+        );
+        assert_eq!(
+            Lang::ZhCn.tf("test.greeting", &[("name", "Hui")]),
+            "你好，Hui"
+        );
         assert_eq!(Lang::En.t("no.such.key"), "??no.such.key??");
     }
 }

@@ -1,8 +1,8 @@
 //! Secret tokens and password hashes. Tokens are 256 random bits and stored as SHA-256
 //! (fast to check, useless to a thief); passwords are stored with argon2.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};

@@ -5,14 +5,14 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 
+use actix_session::SessionMiddleware;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
-use actix_session::SessionMiddleware;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServerHandle, Service};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
-use actix_web::{web, App, HttpMessage, HttpResponse, HttpServer};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use base64::Engine;
 use rand::RngCore;
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -36,17 +36,23 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 impl Application {
     pub async fn build(settings: Settings) -> Result<Application, AppError> {
         std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-            AppError::unexpected_msg(format!("cannot create the data folder {}: {e}", settings.data_dir.display()))
+            AppError::unexpected_msg(format!(
+                "cannot create the data folder {}: {e}",
+                settings.data_dir.display()
+            ))
         })?;
         let pool = db::build_pool(&settings.database_url(), settings.pool_size)?;
         let setup_token = {
-            let mut conn = pool.get().map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))?;
             db::run_migrations(&mut conn)?;
             accounts::setup_link_if_empty(&mut conn)?
         };
         let key = session_key(&settings)?;
-        let listener = TcpListener::bind(&settings.bind)
-            .map_err(|e| AppError::unexpected_msg(format!("cannot listen on {}: {e}", settings.bind)))?;
+        let listener = TcpListener::bind(&settings.bind).map_err(|e| {
+            AppError::unexpected_msg(format!("cannot listen on {}: {e}", settings.bind))
+        })?;
         let address = listener.local_addr().map_err(AppError::unexpected)?;
         let base_url: Arc<str> = if settings.base_url.trim().is_empty() {
             format!("http://{address}").into()
@@ -56,7 +62,9 @@ impl Application {
         if let Some(token) = setup_token {
             let link = format!("{base_url}/setup/{token}");
             tracing::info!(%link, "no organizer yet: open the setup link to create the first one");
-            println!("\n  roadshow is running. Create the first organizer (site admin) here:\n\n    {link}\n");
+            println!(
+                "\n  roadshow is running. Create the first organizer (site admin) here:\n\n    {link}\n"
+            );
         }
         let state = AppState {
             db: Db::new(pool),
@@ -90,10 +98,17 @@ impl Application {
     }
 }
 
-fn build_server(state: AppState, listener: TcpListener, key: Key, settings: &Settings) -> Result<Server, AppError> {
+fn build_server(
+    state: AppState,
+    listener: TcpListener,
+    key: Key,
+    settings: &Settings,
+) -> Result<Server, AppError> {
     let secure = settings.secure_cookies;
     let workers = if settings.workers == 0 {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
     } else {
         settings.workers
     };
@@ -104,14 +119,20 @@ fn build_server(state: AppState, listener: TcpListener, key: Key, settings: &Set
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
             .cookie_content_security(CookieContentSecurity::Private)
-            .session_lifecycle(PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)))
+            .session_lifecycle(
+                PersistentSession::default()
+                    .session_ttl(actix_web::cookie::time::Duration::days(14)),
+            )
             .build();
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                AppError::bad_request("bad_query", format!("the query string is not valid: {err}")).into()
+                AppError::bad_request("bad_query", format!("the query string is not valid: {err}"))
+                    .into()
             }))
-            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::not_found("page").into()))
+            .app_data(
+                web::PathConfig::default().error_handler(|_, _| AppError::not_found("page").into()),
+            )
             .wrap(ErrorHandlers::new().default_handler(crate::web::errors::render_error_page))
             .wrap(session)
             .wrap(
@@ -127,7 +148,8 @@ fn build_server(state: AppState, listener: TcpListener, key: Key, settings: &Set
                 async move {
                     let mut res = fut.await?;
                     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                        res.headers_mut().insert(header::HeaderName::from_static("x-request-id"), id);
+                        res.headers_mut()
+                            .insert(header::HeaderName::from_static("x-request-id"), id);
                     }
                     Ok(res)
                 }
@@ -172,12 +194,11 @@ fn session_key(settings: &Settings) -> Result<Key, AppError> {
             .map_err(|_| AppError::unexpected_msg("secret_key must hold at least 64 bytes"));
     }
     let path = settings.data_dir.join("session.key");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        if let Ok(bytes) = engine.decode(text.trim()) {
-            if let Ok(key) = Key::try_from(bytes.as_slice()) {
-                return Ok(key);
-            }
-        }
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && let Ok(bytes) = engine.decode(text.trim())
+        && let Ok(key) = Key::try_from(bytes.as_slice())
+    {
+        return Ok(key);
     }
     let mut bytes = [0u8; 64];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -195,7 +216,8 @@ fn write_private(path: &Path, content: &str) -> Result<(), AppError> {
         options.mode(0o600);
     }
     let mut file = options.open(path).map_err(AppError::unexpected)?;
-    file.write_all(content.as_bytes()).map_err(AppError::unexpected)
+    file.write_all(content.as_bytes())
+        .map_err(AppError::unexpected)
 }
 
 /// A database URL without its password, for logs.

@@ -3,7 +3,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -25,7 +25,10 @@ impl FromRequest for ApiCaller {
             .headers()
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(|t| t.trim().to_owned());
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
@@ -61,7 +64,10 @@ pub struct TokenJson {
 /// Exchanges an organizer's e-mail and password for an API token.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = CreateToken,
     responses((status = 201, body = TokenJson), (status = 401, body = crate::api::openapi::ErrorJson), (status = 422, body = crate::api::openapi::ErrorJson)))]
-pub async fn create_token(state: web::Data<AppState>, ApiJson(body): ApiJson<CreateToken>) -> Result<HttpResponse, AppError> {
+pub async fn create_token(
+    state: web::Data<AppState>,
+    ApiJson(body): ApiJson<CreateToken>,
+) -> Result<HttpResponse, AppError> {
     let token = state
         .db
         .run(move |conn| {

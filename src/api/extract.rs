@@ -35,9 +35,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .unwrap_or(256 * 1024);
         let body = read_body(req, payload, limit);
         Box::pin(async move {
-            let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let essence = content_type
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if essence != "application/json" && !essence.ends_with("+json") {
-                return Err(AppError::unsupported_type("send the body as application/json"));
+                return Err(AppError::unsupported_type(
+                    "send the body as application/json",
+                ));
             }
             let bytes = body.await?;
             parse_json(&bytes).map(ApiJson)
@@ -64,7 +71,9 @@ pub fn read_body(
         use futures_util::StreamExt;
         let mut body = actix_web::web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|_| AppError::bad_request("bad_body", "the request body could not be read"))?;
+            let chunk = chunk.map_err(|_| {
+                AppError::bad_request("bad_body", "the request body could not be read")
+            })?;
             if body.len() + chunk.len() > limit {
                 return Err(too_large(limit));
             }
@@ -92,20 +101,35 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                     let field = match message.strip_prefix("missing field `") {
                         Some(rest) => {
                             let name = rest.trim_end_matches('`');
-                            if path == "." { name.to_owned() } else { format!("{path}.{name}") }
+                            if path == "." {
+                                name.to_owned()
+                            } else {
+                                format!("{path}.{name}")
+                            }
                         }
                         None if path == "." => "body".to_owned(),
                         None => path,
                     };
-                    let code = if message.starts_with("missing field") { "required" } else { "invalid" };
-                    let message = if code == "required" { "is required".to_owned() } else { message };
+                    let code = if message.starts_with("missing field") {
+                        "required"
+                    } else {
+                        "invalid"
+                    };
+                    let message = if code == "required" {
+                        "is required".to_owned()
+                    } else {
+                        message
+                    };
                     let mut fields = FieldErrors::new();
                     fields.insert(field, FieldError { code, message });
                     Err(AppError::validation(fields))
                 }
                 _ => Err(AppError::bad_request(
                     "malformed_json",
-                    format!("the body is not valid JSON: {}", clean_serde_message(&inner.to_string())),
+                    format!(
+                        "the body is not valid JSON: {}",
+                        clean_serde_message(&inner.to_string())
+                    ),
                 )),
             }
         }

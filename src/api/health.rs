@@ -1,4 +1,4 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use diesel::connection::SimpleConnection;
 
 use crate::db;
@@ -20,7 +20,11 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         .await;
     match ready {
         Ok(true) => HttpResponse::Ok().content_type("text/plain").body("ready"),
-        Ok(false) => HttpResponse::ServiceUnavailable().content_type("text/plain").body("migrations pending"),
-        Err(_) => HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unreachable"),
+        Ok(false) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("migrations pending"),
+        Err(_) => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unreachable"),
     }
 }

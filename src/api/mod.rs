@@ -24,15 +24,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tours/{id}", web::patch().to(tours::update_tour))
             .route("/tours/{id}/members", web::get().to(tours::list_members))
             .route("/tours/{id}/members", web::post().to(tours::put_member))
-            .route("/tours/{id}/members/{organizer_id}", web::delete().to(tours::remove_member))
+            .route(
+                "/tours/{id}/members/{organizer_id}",
+                web::delete().to(tours::remove_member),
+            )
             .route("/tours/{id}/stops", web::get().to(stops::list_stops))
             .route("/tours/{id}/stops", web::post().to(stops::create_stop))
             .route("/stops/{id}", web::get().to(stops::get_stop))
             .route("/stops/{id}", web::patch().to(stops::update_stop))
             .route("/stops/{id}/backups", web::put().to(stops::set_backups))
             .route("/stops/{id}/clone", web::post().to(stops::clone_stop))
-            .route("/stops/{id}/supporters", web::post().to(stops::add_supporter))
-            .route("/stops/{id}/supporters/{supporter_id}", web::delete().to(stops::remove_supporter))
+            .route(
+                "/stops/{id}/supporters",
+                web::post().to(stops::add_supporter),
+            )
+            .route(
+                "/stops/{id}/supporters/{supporter_id}",
+                web::delete().to(stops::remove_supporter),
+            )
             .route("/venues", web::get().to(venues::list_venues))
             .route("/venues", web::post().to(venues::create_venue))
             .route("/venues/{id}", web::get().to(venues::get_venue))

@@ -1,11 +1,11 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::extract::{double_option, path_id, ApiJson};
-use crate::api::openapi::ErrorJson;
 use crate::api::ApiCaller;
-use crate::domain::stop::{in_zone, rfc3339_to_utc, to_rfc3339, StopStatus};
+use crate::api::extract::{ApiJson, double_option, path_id};
+use crate::api::openapi::ErrorJson;
+use crate::domain::stop::{StopStatus, in_zone, rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
 use crate::models::stop::{StopDetail, Supporter};
 use crate::services::stops::{self, StopInput};
@@ -136,9 +136,16 @@ pub struct UpdateStop {
 #[utoipa::path(get, path = "/api/v1/tours/{id}/stops", tag = "stops", params(("id" = String, Path)),
     responses((status = 200, body = Vec<StopJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
     security(("bearer" = [])))]
-pub async fn list_stops(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn list_stops(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "tour")?;
-    let list = state.db.run(move |conn| stops::list_stops(conn, &me, &id)).await?;
+    let list = state
+        .db
+        .run(move |conn| stops::list_stops(conn, &me, &id))
+        .await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(StopJson::from).collect::<Vec<_>>()))
 }
 
@@ -160,22 +167,32 @@ pub async fn create_stop(
         timezone: Some(body.timezone),
         venue_id: Some(body.venue_id),
         backup_venue_ids: Some(body.backup_venue_ids),
-        capacity: body.capacity.map(Some),
-        show_rate: body.show_rate.map(Some),
+        capacity: body.capacity.map(|c| Ok(Some(c))),
+        show_rate: body.show_rate.map(|r| Ok(Some(r))),
         livestream_url: body.livestream_url.map(Some),
         online_viewers: None,
         status: body.status.map(|s| s.as_str().to_owned()),
     };
-    let stop = state.db.run(move |conn| stops::create_stop(conn, &me, &id, input)).await?;
+    let stop = state
+        .db
+        .run(move |conn| stops::create_stop(conn, &me, &id, input))
+        .await?;
     Ok(HttpResponse::Created().json(StopJson::from(stop)))
 }
 
 #[utoipa::path(get, path = "/api/v1/stops/{id}", tag = "stops", params(("id" = String, Path)),
     responses((status = 200, body = StopJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
     security(("bearer" = [])))]
-pub async fn get_stop(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn get_stop(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "stop")?;
-    let (stop, _, _) = state.db.run(move |conn| stops::stop_detail(conn, &me, &id)).await?;
+    let (stop, _, _) = state
+        .db
+        .run(move |conn| stops::stop_detail(conn, &me, &id))
+        .await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }
 
@@ -197,13 +214,16 @@ pub async fn update_stop(
         timezone: body.timezone,
         venue_id: body.venue_id,
         backup_venue_ids: body.backup_venue_ids,
-        capacity: body.capacity,
-        show_rate: body.show_rate,
+        capacity: body.capacity.map(Ok),
+        show_rate: body.show_rate.map(Ok),
         livestream_url: body.livestream_url,
-        online_viewers: body.online_viewers,
+        online_viewers: body.online_viewers.map(Ok),
         status: body.status.map(|s| s.as_str().to_owned()),
     };
-    let stop = state.db.run(move |conn| stops::update_stop(conn, &me, &id, input)).await?;
+    let stop = state
+        .db
+        .run(move |conn| stops::update_stop(conn, &me, &id, input))
+        .await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }
 
@@ -227,7 +247,10 @@ pub async fn set_backups(
         backup_venue_ids: Some(body.venue_ids),
         ..StopInput::default()
     };
-    let stop = state.db.run(move |conn| stops::update_stop(conn, &me, &id, input)).await?;
+    let stop = state
+        .db
+        .run(move |conn| stops::update_stop(conn, &me, &id, input))
+        .await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }
 
@@ -248,7 +271,10 @@ pub async fn clone_stop(
     ApiJson(body): ApiJson<CloneStop>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "stop")?;
-    let (starts_at, ends_at) = (rfc3339_to_utc(&body.starts_at), rfc3339_to_utc(&body.ends_at));
+    let (starts_at, ends_at) = (
+        rfc3339_to_utc(&body.starts_at),
+        rfc3339_to_utc(&body.ends_at),
+    );
     let stop = state
         .db
         .run(move |conn| stops::clone_stop(conn, &me, &id, starts_at, ends_at))

@@ -1,9 +1,9 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::extract::{double_option, path_id, ApiJson};
 use crate::api::ApiCaller;
+use crate::api::extract::{ApiJson, double_option, path_id};
 use crate::api::openapi::ErrorJson;
 use crate::domain::access::TeamRole;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
@@ -82,7 +82,11 @@ pub struct UpdateTour {
     cfp_closes_at: Option<Option<String>>,
 }
 
-fn parse_time(v: &mut Validator, field: &str, value: Option<Option<String>>) -> Option<Option<chrono::NaiveDateTime>> {
+fn parse_time(
+    v: &mut Validator,
+    field: &str,
+    value: Option<Option<String>>,
+) -> Option<Option<chrono::NaiveDateTime>> {
     match value {
         None => None,
         Some(None) => Some(None),
@@ -92,8 +96,14 @@ fn parse_time(v: &mut Validator, field: &str, value: Option<Option<String>>) -> 
 
 #[utoipa::path(get, path = "/api/v1/tours", tag = "tours",
     responses((status = 200, body = Vec<TourJson>), (status = 401, body = ErrorJson)), security(("bearer" = [])))]
-pub async fn list_tours(state: web::Data<AppState>, ApiCaller(me): ApiCaller) -> Result<HttpResponse, AppError> {
-    let list = state.db.run(move |conn| tours::list_tours(conn, &me)).await?;
+pub async fn list_tours(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+) -> Result<HttpResponse, AppError> {
+    let list = state
+        .db
+        .run(move |conn| tours::list_tours(conn, &me))
+        .await?;
     let json: Vec<TourJson> = list.into_iter().map(|(t, r)| TourJson::new(t, r)).collect();
     Ok(HttpResponse::Ok().json(json))
 }
@@ -112,22 +122,32 @@ pub async fn create_tour(
         slug: body.slug,
         description: body.description,
         contact_email: body.contact_email.map(Some),
-        prior_show_rate: body.prior_show_rate,
+        prior_show_rate: body.prior_show_rate.map(Ok),
         status: None,
         cfp_opens_at: parse_time(&mut v, "cfp_opens_at", body.cfp_opens_at.map(Some)),
         cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at.map(Some)),
     };
     v.finish()?;
-    let tour = state.db.run(move |conn| tours::create_tour(conn, &me, input)).await?;
+    let tour = state
+        .db
+        .run(move |conn| tours::create_tour(conn, &me, input))
+        .await?;
     Ok(HttpResponse::Created().json(TourJson::new(tour, Some(TeamRole::Owner))))
 }
 
 #[utoipa::path(get, path = "/api/v1/tours/{id}", tag = "tours", params(("id" = String, Path)),
     responses((status = 200, body = TourJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
     security(("bearer" = [])))]
-pub async fn get_tour(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn get_tour(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "tour")?;
-    let (tour, access) = state.db.run(move |conn| tours::tour_for(conn, &me, &id)).await?;
+    let (tour, access) = state
+        .db
+        .run(move |conn| tours::tour_for(conn, &me, &id))
+        .await?;
     Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role)))
 }
 
@@ -148,7 +168,7 @@ pub async fn update_tour(
         slug: body.slug,
         description: body.description,
         contact_email: body.contact_email,
-        prior_show_rate: body.prior_show_rate,
+        prior_show_rate: body.prior_show_rate.map(Ok),
         status: body.status.map(|s| s.as_str().to_owned()),
         cfp_opens_at: parse_time(&mut v, "cfp_opens_at", body.cfp_opens_at),
         cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at),
@@ -208,10 +228,19 @@ pub struct PutMemberJson {
 #[utoipa::path(get, path = "/api/v1/tours/{id}/members", tag = "tours", params(("id" = String, Path)),
     responses((status = 200, body = Vec<MemberJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
     security(("bearer" = [])))]
-pub async fn list_members(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn list_members(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "tour")?;
     let members = state.db.run(move |conn| team::team(conn, &me, &id)).await?;
-    Ok(HttpResponse::Ok().json(members.into_iter().map(MemberJson::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(
+        members
+            .into_iter()
+            .map(MemberJson::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Adds a co-organizer by e-mail (or changes their role). Owners only.
@@ -229,7 +258,14 @@ pub async fn put_member(
     let (member, invite) = state
         .db
         .run(move |conn| {
-            let added = team::put_member(conn, &me, &id, &body.email, body.role.as_str(), &body.stop_ids)?;
+            let added = team::put_member(
+                conn,
+                &me,
+                &id,
+                &body.email,
+                body.role.as_str(),
+                &body.stop_ids,
+            )?;
             let member = team::team(conn, &me, &id)?
                 .into_iter()
                 .find(|m| m.organizer.id == added.organizer.id)
@@ -255,6 +291,9 @@ pub async fn remove_member(
     let (id, organizer_id) = path.into_inner();
     let id = path_id(&id, "tour")?;
     let organizer_id = path_id(&organizer_id, "team member")?;
-    state.db.run(move |conn| team::remove_member(conn, &me, &id, &organizer_id)).await?;
+    state
+        .db
+        .run(move |conn| team::remove_member(conn, &me, &id, &organizer_id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,11 +1,11 @@
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::extract::{path_id, ApiJson};
-use crate::api::openapi::ErrorJson;
 use crate::api::ApiCaller;
-use crate::domain::stop::{to_rfc3339, StopStatus};
+use crate::api::extract::{ApiJson, path_id};
+use crate::api::openapi::ErrorJson;
+use crate::domain::stop::{StopStatus, to_rfc3339};
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::AppError;
 use crate::models::venue::Venue;
@@ -97,7 +97,7 @@ impl From<VenueBody> for VenueInput {
             city: b.city,
             address: b.address,
             directions: b.directions,
-            capacity: b.capacity,
+            capacity: b.capacity.map(Ok),
             kind: b.kind.map(|k| k.as_str().to_owned()),
             cost: b.cost.map(|c| c.as_str().to_owned()),
             cost_note: b.cost_note,
@@ -123,7 +123,10 @@ pub async fn list_venues(
     query: web::Query<VenueQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner().q;
-    let list = state.db.run(move |conn| Ok(Venue::list(conn, q.as_deref())?)).await?;
+    let list = state
+        .db
+        .run(move |conn| Ok(Venue::list(conn, q.as_deref())?))
+        .await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(VenueJson::from).collect::<Vec<_>>()))
 }
 
@@ -145,7 +148,11 @@ pub async fn create_venue(
 #[utoipa::path(get, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = String, Path)),
     responses((status = 200, body = VenueWithHistoryJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
     security(("bearer" = [])))]
-pub async fn get_venue(state: web::Data<AppState>, ApiCaller(me): ApiCaller, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn get_venue(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "venue")?;
     let (venue, history) = state
         .db

@@ -115,7 +115,9 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, AppError> {
 /// Runs the embedded migrations of the connection's backend.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
     let applied = match conn {
-        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     }
     .map_err(|e| AppError::unexpected_msg(format!("migration failed: {e}")))?;
@@ -153,7 +155,9 @@ where
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
         DbConnection::Postgresql(_) => {
             <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?
         }

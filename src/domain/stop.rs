@@ -89,6 +89,20 @@ pub fn check_times(starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> Result<(
     Ok(())
 }
 
+/// The status changes an organizer may make.
+pub fn can_move(from: StopStatus, to: StopStatus) -> bool {
+    use StopStatus::*;
+    from == to
+        || matches!(
+            (from, to),
+            (Draft, Open | Cancelled)
+                | (Open, Closed | Done | Cancelled)
+                | (Closed, Open | Done | Cancelled)
+                | (Done, Closed)
+                | (Cancelled, Draft)
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,7 +118,10 @@ mod tests {
     #[test]
     fn skipped_daylight_saving_times_are_refused() {
         let tz = timezone("Europe/Berlin").unwrap();
-        assert_eq!(local_to_utc("2026-03-29T02:30", tz).unwrap_err().code, "nonexistent_time");
+        assert_eq!(
+            local_to_utc("2026-03-29T02:30", tz).unwrap_err().code,
+            "nonexistent_time"
+        );
     }
 
     #[test]
@@ -113,18 +130,4 @@ mod tests {
         assert!(rfc3339_to_utc("2012-09-16 13:30").is_err());
         assert!(rfc3339_to_utc("2012-09-16T13:30:00+08:00").is_ok());
     }
-}
-
-/// The status changes an organizer may make.
-pub fn can_move(from: StopStatus, to: StopStatus) -> bool {
-    use StopStatus::*;
-    from == to
-        || matches!(
-            (from, to),
-            (Draft, Open | Cancelled)
-                | (Open, Closed | Done | Cancelled)
-                | (Closed, Open | Done | Cancelled)
-                | (Done, Closed)
-                | (Cancelled, Draft)
-        )
 }

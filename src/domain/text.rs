@@ -28,7 +28,9 @@ fn bounded(v: &str, max: usize) -> Result<String, FieldError> {
     if v.chars().count() > max {
         return Err(err("too_long", format!("must be at most {max} characters")));
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(err("invalid", "contains control characters"));
     }
     Ok(v.to_owned())
@@ -75,7 +77,10 @@ pub fn web_url(value: &str) -> Result<String, FieldError> {
 /// A whole number within bounds.
 pub fn number_in(value: i64, min: i64, max: i64) -> Result<i32, FieldError> {
     if value < min || value > max {
-        return Err(err("out_of_range", format!("must be between {min} and {max}")));
+        return Err(err(
+            "out_of_range",
+            format!("must be between {min} and {max}"),
+        ));
     }
     i32::try_from(value).map_err(|_| err("out_of_range", "is too large"))
 }
@@ -119,7 +124,16 @@ mod tests {
     fn emails_are_normalised_and_checked() {
         assert_eq!(email("  Hui@Example.COM ").unwrap(), "hui@example.com");
         assert_eq!(email("").unwrap_err().code, "required");
-        for bad in ["a", "a@b", "@b.c", "a b@c.d", "a@b.c,d@e.f", "<a@b.c>", "a@.c", "a@c."] {
+        for bad in [
+            "a",
+            "a@b",
+            "@b.c",
+            "a b@c.d",
+            "a@b.c,d@e.f",
+            "<a@b.c>",
+            "a@.c",
+            "a@c.",
+        ] {
             assert_eq!(email(bad).unwrap_err().code, "invalid_email", "{bad}");
         }
     }
@@ -145,7 +159,10 @@ mod tests {
     #[test]
     fn urls_must_be_web_addresses() {
         assert!(web_url("https://example.com/live").is_ok());
-        assert_eq!(web_url("javascript:alert(1)").unwrap_err().code, "invalid_url");
+        assert_eq!(
+            web_url("javascript:alert(1)").unwrap_err().code,
+            "invalid_url"
+        );
         assert_eq!(web_url("ftp://x.y").unwrap_err().code, "invalid_url");
     }
 }

@@ -18,7 +18,8 @@ pub fn slug(value: &str) -> Result<String, FieldError> {
     let v = value.trim().to_lowercase();
     let ok = !v.is_empty()
         && v.len() <= 80
-        && v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !v.starts_with('-')
         && !v.ends_with('-')
         && !v.contains("--");
@@ -60,7 +61,10 @@ mod tests {
 
     #[test]
     fn slugs_are_made_from_names() {
-        assert_eq!(slug_from_name("OpenStack China Tour 2012!"), "openstack-china-tour-2012");
+        assert_eq!(
+            slug_from_name("OpenStack China Tour 2012!"),
+            "openstack-china-tour-2012"
+        );
         assert!(slug_from_name("中国行").starts_with("tour-"));
         assert_eq!(slug_from_name("OpenStack 中国行"), "openstack");
     }

@@ -4,8 +4,8 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{stops, tour_member_stops, tour_members, tours};
 use crate::db::DbConnection;
+use crate::db::schema::{stops, tour_member_stops, tour_members, tours};
 use crate::domain::access::{TeamRole, TourAccess};
 use crate::error::AppError;
 use crate::models::organizer::Organizer;
@@ -53,7 +53,8 @@ pub fn tour_for(
     tour_id: &str,
 ) -> Result<(Tour, TourAccess), AppError> {
     let tour = Tour::find(conn, tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
-    let access = tour_access(conn, organizer, tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
+    let access =
+        tour_access(conn, organizer, tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
     Ok((tour, access))
 }
 
@@ -88,7 +89,10 @@ pub fn stop_for(
 }
 
 /// Ids of the tours the organizer is a member of (all tours for a site admin).
-pub fn visible_tour_ids(conn: &mut DbConnection, organizer: &Organizer) -> QueryResult<Vec<String>> {
+pub fn visible_tour_ids(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+) -> QueryResult<Vec<String>> {
     if organizer.is_admin {
         tours::table.select(tours::id).load(conn)
     } else {

@@ -53,7 +53,11 @@ impl MagicLink {
     }
 
     /// A link that is still usable, without using it (to show the form it leads to).
-    pub fn peek(conn: &mut DbConnection, purpose: &str, token: &str) -> QueryResult<Option<MagicLink>> {
+    pub fn peek(
+        conn: &mut DbConnection,
+        purpose: &str,
+        token: &str,
+    ) -> QueryResult<Option<MagicLink>> {
         magic_links::table
             .filter(magic_links::token_hash.eq(secrets::token_hash(token)))
             .filter(magic_links::purpose.eq(purpose))
@@ -66,7 +70,11 @@ impl MagicLink {
 
     /// Uses a link: succeeds once, and only before it expires. The conditional update makes
     /// two simultaneous uses impossible.
-    pub fn consume(conn: &mut DbConnection, purpose: &str, token: &str) -> QueryResult<Option<MagicLink>> {
+    pub fn consume(
+        conn: &mut DbConnection,
+        purpose: &str,
+        token: &str,
+    ) -> QueryResult<Option<MagicLink>> {
         let hash = secrets::token_hash(token);
         let now = db::now();
         let used = diesel::update(

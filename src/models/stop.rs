@@ -97,7 +97,10 @@ impl Stop {
     }
 
     pub fn insert(conn: &mut DbConnection, new: &NewStop) -> QueryResult<()> {
-        diesel::insert_into(stops::table).values(new).execute(conn).map(drop)
+        diesel::insert_into(stops::table)
+            .values(new)
+            .execute(conn)
+            .map(drop)
     }
 
     /// Unscoped: organizer-facing callers use `models::access::stop_for`.
@@ -110,7 +113,9 @@ impl Stop {
     }
 
     pub fn update(conn: &mut DbConnection, id: &str, changes: &StopChanges) -> QueryResult<Stop> {
-        diesel::update(stops::table.find(id)).set(changes).execute(conn)?;
+        diesel::update(stops::table.find(id))
+            .set(changes)
+            .execute(conn)?;
         stops::table.find(id).select(Stop::as_select()).first(conn)
     }
 
@@ -126,7 +131,10 @@ impl Stop {
     }
 
     /// Stops of several tours with their venues (dashboards).
-    pub fn list_with_venues(conn: &mut DbConnection, stop_ids: &[String]) -> QueryResult<Vec<(Stop, Venue)>> {
+    pub fn list_with_venues(
+        conn: &mut DbConnection,
+        stop_ids: &[String],
+    ) -> QueryResult<Vec<(Stop, Venue)>> {
         stops::table
             .inner_join(venues::table)
             .filter(stops::id.eq_any(stop_ids))
@@ -158,8 +166,13 @@ impl Stop {
     }
 
     /// Replaces the ranked backups with `venue_ids`, in that order.
-    pub fn set_backups(conn: &mut DbConnection, stop_id: &str, venue_ids: &[String]) -> QueryResult<()> {
-        diesel::delete(stop_backups::table.filter(stop_backups::stop_id.eq(stop_id))).execute(conn)?;
+    pub fn set_backups(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        venue_ids: &[String],
+    ) -> QueryResult<()> {
+        diesel::delete(stop_backups::table.filter(stop_backups::stop_id.eq(stop_id)))
+            .execute(conn)?;
         for (i, venue_id) in venue_ids.iter().enumerate() {
             diesel::insert_into(stop_backups::table)
                 .values((
@@ -207,7 +220,11 @@ impl Stop {
             .first(conn)
     }
 
-    pub fn remove_supporter(conn: &mut DbConnection, stop_id: &str, supporter_id: &str) -> QueryResult<usize> {
+    pub fn remove_supporter(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        supporter_id: &str,
+    ) -> QueryResult<usize> {
         diesel::delete(
             supporters::table
                 .filter(supporters::id.eq(supporter_id))

@@ -75,7 +75,11 @@ impl TourMember {
         Ok(())
     }
 
-    pub fn remove(conn: &mut DbConnection, tour_id: &str, organizer_id: &str) -> QueryResult<usize> {
+    pub fn remove(
+        conn: &mut DbConnection,
+        tour_id: &str,
+        organizer_id: &str,
+    ) -> QueryResult<usize> {
         diesel::delete(
             tour_member_stops::table
                 .filter(tour_member_stops::tour_id.eq(tour_id))
@@ -98,7 +102,11 @@ impl TourMember {
             .get_result(conn)
     }
 
-    pub fn find(conn: &mut DbConnection, tour_id: &str, organizer_id: &str) -> QueryResult<Option<TourMember>> {
+    pub fn find(
+        conn: &mut DbConnection,
+        tour_id: &str,
+        organizer_id: &str,
+    ) -> QueryResult<Option<TourMember>> {
         tour_members::table
             .filter(tour_members::tour_id.eq(tour_id))
             .filter(tour_members::organizer_id.eq(organizer_id))

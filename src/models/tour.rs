@@ -1,8 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{tour_members, tours};
 use crate::db::DbConnection;
+use crate::db::schema::{tour_members, tours};
 use crate::domain::access::TeamRole;
 use crate::domain::tour::TourStatus;
 
@@ -66,7 +66,10 @@ impl Tour {
     }
 
     pub fn insert(conn: &mut DbConnection, new: &NewTour) -> QueryResult<()> {
-        diesel::insert_into(tours::table).values(new).execute(conn).map(drop)
+        diesel::insert_into(tours::table)
+            .values(new)
+            .execute(conn)
+            .map(drop)
     }
 
     /// Unscoped: callers outside `models::access` must not hand this to organizers.
@@ -87,7 +90,11 @@ impl Tour {
             .optional()
     }
 
-    pub fn slug_taken(conn: &mut DbConnection, slug: &str, except_id: Option<&str>) -> QueryResult<bool> {
+    pub fn slug_taken(
+        conn: &mut DbConnection,
+        slug: &str,
+        except_id: Option<&str>,
+    ) -> QueryResult<bool> {
         let mut query = tours::table
             .filter(tours::slug.eq(slug))
             .select(tours::id)
@@ -146,7 +153,9 @@ impl Tour {
     }
 
     pub fn update(conn: &mut DbConnection, id: &str, changes: &TourChanges) -> QueryResult<Tour> {
-        diesel::update(tours::table.find(id)).set(changes).execute(conn)?;
+        diesel::update(tours::table.find(id))
+            .set(changes)
+            .execute(conn)?;
         tours::table.find(id).select(Tour::as_select()).first(conn)
     }
 }

@@ -1,8 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{stops, tours, venues};
 use crate::db::DbConnection;
+use crate::db::schema::{stops, tours, venues};
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
@@ -86,7 +86,10 @@ impl Venue {
     }
 
     pub fn get(conn: &mut DbConnection, id: &str) -> QueryResult<Venue> {
-        venues::table.find(id).select(Venue::as_select()).first(conn)
+        venues::table
+            .find(id)
+            .select(Venue::as_select())
+            .first(conn)
     }
 
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Venue>> {
@@ -132,5 +135,7 @@ impl Venue {
 }
 
 fn escape_like(term: &str) -> String {
-    term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    term.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

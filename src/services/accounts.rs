@@ -6,7 +6,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::text;
 use crate::error::{AppError, Validator};
 use crate::models::api_token::ApiToken;
-use crate::models::magic_link::{purpose, MagicLink};
+use crate::models::magic_link::{MagicLink, purpose};
 use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::secrets;
 
@@ -21,7 +21,11 @@ pub struct AccountInput {
     pub password_hash: Option<String>,
 }
 
-pub fn check_account(email: &str, name: &str, password: Option<&str>) -> Result<AccountInput, AppError> {
+pub fn check_account(
+    email: &str,
+    name: &str,
+    password: Option<&str>,
+) -> Result<AccountInput, AppError> {
     let mut v = Validator::new();
     let email = v.check("email", text::email(email));
     let name = v.check("name", text::optional(name, 200));
@@ -57,9 +61,14 @@ pub fn setup_link_valid(conn: &mut DbConnection, token: &str) -> Result<bool, Ap
 
 /// Creates the first organizer (a site admin) with a setup link; works once.
 #[tracing::instrument(skip_all)]
-pub fn complete_setup(conn: &mut DbConnection, token: &str, account: AccountInput) -> Result<Organizer, AppError> {
+pub fn complete_setup(
+    conn: &mut DbConnection,
+    token: &str,
+    account: AccountInput,
+) -> Result<Organizer, AppError> {
     db::write_transaction(conn, |conn| {
-        if Organizer::count(conn)? > 0 || MagicLink::consume(conn, purpose::SETUP, token)?.is_none() {
+        if Organizer::count(conn)? > 0 || MagicLink::consume(conn, purpose::SETUP, token)?.is_none()
+        {
             return Err(AppError::not_found("setup link"));
         }
         MagicLink::revoke_all(conn, purpose::SETUP)?;
@@ -67,9 +76,17 @@ pub fn complete_setup(conn: &mut DbConnection, token: &str, account: AccountInpu
     })
 }
 
-fn insert_organizer(conn: &mut DbConnection, account: &AccountInput, is_admin: bool) -> Result<Organizer, AppError> {
+fn insert_organizer(
+    conn: &mut DbConnection,
+    account: &AccountInput,
+    is_admin: bool,
+) -> Result<Organizer, AppError> {
     if Organizer::find_by_email(conn, &account.email)?.is_some() {
-        return Err(AppError::invalid("email", "email_taken", "already has an account"));
+        return Err(AppError::invalid(
+            "email",
+            "email_taken",
+            "already has an account",
+        ));
     }
     Ok(Organizer::insert(
         conn,
@@ -85,7 +102,11 @@ fn insert_organizer(conn: &mut DbConnection, account: &AccountInput, is_admin: b
 }
 
 /// Adds an organizer (command line, or a site admin in the browser).
-pub fn add_organizer(conn: &mut DbConnection, account: AccountInput, is_admin: bool) -> Result<Organizer, AppError> {
+pub fn add_organizer(
+    conn: &mut DbConnection,
+    account: AccountInput,
+    is_admin: bool,
+) -> Result<Organizer, AppError> {
     db::write_transaction(conn, |conn| {
         let organizer = insert_organizer(conn, &account, is_admin)?;
         MagicLink::revoke_all(conn, purpose::SETUP)?;
@@ -95,11 +116,21 @@ pub fn add_organizer(conn: &mut DbConnection, account: AccountInput, is_admin: b
 
 /// The organizer with this e-mail and password. Unknown e-mails cost the same time as wrong
 /// passwords, so sign-in does not reveal who has an account.
-pub fn authenticate(conn: &mut DbConnection, email: &str, password: &str) -> Result<Organizer, AppError> {
+pub fn authenticate(
+    conn: &mut DbConnection,
+    email: &str,
+    password: &str,
+) -> Result<Organizer, AppError> {
     let email = email.trim().to_lowercase();
     let found = Organizer::find_by_email(conn, &email)?;
     match found {
-        Some(o) if o.password_hash.as_deref().is_some_and(|h| secrets::verify_password(password, h)) => Ok(o),
+        Some(o)
+            if o.password_hash
+                .as_deref()
+                .is_some_and(|h| secrets::verify_password(password, h)) =>
+        {
+            Ok(o)
+        }
         Some(_) => Err(bad_credentials()),
         None => {
             secrets::burn_password_check(password);
@@ -112,11 +143,18 @@ fn bad_credentials() -> AppError {
     AppError::unauthorized("wrong e-mail address or password")
 }
 
-pub fn create_api_token(conn: &mut DbConnection, organizer: &Organizer, label: &str) -> Result<String, AppError> {
+pub fn create_api_token(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    label: &str,
+) -> Result<String, AppError> {
     Ok(ApiToken::create(conn, &organizer.id, label)?)
 }
 
-pub fn organizer_for_token(conn: &mut DbConnection, token: &str) -> Result<Option<Organizer>, AppError> {
+pub fn organizer_for_token(
+    conn: &mut DbConnection,
+    token: &str,
+) -> Result<Option<Organizer>, AppError> {
     Ok(ApiToken::organizer_for(conn, token)?)
 }
 
@@ -134,16 +172,25 @@ pub fn invite_link(conn: &mut DbConnection, organizer: &Organizer) -> Result<Str
 pub fn invitation(conn: &mut DbConnection, token: &str) -> Result<Organizer, AppError> {
     let link = MagicLink::peek(conn, purpose::ORGANIZER_INVITE, token)?
         .ok_or_else(|| AppError::not_found("invitation"))?;
-    let id = link.subject_id.ok_or_else(|| AppError::not_found("invitation"))?;
+    let id = link
+        .subject_id
+        .ok_or_else(|| AppError::not_found("invitation"))?;
     Ok(Organizer::find(conn, &id)?)
 }
 
 /// Sets name and password from an invitation; the link works once.
-pub fn accept_invitation(conn: &mut DbConnection, token: &str, name: &str, password_hash: &str) -> Result<Organizer, AppError> {
+pub fn accept_invitation(
+    conn: &mut DbConnection,
+    token: &str,
+    name: &str,
+    password_hash: &str,
+) -> Result<Organizer, AppError> {
     db::write_transaction(conn, |conn| {
         let link = MagicLink::consume(conn, purpose::ORGANIZER_INVITE, token)?
             .ok_or_else(|| AppError::not_found("invitation"))?;
-        let id = link.subject_id.ok_or_else(|| AppError::not_found("invitation"))?;
+        let id = link
+            .subject_id
+            .ok_or_else(|| AppError::not_found("invitation"))?;
         Organizer::set_password(conn, &id, password_hash)?;
         if !name.trim().is_empty() {
             Organizer::set_name(conn, &id, name.trim())?;

@@ -22,10 +22,10 @@ pub struct StopInput {
     pub timezone: Option<String>,
     pub venue_id: Option<String>,
     pub backup_venue_ids: Option<Vec<String>>,
-    pub capacity: Option<Option<i64>>,
-    pub show_rate: Option<Option<f64>>,
+    pub capacity: Option<Result<Option<i64>, FieldError>>,
+    pub show_rate: Option<Result<Option<f64>, FieldError>>,
     pub livestream_url: Option<Option<String>>,
-    pub online_viewers: Option<Option<i64>>,
+    pub online_viewers: Option<Result<Option<i64>, FieldError>>,
     pub status: Option<String>,
 }
 
@@ -41,7 +41,14 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
     required(v, "starts_at", input.starts_at.is_some());
     required(v, "ends_at", input.ends_at.is_some());
     required(v, "timezone", input.timezone.is_some());
-    required(v, "venue_id", input.venue_id.as_deref().is_some_and(|s| !s.trim().is_empty()));
+    required(
+        v,
+        "venue_id",
+        input
+            .venue_id
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty()),
+    );
     if let Some(city) = &input.city {
         changes.city = v.check("city", text::required(city, 100));
     }
@@ -52,21 +59,27 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
         changes.ends_at = v.check("ends_at", t.clone());
     }
     if let Some(tz) = &input.timezone {
-        changes.timezone = v.check("timezone", stop_rules::timezone(tz)).map(|tz| tz.name().to_owned());
+        changes.timezone = v
+            .check("timezone", stop_rules::timezone(tz))
+            .map(|tz| tz.name().to_owned());
     }
     if let Some(venue_id) = input.venue_id.as_deref().filter(|s| !s.trim().is_empty()) {
         changes.venue_id = Some(venue_id.trim().to_owned());
     }
-    if let Some(capacity) = input.capacity {
-        changes.capacity_override = match capacity {
-            None => Some(None),
-            Some(c) => v.check("capacity", text::number_in(c, 1, MAX_CAPACITY)).map(Some),
+    if let Some(capacity) = &input.capacity {
+        changes.capacity_override = match v.check("capacity", capacity.clone()) {
+            Some(None) => Some(None),
+            Some(Some(c)) => v
+                .check("capacity", text::number_in(c, 1, MAX_CAPACITY))
+                .map(Some),
+            None => None,
         };
     }
-    if let Some(rate) = input.show_rate {
-        changes.show_rate_override = match rate {
-            None => Some(None),
-            Some(r) => v.check("show_rate", text::show_rate(r)).map(Some),
+    if let Some(rate) = &input.show_rate {
+        changes.show_rate_override = match v.check("show_rate", rate.clone()) {
+            Some(None) => Some(None),
+            Some(Some(r)) => v.check("show_rate", text::show_rate(r)).map(Some),
+            None => None,
         };
     }
     if let Some(url) = &input.livestream_url {
@@ -75,10 +88,13 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
             Some(u) => v.check("livestream_url", text::web_url(u)).map(Some),
         };
     }
-    if let Some(viewers) = input.online_viewers {
-        changes.online_viewers = match viewers {
-            None => Some(None),
-            Some(n) => v.check("online_viewers", text::number_in(n, 0, 100_000_000)).map(Some),
+    if let Some(viewers) = &input.online_viewers {
+        changes.online_viewers = match v.check("online_viewers", viewers.clone()) {
+            Some(None) => Some(None),
+            Some(Some(n)) => v
+                .check("online_viewers", text::number_in(n, 0, 100_000_000))
+                .map(Some),
+            None => None,
         };
     }
     if let Some(status) = &input.status {
@@ -101,23 +117,30 @@ fn check_venues(
     venue_id: Option<&str>,
     backups: Option<&[String]>,
 ) -> Result<(), AppError> {
-    if let Some(id) = venue_id {
-        if Venue::find(conn, id)?.is_none() {
-            v.add("venue_id", "unknown_venue", "no venue has this id");
-        }
+    if let Some(id) = venue_id
+        && Venue::find(conn, id)?.is_none()
+    {
+        v.add("venue_id", "unknown_venue", "no venue has this id");
     }
     if let Some(backups) = backups {
         let mut seen = std::collections::HashSet::new();
         if backups.len() > 20 {
             v.add("backup_venue_ids", "too_many", "at most 20 backups");
-        } else if backups.iter().any(|b| !seen.insert(b.as_str()) || Some(b.as_str()) == venue_id) {
+        } else if backups
+            .iter()
+            .any(|b| !seen.insert(b.as_str()) || Some(b.as_str()) == venue_id)
+        {
             v.add(
                 "backup_venue_ids",
                 "duplicate",
                 "each backup must be listed once and differ from the stop's venue",
             );
         } else if Venue::find_many(conn, backups)?.len() != backups.len() {
-            v.add("backup_venue_ids", "unknown_venue", "one of these ids is not a venue");
+            v.add(
+                "backup_venue_ids",
+                "unknown_venue",
+                "one of these ids is not a venue",
+            );
         }
     }
     Ok(())
@@ -145,8 +168,16 @@ pub fn create_stop(
         if let (Some(s), Some(e)) = (changes.starts_at, changes.ends_at) {
             check_times(&mut v, s, e);
         }
-        if changes.status.as_deref().is_some_and(|s| s != StopStatus::Draft.as_str() && s != StopStatus::Open.as_str()) {
-            v.add("status", "invalid_transition", "a new stop is draft or open");
+        if changes
+            .status
+            .as_deref()
+            .is_some_and(|s| s != StopStatus::Draft.as_str() && s != StopStatus::Open.as_str())
+        {
+            v.add(
+                "status",
+                "invalid_transition",
+                "a new stop is draft or open",
+            );
         }
         v.finish()?;
         let now = db::now();
@@ -200,38 +231,48 @@ pub fn update_stop(
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
         let mut v = Validator::new();
         let mut changes = check(&input, &mut v, false);
-        let venue_changes = changes.venue_id.as_deref().is_some_and(|id| id != stop.venue_id);
+        let venue_changes = changes
+            .venue_id
+            .as_deref()
+            .is_some_and(|id| id != stop.venue_id);
         if venue_changes && stop.status() != StopStatus::Draft {
             return Err(AppError::conflict(
                 "use_venue_switch",
                 "this stop is announced: move it to another venue with a venue switch",
             ));
         }
-        let venue_id = changes.venue_id.clone().unwrap_or_else(|| stop.venue_id.clone());
+        let venue_id = changes
+            .venue_id
+            .clone()
+            .unwrap_or_else(|| stop.venue_id.clone());
         check_venues(
             conn,
             &mut v,
             changes.venue_id.as_deref(),
             input.backup_venue_ids.as_deref(),
         )?;
-        if let Some(backups) = &input.backup_venue_ids {
-            if backups.contains(&venue_id) {
-                v.add("backup_venue_ids", "duplicate", "a backup must differ from the stop's venue");
-            }
+        if let Some(backups) = &input.backup_venue_ids
+            && backups.contains(&venue_id)
+        {
+            v.add(
+                "backup_venue_ids",
+                "duplicate",
+                "a backup must differ from the stop's venue",
+            );
         }
         check_times(
             &mut v,
             changes.starts_at.unwrap_or(stop.starts_at),
             changes.ends_at.unwrap_or(stop.ends_at),
         );
-        if let Some(next) = changes.status.as_deref().and_then(StopStatus::parse) {
-            if !stop_rules::can_move(stop.status(), next) {
-                v.add(
-                    "status",
-                    "invalid_transition",
-                    format!("a {} stop cannot become {}", stop.status(), next),
-                );
-            }
+        if let Some(next) = changes.status.as_deref().and_then(StopStatus::parse)
+            && !stop_rules::can_move(stop.status(), next)
+        {
+            v.add(
+                "status",
+                "invalid_transition",
+                format!("a {} stop cannot become {}", stop.status(), next),
+            );
         }
         v.finish()?;
         if venue_changes {
@@ -253,13 +294,21 @@ pub fn update_stop(
 }
 
 /// A stop the caller runs, with its venue, backups and supporters.
-pub fn stop_detail(conn: &mut DbConnection, organizer: &Organizer, stop_id: &str) -> Result<(StopDetail, Tour, crate::domain::access::TourAccess), AppError> {
+pub fn stop_detail(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<(StopDetail, Tour, crate::domain::access::TourAccess), AppError> {
     let (stop, tour, access) = access::stop_for(conn, organizer, stop_id)?;
     Ok((Stop::detail(conn, stop)?, tour, access))
 }
 
 /// The stops of a tour the caller may see (a local member sees their own only).
-pub fn list_stops(conn: &mut DbConnection, organizer: &Organizer, tour_id: &str) -> Result<Vec<StopDetail>, AppError> {
+pub fn list_stops(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    tour_id: &str,
+) -> Result<Vec<StopDetail>, AppError> {
     let (tour, access) = access::tour_for(conn, organizer, tour_id)?;
     let stops = access::stops_in_reach(conn, &tour.id, &access)?;
     stops
@@ -289,15 +338,20 @@ pub fn clone_stop(
         timezone: Some(source.stop.timezone.clone()),
         venue_id: Some(source.stop.venue_id.clone()),
         backup_venue_ids: Some(source.backups.iter().map(|b| b.id.clone()).collect()),
-        capacity: Some(source.stop.capacity_override.map(i64::from)),
-        show_rate: Some(source.stop.show_rate_override),
+        capacity: Some(Ok(source.stop.capacity_override.map(i64::from))),
+        show_rate: Some(Ok(source.stop.show_rate_override)),
         livestream_url: Some(source.stop.livestream_url.clone()),
         online_viewers: None,
         status: None,
     };
     let created = create_stop(conn, organizer, &source.stop.tour_id, input)?;
     for supporter in &source.supporters {
-        Stop::add_supporter(conn, &created.stop.id, &supporter.name, &supporter.contribution)?;
+        Stop::add_supporter(
+            conn,
+            &created.stop.id,
+            &supporter.name,
+            &supporter.contribution,
+        )?;
     }
     Ok(Stop::detail(conn, created.stop)?)
 }
@@ -312,7 +366,10 @@ pub fn move_backup(
 ) -> Result<(), AppError> {
     db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-        let mut ids: Vec<String> = Stop::backups(conn, &stop.id)?.into_iter().map(|v| v.id).collect();
+        let mut ids: Vec<String> = Stop::backups(conn, &stop.id)?
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
         let Some(pos) = ids.iter().position(|id| id == venue_id) else {
             return Err(AppError::not_found("backup"));
         };
@@ -325,10 +382,18 @@ pub fn move_backup(
     })
 }
 
-pub fn add_backup(conn: &mut DbConnection, organizer: &Organizer, stop_id: &str, venue_id: &str) -> Result<(), AppError> {
+pub fn add_backup(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    venue_id: &str,
+) -> Result<(), AppError> {
     db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-        let mut ids: Vec<String> = Stop::backups(conn, &stop.id)?.into_iter().map(|v| v.id).collect();
+        let mut ids: Vec<String> = Stop::backups(conn, &stop.id)?
+            .into_iter()
+            .map(|v| v.id)
+            .collect();
         ids.push(venue_id.to_owned());
         let mut v = Validator::new();
         check_venues(conn, &mut v, Some(&stop.venue_id), Some(&ids))?;
@@ -338,7 +403,12 @@ pub fn add_backup(conn: &mut DbConnection, organizer: &Organizer, stop_id: &str,
     })
 }
 
-pub fn remove_backup(conn: &mut DbConnection, organizer: &Organizer, stop_id: &str, venue_id: &str) -> Result<(), AppError> {
+pub fn remove_backup(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    venue_id: &str,
+) -> Result<(), AppError> {
     db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
         let ids: Vec<String> = Stop::backups(conn, &stop.id)?
@@ -371,7 +441,12 @@ pub fn add_supporter(
     )?)
 }
 
-pub fn remove_supporter(conn: &mut DbConnection, organizer: &Organizer, stop_id: &str, supporter_id: &str) -> Result<(), AppError> {
+pub fn remove_supporter(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    supporter_id: &str,
+) -> Result<(), AppError> {
     let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
     if Stop::remove_supporter(conn, &stop.id, supporter_id)? == 0 {
         return Err(AppError::not_found("supporter"));

@@ -31,26 +31,43 @@ pub fn put_member(
     let role = match TeamRole::parse(role.trim()) {
         Some(r) => Some(r),
         None => {
-            v.add("role", "invalid_choice", format!("must be one of: {}", TeamRole::choices()));
+            v.add(
+                "role",
+                "invalid_choice",
+                format!("must be one of: {}", TeamRole::choices()),
+            );
             None
         }
     };
     if role == Some(TeamRole::Local) && stop_ids.is_empty() {
-        v.add("stop_ids", "required", "a local co-organizer needs at least one stop");
+        v.add(
+            "stop_ids",
+            "required",
+            "a local co-organizer needs at least one stop",
+        );
     }
     v.finish()?;
-    let (email, role) = (email.unwrap_or_default(), role.unwrap_or(TeamRole::Organizer));
+    let (email, role) = (
+        email.unwrap_or_default(),
+        role.unwrap_or(TeamRole::Organizer),
+    );
     db::write_transaction(conn, |conn| {
         let (tour, access) = access::tour_for(conn, caller, tour_id)?;
         if !access.can_manage_team() {
-            return Err(AppError::forbidden("only the tour's owners may change its team"));
+            return Err(AppError::forbidden(
+                "only the tour's owners may change its team",
+            ));
         }
         let tour_stops: Vec<String> = access::stops_in_reach(conn, &tour.id, &access)?
             .into_iter()
             .map(|s: Stop| s.id)
             .collect();
         if stop_ids.iter().any(|s| !tour_stops.contains(s)) {
-            return Err(AppError::invalid("stop_ids", "unknown_stop", "every stop must belong to this tour"));
+            return Err(AppError::invalid(
+                "stop_ids",
+                "unknown_stop",
+                "every stop must belong to this tour",
+            ));
         }
         let (organizer, created) = match Organizer::find_by_email(conn, &email)? {
             Some(o) => (o, false),
@@ -69,10 +86,15 @@ pub fn put_member(
                 (o, true)
             }
         };
-        if let Some(existing) = TourMember::find(conn, &tour.id, &organizer.id)? {
-            if existing.role() == TeamRole::Owner && role != TeamRole::Owner && TourMember::count_owners(conn, &tour.id)? <= 1 {
-                return Err(AppError::conflict("last_owner", "a tour keeps at least one owner"));
-            }
+        if let Some(existing) = TourMember::find(conn, &tour.id, &organizer.id)?
+            && existing.role() == TeamRole::Owner
+            && role != TeamRole::Owner
+            && TourMember::count_owners(conn, &tour.id)? <= 1
+        {
+            return Err(AppError::conflict(
+                "last_owner",
+                "a tour keeps at least one owner",
+            ));
         }
         TourMember::put(conn, &tour.id, &organizer.id, role, stop_ids)?;
         let invite_token = if created || organizer.password_hash.is_none() {
@@ -80,26 +102,44 @@ pub fn put_member(
         } else {
             None
         };
-        Ok(Added { organizer, invite_token })
+        Ok(Added {
+            organizer,
+            invite_token,
+        })
     })
 }
 
-pub fn remove_member(conn: &mut DbConnection, caller: &Organizer, tour_id: &str, organizer_id: &str) -> Result<(), AppError> {
+pub fn remove_member(
+    conn: &mut DbConnection,
+    caller: &Organizer,
+    tour_id: &str,
+    organizer_id: &str,
+) -> Result<(), AppError> {
     db::write_transaction(conn, |conn| {
         let (tour, access) = access::tour_for(conn, caller, tour_id)?;
         if !access.can_manage_team() {
-            return Err(AppError::forbidden("only the tour's owners may change its team"));
+            return Err(AppError::forbidden(
+                "only the tour's owners may change its team",
+            ));
         }
-        let member = TourMember::find(conn, &tour.id, organizer_id)?.ok_or_else(|| AppError::not_found("team member"))?;
+        let member = TourMember::find(conn, &tour.id, organizer_id)?
+            .ok_or_else(|| AppError::not_found("team member"))?;
         if member.role() == TeamRole::Owner && TourMember::count_owners(conn, &tour.id)? <= 1 {
-            return Err(AppError::conflict("last_owner", "a tour keeps at least one owner"));
+            return Err(AppError::conflict(
+                "last_owner",
+                "a tour keeps at least one owner",
+            ));
         }
         TourMember::remove(conn, &tour.id, organizer_id)?;
         Ok(())
     })
 }
 
-pub fn team(conn: &mut DbConnection, caller: &Organizer, tour_id: &str) -> Result<Vec<TeamMemberView>, AppError> {
+pub fn team(
+    conn: &mut DbConnection,
+    caller: &Organizer,
+    tour_id: &str,
+) -> Result<Vec<TeamMemberView>, AppError> {
     let (tour, _) = access::tour_for(conn, caller, tour_id)?;
     Ok(TourMember::team(conn, &tour.id)?)
 }

@@ -3,8 +3,8 @@ use chrono::NaiveDateTime;
 use crate::db::{self, DbConnection};
 use crate::domain::access::{TeamRole, TourAccess};
 use crate::domain::text;
-use crate::domain::tour::{self as tour_rules, TourStatus, DEFAULT_PRIOR_SHOW_RATE};
-use crate::error::{AppError, Validator};
+use crate::domain::tour::{self as tour_rules, DEFAULT_PRIOR_SHOW_RATE, TourStatus};
+use crate::error::{AppError, FieldError, Validator};
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::team::TourMember;
@@ -17,7 +17,8 @@ pub struct TourInput {
     pub slug: Option<String>,
     pub description: Option<String>,
     pub contact_email: Option<Option<String>>,
-    pub prior_show_rate: Option<f64>,
+    /// Read from JSON or a form; a value that could not be read arrives as its error.
+    pub prior_show_rate: Option<Result<f64, FieldError>>,
     pub status: Option<String>,
     pub cfp_opens_at: Option<Option<NaiveDateTime>>,
     pub cfp_closes_at: Option<Option<NaiveDateTime>>,
@@ -35,7 +36,11 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
         None if creating => v.add("name", "required", "is required"),
         None => {}
     }
-    if let Some(slug) = input.slug.as_deref().filter(|s| !s.trim().is_empty() || !creating) {
+    if let Some(slug) = input
+        .slug
+        .as_deref()
+        .filter(|s| !s.trim().is_empty() || !creating)
+    {
         changes.slug = v.check("slug", tour_rules::slug(slug));
     }
     if let Some(description) = &input.description {
@@ -47,8 +52,9 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
             Some(email) => v.check("contact_email", text::email(email)).map(Some),
         };
     }
-    if let Some(rate) = input.prior_show_rate {
-        changes.prior_show_rate = v.check("prior_show_rate", text::show_rate(rate));
+    if let Some(rate) = &input.prior_show_rate {
+        changes.prior_show_rate =
+            v.check("prior_show_rate", rate.clone().and_then(text::show_rate));
     }
     if let Some(status) = &input.status {
         match TourStatus::parse(status) {
@@ -66,25 +72,35 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
     Ok(CheckedTour { changes })
 }
 
-fn cfp_in_order(opens: Option<NaiveDateTime>, closes: Option<NaiveDateTime>) -> Result<(), AppError> {
-    if let (Some(o), Some(c)) = (opens, closes) {
-        if c <= o {
-            return Err(AppError::invalid(
-                "cfp_closes_at",
-                "ends_before_start",
-                "must be after the call for proposals opens",
-            ));
-        }
+fn cfp_in_order(
+    opens: Option<NaiveDateTime>,
+    closes: Option<NaiveDateTime>,
+) -> Result<(), AppError> {
+    if let (Some(o), Some(c)) = (opens, closes)
+        && c <= o
+    {
+        return Err(AppError::invalid(
+            "cfp_closes_at",
+            "ends_before_start",
+            "must be after the call for proposals opens",
+        ));
     }
     Ok(())
 }
 
 /// Creates a draft tour; the creator becomes its owner.
 #[tracing::instrument(skip(conn, input), fields(organizer = %organizer.id))]
-pub fn create_tour(conn: &mut DbConnection, organizer: &Organizer, input: TourInput) -> Result<Tour, AppError> {
+pub fn create_tour(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    input: TourInput,
+) -> Result<Tour, AppError> {
     let CheckedTour { changes } = check(&input, true)?;
     let name = changes.name.clone().unwrap_or_default();
-    cfp_in_order(changes.cfp_opens_at.flatten(), changes.cfp_closes_at.flatten())?;
+    cfp_in_order(
+        changes.cfp_opens_at.flatten(),
+        changes.cfp_closes_at.flatten(),
+    )?;
     db::write_transaction(conn, |conn| {
         let slug = match changes.slug.clone() {
             Some(slug) => {
@@ -118,7 +134,7 @@ pub fn create_tour(conn: &mut DbConnection, organizer: &Organizer, input: TourIn
             },
         )?;
         TourMember::put(conn, &id, &organizer.id, TeamRole::Owner, &[])?;
-        Ok(Tour::find(conn, &id)?.ok_or_else(|| AppError::not_found("tour"))?)
+        Tour::find(conn, &id)?.ok_or_else(|| AppError::not_found("tour"))
     })
 }
 
@@ -151,10 +167,10 @@ pub fn update_tour(
     let CheckedTour { mut changes } = check(&input, false)?;
     db::write_transaction(conn, |conn| {
         let (tour, _) = access::editable_tour(conn, organizer, tour_id)?;
-        if let Some(slug) = &changes.slug {
-            if Tour::slug_taken(conn, slug, Some(&tour.id))? {
-                return Err(slug_taken());
-            }
+        if let Some(slug) = &changes.slug
+            && Tour::slug_taken(conn, slug, Some(&tour.id))?
+        {
+            return Err(slug_taken());
         }
         let opens = changes.cfp_opens_at.unwrap_or(tour.cfp_opens_at);
         let closes = changes.cfp_closes_at.unwrap_or(tour.cfp_closes_at);
@@ -165,10 +181,21 @@ pub fn update_tour(
 }
 
 /// A tour the caller may see, with their access to it.
-pub fn tour_for(conn: &mut DbConnection, organizer: &Organizer, tour_id: &str) -> Result<(Tour, TourAccess), AppError> {
+pub fn tour_for(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    tour_id: &str,
+) -> Result<(Tour, TourAccess), AppError> {
     access::tour_for(conn, organizer, tour_id)
 }
 
-pub fn list_tours(conn: &mut DbConnection, organizer: &Organizer) -> Result<Vec<(Tour, Option<TeamRole>)>, AppError> {
-    Ok(Tour::list_for_member(conn, &organizer.id, organizer.is_admin)?)
+pub fn list_tours(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+) -> Result<Vec<(Tour, Option<TeamRole>)>, AppError> {
+    Ok(Tour::list_for_member(
+        conn,
+        &organizer.id,
+        organizer.is_admin,
+    )?)
 }

@@ -3,8 +3,8 @@ use diesel::prelude::*;
 use crate::db::schema::{stops, tour_members};
 use crate::db::{self, DbConnection};
 use crate::domain::text;
-use crate::domain::venue::{CostKind, VenueKind, MAX_CAPACITY};
-use crate::error::{AppError, Validator};
+use crate::domain::venue::{CostKind, MAX_CAPACITY, VenueKind};
+use crate::error::{AppError, FieldError, Validator};
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
@@ -18,7 +18,7 @@ pub struct VenueInput {
     pub city: Option<String>,
     pub address: Option<String>,
     pub directions: Option<String>,
-    pub capacity: Option<i64>,
+    pub capacity: Option<Result<i64, FieldError>>,
     pub kind: Option<String>,
     pub cost: Option<String>,
     pub cost_note: Option<String>,
@@ -31,10 +31,19 @@ pub struct VenueInput {
 /// Checks the input against `base` (the venue as it is, or blanks for a new one).
 fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppError> {
     let mut v = Validator::new();
-    let text_field = |v: &mut Validator, name: &str, given: Option<String>, old: Option<&String>, max: usize, required: bool| {
+    let text_field = |v: &mut Validator,
+                      name: &str,
+                      given: Option<String>,
+                      old: Option<&String>,
+                      max: usize,
+                      required: bool| {
         match given {
-            Some(value) if required => v.check(name, text::required(&value, max)).unwrap_or_default(),
-            Some(value) => v.check(name, text::optional(&value, max)).unwrap_or_default(),
+            Some(value) if required => v
+                .check(name, text::required(&value, max))
+                .unwrap_or_default(),
+            Some(value) => v
+                .check(name, text::optional(&value, max))
+                .unwrap_or_default(),
             None => match old {
                 Some(o) => o.clone(),
                 None if required => {
@@ -47,13 +56,53 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
     };
     let name = text_field(&mut v, "name", input.name, base.map(|b| &b.name), 200, true);
     let city = text_field(&mut v, "city", input.city, base.map(|b| &b.city), 100, true);
-    let address = text_field(&mut v, "address", input.address, base.map(|b| &b.address), 500, false);
-    let directions = text_field(&mut v, "directions", input.directions, base.map(|b| &b.directions), 5_000, false);
-    let cost_note = text_field(&mut v, "cost_note", input.cost_note, base.map(|b| &b.cost_note), 500, false);
-    let contact = text_field(&mut v, "contact", input.contact, base.map(|b| &b.contact), 500, false);
-    let caveats = text_field(&mut v, "caveats", input.caveats, base.map(|b| &b.caveats), 5_000, false);
+    let address = text_field(
+        &mut v,
+        "address",
+        input.address,
+        base.map(|b| &b.address),
+        500,
+        false,
+    );
+    let directions = text_field(
+        &mut v,
+        "directions",
+        input.directions,
+        base.map(|b| &b.directions),
+        5_000,
+        false,
+    );
+    let cost_note = text_field(
+        &mut v,
+        "cost_note",
+        input.cost_note,
+        base.map(|b| &b.cost_note),
+        500,
+        false,
+    );
+    let contact = text_field(
+        &mut v,
+        "contact",
+        input.contact,
+        base.map(|b| &b.contact),
+        500,
+        false,
+    );
+    let caveats = text_field(
+        &mut v,
+        "caveats",
+        input.caveats,
+        base.map(|b| &b.caveats),
+        5_000,
+        false,
+    );
     let capacity = match (input.capacity, base) {
-        (Some(c), _) => v.check("capacity", text::number_in(c, 1, MAX_CAPACITY)).unwrap_or(0),
+        (Some(c), _) => v
+            .check(
+                "capacity",
+                c.and_then(|c| text::number_in(c, 1, MAX_CAPACITY)),
+            )
+            .unwrap_or(0),
         (None, Some(b)) => b.capacity,
         (None, None) => {
             v.add("capacity", "required", "is required");
@@ -64,7 +113,11 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
         (Some(k), _) => match VenueKind::parse(k.trim()) {
             Some(k) => k.as_str().to_owned(),
             None => {
-                v.add("kind", "invalid_choice", format!("must be one of: {}", VenueKind::choices()));
+                v.add(
+                    "kind",
+                    "invalid_choice",
+                    format!("must be one of: {}", VenueKind::choices()),
+                );
                 String::new()
             }
         },
@@ -75,7 +128,11 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
         (Some(c), _) => match CostKind::parse(c.trim()) {
             Some(c) => c.as_str().to_owned(),
             None => {
-                v.add("cost", "invalid_choice", format!("must be one of: {}", CostKind::choices()));
+                v.add(
+                    "cost",
+                    "invalid_choice",
+                    format!("must be one of: {}", CostKind::choices()),
+                );
                 String::new()
             }
         },
@@ -93,7 +150,10 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
         cost,
         cost_note,
         contact,
-        weekday_only: input.weekday_only.or(base.map(|b| b.weekday_only)).unwrap_or(false),
+        weekday_only: input
+            .weekday_only
+            .or(base.map(|b| b.weekday_only))
+            .unwrap_or(false),
         id_check_required: input
             .id_check_required
             .or(base.map(|b| b.id_check_required))
@@ -103,14 +163,28 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
 }
 
 #[tracing::instrument(skip(conn, input), fields(organizer = %organizer.id))]
-pub fn create_venue(conn: &mut DbConnection, organizer: &Organizer, input: VenueInput) -> Result<Venue, AppError> {
+pub fn create_venue(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    input: VenueInput,
+) -> Result<Venue, AppError> {
     let fields = check(input, None)?;
-    Ok(Venue::insert(conn, &db::new_id(), &fields, Some(&organizer.id), db::now())?)
+    Ok(Venue::insert(
+        conn,
+        &db::new_id(),
+        &fields,
+        Some(&organizer.id),
+        db::now(),
+    )?)
 }
 
 /// Venues are shared, but only their creator, site admins and the teams of tours that use
 /// them may change them: an address edited by a stranger would mislead our attendees.
-pub fn can_edit_venue(conn: &mut DbConnection, organizer: &Organizer, venue: &Venue) -> Result<bool, AppError> {
+pub fn can_edit_venue(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    venue: &Venue,
+) -> Result<bool, AppError> {
     if organizer.is_admin || venue.created_by.as_deref() == Some(organizer.id.as_str()) {
         return Ok(true);
     }

@@ -1,10 +1,10 @@
-use maud::{html, Markup};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::error::FieldErrors;
-use crate::views::components::{error_summary, input, post_form, Field};
-use crate::views::layout::page;
 use crate::views::Ctx;
+use crate::views::components::{Field, error_summary, input, post_form};
+use crate::views::layout::page;
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -60,7 +60,13 @@ pub fn setup(ctx: &Ctx, token: &str, form: &AccountForm, errors: &FieldErrors) -
 }
 
 /// An invited co-organizer sets their name and password.
-pub fn invite(ctx: &Ctx, token: &str, email: &str, form: &AccountForm, errors: &FieldErrors) -> Markup {
+pub fn invite(
+    ctx: &Ctx,
+    token: &str,
+    email: &str,
+    form: &AccountForm,
+    errors: &FieldErrors,
+) -> Markup {
     page(
         ctx,
         &ctx.t("invite.title"),

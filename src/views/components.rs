@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDateTime};
 use chrono_tz::Tz;
-use maud::{html, Markup, PreEscaped};
+use maud::{Markup, PreEscaped, html};
 
 use crate::domain::stop::in_zone;
 use crate::error::FieldErrors;
@@ -25,7 +25,12 @@ pub fn post_form(ctx: &Ctx, action: &str, class: &str, inner: Markup) -> Markup 
 
 /// A one-button form (publish, remove, move up…).
 pub fn button_form(ctx: &Ctx, action: &str, label: &str, class: &str) -> Markup {
-    post_form(ctx, action, "inline", html! { button type="submit" class=(class) { (label) } })
+    post_form(
+        ctx,
+        action,
+        "inline",
+        html! { button type="submit" class=(class) { (label) } },
+    )
 }
 
 /// The translated message of a field's error, if it has one.
@@ -99,7 +104,14 @@ pub fn input(ctx: &Ctx, errors: &FieldErrors, f: Field) -> Markup {
 }
 
 /// A select from `(value, label)` choices.
-pub fn select(ctx: &Ctx, errors: &FieldErrors, name: &str, label: &str, value: &str, choices: &[(String, String)]) -> Markup {
+pub fn select(
+    ctx: &Ctx,
+    errors: &FieldErrors,
+    name: &str,
+    label: &str,
+    value: &str,
+    choices: &[(String, String)],
+) -> Markup {
     let error = field_error(ctx, errors, name);
     let id = format!("f-{name}");
     html! {
@@ -134,10 +146,18 @@ pub fn error_summary(ctx: &Ctx, errors: &FieldErrors) -> Markup {
 
 /// Markdown written by organizers, rendered and then sanitised (no scripts, no handlers).
 pub fn markdown(text: &str) -> PreEscaped<String> {
-    let parser = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let parser = pulldown_cmark::Parser::new_ext(
+        text,
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+    );
     let mut html_out = String::new();
     pulldown_cmark::html::push_html(&mut html_out, parser);
-    PreEscaped(ammonia::Builder::default().link_rel(Some("noopener noreferrer nofollow")).clean(&html_out).to_string())
+    PreEscaped(
+        ammonia::Builder::default()
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .clean(&html_out)
+            .to_string(),
+    )
 }
 
 fn weekday(lang: Lang, wd: chrono::Weekday) -> &'static str {
@@ -153,7 +173,13 @@ pub fn date(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
     let t = in_zone(utc, tz);
     match lang {
         Lang::En => format!("{} {}", weekday(lang, t.weekday()), t.format("%-d %b %Y")),
-        Lang::ZhCn => format!("{}年{}月{}日 {}", t.year(), t.month(), t.day(), weekday(lang, t.weekday())),
+        Lang::ZhCn => format!(
+            "{}年{}月{}日 {}",
+            t.year(),
+            t.month(),
+            t.day(),
+            weekday(lang, t.weekday())
+        ),
     }
 }
 
@@ -165,7 +191,13 @@ pub fn time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime, tz: Tz) 
     } else {
         format!("{} {}", date(lang, end, tz), e.format("%H:%M"))
     };
-    format!("{}, {}–{} ({})", date(lang, start, tz), s.format("%H:%M"), end_text, tz.name())
+    format!(
+        "{}, {}–{} ({})",
+        date(lang, start, tz),
+        s.format("%H:%M"),
+        end_text,
+        tz.name()
+    )
 }
 
 /// A `datetime-local` input value in the zone.

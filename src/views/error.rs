@@ -1,14 +1,18 @@
 use actix_web::http::StatusCode;
-use maud::{html, Markup};
+use maud::{Markup, html};
 
-use crate::views::layout::page;
 use crate::views::Ctx;
+use crate::views::layout::page;
 
 /// A friendly page for an error met while browsing.
 pub fn error_page(ctx: &Ctx, status: StatusCode, code: &str, message: &str) -> Markup {
     // The code's own sentence in the reader's language, else the (English) message.
     let detail = ctx.t(&format!("error_code.{code}"));
-    let detail = if detail.starts_with("??") { message.to_owned() } else { detail.into_owned() };
+    let detail = if detail.starts_with("??") {
+        message.to_owned()
+    } else {
+        detail.into_owned()
+    };
     let key = match status.as_u16() {
         400 | 413 | 415 | 422 => "error.bad_request",
         401 => "error.unauthorized",

@@ -1,6 +1,6 @@
 //! The organizers' pages: dashboard, tours, team, stops, site organizers.
 
-use maud::{html, Markup};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::domain::access::{TeamRole, TourAccess};
@@ -12,12 +12,12 @@ use crate::models::stop::{Stop, StopDetail};
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+use crate::views::Ctx;
 use crate::views::components::{
-    button_form, checkbox, date, error_summary, input, markdown, post_form, select, status_badge, time_range,
-    timezone_choices, Field,
+    Field, button_form, checkbox, date, error_summary, input, markdown, post_form, select,
+    status_badge, time_range, timezone_choices,
 };
 use crate::views::layout::page;
-use crate::views::Ctx;
 
 pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
     page(
@@ -234,10 +234,22 @@ impl StopForm {
             backup_1: backup(0),
             backup_2: backup(1),
             backup_3: backup(2),
-            capacity: d.stop.capacity_override.map(|c| c.to_string()).unwrap_or_default(),
-            show_rate: d.stop.show_rate_override.map(|r| r.to_string()).unwrap_or_default(),
+            capacity: d
+                .stop
+                .capacity_override
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            show_rate: d
+                .stop
+                .show_rate_override
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
             livestream_url: d.stop.livestream_url.clone().unwrap_or_default(),
-            online_viewers: d.stop.online_viewers.map(|n| n.to_string()).unwrap_or_default(),
+            online_viewers: d
+                .stop
+                .online_viewers
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             from: String::new(),
         }
     }
@@ -259,20 +271,40 @@ fn venue_choices(ctx: &Ctx, venues: &[Venue], none_label: Option<&str>) -> Vec<(
     out.extend(venues.iter().map(|v| {
         (
             v.id.clone(),
-            format!("{} · {} ({} {})", v.city, v.name, v.capacity, ctx.t("venue.seats")),
+            format!(
+                "{} · {} ({} {})",
+                v.city,
+                v.name,
+                v.capacity,
+                ctx.t("venue.seats")
+            ),
         )
     }));
     out
 }
 
 /// New stop (in `tour`), or edit of `stop`.
-pub fn stop_form(ctx: &Ctx, tour: &Tour, stop: Option<&Stop>, venues: &[Venue], form: &StopForm, errors: &FieldErrors) -> Markup {
+pub fn stop_form(
+    ctx: &Ctx,
+    tour: &Tour,
+    stop: Option<&Stop>,
+    venues: &[Venue],
+    form: &StopForm,
+    errors: &FieldErrors,
+) -> Markup {
     let (title, action) = match stop {
         Some(s) => (ctx.t("stop.edit"), format!("/manage/stops/{}/edit", s.id)),
-        None => (ctx.t("stop.new"), format!("/manage/tours/{}/stops/new", tour.id)),
+        None => (
+            ctx.t("stop.new"),
+            format!("/manage/tours/{}/stops/new", tour.id),
+        ),
     };
     let draft = stop.is_none_or(|s| s.status() == StopStatus::Draft);
-    let tz = if form.timezone.is_empty() { "Asia/Shanghai" } else { &form.timezone };
+    let tz = if form.timezone.is_empty() {
+        "Asia/Shanghai"
+    } else {
+        &form.timezone
+    };
     page(
         ctx,
         &title,
@@ -332,7 +364,12 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
         .venues
         .iter()
         .filter(|v| v.id != stop.venue_id && !d.backups.iter().any(|b| b.id == v.id))
-        .map(|v| (v.id.clone(), format!("{} · {} ({})", v.city, v.name, v.capacity)))
+        .map(|v| {
+            (
+                v.id.clone(),
+                format!("{} · {} ({})", v.city, v.name, v.capacity),
+            )
+        })
         .collect();
     page(
         ctx,
@@ -411,7 +448,13 @@ pub struct OrganizerForm {
     pub admin: Option<String>,
 }
 
-pub fn organizers(ctx: &Ctx, list: &[Organizer], form: &OrganizerForm, errors: &FieldErrors, invite_url: Option<&str>) -> Markup {
+pub fn organizers(
+    ctx: &Ctx,
+    list: &[Organizer],
+    form: &OrganizerForm,
+    errors: &FieldErrors,
+    invite_url: Option<&str>,
+) -> Markup {
     page(
         ctx,
         &ctx.t("organizers.title"),
@@ -456,7 +499,13 @@ pub struct CloneForm {
 }
 
 /// A new stop like `source` in everything but the date.
-pub fn clone_form(ctx: &Ctx, tour: &Tour, source: &StopDetail, form: &CloneForm, errors: &FieldErrors) -> Markup {
+pub fn clone_form(
+    ctx: &Ctx,
+    tour: &Tour,
+    source: &StopDetail,
+    form: &CloneForm,
+    errors: &FieldErrors,
+) -> Markup {
     page(
         ctx,
         &ctx.t("stop.clone"),

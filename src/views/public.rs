@@ -1,11 +1,11 @@
-use maud::{html, Markup};
+use maud::{Markup, html};
 
 use crate::models::stop::StopDetail;
 use crate::models::tour::Tour;
 use crate::services::public::PublicTour;
+use crate::views::Ctx;
 use crate::views::components::{date, markdown, status_badge, time_range};
 use crate::views::layout::page;
-use crate::views::Ctx;
 
 pub fn home(ctx: &Ctx, tours: &[PublicTour]) -> Markup {
     page(

@@ -1,4 +1,4 @@
-use maud::{html, Markup};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::domain::venue::{CostKind, VenueKind};
@@ -6,9 +6,11 @@ use crate::error::FieldErrors;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
-use crate::views::components::{checkbox, date, error_summary, input, post_form, select, status_badge, Field};
-use crate::views::layout::page;
 use crate::views::Ctx;
+use crate::views::components::{
+    Field, checkbox, date, error_summary, input, post_form, select, status_badge,
+};
+use crate::views::layout::page;
 
 pub fn list(ctx: &Ctx, venues: &[Venue], search: &str) -> Markup {
     page(
@@ -87,11 +89,21 @@ pub fn form(ctx: &Ctx, venue: Option<&Venue>, form: &VenueForm, errors: &FieldEr
     };
     let kinds: Vec<(String, String)> = VenueKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_owned(), ctx.t(&format!("venue_kind.{}", k.as_str())).into_owned()))
+        .map(|k| {
+            (
+                k.as_str().to_owned(),
+                ctx.t(&format!("venue_kind.{}", k.as_str())).into_owned(),
+            )
+        })
         .collect();
     let costs: Vec<(String, String)> = CostKind::ALL
         .iter()
-        .map(|k| (k.as_str().to_owned(), ctx.t(&format!("venue_cost.{}", k.as_str())).into_owned()))
+        .map(|k| {
+            (
+                k.as_str().to_owned(),
+                ctx.t(&format!("venue_cost.{}", k.as_str())).into_owned(),
+            )
+        })
         .collect();
     page(
         ctx,

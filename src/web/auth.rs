@@ -1,14 +1,14 @@
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::i18n::{Lang, LANG_COOKIE};
+use crate::i18n::{LANG_COOKIE, Lang};
 use crate::services::accounts;
 use crate::state::AppState;
-use crate::views::auth::{AccountForm, LoginForm};
 use crate::views::FlashKind;
+use crate::views::auth::{AccountForm, LoginForm};
 use crate::web::session::{self, CsrfForm, Empty, FormCtx, PageCtx};
 use crate::web::{field_errors, html, html_status, see_other};
 
@@ -25,7 +25,10 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn switch_language(code: web::Path<String>, query: web::Query<NextQuery>) -> HttpResponse {
+pub async fn switch_language(
+    code: web::Path<String>,
+    query: web::Query<NextQuery>,
+) -> HttpResponse {
     let lang = Lang::from_code(&code).unwrap_or_default();
     let next = match query.next.as_deref() {
         Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_owned(),
@@ -69,7 +72,14 @@ pub async fn login_submit(
         }
         Err(e) if e.status() == StatusCode::UNAUTHORIZED => Ok(html_status(
             StatusCode::UNAUTHORIZED,
-            crate::views::auth::login(&ctx, &LoginForm { password: String::new(), ..form }, true),
+            crate::views::auth::login(
+                &ctx,
+                &LoginForm {
+                    password: String::new(),
+                    ..form
+                },
+                true,
+            ),
         )),
         Err(e) => Err(e),
     }
@@ -80,13 +90,26 @@ pub async fn logout(PageCtx(_, session): PageCtx, _form: CsrfForm<Empty>) -> Htt
     see_other("/")
 }
 
-pub async fn setup_form(state: web::Data<AppState>, FormCtx(ctx, _): FormCtx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn setup_form(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    if !state.db.run(move |conn| accounts::setup_link_valid(conn, &t)).await? {
+    if !state
+        .db
+        .run(move |conn| accounts::setup_link_valid(conn, &t))
+        .await?
+    {
         return Err(AppError::not_found("setup link"));
     }
-    Ok(html(crate::views::auth::setup(&ctx, &token, &AccountForm::default(), &Default::default())))
+    Ok(html(crate::views::auth::setup(
+        &ctx,
+        &token,
+        &AccountForm::default(),
+        &Default::default(),
+    )))
 }
 
 pub async fn setup_submit(
@@ -97,14 +120,18 @@ pub async fn setup_submit(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let form = form.data;
-    let checked = field_errors(accounts::check_account(&form.email, &form.name, Some(&form.password)))?;
+    let checked = field_errors(accounts::check_account(
+        &form.email,
+        &form.name,
+        Some(&form.password),
+    ))?;
     let account = match checked {
         Ok(a) => a,
         Err(errors) => {
             return Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::auth::setup(&ctx, &token, &form, &errors),
-            ))
+            ));
         }
     };
     let organizer = state
@@ -116,15 +143,28 @@ pub async fn setup_submit(
     Ok(see_other("/manage"))
 }
 
-pub async fn invite_form(state: web::Data<AppState>, FormCtx(ctx, _): FormCtx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn invite_form(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    let organizer = state.db.run(move |conn| accounts::invitation(conn, &t)).await?;
+    let organizer = state
+        .db
+        .run(move |conn| accounts::invitation(conn, &t))
+        .await?;
     let form = AccountForm {
         name: organizer.name.clone(),
         ..AccountForm::default()
     };
-    Ok(html(crate::views::auth::invite(&ctx, &token, &organizer.email, &form, &Default::default())))
+    Ok(html(crate::views::auth::invite(
+        &ctx,
+        &token,
+        &organizer.email,
+        &form,
+        &Default::default(),
+    )))
 }
 
 pub async fn invite_submit(
@@ -136,15 +176,22 @@ pub async fn invite_submit(
     let token = token.into_inner();
     let form = form.data;
     let t = token.clone();
-    let invited = state.db.run(move |conn| accounts::invitation(conn, &t)).await?;
-    let checked = field_errors(accounts::check_account(&invited.email, &form.name, Some(&form.password)))?;
+    let invited = state
+        .db
+        .run(move |conn| accounts::invitation(conn, &t))
+        .await?;
+    let checked = field_errors(accounts::check_account(
+        &invited.email,
+        &form.name,
+        Some(&form.password),
+    ))?;
     let account = match checked {
         Ok(a) => a,
         Err(errors) => {
             return Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::auth::invite(&ctx, &token, &invited.email, &form, &errors),
-            ))
+            ));
         }
     };
     let hash = account.password_hash.unwrap_or_default();

@@ -8,8 +8,8 @@ use actix_web::{HttpResponse, Result};
 
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::views::layout::urlencode;
 use crate::views::Ctx;
+use crate::views::layout::urlencode;
 
 pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerResponse<B>> {
     let path = res.request().path().to_owned();
@@ -20,7 +20,11 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerRespo
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
-    let Some(app_error) = res.response().error().and_then(|e| e.as_error::<AppError>()) else {
+    let Some(app_error) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+    else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     };
     if is_api || wants_json {
@@ -30,7 +34,11 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerRespo
     let (code, message) = (app_error.code, app_error.message.clone());
     let (req, _) = res.into_parts();
     let response: HttpResponse<BoxBody> = if status == actix_web::http::StatusCode::UNAUTHORIZED {
-        let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
             .finish()
@@ -40,7 +48,10 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerRespo
             path: req.path().to_owned(),
             ..Ctx::default()
         };
-        crate::web::html_status(status, crate::views::error::error_page(&ctx, status, code, &message))
+        crate::web::html_status(
+            status,
+            crate::views::error::error_page(&ctx, status, code, &message),
+        )
     };
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),

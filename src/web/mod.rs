@@ -10,7 +10,7 @@ mod tours;
 mod venues;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use maud::Markup;
 
 use crate::error::{AppError, ErrorKind, FieldErrors};
@@ -18,7 +18,10 @@ use crate::error::{AppError, ErrorKind, FieldErrors};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(public::home))
         .route("/tours/{slug}", web::get().to(public::tour_page))
-        .route("/tours/{slug}/calendar.ics", web::get().to(public::tour_calendar))
+        .route(
+            "/tours/{slug}/calendar.ics",
+            web::get().to(public::tour_calendar),
+        )
         .route("/stops/{id}", web::get().to(public::stop_page))
         .route("/lang/{code}", web::get().to(auth::switch_language))
         .route("/login", web::get().to(auth::login_form))
@@ -36,25 +39,49 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/tours/{id}", web::get().to(tours::tour_page))
                 .route("/tours/{id}/edit", web::get().to(tours::edit_tour_form))
                 .route("/tours/{id}/edit", web::post().to(tours::edit_tour_submit))
-                .route("/tours/{id}/status/{status}", web::post().to(tours::set_tour_status))
+                .route(
+                    "/tours/{id}/status/{status}",
+                    web::post().to(tours::set_tour_status),
+                )
                 .route("/tours/{id}/team", web::post().to(tours::add_member))
-                .route("/tours/{id}/team/{organizer_id}/remove", web::post().to(tours::remove_member))
+                .route(
+                    "/tours/{id}/team/{organizer_id}/remove",
+                    web::post().to(tours::remove_member),
+                )
                 .route("/tours/{id}/stops/new", web::get().to(stops::new_stop_form))
-                .route("/tours/{id}/stops/new", web::post().to(stops::new_stop_submit))
+                .route(
+                    "/tours/{id}/stops/new",
+                    web::post().to(stops::new_stop_submit),
+                )
                 .route("/stops/{id}", web::get().to(stops::stop_page))
                 .route("/stops/{id}/edit", web::get().to(stops::edit_stop_form))
                 .route("/stops/{id}/edit", web::post().to(stops::edit_stop_submit))
-                .route("/stops/{id}/status/{status}", web::post().to(stops::set_stop_status))
+                .route(
+                    "/stops/{id}/status/{status}",
+                    web::post().to(stops::set_stop_status),
+                )
                 .route("/stops/{id}/backups", web::post().to(stops::add_backup))
-                .route("/stops/{id}/backups/{venue_id}/{action}", web::post().to(stops::change_backup))
-                .route("/stops/{id}/supporters", web::post().to(stops::add_supporter))
-                .route("/stops/{id}/supporters/{supporter_id}/remove", web::post().to(stops::remove_supporter))
+                .route(
+                    "/stops/{id}/backups/{venue_id}/{action}",
+                    web::post().to(stops::change_backup),
+                )
+                .route(
+                    "/stops/{id}/supporters",
+                    web::post().to(stops::add_supporter),
+                )
+                .route(
+                    "/stops/{id}/supporters/{supporter_id}/remove",
+                    web::post().to(stops::remove_supporter),
+                )
                 .route("/venues", web::get().to(venues::venue_list))
                 .route("/venues/new", web::get().to(venues::new_venue_form))
                 .route("/venues/new", web::post().to(venues::new_venue_submit))
                 .route("/venues/{id}", web::get().to(venues::venue_page))
                 .route("/venues/{id}/edit", web::get().to(venues::edit_venue_form))
-                .route("/venues/{id}/edit", web::post().to(venues::edit_venue_submit))
+                .route(
+                    "/venues/{id}/edit",
+                    web::post().to(venues::edit_venue_submit),
+                )
                 .route("/organizers", web::get().to(organizers::organizer_list))
                 .route("/organizers", web::post().to(organizers::add_organizer)),
         );

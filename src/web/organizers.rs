@@ -1,7 +1,7 @@
 //! Site admins manage organizer accounts.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 
 use crate::error::{AppError, FieldErrors};
 use crate::models::organizer::Organizer;
@@ -15,17 +15,32 @@ fn admin_only(page: &OrganizerPage) -> Result<(), AppError> {
     if page.organizer.is_admin {
         Ok(())
     } else {
-        Err(AppError::forbidden("only site admins manage organizer accounts"))
+        Err(AppError::forbidden(
+            "only site admins manage organizer accounts",
+        ))
     }
 }
 
-pub async fn organizer_list(state: web::Data<AppState>, page: OrganizerPage) -> Result<HttpResponse, AppError> {
+pub async fn organizer_list(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+) -> Result<HttpResponse, AppError> {
     admin_only(&page)?;
     let list = state.db.run(|conn| Ok(Organizer::list(conn)?)).await?;
-    Ok(html(crate::views::manage::organizers(&page.ctx, &list, &OrganizerForm::default(), &FieldErrors::new(), None)))
+    Ok(html(crate::views::manage::organizers(
+        &page.ctx,
+        &list,
+        &OrganizerForm::default(),
+        &FieldErrors::new(),
+        None,
+    )))
 }
 
-pub async fn add_organizer(state: web::Data<AppState>, page: OrganizerPage, form: CsrfForm<OrganizerForm>) -> Result<HttpResponse, AppError> {
+pub async fn add_organizer(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    form: CsrfForm<OrganizerForm>,
+) -> Result<HttpResponse, AppError> {
     admin_only(&page)?;
     let form = form.data;
     let (email, name, admin) = (form.email.clone(), form.name.clone(), form.admin.is_some());
@@ -42,7 +57,13 @@ pub async fn add_organizer(state: web::Data<AppState>, page: OrganizerPage, form
     match field_errors(result)? {
         Ok(token) => {
             let url = state.url(&format!("/invite/{token}"));
-            Ok(html(crate::views::manage::organizers(&page.ctx, &list, &OrganizerForm::default(), &FieldErrors::new(), Some(&url))))
+            Ok(html(crate::views::manage::organizers(
+                &page.ctx,
+                &list,
+                &OrganizerForm::default(),
+                &FieldErrors::new(),
+                Some(&url),
+            )))
         }
         Err(errors) => Ok(html_status(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
 use actix_web::http::header::CONTENT_TYPE;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -90,12 +90,20 @@ fn build_ctx(req: &HttpRequest, session: &Session, with_csrf: bool) -> Ctx {
         .flatten()
         .map(|name| SignedIn {
             name,
-            is_admin: session.get::<bool>(IS_ADMIN).ok().flatten().unwrap_or(false),
+            is_admin: session
+                .get::<bool>(IS_ADMIN)
+                .ok()
+                .flatten()
+                .unwrap_or(false),
         });
     let csrf = if with_csrf || signed_in.is_some() {
         csrf_token(session)
     } else {
-        session.get::<String>(CSRF).ok().flatten().unwrap_or_default()
+        session
+            .get::<String>(CSRF)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
     };
     Ctx {
         lang: Lang::of_request(req),
@@ -218,15 +226,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let body = read_body(req, payload, limit);
         Box::pin(async move {
             if !content_type.starts_with("application/x-www-form-urlencoded") {
-                return Err(AppError::unsupported_type("send the form as application/x-www-form-urlencoded"));
+                return Err(AppError::unsupported_type(
+                    "send the form as application/x-www-form-urlencoded",
+                ));
             }
             let bytes = body.await?;
             let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes)
                 .map_err(|_| AppError::bad_request("bad_form", "the form could not be read"))?;
             check_csrf(&session, token.csrf.as_deref())?;
-            let data: T = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|e| AppError::bad_request("bad_form", format!("the form could not be read: {e}")))?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            let data: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+                AppError::bad_request("bad_form", format!("the form could not be read: {e}"))
+            })?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
             Ok(CsrfForm { data, pairs })
         })
     }

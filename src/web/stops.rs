@@ -1,60 +1,57 @@
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::stop::{local_to_utc, timezone};
 use crate::domain::text;
-use crate::error::{AppError, FieldError, FieldErrors, Validator};
+use crate::error::{AppError, FieldError, FieldErrors};
 use crate::models::access;
 use crate::models::venue::Venue;
 use crate::services::stops::{self, StopInput};
 use crate::state::AppState;
-use crate::views::manage::{CloneForm, StopForm, StopPage};
 use crate::views::FlashKind;
-use crate::web::session::{flash, CsrfForm, Empty, OrganizerPage};
+use crate::views::manage::{CloneForm, StopForm, StopPage};
+use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{field_errors, html, html_status, page_id, see_other};
 
 /// Local times are read in the chosen zone; if the zone is wrong, that is the error shown.
-fn local_time(value: &str, tz: Result<chrono_tz::Tz, FieldError>) -> Result<chrono::NaiveDateTime, FieldError> {
+fn local_time(
+    value: &str,
+    tz: Result<chrono_tz::Tz, FieldError>,
+) -> Result<chrono::NaiveDateTime, FieldError> {
     let tz = tz?;
     local_to_utc(value, tz)
 }
 
-fn stop_input(form: &StopForm, creating: bool) -> Result<StopInput, AppError> {
-    let mut v = Validator::new();
+/// An optional whole number typed into a form: empty is "none".
+fn optional_number(value: &str) -> Result<Option<i64>, FieldError> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        text::parse_number(value, 0, i64::from(i32::MAX)).map(|n| Some(i64::from(n)))
+    }
+}
+
+fn stop_input(form: &StopForm, creating: bool) -> StopInput {
     let tz = timezone(&form.timezone);
-    let optional_number = |v: &mut Validator, field: &str, value: &str, max: i64| -> Option<Option<i64>> {
-        if value.trim().is_empty() {
-            Some(None)
-        } else {
-            v.check(field, text::parse_number(value, 0, max)).map(|n| Some(i64::from(n)))
-        }
-    };
-    let capacity = optional_number(&mut v, "capacity", &form.capacity, crate::domain::venue::MAX_CAPACITY);
-    let online_viewers = if creating {
-        None
-    } else {
-        optional_number(&mut v, "online_viewers", &form.online_viewers, 100_000_000)
-    };
     let show_rate = if form.show_rate.trim().is_empty() {
-        Some(None)
+        Ok(None)
     } else {
-        v.check("show_rate", text::parse_show_rate(&form.show_rate)).map(Some)
+        text::parse_show_rate(&form.show_rate).map(Some)
     };
-    v.finish()?;
-    Ok(StopInput {
+    StopInput {
         city: Some(form.city.clone()),
         starts_at: Some(local_time(&form.starts_at, tz.clone())),
         ends_at: Some(local_time(&form.ends_at, tz)),
         timezone: Some(form.timezone.clone()),
         venue_id: Some(form.venue_id.clone()),
         backup_venue_ids: creating.then(|| form.backups()),
-        capacity,
-        show_rate,
+        capacity: Some(optional_number(&form.capacity)),
+        show_rate: Some(show_rate),
         livestream_url: Some(Some(form.livestream_url.clone())),
-        online_viewers,
+        online_viewers: (!creating).then(|| optional_number(&form.online_viewers)),
         status: None,
-    })
+    }
 }
 
 #[derive(Deserialize)]
@@ -83,8 +80,21 @@ pub async fn new_stop_form(
         })
         .await?;
     Ok(html(match source {
-        Some(source) => crate::views::manage::clone_form(&page.ctx, &tour, &source, &CloneForm::default(), &FieldErrors::new()),
-        None => crate::views::manage::stop_form(&page.ctx, &tour, None, &venues, &StopForm::default(), &FieldErrors::new()),
+        Some(source) => crate::views::manage::clone_form(
+            &page.ctx,
+            &tour,
+            &source,
+            &CloneForm::default(),
+            &FieldErrors::new(),
+        ),
+        None => crate::views::manage::stop_form(
+            &page.ctx,
+            &tour,
+            None,
+            &venues,
+            &StopForm::default(),
+            &FieldErrors::new(),
+        ),
     }))
 }
 
@@ -104,10 +114,11 @@ pub async fn new_stop_submit(
     let me = page.organizer.clone();
     let tid = id.clone();
     let result = if clone.from.is_empty() {
-        match stop_input(&form, true) {
-            Ok(input) => state.db.run(move |conn| stops::create_stop(conn, &me, &tid, input)).await,
-            Err(e) => Err(e),
-        }
+        let input = stop_input(&form, true);
+        state
+            .db
+            .run(move |conn| stops::create_stop(conn, &me, &tid, input))
+            .await
     } else {
         let from = page_id(&clone.from)?;
         let (starts, ends) = (clone.starts_at.clone(), clone.ends_at.clone());
@@ -116,18 +127,30 @@ pub async fn new_stop_submit(
             .run(move |conn| {
                 let (source, _, _) = stops::stop_detail(conn, &me, &from)?;
                 let tz = source.stop.tz();
-                stops::clone_stop(conn, &me, &from, local_to_utc(&starts, tz), local_to_utc(&ends, tz))
+                stops::clone_stop(
+                    conn,
+                    &me,
+                    &from,
+                    local_to_utc(&starts, tz),
+                    local_to_utc(&ends, tz),
+                )
             })
             .await
     };
     match field_errors(result)? {
         Ok(stop) => {
-            flash(&page.session, FlashKind::Success, page.ctx.t("stop.created"));
+            flash(
+                &page.session,
+                FlashKind::Success,
+                page.ctx.t("stop.created"),
+            );
             Ok(see_other(&format!("/manage/stops/{}", stop.stop.id)))
         }
         Err(errors) => {
             let me = page.organizer.clone();
-            let from = (!clone.from.is_empty()).then(|| page_id(&clone.from)).transpose()?;
+            let from = (!clone.from.is_empty())
+                .then(|| page_id(&clone.from))
+                .transpose()?;
             let (tour, venues, source) = state
                 .db
                 .run(move |conn| {
@@ -140,15 +163,24 @@ pub async fn new_stop_submit(
                 })
                 .await?;
             let markup = match source {
-                Some(source) => crate::views::manage::clone_form(&page.ctx, &tour, &source, &clone, &errors),
-                None => crate::views::manage::stop_form(&page.ctx, &tour, None, &venues, &form, &errors),
+                Some(source) => {
+                    crate::views::manage::clone_form(&page.ctx, &tour, &source, &clone, &errors)
+                }
+                None => {
+                    crate::views::manage::stop_form(&page.ctx, &tour, None, &venues, &form, &errors)
+                }
             };
             Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup))
         }
     }
 }
 
-async fn render_stop_page(state: &AppState, page: &OrganizerPage, id: String, errors: FieldErrors) -> Result<HttpResponse, AppError> {
+async fn render_stop_page(
+    state: &AppState,
+    page: &OrganizerPage,
+    id: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
     let me = page.organizer.clone();
     let (detail, tour, access, venues) = state
         .db
@@ -157,7 +189,11 @@ async fn render_stop_page(state: &AppState, page: &OrganizerPage, id: String, er
             Ok((detail, tour, access, Venue::list(conn, None)?))
         })
         .await?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(html_status(
         status,
         crate::views::manage::stop_page(
@@ -173,12 +209,20 @@ async fn render_stop_page(state: &AppState, page: &OrganizerPage, id: String, er
     ))
 }
 
-pub async fn stop_page(state: web::Data<AppState>, page: OrganizerPage, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn stop_page(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     render_stop_page(&state, &page, id, FieldErrors::new()).await
 }
 
-pub async fn edit_stop_form(state: web::Data<AppState>, page: OrganizerPage, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit_stop_form(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let me = page.organizer.clone();
     let (detail, tour, venues) = state
@@ -189,7 +233,14 @@ pub async fn edit_stop_form(state: web::Data<AppState>, page: OrganizerPage, id:
         })
         .await?;
     let form = StopForm::from_stop(&detail);
-    Ok(html(crate::views::manage::stop_form(&page.ctx, &tour, Some(&detail.stop), &venues, &form, &FieldErrors::new())))
+    Ok(html(crate::views::manage::stop_form(
+        &page.ctx,
+        &tour,
+        Some(&detail.stop),
+        &venues,
+        &form,
+        &FieldErrors::new(),
+    )))
 }
 
 pub async fn edit_stop_submit(
@@ -202,10 +253,11 @@ pub async fn edit_stop_submit(
     let form = form.data;
     let me = page.organizer.clone();
     let sid = id.clone();
-    let result = match stop_input(&form, false) {
-        Ok(input) => state.db.run(move |conn| stops::update_stop(conn, &me, &sid, input)).await,
-        Err(e) => Err(e),
-    };
+    let input = stop_input(&form, false);
+    let result = state
+        .db
+        .run(move |conn| stops::update_stop(conn, &me, &sid, input))
+        .await;
     match field_errors(result)? {
         Ok(stop) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
@@ -222,7 +274,14 @@ pub async fn edit_stop_submit(
                 .await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                crate::views::manage::stop_form(&page.ctx, &tour, Some(&detail.stop), &venues, &form, &errors),
+                crate::views::manage::stop_form(
+                    &page.ctx,
+                    &tour,
+                    Some(&detail.stop),
+                    &venues,
+                    &form,
+                    &errors,
+                ),
             ))
         }
     }
@@ -242,7 +301,12 @@ pub async fn set_stop_status(
         status: Some(status),
         ..StopInput::default()
     };
-    match field_errors(state.db.run(move |conn| stops::update_stop(conn, &me, &sid, input)).await)? {
+    match field_errors(
+        state
+            .db
+            .run(move |conn| stops::update_stop(conn, &me, &sid, input))
+            .await,
+    )? {
         Ok(_) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
             Ok(see_other(&format!("/manage/stops/{id}")))
@@ -266,7 +330,12 @@ pub async fn add_backup(
     let id = page_id(&id)?;
     let me = page.organizer.clone();
     let (sid, venue_id) = (id.clone(), form.data.venue_id);
-    match field_errors(state.db.run(move |conn| stops::add_backup(conn, &me, &sid, &venue_id)).await)? {
+    match field_errors(
+        state
+            .db
+            .run(move |conn| stops::add_backup(conn, &me, &sid, &venue_id))
+            .await,
+    )? {
         Ok(()) => Ok(see_other(&format!("/manage/stops/{id}"))),
         Err(errors) => render_stop_page(&state, &page, id, errors).await,
     }

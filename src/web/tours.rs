@@ -1,40 +1,41 @@
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{HttpResponse, web};
 
 use crate::domain::text;
-use crate::error::{AppError, FieldErrors, Validator};
+use crate::error::{AppError, FieldErrors};
 use crate::models::organizer::Organizer;
 use crate::services::tours::{self, TourInput};
 use crate::services::{stops, team};
 use crate::state::AppState;
 use crate::views::manage::{TourForm, TourPage};
 use crate::views::{Ctx, FlashKind};
-use crate::web::session::{flash, CsrfForm, Empty, OrganizerPage};
+use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{field_errors, html, html_status, page_id, see_other};
 
-pub async fn dashboard(state: web::Data<AppState>, page: OrganizerPage) -> Result<HttpResponse, AppError> {
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+) -> Result<HttpResponse, AppError> {
     let me = page.organizer.clone();
-    let list = state.db.run(move |conn| tours::list_tours(conn, &me)).await?;
+    let list = state
+        .db
+        .run(move |conn| tours::list_tours(conn, &me))
+        .await?;
     Ok(html(crate::views::manage::dashboard(&page.ctx, &list)))
 }
 
 /// A form's values as service input; a show rate that is not a number is reported as such.
-fn tour_input(form: &TourForm, creating: bool) -> Result<TourInput, AppError> {
-    let mut v = Validator::new();
-    let prior_show_rate = if form.prior_show_rate.trim().is_empty() {
-        None
-    } else {
-        v.check("prior_show_rate", text::parse_show_rate(&form.prior_show_rate))
-    };
-    v.finish()?;
-    Ok(TourInput {
+fn tour_input(form: &TourForm, creating: bool) -> TourInput {
+    let prior_show_rate = (!form.prior_show_rate.trim().is_empty())
+        .then(|| text::parse_show_rate(&form.prior_show_rate));
+    TourInput {
         name: Some(form.name.clone()),
         slug: (!creating || !form.slug.trim().is_empty()).then(|| form.slug.clone()),
         description: Some(form.description.clone()),
         contact_email: Some(Some(form.contact_email.clone())),
         prior_show_rate,
         ..TourInput::default()
-    })
+    }
 }
 
 pub async fn new_tour_form(page: OrganizerPage) -> HttpResponse {
@@ -42,19 +43,33 @@ pub async fn new_tour_form(page: OrganizerPage) -> HttpResponse {
         prior_show_rate: "0.5".into(),
         ..TourForm::default()
     };
-    html(crate::views::manage::tour_form(&page.ctx, None, &form, &FieldErrors::new()))
+    html(crate::views::manage::tour_form(
+        &page.ctx,
+        None,
+        &form,
+        &FieldErrors::new(),
+    ))
 }
 
-pub async fn new_tour_submit(state: web::Data<AppState>, page: OrganizerPage, form: CsrfForm<TourForm>) -> Result<HttpResponse, AppError> {
+pub async fn new_tour_submit(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    form: CsrfForm<TourForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.data;
     let me = page.organizer.clone();
-    let result = match tour_input(&form, true) {
-        Ok(input) => state.db.run(move |conn| tours::create_tour(conn, &me, input)).await,
-        Err(e) => Err(e),
-    };
+    let input = tour_input(&form, true);
+    let result = state
+        .db
+        .run(move |conn| tours::create_tour(conn, &me, input))
+        .await;
     match field_errors(result)? {
         Ok(tour) => {
-            flash(&page.session, FlashKind::Success, page.ctx.t("tour.created"));
+            flash(
+                &page.session,
+                FlashKind::Success,
+                page.ctx.t("tour.created"),
+            );
             Ok(see_other(&format!("/manage/tours/{}", tour.id)))
         }
         Err(errors) => Ok(html_status(
@@ -82,7 +97,11 @@ async fn render_tour_page(
             Ok((tour, access, stop_list, team_list))
         })
         .await?;
-    let status = if member_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if member_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(html_status(
         status,
         crate::views::manage::tour_page(
@@ -99,19 +118,40 @@ async fn render_tour_page(
     ))
 }
 
-pub async fn tour_page(state: web::Data<AppState>, page: OrganizerPage, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn tour_page(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    render_tour_page(&state, &page.ctx, &page.organizer, id, None, FieldErrors::new()).await
+    render_tour_page(
+        &state,
+        &page.ctx,
+        &page.organizer,
+        id,
+        None,
+        FieldErrors::new(),
+    )
+    .await
 }
 
-pub async fn edit_tour_form(state: web::Data<AppState>, page: OrganizerPage, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit_tour_form(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let me = page.organizer.clone();
     let tour = state
         .db
         .run(move |conn| Ok(crate::models::access::editable_tour(conn, &me, &id)?.0))
         .await?;
-    Ok(html(crate::views::manage::tour_form(&page.ctx, Some(&tour), &TourForm::from_tour(&tour), &FieldErrors::new())))
+    Ok(html(crate::views::manage::tour_form(
+        &page.ctx,
+        Some(&tour),
+        &TourForm::from_tour(&tour),
+        &FieldErrors::new(),
+    )))
 }
 
 pub async fn edit_tour_submit(
@@ -124,10 +164,11 @@ pub async fn edit_tour_submit(
     let form = form.data;
     let me = page.organizer.clone();
     let tid = id.clone();
-    let result = match tour_input(&form, false) {
-        Ok(input) => state.db.run(move |conn| tours::update_tour(conn, &me, &tid, input)).await,
-        Err(e) => Err(e),
-    };
+    let input = tour_input(&form, false);
+    let result = state
+        .db
+        .run(move |conn| tours::update_tour(conn, &me, &tid, input))
+        .await;
     match field_errors(result)? {
         Ok(tour) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
@@ -160,7 +201,10 @@ pub async fn set_tour_status(
         status: Some(status),
         ..TourInput::default()
     };
-    let tour = state.db.run(move |conn| tours::update_tour(conn, &me, &id, input)).await?;
+    let tour = state
+        .db
+        .run(move |conn| tours::update_tour(conn, &me, &id, input))
+        .await?;
     flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
     Ok(see_other(&format!("/manage/tours/{}", tour.id)))
 }
@@ -189,13 +233,23 @@ pub async fn add_member(
         .await;
     match field_errors(result)? {
         Ok(added) => {
-            let invite = added.invite_token.map(|t| state.url(&format!("/invite/{t}")));
+            let invite = added
+                .invite_token
+                .map(|t| state.url(&format!("/invite/{t}")));
             let mut ctx = page.ctx.clone();
             ctx.flash.push(crate::views::Flash {
                 kind: FlashKind::Success,
                 message: ctx.tf("team.added", &[("email", &added.organizer.email)]),
             });
-            render_tour_page(&state, &ctx, &page.organizer, id, invite, FieldErrors::new()).await
+            render_tour_page(
+                &state,
+                &ctx,
+                &page.organizer,
+                id,
+                invite,
+                FieldErrors::new(),
+            )
+            .await
         }
         Err(errors) => render_tour_page(&state, &page.ctx, &page.organizer, id, None, errors).await,
     }
@@ -215,6 +269,10 @@ pub async fn remove_member(
         .db
         .run(move |conn| team::remove_member(conn, &me, &tid, &organizer_id))
         .await?;
-    flash(&page.session, FlashKind::Success, page.ctx.t("team.removed"));
+    flash(
+        &page.session,
+        FlashKind::Success,
+        page.ctx.t("team.removed"),
+    );
     Ok(see_other(&format!("/manage/tours/{id}")))
 }

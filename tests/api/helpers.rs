@@ -1,0 +1,378 @@
+//! Starts the real app on a free port with a fresh database: a SQLite file in a temporary
+//! folder, or a new PostgreSQL database (dropped afterwards) when one is reachable.
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use roadshow::config::Settings;
+use roadshow::db::DbConnection;
+use roadshow::startup::Application;
+use roadshow::state::AppState;
+use serde_json::{Value, json};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub api: reqwest::Client,
+    pub state: AppState,
+    handle: actix_web::dev::ServerHandle,
+    pg_database: Option<String>,
+    _data_dir: tempfile::TempDir,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("ROADSHOW_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn postgres_required() -> bool {
+    std::env::var("ROADSHOW_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+}
+
+/// The URL of a new, empty PostgreSQL database, or None when no server answers.
+fn fresh_postgres_database() -> Option<(String, String)> {
+    let admin = postgres_admin_url();
+    let mut conn = match diesel::PgConnection::establish(&admin) {
+        Ok(c) => c,
+        Err(e) => {
+            if postgres_required() {
+                panic!(
+                    "PostgreSQL is required (ROADSHOW_TEST_REQUIRE_POSTGRES=1) but {admin} fails: {e}"
+                );
+            }
+            eprintln!("skipping a PostgreSQL test: {admin} is not reachable ({e})");
+            return None;
+        }
+    };
+    let name = format!("roadshow_test_{}", uuid::Uuid::new_v4().simple());
+    conn.batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create test database");
+    let url = match admin.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => panic!("bad admin URL {admin}"),
+    };
+    Some((name, url))
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (pg_database, database_url) = match backend {
+        Backend::Sqlite => (
+            None,
+            format!(
+                "sqlite://{}",
+                data_dir.path().join("test.sqlite3").display()
+            ),
+        ),
+        Backend::Postgres => {
+            let (name, url) = actix_web::rt::task::spawn_blocking(fresh_postgres_database)
+                .await
+                .expect("join")?;
+            (Some(name), url)
+        }
+    };
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url,
+        workers: 2,
+        pool_size: 6,
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let app = Application::build(settings).await.expect("app builds");
+    let port = app.port();
+    let state = app.state().clone();
+    let handle = app.handle();
+    actix_web::rt::spawn(app.run_until_stopped());
+    Some(TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        api: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        state,
+        handle,
+        pg_database,
+        _data_dir: data_dir,
+    })
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+        if let Some(name) = self.pg_database.take()
+            && let Ok(mut conn) = diesel::PgConnection::establish(&postgres_admin_url())
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// Runs each case on SQLite and on PostgreSQL (skipped, with a note, when none is reachable
+/// unless ROADSHOW_TEST_REQUIRE_POSTGRES=1).
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn case($app: $crate::helpers::TestApp) $body
+
+                #[actix_web::test]
+                async fn sqlite() {
+                    case($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.unwrap()).await
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                        case(app).await
+                    }
+                }
+            }
+        )*
+    };
+}
+
+pub const PASSWORD: &str = "a long enough password";
+
+/// A signed-in organizer, for the API and the pages.
+pub struct Organizer {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> T + Send + 'static,
+    ) -> T {
+        self.state.db.run(move |conn| Ok(f(conn))).await.unwrap()
+    }
+
+    /// Creates an organizer account and an API token for it.
+    pub async fn organizer(&self, email: &str) -> Organizer {
+        self.organizer_with(email, false).await
+    }
+
+    pub async fn organizer_with(&self, email: &str, admin: bool) -> Organizer {
+        let email = email.to_owned();
+        let e = email.clone();
+        let (id, token) = self
+            .db(move |conn| {
+                let account = roadshow::services::accounts::check_account(
+                    &e,
+                    "Test Organizer",
+                    Some(PASSWORD),
+                )
+                .unwrap();
+                let o = roadshow::services::accounts::add_organizer(conn, account, admin).unwrap();
+                let token =
+                    roadshow::services::accounts::create_api_token(conn, &o, "test").unwrap();
+                (o.id, token)
+            })
+            .await;
+        Organizer { id, email, token }
+    }
+
+    pub async fn get(&self, who: &Organizer, path: &str) -> reqwest::Response {
+        self.api
+            .get(self.url(path))
+            .bearer_auth(&who.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, who: &Organizer, path: &str, body: &Value) -> reqwest::Response {
+        self.api
+            .post(self.url(path))
+            .bearer_auth(&who.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn patch(&self, who: &Organizer, path: &str, body: &Value) -> reqwest::Response {
+        self.api
+            .patch(self.url(path))
+            .bearer_auth(&who.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn put(&self, who: &Organizer, path: &str, body: &Value) -> reqwest::Response {
+        self.api
+            .put(self.url(path))
+            .bearer_auth(&who.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs and expects `status`; returns the JSON body.
+    pub async fn post_ok(&self, who: &Organizer, path: &str, body: &Value, status: u16) -> Value {
+        let res = self.post(who, path, body).await;
+        let got = res.status().as_u16();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        assert_eq!(got, status, "POST {path}: {body}");
+        body
+    }
+
+    pub async fn create_tour(&self, who: &Organizer, name: &str) -> Value {
+        self.post_ok(who, "/api/v1/tours", &json!({ "name": name, "description": "A *tour*.", "contact_email": "team@example.org" }), 201)
+            .await
+    }
+
+    pub async fn create_venue(
+        &self,
+        who: &Organizer,
+        name: &str,
+        city: &str,
+        capacity: i64,
+    ) -> Value {
+        self.post_ok(
+            who,
+            "/api/v1/venues",
+            &json!({
+                "name": name, "city": city, "address": format!("1 {name} Road, {city}"),
+                "directions": "Take the lift to the 3rd floor.", "capacity": capacity,
+                "kind": "company_office", "cost": "free", "contact": "Ms. Li, 138 0000 0000"
+            }),
+            201,
+        )
+        .await
+    }
+
+    /// A stop on 16 Sep 2012, 13:30–17:30 Beijing time.
+    pub async fn create_stop(
+        &self,
+        who: &Organizer,
+        tour_id: &str,
+        venue_id: &str,
+        backups: &[&str],
+    ) -> Value {
+        self.post_ok(
+            who,
+            &format!("/api/v1/tours/{tour_id}/stops"),
+            &json!({
+                "city": "北京", "starts_at": "2012-09-16T13:30:00+08:00", "ends_at": "2012-09-16T17:30:00+08:00",
+                "timezone": "Asia/Shanghai", "venue_id": venue_id, "backup_venue_ids": backups
+            }),
+            201,
+        )
+        .await
+    }
+
+    /// A browser: a client with its own cookie jar, not following redirects.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: self.address.clone(),
+        }
+    }
+
+    pub async fn signed_in_browser(&self, who: &Organizer) -> Browser {
+        let b = self.browser();
+        let csrf = b.csrf_of("/login").await;
+        let res = b
+            .post_form(
+                "/login",
+                &[
+                    ("_csrf", csrf.as_str()),
+                    ("email", who.email.as_str()),
+                    ("password", PASSWORD),
+                    ("next", "/manage"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "sign-in failed");
+        b
+    }
+}
+
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn page(&self, path: &str) -> (u16, scraper::Html) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (
+            status,
+            scraper::Html::parse_document(&res.text().await.unwrap()),
+        )
+    }
+
+    /// The CSRF token of the first form on a page.
+    pub async fn csrf_of(&self, path: &str) -> String {
+        let (status, html) = self.page(path).await;
+        assert_eq!(status, 200, "GET {path}");
+        attr(&html, "input[name=_csrf]", "value").expect("a CSRF field")
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+pub fn select_text(html: &scraper::Html, selector: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
+}
+
+pub fn attr(html: &scraper::Html, selector: &str, name: &str) -> Option<String> {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(name))
+        .map(str::to_owned)
+}
+
+pub async fn json(res: reqwest::Response) -> (u16, Value) {
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
