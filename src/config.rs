@@ -35,6 +35,19 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Set the Secure flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
+    /// The sender of every e-mail.
+    pub mail_from: String,
+    /// Attempts before a message is marked failed.
+    pub mail_max_attempts: i32,
+    /// First retry delay, doubled on each failure up to the cap.
+    pub mail_retry_base_secs: i64,
+    pub mail_retry_cap_secs: i64,
+    /// How often the worker looks for due messages.
+    pub mail_poll_ms: u64,
+    /// Run the outbox worker in this instance.
+    pub mail_worker: bool,
+    /// How long a sign-in link stays usable.
+    pub magic_link_hours: i64,
 }
 
 impl Default for Settings {
@@ -51,6 +64,13 @@ impl Default for Settings {
             log_format: "text".into(),
             max_body_bytes: 256 * 1024,
             secure_cookies: false,
+            mail_from: "roadshow <roadshow@localhost>".into(),
+            mail_max_attempts: 8,
+            mail_retry_base_secs: 30,
+            mail_retry_cap_secs: 3600,
+            mail_poll_ms: 500,
+            mail_worker: true,
+            magic_link_hours: 24,
         }
     }
 }

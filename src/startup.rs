@@ -54,10 +54,10 @@ impl Application {
             AppError::unexpected_msg(format!("cannot listen on {}: {e}", settings.bind))
         })?;
         let address = listener.local_addr().map_err(AppError::unexpected)?;
-        let base_url: Arc<str> = if settings.base_url.trim().is_empty() {
-            format!("http://{address}").into()
+        let base_url = if settings.base_url.trim().is_empty() {
+            format!("http://{address}")
         } else {
-            settings.base_url().into()
+            settings.base_url()
         };
         if let Some(token) = setup_token {
             let link = format!("{base_url}/setup/{token}");
@@ -66,11 +66,17 @@ impl Application {
                 "\n  roadshow is running. Create the first organizer (site admin) here:\n\n    {link}\n"
             );
         }
+        let mailer = crate::email::transport::Mailer::from_settings(&settings)?;
+        tracing::info!(transport = %mailer.describe(), "e-mail");
         let state = AppState {
             db: Db::new(pool),
             settings: Arc::new(settings.clone()),
-            base_url,
+            mailer: Arc::new(mailer),
+            links: crate::email::Links::new(&base_url),
         };
+        if settings.mail_worker {
+            crate::worker::spawn(state.clone());
+        }
         let server = build_server(state.clone(), listener, key, &settings)?;
         tracing::info!(%address, database = %redact(&settings.database_url()), "roadshow listening");
         Ok(Application {

@@ -4,6 +4,7 @@ mod auth;
 pub mod extract;
 mod health;
 pub mod openapi;
+mod outbox;
 mod stops;
 mod tours;
 mod venues;
@@ -42,6 +43,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/stops/{id}/supporters/{supporter_id}",
                 web::delete().to(stops::remove_supporter),
             )
+            .route("/tours/{id}/outbox", web::get().to(outbox::tour_outbox))
+            .route("/outbox/{id}/retry", web::post().to(outbox::retry))
             .route("/venues", web::get().to(venues::list_venues))
             .route("/venues", web::post().to(venues::create_venue))
             .route("/venues/{id}", web::get().to(venues::get_venue))

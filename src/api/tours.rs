@@ -9,6 +9,7 @@ use crate::domain::access::TeamRole;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::tour::TourStatus;
 use crate::error::{AppError, Validator};
+use crate::i18n::Lang;
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
 use crate::services::{team, tours, tours::TourInput};
@@ -250,16 +251,20 @@ pub async fn list_members(
     security(("bearer" = [])))]
 pub async fn put_member(
     state: web::Data<AppState>,
+    lang: Lang,
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
     ApiJson(body): ApiJson<PutMember>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "tour")?;
+    let links = state.links.clone();
     let (member, invite) = state
         .db
         .run(move |conn| {
             let added = team::put_member(
                 conn,
+                &links,
+                lang,
                 &me,
                 &id,
                 &body.email,

@@ -137,6 +137,31 @@ diesel::joinable!(stop_backups -> stops (stop_id));
 diesel::joinable!(stop_backups -> venues (venue_id));
 diesel::joinable!(supporters -> stops (stop_id));
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        to_email -> Text,
+        to_name -> Text,
+        reply_to -> Nullable<Text>,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        attachments -> Text,
+        message_id -> Text,
+        tour_id -> Nullable<Text>,
+        stop_id -> Nullable<Text>,
+        batch_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     api_tokens,
@@ -148,4 +173,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     stops,
     stop_backups,
     supporters,
+    outbox,
 );

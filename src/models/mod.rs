@@ -5,6 +5,7 @@ pub mod access;
 pub mod api_token;
 pub mod magic_link;
 pub mod organizer;
+pub mod outbox;
 pub mod stop;
 pub mod team;
 pub mod tour;

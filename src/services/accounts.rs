@@ -4,7 +4,9 @@ use chrono::Duration;
 
 use crate::db::{self, DbConnection};
 use crate::domain::text;
+use crate::email::{self, Email, Links, templates};
 use crate::error::{AppError, Validator};
+use crate::i18n::Lang;
 use crate::models::api_token::ApiToken;
 use crate::models::magic_link::{MagicLink, purpose};
 use crate::models::organizer::{NewOrganizer, Organizer};
@@ -195,6 +197,92 @@ pub fn accept_invitation(
         if !name.trim().is_empty() {
             Organizer::set_name(conn, &id, name.trim())?;
         }
+        Ok(Organizer::find(conn, &id)?)
+    })
+}
+
+/// A site admin adds an organizer, who is e-mailed an invitation to set a password.
+pub fn add_invited_organizer(
+    conn: &mut DbConnection,
+    links: &Links,
+    lang: Lang,
+    admin: &Organizer,
+    account: AccountInput,
+    is_admin: bool,
+) -> Result<String, AppError> {
+    db::write_transaction(conn, |conn| {
+        let organizer = insert_organizer(conn, &account, is_admin)?;
+        let token = invite_link(conn, &organizer)?;
+        let content = templates::organizer_invite(
+            lang,
+            admin.display_name(),
+            None,
+            &links.url(&format!("/invite/{token}")),
+        );
+        email::enqueue(
+            conn,
+            links,
+            Email::new(
+                "organizer_invite",
+                &organizer.email,
+                &organizer.name,
+                content,
+            ),
+        )?;
+        Ok(token)
+    })
+}
+
+/// Sends a password-reset link if the address belongs to an organizer; says nothing either
+/// way, so the form does not reveal who has an account.
+#[tracing::instrument(skip_all)]
+pub fn request_password_reset(
+    conn: &mut DbConnection,
+    links: &Links,
+    lang: Lang,
+    email_address: &str,
+    hours: i64,
+) -> Result<(), AppError> {
+    let address = email_address.trim().to_lowercase();
+    db::write_transaction(conn, |conn| {
+        let Some(organizer) = Organizer::find_by_email(conn, &address)? else {
+            return Ok(());
+        };
+        let token = MagicLink::create(
+            conn,
+            purpose::PASSWORD_RESET,
+            &organizer.email,
+            Some(&organizer.id),
+            Duration::hours(hours),
+        )?;
+        let content =
+            templates::password_reset(lang, &links.url(&format!("/password/reset/{token}")), hours);
+        email::enqueue(
+            conn,
+            links,
+            Email::new("password_reset", &organizer.email, &organizer.name, content),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn password_reset_valid(conn: &mut DbConnection, token: &str) -> Result<bool, AppError> {
+    Ok(MagicLink::peek(conn, purpose::PASSWORD_RESET, token)?.is_some())
+}
+
+/// Sets a new password with a reset link; the link works once, and only before it expires.
+pub fn reset_password(
+    conn: &mut DbConnection,
+    token: &str,
+    password_hash: &str,
+) -> Result<Organizer, AppError> {
+    db::write_transaction(conn, |conn| {
+        let link = MagicLink::consume(conn, purpose::PASSWORD_RESET, token)?
+            .ok_or_else(|| AppError::not_found("reset link"))?;
+        let id = link
+            .subject_id
+            .ok_or_else(|| AppError::not_found("reset link"))?;
+        Organizer::set_password(conn, &id, password_hash)?;
         Ok(Organizer::find(conn, &id)?)
     })
 }

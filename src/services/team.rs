@@ -3,7 +3,9 @@
 use crate::db::{self, DbConnection};
 use crate::domain::access::TeamRole;
 use crate::domain::text;
+use crate::email::{self, Email, Links, templates};
 use crate::error::{AppError, Validator};
+use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::models::stop::Stop;
@@ -17,9 +19,17 @@ pub struct Added {
     pub invite_token: Option<String>,
 }
 
-#[tracing::instrument(skip(conn), fields(organizer = %caller.id))]
+/// Adds someone (or changes their role). A new address gets an account and an invitation
+/// e-mail, queued in the same transaction.
+#[tracing::instrument(skip(conn, links), fields(organizer = %caller.id))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one use case, each argument a distinct input"
+)]
 pub fn put_member(
     conn: &mut DbConnection,
+    links: &Links,
+    lang: Lang,
     caller: &Organizer,
     tour_id: &str,
     email: &str,
@@ -98,7 +108,25 @@ pub fn put_member(
         }
         TourMember::put(conn, &tour.id, &organizer.id, role, stop_ids)?;
         let invite_token = if created || organizer.password_hash.is_none() {
-            Some(accounts::invite_link(conn, &organizer)?)
+            let token = accounts::invite_link(conn, &organizer)?;
+            let content = templates::organizer_invite(
+                lang,
+                caller.display_name(),
+                Some(&tour.name),
+                &links.url(&format!("/invite/{token}")),
+            );
+            email::enqueue(
+                conn,
+                links,
+                Email::new(
+                    "organizer_invite",
+                    &organizer.email,
+                    &organizer.name,
+                    content,
+                )
+                .for_tour(&tour.id),
+            )?;
+            Some(token)
         } else {
             None
         };

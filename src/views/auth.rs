@@ -28,6 +28,7 @@ pub fn login(ctx: &Ctx, form: &LoginForm, failed: bool) -> Markup {
                 (input(ctx, &errors, Field::new("password", &ctx.t("field.password"), "").kind("password").required()))
                 button type="submit" { (ctx.t("login.submit")) }
             }))
+            p { a href="/password/forgot" { (ctx.t("reset.forgot")) } }
         },
     )
 }
@@ -78,6 +79,47 @@ pub fn invite(
                 (input(ctx, errors, Field::new("name", &ctx.t("field.your_name"), &form.name)))
                 (input(ctx, errors, Field::new("password", &ctx.t("field.password"), "").kind("password").required().hint(&ctx.t("field.password_hint"))))
                 button type="submit" { (ctx.t("invite.submit")) }
+            }))
+        },
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ForgotForm {
+    pub email: String,
+}
+
+pub fn forgot_password(ctx: &Ctx, sent: bool) -> Markup {
+    let errors = FieldErrors::new();
+    page(
+        ctx,
+        &ctx.t("reset.title"),
+        html! {
+            h1 { (ctx.t("reset.title")) }
+            @if sent {
+                p.flash.success role="status" { (ctx.t("reset.sent")) }
+            } @else {
+                p { (ctx.t("reset.lead")) }
+                (post_form(ctx, "/password/forgot", "narrow", html! {
+                    (input(ctx, &errors, Field::new("email", &ctx.t("field.email"), "").kind("email").required()))
+                    button type="submit" { (ctx.t("reset.send")) }
+                }))
+            }
+        },
+    )
+}
+
+pub fn reset_password(ctx: &Ctx, token: &str, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        &ctx.t("reset.title"),
+        html! {
+            h1 { (ctx.t("reset.title")) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &format!("/password/reset/{token}"), "narrow", html! {
+                (input(ctx, errors, Field::new("password", &ctx.t("field.new_password"), "").kind("password").required().hint(&ctx.t("field.password_hint"))))
+                button type="submit" { (ctx.t("reset.submit")) }
             }))
         },
     )

@@ -27,6 +27,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             a href="/manage/venues" { (ctx.t("layout.venues")) }
                             @if me.is_admin {
                                 a href="/manage/organizers" { (ctx.t("layout.organizers")) }
+                                a href="/manage/outbox" { (ctx.t("outbox.link")) }
                             }
                             form.inline method="post" action="/logout" {
                                 (csrf_field(ctx))

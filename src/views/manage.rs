@@ -29,6 +29,8 @@ pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
                 a.button href="/manage/tours/new" { (ctx.t("dashboard.new_tour")) }
                 " "
                 a.button.secondary href="/manage/venues" { (ctx.t("layout.venues")) }
+                " "
+                a.button.secondary href="/manage/emails" { (ctx.t("templates.title")) }
             }
             @if tours.is_empty() {
                 p.empty { (ctx.t("dashboard.no_tours")) }
@@ -117,6 +119,7 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
             @if p.access.can_edit_tour() {
                 p.actions {
                     a.button.secondary href={ (base) "/edit" } { (ctx.t("tour.edit")) }
+                    " " a.button.secondary href={ (base) "/outbox" } { (ctx.t("outbox.link")) }
                     @for (status, label) in [(TourStatus::Published, "tour.publish"), (TourStatus::Archived, "tour.archive"), (TourStatus::Draft, "tour.unpublish")] {
                         @if tour.status() != status {
                             " " (button_form(ctx, &format!("{base}/status/{}", status.as_str()), &ctx.t(label), "secondary"))

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod components;
+pub mod email;
 pub mod error;
 pub mod layout;
 pub mod manage;

@@ -202,3 +202,71 @@ pub async fn invite_submit(
     session::sign_in(&session, &organizer);
     Ok(see_other("/manage"))
 }
+
+pub async fn forgot_form(FormCtx(ctx, _): FormCtx) -> HttpResponse {
+    html(crate::views::auth::forgot_password(&ctx, false))
+}
+
+pub async fn forgot_submit(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    form: CsrfForm<crate::views::auth::ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = form.data.email;
+    let (links, lang, hours) = (
+        state.links.clone(),
+        ctx.lang,
+        state.settings.magic_link_hours,
+    );
+    state
+        .db
+        .run(move |conn| accounts::request_password_reset(conn, &links, lang, &email, hours))
+        .await?;
+    Ok(html(crate::views::auth::forgot_password(&ctx, true)))
+}
+
+pub async fn reset_form(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    if !state
+        .db
+        .run(move |conn| accounts::password_reset_valid(conn, &t))
+        .await?
+    {
+        return Err(AppError::not_found("reset link"));
+    }
+    Ok(html(crate::views::auth::reset_password(
+        &ctx,
+        &token,
+        &Default::default(),
+    )))
+}
+
+pub async fn reset_submit(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    form: CsrfForm<AccountForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    if let Err(e) = crate::secrets::check_password_strength(&form.data.password) {
+        let mut errors = crate::error::FieldErrors::new();
+        errors.insert("password".into(), e);
+        return Ok(html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::views::auth::reset_password(&ctx, &token, &errors),
+        ));
+    }
+    let hash = crate::secrets::hash_password(&form.data.password)?;
+    let organizer = state
+        .db
+        .run(move |conn| accounts::reset_password(conn, &token, &hash))
+        .await?;
+    session::sign_in(&session, &organizer);
+    session::flash(&session, FlashKind::Success, ctx.t("reset.done"));
+    Ok(see_other("/manage"))
+}

@@ -2,6 +2,7 @@
 
 mod auth;
 pub mod errors;
+mod mail;
 mod organizers;
 mod public;
 pub mod session;
@@ -31,6 +32,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::post().to(auth::setup_submit))
         .route("/invite/{token}", web::get().to(auth::invite_form))
         .route("/invite/{token}", web::post().to(auth::invite_submit))
+        .route("/password/forgot", web::get().to(auth::forgot_form))
+        .route("/password/forgot", web::post().to(auth::forgot_submit))
+        .route("/password/reset/{token}", web::get().to(auth::reset_form))
+        .route(
+            "/password/reset/{token}",
+            web::post().to(auth::reset_submit),
+        )
         .service(
             web::scope("/manage")
                 .route("", web::get().to(tours::dashboard))
@@ -83,7 +91,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(venues::edit_venue_submit),
                 )
                 .route("/organizers", web::get().to(organizers::organizer_list))
-                .route("/organizers", web::post().to(organizers::add_organizer)),
+                .route("/organizers", web::post().to(organizers::add_organizer))
+                .route("/tours/{id}/outbox", web::get().to(mail::tour_outbox))
+                .route("/outbox", web::get().to(mail::all_outbox))
+                .route("/outbox/{id}/retry", web::post().to(mail::retry))
+                .route("/emails", web::get().to(mail::template_list))
+                .route("/emails/{kind}", web::get().to(mail::template_page))
+                .route("/emails/{kind}/html", web::get().to(mail::template_html)),
         );
 }
 

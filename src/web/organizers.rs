@@ -44,12 +44,12 @@ pub async fn add_organizer(
     admin_only(&page)?;
     let form = form.data;
     let (email, name, admin) = (form.email.clone(), form.name.clone(), form.admin.is_some());
+    let (links, lang, me) = (state.links.clone(), page.ctx.lang, page.organizer.clone());
     let result = state
         .db
         .run(move |conn| {
             let account = accounts::check_account(&email, &name, None)?;
-            let organizer = accounts::add_organizer(conn, account, admin)?;
-            accounts::invite_link(conn, &organizer)
+            accounts::add_invited_organizer(conn, &links, lang, &me, account, admin)
         })
         .await;
     let list_state = state.clone();

@@ -227,9 +227,21 @@ pub async fn add_member(
     let form = form.data;
     let me = page.organizer.clone();
     let tid = id.clone();
+    let (links, lang) = (state.links.clone(), page.ctx.lang);
     let result = state
         .db
-        .run(move |conn| team::put_member(conn, &me, &tid, &form.email, &form.role, &stop_ids))
+        .run(move |conn| {
+            team::put_member(
+                conn,
+                &links,
+                lang,
+                &me,
+                &tid,
+                &form.email,
+                &form.role,
+                &stop_ids,
+            )
+        })
         .await;
     match field_errors(result)? {
         Ok(added) => {

@@ -17,6 +17,7 @@ pub enum Backend {
 
 pub struct TestApp {
     pub address: String,
+    pub data_path: std::path::PathBuf,
     pub api: reqwest::Client,
     pub state: AppState,
     handle: actix_web::dev::ServerHandle,
@@ -88,6 +89,8 @@ pub async fn spawn_app_with(
         database_url,
         workers: 2,
         pool_size: 6,
+        // Tests drain the outbox on demand (`TestApp::drain`) instead of waiting for the loop.
+        mail_worker: false,
         ..Settings::default()
     };
     adjust(&mut settings);
@@ -105,6 +108,7 @@ pub async fn spawn_app_with(
         state,
         handle,
         pg_database,
+        data_path: data_dir.path().to_path_buf(),
         _data_dir: data_dir,
     })
 }
@@ -156,7 +160,55 @@ pub struct Organizer {
     pub token: String,
 }
 
+/// A second instance on the same database as `first` (its own data folder and port).
+pub async fn spawn_instance_sharing(
+    first: &TestApp,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let url = first.state.settings.database_url();
+    let mut app = spawn_app_with(Backend::Sqlite, |s| {
+        s.database_url = url;
+        adjust(s)
+    })
+    .await
+    .unwrap();
+    app.pg_database = None;
+    app
+}
+
 impl TestApp {
+    /// Sends every due message now, as the worker would.
+    pub async fn drain(&self) -> usize {
+        roadshow::worker::run_pending(&self.state).await.unwrap()
+    }
+
+    /// The messages written by the file transport, as raw text.
+    pub fn mail_files(&self) -> Vec<String> {
+        let dir = self.data_path.join("mail");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+
+    /// The decoded plain-text and HTML parts of the mail files sent to `to`.
+    pub fn mails_to(&self, to: &str) -> Vec<Mail> {
+        self.mail_files()
+            .iter()
+            .map(|raw| Mail::parse(raw))
+            .filter(|m| m.to.contains(to))
+            .collect()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -375,4 +427,132 @@ pub fn attr(html: &scraper::Html, selector: &str, name: &str) -> Option<String> 
 pub async fn json(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// A message read back from the file transport.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub raw: String,
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+}
+
+impl Mail {
+    pub fn parse(raw: &str) -> Mail {
+        let header = |name: &str| {
+            raw.lines()
+                .find(|l| {
+                    l.to_ascii_lowercase()
+                        .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+                })
+                .map(|l| l.split_once(':').unwrap().1.trim().to_owned())
+                .unwrap_or_default()
+        };
+        Mail {
+            raw: raw.to_owned(),
+            to: header("To"),
+            subject: decode_words(&header("Subject")),
+            message_id: header("Message-ID"),
+            text: decoded_parts(raw).join("\n"),
+        }
+    }
+
+    /// The first link in the text that contains `fragment`.
+    pub fn link(&self, fragment: &str) -> String {
+        self.text
+            .split_whitespace()
+            .find(|w| w.starts_with("http") && w.contains(fragment))
+            .unwrap_or_else(|| panic!("no link with {fragment} in {}", self.text))
+            .to_owned()
+    }
+}
+
+/// Decodes RFC 2047 encoded words (=?utf-8?b?...?=) in a header.
+fn decode_words(value: &str) -> String {
+    use base64::Engine;
+    let mut out = String::new();
+    let mut previous_encoded = false;
+    for w in value.split_whitespace() {
+        let lower = w.to_ascii_lowercase();
+        let encoded = lower.starts_with("=?utf-8?b?") && w.ends_with("?=");
+        let joined_to_previous = encoded && previous_encoded;
+        if !out.is_empty() && !joined_to_previous {
+            out.push(' ');
+        }
+        if encoded {
+            let inner = &w[10..w.len() - 2];
+            out.push_str(
+                &String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(inner)
+                        .unwrap_or_default(),
+                )
+                .unwrap_or_default(),
+            );
+        } else {
+            out.push_str(w);
+        }
+        previous_encoded = encoded;
+    }
+    out
+}
+
+/// The bodies of every part, decoded from base64 or quoted-printable.
+fn decoded_parts(raw: &str) -> Vec<String> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    // Walk the parts: a header block, a blank line, a body up to the next boundary.
+    let normalized = raw.replace("\r\n", "\n");
+    let blocks: Vec<&str> = normalized.split("\n--").collect();
+    for block in blocks {
+        let Some((head, body)) = block.split_once("\n\n") else {
+            continue;
+        };
+        let head_lower = head.to_ascii_lowercase();
+        if !head_lower.contains("content-type: text/") {
+            continue;
+        }
+        let body = body.trim_end_matches('-').trim();
+        if head_lower.contains("content-transfer-encoding: base64") {
+            let joined: String = body.lines().map(str::trim).collect();
+            out.push(
+                String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(joined)
+                        .unwrap_or_default(),
+                )
+                .unwrap_or_default(),
+            );
+        } else if head_lower.contains("quoted-printable") {
+            out.push(decode_qp(body));
+        } else {
+            out.push(body.to_owned());
+        }
+    }
+    out
+}
+
+fn decode_qp(s: &str) -> String {
+    let mut bytes = Vec::new();
+    let mut chars = s.as_bytes().iter().peekable();
+    while let Some(&b) = chars.next() {
+        if b == b'=' {
+            let h1 = chars.next().copied();
+            if h1 == Some(b'\n') {
+                continue;
+            }
+            let h2 = chars.next().copied();
+            if let (Some(a), Some(c)) = (h1, h2)
+                && let Ok(v) = u8::from_str_radix(&format!("{}{}", a as char, c as char), 16)
+            {
+                bytes.push(v);
+                continue;
+            }
+        } else {
+            bytes.push(b);
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -4,8 +4,10 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod email;
 mod meta;
 mod pages;
+mod smtp;
 mod stops;
 mod tours;
 mod venues;

@@ -1,0 +1,132 @@
+//! Where messages go: files under the data folder (the default, nothing to set up), or an
+//! SMTP relay over STARTTLS or TLS (rustls).
+
+use std::path::PathBuf;
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::config::Settings;
+use crate::email::Attachment;
+use crate::error::AppError;
+use crate::models::outbox::OutboxMessage;
+
+pub enum Mailer {
+    /// One `<outbox id>.eml` file per message.
+    File {
+        dir: PathBuf,
+    },
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+impl Mailer {
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://…:465` (TLS), or plain
+    /// `smtp://host:25` on a trusted network; files when no URL is set.
+    pub fn from_settings(settings: &Settings) -> Result<Mailer, AppError> {
+        let url = settings.smtp_url.trim();
+        if url.is_empty() {
+            let dir = settings.data_dir.join("mail");
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                AppError::unexpected_msg(format!("cannot create {}: {e}", dir.display()))
+            })?;
+            return Ok(Mailer::File { dir });
+        }
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| AppError::unexpected_msg(format!("smtp_url: {e}")))?
+            .timeout(Some(std::time::Duration::from_secs(30)))
+            .build();
+        Ok(Mailer::Smtp(transport))
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::File { dir } => format!("files in {}", dir.display()),
+            Mailer::Smtp(_) => "SMTP".into(),
+        }
+    }
+
+    /// Sends one outbox message; the error text is what the organizers will see.
+    pub async fn send(&self, from: &Mailbox, msg: &OutboxMessage) -> Result<(), String> {
+        let message = build_message(from, msg)?;
+        match self {
+            Mailer::File { dir } => {
+                // Named by the outbox id and written through a rename: a resend after a
+                // crash replaces the file instead of adding a second copy.
+                let path = dir.join(format!("{}.eml", msg.id));
+                let tmp = dir.join(format!(".{}.tmp", msg.id));
+                let bytes = message.formatted();
+                actix_web::rt::task::spawn_blocking(move || {
+                    std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &path))
+                })
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| format!("writing the mail file: {e}"))
+            }
+            Mailer::Smtp(transport) => transport
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+fn build_message(from: &Mailbox, msg: &OutboxMessage) -> Result<Message, String> {
+    let to: Mailbox = if msg.to_name.is_empty() {
+        msg.to_email.parse()
+    } else {
+        format!("{} <{}>", quote_name(&msg.to_name), msg.to_email).parse()
+    }
+    .map_err(|e| format!("bad recipient {}: {e}", msg.to_email))?;
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&msg.subject)
+        .message_id(Some(msg.message_id.clone()))
+        .date_now();
+    if let Some(reply) = msg
+        .reply_to
+        .as_deref()
+        .and_then(|r| r.parse::<Mailbox>().ok())
+    {
+        builder = builder.reply_to(reply);
+    }
+    let alternative = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(msg.body_text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(msg.body_html.clone()),
+        );
+    let attachments: Vec<Attachment> = serde_json::from_str(&msg.attachments).unwrap_or_default();
+    let body = if attachments.is_empty() {
+        alternative
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(alternative);
+        for a in attachments {
+            let content_type =
+                ContentType::parse(&a.content_type).map_err(|e| format!("attachment type: {e}"))?;
+            mixed = mixed.singlepart(
+                LettreAttachment::new(a.filename).body(a.content.into_bytes(), content_type),
+            );
+        }
+        mixed
+    };
+    builder
+        .multipart(body)
+        .map_err(|e| format!("building the message: {e}"))
+}
+
+/// Display names with commas or quotes must be quoted to parse as one mailbox.
+fn quote_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
+        .collect();
+    format!("\"{clean}\"")
+}

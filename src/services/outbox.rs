@@ -1,0 +1,70 @@
+//! What organizers see of the outbox: their tours' messages, and a retry for failed ones.
+
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::models::outbox::{OutboxCounts, OutboxMessage, OutboxStatus};
+use crate::models::tour::Tour;
+
+pub struct TourOutbox {
+    pub tour: Tour,
+    pub counts: OutboxCounts,
+    pub messages: Vec<OutboxMessage>,
+}
+
+/// A tour's messages, for organizers who run the whole tour.
+pub fn tour_outbox(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    tour_id: &str,
+    status: Option<OutboxStatus>,
+) -> Result<TourOutbox, AppError> {
+    let (tour, _) = access::editable_tour(conn, organizer, tour_id)?;
+    let ids = [tour.id.clone()];
+    Ok(TourOutbox {
+        counts: OutboxMessage::counts(conn, Some(&ids))?,
+        messages: OutboxMessage::list(conn, Some(&ids), status, 200)?,
+        tour,
+    })
+}
+
+/// Every message, for site admins (including those of no tour, such as password resets).
+pub fn all_messages(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    status: Option<OutboxStatus>,
+) -> Result<(OutboxCounts, Vec<OutboxMessage>), AppError> {
+    if !organizer.is_admin {
+        return Err(AppError::forbidden("only site admins see every message"));
+    }
+    Ok((
+        OutboxMessage::counts(conn, None)?,
+        OutboxMessage::list(conn, None, status, 200)?,
+    ))
+}
+
+/// Queues a failed message again. Tour messages: the tour's organizers; others: site admins.
+pub fn retry(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    message_id: &str,
+) -> Result<OutboxMessage, AppError> {
+    let message =
+        OutboxMessage::find(conn, message_id)?.ok_or_else(|| AppError::not_found("message"))?;
+    match &message.tour_id {
+        Some(tour_id) => {
+            access::editable_tour(conn, organizer, tour_id)
+                .map_err(|_| AppError::not_found("message"))?;
+        }
+        None if organizer.is_admin => {}
+        None => return Err(AppError::not_found("message")),
+    }
+    if OutboxMessage::retry(conn, &message.id)? == 0 {
+        return Err(AppError::conflict(
+            "not_failed",
+            "only failed messages can be retried",
+        ));
+    }
+    OutboxMessage::find(conn, &message.id)?.ok_or_else(|| AppError::not_found("message"))
+}

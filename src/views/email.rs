@@ -1,0 +1,90 @@
+//! Organizers' views of e-mail: the outbox and the template previews.
+
+use maud::{Markup, html};
+
+use crate::email::Rendered;
+use crate::models::outbox::{OutboxCounts, OutboxMessage};
+use crate::views::Ctx;
+use crate::views::components::{button_form, date, status_badge};
+use crate::views::layout::page;
+
+/// `retry_base`: where retry buttons post (`{retry_base}/{id}/retry`).
+pub fn outbox(
+    ctx: &Ctx,
+    title: &str,
+    back: Option<(&str, &str)>,
+    counts: OutboxCounts,
+    messages: &[OutboxMessage],
+    filter_base: &str,
+) -> Markup {
+    page(
+        ctx,
+        title,
+        html! {
+            @if let Some((href, label)) = back { p.crumbs { a href=(href) { (label) } } }
+            h1 { (title) }
+            p.actions {
+                a href=(filter_base) { (ctx.t("outbox.all")) }
+                a href={ (filter_base) "?status=queued" } { (ctx.tf("outbox.queued_n", &[("n", &counts.queued.to_string())])) }
+                a href={ (filter_base) "?status=sent" } { (ctx.tf("outbox.sent_n", &[("n", &counts.sent.to_string())])) }
+                a href={ (filter_base) "?status=failed" } { (ctx.tf("outbox.failed_n", &[("n", &counts.failed.to_string())])) }
+            }
+            @if messages.is_empty() { p.empty { (ctx.t("outbox.empty")) } }
+            @else {
+                table.list {
+                    thead { tr { th { (ctx.t("outbox.when")) } th { (ctx.t("outbox.to")) } th { (ctx.t("outbox.subject")) } th { (ctx.t("field.status")) } } }
+                    tbody {
+                        @for m in messages {
+                            tr {
+                                td { (date(ctx.lang, m.created_at, chrono_tz::UTC)) " " (m.created_at.format("%H:%M")) " UTC" }
+                                td { (m.to_email) }
+                                td { (m.subject) }
+                                td {
+                                    (status_badge(ctx, "outbox_status", &m.status))
+                                    @if m.attempts > 1 || m.status == "failed" { " " small { (ctx.tf("outbox.attempts", &[("n", &m.attempts.to_string())])) } }
+                                    @if let Some(e) = &m.last_error { br; small.error { (e) } }
+                                    @if m.status == "failed" { " " (button_form(ctx, &format!("/manage/outbox/{}/retry", m.id), &ctx.t("outbox.retry"), "link")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn templates(ctx: &Ctx, kinds: &[&str]) -> Markup {
+    page(
+        ctx,
+        &ctx.t("templates.title"),
+        html! {
+            h1 { (ctx.t("templates.title")) }
+            p.hint { (ctx.t("templates.hint")) }
+            ul {
+                @for kind in kinds {
+                    li {
+                        (ctx.t(&format!("template.{kind}"))) " — "
+                        a href={ "/manage/emails/" (kind) "?lang=en" } { "English" } " · "
+                        a href={ "/manage/emails/" (kind) "?lang=zh-CN" } { "简体中文" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn template(ctx: &Ctx, kind: &str, lang_code: &str, r: &Rendered) -> Markup {
+    page(
+        ctx,
+        &ctx.t(&format!("template.{kind}")),
+        html! {
+            p.crumbs { a href="/manage/emails" { (ctx.t("templates.title")) } }
+            h1 { (ctx.t(&format!("template.{kind}"))) }
+            dl.facts { dt { (ctx.t("outbox.subject")) } dd { (r.subject) } }
+            p { a href={ "/manage/emails/" (kind) "/html?lang=" (lang_code) } target="_blank" { (ctx.t("templates.open_html")) } }
+            h2 { (ctx.t("templates.text")) }
+            pre.mail { (r.text) }
+        },
+    )
+}

@@ -1,0 +1,153 @@
+//! The outbox and the template previews, for organizers.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::email::templates;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::outbox::OutboxStatus;
+use crate::services::outbox;
+use crate::state::AppState;
+use crate::views::FlashKind;
+use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
+use crate::web::{html, page_id, see_other};
+
+#[derive(Deserialize)]
+pub struct StatusQuery {
+    status: Option<String>,
+}
+
+fn status_filter(q: &StatusQuery) -> Option<OutboxStatus> {
+    q.status.as_deref().and_then(OutboxStatus::parse)
+}
+
+pub async fn tour_outbox(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<StatusQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let status = status_filter(&query);
+    let o = state
+        .db
+        .run(move |conn| outbox::tour_outbox(conn, &me, &id, status))
+        .await?;
+    let back = format!("/manage/tours/{}", o.tour.id);
+    Ok(html(crate::views::email::outbox(
+        &page.ctx,
+        &page.ctx.tf("outbox.title_tour", &[("tour", &o.tour.name)]),
+        Some((&back, &o.tour.name)),
+        o.counts,
+        &o.messages,
+        &format!("{back}/outbox"),
+    )))
+}
+
+pub async fn all_outbox(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    query: web::Query<StatusQuery>,
+) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let status = status_filter(&query);
+    let (counts, messages) = state
+        .db
+        .run(move |conn| outbox::all_messages(conn, &me, status))
+        .await?;
+    Ok(html(crate::views::email::outbox(
+        &page.ctx,
+        &page.ctx.t("outbox.title"),
+        None,
+        counts,
+        &messages,
+        "/manage/outbox",
+    )))
+}
+
+pub async fn retry(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let message = state
+        .db
+        .run(move |conn| outbox::retry(conn, &me, &id))
+        .await?;
+    flash(
+        &page.session,
+        FlashKind::Success,
+        page.ctx.t("outbox.requeued"),
+    );
+    Ok(see_other(&match message.tour_id {
+        Some(t) => format!("/manage/tours/{t}/outbox"),
+        None => "/manage/outbox".into(),
+    }))
+}
+
+const KINDS: [&str; 4] = ["organizer_invite", "password_reset", "sign_in_link", "bulk"];
+
+pub async fn template_list(page: OrganizerPage) -> HttpResponse {
+    html(crate::views::email::templates(&page.ctx, &KINDS))
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+fn sample(state: &AppState, kind: &str, lang: Lang) -> Result<templates::Rendered, AppError> {
+    templates::samples(lang, state.links.base())
+        .into_iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, r)| r)
+        .ok_or_else(|| AppError::not_found("template"))
+}
+
+pub async fn template_page(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    kind: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    let lang = query
+        .lang
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or(page.ctx.lang);
+    let rendered = sample(&state, &kind, lang)?;
+    Ok(html(crate::views::email::template(
+        &page.ctx,
+        &kind,
+        lang.code(),
+        &rendered,
+    )))
+}
+
+/// The HTML body exactly as mailed; e-mail needs inline styles, so this page alone allows them.
+pub async fn template_html(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    kind: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    let lang = query
+        .lang
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or(page.ctx.lang);
+    let rendered = sample(&state, &kind, lang)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+        ))
+        .body(rendered.html))
+}
