@@ -31,3 +31,31 @@ pub fn tour_feed(t: &PublicTour, base_url: &str) -> String {
     }
     cal.done().to_string()
 }
+
+/// One stop as a calendar file for an attendee, speaker or volunteer. The UID is the stop's
+/// and the SEQUENCE grows with each move, so calendars update the entry in place.
+pub fn stop_ics(
+    tour_name: &str,
+    stop: &crate::models::stop::Stop,
+    venue: &crate::models::venue::Venue,
+    url: &str,
+) -> String {
+    let mut cal = Calendar::new();
+    cal.append_property(icalendar::Property::new("METHOD", "PUBLISH"));
+    let mut event = Event::new();
+    event
+        .uid(&format!("stop-{}@roadshow", stop.id))
+        .summary(&format!("{tour_name} · {}", stop.city))
+        .starts(Utc.from_utc_datetime(&stop.starts_at))
+        .ends(Utc.from_utc_datetime(&stop.ends_at))
+        .location(&format!("{}, {}", venue.name, venue.address))
+        .description(&format!("{}\n{url}", venue.directions))
+        .url(url)
+        .sequence(stop.calendar_sequence.max(0) as u32)
+        .timestamp(Utc::now());
+    if stop.status == "cancelled" {
+        event.status(EventStatus::Cancelled);
+    }
+    cal.push(event.done());
+    cal.done().to_string()
+}

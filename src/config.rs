@@ -48,6 +48,12 @@ pub struct Settings {
     pub mail_worker: bool,
     /// How long a sign-in link stays usable.
     pub magic_link_hours: i64,
+    /// w: how many registrations the tour's prior show rate weighs against its own data.
+    pub show_rate_prior_weight: f64,
+    /// Reminders before a stop, in hours.
+    pub reminder_hours: Vec<i64>,
+    /// "Still coming?" this many days before a stop; 0 turns it off.
+    pub still_coming_days: i64,
 }
 
 impl Default for Settings {
@@ -71,6 +77,9 @@ impl Default for Settings {
             mail_poll_ms: 500,
             mail_worker: true,
             magic_link_hours: 24,
+            show_rate_prior_weight: 20.0,
+            reminder_hours: vec![48, 3],
+            still_coming_days: 3,
         }
     }
 }

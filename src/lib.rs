@@ -12,6 +12,7 @@ pub mod email;
 pub mod error;
 pub mod i18n;
 pub mod models;
+pub mod qr;
 pub mod secrets;
 pub mod services;
 pub mod startup;

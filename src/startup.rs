@@ -72,7 +72,7 @@ impl Application {
             db: Db::new(pool),
             settings: Arc::new(settings.clone()),
             mailer: Arc::new(mailer),
-            links: crate::email::Links::new(&base_url),
+            env: crate::services::Env::new(crate::email::Links::new(&base_url), &settings),
         };
         if settings.mail_worker {
             crate::worker::spawn(state.clone());

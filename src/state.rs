@@ -2,8 +2,8 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::db::Db;
-use crate::email::Links;
 use crate::email::transport::Mailer;
+use crate::services::Env;
 
 /// What every handler can reach: the database, the mailer and the settings.
 #[derive(Clone)]
@@ -11,12 +11,12 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub mailer: Arc<Mailer>,
-    /// Links in e-mails and pages, from the public base URL.
-    pub links: Links,
+    /// What the services need besides a connection: links, rules' settings.
+    pub env: Env,
 }
 
 impl AppState {
     pub fn url(&self, path: &str) -> String {
-        self.links.url(path)
+        self.env.links.url(path)
     }
 }

@@ -82,11 +82,31 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
     }
 }
 
-/// Runs `run_pending` every `mail_poll_ms` until the server stops.
+/// Queues the reminders and questions that are due before upcoming stops.
+pub async fn run_scheduled(state: &AppState) -> Result<usize, AppError> {
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| crate::services::schedule::run_due(conn, &env, db::now()))
+        .await
+}
+
+/// How often the scheduled jobs are looked for.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(30);
+
+/// Runs `run_pending` every `mail_poll_ms`, and the scheduled jobs every half minute, until
+/// the server stops.
 pub fn spawn(state: AppState) {
     let pause = Duration::from_millis(state.settings.mail_poll_ms.max(10));
     actix_web::rt::spawn(async move {
+        let mut last_schedule: Option<std::time::Instant> = None;
         loop {
+            if last_schedule.is_none_or(|t| t.elapsed() >= SCHEDULE_EVERY) {
+                last_schedule = Some(std::time::Instant::now());
+                if let Err(e) = run_scheduled(&state).await {
+                    tracing::error!(error = ?e, "scheduled jobs");
+                }
+            }
             if let Err(e) = run_pending(&state).await {
                 tracing::error!(error = ?e, "outbox worker");
             }

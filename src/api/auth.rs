@@ -78,3 +78,20 @@ pub async fn create_token(
         .await?;
     Ok(HttpResponse::Created().json(TokenJson { token }))
 }
+
+/// The caller's organizer account when a bearer token is sent; `None` without one (a wrong
+/// token is still refused).
+pub struct MaybeCaller(pub Option<Organizer>);
+
+impl FromRequest for MaybeCaller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().get(AUTHORIZATION).is_none() {
+            return Box::pin(async { Ok(MaybeCaller(None)) });
+        }
+        let caller = ApiCaller::from_request(req, payload);
+        Box::pin(async move { caller.await.map(|c| MaybeCaller(Some(c.0))) })
+    }
+}

@@ -5,14 +5,16 @@ pub mod extract;
 mod health;
 pub mod openapi;
 mod outbox;
-mod stops;
+mod registrations;
+pub mod stops;
 mod tours;
 mod venues;
 
 use actix_web::web;
 
-pub use auth::ApiCaller;
+pub use auth::{ApiCaller, MaybeCaller};
 pub use health::{healthz, readyz};
+pub use registrations::csv_response as registrations_csv;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -35,6 +37,32 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/stops/{id}", web::patch().to(stops::update_stop))
             .route("/stops/{id}/backups", web::put().to(stops::set_backups))
             .route("/stops/{id}/clone", web::post().to(stops::clone_stop))
+            .route(
+                "/stops/{id}/registrations",
+                web::post().to(registrations::create_registration),
+            )
+            .route(
+                "/stops/{id}/registrations",
+                web::get().to(registrations::list_registrations),
+            )
+            .route(
+                "/stops/{id}/checkins",
+                web::post().to(registrations::check_in),
+            )
+            .route(
+                "/stops/{id}/walk-ins",
+                web::post().to(registrations::walk_in),
+            )
+            .route("/stops/{id}/stats", web::get().to(registrations::stats))
+            .route(
+                "/stops/{id}/switch-venue",
+                web::post().to(registrations::switch_venue),
+            )
+            .route(
+                "/registrations/{id}/cancel",
+                web::post().to(registrations::cancel_registration),
+            )
+            .route("/attendance", web::get().to(registrations::attendance))
             .route(
                 "/stops/{id}/supporters",
                 web::post().to(stops::add_supporter),

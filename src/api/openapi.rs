@@ -3,7 +3,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::api::{auth, outbox, stops, tours, venues};
+use crate::api::{auth, outbox, registrations, stops, tours, venues};
 
 /// The error shape every API error has.
 #[derive(Serialize, ToSchema)]
@@ -43,6 +43,9 @@ impl Modify for BearerAuth {
         stops::list_stops, stops::create_stop, stops::get_stop, stops::update_stop,
         stops::set_backups, stops::clone_stop, stops::add_supporter, stops::remove_supporter,
         venues::list_venues, venues::create_venue, venues::get_venue, venues::update_venue,
+        registrations::create_registration, registrations::list_registrations, registrations::cancel_registration,
+        registrations::check_in, registrations::walk_in, registrations::stats, registrations::switch_venue,
+        registrations::attendance,
         outbox::tour_outbox, outbox::retry,
     ),
     components(schemas(ErrorJson, ErrorDetailJson)),

@@ -220,9 +220,10 @@ pub async fn update_stop(
         online_viewers: body.online_viewers.map(Ok),
         status: body.status.map(|s| s.as_str().to_owned()),
     };
+    let env = state.env.clone();
     let stop = state
         .db
-        .run(move |conn| stops::update_stop(conn, &me, &id, input))
+        .run(move |conn| stops::update_stop(conn, &env, &me, &id, input))
         .await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }
@@ -247,9 +248,10 @@ pub async fn set_backups(
         backup_venue_ids: Some(body.venue_ids),
         ..StopInput::default()
     };
+    let env = state.env.clone();
     let stop = state
         .db
-        .run(move |conn| stops::update_stop(conn, &me, &id, input))
+        .run(move |conn| stops::update_stop(conn, &env, &me, &id, input))
         .await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }

@@ -257,7 +257,7 @@ pub async fn put_member(
     ApiJson(body): ApiJson<PutMember>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "tour")?;
-    let links = state.links.clone();
+    let links = state.env.links.clone();
     let (member, invite) = state
         .db
         .run(move |conn| {

@@ -106,6 +106,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        calendar_sequence -> Integer,
     }
 }
 
@@ -162,6 +163,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    registrations (id) {
+        id -> Text,
+        stop_id -> Text,
+        name -> Text,
+        email -> Text,
+        affiliation -> Text,
+        legal_name -> Text,
+        wants_to_volunteer -> Bool,
+        status -> Text,
+        code -> Text,
+        manage_token_hash -> Text,
+        lang -> Text,
+        walk_in -> Bool,
+        checked_in_at -> Nullable<Timestamp>,
+        still_coming -> Nullable<Text>,
+        confirmed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stop_counters (stop_id) {
+        stop_id -> Text,
+        confirmed -> Integer,
+        waitlisted -> Integer,
+        cancelled -> Integer,
+        checked_in -> Integer,
+        still_coming_yes -> Integer,
+    }
+}
+
+diesel::table! {
+    venue_switches (id) {
+        id -> Text,
+        stop_id -> Text,
+        from_venue_id -> Text,
+        to_venue_id -> Text,
+        reason -> Text,
+        switched_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stop_jobs (stop_id, job) {
+        stop_id -> Text,
+        job -> Text,
+        done_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desk_helpers (stop_id, email) {
+        stop_id -> Text,
+        email -> Text,
+        name -> Text,
+        added_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(registrations -> stops (stop_id));
+diesel::joinable!(stop_counters -> stops (stop_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     api_tokens,
@@ -174,4 +242,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     stop_backups,
     supporters,
     outbox,
+    registrations,
+    stop_counters,
+    venue_switches,
+    stop_jobs,
+    desk_helpers,
 );

@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod magic_link;
 pub mod organizer;
 pub mod outbox;
+pub mod registration;
 pub mod stop;
 pub mod team;
 pub mod tour;

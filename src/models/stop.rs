@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{stop_backups, stops, supporters, venues};
+use crate::db::schema::{stop_backups, stop_counters, stops, supporters, venues};
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::models::venue::Venue;
@@ -23,6 +23,8 @@ pub struct Stop {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Bumped when the stop moves (time or venue), so calendars update their entry.
+    pub calendar_sequence: i32,
 }
 
 #[derive(Insertable)]
@@ -58,6 +60,7 @@ pub struct StopChanges {
     pub online_viewers: Option<Option<i32>>,
     pub status: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+    pub calendar_sequence: Option<i32>,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -96,9 +99,13 @@ impl Stop {
         self.timezone.parse().unwrap_or(chrono_tz::UTC)
     }
 
+    /// Inserts the stop and its (zero) registration counters.
     pub fn insert(conn: &mut DbConnection, new: &NewStop) -> QueryResult<()> {
         diesel::insert_into(stops::table)
             .values(new)
+            .execute(conn)?;
+        diesel::insert_into(stop_counters::table)
+            .values(stop_counters::stop_id.eq(&new.id))
             .execute(conn)
             .map(drop)
     }
@@ -231,5 +238,69 @@ impl Stop {
                 .filter(supporters::stop_id.eq(stop_id)),
         )
         .execute(conn)
+    }
+}
+
+/// A logged move of a stop to another venue.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = crate::db::schema::venue_switches)]
+pub struct VenueSwitch {
+    pub id: String,
+    pub stop_id: String,
+    pub from_venue_id: String,
+    pub to_venue_id: String,
+    pub reason: String,
+    pub switched_by: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl VenueSwitch {
+    pub fn log(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+        by: Option<&str>,
+    ) -> QueryResult<()> {
+        use crate::db::schema::venue_switches as vs;
+        diesel::insert_into(vs::table)
+            .values((
+                vs::id.eq(db::new_id()),
+                vs::stop_id.eq(stop_id),
+                vs::from_venue_id.eq(from),
+                vs::to_venue_id.eq(to),
+                vs::reason.eq(reason),
+                vs::switched_by.eq(by),
+                vs::created_at.eq(db::now()),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// The stop's moves, oldest first, with the venues' names.
+    pub fn list(
+        conn: &mut DbConnection,
+        stop_id: &str,
+    ) -> QueryResult<Vec<(VenueSwitch, String, String)>> {
+        use crate::db::schema::venue_switches as vs;
+        let switches: Vec<VenueSwitch> = vs::table
+            .filter(vs::stop_id.eq(stop_id))
+            .order(vs::created_at)
+            .select(VenueSwitch::as_select())
+            .load(conn)?;
+        let mut out = Vec::with_capacity(switches.len());
+        for s in switches {
+            let from: String = venues::table
+                .find(&s.from_venue_id)
+                .select(venues::name)
+                .first(conn)?;
+            let to: String = venues::table
+                .find(&s.to_venue_id)
+                .select(venues::name)
+                .first(conn)?;
+            out.push((s, from, to));
+        }
+        Ok(out)
     }
 }

@@ -1,9 +1,44 @@
 //! Use cases: one function each, one transaction each, called by both `api` and `web`.
 
 pub mod accounts;
+pub mod desk;
 pub mod outbox;
 pub mod public;
+pub mod registrations;
+pub mod schedule;
 pub mod stops;
 pub mod team;
 pub mod tours;
+pub mod venue_switch;
 pub mod venues;
+
+use crate::config::Settings;
+use crate::email::Links;
+
+/// What use cases need besides a connection: where links point, and the rules' settings.
+#[derive(Clone, Debug)]
+pub struct Env {
+    pub links: Links,
+    /// w in r = (A + w·p0) / (N + w).
+    pub prior_weight: f64,
+    pub magic_link_hours: i64,
+    /// Reminders go this many hours before a stop (largest first).
+    pub reminder_hours: Vec<i64>,
+    /// "Still coming?" goes this many days before a stop (0: never).
+    pub still_coming_days: i64,
+}
+
+impl Env {
+    pub fn new(links: Links, settings: &Settings) -> Self {
+        let mut reminder_hours = settings.reminder_hours.clone();
+        reminder_hours.sort_unstable_by(|a, b| b.cmp(a));
+        reminder_hours.dedup();
+        Env {
+            links,
+            prior_weight: settings.show_rate_prior_weight,
+            magic_link_hours: settings.magic_link_hours,
+            reminder_hours,
+            still_coming_days: settings.still_coming_days,
+        }
+    }
+}

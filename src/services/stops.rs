@@ -10,6 +10,7 @@ use crate::models::organizer::Organizer;
 use crate::models::stop::{NewStop, Stop, StopChanges, StopDetail, Supporter};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+use crate::services::{Env, registrations};
 
 /// A stop as an organizer describes it. Times are already in UTC (the API gives RFC 3339, the
 /// pages wall-clock times in the stop's zone); a time that could not be read arrives as its
@@ -220,14 +221,15 @@ pub fn create_stop(
 
 /// Changes a stop the caller runs. Once a stop is past draft, its venue moves only by a
 /// venue switch (which is logged and tells everyone concerned).
-#[tracing::instrument(skip(conn, input), fields(organizer = %organizer.id))]
+#[tracing::instrument(skip(conn, env, input), fields(organizer = %organizer.id))]
 pub fn update_stop(
     conn: &mut DbConnection,
+    env: &Env,
     organizer: &Organizer,
     stop_id: &str,
     input: StopInput,
 ) -> Result<StopDetail, AppError> {
-    db::write_transaction(conn, |conn| {
+    let detail = db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
         let mut v = Validator::new();
         let mut changes = check(&input, &mut v, false);
@@ -287,10 +289,20 @@ pub fn update_stop(
         if let Some(backups) = &input.backup_venue_ids {
             Stop::set_backups(conn, &stop.id, backups)?;
         }
+        // Calendars should update when the time moves.
+        if changes.starts_at.is_some_and(|s| s != stop.starts_at)
+            || changes.ends_at.is_some_and(|e| e != stop.ends_at)
+        {
+            changes.calendar_sequence = Some(stop.calendar_sequence + 1);
+        }
         changes.updated_at = Some(db::now());
         let stop = Stop::update(conn, &stop.id, &changes)?;
-        Ok(Stop::detail(conn, stop)?)
-    })
+        Ok::<_, AppError>(Stop::detail(conn, stop)?)
+    })?;
+    // A larger room, a lower show rate or a re-opened stop may free places for the waitlist.
+    registrations::rebalance(conn, env, &detail.stop.id)?;
+    let stop = Stop::find(conn, &detail.stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
+    Ok(Stop::detail(conn, stop)?)
 }
 
 /// A stop the caller runs, with its venue, backups and supporters.

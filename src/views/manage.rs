@@ -352,6 +352,10 @@ pub struct StopPage<'a> {
     pub detail: &'a StopDetail,
     pub venues: &'a [Venue],
     pub errors: &'a FieldErrors,
+    pub stats: &'a crate::services::registrations::StopStats,
+    pub timeline: &'a [(chrono::NaiveDate, i64, i64)],
+    pub switches: &'a [(crate::models::stop::VenueSwitch, String, String)],
+    pub helpers: &'a [crate::services::desk::DeskHelper],
 }
 
 pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
@@ -392,6 +396,13 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                     " " a href={ "/stops/" (stop.id) } { (ctx.t("stop.public_page")) }
                 }
             }
+            h2 { (ctx.t("stats.title")) }
+            (crate::views::registrations::stats_panel(ctx, p.stats, p.timeline))
+            p.actions {
+                a.button href={ (base) "/registrations" } { (ctx.t("registrations.title")) }
+                a.button.secondary href={ "/desk/" (stop.id) } { (ctx.t("desk.title")) }
+                a.button.secondary href={ (base) "/registrations?volunteers=on" } { (ctx.t("registrations.volunteers_only")) }
+            }
             dl.facts {
                 dt { (ctx.t("stop.when")) } dd { (time_range(ctx.lang, stop.starts_at, stop.ends_at, stop.tz())) }
                 dt { (ctx.t("stop.where")) } dd { a href={ "/manage/venues/" (d.venue.id) } { (d.venue.name) } ", " (d.venue.address) }
@@ -424,6 +435,47 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                     button type="submit" { (ctx.t("stop.add_backup")) }
                 }))
             }
+
+            @if !matches!(stop.status.as_str(), "done" | "cancelled") {
+                h2 { (ctx.t("switch.title")) }
+                p.hint { (ctx.t("switch.hint")) }
+                (post_form(ctx, &format!("{base}/switch-venue"), "", html! {
+                    (select(ctx, p.errors, "venue_id", &ctx.t("switch.to"), "", &{
+                        let mut choices: Vec<(String, String)> = d.backups.iter().enumerate().map(|(i, v)| (v.id.clone(), format!("{}. {} · {} ({})", i + 1, v.city, v.name, v.capacity))).collect();
+                        choices.extend(p.venues.iter().filter(|v| v.id != stop.venue_id && !d.backups.iter().any(|b| b.id == v.id)).map(|v| (v.id.clone(), format!("{} · {} ({})", v.city, v.name, v.capacity))));
+                        choices
+                    }))
+                    (input(ctx, p.errors, Field::new("reason", &ctx.t("switch.reason"), "").required()))
+                    button type="submit" { (ctx.t("switch.submit")) }
+                }))
+            }
+            @if !p.switches.is_empty() {
+                h3 { (ctx.t("switch.log")) }
+                ul {
+                    @for (s, from, to) in p.switches {
+                        li { (date(ctx.lang, s.created_at, stop.tz())) ": " (from) " → " (to) " — " (s.reason) }
+                    }
+                }
+            }
+
+            h2 { (ctx.t("desk.helpers")) }
+            p.hint { (ctx.t("desk.helpers_hint")) }
+            ul {
+                @for h in p.helpers {
+                    li {
+                        (h.name) " <" (h.email) "> "
+                        (post_form(ctx, &format!("{base}/desk-helpers/remove"), "inline", html! {
+                            input type="hidden" name="email" value=(h.email);
+                            button.link.danger type="submit" { (ctx.t("form.remove")) }
+                        }))
+                    }
+                }
+            }
+            (post_form(ctx, &format!("{base}/desk-helpers"), "row", html! {
+                (input(ctx, p.errors, Field::new("email", &ctx.t("field.email"), "").kind("email")))
+                (input(ctx, p.errors, Field::new("name", &ctx.t("field.name"), "")))
+                button type="submit" { (ctx.t("desk.add_helper")) }
+            }))
 
             h2 { (ctx.t("stop.supporters")) }
             ul {

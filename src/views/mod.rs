@@ -1,12 +1,14 @@
 //! Pages as pure functions: data in, `Markup` out. Views never touch the database.
 
 pub mod auth;
+pub mod charts;
 pub mod components;
 pub mod email;
 pub mod error;
 pub mod layout;
 pub mod manage;
 pub mod public;
+pub mod registrations;
 pub mod venues;
 
 use serde::{Deserialize, Serialize};

@@ -72,7 +72,8 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
     )
 }
 
-pub fn stop(ctx: &Ctx, d: &StopDetail, tour: &Tour) -> Markup {
+/// `register`: the registration form, while the stop takes registrations.
+pub fn stop(ctx: &Ctx, d: &StopDetail, tour: &Tour, register: Option<Markup>) -> Markup {
     let stop = &d.stop;
     let title = format!("{} · {}", tour.name, stop.city);
     page(
@@ -108,6 +109,7 @@ pub fn stop(ctx: &Ctx, d: &StopDetail, tour: &Tour) -> Markup {
                     dd { a href=(url) rel="noopener noreferrer" { (url) } }
                 }
             }
+            @if let Some(form) = register { (form) }
             @if !d.supporters.is_empty() {
                 h2 { (ctx.t("stop.supporters")) }
                 ul {

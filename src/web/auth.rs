@@ -214,7 +214,7 @@ pub async fn forgot_submit(
 ) -> Result<HttpResponse, AppError> {
     let email = form.data.email;
     let (links, lang, hours) = (
-        state.links.clone(),
+        state.env.links.clone(),
         ctx.lang,
         state.settings.magic_link_hours,
     );

@@ -91,7 +91,21 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 4] = ["organizer_invite", "password_reset", "sign_in_link", "bulk"];
+const KINDS: [&str; 13] = [
+    "organizer_invite",
+    "password_reset",
+    "sign_in_link",
+    "bulk",
+    "registration_confirmed",
+    "registration_waitlisted",
+    "registration_promoted",
+    "registration_cancelled",
+    "registration_again",
+    "reminder",
+    "still_coming",
+    "venue_switch",
+    "desk_access",
+];
 
 pub async fn template_list(page: OrganizerPage) -> HttpResponse {
     html(crate::views::email::templates(&page.ctx, &KINDS))
@@ -103,7 +117,7 @@ pub struct LangQuery {
 }
 
 fn sample(state: &AppState, kind: &str, lang: Lang) -> Result<templates::Rendered, AppError> {
-    templates::samples(lang, state.links.base())
+    templates::samples(lang, state.env.links.base())
         .into_iter()
         .find(|(k, _)| *k == kind)
         .map(|(_, r)| r)

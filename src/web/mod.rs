@@ -1,10 +1,12 @@
 //! HTML pages: public pages, sign-in, and the organizers' pages under /manage.
 
 mod auth;
+mod desk;
 pub mod errors;
 mod mail;
 mod organizers;
 mod public;
+mod registrations;
 pub mod session;
 mod stops;
 mod tours;
@@ -24,6 +26,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(public::tour_calendar),
         )
         .route("/stops/{id}", web::get().to(public::stop_page))
+        .route(
+            "/stops/{id}/register",
+            web::post().to(public::register_submit),
+        )
+        .route("/r/{token}", web::get().to(registrations::manage_page))
+        .route("/r/{token}/cancel", web::post().to(registrations::cancel))
+        .route("/r/{token}/erase", web::post().to(registrations::erase))
+        .route(
+            "/r/{token}/coming/yes",
+            web::get().to(registrations::coming_yes),
+        )
+        .route(
+            "/r/{token}/coming/no",
+            web::get().to(registrations::coming_no_form),
+        )
+        .route(
+            "/r/{token}/coming/no",
+            web::post().to(registrations::coming_no),
+        )
+        .route(
+            "/r/{token}/calendar.ics",
+            web::get().to(registrations::calendar),
+        )
+        .route("/desk/enter/{token}", web::get().to(desk::enter))
+        .route("/desk/{id}", web::get().to(desk::desk_page))
+        .route("/desk/{id}/checkin", web::post().to(desk::check_in))
+        .route("/desk/{id}/walk-in", web::post().to(desk::walk_in))
+        .route("/static/desk.js", web::get().to(desk_script))
         .route("/lang/{code}", web::get().to(auth::switch_language))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login_submit))
@@ -81,6 +111,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     "/stops/{id}/supporters/{supporter_id}/remove",
                     web::post().to(stops::remove_supporter),
                 )
+                .route(
+                    "/stops/{id}/registrations",
+                    web::get().to(registrations::list),
+                )
+                .route(
+                    "/stops/{id}/registrations.csv",
+                    web::get().to(registrations::csv),
+                )
+                .route(
+                    "/stops/{id}/switch-venue",
+                    web::post().to(stops::switch_venue),
+                )
+                .route(
+                    "/stops/{id}/desk-helpers",
+                    web::post().to(stops::add_desk_helper),
+                )
+                .route(
+                    "/stops/{id}/desk-helpers/remove",
+                    web::post().to(stops::remove_desk_helper),
+                )
+                .route("/people", web::get().to(registrations::person))
                 .route("/venues", web::get().to(venues::venue_list))
                 .route("/venues/new", web::get().to(venues::new_venue_form))
                 .route("/venues/new", web::post().to(venues::new_venue_submit))
@@ -130,4 +181,14 @@ pub fn field_errors<T>(result: Result<T, AppError>) -> Result<Result<T, FieldErr
 /// An id from the path of a page; anything but a UUID is a page that does not exist.
 pub fn page_id(raw: &str) -> Result<String, AppError> {
     crate::api::extract::path_id(raw, "page")
+}
+
+async fn desk_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=3600",
+        ))
+        .body(include_str!("../../static/desk.js"))
 }

@@ -44,7 +44,11 @@ pub async fn add_organizer(
     admin_only(&page)?;
     let form = form.data;
     let (email, name, admin) = (form.email.clone(), form.name.clone(), form.admin.is_some());
-    let (links, lang, me) = (state.links.clone(), page.ctx.lang, page.organizer.clone());
+    let (links, lang, me) = (
+        state.env.links.clone(),
+        page.ctx.lang,
+        page.organizer.clone(),
+    );
     let result = state
         .db
         .run(move |conn| {

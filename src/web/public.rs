@@ -1,10 +1,15 @@
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::Lang;
 use crate::services::public;
+use crate::services::registrations::{self, RegistrationInput, StopContext};
 use crate::state::AppState;
-use crate::web::session::PageCtx;
-use crate::web::{html, page_id};
+use crate::views::Ctx;
+use crate::views::registrations::RegisterForm;
+use crate::web::session::{PageCtx, PublicForm};
+use crate::web::{field_errors, html, html_status, page_id, see_other};
 
 pub async fn home(
     state: web::Data<AppState>,
@@ -24,14 +29,90 @@ pub async fn tour_page(
     Ok(html(crate::views::public::tour(&ctx, &tour)))
 }
 
+/// The public stop page, with the registration form while the stop is open.
+async fn render_stop(
+    state: &AppState,
+    ctx: &Ctx,
+    id: String,
+    form: &RegisterForm,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let env = state.env.clone();
+    let (detail, tour, places_left) = state
+        .db
+        .run(move |conn| {
+            let (detail, tour) = public::stop(conn, &id)?;
+            let places_left = if detail.stop.status == "open" {
+                let sc = StopContext::load(conn, &detail.stop.id)?;
+                let stats = registrations::stats_for(conn, &env, &sc)?;
+                Some(stats.plan.target - i64::from(stats.counters.confirmed))
+            } else {
+                None
+            };
+            Ok((detail, tour, places_left))
+        })
+        .await?;
+    let register = places_left
+        .map(|n| crate::views::registrations::register_form(ctx, &detail, form, errors, n));
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_status(
+        status,
+        crate::views::public::stop(ctx, &detail, &tour, register),
+    ))
+}
+
 pub async fn stop_page(
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    let (detail, tour) = state.db.run(move |conn| public::stop(conn, &id)).await?;
-    Ok(html(crate::views::public::stop(&ctx, &detail, &tour)))
+    render_stop(
+        &state,
+        &ctx,
+        id,
+        &RegisterForm::default(),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+/// The registration form: on success, the attendee lands on their own page (the ticket).
+pub async fn register_submit(
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    lang: Lang,
+    id: web::Path<String>,
+    form: PublicForm<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let form = form.0;
+    let input = RegistrationInput {
+        name: form.name.clone(),
+        email: form.email.clone(),
+        affiliation: form.affiliation.clone(),
+        legal_name: form.legal_name.clone(),
+        volunteer: form.volunteer.is_some(),
+    };
+    let env = state.env.clone();
+    let sid = id.clone();
+    let result = state
+        .db
+        .run(move |conn| registrations::register(conn, &env, lang, &sid, &input))
+        .await;
+    match field_errors(result)? {
+        Ok(done) => match done.manage_token {
+            Some(token) => Ok(see_other(&format!("/r/{token}"))),
+            None => Ok(html(crate::views::registrations::already_registered(
+                &ctx, &id,
+            ))),
+        },
+        Err(errors) => render_stop(&state, &ctx, id, &form, &errors).await,
+    }
 }
 
 /// The tour's stops as an iCalendar feed, one event per public stop.
@@ -41,7 +122,7 @@ pub async fn tour_calendar(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let tour = state.db.run(move |conn| public::tour(conn, &slug)).await?;
-    let body = crate::calendar::tour_feed(&tour, state.links.base());
+    let body = crate::calendar::tour_feed(&tour, state.env.links.base());
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header((

@@ -247,3 +247,107 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 /// A form with nothing but its CSRF token (buttons: publish, remove, sign out…).
 #[derive(Deserialize, Serialize, Default)]
 pub struct Empty {}
+
+const DESK: &str = "desk";
+
+/// The desks this browser was let in at: (stop id, helper's address).
+pub fn desk_grants(session: &Session) -> Vec<(String, String)> {
+    session.get(DESK).ok().flatten().unwrap_or_default()
+}
+
+pub fn grant_desk(session: &Session, stop_id: &str, email: &str) {
+    let mut grants = desk_grants(session);
+    if !grants.iter().any(|(s, _)| s == stop_id) {
+        grants.push((stop_id.to_owned(), email.to_owned()));
+    }
+    let _ = session.insert(DESK, grants);
+    csrf_token(session);
+}
+
+/// The signed-in organizer's id, if any (without loading the account).
+pub fn organizer_id(session: &Session) -> Option<String> {
+    session.get::<String>(ORGANIZER_ID).ok().flatten()
+}
+
+/// A url-encoded form posted by anyone (registration on a public stop page). These pages
+/// carry no session, so instead of a token the browser's Origin (or Referer) must be this
+/// site: a form on another site cannot post here in a visitor's name.
+pub struct PublicForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let same_origin = same_origin(req);
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.settings.max_body_bytes)
+            .unwrap_or(256 * 1024);
+        let body = read_body(req, payload, limit);
+        Box::pin(async move {
+            if !same_origin {
+                return Err(AppError::forbidden(
+                    "this form was posted from another site",
+                ));
+            }
+            if !content_type.starts_with("application/x-www-form-urlencoded") {
+                return Err(AppError::unsupported_type(
+                    "send the form as application/x-www-form-urlencoded",
+                ));
+            }
+            let bytes = body.await?;
+            serde_urlencoded::from_bytes(&bytes)
+                .map(PublicForm)
+                .map_err(|e| {
+                    AppError::bad_request("bad_form", format!("the form could not be read: {e}"))
+                })
+        })
+    }
+}
+
+/// True unless the browser says the request comes from another site.
+fn same_origin(req: &HttpRequest) -> bool {
+    use actix_web::http::header::{HOST, ORIGIN, REFERER};
+    let claimed = req
+        .headers()
+        .get(ORIGIN)
+        .or_else(|| req.headers().get(REFERER))
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| *v != "null");
+    let Some(claimed) = claimed else {
+        return true;
+    };
+    let Ok(url) = url::Url::parse(claimed) else {
+        return false;
+    };
+    let origin_host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => return false,
+    };
+    let ours: Vec<String> = [
+        req.headers()
+            .get(HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        req.app_data::<web::Data<AppState>>()
+            .and_then(|s| url::Url::parse(s.env.links.base()).ok())
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_owned(),
+                })
+            }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    ours.contains(&origin_host)
+}

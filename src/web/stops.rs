@@ -8,6 +8,7 @@ use crate::error::{AppError, FieldError, FieldErrors};
 use crate::models::access;
 use crate::models::venue::Venue;
 use crate::services::stops::{self, StopInput};
+use crate::services::{desk, registrations, venue_switch};
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::manage::{CloneForm, StopForm, StopPage};
@@ -182,11 +183,26 @@ async fn render_stop_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let me = page.organizer.clone();
-    let (detail, tour, access, venues) = state
+    let env = state.env.clone();
+    let (detail, tour, access, venues, stats, timeline, switches, helpers) = state
         .db
         .run(move |conn| {
             let (detail, tour, access) = stops::stop_detail(conn, &me, &id)?;
-            Ok((detail, tour, access, Venue::list(conn, None)?))
+            let sc = registrations::StopContext::load(conn, &id)?;
+            let stats = registrations::stats_for(conn, &env, &sc)?;
+            let timeline = registrations::timeline(conn, &sc.stop)?;
+            let switches = venue_switch::switches(conn, &me, &id)?;
+            let helpers = desk::helpers(conn, &me, &id)?;
+            Ok((
+                detail,
+                tour,
+                access,
+                Venue::list(conn, None)?,
+                stats,
+                timeline,
+                switches,
+                helpers,
+            ))
         })
         .await?;
     let status = if errors.is_empty() {
@@ -204,6 +220,10 @@ async fn render_stop_page(
                 detail: &detail,
                 venues: &venues,
                 errors: &errors,
+                stats: &stats,
+                timeline: &timeline,
+                switches: &switches,
+                helpers: &helpers,
             },
         ),
     ))
@@ -254,9 +274,10 @@ pub async fn edit_stop_submit(
     let me = page.organizer.clone();
     let sid = id.clone();
     let input = stop_input(&form, false);
+    let env = state.env.clone();
     let result = state
         .db
-        .run(move |conn| stops::update_stop(conn, &me, &sid, input))
+        .run(move |conn| stops::update_stop(conn, &env, &me, &sid, input))
         .await;
     match field_errors(result)? {
         Ok(stop) => {
@@ -301,10 +322,11 @@ pub async fn set_stop_status(
         status: Some(status),
         ..StopInput::default()
     };
+    let env = state.env.clone();
     match field_errors(
         state
             .db
-            .run(move |conn| stops::update_stop(conn, &me, &sid, input))
+            .run(move |conn| stops::update_stop(conn, &env, &me, &sid, input))
             .await,
     )? {
         Ok(_) => {
@@ -405,6 +427,90 @@ pub async fn remove_supporter(
     state
         .db
         .run(move |conn| stops::remove_supporter(conn, &me, &sid, &supporter_id))
+        .await?;
+    Ok(see_other(&format!("/manage/stops/{id}")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SwitchForm {
+    venue_id: String,
+    reason: String,
+}
+
+pub async fn switch_venue(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<SwitchForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let form = form.data;
+    let (me, env, sid) = (page.organizer.clone(), state.env.clone(), id.clone());
+    let result = state
+        .db
+        .run(move |conn| {
+            venue_switch::switch_venue(conn, &env, &me, &sid, Some(&form.venue_id), &form.reason)
+        })
+        .await;
+    match field_errors(result)? {
+        Ok(_) => {
+            flash(&page.session, FlashKind::Success, page.ctx.t("switch.done"));
+            Ok(see_other(&format!("/manage/stops/{id}")))
+        }
+        Err(errors) => render_stop_page(&state, &page, id, errors).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HelperForm {
+    email: String,
+    name: String,
+}
+
+pub async fn add_desk_helper(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<HelperForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let form = form.data;
+    let (me, env, sid, lang) = (
+        page.organizer.clone(),
+        state.env.clone(),
+        id.clone(),
+        page.ctx.lang,
+    );
+    let result = state
+        .db
+        .run(move |conn| desk::add_helper(conn, &env, lang, &me, &sid, &form.email, &form.name))
+        .await;
+    match field_errors(result)? {
+        Ok(()) => {
+            flash(
+                &page.session,
+                FlashKind::Success,
+                page.ctx.t("desk.helper_added"),
+            );
+            Ok(see_other(&format!("/manage/stops/{id}")))
+        }
+        Err(errors) => render_stop_page(&state, &page, id, errors).await,
+    }
+}
+
+pub async fn remove_desk_helper(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<HelperForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (me, sid, email) = (page.organizer.clone(), id.clone(), form.data.email);
+    state
+        .db
+        .run(move |conn| desk::remove_helper(conn, &me, &sid, &email))
         .await?;
     Ok(see_other(&format!("/manage/stops/{id}")))
 }

@@ -227,7 +227,7 @@ pub async fn add_member(
     let form = form.data;
     let me = page.organizer.clone();
     let tid = id.clone();
-    let (links, lang) = (state.links.clone(), page.ctx.lang);
+    let (links, lang) = (state.env.links.clone(), page.ctx.lang);
     let result = state
         .db
         .run(move |conn| {

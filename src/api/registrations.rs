@@ -1,0 +1,489 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::extract::{ApiJson, path_id};
+use crate::api::openapi::ErrorJson;
+use crate::api::stops::StopJson;
+use crate::api::{ApiCaller, MaybeCaller};
+use crate::domain::attendance::{RegistrationStatus, Signal};
+use crate::domain::stop::to_rfc3339;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::registration::{Registration, RegistrationFilter};
+use crate::services::registrations::{self, Canceller, RegistrationInput};
+use crate::services::venue_switch;
+use crate::state::AppState;
+
+/// A registration as its organizers see it.
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationJson {
+    id: String,
+    stop_id: String,
+    name: String,
+    email: String,
+    affiliation: String,
+    /// Given when the venue checks IDs.
+    legal_name: String,
+    status: RegistrationStatus,
+    code: String,
+    checked_in_at: Option<String>,
+    created_at: String,
+    wants_to_volunteer: bool,
+    walk_in: bool,
+    /// The answer to "still coming?": yes, no, or none yet.
+    still_coming: Option<String>,
+    /// Confirmed for a done stop of the caller's tours without coming.
+    no_shows: i64,
+}
+
+impl RegistrationJson {
+    fn new(r: Registration, no_shows: i64) -> Self {
+        RegistrationJson {
+            status: r.status(),
+            id: r.id,
+            stop_id: r.stop_id,
+            name: r.name,
+            email: r.email,
+            affiliation: r.affiliation,
+            legal_name: r.legal_name,
+            code: r.code,
+            checked_in_at: r.checked_in_at.map(to_rfc3339),
+            created_at: to_rfc3339(r.created_at),
+            wants_to_volunteer: r.wants_to_volunteer,
+            walk_in: r.walk_in,
+            still_coming: r.still_coming,
+            no_shows,
+        }
+    }
+}
+
+/// What the person who registered gets back.
+#[derive(Serialize, ToSchema)]
+pub struct OwnRegistrationJson {
+    id: String,
+    stop_id: String,
+    status: RegistrationStatus,
+    /// Only when the registration is new: the ticket code, the place in line, and the
+    /// secret that lets them manage it (shown this once; it is stored hashed).
+    name: Option<String>,
+    code: Option<String>,
+    waitlist_position: Option<i64>,
+    manage_token: Option<String>,
+    manage_url: Option<String>,
+    /// For an address already registered: nothing about that person is shown here; their
+    /// manage link was e-mailed to the address.
+    already_registered: bool,
+    created_at: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateRegistration {
+    name: String,
+    email: String,
+    affiliation: Option<String>,
+    /// Required when the venue checks IDs at the door.
+    legal_name: Option<String>,
+    /// "I'd like to volunteer".
+    #[serde(default)]
+    volunteer: bool,
+}
+
+/// Registers for an open stop (no account needed). Confirmed below the registration target,
+/// else waitlisted. The same e-mail again answers 200 without personal data.
+#[utoipa::path(post, path = "/api/v1/stops/{id}/registrations", tag = "registrations", params(("id" = String, Path)), request_body = CreateRegistration,
+    responses((status = 201, body = OwnRegistrationJson), (status = 200, body = OwnRegistrationJson), (status = 400, body = ErrorJson),
+        (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn create_registration(
+    state: web::Data<AppState>,
+    lang: Lang,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<CreateRegistration>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let input = RegistrationInput {
+        name: body.name,
+        email: body.email,
+        affiliation: body.affiliation.unwrap_or_default(),
+        legal_name: body.legal_name.unwrap_or_default(),
+        volunteer: body.volunteer,
+    };
+    let env = state.env.clone();
+    let done = state
+        .db
+        .run(move |conn| registrations::register(conn, &env, lang, &id, &input))
+        .await?;
+    let r = done.registration;
+    if !done.created {
+        return Ok(HttpResponse::Ok().json(OwnRegistrationJson {
+            status: r.status(),
+            id: r.id,
+            stop_id: r.stop_id,
+            name: None,
+            code: None,
+            waitlist_position: None,
+            manage_token: None,
+            manage_url: None,
+            already_registered: true,
+            created_at: to_rfc3339(r.created_at),
+        }));
+    }
+    Ok(HttpResponse::Created().json(OwnRegistrationJson {
+        status: r.status(),
+        manage_url: done
+            .manage_token
+            .as_ref()
+            .map(|t| state.url(&format!("/r/{t}"))),
+        id: r.id,
+        stop_id: r.stop_id,
+        name: Some(r.name),
+        code: Some(r.code),
+        waitlist_position: done.waitlist_position,
+        manage_token: done.manage_token,
+        already_registered: false,
+        created_at: to_rfc3339(r.created_at),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RegistrationQuery {
+    /// `csv` for a spreadsheet.
+    format: Option<String>,
+    status: Option<RegistrationStatus>,
+    checked_in: Option<bool>,
+    /// Only those who ticked "I'd like to volunteer".
+    volunteers: Option<bool>,
+    /// Part of a name, e-mail, affiliation or code.
+    q: Option<String>,
+}
+
+/// The stop's registrations, for its organizers.
+#[utoipa::path(get, path = "/api/v1/stops/{id}/registrations", tag = "registrations", params(("id" = String, Path), RegistrationQuery),
+    responses((status = 200, body = Vec<RegistrationJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn list_registrations(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    query: web::Query<RegistrationQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let q = query.into_inner();
+    let filter = RegistrationFilter {
+        status: q.status,
+        checked_in: q.checked_in,
+        volunteers_only: q.volunteers.unwrap_or(false),
+        search: q.q,
+    };
+    let list = state
+        .db
+        .run(move |conn| registrations::list(conn, &me, &id, &filter))
+        .await?;
+    if q.format.as_deref() == Some("csv") {
+        return csv_response(&list.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>());
+    }
+    Ok(HttpResponse::Ok().json(
+        list.into_iter()
+            .map(|(r, n)| RegistrationJson::new(r, n))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// The registrations as CSV (also used by the organizers' page).
+pub fn csv_response(list: &[(&Registration, i64)]) -> Result<HttpResponse, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let row = |w: &mut csv::Writer<Vec<u8>>, fields: &[&str]| {
+        w.write_record(fields).map_err(AppError::unexpected)
+    };
+    row(
+        &mut w,
+        &[
+            "id",
+            "name",
+            "email",
+            "affiliation",
+            "legal_name",
+            "status",
+            "code",
+            "checked_in_at",
+            "created_at",
+            "volunteer",
+            "walk_in",
+            "still_coming",
+            "no_shows",
+        ],
+    )?;
+    for (r, no_shows) in list {
+        let checked = r.checked_in_at.map(to_rfc3339).unwrap_or_default();
+        let created = to_rfc3339(r.created_at);
+        let shows = no_shows.to_string();
+        row(
+            &mut w,
+            &[
+                &r.id,
+                &csv_safe(&r.name),
+                &r.email,
+                &csv_safe(&r.affiliation),
+                &csv_safe(&r.legal_name),
+                &r.status,
+                &r.code,
+                &checked,
+                &created,
+                if r.wants_to_volunteer { "yes" } else { "no" },
+                if r.walk_in { "yes" } else { "no" },
+                r.still_coming.as_deref().unwrap_or(""),
+                &shows,
+            ],
+        )?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::unexpected_msg(e.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"registrations.csv\"",
+        ))
+        .body(bytes))
+}
+
+/// Spreadsheets run cells that start with = + - @ as formulas: make them text.
+fn csv_safe(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct CancelRegistration {
+    /// The attendee's secret; organizers send their bearer token instead.
+    manage_token: Option<String>,
+}
+
+/// Cancels with the attendee's manage token or as an organizer of the stop. A freed place
+/// goes to the oldest waitlisted registration at once.
+#[utoipa::path(post, path = "/api/v1/registrations/{id}/cancel", tag = "registrations", params(("id" = String, Path)), request_body = CancelRegistration,
+    responses((status = 200, body = RegistrationJson), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)))]
+pub async fn cancel_registration(
+    state: web::Data<AppState>,
+    MaybeCaller(me): MaybeCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<CancelRegistration>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "registration")?;
+    let env = state.env.clone();
+    let r = state
+        .db
+        .run(move |conn| match (&me, body.manage_token.as_deref()) {
+            (Some(o), _) => registrations::cancel(conn, &env, &id, Canceller::Organizer(o)),
+            (None, Some(token)) => {
+                registrations::cancel(conn, &env, &id, Canceller::Attendee(token))
+            }
+            (None, None) => Err(AppError::unauthorized(
+                "send the manage_token, or an organizer's bearer token",
+            )),
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(RegistrationJson::new(r, 0)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CheckInBody {
+    /// The ticket code (or the QR code's content).
+    code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckInJson {
+    #[serde(flatten)]
+    registration: RegistrationJson,
+    /// Checked in before: the time is the first check-in's.
+    already_checked_in: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/stops/{id}/checkins", tag = "registrations", params(("id" = String, Path)), request_body = CheckInBody,
+    responses((status = 200, body = CheckInJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn check_in(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<CheckInBody>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let done = state
+        .db
+        .run(move |conn| {
+            crate::models::access::stop_for(conn, &me, &id)?;
+            registrations::check_in(conn, &id, &body.code)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(CheckInJson {
+        registration: RegistrationJson::new(done.registration, 0),
+        already_checked_in: done.already,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/stops/{id}/walk-ins", tag = "registrations", params(("id" = String, Path)), request_body = CreateRegistration,
+    responses((status = 201, body = CheckInJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn walk_in(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    lang: Lang,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<CreateRegistration>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let input = RegistrationInput {
+        name: body.name,
+        email: body.email,
+        affiliation: body.affiliation.unwrap_or_default(),
+        legal_name: body.legal_name.unwrap_or_default(),
+        volunteer: body.volunteer,
+    };
+    let done = state
+        .db
+        .run(move |conn| {
+            crate::models::access::stop_for(conn, &me, &id)?;
+            registrations::walk_in(conn, lang, &id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CheckInJson {
+        registration: RegistrationJson::new(done.registration, 0),
+        already_checked_in: done.already,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatsJson {
+    capacity: i32,
+    /// The expected show rate r(S).
+    show_rate: f64,
+    /// T = floor(capacity / show_rate).
+    registration_target: i64,
+    confirmed: i32,
+    waitlisted: i32,
+    cancelled: i32,
+    checked_in: i32,
+    signal: Signal,
+    /// Confirmed who answered "yes, I'm coming".
+    still_coming_yes: i32,
+    /// Expected attendance, counting the yes answers as coming.
+    forecast_attendance: f64,
+    /// Confirmed beyond the target.
+    over_target: i64,
+    /// Checked in / confirmed, once the stop is done.
+    actual_show_rate: Option<f64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/stops/{id}/stats", tag = "registrations", params(("id" = String, Path)),
+    responses((status = 200, body = StatsJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn stats(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let env = state.env.clone();
+    let s = state
+        .db
+        .run(move |conn| registrations::stats(conn, &env, &me, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(StatsJson {
+        capacity: s.plan.capacity,
+        show_rate: s.plan.show_rate,
+        registration_target: s.plan.target,
+        confirmed: s.counters.confirmed,
+        waitlisted: s.counters.waitlisted,
+        cancelled: s.counters.cancelled,
+        checked_in: s.counters.checked_in,
+        signal: s.signal,
+        still_coming_yes: s.counters.still_coming_yes,
+        forecast_attendance: s.forecast_attendance,
+        over_target: s.over_target,
+        actual_show_rate: s.actual_show_rate,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SwitchVenue {
+    /// The first ranked backup when absent.
+    venue_id: Option<String>,
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/stops/{id}/switch-venue", tag = "stops", params(("id" = String, Path)), request_body = SwitchVenue,
+    responses((status = 200, body = StopJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn switch_venue(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<SwitchVenue>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let env = state.env.clone();
+    let stop = state
+        .db
+        .run(move |conn| {
+            venue_switch::switch_venue(conn, &env, &me, &id, body.venue_id.as_deref(), &body.reason)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(StopJson::from(stop)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct HistoryQuery {
+    email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendanceJson {
+    tour_id: String,
+    tour_name: String,
+    stop_id: String,
+    city: String,
+    starts_at: String,
+    status: RegistrationStatus,
+    checked_in: bool,
+    /// Confirmed for a done stop and did not come.
+    no_show: bool,
+}
+
+/// One person's registrations across the caller's tours: registered, came, no-show.
+#[utoipa::path(get, path = "/api/v1/attendance", tag = "registrations", params(HistoryQuery),
+    responses((status = 200, body = Vec<AttendanceJson>), (status = 401, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn attendance(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, AppError> {
+    let email = query.into_inner().email;
+    let rows = state
+        .db
+        .run(move |conn| registrations::person_history(conn, &me, &email))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        rows.into_iter()
+            .map(|(r, s, t)| AttendanceJson {
+                no_show: s.status == "done"
+                    && r.status() == RegistrationStatus::Confirmed
+                    && r.checked_in_at.is_none(),
+                checked_in: r.checked_in_at.is_some(),
+                status: r.status(),
+                tour_id: t.id,
+                tour_name: t.name,
+                stop_id: s.id,
+                city: s.city,
+                starts_at: to_rfc3339(s.starts_at),
+            })
+            .collect::<Vec<_>>(),
+    ))
+}

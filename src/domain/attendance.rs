@@ -1,0 +1,191 @@
+//! Registrations against attendance ratios (DESIGN.md): the expected show rate, the
+//! registration target, the decision for each new registration, and the dashboard signal.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::domain::text_enum;
+
+/// What the tour's done stops before this one tell: N registrations still confirmed when
+/// they were marked done (walk-ins included) and A of them checked in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    pub confirmed: i64,
+    pub attended: i64,
+}
+
+/// How much the tour's prior counts, in registrations (DESIGN.md: w = 20).
+pub const DEFAULT_PRIOR_WEIGHT: f64 = 20.0;
+
+/// r(S): the stop's override if set, else the learned rate smoothed toward the prior p0:
+/// r = (A + w·p0) / (N + w).
+pub fn expected_show_rate(
+    override_rate: Option<f64>,
+    history: History,
+    prior: f64,
+    weight: f64,
+) -> f64 {
+    if let Some(r) = override_rate {
+        return r;
+    }
+    let n = history.confirmed.max(0) as f64;
+    let a = history.attended.clamp(0, history.confirmed.max(0)) as f64;
+    let r = (a + weight * prior) / (n + weight);
+    r.clamp(0.01, 1.0)
+}
+
+/// T = floor(C / r). The small tolerance keeps 50 / 0.5 at 100 despite binary fractions.
+pub fn registration_target(capacity: i32, show_rate: f64) -> i64 {
+    if show_rate <= 0.0 {
+        return i64::from(capacity.max(0));
+    }
+    ((f64::from(capacity.max(0)) / show_rate) + 1e-9).floor() as i64
+}
+
+text_enum!(
+    RegistrationStatus {
+        Confirmed => "confirmed",
+        Waitlisted => "waitlisted",
+        Cancelled => "cancelled",
+    }
+);
+
+/// Confirmed while confirmed < T, then waitlisted.
+pub fn decide(confirmed: i64, target: i64) -> RegistrationStatus {
+    if confirmed < target {
+        RegistrationStatus::Confirmed
+    } else {
+        RegistrationStatus::Waitlisted
+    }
+}
+
+text_enum!(
+    /// The first that applies is shown on the organizer's dashboard.
+    Signal {
+        CrowdingRisk => "crowding_risk",
+        EmptyRisk => "empty_risk",
+        GoalReached => "goal_reached",
+        OnTrack => "on_track",
+    }
+);
+
+pub fn signal(
+    capacity: i32,
+    show_rate: f64,
+    confirmed: i64,
+    target: i64,
+    now: NaiveDateTime,
+    starts_at: NaiveDateTime,
+) -> Signal {
+    let expected = show_rate * confirmed as f64;
+    let capacity = f64::from(capacity);
+    if expected > capacity {
+        Signal::CrowdingRisk
+    } else if expected < capacity / 2.0 && now >= starts_at - Duration::days(7) {
+        Signal::EmptyRisk
+    } else if confirmed >= target {
+        Signal::GoalReached
+    } else {
+        Signal::OnTrack
+    }
+}
+
+/// The forecast attendance: those who answered "yes, I'm coming" count as coming, the other
+/// confirmed ones at the expected show rate.
+pub fn forecast_attendance(confirmed: i64, said_yes: i64, show_rate: f64) -> f64 {
+    let yes = said_yes.clamp(0, confirmed) as f64;
+    yes + show_rate * (confirmed as f64 - yes)
+}
+
+/// After a stop: checked in / confirmed.
+pub fn actual_show_rate(confirmed: i64, checked_in: i64) -> Option<f64> {
+    (confirmed > 0).then(|| checked_in as f64 / confirmed as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn with_no_history_the_rate_is_the_prior_and_the_target_doubles_the_room() {
+        let r = expected_show_rate(None, History::default(), 0.5, 20.0);
+        assert_eq!(r, 0.5);
+        assert_eq!(registration_target(100, r), 200);
+    }
+
+    #[test]
+    fn the_learned_rate_is_smoothed_toward_the_prior() {
+        // 2012: 1060 registered, 710 came. r = (710 + 10) / (1060 + 20) = 0.6667
+        let r = expected_show_rate(
+            None,
+            History {
+                confirmed: 1060,
+                attended: 710,
+            },
+            0.5,
+            20.0,
+        );
+        assert!((r - 720.0 / 1080.0).abs() < 1e-12);
+        assert_eq!(registration_target(150, r), 225);
+        // A small first stop moves the rate only a little: (30 + 10) / (40 + 20)
+        let r = expected_show_rate(
+            None,
+            History {
+                confirmed: 40,
+                attended: 30,
+            },
+            0.5,
+            20.0,
+        );
+        assert!((r - 40.0 / 60.0).abs() < 1e-12);
+        assert_eq!(registration_target(80, r), 120);
+    }
+
+    #[test]
+    fn an_override_wins() {
+        assert_eq!(
+            expected_show_rate(
+                Some(0.8),
+                History {
+                    confirmed: 100,
+                    attended: 10
+                },
+                0.5,
+                20.0
+            ),
+            0.8
+        );
+        assert_eq!(registration_target(80, 0.8), 100);
+        assert_eq!(registration_target(100, 0.67), 149);
+    }
+
+    #[test]
+    fn registrations_are_confirmed_below_the_target_then_waitlisted() {
+        assert_eq!(decide(9, 10), RegistrationStatus::Confirmed);
+        assert_eq!(decide(10, 10), RegistrationStatus::Waitlisted);
+    }
+
+    #[test]
+    fn signals_in_order() {
+        let start = t("2012-09-16 05:30");
+        let far = t("2012-08-01 00:00");
+        let near = t("2012-09-12 00:00");
+        // After a move to a smaller room: 0.5 × 120 > 50.
+        assert_eq!(signal(50, 0.5, 120, 100, far, start), Signal::CrowdingRisk);
+        // Within 7 days, 0.5 × 60 < 100 / 2.
+        assert_eq!(signal(100, 0.5, 60, 200, near, start), Signal::EmptyRisk);
+        // The same, a month before: not yet a risk.
+        assert_eq!(signal(100, 0.5, 60, 200, far, start), Signal::OnTrack);
+        assert_eq!(signal(100, 0.5, 200, 200, near, start), Signal::GoalReached);
+    }
+
+    #[test]
+    fn the_forecast_counts_yes_answers_as_coming() {
+        assert_eq!(forecast_attendance(100, 40, 0.5), 40.0 + 30.0);
+        assert_eq!(actual_show_rate(150, 100), Some(100.0 / 150.0));
+        assert_eq!(actual_show_rate(0, 0), None);
+    }
+}

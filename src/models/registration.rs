@@ -1,0 +1,527 @@
+//! Registrations and the per-stop counters that back the capacity rules.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{registrations, stop_counters, stops, tours};
+use crate::domain::attendance::{History, RegistrationStatus};
+use crate::models::stop::Stop;
+use crate::models::tour::Tour;
+
+#[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
+#[diesel(table_name = registrations)]
+pub struct Registration {
+    pub id: String,
+    pub stop_id: String,
+    pub name: String,
+    pub email: String,
+    pub affiliation: String,
+    pub legal_name: String,
+    pub wants_to_volunteer: bool,
+    pub status: String,
+    pub code: String,
+    pub manage_token_hash: String,
+    pub lang: String,
+    pub walk_in: bool,
+    pub checked_in_at: Option<NaiveDateTime>,
+    pub still_coming: Option<String>,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = registrations)]
+pub struct NewRegistration {
+    pub id: String,
+    pub stop_id: String,
+    pub name: String,
+    pub email: String,
+    pub affiliation: String,
+    pub legal_name: String,
+    pub wants_to_volunteer: bool,
+    pub status: String,
+    pub code: String,
+    pub manage_token_hash: String,
+    pub lang: String,
+    pub walk_in: bool,
+    pub checked_in_at: Option<NaiveDateTime>,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Clone, Copy, Debug, Default)]
+#[diesel(table_name = stop_counters)]
+pub struct Counters {
+    pub confirmed: i32,
+    pub waitlisted: i32,
+    pub cancelled: i32,
+    pub checked_in: i32,
+    pub still_coming_yes: i32,
+}
+
+/// What a person tells about themselves when registering.
+pub struct Person<'a> {
+    pub name: &'a str,
+    pub affiliation: &'a str,
+    pub legal_name: &'a str,
+    pub wants_to_volunteer: bool,
+}
+
+/// Filters of the organizers' registration list.
+#[derive(Default, Clone, Debug)]
+pub struct RegistrationFilter {
+    pub status: Option<RegistrationStatus>,
+    pub checked_in: Option<bool>,
+    pub volunteers_only: bool,
+    /// Part of a name, e-mail, affiliation or code.
+    pub search: Option<String>,
+}
+
+impl Registration {
+    pub fn status(&self) -> RegistrationStatus {
+        RegistrationStatus::from_db(&self.status)
+    }
+
+    pub fn lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::from_code(&self.lang).unwrap_or_default()
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewRegistration) -> QueryResult<Registration> {
+        diesel::insert_into(registrations::table)
+            .values(new)
+            .execute(conn)?;
+        Self::get(conn, &new.id)
+    }
+
+    pub fn get(conn: &mut DbConnection, id: &str) -> QueryResult<Registration> {
+        registrations::table
+            .find(id)
+            .select(Registration::as_select())
+            .first(conn)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Registration>> {
+        Self::get(conn, id).optional()
+    }
+
+    pub fn find_by_email(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        email: &str,
+    ) -> QueryResult<Option<Registration>> {
+        registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .filter(registrations::email.eq(email))
+            .select(Registration::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn find_by_token_hash(
+        conn: &mut DbConnection,
+        hash: &str,
+    ) -> QueryResult<Option<Registration>> {
+        registrations::table
+            .filter(registrations::manage_token_hash.eq(hash))
+            .select(Registration::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn find_by_code(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        code: &str,
+    ) -> QueryResult<Option<Registration>> {
+        registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .filter(registrations::code.eq(code))
+            .select(Registration::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn code_taken(conn: &mut DbConnection, stop_id: &str, code: &str) -> QueryResult<bool> {
+        Ok(Self::find_by_code(conn, stop_id, code)?.is_some())
+    }
+
+    /// The oldest waitlisted registrations of a stop, first in line first.
+    pub fn waitlist_head(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        n: i64,
+    ) -> QueryResult<Vec<Registration>> {
+        registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .filter(registrations::status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .order((registrations::created_at, registrations::id))
+            .limit(n)
+            .select(Registration::as_select())
+            .load(conn)
+    }
+
+    /// 1 for the first in line.
+    pub fn waitlist_position(&self, conn: &mut DbConnection) -> QueryResult<i64> {
+        let ahead: i64 = registrations::table
+            .filter(registrations::stop_id.eq(&self.stop_id))
+            .filter(registrations::status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .filter(
+                registrations::created_at
+                    .lt(self.created_at)
+                    .or(registrations::created_at
+                        .eq(self.created_at)
+                        .and(registrations::id.lt(&self.id))),
+            )
+            .count()
+            .get_result(conn)?;
+        Ok(ahead + 1)
+    }
+
+    /// Moves a registration from one status to another; false if it was not in `from`.
+    pub fn move_status(
+        conn: &mut DbConnection,
+        id: &str,
+        from: RegistrationStatus,
+        to: RegistrationStatus,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let target = registrations::table
+            .find(id)
+            .filter(registrations::status.eq(from.as_str()));
+        let n = match to {
+            RegistrationStatus::Confirmed => diesel::update(target)
+                .set((
+                    registrations::status.eq(to.as_str()),
+                    registrations::confirmed_at.eq(Some(now)),
+                    registrations::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+            RegistrationStatus::Cancelled => diesel::update(target)
+                .set((
+                    registrations::status.eq(to.as_str()),
+                    registrations::cancelled_at.eq(Some(now)),
+                    registrations::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+            RegistrationStatus::Waitlisted => diesel::update(target)
+                .set((
+                    registrations::status.eq(to.as_str()),
+                    registrations::updated_at.eq(now),
+                ))
+                .execute(conn)?,
+        };
+        Ok(n == 1)
+    }
+
+    /// Marks the check-in; false if it was already done.
+    pub fn set_checked_in(
+        conn: &mut DbConnection,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let n = diesel::update(
+            registrations::table
+                .find(id)
+                .filter(registrations::checked_in_at.is_null()),
+        )
+        .set((
+            registrations::checked_in_at.eq(Some(now)),
+            registrations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    pub fn set_still_coming(
+        conn: &mut DbConnection,
+        id: &str,
+        answer: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let n = diesel::update(
+            registrations::table
+                .find(id)
+                .filter(registrations::still_coming.is_null()),
+        )
+        .set((
+            registrations::still_coming.eq(Some(answer)),
+            registrations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    pub fn set_token_hash(
+        conn: &mut DbConnection,
+        id: &str,
+        hash: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(registrations::table.find(id))
+            .set((
+                registrations::manage_token_hash.eq(hash),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Takes a cancelled registration back into line with fresh details.
+    pub fn reopen(
+        conn: &mut DbConnection,
+        id: &str,
+        status: RegistrationStatus,
+        person: &Person,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(registrations::table.find(id))
+            .set((
+                registrations::status.eq(status.as_str()),
+                registrations::name.eq(person.name),
+                registrations::affiliation.eq(person.affiliation),
+                registrations::legal_name.eq(person.legal_name),
+                registrations::wants_to_volunteer.eq(person.wants_to_volunteer),
+                registrations::confirmed_at
+                    .eq((status == RegistrationStatus::Confirmed).then_some(now)),
+                registrations::cancelled_at.eq(None::<NaiveDateTime>),
+                registrations::still_coming.eq(None::<String>),
+                // Back of the line, like any new registration.
+                registrations::created_at.eq(now),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Replaces what identifies a person; the row stays so the stop's figures stay true.
+    pub fn erase_personal_data(
+        conn: &mut DbConnection,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::update(registrations::table.find(id))
+            .set((
+                registrations::name.eq(""),
+                registrations::email.eq(format!("erased-{id}@invalid")),
+                registrations::affiliation.eq(""),
+                registrations::legal_name.eq(""),
+                registrations::wants_to_volunteer.eq(false),
+                registrations::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    pub fn list(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        filter: &RegistrationFilter,
+    ) -> QueryResult<Vec<Registration>> {
+        let mut query = registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .order((registrations::created_at, registrations::id))
+            .select(Registration::as_select())
+            .into_boxed();
+        if let Some(s) = filter.status {
+            query = query.filter(registrations::status.eq(s.as_str()));
+        }
+        match filter.checked_in {
+            Some(true) => query = query.filter(registrations::checked_in_at.is_not_null()),
+            Some(false) => query = query.filter(registrations::checked_in_at.is_null()),
+            None => {}
+        }
+        if filter.volunteers_only {
+            query = query.filter(registrations::wants_to_volunteer.eq(true));
+        }
+        if let Some(term) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let pattern = format!(
+                "%{}%",
+                term.to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            query = query.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(name) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                    .sql(" ESCAPE '\\' OR lower(email) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                    .sql(" ESCAPE '\\' OR lower(affiliation) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                    .sql(" ESCAPE '\\' OR lower(code) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern)
+                    .sql(" ESCAPE '\\')"),
+            );
+        }
+        query.load(conn)
+    }
+
+    /// Registrations of a stop in some statuses (e-mails to everyone concerned).
+    pub fn with_status(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        statuses: &[RegistrationStatus],
+    ) -> QueryResult<Vec<Registration>> {
+        let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+        registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .filter(registrations::status.eq_any(statuses))
+            .order(registrations::created_at)
+            .select(Registration::as_select())
+            .load(conn)
+    }
+
+    /// One person's registrations in some tours, newest stop first.
+    pub fn history(
+        conn: &mut DbConnection,
+        email: &str,
+        tour_ids: &[String],
+    ) -> QueryResult<Vec<(Registration, Stop, Tour)>> {
+        registrations::table
+            .inner_join(stops::table.inner_join(tours::table))
+            .filter(registrations::email.eq(email))
+            .filter(stops::tour_id.eq_any(tour_ids.to_vec()))
+            .order(stops::starts_at.desc())
+            .select((
+                Registration::as_select(),
+                Stop::as_select(),
+                Tour::as_select(),
+            ))
+            .load(conn)
+    }
+
+    /// For each address: how many times it stayed confirmed for a done stop and did not come.
+    pub fn no_show_counts(
+        conn: &mut DbConnection,
+        emails: &[String],
+        tour_ids: &[String],
+    ) -> QueryResult<Vec<(String, i64)>> {
+        registrations::table
+            .inner_join(stops::table)
+            .filter(registrations::email.eq_any(emails.to_vec()))
+            .filter(stops::tour_id.eq_any(tour_ids.to_vec()))
+            .filter(stops::status.eq("done"))
+            .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str()))
+            .filter(registrations::checked_in_at.is_null())
+            .group_by(registrations::email)
+            .select((registrations::email, diesel::dsl::count_star()))
+            .load(conn)
+    }
+
+    /// Confirmed registrations per day of registration (for the chart), oldest first.
+    pub fn created_times(
+        conn: &mut DbConnection,
+        stop_id: &str,
+    ) -> QueryResult<Vec<(NaiveDateTime, String)>> {
+        registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .order(registrations::created_at)
+            .select((registrations::created_at, registrations::status))
+            .load(conn)
+    }
+}
+
+impl Counters {
+    /// Takes the stop's registration lock: a no-op update of its counter row. On PostgreSQL
+    /// this row lock serialises every registration change of the stop until commit.
+    pub fn lock(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Counters> {
+        diesel::update(stop_counters::table.find(stop_id))
+            .set(stop_counters::confirmed.eq(stop_counters::confirmed))
+            .execute(conn)?;
+        Self::get(conn, stop_id)
+    }
+
+    pub fn get(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Counters> {
+        stop_counters::table
+            .find(stop_id)
+            .select(Counters::as_select())
+            .first(conn)
+            .optional()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Takes one confirmed place if fewer than `target` are taken; false when none is left.
+    pub fn take_place(conn: &mut DbConnection, stop_id: &str, target: i64) -> QueryResult<bool> {
+        let target = i32::try_from(target).unwrap_or(i32::MAX);
+        let n = diesel::update(
+            stop_counters::table
+                .find(stop_id)
+                .filter(stop_counters::confirmed.lt(target)),
+        )
+        .set(stop_counters::confirmed.eq(stop_counters::confirmed + 1))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    /// Adds the deltas to the stop's counters.
+    pub fn add(conn: &mut DbConnection, stop_id: &str, d: Counters) -> QueryResult<()> {
+        diesel::update(stop_counters::table.find(stop_id))
+            .set((
+                stop_counters::confirmed.eq(stop_counters::confirmed + d.confirmed),
+                stop_counters::waitlisted.eq(stop_counters::waitlisted + d.waitlisted),
+                stop_counters::cancelled.eq(stop_counters::cancelled + d.cancelled),
+                stop_counters::checked_in.eq(stop_counters::checked_in + d.checked_in),
+                stop_counters::still_coming_yes
+                    .eq(stop_counters::still_coming_yes + d.still_coming_yes),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// N and A over the tour's done stops that started before `before`.
+    pub fn history(
+        conn: &mut DbConnection,
+        tour_id: &str,
+        before: NaiveDateTime,
+    ) -> QueryResult<History> {
+        let rows: Vec<(i32, i32)> = stop_counters::table
+            .inner_join(stops::table)
+            .filter(stops::tour_id.eq(tour_id))
+            .filter(stops::status.eq("done"))
+            .filter(stops::starts_at.lt(before))
+            .select((stop_counters::confirmed, stop_counters::checked_in))
+            .load(conn)?;
+        Ok(rows.iter().fold(History::default(), |h, (c, a)| History {
+            confirmed: h.confirmed + i64::from(*c),
+            attended: h.attended + i64::from(*a),
+        }))
+    }
+
+    /// Recounts from the rows (a check that the running counters are right).
+    pub fn recount(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Counters> {
+        let rows: Vec<(String, Option<NaiveDateTime>, Option<String>)> = registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .select((
+                registrations::status,
+                registrations::checked_in_at,
+                registrations::still_coming,
+            ))
+            .load(conn)?;
+        let mut c = Counters::default();
+        for (status, checked_in, coming) in rows {
+            match RegistrationStatus::from_db(&status) {
+                RegistrationStatus::Confirmed => {
+                    c.confirmed += 1;
+                    if coming.as_deref() == Some("yes") {
+                        c.still_coming_yes += 1;
+                    }
+                }
+                RegistrationStatus::Waitlisted => c.waitlisted += 1,
+                RegistrationStatus::Cancelled => c.cancelled += 1,
+            }
+            if checked_in.is_some() {
+                c.checked_in += 1;
+            }
+        }
+        Ok(c)
+    }
+}

@@ -1,0 +1,136 @@
+//! Who may use a stop's check-in desk besides its organizers: helpers the organizers name,
+//! who sign in with a link mailed to them and reach that desk and nothing else.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use crate::db::schema::desk_helpers;
+use crate::db::{self, DbConnection};
+use crate::domain::text;
+use crate::email::{self, Email, templates};
+use crate::error::{AppError, Validator};
+use crate::i18n::Lang;
+use crate::models::access;
+use crate::models::magic_link::MagicLink;
+use crate::models::organizer::Organizer;
+use crate::services::Env;
+use crate::services::registrations::StopContext;
+
+pub const PURPOSE: &str = "desk";
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = desk_helpers)]
+pub struct DeskHelper {
+    pub stop_id: String,
+    pub email: String,
+    pub name: String,
+    pub added_by: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Names a helper and mails them their link (valid until the stop is over).
+pub fn add_helper(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    organizer: &Organizer,
+    stop_id: &str,
+    email_address: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let mut v = Validator::new();
+    let address = v.check("email", text::email(email_address));
+    let name = v.check("name", text::optional(name, 200));
+    v.finish()?;
+    let (address, name) = (address.unwrap_or_default(), name.unwrap_or_default());
+    db::write_transaction(conn, |conn| {
+        let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+        let exists = desk_helpers::table
+            .find((&stop.id, &address))
+            .select(desk_helpers::email)
+            .first::<String>(conn)
+            .optional()?
+            .is_some();
+        if !exists {
+            diesel::insert_into(desk_helpers::table)
+                .values((
+                    desk_helpers::stop_id.eq(&stop.id),
+                    desk_helpers::email.eq(&address),
+                    desk_helpers::name.eq(&name),
+                    desk_helpers::added_by.eq(Some(&organizer.id)),
+                    desk_helpers::created_at.eq(db::now()),
+                ))
+                .execute(conn)?;
+        }
+        let valid_for = (stop.ends_at - db::now() + Duration::hours(12))
+            .max(Duration::hours(env.magic_link_hours));
+        let token = MagicLink::create(conn, PURPOSE, &address, Some(&stop.id), valid_for)?;
+        let ctx = StopContext::load(conn, &stop.id)?;
+        let hours = valid_for.num_hours();
+        let content = templates::desk_access(
+            lang,
+            if name.is_empty() { &address } else { &name },
+            &ctx.mail(lang),
+            &env.links.url(&format!("/desk/enter/{token}")),
+            hours,
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("desk_access", &address, &name, content).for_stop(&ctx.tour.id, &stop.id),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn remove_helper(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    email_address: &str,
+) -> Result<(), AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    diesel::delete(desk_helpers::table.find((&stop.id, email_address.trim().to_lowercase())))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn helpers(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<Vec<DeskHelper>, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    Ok(desk_helpers::table
+        .filter(desk_helpers::stop_id.eq(&stop.id))
+        .order(desk_helpers::created_at)
+        .select(DeskHelper::as_select())
+        .load(conn)?)
+}
+
+/// Uses a desk link: the stop and the helper's address (single use).
+pub fn enter(conn: &mut DbConnection, token: &str) -> Result<(String, String), AppError> {
+    let link = MagicLink::consume(conn, PURPOSE, token)?
+        .ok_or_else(|| AppError::not_found("desk link"))?;
+    let stop_id = link
+        .subject_id
+        .ok_or_else(|| AppError::not_found("desk link"))?;
+    if !is_helper(conn, &stop_id, &link.email)? {
+        return Err(AppError::not_found("desk link"));
+    }
+    Ok((stop_id, link.email))
+}
+
+/// Still a helper of that stop (organizers can take the right back).
+pub fn is_helper(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    email_address: &str,
+) -> Result<bool, AppError> {
+    Ok(desk_helpers::table
+        .find((stop_id, email_address))
+        .select(desk_helpers::email)
+        .first::<String>(conn)
+        .optional()?
+        .is_some())
+}

@@ -1,0 +1,939 @@
+//! Registrations against attendance ratios: register, cancel (and promote from the
+//! waitlist), check in, walk-ins, "still coming?", the stop's figures, a person's history.
+//!
+//! Every change of a stop's registrations runs in one write transaction that first takes the
+//! stop's registration lock (`Counters::lock`), so the decisions never race: the target is
+//! not exceeded however many people register at the same instant, on either backend.
+
+use crate::db::{self, DbConnection};
+use crate::domain::attendance::{self, History, RegistrationStatus, Signal};
+use crate::domain::stop::StopStatus;
+use crate::domain::text;
+use crate::email::templates::{self, StopMail};
+use crate::email::{self, Attachment, Email};
+use crate::error::{AppError, Validator};
+use crate::i18n::Lang;
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::models::registration::{
+    Counters, NewRegistration, Person, Registration, RegistrationFilter,
+};
+use crate::models::stop::Stop;
+use crate::models::tour::Tour;
+use crate::models::venue::Venue;
+use crate::secrets;
+use crate::services::Env;
+
+/// The capacity, expected show rate and registration target of a stop, right now.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plan {
+    pub capacity: i32,
+    pub show_rate: f64,
+    pub target: i64,
+}
+
+pub fn plan(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    venue: &Venue,
+    tour: &Tour,
+) -> Result<Plan, AppError> {
+    let capacity = stop.capacity_override.unwrap_or(venue.capacity);
+    let history: History = if stop.show_rate_override.is_some() {
+        History::default()
+    } else {
+        Counters::history(conn, &tour.id, stop.starts_at)?
+    };
+    let show_rate = attendance::expected_show_rate(
+        stop.show_rate_override,
+        history,
+        tour.prior_show_rate,
+        env.prior_weight,
+    );
+    Ok(Plan {
+        capacity,
+        show_rate,
+        target: attendance::registration_target(capacity, show_rate),
+    })
+}
+
+/// What an attendee gives.
+#[derive(Clone, Debug, Default)]
+pub struct RegistrationInput {
+    pub name: String,
+    pub email: String,
+    pub affiliation: String,
+    pub legal_name: String,
+    pub volunteer: bool,
+}
+
+struct Checked {
+    name: String,
+    email: String,
+    affiliation: String,
+    legal_name: String,
+    volunteer: bool,
+}
+
+impl Checked {
+    fn person(&self) -> Person<'_> {
+        Person {
+            name: &self.name,
+            affiliation: &self.affiliation,
+            legal_name: &self.legal_name,
+            wants_to_volunteer: self.volunteer,
+        }
+    }
+}
+
+fn check(input: &RegistrationInput, id_check: bool) -> Result<Checked, AppError> {
+    let mut v = Validator::new();
+    let name = v.check("name", text::required(&input.name, 200));
+    let email = v.check("email", text::email(&input.email));
+    let affiliation = v.check("affiliation", text::optional(&input.affiliation, 200));
+    let legal_name = if id_check {
+        v.check("legal_name", text::required(&input.legal_name, 200))
+    } else {
+        v.check("legal_name", text::optional(&input.legal_name, 200))
+    };
+    v.finish()?;
+    Ok(Checked {
+        name: name.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+        affiliation: affiliation.unwrap_or_default(),
+        legal_name: legal_name.unwrap_or_default(),
+        volunteer: input.volunteer,
+    })
+}
+
+/// The stop with what its registration e-mails need.
+pub struct StopContext {
+    pub stop: Stop,
+    pub venue: Venue,
+    pub tour: Tour,
+}
+
+impl StopContext {
+    pub fn load(conn: &mut DbConnection, stop_id: &str) -> Result<StopContext, AppError> {
+        let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        let venue = Venue::get(conn, &stop.venue_id)?;
+        let tour = Tour::find(conn, &stop.tour_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        Ok(StopContext { stop, venue, tour })
+    }
+
+    pub fn mail(&self, lang: Lang) -> StopMail {
+        StopMail {
+            tour: self.tour.name.clone(),
+            city: self.stop.city.clone(),
+            when: crate::views::components::time_range(
+                lang,
+                self.stop.starts_at,
+                self.stop.ends_at,
+                self.stop.tz(),
+            ),
+            venue: self.venue.name.clone(),
+            address: self.venue.address.clone(),
+            directions: self.venue.directions.clone(),
+            contact: self.tour.contact_email.clone(),
+            id_check: self.venue.id_check_required,
+        }
+    }
+
+    pub fn ics(&self, env: &Env) -> Attachment {
+        Attachment {
+            filename: "roadshow.ics".into(),
+            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            content: crate::calendar::stop_ics(
+                &self.tour.name,
+                &self.stop,
+                &self.venue,
+                &env.links.url(&format!("/stops/{}", self.stop.id)),
+            ),
+        }
+    }
+
+    /// What the desk scans: opens the desk page with the code filled in.
+    pub fn qr_data(&self, env: &Env, code: &str) -> String {
+        env.links
+            .url(&format!("/desk/{}?code={code}", self.stop.id))
+    }
+}
+
+fn manage_url(env: &Env, token: &str) -> String {
+    env.links.url(&format!("/r/{token}"))
+}
+
+fn new_code(conn: &mut DbConnection, stop_id: &str) -> Result<String, AppError> {
+    for _ in 0..20 {
+        let code = secrets::human_code(6);
+        if !Registration::code_taken(conn, stop_id, &code)? {
+            return Ok(code);
+        }
+    }
+    Err(AppError::unexpected_msg("no free ticket code"))
+}
+
+/// The outcome of a registration request.
+pub struct Registered {
+    pub registration: Registration,
+    /// Given once, when the registration is new (or taken up again after a cancellation).
+    pub manage_token: Option<String>,
+    pub created: bool,
+    pub waitlist_position: Option<i64>,
+}
+
+fn confirmation_email(
+    env: &Env,
+    ctx: &StopContext,
+    r: &Registration,
+    token: &str,
+    promoted: bool,
+) -> Email {
+    let lang = r.lang();
+    let s = ctx.mail(lang);
+    let qr = ctx.qr_data(env, &r.code);
+    let content = if promoted {
+        templates::registration_promoted(lang, &r.name, &s, &r.code, &qr, &manage_url(env, token))
+    } else {
+        templates::registration_confirmed(lang, &r.name, &s, &r.code, &qr, &manage_url(env, token))
+    };
+    Email::new(
+        if promoted {
+            "registration_promoted"
+        } else {
+            "registration_confirmed"
+        },
+        &r.email,
+        &r.name,
+        content,
+    )
+    .for_stop(&ctx.tour.id, &ctx.stop.id)
+    .reply_to(ctx.tour.contact_email.as_deref())
+    .attach(ctx.ics(env))
+}
+
+/// Registers someone for an open stop of a public tour: confirmed below the target, else
+/// waitlisted; the same address again gets the registration it already has.
+#[tracing::instrument(skip(conn, env, input), fields(stop = %stop_id))]
+pub fn register(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    stop_id: &str,
+    input: &RegistrationInput,
+) -> Result<Registered, AppError> {
+    db::write_transaction(conn, |conn| {
+        let counters = Counters::lock(conn, stop_id)?;
+        let ctx = StopContext::load(conn, stop_id)?;
+        if !ctx.tour.is_public() || !ctx.stop.status().is_public() {
+            return Err(AppError::not_found("stop"));
+        }
+        if ctx.stop.status() != StopStatus::Open {
+            return Err(AppError::conflict(
+                "registration_closed",
+                "this stop does not take registrations",
+            ));
+        }
+        let input = check(input, ctx.venue.id_check_required)?;
+        let now = db::now();
+        let existing = Registration::find_by_email(conn, stop_id, &input.email)?;
+        if let Some(r) = &existing
+            && r.status() != RegistrationStatus::Cancelled
+        {
+            // Their manage link is only stored hashed: send a fresh one to the address,
+            // at most every ten minutes, so the form cannot be used to flood a mailbox.
+            if now - r.updated_at > chrono::Duration::minutes(10) {
+                let token = secrets::new_token();
+                Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+                let status = r
+                    .lang()
+                    .t(&format!("registration_status.{}", r.status))
+                    .into_owned();
+                let content = templates::registration_again(
+                    r.lang(),
+                    &r.name,
+                    &ctx.mail(r.lang()),
+                    &status,
+                    &manage_url(env, &token),
+                );
+                email::enqueue(
+                    conn,
+                    &env.links,
+                    Email::new("registration_again", &r.email, &r.name, content)
+                        .for_stop(&ctx.tour.id, &ctx.stop.id),
+                )?;
+            }
+            let registration = Registration::get(conn, &r.id)?;
+            let waitlist_position = waitlist_position(conn, &registration)?;
+            return Ok(Registered {
+                registration,
+                manage_token: None,
+                created: false,
+                waitlist_position,
+            });
+        }
+        let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
+        let status = attendance::decide(i64::from(counters.confirmed), plan.target);
+        let token = secrets::new_token();
+        let registration = match existing {
+            Some(r) => {
+                // Taken up again after a cancellation: back of the line, with a new link.
+                Registration::reopen(conn, &r.id, status, &input.person(), now)?;
+                Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+                Counters::add(
+                    conn,
+                    stop_id,
+                    Counters {
+                        cancelled: -1,
+                        ..Counters::default()
+                    },
+                )?;
+                Registration::get(conn, &r.id)?
+            }
+            None => {
+                let code = new_code(conn, stop_id)?;
+                Registration::insert(
+                    conn,
+                    &NewRegistration {
+                        id: db::new_id(),
+                        stop_id: stop_id.to_owned(),
+                        name: input.name,
+                        email: input.email,
+                        affiliation: input.affiliation,
+                        legal_name: input.legal_name,
+                        wants_to_volunteer: input.volunteer,
+                        status: status.as_str().to_owned(),
+                        code,
+                        manage_token_hash: secrets::token_hash(&token),
+                        lang: lang.code().to_owned(),
+                        walk_in: false,
+                        checked_in_at: None,
+                        confirmed_at: (status == RegistrationStatus::Confirmed).then_some(now),
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?
+            }
+        };
+        match status {
+            RegistrationStatus::Confirmed => {
+                if !Counters::take_place(conn, stop_id, plan.target)? {
+                    return Err(AppError::unexpected_msg(
+                        "the confirmed count moved under the stop lock",
+                    ));
+                }
+                email::enqueue(
+                    conn,
+                    &env.links,
+                    confirmation_email(env, &ctx, &registration, &token, false),
+                )?;
+            }
+            _ => {
+                Counters::add(
+                    conn,
+                    stop_id,
+                    Counters {
+                        waitlisted: 1,
+                        ..Counters::default()
+                    },
+                )?;
+                let position = registration.waitlist_position(conn)?;
+                let content = templates::registration_waitlisted(
+                    registration.lang(),
+                    &registration.name,
+                    &ctx.mail(registration.lang()),
+                    position,
+                    &manage_url(env, &token),
+                );
+                email::enqueue(
+                    conn,
+                    &env.links,
+                    Email::new(
+                        "registration_waitlisted",
+                        &registration.email,
+                        &registration.name,
+                        content,
+                    )
+                    .for_stop(&ctx.tour.id, &ctx.stop.id)
+                    .reply_to(ctx.tour.contact_email.as_deref()),
+                )?;
+            }
+        }
+        let waitlist_position = waitlist_position(conn, &registration)?;
+        Ok(Registered {
+            registration,
+            manage_token: Some(token),
+            created: true,
+            waitlist_position,
+        })
+    })
+}
+
+fn waitlist_position(conn: &mut DbConnection, r: &Registration) -> Result<Option<i64>, AppError> {
+    Ok(if r.status() == RegistrationStatus::Waitlisted {
+        Some(r.waitlist_position(conn)?)
+    } else {
+        None
+    })
+}
+
+/// Confirms the oldest waitlisted registrations while the stop is below its target, each
+/// with an e-mail. Runs under the stop's lock (the caller took it).
+fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usize, AppError> {
+    if !matches!(ctx.stop.status(), StopStatus::Open | StopStatus::Closed) {
+        return Ok(0);
+    }
+    let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
+    let counters = Counters::get(conn, &ctx.stop.id)?;
+    let free = plan.target - i64::from(counters.confirmed);
+    if free <= 0 {
+        return Ok(0);
+    }
+    let now = db::now();
+    let mut promoted = 0;
+    for r in Registration::waitlist_head(conn, &ctx.stop.id, free)? {
+        if !Registration::move_status(
+            conn,
+            &r.id,
+            RegistrationStatus::Waitlisted,
+            RegistrationStatus::Confirmed,
+            now,
+        )? {
+            continue;
+        }
+        Counters::add(
+            conn,
+            &ctx.stop.id,
+            Counters {
+                confirmed: 1,
+                waitlisted: -1,
+                ..Counters::default()
+            },
+        )?;
+        // A fresh manage link: the old one is only stored hashed.
+        let token = secrets::new_token();
+        Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+        let r = Registration::get(conn, &r.id)?;
+        email::enqueue(
+            conn,
+            &env.links,
+            confirmation_email(env, ctx, &r, &token, true),
+        )?;
+        promoted += 1;
+    }
+    Ok(promoted)
+}
+
+/// Fills the stop up to its target from the waitlist (after its capacity, show rate or
+/// venue changed). Confirmed people are never demoted.
+pub fn rebalance(conn: &mut DbConnection, env: &Env, stop_id: &str) -> Result<usize, AppError> {
+    db::write_transaction(conn, |conn| {
+        Counters::lock(conn, stop_id)?;
+        let ctx = StopContext::load(conn, stop_id)?;
+        promote(conn, env, &ctx)
+    })
+}
+
+/// Who asks to cancel.
+pub enum Canceller<'a> {
+    /// The attendee, with the secret of their manage link.
+    Attendee(&'a str),
+    /// An organizer who runs the stop.
+    Organizer(&'a Organizer),
+}
+
+fn authorize(
+    conn: &mut DbConnection,
+    registration_id: &str,
+    who: &Canceller,
+) -> Result<Registration, AppError> {
+    let r = Registration::find(conn, registration_id)?
+        .ok_or_else(|| AppError::not_found("registration"))?;
+    match who {
+        Canceller::Attendee(token) => {
+            let given = secrets::token_hash(token);
+            if given.len() != r.manage_token_hash.len()
+                || given
+                    .bytes()
+                    .zip(r.manage_token_hash.bytes())
+                    .fold(0u8, |a, (x, y)| a | (x ^ y))
+                    != 0
+            {
+                return Err(AppError::forbidden(
+                    "this manage token does not belong to this registration",
+                ));
+            }
+        }
+        Canceller::Organizer(o) => {
+            access::stop_for(conn, o, &r.stop_id)
+                .map_err(|_| AppError::not_found("registration"))?;
+        }
+    }
+    Ok(r)
+}
+
+/// Cancels a registration; a freed place goes to the oldest waitlisted person at once.
+#[tracing::instrument(skip(conn, env, who))]
+pub fn cancel(
+    conn: &mut DbConnection,
+    env: &Env,
+    registration_id: &str,
+    who: Canceller,
+) -> Result<Registration, AppError> {
+    db::write_transaction(conn, |conn| {
+        let r = authorize(conn, registration_id, &who)?;
+        cancel_locked(conn, env, &r.stop_id, &r.id, true)
+    })
+}
+
+/// Cancels under a transaction the caller holds; takes the stop lock first.
+fn cancel_locked(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+    registration_id: &str,
+    notify: bool,
+) -> Result<Registration, AppError> {
+    Counters::lock(conn, stop_id)?;
+    let r = Registration::get(conn, registration_id)?;
+    let ctx = StopContext::load(conn, stop_id)?;
+    if r.status() == RegistrationStatus::Cancelled {
+        return Ok(r);
+    }
+    if ctx.stop.status() == StopStatus::Done {
+        return Err(AppError::conflict(
+            "stop_over",
+            "this stop is over: its registrations stay as they are",
+        ));
+    }
+    let now = db::now();
+    let was = r.status();
+    if !Registration::move_status(conn, &r.id, was, RegistrationStatus::Cancelled, now)? {
+        return Err(AppError::unexpected_msg(
+            "registration changed under the stop lock",
+        ));
+    }
+    let mut delta = Counters {
+        cancelled: 1,
+        ..Counters::default()
+    };
+    match was {
+        RegistrationStatus::Confirmed => {
+            delta.confirmed = -1;
+            if r.still_coming.as_deref() == Some("yes") {
+                delta.still_coming_yes = -1;
+            }
+        }
+        RegistrationStatus::Waitlisted => delta.waitlisted = -1,
+        RegistrationStatus::Cancelled => {}
+    }
+    Counters::add(conn, stop_id, delta)?;
+    if notify {
+        let content = templates::registration_cancelled(r.lang(), &r.name, &ctx.mail(r.lang()));
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("registration_cancelled", &r.email, &r.name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id),
+        )?;
+    }
+    if was == RegistrationStatus::Confirmed {
+        promote(conn, env, &ctx)?;
+    }
+    Ok(Registration::get(conn, &r.id)?)
+}
+
+/// The registration behind a manage link.
+pub fn by_token(
+    conn: &mut DbConnection,
+    token: &str,
+) -> Result<(Registration, StopContext), AppError> {
+    let r = Registration::find_by_token_hash(conn, &secrets::token_hash(token))?
+        .ok_or_else(|| AppError::not_found("registration"))?;
+    let ctx = StopContext::load(conn, &r.stop_id)?;
+    Ok((r, ctx))
+}
+
+/// The attendee's answer to "still coming?": yes is counted; no frees the seat at once.
+pub fn still_coming(
+    conn: &mut DbConnection,
+    env: &Env,
+    token: &str,
+    coming: bool,
+) -> Result<Registration, AppError> {
+    db::write_transaction(conn, |conn| {
+        let (r, ctx) = by_token(conn, token)?;
+        if coming {
+            Counters::lock(conn, &ctx.stop.id)?;
+            let r = Registration::get(conn, &r.id)?;
+            if r.status() == RegistrationStatus::Confirmed
+                && Registration::set_still_coming(conn, &r.id, "yes", db::now())?
+            {
+                Counters::add(
+                    conn,
+                    &ctx.stop.id,
+                    Counters {
+                        still_coming_yes: 1,
+                        ..Counters::default()
+                    },
+                )?;
+            }
+            Ok(Registration::get(conn, &r.id)?)
+        } else {
+            Registration::set_still_coming(conn, &r.id, "no", db::now())?;
+            cancel_locked(conn, env, &ctx.stop.id, &r.id, true)
+        }
+    })
+}
+
+/// The attendee removes their personal data: the registration is cancelled (unless the stop
+/// is over) and what identifies them is erased; the stop's figures stay true.
+pub fn erase(conn: &mut DbConnection, env: &Env, token: &str) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let (r, ctx) = by_token(conn, token)?;
+        if ctx.stop.status() != StopStatus::Done && r.status() != RegistrationStatus::Cancelled {
+            cancel_locked(conn, env, &ctx.stop.id, &r.id, false)?;
+        }
+        Registration::erase_personal_data(conn, &r.id, db::now())?;
+        // The link dies with the data.
+        Registration::set_token_hash(
+            conn,
+            &r.id,
+            &secrets::token_hash(&secrets::new_token()),
+            db::now(),
+        )?;
+        Ok(())
+    })
+}
+
+/// Normalises a typed code: upper case, no spaces or dashes; the QR's URL works too.
+pub fn normalize_code(typed: &str) -> String {
+    let typed = typed.trim();
+    let code = typed
+        .rsplit_once("code=")
+        .map(|(_, c)| c.split('&').next().unwrap_or(""))
+        .unwrap_or(typed);
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The result of a check-in.
+pub struct CheckIn {
+    pub registration: Registration,
+    /// Checked in before (the time shown is the first one).
+    pub already: bool,
+}
+
+/// Checks someone in by their ticket code. A waitlisted person who is let in at the door is
+/// confirmed; a cancelled registration is refused.
+#[tracing::instrument(skip(conn))]
+pub fn check_in(conn: &mut DbConnection, stop_id: &str, code: &str) -> Result<CheckIn, AppError> {
+    let code = normalize_code(code);
+    if code.is_empty() {
+        return Err(AppError::invalid("code", "required", "is required"));
+    }
+    db::write_transaction(conn, |conn| {
+        Counters::lock(conn, stop_id)?;
+        let r = Registration::find_by_code(conn, stop_id, &code)?
+            .ok_or_else(|| AppError::not_found("registration with this code at this stop"))?;
+        check_in_locked(conn, stop_id, r)
+    })
+}
+
+/// Checks in a registration found by the desk (by name).
+pub fn check_in_by_id(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    registration_id: &str,
+) -> Result<CheckIn, AppError> {
+    db::write_transaction(conn, |conn| {
+        Counters::lock(conn, stop_id)?;
+        let r = Registration::find(conn, registration_id)?
+            .filter(|r| r.stop_id == stop_id)
+            .ok_or_else(|| AppError::not_found("registration"))?;
+        check_in_locked(conn, stop_id, r)
+    })
+}
+
+fn check_in_locked(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    r: Registration,
+) -> Result<CheckIn, AppError> {
+    let now = db::now();
+    match r.status() {
+        RegistrationStatus::Cancelled => {
+            return Err(AppError::conflict(
+                "registration_cancelled",
+                "this registration was cancelled",
+            ));
+        }
+        RegistrationStatus::Waitlisted => {
+            Registration::move_status(
+                conn,
+                &r.id,
+                RegistrationStatus::Waitlisted,
+                RegistrationStatus::Confirmed,
+                now,
+            )?;
+            Counters::add(
+                conn,
+                stop_id,
+                Counters {
+                    confirmed: 1,
+                    waitlisted: -1,
+                    ..Counters::default()
+                },
+            )?;
+        }
+        RegistrationStatus::Confirmed => {}
+    }
+    let first_time = Registration::set_checked_in(conn, &r.id, now)?;
+    if first_time {
+        Counters::add(
+            conn,
+            stop_id,
+            Counters {
+                checked_in: 1,
+                ..Counters::default()
+            },
+        )?;
+    }
+    Ok(CheckIn {
+        registration: Registration::get(conn, &r.id)?,
+        already: !first_time,
+    })
+}
+
+/// Someone at the door without a registration: registered and checked in at once (they
+/// count as confirmed, whatever the target: they are in the room).
+#[tracing::instrument(skip(conn, input))]
+pub fn walk_in(
+    conn: &mut DbConnection,
+    lang: Lang,
+    stop_id: &str,
+    input: &RegistrationInput,
+) -> Result<CheckIn, AppError> {
+    let input = check(input, false)?;
+    db::write_transaction(conn, |conn| {
+        Counters::lock(conn, stop_id)?;
+        let ctx = StopContext::load(conn, stop_id)?;
+        if matches!(ctx.stop.status(), StopStatus::Draft | StopStatus::Cancelled) {
+            return Err(AppError::conflict(
+                "registration_closed",
+                "this stop does not take registrations",
+            ));
+        }
+        let now = db::now();
+        if let Some(r) = Registration::find_by_email(conn, stop_id, &input.email)? {
+            if r.status() == RegistrationStatus::Cancelled {
+                Registration::reopen(
+                    conn,
+                    &r.id,
+                    RegistrationStatus::Confirmed,
+                    &input.person(),
+                    now,
+                )?;
+                Counters::add(
+                    conn,
+                    stop_id,
+                    Counters {
+                        cancelled: -1,
+                        confirmed: 1,
+                        ..Counters::default()
+                    },
+                )?;
+            }
+            let r = Registration::get(conn, &r.id)?;
+            return check_in_locked(conn, stop_id, r);
+        }
+        let code = new_code(conn, stop_id)?;
+        let r = Registration::insert(
+            conn,
+            &NewRegistration {
+                id: db::new_id(),
+                stop_id: stop_id.to_owned(),
+                name: input.name,
+                email: input.email,
+                affiliation: input.affiliation,
+                legal_name: input.legal_name,
+                wants_to_volunteer: input.volunteer,
+                status: RegistrationStatus::Confirmed.as_str().to_owned(),
+                code,
+                manage_token_hash: secrets::token_hash(&secrets::new_token()),
+                lang: lang.code().to_owned(),
+                walk_in: true,
+                checked_in_at: Some(now),
+                confirmed_at: Some(now),
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        Counters::add(
+            conn,
+            stop_id,
+            Counters {
+                confirmed: 1,
+                checked_in: 1,
+                ..Counters::default()
+            },
+        )?;
+        Ok(CheckIn {
+            registration: r,
+            already: false,
+        })
+    })
+}
+
+/// A stop's figures for its dashboard and the API.
+#[derive(Clone, Debug)]
+pub struct StopStats {
+    pub plan: Plan,
+    pub counters: Counters,
+    pub signal: Signal,
+    pub forecast_attendance: f64,
+    /// Confirmed beyond the target (after a move to a smaller room, or walk-ins).
+    pub over_target: i64,
+    /// Checked in / confirmed, once the stop is done.
+    pub actual_show_rate: Option<f64>,
+}
+
+pub fn stats_for(
+    conn: &mut DbConnection,
+    env: &Env,
+    ctx: &StopContext,
+) -> Result<StopStats, AppError> {
+    let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
+    let counters = Counters::get(conn, &ctx.stop.id)?;
+    let confirmed = i64::from(counters.confirmed);
+    Ok(StopStats {
+        signal: attendance::signal(
+            plan.capacity,
+            plan.show_rate,
+            confirmed,
+            plan.target,
+            db::now(),
+            ctx.stop.starts_at,
+        ),
+        forecast_attendance: attendance::forecast_attendance(
+            confirmed,
+            i64::from(counters.still_coming_yes),
+            plan.show_rate,
+        ),
+        over_target: (confirmed - plan.target).max(0),
+        actual_show_rate: (ctx.stop.status() == StopStatus::Done)
+            .then(|| attendance::actual_show_rate(confirmed, i64::from(counters.checked_in)))
+            .flatten(),
+        plan,
+        counters,
+    })
+}
+
+/// The figures of a stop the organizer runs.
+pub fn stats(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<StopStats, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    let ctx = StopContext::load(conn, &stop.id)?;
+    stats_for(conn, env, &ctx)
+}
+
+/// A stop's registrations for its organizers, with each person's no-shows in the tours the
+/// organizer may see (to spot habitual no-shows).
+pub fn list(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    filter: &RegistrationFilter,
+) -> Result<Vec<(Registration, i64)>, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    let list = Registration::list(conn, &stop.id, filter)?;
+    let tour_ids = access::visible_tour_ids(conn, organizer)?;
+    let emails: Vec<String> = list.iter().map(|r| r.email.clone()).collect();
+    let mut no_shows = std::collections::HashMap::new();
+    for chunk in emails.chunks(500) {
+        no_shows.extend(Registration::no_show_counts(conn, chunk, &tour_ids)?);
+    }
+    Ok(list
+        .into_iter()
+        .map(|r| {
+            let n = no_shows.get(&r.email).copied().unwrap_or(0);
+            (r, n)
+        })
+        .collect())
+}
+
+/// One person's registrations across the tours the organizer may see.
+pub fn person_history(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    email: &str,
+) -> Result<Vec<(Registration, Stop, Tour)>, AppError> {
+    let email = text::email(email).map_err(|e| AppError::invalid("email", e.code, e.message))?;
+    let tour_ids = access::visible_tour_ids(conn, organizer)?;
+    let mut rows = Registration::history(conn, &email, &tour_ids)?;
+    // Local co-organizers see only their own stops' rows.
+    let mut keep = Vec::with_capacity(rows.len());
+    for (r, s, t) in rows.drain(..) {
+        let reach = access::tour_access(conn, organizer, &t.id)?;
+        if access::sees_stop_tour(reach.as_ref(), &s) {
+            keep.push((r, s, t));
+        }
+    }
+    Ok(keep)
+}
+
+/// Registrations over time, cumulated per day in the stop's zone: (day, registered, confirmed now).
+pub fn timeline(
+    conn: &mut DbConnection,
+    stop: &Stop,
+) -> Result<Vec<(chrono::NaiveDate, i64, i64)>, AppError> {
+    let rows = Registration::created_times(conn, &stop.id)?;
+    let tz = stop.tz();
+    let mut days: Vec<(chrono::NaiveDate, i64, i64)> = Vec::new();
+    let (mut total, mut confirmed) = (0i64, 0i64);
+    for (at, status) in rows {
+        let day = crate::domain::stop::in_zone(at, tz).date_naive();
+        total += 1;
+        if status == "confirmed" {
+            confirmed += 1;
+        }
+        match days.last_mut() {
+            Some(last) if last.0 == day => {
+                last.1 = total;
+                last.2 = confirmed;
+            }
+            _ => days.push((day, total, confirmed)),
+        }
+    }
+    Ok(days)
+}
+
+/// Used by reminders and venue switches: everyone still concerned by a stop.
+pub fn concerned(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<Registration>, AppError> {
+    Ok(Registration::with_status(
+        conn,
+        stop_id,
+        &[
+            RegistrationStatus::Confirmed,
+            RegistrationStatus::Waitlisted,
+        ],
+    )?)
+}
+
+/// For tests and the crash check: the running counters equal the rows.
+pub fn counters_match_rows(conn: &mut DbConnection, stop_id: &str) -> Result<bool, AppError> {
+    let running = Counters::get(conn, stop_id)?;
+    let counted = Counters::recount(conn, stop_id)?;
+    Ok(running.confirmed == counted.confirmed
+        && running.waitlisted == counted.waitlisted
+        && running.cancelled == counted.cancelled
+        && running.checked_in == counted.checked_in
+        && running.still_coming_yes == counted.still_coming_yes)
+}

@@ -1,0 +1,163 @@
+//! Jobs due at a time before each stop: reminders (default 2 days and 3 hours before) and the
+//! "still coming?" question. Each job is claimed by inserting its (stop, job) key; the key is
+//! unique, so whichever instance gets there first does it, once, in the same transaction as
+//! the e-mails it queues.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{Text, Timestamp};
+
+use crate::db::schema::stops;
+use crate::db::{self, DbConnection};
+use crate::domain::attendance::RegistrationStatus;
+use crate::email::{self, Email, templates};
+use crate::error::AppError;
+use crate::models::registration::Registration;
+use crate::models::stop::Stop;
+use crate::secrets;
+use crate::services::Env;
+use crate::services::registrations::StopContext;
+
+/// Claims a job; false if it was done already.
+fn claim(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    job: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::sql_query(
+        "INSERT INTO stop_jobs (stop_id, job, done_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind::<Text, _>(stop_id)
+    .bind::<Text, _>(job)
+    .bind::<Timestamp, _>(now)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Runs every job that is due at `now`; returns how many e-mails were queued.
+pub fn run_due(conn: &mut DbConnection, env: &Env, now: NaiveDateTime) -> Result<usize, AppError> {
+    let horizon = env
+        .reminder_hours
+        .iter()
+        .copied()
+        .map(Duration::hours)
+        .chain(std::iter::once(Duration::days(env.still_coming_days)))
+        .max()
+        .unwrap_or_default();
+    let upcoming: Vec<Stop> = stops::table
+        .filter(stops::status.eq_any(["open", "closed"]))
+        .filter(stops::starts_at.gt(now))
+        .filter(stops::starts_at.le(now + horizon))
+        .select(Stop::as_select())
+        .load(conn)?;
+    let mut queued = 0;
+    for stop in upcoming {
+        queued += reminders_for(conn, env, &stop, now)?;
+        queued += still_coming_for(conn, env, &stop, now)?;
+    }
+    Ok(queued)
+}
+
+/// The reminder whose time has come; when several have (a stop created late), only the
+/// nearest is sent and the earlier ones are marked done.
+fn reminders_for(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let due: Vec<i64> = env
+        .reminder_hours
+        .iter()
+        .copied()
+        .filter(|h| now >= stop.starts_at - Duration::hours(*h))
+        .collect();
+    let Some(nearest) = due.iter().copied().min() else {
+        return Ok(0);
+    };
+    db::write_transaction(conn, |conn| {
+        let mut claimed_nearest = false;
+        for h in &due {
+            let mine = claim(conn, &stop.id, &format!("reminder_{h}h"), now)?;
+            if *h == nearest {
+                claimed_nearest = mine;
+            }
+        }
+        if !claimed_nearest {
+            return Ok(0);
+        }
+        let ctx = StopContext::load(conn, &stop.id)?;
+        let mut n = 0;
+        for r in Registration::with_status(conn, &stop.id, &[RegistrationStatus::Confirmed])? {
+            if r.checked_in_at.is_some() {
+                continue;
+            }
+            let lang = r.lang();
+            // The link in the e-mail is a new one: the old one is only stored hashed.
+            let token = secrets::new_token();
+            Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+            let content = templates::reminder(
+                lang,
+                &r.name,
+                &ctx.mail(lang),
+                &r.code,
+                &ctx.qr_data(env, &r.code),
+                &env.links.url(&format!("/r/{token}")),
+            );
+            email::enqueue(
+                conn,
+                &env.links,
+                Email::new("reminder", &r.email, &r.name, content)
+                    .for_stop(&ctx.tour.id, &ctx.stop.id)
+                    .reply_to(ctx.tour.contact_email.as_deref())
+                    .attach(ctx.ics(env)),
+            )?;
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+fn still_coming_for(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    if env.still_coming_days <= 0 || now < stop.starts_at - Duration::days(env.still_coming_days) {
+        return Ok(0);
+    }
+    db::write_transaction(conn, |conn| {
+        if !claim(conn, &stop.id, "still_coming", now)? {
+            return Ok(0);
+        }
+        let ctx = StopContext::load(conn, &stop.id)?;
+        let mut n = 0;
+        for r in Registration::with_status(conn, &stop.id, &[RegistrationStatus::Confirmed])? {
+            if r.still_coming.is_some() || r.walk_in {
+                continue;
+            }
+            let lang = r.lang();
+            let token = secrets::new_token();
+            Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+            let base = env.links.url(&format!("/r/{token}"));
+            let content = templates::still_coming(
+                lang,
+                &r.name,
+                &ctx.mail(lang),
+                &format!("{base}/coming/yes"),
+                &format!("{base}/coming/no"),
+            );
+            email::enqueue(
+                conn,
+                &env.links,
+                Email::new("still_coming", &r.email, &r.name, content)
+                    .for_stop(&ctx.tour.id, &ctx.stop.id)
+                    .reply_to(ctx.tour.contact_email.as_deref()),
+            )?;
+            n += 1;
+        }
+        Ok(n)
+    })
+}

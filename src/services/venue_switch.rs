@@ -1,0 +1,125 @@
+//! Moving a stop to a backup venue when its venue falls through.
+
+use crate::db::{self, DbConnection};
+use crate::domain::stop::StopStatus;
+use crate::domain::text;
+use crate::email::{self, Email, templates};
+use crate::error::{AppError, Validator};
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::models::registration::Counters;
+use crate::models::stop::{Stop, StopChanges, StopDetail, VenueSwitch};
+use crate::models::venue::Venue;
+use crate::services::Env;
+use crate::services::registrations::{self, StopContext};
+
+/// Moves the stop to `to` (the first ranked backup unless told), logs it, and e-mails every
+/// confirmed and waitlisted attendee the new address, directions and an updated calendar
+/// entry (same UID, higher SEQUENCE). Confirmed attendees are never demoted: if the room is
+/// smaller, new registrations go to the waitlist and the dashboard shows how far over the
+/// target the stop is; if it is bigger, the waitlist moves up.
+#[tracing::instrument(skip(conn, env), fields(organizer = %organizer.id))]
+pub fn switch_venue(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    stop_id: &str,
+    to: Option<&str>,
+    reason: &str,
+) -> Result<StopDetail, AppError> {
+    let mut v = Validator::new();
+    let reason = v.check("reason", text::required(reason, 1000));
+    v.finish()?;
+    let reason = reason.unwrap_or_default();
+    db::write_transaction(conn, |conn| {
+        let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+        Counters::lock(conn, &stop.id)?;
+        if matches!(stop.status(), StopStatus::Done | StopStatus::Cancelled) {
+            return Err(AppError::conflict(
+                "stop_over",
+                "this stop is over or cancelled",
+            ));
+        }
+        let backups = Stop::backups(conn, &stop.id)?;
+        let target: Venue = match to.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(id) => Venue::find(conn, id)?.ok_or_else(|| {
+                AppError::invalid("venue_id", "unknown_venue", "no venue has this id")
+            })?,
+            None => backups.first().cloned().ok_or_else(|| {
+                AppError::invalid(
+                    "venue_id",
+                    "no_backup",
+                    "the stop has no backup venue: name one",
+                )
+            })?,
+        };
+        if target.id == stop.venue_id {
+            return Err(AppError::invalid(
+                "venue_id",
+                "same_venue",
+                "the stop is already there",
+            ));
+        }
+        let old_venue = Venue::get(conn, &stop.venue_id)?;
+        let remaining: Vec<String> = backups
+            .into_iter()
+            .map(|b| b.id)
+            .filter(|id| *id != target.id)
+            .collect();
+        Stop::set_backups(conn, &stop.id, &remaining)?;
+        Stop::update(
+            conn,
+            &stop.id,
+            &StopChanges {
+                venue_id: Some(target.id.clone()),
+                calendar_sequence: Some(stop.calendar_sequence + 1),
+                updated_at: Some(db::now()),
+                ..StopChanges::default()
+            },
+        )?;
+        VenueSwitch::log(
+            conn,
+            &stop.id,
+            &old_venue.id,
+            &target.id,
+            &reason,
+            Some(&organizer.id),
+        )?;
+
+        let ctx = StopContext::load(conn, &stop.id)?;
+        for r in registrations::concerned(conn, &stop.id)? {
+            let lang = r.lang();
+            let content = templates::venue_switch(
+                lang,
+                &r.name,
+                &ctx.mail(lang),
+                &old_venue.name,
+                &reason,
+                None,
+            );
+            email::enqueue(
+                conn,
+                &env.links,
+                Email::new("venue_switch", &r.email, &r.name, content)
+                    .for_stop(&ctx.tour.id, &ctx.stop.id)
+                    .reply_to(ctx.tour.contact_email.as_deref())
+                    .attach(ctx.ics(env)),
+            )?;
+        }
+        let stop = Stop::find(conn, &stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        Ok(Stop::detail(conn, stop)?)
+    })
+    .and_then(|detail| {
+        registrations::rebalance(conn, env, &detail.stop.id)?;
+        Ok(detail)
+    })
+}
+
+pub fn switches(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<Vec<(VenueSwitch, String, String)>, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    Ok(VenueSwitch::list(conn, &stop.id)?)
+}

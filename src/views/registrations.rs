@@ -1,0 +1,393 @@
+//! Attendees' pages (register, manage their ticket) and organizers' registration pages
+//! (the stop's figures, the list, a person's history, the check-in desk).
+
+use maud::{Markup, PreEscaped, html};
+use serde::Deserialize;
+
+use crate::error::FieldErrors;
+use crate::models::registration::Registration;
+use crate::models::stop::{Stop, StopDetail};
+use crate::models::tour::Tour;
+use crate::services::registrations::{StopContext, StopStats};
+use crate::views::Ctx;
+use crate::views::components::{
+    Field, checkbox, date, error_summary, input, post_form, status_badge, time_range,
+};
+use crate::views::layout::page;
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RegisterForm {
+    pub name: String,
+    pub email: String,
+    pub affiliation: String,
+    pub legal_name: String,
+    pub volunteer: Option<String>,
+}
+
+/// The registration form of a public stop page.
+pub fn register_form(
+    ctx: &Ctx,
+    d: &StopDetail,
+    form: &RegisterForm,
+    errors: &FieldErrors,
+    places_left: i64,
+) -> Markup {
+    html! {
+        section #register {
+            h2 { (ctx.t("register.title")) }
+            @if places_left > 0 {
+                p.hint { (ctx.tf("register.places_left", &[("n", &places_left.to_string())])) }
+            } @else {
+                p.notice { (ctx.t("register.waitlist_only")) }
+            }
+            (error_summary(ctx, errors))
+            form method="post" action={ "/stops/" (d.stop.id) "/register" } class="narrow" {
+                (input(ctx, errors, Field::new("name", &ctx.t("field.your_name"), &form.name).required()))
+                (input(ctx, errors, Field::new("email", &ctx.t("field.email"), &form.email).kind("email").required().hint(&ctx.t("register.email_hint"))))
+                (input(ctx, errors, Field::new("affiliation", &ctx.t("field.affiliation"), &form.affiliation)))
+                @if d.venue.id_check_required {
+                    (input(ctx, errors, Field::new("legal_name", &ctx.t("field.legal_name"), &form.legal_name).required().hint(&ctx.t("stop.id_check_note"))))
+                }
+                (checkbox("volunteer", &ctx.t("register.volunteer"), form.volunteer.is_some()))
+                button type="submit" { (ctx.t("register.submit")) }
+            }
+        }
+    }
+}
+
+/// The attendee's own page, reached from the e-mail: the ticket, the stop, cancel.
+pub fn manage(
+    ctx: &Ctx,
+    token: &str,
+    r: &Registration,
+    s: &StopContext,
+    position: Option<i64>,
+    qr_svg: &str,
+) -> Markup {
+    let base = format!("/r/{token}");
+    let over = matches!(s.stop.status.as_str(), "done" | "cancelled");
+    page(
+        ctx,
+        &ctx.t("manage.title"),
+        html! {
+            p.crumbs { a href={ "/stops/" (s.stop.id) } { (s.tour.name) " · " (s.stop.city) } }
+            h1 { (ctx.t("manage.title")) }
+            p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "registration_status", &r.status)) }
+            @match r.status.as_str() {
+                "confirmed" => {
+                    div.ticket {
+                        p { (ctx.t("manage.show_code")) }
+                        p.code { (r.code) }
+                        (PreEscaped(qr_svg))
+                        @if let Some(at) = r.checked_in_at { p { (ctx.t("manage.checked_in")) " " (at.format("%H:%M")) " UTC" } }
+                    }
+                },
+                "waitlisted" => p.notice { (ctx.tf("manage.waitlisted", &[("position", &position.unwrap_or(0).to_string())])) },
+                _ => p.notice { (ctx.t("manage.cancelled")) },
+            }
+            dl.facts {
+                dt { (ctx.t("stop.when")) } dd { (time_range(ctx.lang, s.stop.starts_at, s.stop.ends_at, s.stop.tz())) }
+                dt { (ctx.t("stop.where")) } dd { strong { (s.venue.name) } br; (s.venue.address) }
+                @if !s.venue.directions.is_empty() { dt { (ctx.t("stop.directions")) } dd.pre { (s.venue.directions) } }
+                @if let Some(c) = &s.tour.contact_email { dt { (ctx.t("tour.contact")) } dd { a href={ "mailto:" (c) } { (c) } } }
+            }
+            @if r.status != "cancelled" && !over {
+                p { a href={ (base) "/calendar.ics" } { (ctx.t("manage.calendar")) } }
+                @if r.status == "confirmed" && r.still_coming.is_none() {
+                    p.actions {
+                        a.button href={ (base) "/coming/yes" } { (ctx.t("email.still_coming.yes")) }
+                        a.button.secondary href={ (base) "/coming/no" } { (ctx.t("email.still_coming.no")) }
+                    }
+                }
+                @if r.still_coming.as_deref() == Some("yes") { p.flash.success { (ctx.t("manage.said_yes")) } }
+                h2 { (ctx.t("manage.cancel_title")) }
+                (post_form(ctx, &format!("{base}/cancel"), "", html! {
+                    button.secondary type="submit" { (ctx.t("manage.cancel")) }
+                }))
+            }
+            h2 { (ctx.t("manage.erase_title")) }
+            p.hint { (ctx.t("manage.erase_hint")) }
+            (post_form(ctx, &format!("{base}/erase"), "", html! {
+                button.secondary.danger type="submit" { (ctx.t("manage.erase")) }
+            }))
+        },
+    )
+}
+
+/// "No, free my seat": one button, so that a mail scanner opening links cannot cancel.
+pub fn confirm_not_coming(ctx: &Ctx, token: &str, s: &StopContext) -> Markup {
+    page(
+        ctx,
+        &ctx.t("email.still_coming.no"),
+        html! {
+            h1 { (ctx.t("email.still_coming.no")) }
+            p { (ctx.tf("manage.not_coming_lead", &[("stop", &format!("{} · {}", s.tour.name, s.stop.city))])) }
+            (post_form(ctx, &format!("/r/{token}/coming/no"), "", html! {
+                button type="submit" { (ctx.t("manage.not_coming_submit")) }
+            }))
+            p { a href={ "/r/" (token) } { (ctx.t("manage.back")) } }
+        },
+    )
+}
+
+pub fn erased(ctx: &Ctx) -> Markup {
+    page(
+        ctx,
+        &ctx.t("manage.erased"),
+        html! { h1 { (ctx.t("manage.erased")) } p { a href="/" { (ctx.t("error.home")) } } },
+    )
+}
+
+/// The stop's figures on the organizers' dashboard.
+pub fn stats_panel(
+    ctx: &Ctx,
+    stats: &StopStats,
+    timeline: &[(chrono::NaiveDate, i64, i64)],
+) -> Markup {
+    let c = &stats.counters;
+    let pct = |r: f64| format!("{:.0}%", r * 100.0);
+    html! {
+        p.signal.(stats.signal.as_str()) role="status" {
+            (ctx.t(&format!("signal.{}", stats.signal.as_str())))
+            @if stats.over_target > 0 { " " (ctx.tf("signal.over_target", &[("n", &stats.over_target.to_string())])) }
+        }
+        div.stats {
+            div.stat { span.n { (stats.plan.capacity) } (ctx.t("field.capacity")) }
+            div.stat { span.n { (pct(stats.plan.show_rate)) } (ctx.t("stats.show_rate")) }
+            div.stat { span.n { (stats.plan.target) } (ctx.t("stats.target")) }
+            div.stat { span.n { (c.confirmed) } (ctx.t("registration_status.confirmed")) }
+            div.stat { span.n { (c.waitlisted) } (ctx.t("registration_status.waitlisted")) }
+            div.stat { span.n { (c.cancelled) } (ctx.t("registration_status.cancelled")) }
+            div.stat { span.n { (c.checked_in) } (ctx.t("stats.checked_in")) }
+            div.stat { span.n { (c.still_coming_yes) } (ctx.t("stats.said_yes")) }
+            div.stat { span.n { (format!("{:.0}", stats.forecast_attendance)) } (ctx.t("stats.forecast")) }
+            @if let Some(actual) = stats.actual_show_rate {
+                div.stat { span.n { (pct(actual)) } (ctx.tf("stats.actual_vs_forecast", &[("forecast", &pct(stats.plan.show_rate))])) }
+            }
+        }
+        @if !timeline.is_empty() {
+            (crate::views::charts::line(
+                &ctx.t("stats.over_time"),
+                timeline.iter().map(|(d, _, _)| d.format("%m-%d").to_string()).collect(),
+                vec![
+                    (ctx.t("stats.registered").into_owned(), timeline.iter().map(|(_, t, _)| *t as f32).collect()),
+                    (ctx.t("registration_status.confirmed").into_owned(), timeline.iter().map(|(_, _, c)| *c as f32).collect()),
+                ],
+            ))
+        }
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    pub q: String,
+    pub status: String,
+    pub checked_in: String,
+    pub volunteers: String,
+}
+
+pub fn list(
+    ctx: &Ctx,
+    tour: &Tour,
+    stop: &Stop,
+    rows: &[(Registration, i64)],
+    query: &ListQuery,
+    can_see_people: bool,
+) -> Markup {
+    let base = format!("/manage/stops/{}/registrations", stop.id);
+    let qs = serde_urlencoded::to_string([
+        ("q", &query.q),
+        ("status", &query.status),
+        ("checked_in", &query.checked_in),
+        ("volunteers", &query.volunteers),
+    ])
+    .unwrap_or_default();
+    page(
+        ctx,
+        &ctx.t("registrations.title"),
+        html! {
+            p.crumbs { a href={ "/manage/stops/" (stop.id) } { (tour.name) " · " (stop.city) } }
+            h1 { (ctx.t("registrations.title")) " (" (rows.len()) ")" }
+            form.row method="get" action=(base) role="search" {
+                div.field { label for="q" { (ctx.t("form.search")) } input #q type="search" name="q" value=(query.q); }
+                div.field {
+                    label for="status" { (ctx.t("field.status")) }
+                    select #status name="status" {
+                        option value="" { (ctx.t("outbox.all")) }
+                        @for s in ["confirmed", "waitlisted", "cancelled"] {
+                            option value=(s) selected[query.status == s] { (ctx.t(&format!("registration_status.{s}"))) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="checked_in" { (ctx.t("stats.checked_in")) }
+                    select #checked_in name="checked_in" {
+                        option value="" { (ctx.t("outbox.all")) }
+                        option value="true" selected[query.checked_in == "true"] { (ctx.t("registrations.came")) }
+                        option value="false" selected[query.checked_in == "false"] { (ctx.t("registrations.not_yet")) }
+                    }
+                }
+                (checkbox("volunteers", &ctx.t("registrations.volunteers_only"), !query.volunteers.is_empty()))
+                button type="submit" { (ctx.t("form.search")) }
+            }
+            p { a href={ (base) ".csv?" (qs) } { (ctx.t("registrations.csv")) } }
+            table.list {
+                thead { tr {
+                    th { (ctx.t("field.name")) } th { (ctx.t("field.email")) } th { (ctx.t("field.affiliation")) }
+                    th { (ctx.t("field.status")) } th { (ctx.t("registrations.code")) } th { (ctx.t("stats.checked_in")) } th { (ctx.t("registrations.history")) }
+                } }
+                tbody {
+                    @for (r, no_shows) in rows {
+                        tr {
+                            td { (r.name) @if r.wants_to_volunteer { " " span.badge { (ctx.t("registrations.volunteer")) } } @if r.walk_in { " " span.badge { (ctx.t("registrations.walk_in")) } } }
+                            td { (r.email) }
+                            td { (r.affiliation) }
+                            td { (status_badge(ctx, "registration_status", &r.status)) }
+                            td { code { (r.code) } }
+                            td { @if let Some(t) = r.checked_in_at { (t.format("%H:%M")) } }
+                            td {
+                                @if can_see_people { a href={ "/manage/people?email=" (crate::views::layout::urlencode(&r.email)) } { (ctx.t("registrations.history")) } }
+                                @if *no_shows > 0 { " " span.badge.cancelled { (ctx.tf("registrations.no_shows", &[("n", &no_shows.to_string())])) } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn person(ctx: &Ctx, email: &str, rows: &[(Registration, Stop, Tour)]) -> Markup {
+    page(
+        ctx,
+        &ctx.t("people.title"),
+        html! {
+            h1 { (ctx.t("people.title")) }
+            form.row method="get" action="/manage/people" role="search" {
+                div.field { label for="email" { (ctx.t("field.email")) } input #email type="email" name="email" value=(email); }
+                button type="submit" { (ctx.t("form.search")) }
+            }
+            @if !email.is_empty() {
+                @if rows.is_empty() { p.empty { (ctx.t("people.none")) } }
+                @else {
+                    table.list {
+                        thead { tr { th { (ctx.t("stop.when")) } th { (ctx.t("tour.tour")) } th { (ctx.t("field.city")) } th { (ctx.t("field.status")) } th { (ctx.t("people.outcome")) } } }
+                        tbody {
+                            @for (r, s, t) in rows {
+                                tr {
+                                    td { (date(ctx.lang, s.starts_at, s.tz())) }
+                                    td { (t.name) }
+                                    td { a href={ "/manage/stops/" (s.id) } { (s.city) } }
+                                    td { (status_badge(ctx, "registration_status", &r.status)) }
+                                    td {
+                                        @if r.checked_in_at.is_some() { (ctx.t("people.came")) }
+                                        @else if s.status == "done" && r.status == "confirmed" { strong { (ctx.t("people.no_show")) } }
+                                        @else { "—" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// What the desk shows after an action.
+pub enum DeskResult {
+    None,
+    CheckedIn {
+        name: String,
+        code: String,
+        already: bool,
+    },
+    Error(String),
+    Found(Vec<Registration>),
+}
+
+/// The check-in desk, made for a phone held at the door.
+pub fn desk(
+    ctx: &Ctx,
+    tour: &Tour,
+    stop: &Stop,
+    stats: &StopStats,
+    result: &DeskResult,
+    code: &str,
+    errors: &FieldErrors,
+) -> Markup {
+    let base = format!("/desk/{}", stop.id);
+    page(
+        ctx,
+        &ctx.t("desk.title"),
+        html! {
+            div.desk {
+                p.crumbs { (tour.name) " · " (stop.city) }
+                h1 { (ctx.t("desk.title")) }
+                p { (ctx.tf("desk.counts", &[("in", &stats.counters.checked_in.to_string()), ("confirmed", &stats.counters.confirmed.to_string())])) }
+                @match result {
+                    DeskResult::CheckedIn { name, code, already } => p.flash.(if *already { "error" } else { "success" }).result role="status" {
+                        @if *already { (ctx.tf("desk.already", &[("name", name), ("code", code)])) }
+                        @else { (ctx.tf("desk.checked_in", &[("name", name), ("code", code)])) }
+                    },
+                    DeskResult::Error(message) => p.flash.error.result role="alert" { (message) },
+                    _ => {},
+                }
+                (post_form(ctx, &format!("{base}/checkin"), "row", html! {
+                    div.field {
+                        label for="code" { (ctx.t("desk.code")) }
+                        input #code name="code" value=(code) autocomplete="off" autocapitalize="characters" autofocus required;
+                    }
+                    button type="submit" { (ctx.t("desk.check_in")) }
+                }))
+                button #scan.secondary.hidden type="button" data-label-stop=(ctx.t("desk.scan_stop")) { (ctx.t("desk.scan")) }
+                video #camera.hidden playsinline muted {}
+                h2 { (ctx.t("desk.find")) }
+                form.row method="get" action=(base) role="search" {
+                    div.field { label for="q" { (ctx.t("desk.by_name")) } input #q type="search" name="q"; }
+                    button.secondary type="submit" { (ctx.t("form.search")) }
+                }
+                @if let DeskResult::Found(list) = result {
+                    @if list.is_empty() { p.empty { (ctx.t("desk.nobody")) } }
+                    ul {
+                        @for r in list {
+                            li {
+                                strong { (r.name) } " · " (r.affiliation) " · " code { (r.code) } " " (status_badge(ctx, "registration_status", &r.status))
+                                @if r.checked_in_at.is_none() && r.status != "cancelled" {
+                                    " " (post_form(ctx, &format!("{base}/checkin"), "inline", html! {
+                                        input type="hidden" name="registration_id" value=(r.id);
+                                        button.link type="submit" { (ctx.t("desk.check_in")) }
+                                    }))
+                                }
+                            }
+                        }
+                    }
+                }
+                h2 { (ctx.t("desk.walk_in")) }
+                (error_summary(ctx, errors))
+                (post_form(ctx, &format!("{base}/walk-in"), "narrow", html! {
+                    (input(ctx, errors, Field::new("name", &ctx.t("field.name"), "").required()))
+                    (input(ctx, errors, Field::new("email", &ctx.t("field.email"), "").kind("email").required()))
+                    (input(ctx, errors, Field::new("affiliation", &ctx.t("field.affiliation"), "")))
+                    button type="submit" { (ctx.t("desk.walk_in_submit")) }
+                }))
+            }
+            script src="/static/desk.js" defer {}
+        },
+    )
+}
+
+/// The address is already registered: nothing about that registration is shown here.
+pub fn already_registered(ctx: &Ctx, stop_id: &str) -> Markup {
+    page(
+        ctx,
+        &ctx.t("register.already_title"),
+        html! {
+            h1 { (ctx.t("register.already_title")) }
+            p { (ctx.t("register.already")) }
+            p { a href={ "/stops/" (stop_id) } { (ctx.t("manage.back")) } }
+        },
+    )
+}

@@ -1,0 +1,230 @@
+//! The check-in desk of a stop: its organizers, and the helpers they named.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::error::{AppError, ErrorKind, FieldErrors};
+use crate::i18n::Lang;
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::services::desk;
+use crate::services::registrations::{self, RegistrationInput, StopContext};
+use crate::state::AppState;
+use crate::views::Ctx;
+use crate::views::registrations::DeskResult;
+use crate::web::session::{self, CsrfForm, FormCtx};
+use crate::web::{html_status, page_id, see_other};
+
+/// Lets in the stop's organizers and its named helpers; anyone else is sent to sign in
+/// (or, signed in, told there is no such desk).
+async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<(), AppError> {
+    let organizer_id = session::organizer_id(session);
+    let grants = session::desk_grants(session);
+    let stop = stop_id.to_owned();
+    let allowed = state
+        .db
+        .run(move |conn| {
+            if let Some(id) = &organizer_id
+                && let Ok(o) = Organizer::find(conn, id)
+                && access::stop_for(conn, &o, &stop).is_ok()
+            {
+                return Ok(true);
+            }
+            for (s, email) in &grants {
+                if *s == stop && desk::is_helper(conn, s, email)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })
+        .await?;
+    match (
+        allowed,
+        session::organizer_id(session).is_some() || !session::desk_grants(session).is_empty(),
+    ) {
+        (true, _) => Ok(()),
+        (false, true) => Err(AppError::not_found("desk")),
+        (false, false) => Err(AppError::unauthorized("sign in first")),
+    }
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    stop_id: String,
+    result: DeskResult,
+    code: &str,
+    errors: &FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let env = state.env.clone();
+    let (sc, stats) = state
+        .db
+        .run(move |conn| {
+            let sc = StopContext::load(conn, &stop_id)?;
+            let stats = registrations::stats_for(conn, &env, &sc)?;
+            Ok((sc, stats))
+        })
+        .await?;
+    let status = match &result {
+        DeskResult::Error(_) => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        _ if !errors.is_empty() => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        _ => actix_web::http::StatusCode::OK,
+    };
+    Ok(html_status(
+        status,
+        crate::views::registrations::desk(ctx, &sc.tour, &sc.stop, &stats, &result, code, errors),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeskQuery {
+    /// Filled in when a ticket's QR code is opened with the phone's camera app.
+    code: String,
+    /// Find by name.
+    q: String,
+}
+
+pub async fn desk_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    id: web::Path<String>,
+    query: web::Query<DeskQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    authorize(&state, &session, &id).await?;
+    let query = query.into_inner();
+    let result = if query.q.trim().is_empty() {
+        DeskResult::None
+    } else {
+        let (sid, q) = (id.clone(), query.q.clone());
+        let found = state
+            .db
+            .run(move |conn| {
+                let filter = crate::models::registration::RegistrationFilter {
+                    search: Some(q),
+                    ..Default::default()
+                };
+                Ok(
+                    crate::models::registration::Registration::list(conn, &sid, &filter)?
+                        .into_iter()
+                        .take(20)
+                        .collect(),
+                )
+            })
+            .await?;
+        DeskResult::Found(found)
+    };
+    render(
+        &state,
+        &ctx,
+        id,
+        result,
+        &registrations::normalize_code(&query.code),
+        &FieldErrors::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CheckInForm {
+    code: String,
+    registration_id: String,
+}
+
+pub async fn check_in(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    id: web::Path<String>,
+    form: CsrfForm<CheckInForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    authorize(&state, &session, &id).await?;
+    let form = form.data;
+    let sid = id.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            if form.registration_id.is_empty() {
+                registrations::check_in(conn, &sid, &form.code)
+            } else {
+                registrations::check_in_by_id(conn, &sid, &page_id(&form.registration_id)?)
+            }
+        })
+        .await;
+    let result = match outcome {
+        Ok(c) => DeskResult::CheckedIn {
+            name: c.registration.name,
+            code: c.registration.code,
+            already: c.already,
+        },
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            DeskResult::Error(ctx.t("desk.unknown_code").into_owned())
+        }
+        Err(e) if e.code == "registration_cancelled" => {
+            DeskResult::Error(ctx.t("desk.cancelled").into_owned())
+        }
+        Err(e) if e.kind == ErrorKind::Validation => {
+            DeskResult::Error(ctx.t("desk.need_code").into_owned())
+        }
+        Err(e) => return Err(e),
+    };
+    render(&state, &ctx, id, result, "", &FieldErrors::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WalkInForm {
+    name: String,
+    email: String,
+    affiliation: String,
+}
+
+pub async fn walk_in(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    lang: Lang,
+    id: web::Path<String>,
+    form: CsrfForm<WalkInForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    authorize(&state, &session, &id).await?;
+    let form = form.data;
+    let input = RegistrationInput {
+        name: form.name,
+        email: form.email,
+        affiliation: form.affiliation,
+        ..RegistrationInput::default()
+    };
+    let sid = id.clone();
+    match crate::web::field_errors(
+        state
+            .db
+            .run(move |conn| registrations::walk_in(conn, lang, &sid, &input))
+            .await,
+    )? {
+        Ok(c) => {
+            let result = DeskResult::CheckedIn {
+                name: c.registration.name,
+                code: c.registration.code,
+                already: c.already,
+            };
+            render(&state, &ctx, id, result, "", &FieldErrors::new()).await
+        }
+        Err(errors) => render(&state, &ctx, id, DeskResult::None, "", &errors).await,
+    }
+}
+
+/// A helper's link: lets this browser in at that stop's desk.
+pub async fn enter(
+    state: web::Data<AppState>,
+    FormCtx(_, session): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let (stop_id, email) = state.db.run(move |conn| desk::enter(conn, &token)).await?;
+    session::grant_desk(&session, &stop_id, &email);
+    Ok(see_other(&format!("/desk/{stop_id}")))
+}

@@ -1,0 +1,241 @@
+//! The attendee's own pages (reached with the manage link) and the organizers' registration
+//! list, export and people's history.
+
+use actix_web::{HttpResponse, web};
+
+use crate::domain::attendance::RegistrationStatus;
+use crate::error::AppError;
+use crate::models::registration::RegistrationFilter;
+use crate::services::registrations::{self, Canceller};
+use crate::state::AppState;
+use crate::views::FlashKind;
+use crate::views::registrations::ListQuery;
+use crate::web::session::{CsrfForm, Empty, FormCtx, OrganizerPage, flash};
+use crate::web::{html, page_id, see_other};
+
+/// Manage links carry a 43-character secret; anything else is no page.
+fn token_of(raw: &str) -> Result<String, AppError> {
+    if raw.len() == 43
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Ok(raw.to_owned())
+    } else {
+        Err(AppError::not_found("registration"))
+    }
+}
+
+pub async fn manage_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let t = token.clone();
+    let env = state.env.clone();
+    let (r, sc, position, qr) = state
+        .db
+        .run(move |conn| {
+            let (r, sc) = registrations::by_token(conn, &t)?;
+            let position = if r.status() == RegistrationStatus::Waitlisted {
+                Some(r.waitlist_position(conn)?)
+            } else {
+                None
+            };
+            let qr = crate::qr::svg(&sc.qr_data(&env, &r.code));
+            Ok((r, sc, position, qr))
+        })
+        .await?;
+    Ok(html(crate::views::registrations::manage(
+        &ctx, &token, &r, &sc, position, &qr,
+    )))
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let t = token.clone();
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| {
+            let (r, _) = registrations::by_token(conn, &t)?;
+            registrations::cancel(conn, &env, &r.id, Canceller::Attendee(&t))
+        })
+        .await?;
+    flash(&session, FlashKind::Success, ctx.t("manage.cancelled_now"));
+    Ok(see_other(&format!("/r/{token}")))
+}
+
+pub async fn erase(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| registrations::erase(conn, &env, &token))
+        .await?;
+    Ok(html(crate::views::registrations::erased(&ctx)))
+}
+
+/// "Yes, I'm coming": recorded at once (opening the link twice changes nothing).
+pub async fn coming_yes(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let t = token.clone();
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| registrations::still_coming(conn, &env, &t, true))
+        .await?;
+    flash(&session, FlashKind::Success, ctx.t("manage.said_yes"));
+    Ok(see_other(&format!("/r/{token}")))
+}
+
+pub async fn coming_no_form(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let t = token.clone();
+    let (_, sc) = state
+        .db
+        .run(move |conn| registrations::by_token(conn, &t))
+        .await?;
+    Ok(html(crate::views::registrations::confirm_not_coming(
+        &ctx, &token, &sc,
+    )))
+}
+
+pub async fn coming_no(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let t = token.clone();
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| registrations::still_coming(conn, &env, &t, false))
+        .await?;
+    flash(&session, FlashKind::Success, ctx.t("manage.cancelled_now"));
+    Ok(see_other(&format!("/r/{token}")))
+}
+
+pub async fn calendar(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let env = state.env.clone();
+    let ics = state
+        .db
+        .run(move |conn| {
+            let (_, sc) = registrations::by_token(conn, &token)?;
+            Ok(sc.ics(&env).content)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"roadshow.ics\"",
+        ))
+        .body(ics))
+}
+
+fn filter_of(q: &ListQuery) -> RegistrationFilter {
+    RegistrationFilter {
+        status: RegistrationStatus::parse(&q.status),
+        checked_in: match q.checked_in.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        volunteers_only: !q.volunteers.is_empty(),
+        search: (!q.q.trim().is_empty()).then(|| q.q.clone()),
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let query = query.into_inner();
+    let filter = filter_of(&query);
+    let me = page.organizer.clone();
+    let (rows, tour, stop) = state
+        .db
+        .run(move |conn| {
+            let (stop, tour, _) = crate::models::access::stop_for(conn, &me, &id)?;
+            Ok((
+                registrations::list(conn, &me, &stop.id, &filter)?,
+                tour,
+                stop,
+            ))
+        })
+        .await?;
+    Ok(html(crate::views::registrations::list(
+        &page.ctx, &tour, &stop, &rows, &query, true,
+    )))
+}
+
+pub async fn csv(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let filter = filter_of(&query);
+    let me = page.organizer.clone();
+    let rows = state
+        .db
+        .run(move |conn| registrations::list(conn, &me, &id, &filter))
+        .await?;
+    crate::api::registrations_csv(&rows.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())
+}
+
+#[derive(serde::Deserialize)]
+pub struct PersonQuery {
+    email: Option<String>,
+}
+
+pub async fn person(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    query: web::Query<PersonQuery>,
+) -> Result<HttpResponse, AppError> {
+    let email = query.into_inner().email.unwrap_or_default();
+    let me = page.organizer.clone();
+    let e = email.clone();
+    let rows = if email.trim().is_empty() {
+        Vec::new()
+    } else {
+        state
+            .db
+            .run(move |conn| registrations::person_history(conn, &me, &e))
+            .await?
+    };
+    Ok(html(crate::views::registrations::person(
+        &page.ctx, &email, &rows,
+    )))
+}
