@@ -556,3 +556,84 @@ fn decode_qp(s: &str) -> String {
     }
     String::from_utf8_lossy(&bytes).into_owned()
 }
+
+/// A published tour with one open stop `days` from now in a venue of `capacity` seats.
+pub struct OpenStop {
+    pub tour_id: String,
+    pub stop_id: String,
+    pub venue_id: String,
+}
+
+impl TestApp {
+    pub async fn open_stop(
+        &self,
+        who: &Organizer,
+        capacity: i64,
+        show_rate: Option<f64>,
+        days: i64,
+    ) -> OpenStop {
+        let tour = self.create_tour(who, "Tour").await;
+        let tour_id = tour["id"].as_str().unwrap().to_owned();
+        self.open_stop_in(who, &tour_id, capacity, show_rate, days)
+            .await
+    }
+
+    pub async fn open_stop_in(
+        &self,
+        who: &Organizer,
+        tour_id: &str,
+        capacity: i64,
+        show_rate: Option<f64>,
+        days: i64,
+    ) -> OpenStop {
+        let venue = self.create_venue(who, "Hall", "北京", capacity).await;
+        let venue_id = venue["id"].as_str().unwrap().to_owned();
+        let start = chrono::Utc::now() + chrono::Duration::days(days);
+        let end = start + chrono::Duration::hours(4);
+        let stop = self
+            .post_ok(
+                who,
+                &format!("/api/v1/tours/{tour_id}/stops"),
+                &serde_json::json!({
+                    "city": "北京", "starts_at": start.to_rfc3339(), "ends_at": end.to_rfc3339(),
+                    "timezone": "Asia/Shanghai", "venue_id": venue_id, "show_rate": show_rate, "status": "open"
+                }),
+                201,
+            )
+            .await;
+        self.patch(
+            who,
+            &format!("/api/v1/tours/{tour_id}"),
+            &serde_json::json!({"status": "published"}),
+        )
+        .await;
+        OpenStop {
+            tour_id: tour_id.to_owned(),
+            stop_id: stop["id"].as_str().unwrap().to_owned(),
+            venue_id,
+        }
+    }
+
+    /// Registers as the public does; returns (status, body).
+    pub async fn register(&self, stop_id: &str, name: &str, email: &str) -> (u16, Value) {
+        json(
+            self.api
+                .post(self.url(&format!("/api/v1/stops/{stop_id}/registrations")))
+                .json(&serde_json::json!({"name": name, "email": email}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn stats(&self, who: &Organizer, stop_id: &str) -> Value {
+        let (status, body) = json(
+            self.get(who, &format!("/api/v1/stops/{stop_id}/stats"))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+}

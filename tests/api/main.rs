@@ -3,10 +3,12 @@
 mod helpers;
 
 mod accounts;
+mod attendee;
 mod bad_input;
 mod email;
 mod meta;
 mod pages;
+mod registrations;
 mod smtp;
 mod stops;
 mod tours;
