@@ -3,6 +3,7 @@
 mod auth;
 pub mod extract;
 mod health;
+mod messages;
 pub mod openapi;
 mod outbox;
 mod registrations;
@@ -72,6 +73,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::delete().to(stops::remove_supporter),
             )
             .route("/tours/{id}/outbox", web::get().to(outbox::tour_outbox))
+            .route(
+                "/tours/{id}/messages",
+                web::post().to(messages::send_message),
+            )
             .route("/outbox/{id}/retry", web::post().to(outbox::retry))
             .route("/venues", web::get().to(venues::list_venues))
             .route("/venues", web::post().to(venues::create_venue))

@@ -3,7 +3,7 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::api::{auth, outbox, registrations, stops, tours, venues};
+use crate::api::{auth, messages, outbox, registrations, stops, tours, venues};
 
 /// The error shape every API error has.
 #[derive(Serialize, ToSchema)]
@@ -46,7 +46,7 @@ impl Modify for BearerAuth {
         registrations::create_registration, registrations::list_registrations, registrations::cancel_registration,
         registrations::check_in, registrations::walk_in, registrations::stats, registrations::switch_venue,
         registrations::attendance,
-        outbox::tour_outbox, outbox::retry,
+        outbox::tour_outbox, outbox::retry, messages::send_message,
     ),
     components(schemas(ErrorJson, ErrorDetailJson)),
     modifiers(&BearerAuth),

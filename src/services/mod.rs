@@ -1,6 +1,7 @@
 //! Use cases: one function each, one transaction each, called by both `api` and `web`.
 
 pub mod accounts;
+pub mod bulk;
 pub mod desk;
 pub mod outbox;
 pub mod public;

@@ -88,3 +88,73 @@ pub fn template(ctx: &Ctx, kind: &str, lang_code: &str, r: &Rendered) -> Markup 
         },
     )
 }
+
+#[derive(serde::Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct MessageForm {
+    pub stop_id: String,
+    pub segment: String,
+    pub subject: String,
+    pub body: String,
+    /// "preview" or "send".
+    pub action: String,
+}
+
+/// Write a message to a segment; after a preview, the same form with a send button.
+pub fn message_form(
+    ctx: &Ctx,
+    tour: &crate::models::tour::Tour,
+    stops: &[crate::models::stop::Stop],
+    form: &MessageForm,
+    errors: &crate::error::FieldErrors,
+    preview: Option<&crate::services::bulk::Preview>,
+) -> Markup {
+    use crate::views::components::{Field, error_summary, input, post_form, select};
+    let mut scopes = vec![(String::new(), ctx.t("message.whole_tour").into_owned())];
+    scopes.extend(stops.iter().map(|s| {
+        (
+            s.id.clone(),
+            format!("{} ({})", s.city, date(ctx.lang, s.starts_at, s.tz())),
+        )
+    }));
+    let segments: Vec<(String, String)> = crate::services::bulk::Segment::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                ctx.t(&format!("segment.{}", s.as_str())).into_owned(),
+            )
+        })
+        .collect();
+    page(
+        ctx,
+        &ctx.t("message.title"),
+        html! {
+            p.crumbs { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
+            h1 { (ctx.t("message.title")) }
+            (error_summary(ctx, errors))
+            @if let Some(p) = preview {
+                div.flash.success role="status" {
+                    (ctx.tf("message.count", &[("n", &p.recipients.to_string())]))
+                }
+                @if let Some((name, r)) = &p.sample {
+                    h2 { (ctx.tf("message.sample", &[("name", name)])) }
+                    dl.facts { dt { (ctx.t("outbox.subject")) } dd { (r.subject) } }
+                    pre.mail { (r.text) }
+                }
+            }
+            (post_form(ctx, &format!("/manage/tours/{}/messages", tour.id), "", html! {
+                (select(ctx, errors, "stop_id", &ctx.t("message.scope"), &form.stop_id, &scopes))
+                (select(ctx, errors, "segment", &ctx.t("message.segment"), &form.segment, &segments))
+                (input(ctx, errors, Field::new("subject", &ctx.t("outbox.subject"), &form.subject).required()))
+                (input(ctx, errors, Field::new("body", &ctx.t("message.body"), &form.body).kind("textarea").required().hint(&ctx.tf("message.placeholders", &[("list", &crate::services::bulk::PLACEHOLDERS.join(" "))]))))
+                div.actions {
+                    button.secondary type="submit" name="action" value="preview" { (ctx.t("message.preview")) }
+                    @if preview.is_some_and(|p| p.recipients > 0) {
+                        button type="submit" name="action" value="send" { (ctx.t("message.send")) }
+                    }
+                }
+            }))
+        },
+    )
+}

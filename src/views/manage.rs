@@ -120,6 +120,7 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
                 p.actions {
                     a.button.secondary href={ (base) "/edit" } { (ctx.t("tour.edit")) }
                     " " a.button.secondary href={ (base) "/outbox" } { (ctx.t("outbox.link")) }
+                    " " a.button.secondary href={ (base) "/messages" } { (ctx.t("message.title")) }
                     @for (status, label) in [(TourStatus::Published, "tour.publish"), (TourStatus::Archived, "tour.archive"), (TourStatus::Draft, "tour.unpublish")] {
                         @if tour.status() != status {
                             " " (button_form(ctx, &format!("{base}/status/{}", status.as_str()), &ctx.t(label), "secondary"))

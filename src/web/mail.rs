@@ -165,3 +165,104 @@ pub async fn template_html(
         ))
         .body(rendered.html))
 }
+
+async fn render_message_form(
+    state: &AppState,
+    page: &OrganizerPage,
+    tour_id: String,
+    form: &crate::views::email::MessageForm,
+    errors: crate::error::FieldErrors,
+    preview: Option<crate::services::bulk::Preview>,
+) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let (tour, stops) = state
+        .db
+        .run(move |conn| {
+            let (tour, access) = crate::models::access::tour_for(conn, &me, &tour_id)?;
+            let stops = crate::models::access::stops_in_reach(conn, &tour.id, &access)?;
+            Ok((tour, stops))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(crate::web::html_status(
+        status,
+        crate::views::email::message_form(
+            &page.ctx,
+            &tour,
+            &stops,
+            form,
+            &errors,
+            preview.as_ref(),
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct StopQuery {
+    stop: Option<String>,
+}
+
+pub async fn message_form(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<StopQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let form = crate::views::email::MessageForm {
+        stop_id: query.into_inner().stop.unwrap_or_default(),
+        segment: "confirmed".into(),
+        ..Default::default()
+    };
+    render_message_form(&state, &page, id, &form, Default::default(), None).await
+}
+
+pub async fn message_submit(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<crate::views::email::MessageForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::services::bulk::{self, Draft};
+    let id = page_id(&id)?;
+    let form = form.data;
+    let draft = Draft {
+        tour_id: id.clone(),
+        stop_id: (!form.stop_id.is_empty()).then(|| form.stop_id.clone()),
+        segment: form.segment.clone(),
+        subject: form.subject.clone(),
+        body: form.body.clone(),
+    };
+    let (me, env) = (page.organizer.clone(), state.env.clone());
+    if form.action == "send" {
+        let result = state
+            .db
+            .run(move |conn| bulk::send(conn, &env, &me, &draft))
+            .await;
+        return match crate::web::field_errors(result)? {
+            Ok((_, n)) => {
+                flash(
+                    &page.session,
+                    FlashKind::Success,
+                    page.ctx.tf("message.sent", &[("n", &n.to_string())]),
+                );
+                Ok(see_other(&format!("/manage/tours/{id}/outbox")))
+            }
+            Err(errors) => render_message_form(&state, &page, id, &form, errors, None).await,
+        };
+    }
+    let result = state
+        .db
+        .run(move |conn| bulk::preview(conn, &env, &me, &draft))
+        .await;
+    match crate::web::field_errors(result)? {
+        Ok(preview) => {
+            render_message_form(&state, &page, id, &form, Default::default(), Some(preview)).await
+        }
+        Err(errors) => render_message_form(&state, &page, id, &form, errors, None).await,
+    }
+}

@@ -144,6 +144,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/organizers", web::get().to(organizers::organizer_list))
                 .route("/organizers", web::post().to(organizers::add_organizer))
                 .route("/tours/{id}/outbox", web::get().to(mail::tour_outbox))
+                .route("/tours/{id}/messages", web::get().to(mail::message_form))
+                .route("/tours/{id}/messages", web::post().to(mail::message_submit))
                 .route("/outbox", web::get().to(mail::all_outbox))
                 .route("/outbox/{id}/retry", web::post().to(mail::retry))
                 .route("/emails", web::get().to(mail::template_list))

@@ -5,6 +5,7 @@ mod helpers;
 mod accounts;
 mod attendee;
 mod bad_input;
+mod bulk;
 mod email;
 mod meta;
 mod pages;

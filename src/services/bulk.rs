@@ -1,0 +1,271 @@
+//! Messages an organizer writes to a segment of a stop's or a tour's people: previewed with
+//! the placeholders filled for one recipient and the number of recipients, then sent as one
+//! e-mail per person (nobody sees another's address).
+
+use std::collections::HashSet;
+
+use crate::db::{self, DbConnection};
+use crate::domain::attendance::RegistrationStatus;
+use crate::domain::text;
+use crate::domain::text_enum;
+use crate::email::{self, Email, Rendered, templates};
+use crate::error::{AppError, Validator};
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::models::registration::{Registration, RegistrationFilter};
+use crate::models::stop::Stop;
+use crate::models::tour::Tour;
+use crate::secrets;
+use crate::services::Env;
+use crate::services::registrations::StopContext;
+
+text_enum!(
+    /// Who receives a message.
+    Segment {
+        Confirmed => "confirmed",
+        Waitlisted => "waitlisted",
+        CheckedIn => "checked_in",
+        NoShows => "no_shows",
+    }
+);
+
+/// What the organizer wrote.
+#[derive(Clone, Debug, Default)]
+pub struct Draft {
+    pub tour_id: String,
+    /// None: every stop of the tour the organizer runs.
+    pub stop_id: Option<String>,
+    pub segment: String,
+    pub subject: String,
+    /// Markdown, with placeholders such as {name} and {manage_link}.
+    pub body: String,
+}
+
+/// The placeholders a message may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "{name}",
+    "{tour}",
+    "{city}",
+    "{date}",
+    "{venue}",
+    "{address}",
+    "{manage_link}",
+];
+
+struct Recipient {
+    registration: Registration,
+}
+
+struct Checked {
+    segment: Segment,
+    subject: String,
+    body: String,
+}
+
+fn check(draft: &Draft) -> Result<Checked, AppError> {
+    let mut v = Validator::new();
+    let segment = match Segment::parse(draft.segment.trim()) {
+        Some(s) => Some(s),
+        None => {
+            v.add(
+                "segment",
+                "invalid_choice",
+                format!("must be one of: {}", Segment::choices()),
+            );
+            None
+        }
+    };
+    let subject = v.check("subject", text::required(&draft.subject, 200));
+    let body = v.check("body", text::required(&draft.body, 20_000));
+    v.finish()?;
+    Ok(Checked {
+        segment: segment.unwrap_or(Segment::Confirmed),
+        subject: subject.unwrap_or_default(),
+        body: body.unwrap_or_default(),
+    })
+}
+
+/// The stops in scope: the one named, or all those of the tour the organizer runs.
+fn stops_in_scope(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    draft: &Draft,
+) -> Result<(Tour, Vec<Stop>), AppError> {
+    let (tour, reach) = access::tour_for(conn, organizer, &draft.tour_id)?;
+    match draft.stop_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(stop_id) => {
+            let (stop, stop_tour, _) = access::stop_for(conn, organizer, stop_id)?;
+            if stop_tour.id != tour.id {
+                return Err(AppError::not_found("stop"));
+            }
+            Ok((tour, vec![stop]))
+        }
+        None => {
+            let stops = access::stops_in_reach(conn, &tour.id, &reach)?;
+            Ok((tour, stops))
+        }
+    }
+}
+
+fn recipients(
+    conn: &mut DbConnection,
+    stops: &[Stop],
+    segment: Segment,
+) -> Result<Vec<Recipient>, AppError> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for stop in stops {
+        let filter = match segment {
+            Segment::Confirmed => RegistrationFilter {
+                status: Some(RegistrationStatus::Confirmed),
+                ..Default::default()
+            },
+            Segment::Waitlisted => RegistrationFilter {
+                status: Some(RegistrationStatus::Waitlisted),
+                ..Default::default()
+            },
+            Segment::CheckedIn => RegistrationFilter {
+                checked_in: Some(true),
+                ..Default::default()
+            },
+            Segment::NoShows if stop.status == "done" => RegistrationFilter {
+                status: Some(RegistrationStatus::Confirmed),
+                checked_in: Some(false),
+                ..Default::default()
+            },
+            Segment::NoShows => continue,
+        };
+        for r in Registration::list(conn, &stop.id, &filter)? {
+            // Erased registrations have no address left; one message per person per tour.
+            if r.email.ends_with("@invalid") || !seen.insert(r.email.clone()) {
+                continue;
+            }
+            out.push(Recipient { registration: r });
+        }
+    }
+    Ok(out)
+}
+
+fn fill(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = template.to_owned();
+    for (key, value) in values {
+        out = out.replace(key, value);
+    }
+    out
+}
+
+fn render(
+    ctx: &StopContext,
+    tour: &Tour,
+    r: &Registration,
+    checked: &Checked,
+    manage_link: &str,
+) -> Rendered {
+    let lang = r.lang();
+    let values = [
+        ("{name}", r.name.clone()),
+        ("{tour}", tour.name.clone()),
+        ("{city}", ctx.stop.city.clone()),
+        (
+            "{date}",
+            crate::views::components::time_range(
+                lang,
+                ctx.stop.starts_at,
+                ctx.stop.ends_at,
+                ctx.stop.tz(),
+            ),
+        ),
+        ("{venue}", ctx.venue.name.clone()),
+        ("{address}", ctx.venue.address.clone()),
+        ("{manage_link}", manage_link.to_owned()),
+    ];
+    templates::bulk(
+        lang,
+        &fill(&checked.subject, &values),
+        &fill(&checked.body, &values),
+        &r.name,
+        &tour.name,
+    )
+}
+
+/// What the organizer sees before sending.
+pub struct Preview {
+    pub recipients: usize,
+    /// The message as the first recipient would get it (their manage link shown as an example).
+    pub sample: Option<(String, Rendered)>,
+}
+
+pub fn preview(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    draft: &Draft,
+) -> Result<Preview, AppError> {
+    let checked = check(draft)?;
+    let (tour, stops) = stops_in_scope(conn, organizer, draft)?;
+    let list = recipients(conn, &stops, checked.segment)?;
+    let sample = match list.first() {
+        Some(first) => {
+            let ctx = StopContext::load(conn, &first.registration.stop_id)?;
+            Some((
+                first.registration.name.clone(),
+                render(
+                    &ctx,
+                    &tour,
+                    &first.registration,
+                    &checked,
+                    &env.links.url("/r/…"),
+                ),
+            ))
+        }
+        None => None,
+    };
+    Ok(Preview {
+        recipients: list.len(),
+        sample,
+    })
+}
+
+/// Queues one e-mail per recipient, all in one transaction; returns (batch id, count).
+#[tracing::instrument(skip(conn, env, draft), fields(organizer = %organizer.id))]
+pub fn send(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    draft: &Draft,
+) -> Result<(String, usize), AppError> {
+    let checked = check(draft)?;
+    db::write_transaction(conn, |conn| {
+        let (tour, stops) = stops_in_scope(conn, organizer, draft)?;
+        let list = recipients(conn, &stops, checked.segment)?;
+        let batch = db::new_id();
+        let uses_link =
+            checked.body.contains("{manage_link}") || checked.subject.contains("{manage_link}");
+        let mut contexts: Vec<StopContext> = Vec::new();
+        for rcpt in &list {
+            let r = &rcpt.registration;
+            if !contexts.iter().any(|c| c.stop.id == r.stop_id) {
+                contexts.push(StopContext::load(conn, &r.stop_id)?);
+            }
+            let ctx = contexts
+                .iter()
+                .find(|c| c.stop.id == r.stop_id)
+                .ok_or_else(|| AppError::not_found("stop"))?;
+            // A manage link is only stored hashed: a message that carries one carries a fresh one.
+            let link = if uses_link {
+                let token = secrets::new_token();
+                Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), db::now())?;
+                env.links.url(&format!("/r/{token}"))
+            } else {
+                String::new()
+            };
+            let content = render(ctx, &tour, r, &checked, &link);
+            let mut mail = Email::new("bulk", &r.email, &r.name, content)
+                .for_stop(&tour.id, &ctx.stop.id)
+                .reply_to(tour.contact_email.as_deref());
+            mail.batch_id = Some(batch.clone());
+            email::enqueue(conn, &env.links, mail)?;
+        }
+        Ok((batch, list.len()))
+    })
+}
