@@ -59,3 +59,37 @@ pub fn stop_ics(
     cal.push(event.done());
     cal.done().to_string()
 }
+
+/// A speaker's itinerary: one event per slot, at its venue.
+pub fn itinerary(
+    speaker: &str,
+    deliveries: &[crate::services::speakers::Delivery],
+    base_url: &str,
+) -> String {
+    let mut cal = Calendar::new();
+    cal.name(speaker);
+    for d in deliveries {
+        let mut event = Event::new();
+        event
+            .uid(&format!("slot-{}@roadshow", d.entry.item.id))
+            .summary(&format!(
+                "{} · {} · {}",
+                d.entry.title(),
+                d.tour.name,
+                d.stop.city
+            ))
+            .starts(Utc.from_utc_datetime(&d.entry.item.starts_at))
+            .ends(Utc.from_utc_datetime(&d.entry.item.ends_at()))
+            .location(&format!("{}, {}", d.venue.name, d.venue.address))
+            .description(&format!(
+                "{}\n{base_url}/stops/{}",
+                d.venue.directions, d.stop.id
+            ))
+            .timestamp(Utc.from_utc_datetime(&d.entry.item.updated_at));
+        if d.stop.status == "cancelled" {
+            event.status(EventStatus::Cancelled);
+        }
+        cal.push(event.done());
+    }
+    cal.done().to_string()
+}

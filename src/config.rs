@@ -50,6 +50,8 @@ pub struct Settings {
     pub magic_link_hours: i64,
     /// w: how many registrations the tour's prior show rate weighs against its own data.
     pub show_rate_prior_weight: f64,
+    /// Largest upload (slides, photos), in bytes.
+    pub max_upload_bytes: u64,
     /// Reminders before a stop, in hours.
     pub reminder_hours: Vec<i64>,
     /// "Still coming?" this many days before a stop; 0 turns it off.
@@ -78,6 +80,7 @@ impl Default for Settings {
             mail_worker: true,
             magic_link_hours: 24,
             show_rate_prior_weight: 20.0,
+            max_upload_bytes: 50 * 1024 * 1024,
             reminder_hours: vec![48, 3],
             still_coming_days: 3,
         }

@@ -72,6 +72,7 @@ impl Application {
             db: Db::new(pool),
             settings: Arc::new(settings.clone()),
             mailer: Arc::new(mailer),
+            storage: crate::storage::Storage::from_settings(&settings)?,
             env: crate::services::Env::new(crate::email::Links::new(&base_url), &settings),
         };
         if settings.mail_worker {
@@ -136,6 +137,9 @@ fn build_server(
                 AppError::bad_request("bad_query", format!("the query string is not valid: {err}"))
                     .into()
             }))
+            .app_data(crate::web::uploads::multipart_config(
+                state.settings.max_upload_bytes,
+            ))
             .app_data(
                 web::PathConfig::default().error_handler(|_, _| AppError::not_found("page").into()),
             )

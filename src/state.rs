@@ -11,6 +11,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub mailer: Arc<Mailer>,
+    pub storage: crate::storage::Storage,
     /// What the services need besides a connection: links, rules' settings.
     pub env: Env,
 }

@@ -3,10 +3,12 @@
 mod auth;
 pub mod extract;
 mod health;
+mod materials;
 mod messages;
 pub mod openapi;
 mod outbox;
 mod registrations;
+mod speakers;
 pub mod stops;
 mod tours;
 mod venues;
@@ -64,6 +66,58 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(registrations::cancel_registration),
             )
             .route("/attendance", web::get().to(registrations::attendance))
+            .route(
+                "/stops/{id}/materials",
+                web::get().to(materials::list_materials),
+            )
+            .route(
+                "/stops/{id}/materials",
+                web::post()
+                    .guard(actix_web::guard::fn_guard(|ctx| {
+                        ctx.head()
+                            .headers()
+                            .get(actix_web::http::header::CONTENT_TYPE)
+                            .and_then(|v| v.to_str().ok())
+                            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"))
+                    }))
+                    .to(materials::upload_material),
+            )
+            .route(
+                "/stops/{id}/materials",
+                web::post().to(materials::add_material_link),
+            )
+            .route("/speakers", web::post().to(speakers::create_speaker))
+            .route("/talks", web::post().to(speakers::create_talk))
+            .route(
+                "/stops/{id}/agenda",
+                web::post().to(speakers::add_agenda_item),
+            )
+            .route("/stops/{id}/agenda", web::get().to(speakers::list_agenda))
+            .route(
+                "/stops/{id}/agenda/publish",
+                web::post().to(speakers::publish_agenda),
+            )
+            .route("/agenda/{id}", web::patch().to(speakers::move_agenda_item))
+            .route(
+                "/agenda/{id}",
+                web::delete().to(speakers::remove_agenda_item),
+            )
+            .route(
+                "/tours/{id}/proposals",
+                web::post().to(speakers::submit_proposal),
+            )
+            .route(
+                "/tours/{id}/proposals",
+                web::get().to(speakers::list_proposals),
+            )
+            .route(
+                "/proposals/{id}/accept",
+                web::post().to(speakers::accept_proposal),
+            )
+            .route(
+                "/proposals/{id}/reject",
+                web::post().to(speakers::reject_proposal),
+            )
             .route(
                 "/stops/{id}/supporters",
                 web::post().to(stops::add_supporter),

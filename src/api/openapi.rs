@@ -3,7 +3,9 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use crate::api::{auth, messages, outbox, registrations, stops, tours, venues};
+use crate::api::{
+    auth, materials, messages, outbox, registrations, speakers, stops, tours, venues,
+};
 
 /// The error shape every API error has.
 #[derive(Serialize, ToSchema)]
@@ -47,6 +49,10 @@ impl Modify for BearerAuth {
         registrations::check_in, registrations::walk_in, registrations::stats, registrations::switch_venue,
         registrations::attendance,
         outbox::tour_outbox, outbox::retry, messages::send_message,
+        materials::list_materials, materials::add_material_link,
+        speakers::create_speaker, speakers::create_talk, speakers::add_agenda_item, speakers::list_agenda,
+        speakers::move_agenda_item, speakers::remove_agenda_item, speakers::publish_agenda,
+        speakers::submit_proposal, speakers::list_proposals, speakers::accept_proposal, speakers::reject_proposal,
     ),
     components(schemas(ErrorJson, ErrorDetailJson)),
     modifiers(&BearerAuth),

@@ -107,6 +107,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         calendar_sequence -> Integer,
+        agenda_published_at -> Nullable<Timestamp>,
     }
 }
 
@@ -230,6 +231,124 @@ diesel::table! {
 diesel::joinable!(registrations -> stops (stop_id));
 diesel::joinable!(stop_counters -> stops (stop_id));
 
+diesel::table! {
+    speakers (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        affiliation -> Text,
+        bio -> Text,
+        lang -> Text,
+        feed_token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    talks (id) {
+        id -> Text,
+        title -> Text,
+        #[sql_name = "abstract"]
+        abstract_ -> Text,
+        duration_minutes -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    talk_speakers (talk_id, speaker_id) {
+        talk_id -> Text,
+        speaker_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> Text,
+        tour_id -> Text,
+        talk_id -> Text,
+        submitted_by -> Nullable<Text>,
+        status -> Text,
+        decision_message -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    proposal_stops (proposal_id, stop_id) {
+        proposal_id -> Text,
+        stop_id -> Text,
+    }
+}
+
+diesel::table! {
+    agenda_items (id) {
+        id -> Text,
+        stop_id -> Text,
+        talk_id -> Nullable<Text>,
+        kind -> Text,
+        title -> Text,
+        starts_at -> Timestamp,
+        duration_minutes -> Integer,
+        confirmed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agenda_changes (id) {
+        id -> Text,
+        stop_id -> Text,
+        title -> Text,
+        change -> Text,
+        old_starts_at -> Nullable<Timestamp>,
+        new_starts_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    materials (id) {
+        id -> Text,
+        stop_id -> Text,
+        agenda_item_id -> Nullable<Text>,
+        kind -> Text,
+        status -> Text,
+        title -> Text,
+        storage_key -> Nullable<Text>,
+        file_name -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+        link_url -> Nullable<Text>,
+        body -> Text,
+        licence -> Text,
+        people_consented -> Bool,
+        owner_speaker_id -> Nullable<Text>,
+        owner_email -> Nullable<Text>,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+        received_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        next_reminder_at -> Nullable<Timestamp>,
+        reminders_sent -> Integer,
+    }
+}
+
+diesel::joinable!(talk_speakers -> talks (talk_id));
+diesel::joinable!(talk_speakers -> speakers (speaker_id));
+diesel::joinable!(proposals -> talks (talk_id));
+diesel::joinable!(proposals -> tours (tour_id));
+diesel::joinable!(proposal_stops -> proposals (proposal_id));
+diesel::joinable!(agenda_items -> stops (stop_id));
+diesel::joinable!(agenda_items -> talks (talk_id));
+diesel::joinable!(materials -> stops (stop_id));
+diesel::joinable!(materials -> agenda_items (agenda_item_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     api_tokens,
@@ -247,4 +366,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     venue_switches,
     stop_jobs,
     desk_helpers,
+    speakers,
+    talks,
+    talk_speakers,
+    proposals,
+    proposal_stops,
+    agenda_items,
+    agenda_changes,
+    materials,
 );

@@ -466,6 +466,154 @@ pub fn desk_access(lang: Lang, name: &str, s: &StopMail, link: &str, hours: i64)
     )
 }
 
+/// A proposal arrived: thanks, and the link to the speaker's page.
+pub fn proposal_received(
+    lang: Lang,
+    name: &str,
+    tour: &str,
+    title: &str,
+    link: &str,
+    hours: i64,
+) -> Rendered {
+    compose(
+        lang,
+        lang.tf("email.proposal.subject", &[("tour", tour)]),
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        vec![
+            Part::Text(lang.tf("email.proposal.lead", &[("tour", tour), ("title", title)])),
+            Part::Link {
+                label: lang.t("email.sign_in.action").into_owned(),
+                url: link.to_owned(),
+            },
+            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
+        ],
+    )
+}
+
+/// The organizers' decision on a proposal (`stops`: where it was accepted).
+/// What the organizers decided about a proposal.
+pub struct Decision<'a> {
+    pub accepted: bool,
+    /// Where it was accepted.
+    pub stops: &'a [String],
+    pub message: &'a str,
+}
+
+pub fn proposal_decided(
+    lang: Lang,
+    name: &str,
+    tour: &str,
+    title: &str,
+    decision: Decision,
+    link: &str,
+) -> Rendered {
+    let Decision {
+        accepted,
+        stops,
+        message,
+    } = decision;
+    let mut parts = vec![if accepted {
+        Part::Text(lang.tf(
+            "email.decision.accepted",
+            &[
+                ("title", title),
+                ("tour", tour),
+                ("stops", &stops.join(", ")),
+            ],
+        ))
+    } else {
+        Part::Text(lang.tf(
+            "email.decision.rejected",
+            &[("title", title), ("tour", tour)],
+        ))
+    }];
+    if !message.trim().is_empty() {
+        parts.push(Part::Text(
+            lang.tf("email.decision.message", &[("message", message)]),
+        ));
+    }
+    if accepted {
+        parts.push(Part::Text(lang.t("email.decision.confirm").into_owned()));
+    }
+    parts.push(Part::Link {
+        label: lang.t("email.sign_in.action").into_owned(),
+        url: link.to_owned(),
+    });
+    compose(
+        lang,
+        lang.tf(
+            if accepted {
+                "email.decision.subject_accepted"
+            } else {
+                "email.decision.subject_rejected"
+            },
+            &[("title", title)],
+        ),
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        parts,
+    )
+}
+
+/// A speaker's slot was added, moved or removed in a published agenda.
+pub fn slot_changed(
+    lang: Lang,
+    name: &str,
+    s: &StopMail,
+    title: &str,
+    change: &str,
+    when: &str,
+    link: &str,
+) -> Rendered {
+    let key = match change {
+        "added" => "email.slot.added",
+        "removed" => "email.slot.removed",
+        _ => "email.slot.moved",
+    };
+    compose(
+        lang,
+        lang.tf(
+            "email.slot.subject",
+            &[("stop", &s.title()), ("title", title)],
+        ),
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        with_contact(
+            vec![
+                Part::Text(lang.tf(
+                    key,
+                    &[("title", title), ("stop", &s.title()), ("when", when)],
+                )),
+                s.facts(lang),
+                Part::Link {
+                    label: lang.t("email.sign_in.action").into_owned(),
+                    url: link.to_owned(),
+                },
+            ],
+            s,
+            lang,
+        ),
+    )
+}
+
+/// To organizers: slots nobody confirmed, a week before the stop.
+pub fn unconfirmed_slots(lang: Lang, s: &StopMail, lines: &[String], link: &str) -> Rendered {
+    compose(
+        lang,
+        lang.tf(
+            "email.unconfirmed.subject",
+            &[("stop", &s.title()), ("n", &lines.len().to_string())],
+        ),
+        Some(lang.t("email.hello").into_owned()),
+        vec![
+            Part::Text(lang.tf("email.unconfirmed.lead", &[("stop", &s.title())])),
+            Part::Text(lines.join("\n")),
+            Part::Link {
+                label: lang.t("email.unconfirmed.action").into_owned(),
+                url: link.to_owned(),
+            },
+        ],
+    )
+}
+
 fn sample_stop(lang: Lang) -> StopMail {
     StopMail {
         tour: "OpenStack China Tour 2012".into(),
@@ -580,6 +728,53 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
         (
             "desk_access",
             desk_access(lang, "Shake Chen", &sample_stop(lang), &link, 24),
+        ),
+        (
+            "proposal_received",
+            proposal_received(
+                lang,
+                "Rongze Zhu",
+                "OpenStack China Tour 2012",
+                "OpenStack Block Storage: Cinder",
+                &link,
+                24,
+            ),
+        ),
+        (
+            "proposal_decided",
+            proposal_decided(
+                lang,
+                "Rongze Zhu",
+                "OpenStack China Tour 2012",
+                "OpenStack Block Storage: Cinder",
+                Decision {
+                    accepted: true,
+                    stops: &["北京".into(), "深圳".into()],
+                    message: "See you there!",
+                },
+                &link,
+            ),
+        ),
+        (
+            "slot_changed",
+            slot_changed(
+                lang,
+                "Rongze Zhu",
+                &sample_stop(lang),
+                "OpenStack Block Storage: Cinder",
+                "moved",
+                "14:30",
+                &link,
+            ),
+        ),
+        (
+            "unconfirmed_slots",
+            unconfirmed_slots(
+                lang,
+                &sample_stop(lang),
+                &["14:30 OpenStack Block Storage: Cinder (Rongze Zhu)".into()],
+                &link,
+            ),
         ),
     ]
 }

@@ -2,11 +2,14 @@
 //! Reads of tour data for organizers go through `access`, so a forgotten check cannot leak.
 
 pub mod access;
+pub mod agenda;
 pub mod api_token;
 pub mod magic_link;
+pub mod material;
 pub mod organizer;
 pub mod outbox;
 pub mod registration;
+pub mod speaker;
 pub mod stop;
 pub mod team;
 pub mod tour;

@@ -25,6 +25,8 @@ pub struct Stop {
     pub updated_at: NaiveDateTime,
     /// Bumped when the stop moves (time or venue), so calendars update their entry.
     pub calendar_sequence: i32,
+    /// Once set, agenda changes are shown publicly and moved speakers are told.
+    pub agenda_published_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -61,6 +63,7 @@ pub struct StopChanges {
     pub status: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
     pub calendar_sequence: Option<i32>,
+    pub agenda_published_at: Option<Option<NaiveDateTime>>,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]

@@ -1,12 +1,15 @@
 //! Use cases: one function each, one transaction each, called by both `api` and `web`.
 
 pub mod accounts;
+pub mod agenda;
 pub mod bulk;
 pub mod desk;
+pub mod materials;
 pub mod outbox;
 pub mod public;
 pub mod registrations;
 pub mod schedule;
+pub mod speakers;
 pub mod stops;
 pub mod team;
 pub mod tours;

@@ -43,6 +43,7 @@ pub fn run_due(conn: &mut DbConnection, env: &Env, now: NaiveDateTime) -> Result
         .copied()
         .map(Duration::hours)
         .chain(std::iter::once(Duration::days(env.still_coming_days)))
+        .chain(std::iter::once(Duration::days(UNCONFIRMED_DAYS)))
         .max()
         .unwrap_or_default();
     let upcoming: Vec<Stop> = stops::table
@@ -55,6 +56,7 @@ pub fn run_due(conn: &mut DbConnection, env: &Env, now: NaiveDateTime) -> Result
     for stop in upcoming {
         queued += reminders_for(conn, env, &stop, now)?;
         queued += still_coming_for(conn, env, &stop, now)?;
+        queued += unconfirmed_slots_for(conn, env, &stop, now)?;
     }
     Ok(queued)
 }
@@ -155,6 +157,72 @@ fn still_coming_for(
                 Email::new("still_coming", &r.email, &r.name, content)
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref()),
+            )?;
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+/// Slots nobody confirmed are flagged to the organizers this long before a stop.
+pub const UNCONFIRMED_DAYS: i64 = 7;
+
+/// A week before the stop: the tour's organizers get the list of unconfirmed talk slots.
+fn unconfirmed_slots_for(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    if now < stop.starts_at - Duration::days(UNCONFIRMED_DAYS) {
+        return Ok(0);
+    }
+    db::write_transaction(conn, |conn| {
+        if !claim(conn, &stop.id, "unconfirmed_slots", now)? {
+            return Ok(0);
+        }
+        let entries = crate::services::agenda::entries(conn, &stop.id)?;
+        let tz = stop.tz();
+        let lines: Vec<String> = entries
+            .iter()
+            .filter(|e| e.talk.is_some() && e.item.confirmed_at.is_none())
+            .map(|e| {
+                let who = e
+                    .talk
+                    .as_ref()
+                    .map(|t| t.speaker_names())
+                    .unwrap_or_default();
+                format!(
+                    "{} {} ({who})",
+                    crate::domain::stop::in_zone(e.item.starts_at, tz).format("%H:%M"),
+                    e.title()
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            return Ok(0);
+        }
+        let ctx = StopContext::load(conn, &stop.id)?;
+        let link = env.links.url(&format!("/manage/stops/{}/agenda", stop.id));
+        let mut n = 0;
+        for member in crate::models::team::TourMember::team(conn, &ctx.tour.id)? {
+            if member.role == crate::domain::access::TeamRole::Local
+                && !member.stop_ids.contains(&stop.id)
+            {
+                continue;
+            }
+            let lang = crate::i18n::Lang::default();
+            let content = templates::unconfirmed_slots(lang, &ctx.mail(lang), &lines, &link);
+            email::enqueue(
+                conn,
+                &env.links,
+                Email::new(
+                    "unconfirmed_slots",
+                    &member.organizer.email,
+                    &member.organizer.name,
+                    content,
+                )
+                .for_stop(&ctx.tour.id, &stop.id),
             )?;
             n += 1;
         }

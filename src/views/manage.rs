@@ -60,6 +60,9 @@ pub struct TourForm {
     pub description: String,
     pub contact_email: String,
     pub prior_show_rate: String,
+    /// Dates (UTC) the call for proposals opens and closes; empty: no call.
+    pub cfp_opens_on: String,
+    pub cfp_closes_on: String,
 }
 
 impl TourForm {
@@ -70,6 +73,14 @@ impl TourForm {
             description: t.description.clone(),
             contact_email: t.contact_email.clone().unwrap_or_default(),
             prior_show_rate: format!("{}", t.prior_show_rate),
+            cfp_opens_on: t
+                .cfp_opens_at
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            cfp_closes_on: t
+                .cfp_closes_at
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -92,6 +103,8 @@ pub fn tour_form(ctx: &Ctx, tour: Option<&Tour>, form: &TourForm, errors: &Field
                 (input(ctx, errors, Field::new("description", &ctx.t("field.description"), &form.description).kind("textarea").hint(&ctx.t("field.markdown_hint"))))
                 (input(ctx, errors, Field::new("contact_email", &ctx.t("field.contact_email"), &form.contact_email).kind("email").hint(&ctx.t("field.contact_email_hint"))))
                 (input(ctx, errors, Field::new("prior_show_rate", &ctx.t("field.prior_show_rate"), &form.prior_show_rate).hint(&ctx.t("field.prior_show_rate_hint"))))
+                (input(ctx, errors, Field::new("cfp_opens_on", &ctx.t("field.cfp_opens_on"), &form.cfp_opens_on).kind("date")))
+                (input(ctx, errors, Field::new("cfp_closes_on", &ctx.t("field.cfp_closes_on"), &form.cfp_closes_on).kind("date").hint(&ctx.t("field.cfp_hint"))))
                 button type="submit" { (ctx.t("form.save")) }
             }))
         },
@@ -121,6 +134,7 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
                     a.button.secondary href={ (base) "/edit" } { (ctx.t("tour.edit")) }
                     " " a.button.secondary href={ (base) "/outbox" } { (ctx.t("outbox.link")) }
                     " " a.button.secondary href={ (base) "/messages" } { (ctx.t("message.title")) }
+                    " " a.button.secondary href={ (base) "/proposals" } { (ctx.t("proposals.title")) }
                     @for (status, label) in [(TourStatus::Published, "tour.publish"), (TourStatus::Archived, "tour.archive"), (TourStatus::Draft, "tour.unpublish")] {
                         @if tour.status() != status {
                             " " (button_form(ctx, &format!("{base}/status/{}", status.as_str()), &ctx.t(label), "secondary"))
@@ -402,6 +416,7 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
             p.actions {
                 a.button href={ (base) "/registrations" } { (ctx.t("registrations.title")) }
                 a.button.secondary href={ "/desk/" (stop.id) } { (ctx.t("desk.title")) }
+                a.button.secondary href={ (base) "/agenda" } { (ctx.t("agenda.builder")) }
                 a.button.secondary href={ (base) "/registrations?volunteers=on" } { (ctx.t("registrations.volunteers_only")) }
             }
             dl.facts {

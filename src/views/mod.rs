@@ -9,6 +9,7 @@ pub mod layout;
 pub mod manage;
 pub mod public;
 pub mod registrations;
+pub mod speakers;
 pub mod venues;
 
 use serde::{Deserialize, Serialize};

@@ -52,6 +52,9 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
                 p { (ctx.t("tour.contact")) ": " a href={ "mailto:" (email) } { (email) } }
             }
             p { a href={ "/tours/" (tour.slug) "/calendar.ics" } { (ctx.t("tour.calendar")) } }
+            @if crate::services::speakers::cfp_open(tour) {
+                p.notice { (ctx.t("cfp.invite")) " " a href={ "/tours/" (tour.slug) "/cfp" } { (ctx.t("cfp.submit")) } }
+            }
             h2 { (ctx.t("tour.stops")) }
             @if t.stops.is_empty() {
                 p.empty { (ctx.t("tour.no_stops")) }

@@ -39,8 +39,17 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerRespo
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
+        // Speakers sign in with an e-mailed link, organizers with a password.
+        let login = if req.path().starts_with("/speaker") {
+            "/speaker/login"
+        } else {
+            "/login"
+        };
         HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/login?next={}", urlencode(next))))
+            .insert_header((
+                header::LOCATION,
+                format!("{login}?next={}", urlencode(next)),
+            ))
             .finish()
     } else {
         let ctx = Ctx {

@@ -91,7 +91,11 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 13] = [
+const KINDS: [&str; 17] = [
+    "proposal_received",
+    "proposal_decided",
+    "slot_changed",
+    "unconfirmed_slots",
     "organizer_invite",
     "password_reset",
     "sign_in_link",

@@ -8,8 +8,10 @@ mod organizers;
 mod public;
 mod registrations;
 pub mod session;
+mod speakers;
 mod stops;
 mod tours;
+pub mod uploads;
 mod venues;
 
 use actix_web::http::StatusCode;
@@ -50,6 +52,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(registrations::calendar),
         )
         .route("/desk/enter/{token}", web::get().to(desk::enter))
+        .route("/tours/{slug}/cfp", web::get().to(speakers::cfp_page))
+        .route("/tours/{slug}/cfp", web::post().to(speakers::cfp_submit))
+        .route("/speakers/{id}", web::get().to(speakers::public_profile))
+        .route("/speaker", web::get().to(speakers::own_page))
+        .route("/speaker/login", web::get().to(speakers::login_form))
+        .route("/speaker/login", web::post().to(speakers::login_submit))
+        .route("/speaker/enter/{token}", web::get().to(speakers::enter))
+        .route("/speaker/profile", web::post().to(speakers::update_profile))
+        .route(
+            "/speaker/slots/{id}/confirm",
+            web::post().to(speakers::confirm_slot),
+        )
+        .route(
+            "/speaker/slots/{id}/slides",
+            web::post().to(speakers::upload_slides),
+        )
+        .route("/speaker/feed", web::post().to(speakers::make_feed))
+        .route("/speaker/feed/{token}", web::get().to(speakers::feed))
+        .route(
+            "/materials/{id}/download",
+            web::get().to(speakers::download),
+        )
         .route("/desk/{id}", web::get().to(desk::desk_page))
         .route("/desk/{id}/checkin", web::post().to(desk::check_in))
         .route("/desk/{id}/walk-in", web::post().to(desk::walk_in))
@@ -132,6 +156,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(stops::remove_desk_helper),
                 )
                 .route("/people", web::get().to(registrations::person))
+                .route(
+                    "/tours/{id}/proposals",
+                    web::get().to(speakers::proposals_page),
+                )
+                .route("/proposals/{id}/accept", web::post().to(speakers::accept))
+                .route("/proposals/{id}/reject", web::post().to(speakers::reject))
+                .route("/stops/{id}/agenda", web::get().to(speakers::builder))
+                .route("/stops/{id}/agenda", web::post().to(speakers::add_item))
+                .route(
+                    "/stops/{id}/agenda/publish",
+                    web::post().to(speakers::publish),
+                )
+                .route(
+                    "/stops/{id}/agenda/{item}/move",
+                    web::post().to(speakers::move_item),
+                )
+                .route(
+                    "/stops/{id}/agenda/{item}/remove",
+                    web::post().to(speakers::remove_item),
+                )
+                .route("/speakers/{id}", web::get().to(speakers::speaker_history))
+                .route("/speakers/{id}/invite", web::post().to(speakers::invite))
                 .route("/venues", web::get().to(venues::venue_list))
                 .route("/venues/new", web::get().to(venues::new_venue_form))
                 .route("/venues/new", web::post().to(venues::new_venue_submit))

@@ -38,10 +38,18 @@ async fn render_stop(
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let env = state.env.clone();
-    let (detail, tour, places_left) = state
+    let (detail, tour, places_left, entries, changes) = state
         .db
         .run(move |conn| {
             let (detail, tour) = public::stop(conn, &id)?;
+            let (entries, changes) = if detail.stop.agenda_published_at.is_some() {
+                (
+                    crate::services::agenda::entries(conn, &detail.stop.id)?,
+                    crate::models::agenda::AgendaChange::for_stop(conn, &detail.stop.id)?,
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
             let places_left = if detail.stop.status == "open" {
                 let sc = StopContext::load(conn, &detail.stop.id)?;
                 let stats = registrations::stats_for(conn, &env, &sc)?;
@@ -49,11 +57,14 @@ async fn render_stop(
             } else {
                 None
             };
-            Ok((detail, tour, places_left))
+            Ok((detail, tour, places_left, entries, changes))
         })
         .await?;
-    let register = places_left
-        .map(|n| crate::views::registrations::register_form(ctx, &detail, form, errors, n));
+    let mut extra = maud::html! { (crate::views::speakers::public_agenda(ctx, &detail.stop, &entries, &changes)) };
+    if let Some(n) = places_left {
+        extra = maud::html! { (crate::views::registrations::register_form(ctx, &detail, form, errors, n)) (extra) };
+    }
+    let register = Some(extra);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

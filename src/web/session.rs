@@ -36,7 +36,7 @@ pub fn csrf_token(session: &Session) -> String {
     token
 }
 
-fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<(), AppError> {
+pub fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<(), AppError> {
     let expected = session.get::<String>(CSRF).ok().flatten();
     match (expected, submitted) {
         (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()) => Ok(()),
@@ -350,4 +350,52 @@ fn same_origin(req: &HttpRequest) -> bool {
     .flatten()
     .collect();
     ours.contains(&origin_host)
+}
+
+const SPEAKER_ID: &str = "speaker_id";
+
+pub fn sign_in_speaker(session: &Session, speaker_id: &str) {
+    let _ = session.insert(SPEAKER_ID, speaker_id);
+    csrf_token(session);
+}
+
+pub fn speaker_id(session: &Session) -> Option<String> {
+    session.get::<String>(SPEAKER_ID).ok().flatten()
+}
+
+/// A speaker's own page: signed in with their link, else sent to ask for one.
+pub struct SpeakerSession {
+    pub ctx: Ctx,
+    pub session: Session,
+    pub speaker: crate::models::speaker::Speaker,
+}
+
+impl FromRequest for SpeakerSession {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let id = speaker_id(&session);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::unexpected_msg("no app state"))?;
+            let Some(id) = id else {
+                return Err(AppError::unauthorized(
+                    "sign in with the link we e-mailed you",
+                ));
+            };
+            let speaker = state
+                .db
+                .run(move |conn| Ok(crate::models::speaker::Speaker::find(conn, &id)?))
+                .await?
+                .ok_or_else(|| AppError::unauthorized("sign in with the link we e-mailed you"))?;
+            Ok(SpeakerSession {
+                ctx: build_ctx(&req, &session, true),
+                session,
+                speaker,
+            })
+        })
+    }
 }

@@ -34,7 +34,19 @@ fn tour_input(form: &TourForm, creating: bool) -> TourInput {
         description: Some(form.description.clone()),
         contact_email: Some(Some(form.contact_email.clone())),
         prior_show_rate,
+        cfp_opens_at: Some(date_field(&form.cfp_opens_on, false)),
+        cfp_closes_at: Some(date_field(&form.cfp_closes_on, true)),
         ..TourInput::default()
+    }
+}
+
+/// A date typed in a form as the start (or, for `end`, the end) of that day in UTC.
+fn date_field(value: &str, end: bool) -> Option<chrono::NaiveDateTime> {
+    let d = chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()?;
+    if end {
+        d.and_hms_opt(23, 59, 59)
+    } else {
+        d.and_hms_opt(0, 0, 0)
     }
 }
 

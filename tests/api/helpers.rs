@@ -441,8 +441,15 @@ pub struct Mail {
 
 impl Mail {
     pub fn parse(raw: &str) -> Mail {
+        // Headers may be folded over several lines (continuations start with a space).
+        let head = raw
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or(raw)
+            .replace("\r\n ", " ")
+            .replace("\r\n\t", " ");
         let header = |name: &str| {
-            raw.lines()
+            head.lines()
                 .find(|l| {
                     l.to_ascii_lowercase()
                         .starts_with(&format!("{}:", name.to_ascii_lowercase()))

@@ -11,6 +11,7 @@ mod meta;
 mod pages;
 mod registrations;
 mod smtp;
+mod speakers;
 mod stops;
 mod tours;
 mod venues;

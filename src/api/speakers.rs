@@ -1,0 +1,446 @@
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::ApiCaller;
+use crate::api::extract::{ApiJson, path_id};
+use crate::api::openapi::ErrorJson;
+use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::speaker::{Speaker, TalkWithSpeakers};
+use crate::services::agenda::{self, Entry, ItemInput};
+use crate::services::speakers::{self, PersonInput, ProposalInput, ProposalView};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct SpeakerJson {
+    id: String,
+    name: String,
+    /// Organizers only.
+    email: String,
+    affiliation: String,
+    bio: String,
+}
+
+impl From<Speaker> for SpeakerJson {
+    fn from(s: Speaker) -> Self {
+        SpeakerJson {
+            id: s.id,
+            name: s.name,
+            email: s.email,
+            affiliation: s.affiliation,
+            bio: s.bio,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SpeakerBrief {
+    id: String,
+    name: String,
+    affiliation: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TalkJson {
+    id: String,
+    title: String,
+    #[serde(rename = "abstract")]
+    summary: String,
+    duration_minutes: i32,
+    speakers: Vec<SpeakerBrief>,
+}
+
+impl From<TalkWithSpeakers> for TalkJson {
+    fn from(t: TalkWithSpeakers) -> Self {
+        TalkJson {
+            id: t.talk.id,
+            title: t.talk.title,
+            summary: t.talk.summary,
+            duration_minutes: t.talk.duration_minutes,
+            speakers: t
+                .speakers
+                .into_iter()
+                .map(|s| SpeakerBrief {
+                    id: s.id,
+                    name: s.name,
+                    affiliation: s.affiliation,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateSpeaker {
+    name: String,
+    email: String,
+    affiliation: Option<String>,
+    bio: Option<String>,
+}
+
+/// Adds a speaker (an existing address answers 200 with that speaker).
+#[utoipa::path(post, path = "/api/v1/speakers", tag = "speakers", request_body = CreateSpeaker,
+    responses((status = 201, body = SpeakerJson), (status = 200, body = SpeakerJson), (status = 401, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn create_speaker(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    ApiJson(b): ApiJson<CreateSpeaker>,
+) -> Result<HttpResponse, AppError> {
+    let input = PersonInput {
+        name: b.name,
+        email: b.email,
+        affiliation: b.affiliation.unwrap_or_default(),
+        bio: b.bio.unwrap_or_default(),
+    };
+    let (speaker, created) = state
+        .db
+        .run(move |conn| speakers::create_speaker(conn, &me, &input))
+        .await?;
+    Ok(if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    }
+    .json(SpeakerJson::from(speaker)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateTalk {
+    title: String,
+    #[serde(rename = "abstract")]
+    summary: Option<String>,
+    duration_minutes: i64,
+    speaker_ids: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/talks", tag = "speakers", request_body = CreateTalk,
+    responses((status = 201, body = TalkJson), (status = 401, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn create_talk(
+    state: web::Data<AppState>,
+    _caller: ApiCaller,
+    ApiJson(b): ApiJson<CreateTalk>,
+) -> Result<HttpResponse, AppError> {
+    let talk = state
+        .db
+        .run(move |conn| {
+            speakers::create_talk(
+                conn,
+                &b.title,
+                &b.summary.unwrap_or_default(),
+                Some(b.duration_minutes),
+                &b.speaker_ids,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(TalkJson::from(talk)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgendaItemJson {
+    id: String,
+    stop_id: String,
+    kind: String,
+    title: String,
+    starts_at: String,
+    ends_at: String,
+    duration_minutes: i32,
+    talk: Option<TalkJson>,
+    confirmed: bool,
+}
+
+impl From<Entry> for AgendaItemJson {
+    fn from(e: Entry) -> Self {
+        AgendaItemJson {
+            title: e.title(),
+            ends_at: to_rfc3339(e.item.ends_at()),
+            id: e.item.id,
+            stop_id: e.item.stop_id,
+            kind: e.item.kind,
+            starts_at: to_rfc3339(e.item.starts_at),
+            duration_minutes: e.item.duration_minutes,
+            confirmed: e.item.confirmed_at.is_some(),
+            talk: e.talk.map(TalkJson::from),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateAgendaItem {
+    /// A talk; or leave it out and give a kind (welcome, break, lunch, panel, other) and a title.
+    talk_id: Option<String>,
+    kind: Option<String>,
+    title: Option<String>,
+    /// RFC 3339.
+    starts_at: String,
+    /// Defaults to the talk's duration.
+    duration_minutes: Option<i64>,
+}
+
+/// Places a talk (or a break, welcome, lunch…) on a stop's agenda. It must fit inside the
+/// stop and overlap nothing: a 409 `agenda_clash` names the items it clashes with.
+#[utoipa::path(post, path = "/api/v1/stops/{id}/agenda", tag = "speakers", params(("id" = String, Path)), request_body = CreateAgendaItem,
+    responses((status = 201, body = AgendaItemJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn add_agenda_item(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<CreateAgendaItem>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let input = ItemInput {
+        talk_id: b.talk_id,
+        kind: b.kind,
+        title: b.title,
+        starts_at: Some(rfc3339_to_utc(&b.starts_at)),
+        duration_minutes: b.duration_minutes,
+    };
+    let env = state.env.clone();
+    let entry = state
+        .db
+        .run(move |conn| agenda::add_item(conn, &env, &me, &id, input))
+        .await?;
+    Ok(HttpResponse::Created().json(AgendaItemJson::from(entry)))
+}
+
+#[utoipa::path(get, path = "/api/v1/stops/{id}/agenda", tag = "speakers", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<AgendaItemJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn list_agenda(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let list = state
+        .db
+        .run(move |conn| {
+            crate::models::access::stop_for(conn, &me, &id)?;
+            agenda::entries(conn, &id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        list.into_iter()
+            .map(AgendaItemJson::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MoveAgendaItem {
+    starts_at: String,
+    duration_minutes: Option<i64>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/agenda/{id}", tag = "speakers", params(("id" = String, Path)), request_body = MoveAgendaItem,
+    responses((status = 200, body = AgendaItemJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn move_agenda_item(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<MoveAgendaItem>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "agenda item")?;
+    let env = state.env.clone();
+    let starts = rfc3339_to_utc(&b.starts_at);
+    let entry = state
+        .db
+        .run(move |conn| agenda::move_item(conn, &env, &me, &id, starts, b.duration_minutes))
+        .await?;
+    Ok(HttpResponse::Ok().json(AgendaItemJson::from(entry)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/agenda/{id}", tag = "speakers", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn remove_agenda_item(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "agenda item")?;
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| agenda::remove_item(conn, &env, &me, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Publishes the agenda: from now on, changes show on the public page and moved speakers are told.
+#[utoipa::path(post, path = "/api/v1/stops/{id}/agenda/publish", tag = "speakers", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn publish_agenda(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    state
+        .db
+        .run(move |conn| agenda::publish(conn, &me, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PersonBody {
+    name: String,
+    email: String,
+    affiliation: Option<String>,
+    bio: Option<String>,
+}
+
+impl From<PersonBody> for PersonInput {
+    fn from(p: PersonBody) -> Self {
+        PersonInput {
+            name: p.name,
+            email: p.email,
+            affiliation: p.affiliation.unwrap_or_default(),
+            bio: p.bio.unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SubmitProposal {
+    speaker: PersonBody,
+    #[serde(default)]
+    co_speakers: Vec<PersonBody>,
+    title: String,
+    #[serde(rename = "abstract")]
+    summary: Option<String>,
+    duration_minutes: i64,
+    /// The stops where the talk could be given.
+    stop_ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalJson {
+    id: String,
+    tour_id: String,
+    status: String,
+    talk: TalkJson,
+    /// Where the speakers could give it (organizers only).
+    stop_ids: Vec<String>,
+    /// Where it is on the agenda.
+    scheduled_stop_ids: Vec<String>,
+    created_at: String,
+}
+
+impl From<ProposalView> for ProposalJson {
+    fn from(p: ProposalView) -> Self {
+        ProposalJson {
+            id: p.proposal.id,
+            tour_id: p.proposal.tour_id,
+            status: p.proposal.status,
+            talk: p.talk.into(),
+            stop_ids: p.stop_ids,
+            scheduled_stop_ids: p.scheduled_stop_ids,
+            created_at: to_rfc3339(p.proposal.created_at),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalReceivedJson {
+    id: String,
+    status: String,
+}
+
+/// The call for proposals (public, while it is open). The speakers get a link to their page.
+#[utoipa::path(post, path = "/api/v1/tours/{id}/proposals", tag = "speakers", params(("id" = String, Path)), request_body = SubmitProposal,
+    responses((status = 201, body = ProposalReceivedJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn submit_proposal(
+    state: web::Data<AppState>,
+    lang: Lang,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<SubmitProposal>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "tour")?;
+    let input = ProposalInput {
+        speaker: b.speaker.into(),
+        co_speakers: b.co_speakers.into_iter().map(PersonInput::from).collect(),
+        title: b.title,
+        summary: b.summary.unwrap_or_default(),
+        duration_minutes: Some(b.duration_minutes),
+        stop_ids: b.stop_ids,
+    };
+    let env = state.env.clone();
+    let p = state
+        .db
+        .run(move |conn| speakers::submit_proposal(conn, &env, lang, &id, &input))
+        .await?;
+    Ok(HttpResponse::Created().json(ProposalReceivedJson {
+        id: p.id,
+        status: p.status,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/tours/{id}/proposals", tag = "speakers", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<ProposalJson>), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn list_proposals(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "tour")?;
+    let (_, _, list) = state
+        .db
+        .run(move |conn| speakers::proposals(conn, &me, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(list.into_iter().map(ProposalJson::from).collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Decision {
+    /// Accept: the stops where the talk goes on the agenda.
+    #[serde(default)]
+    stop_ids: Vec<String>,
+    /// E-mailed to the speakers.
+    #[serde(default)]
+    message: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/accept", tag = "speakers", params(("id" = String, Path)), request_body = Decision,
+    responses((status = 200, body = ProposalJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn accept_proposal(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<Decision>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "proposal")?;
+    let env = state.env.clone();
+    let view = state
+        .db
+        .run(move |conn| speakers::accept(conn, &env, &me, &id, &b.stop_ids, &b.message))
+        .await?;
+    Ok(HttpResponse::Ok().json(ProposalJson::from(view)))
+}
+
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/reject", tag = "speakers", params(("id" = String, Path)), request_body = Decision,
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn reject_proposal(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<Decision>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "proposal")?;
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| speakers::reject(conn, &env, &me, &id, &b.message))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

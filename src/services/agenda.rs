@@ -1,0 +1,414 @@
+//! Building a stop's agenda: talks at start times, and breaks, welcome, panels, lunch. Once
+//! the agenda is published, each change is shown publicly and only the speakers whose slots
+//! moved are e-mailed.
+
+use chrono::NaiveDateTime;
+
+use crate::db::{self, DbConnection};
+use crate::domain::agenda::{self, ItemKind, Problem, Slot};
+use crate::domain::text;
+use crate::email::{self, Email, templates};
+use crate::error::{AppError, Validator};
+use crate::models::access;
+use crate::models::agenda::{AgendaChange, AgendaItem};
+use crate::models::organizer::Organizer;
+use crate::models::speaker::{Speaker, Talk, TalkWithSpeakers};
+use crate::models::stop::{Stop, StopChanges};
+use crate::services::registrations::StopContext;
+use crate::services::{Env, speakers};
+
+/// An item with its talk and speakers, as pages and the API show it.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub item: AgendaItem,
+    pub talk: Option<TalkWithSpeakers>,
+}
+
+impl Entry {
+    pub fn title(&self) -> String {
+        match &self.talk {
+            Some(t) => t.talk.title.clone(),
+            None => self.item.title.clone(),
+        }
+    }
+}
+
+/// The agenda of a stop, in time order.
+pub fn entries(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<Entry>, AppError> {
+    let items = AgendaItem::for_stop(conn, stop_id)?;
+    with_talks(conn, items)
+}
+
+pub fn with_talks(conn: &mut DbConnection, items: Vec<AgendaItem>) -> Result<Vec<Entry>, AppError> {
+    let talk_ids: Vec<String> = items.iter().filter_map(|i| i.talk_id.clone()).collect();
+    let talks = Talk::with_speakers(conn, &talk_ids)?;
+    Ok(items
+        .into_iter()
+        .map(|item| Entry {
+            talk: item
+                .talk_id
+                .as_ref()
+                .and_then(|t| talks.iter().find(|x| x.talk.id == *t).cloned()),
+            item,
+        })
+        .collect())
+}
+
+fn slot_of(e: &Entry) -> Slot {
+    Slot {
+        id: e.item.id.clone(),
+        title: e.title(),
+        starts_at: e.item.starts_at,
+        minutes: e.item.duration_minutes,
+    }
+}
+
+/// Refuses a slot outside the stop or over another item, naming the clashes.
+fn check_fit(stop: &Stop, candidate: &Slot, others: &[Entry]) -> Result<(), AppError> {
+    let slots: Vec<Slot> = others.iter().map(slot_of).collect();
+    match agenda::check(stop.starts_at, stop.ends_at, candidate, &slots) {
+        Ok(()) => Ok(()),
+        Err(Problem::OutsideStop) => Err(AppError::invalid(
+            "starts_at",
+            "outside_stop",
+            "the item must start and end within the stop's hours",
+        )),
+        Err(Problem::Overlaps(titles)) => Err(AppError::conflict(
+            "agenda_clash",
+            format!("this slot clashes with: {}", titles.join(", ")),
+        )),
+    }
+}
+
+/// What an organizer adds.
+#[derive(Clone, Debug, Default)]
+pub struct ItemInput {
+    pub talk_id: Option<String>,
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub starts_at: Option<Result<NaiveDateTime, crate::error::FieldError>>,
+    pub duration_minutes: Option<i64>,
+}
+
+#[tracing::instrument(skip(conn, env, input), fields(organizer = %organizer.id))]
+pub fn add_item(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    stop_id: &str,
+    input: ItemInput,
+) -> Result<Entry, AppError> {
+    let mut v = Validator::new();
+    let kind = match input
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        Some(k) => ItemKind::parse(k).or_else(|| {
+            v.add(
+                "kind",
+                "invalid_choice",
+                format!("must be one of: {}", ItemKind::choices()),
+            );
+            None
+        }),
+        None if input.talk_id.is_some() => Some(ItemKind::Talk),
+        None => {
+            v.add("kind", "required", "give a talk_id, or a kind with a title");
+            None
+        }
+    };
+    let starts_at = match &input.starts_at {
+        Some(t) => v.check("starts_at", t.clone()),
+        None => {
+            v.add("starts_at", "required", "is required");
+            None
+        }
+    };
+    let duration = input
+        .duration_minutes
+        .map(|d| v.check("duration_minutes", text::number_in(d, 5, 720)));
+    let title = match &input.title {
+        Some(t) => v.check("title", text::optional(t, 200)),
+        None => Some(String::new()),
+    };
+    if kind.is_some_and(|k| k != ItemKind::Talk) && title.as_deref().unwrap_or("").is_empty() {
+        v.add("title", "required", "a non-talk item needs a title");
+    }
+    if kind == Some(ItemKind::Talk) && input.talk_id.is_none() {
+        v.add("talk_id", "required", "a talk item needs a talk_id");
+    }
+    v.finish()?;
+    let (kind, starts_at, title) = (
+        kind.unwrap_or(ItemKind::Other),
+        starts_at.unwrap_or_default(),
+        title.unwrap_or_default(),
+    );
+    db::write_transaction(conn, |conn| {
+        let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+        let talk = match &input.talk_id {
+            Some(id) => Some(Talk::find(conn, id)?.ok_or_else(|| {
+                AppError::invalid("talk_id", "unknown_talk", "no talk has this id")
+            })?),
+            None => None,
+        };
+        let minutes = match (duration.flatten(), &talk) {
+            (Some(d), _) => d,
+            (None, Some(t)) => t.duration_minutes,
+            (None, None) => 30,
+        };
+        let title = if talk.is_some() {
+            String::new()
+        } else {
+            title.clone()
+        };
+        let candidate = Slot {
+            id: String::new(),
+            title: talk
+                .as_ref()
+                .map(|t| t.title.clone())
+                .unwrap_or_else(|| title.clone()),
+            starts_at,
+            minutes,
+        };
+        let others = entries(conn, &stop.id)?;
+        check_fit(&stop, &candidate, &others)?;
+        let item = AgendaItem::insert(
+            conn,
+            &stop.id,
+            talk.as_ref().map(|t| t.id.as_str()),
+            kind.as_str(),
+            &title,
+            starts_at,
+            minutes,
+        )?;
+        let entry = with_talks(conn, vec![item])?.remove(0);
+        if stop.agenda_published_at.is_some() {
+            AgendaChange::log(
+                conn,
+                &stop.id,
+                &entry.title(),
+                "added",
+                None,
+                Some(entry.item.starts_at),
+            )?;
+            tell_speakers(conn, env, &stop, &entry, "added")?;
+        }
+        Ok(entry)
+    })
+}
+
+/// Places a talk at the first free time of a stop (used when a proposal is accepted or a
+/// speaker is asked for another stop); the organizers adjust it in the agenda builder.
+pub fn place_talk(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    talk: &Talk,
+) -> Result<Option<Entry>, AppError> {
+    let others = entries(conn, &stop.id)?;
+    if others
+        .iter()
+        .any(|e| e.item.talk_id.as_deref() == Some(&talk.id))
+    {
+        return Ok(None);
+    }
+    let slots: Vec<Slot> = others.iter().map(slot_of).collect();
+    let start =
+        agenda::first_free_start(stop.starts_at, stop.ends_at, talk.duration_minutes, &slots)
+            .ok_or_else(|| {
+                AppError::conflict(
+                    "agenda_full",
+                    format!(
+                        "the agenda of {} has no free {} minutes left",
+                        stop.city, talk.duration_minutes
+                    ),
+                )
+            })?;
+    let item = AgendaItem::insert(
+        conn,
+        &stop.id,
+        Some(&talk.id),
+        ItemKind::Talk.as_str(),
+        "",
+        start,
+        talk.duration_minutes,
+    )?;
+    let entry = with_talks(conn, vec![item])?.remove(0);
+    if stop.agenda_published_at.is_some() {
+        AgendaChange::log(
+            conn,
+            &stop.id,
+            &entry.title(),
+            "added",
+            None,
+            Some(entry.item.starts_at),
+        )?;
+        tell_speakers(conn, env, stop, &entry, "added")?;
+    }
+    Ok(Some(entry))
+}
+
+#[tracing::instrument(skip(conn, env), fields(organizer = %organizer.id))]
+pub fn move_item(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    item_id: &str,
+    starts_at: Result<NaiveDateTime, crate::error::FieldError>,
+    duration: Option<i64>,
+) -> Result<Entry, AppError> {
+    let mut v = Validator::new();
+    let starts_at = v.check("starts_at", starts_at);
+    let duration = duration.map(|d| v.check("duration_minutes", text::number_in(d, 5, 720)));
+    v.finish()?;
+    let starts_at = starts_at.unwrap_or_default();
+    db::write_transaction(conn, |conn| {
+        let item =
+            AgendaItem::find(conn, item_id)?.ok_or_else(|| AppError::not_found("agenda item"))?;
+        let (stop, _, _) = access::stop_for(conn, organizer, &item.stop_id)
+            .map_err(|_| AppError::not_found("agenda item"))?;
+        let minutes = duration.flatten().unwrap_or(item.duration_minutes);
+        let all = entries(conn, &stop.id)?;
+        let me = all
+            .iter()
+            .find(|e| e.item.id == item.id)
+            .cloned()
+            .ok_or_else(|| AppError::not_found("agenda item"))?;
+        let candidate = Slot {
+            id: item.id.clone(),
+            title: me.title(),
+            starts_at,
+            minutes,
+        };
+        check_fit(&stop, &candidate, &all)?;
+        if starts_at == item.starts_at && minutes == item.duration_minutes {
+            return Ok(me);
+        }
+        let moved = AgendaItem::move_to(conn, &item.id, starts_at, minutes)?;
+        let entry = with_talks(conn, vec![moved])?.remove(0);
+        if stop.agenda_published_at.is_some() {
+            AgendaChange::log(
+                conn,
+                &stop.id,
+                &entry.title(),
+                "moved",
+                Some(item.starts_at),
+                Some(starts_at),
+            )?;
+            tell_speakers(conn, env, &stop, &entry, "moved")?;
+        }
+        Ok(entry)
+    })
+}
+
+pub fn remove_item(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    item_id: &str,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let item =
+            AgendaItem::find(conn, item_id)?.ok_or_else(|| AppError::not_found("agenda item"))?;
+        let (stop, _, _) = access::stop_for(conn, organizer, &item.stop_id)
+            .map_err(|_| AppError::not_found("agenda item"))?;
+        let entry = with_talks(conn, vec![item.clone()])?.remove(0);
+        if stop.agenda_published_at.is_some() {
+            AgendaChange::log(
+                conn,
+                &stop.id,
+                &entry.title(),
+                "removed",
+                Some(item.starts_at),
+                None,
+            )?;
+            tell_speakers(conn, env, &stop, &entry, "removed")?;
+        }
+        AgendaItem::delete(conn, &item.id)?;
+        Ok(())
+    })
+}
+
+/// From now on the agenda is public, and changes are announced.
+pub fn publish(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<(), AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    if stop.agenda_published_at.is_none() {
+        Stop::update(
+            conn,
+            &stop.id,
+            &StopChanges {
+                agenda_published_at: Some(Some(db::now())),
+                ..StopChanges::default()
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// E-mails the speakers of one slot that it was added, moved or removed.
+fn tell_speakers(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    entry: &Entry,
+    change: &str,
+) -> Result<(), AppError> {
+    let Some(talk) = &entry.talk else {
+        return Ok(());
+    };
+    let ctx = StopContext::load(conn, &stop.id)?;
+    for speaker in &talk.speakers {
+        send_slot_mail(conn, env, &ctx, speaker, entry, change)?;
+    }
+    Ok(())
+}
+
+fn send_slot_mail(
+    conn: &mut DbConnection,
+    env: &Env,
+    ctx: &StopContext,
+    speaker: &Speaker,
+    entry: &Entry,
+    change: &str,
+) -> Result<(), AppError> {
+    let lang = speaker.lang();
+    let when = crate::views::components::time_range(
+        lang,
+        entry.item.starts_at,
+        entry.item.ends_at(),
+        ctx.stop.tz(),
+    );
+    let link = speakers::sign_in_url(conn, env, speaker)?;
+    let content = templates::slot_changed(
+        lang,
+        &speaker.name,
+        &ctx.mail(lang),
+        &entry.title(),
+        change,
+        &when,
+        &link,
+    );
+    email::enqueue(
+        conn,
+        &env.links,
+        Email::new("slot_changed", &speaker.email, &speaker.name, content)
+            .for_stop(&ctx.tour.id, &ctx.stop.id)
+            .reply_to(ctx.tour.contact_email.as_deref()),
+    )?;
+    Ok(())
+}
+
+/// Items that run past the stop's end (the page shows them).
+pub fn overrun_ids(stop: &Stop, list: &[Entry]) -> Vec<String> {
+    let slots: Vec<Slot> = list.iter().map(slot_of).collect();
+    agenda::overruns(stop.ends_at, &slots)
+        .into_iter()
+        .map(|s| s.id.clone())
+        .collect()
+}

@@ -1,0 +1,58 @@
+//! Where uploaded files live: the data folder by default, an S3-compatible store by
+//! configuration. Both through `object_store`, so the code above does not care.
+
+use std::sync::Arc;
+
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+use crate::config::Settings;
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    pub description: String,
+}
+
+impl Storage {
+    pub fn from_settings(settings: &Settings) -> Result<Storage, AppError> {
+        let dir = settings.data_dir.join("uploads");
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            AppError::unexpected_msg(format!("cannot create {}: {e}", dir.display()))
+        })?;
+        let store = LocalFileSystem::new_with_prefix(&dir).map_err(AppError::unexpected)?;
+        Ok(Storage {
+            store: Arc::new(store),
+            description: format!("files in {}", dir.display()),
+        })
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+        self.store
+            .put(&StorePath::from(key), PutPayload::from(bytes))
+            .await
+            .map(drop)
+            .map_err(AppError::unexpected)
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Vec<u8>, AppError> {
+        let result = self
+            .store
+            .get(&StorePath::from(key))
+            .await
+            .map_err(|e| match e {
+                object_store::Error::NotFound { .. } => AppError::not_found("file"),
+                other => AppError::unexpected(other),
+            })?;
+        Ok(result.bytes().await.map_err(AppError::unexpected)?.to_vec())
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), AppError> {
+        match self.store.delete(&StorePath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(AppError::unexpected(e)),
+        }
+    }
+}

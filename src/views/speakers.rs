@@ -1,0 +1,501 @@
+//! The call for proposals, speakers' pages, agendas, and the organizers' review pages.
+
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::error::FieldErrors;
+use crate::models::agenda::AgendaChange;
+use crate::models::speaker::{Proposal, Speaker, Talk, TalkWithSpeakers};
+use crate::models::stop::Stop;
+use crate::models::tour::Tour;
+use crate::models::venue::Venue;
+use crate::services::agenda::Entry;
+use crate::services::speakers::{Delivery, ProposalView, SpeakerPage};
+use crate::views::Ctx;
+use crate::views::components::{
+    Field, button_form, date, error_summary, input, local_input, markdown, post_form, select,
+    status_badge,
+};
+use crate::views::layout::page;
+
+fn hm(e: &Entry, stop: &Stop) -> String {
+    let tz = stop.tz();
+    format!(
+        "{}–{}",
+        crate::domain::stop::in_zone(e.item.starts_at, tz).format("%H:%M"),
+        crate::domain::stop::in_zone(e.item.ends_at(), tz).format("%H:%M")
+    )
+}
+
+fn speakers_line(t: &TalkWithSpeakers) -> Markup {
+    html! {
+        @for (i, s) in t.speakers.iter().enumerate() {
+            @if i > 0 { ", " }
+            a href={ "/speakers/" (s.id) } { (s.name) }
+            @if !s.affiliation.is_empty() { " (" (s.affiliation) ")" }
+        }
+    }
+}
+
+/// The agenda on the public stop page, with what changed since it was published.
+pub fn public_agenda(
+    ctx: &Ctx,
+    stop: &Stop,
+    entries: &[Entry],
+    changes: &[AgendaChange],
+) -> Markup {
+    html! {
+        @if !entries.is_empty() {
+            section #agenda {
+                h2 { (ctx.t("agenda.title")) }
+                ol.agenda {
+                    @for e in entries {
+                        li.(e.item.kind) {
+                            span.time { (hm(e, stop)) }
+                            " "
+                            @if let Some(t) = &e.talk {
+                                strong { (t.talk.title) } br;
+                                span.who { (speakers_line(t)) }
+                            } @else {
+                                (e.item.title)
+                            }
+                        }
+                    }
+                }
+                @if !changes.is_empty() {
+                    h3 { (ctx.t("agenda.changes")) }
+                    ul.changes {
+                        @for c in changes {
+                            li {
+                                (ctx.tf(&format!("agenda.change_{}", c.change), &[
+                                    ("title", &c.title),
+                                    ("old", &c.old_starts_at.map(|t| crate::domain::stop::in_zone(t, stop.tz()).format("%H:%M").to_string()).unwrap_or_default()),
+                                    ("new", &c.new_starts_at.map(|t| crate::domain::stop::in_zone(t, stop.tz()).format("%H:%M").to_string()).unwrap_or_default()),
+                                ]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CfpForm {
+    pub name: String,
+    pub email: String,
+    pub affiliation: String,
+    pub bio: String,
+    pub co_name: String,
+    pub co_email: String,
+    pub title: String,
+    #[serde(rename = "abstract")]
+    pub summary: String,
+    pub duration_minutes: String,
+}
+
+pub fn cfp(
+    ctx: &Ctx,
+    tour: &Tour,
+    stops: &[(Stop, Venue)],
+    open: bool,
+    form: &CfpForm,
+    chosen: &[String],
+    errors: &FieldErrors,
+) -> Markup {
+    page(
+        ctx,
+        &ctx.tf("cfp.title", &[("tour", &tour.name)]),
+        html! {
+            p.crumbs { a href={ "/tours/" (tour.slug) } { (tour.name) } }
+            h1 { (ctx.tf("cfp.title", &[("tour", &tour.name)])) }
+            @if !open {
+                p.notice { (ctx.t("cfp.closed")) }
+            } @else {
+                p { (ctx.t("cfp.lead")) }
+                @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &date(ctx.lang, c, chrono_tz::UTC))])) } }
+                (error_summary(ctx, errors))
+                form method="post" action={ "/tours/" (tour.slug) "/cfp" } {
+                    fieldset {
+                        legend { (ctx.t("cfp.you")) }
+                        (input(ctx, errors, Field::new("name", &ctx.t("field.your_name"), &form.name).required()))
+                        (input(ctx, errors, Field::new("email", &ctx.t("field.email"), &form.email).kind("email").required().hint(&ctx.t("register.email_hint"))))
+                        (input(ctx, errors, Field::new("affiliation", &ctx.t("field.affiliation"), &form.affiliation)))
+                        (input(ctx, errors, Field::new("bio", &ctx.t("field.bio"), &form.bio).kind("textarea")))
+                    }
+                    fieldset {
+                        legend { (ctx.t("cfp.talk")) }
+                        (input(ctx, errors, Field::new("title", &ctx.t("field.talk_title"), &form.title).required()))
+                        (input(ctx, errors, Field::new("abstract", &ctx.t("field.abstract"), &form.summary).kind("textarea")))
+                        (input(ctx, errors, Field::new("duration_minutes", &ctx.t("field.duration"), &form.duration_minutes).kind("number").required()))
+                    }
+                    fieldset {
+                        legend { (ctx.t("cfp.co_speaker")) }
+                        (input(ctx, errors, Field::new("co_name", &ctx.t("field.name"), &form.co_name)))
+                        (input(ctx, errors, Field::new("co_email", &ctx.t("field.email"), &form.co_email).kind("email")))
+                    }
+                    fieldset {
+                        legend { (ctx.t("cfp.stops")) }
+                        @if let Some(e) = crate::views::components::field_error(ctx, errors, "stop_ids") { p.error { (e) } }
+                        @for (s, v) in stops {
+                            label.check { input type="checkbox" name="stop_ids" value=(s.id) checked[chosen.contains(&s.id)]; " " (s.city) " · " (date(ctx.lang, s.starts_at, s.tz())) " · " (v.name) }
+                        }
+                    }
+                    button type="submit" { (ctx.t("cfp.submit")) }
+                }
+            }
+        },
+    )
+}
+
+pub fn cfp_sent(ctx: &Ctx, tour: &Tour) -> Markup {
+    page(
+        ctx,
+        &ctx.t("cfp.sent_title"),
+        html! {
+            h1 { (ctx.t("cfp.sent_title")) }
+            p { (ctx.t("cfp.sent")) }
+            p { a href={ "/tours/" (tour.slug) } { (tour.name) } }
+        },
+    )
+}
+
+pub fn login(ctx: &Ctx, sent: bool) -> Markup {
+    let errors = FieldErrors::new();
+    page(
+        ctx,
+        &ctx.t("speaker.login_title"),
+        html! {
+            h1 { (ctx.t("speaker.login_title")) }
+            @if sent { p.flash.success role="status" { (ctx.t("speaker.link_sent")) } }
+            @else {
+                p { (ctx.t("speaker.login_lead")) }
+                (post_form(ctx, "/speaker/login", "narrow", html! {
+                    (input(ctx, &errors, Field::new("email", &ctx.t("field.email"), "").kind("email").required()))
+                    button type="submit" { (ctx.t("reset.send")) }
+                }))
+            }
+        },
+    )
+}
+
+/// The speaker's own page: profile, proposals, slots to confirm, slides, calendar.
+pub fn own(ctx: &Ctx, p: &SpeakerPage, feed_url: Option<&str>, errors: &FieldErrors) -> Markup {
+    let s = &p.speaker;
+    page(
+        ctx,
+        &ctx.t("speaker.title"),
+        html! {
+            h1 { (ctx.tf("speaker.hello", &[("name", &s.name)])) }
+            p { a href={ "/speakers/" (s.id) } { (ctx.t("speaker.public_profile")) } }
+            (error_summary(ctx, errors))
+            h2 { (ctx.t("speaker.slots")) }
+            @if p.deliveries.is_empty() { p.empty { (ctx.t("speaker.no_slots")) } }
+            @for d in &p.deliveries {
+                article.card {
+                    h3 { (d.entry.title()) }
+                    p {
+                        (d.tour.name) " · " (d.stop.city) " · " (date(ctx.lang, d.entry.item.starts_at, d.stop.tz())) " " (hm(&d.entry, &d.stop))
+                        br; (d.venue.name) ", " (d.venue.address)
+                    }
+                    @if d.entry.item.confirmed_at.is_some() {
+                        p.flash.success { (ctx.t("speaker.confirmed")) }
+                    } @else {
+                        (button_form(ctx, &format!("/speaker/slots/{}/confirm", d.entry.item.id), &ctx.t("speaker.confirm"), ""))
+                    }
+                    h4 { (ctx.t("speaker.slides")) }
+                    ul {
+                        @for m in d.materials.iter().filter(|m| m.status != "requested") {
+                            li { a href={ "/materials/" (m.id) "/download" } { (m.file_name.clone().or(m.link_url.clone()).unwrap_or_default()) } " " (status_badge(ctx, "material_status", &m.status)) }
+                        }
+                    }
+                    form method="post" action={ "/speaker/slots/" (d.entry.item.id) "/slides" } enctype="multipart/form-data" class="row" {
+                        input type="hidden" name="_csrf" value=(ctx.csrf);
+                        div.field {
+                            label for={ "f-" (d.entry.item.id) } { (ctx.t("speaker.upload")) }
+                            input id={ "f-" (d.entry.item.id) } type="file" name="file" accept=".pdf,.odp,.pptx,.key" required;
+                        }
+                        button type="submit" { (ctx.t("speaker.upload_submit")) }
+                    }
+                    p.hint { (ctx.t("speaker.upload_hint")) }
+                }
+            }
+            h2 { (ctx.t("speaker.calendar")) }
+            @if let Some(url) = feed_url {
+                p { (ctx.t("speaker.feed_hint")) }
+                input.copy type="text" readonly value=(url) aria-label=(ctx.t("speaker.calendar"));
+            } @else {
+                (button_form(ctx, "/speaker/feed", &ctx.t("speaker.feed_make"), "secondary"))
+            }
+            h2 { (ctx.t("speaker.proposals")) }
+            @if p.proposals.is_empty() { p.empty { (ctx.t("speaker.no_proposals")) } }
+            ul {
+                @for (pr, talk, tour) in &p.proposals {
+                    li { strong { (talk.title) } " · " (tour.name) " " (status_badge(ctx, "proposal_status", &pr.status))
+                        @if !pr.decision_message.is_empty() { br; em { (pr.decision_message) } } }
+                }
+            }
+            h2 { (ctx.t("speaker.profile")) }
+            (post_form(ctx, "/speaker/profile", "narrow", html! {
+                (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &s.name).required()))
+                (input(ctx, errors, Field::new("affiliation", &ctx.t("field.affiliation"), &s.affiliation)))
+                (input(ctx, errors, Field::new("bio", &ctx.t("field.bio"), &s.bio).kind("textarea").hint(&ctx.t("field.markdown_hint"))))
+                button type="submit" { (ctx.t("form.save")) }
+            }))
+        },
+    )
+}
+
+/// A speaker as the public sees them: no e-mail address.
+pub fn public_profile(ctx: &Ctx, s: &Speaker, deliveries: &[Delivery]) -> Markup {
+    page(
+        ctx,
+        &s.name,
+        html! {
+            h1 { (s.name) }
+            @if !s.affiliation.is_empty() { p.lead { (s.affiliation) } }
+            div.prose { (markdown(&s.bio)) }
+            h2 { (ctx.t("speaker.talks")) }
+            ul {
+                @for d in deliveries {
+                    li {
+                        strong { (d.entry.title()) } " — "
+                        a href={ "/stops/" (d.stop.id) } { (d.tour.name) " · " (d.stop.city) } " · " (date(ctx.lang, d.entry.item.starts_at, d.stop.tz()))
+                        @for m in d.materials.iter().filter(|m| m.status == "published") {
+                            " · " a href={ "/materials/" (m.id) "/download" } { (ctx.t("speaker.slides")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The organizers' review of a tour's proposals.
+pub fn proposals(
+    ctx: &Ctx,
+    tour: &Tour,
+    stops: &[Stop],
+    list: &[ProposalView],
+    errors: &FieldErrors,
+) -> Markup {
+    let city = |id: &str| {
+        stops
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.city.clone())
+            .unwrap_or_default()
+    };
+    page(
+        ctx,
+        &ctx.t("proposals.title"),
+        html! {
+            p.crumbs { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
+            h1 { (ctx.t("proposals.title")) " (" (list.len()) ")" }
+            p { a href={ "/tours/" (tour.slug) "/cfp" } { (ctx.t("proposals.cfp_page")) } }
+            (error_summary(ctx, errors))
+            @if list.is_empty() { p.empty { (ctx.t("proposals.none")) } }
+            @for p in list {
+                article.card {
+                    h2 { (p.talk.talk.title) " " (status_badge(ctx, "proposal_status", &p.proposal.status)) }
+                    p { (ctx.t("proposals.by")) " " @for (i, s) in p.talk.speakers.iter().enumerate() { @if i > 0 { ", " } a href={ "/manage/speakers/" (s.id) } { (s.name) } @if !s.affiliation.is_empty() { " (" (s.affiliation) ")" } } " · " (p.talk.talk.duration_minutes) " min" }
+                    div.prose { (markdown(&p.talk.talk.summary)) }
+                    p { (ctx.t("proposals.could_give")) ": " (p.stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) }
+                    @if !p.scheduled_stop_ids.is_empty() { p { (ctx.t("proposals.scheduled")) ": " (p.scheduled_stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) } }
+                    @if p.proposal.status != "rejected" && p.proposal.status != "withdrawn" {
+                        (post_form(ctx, &format!("/manage/proposals/{}/accept", p.proposal.id), "", html! {
+                            fieldset {
+                                legend { (ctx.t("proposals.accept_at")) }
+                                @for s in stops {
+                                    label.check { input type="checkbox" name="stop_ids" value=(s.id) checked[p.stop_ids.contains(&s.id) && p.scheduled_stop_ids.is_empty()]; " " (s.city) " (" (date(ctx.lang, s.starts_at, s.tz())) ")" }
+                                }
+                            }
+                            (input(ctx, &FieldErrors::new(), Field::new("message", &ctx.t("proposals.message"), "")))
+                            button type="submit" { (ctx.t("proposals.accept")) }
+                        }))
+                    }
+                    @if p.proposal.status == "proposed" {
+                        (post_form(ctx, &format!("/manage/proposals/{}/reject", p.proposal.id), "row", html! {
+                            (input(ctx, &FieldErrors::new(), Field::new("message", &ctx.t("proposals.message"), "")))
+                            button.secondary.danger type="submit" { (ctx.t("proposals.reject")) }
+                        }))
+                    }
+                }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ItemForm {
+    pub talk_id: String,
+    pub kind: String,
+    pub title: String,
+    pub starts_at: String,
+    pub duration_minutes: String,
+}
+
+pub struct BuilderPage<'a> {
+    pub tour: &'a Tour,
+    pub stop: &'a Stop,
+    pub entries: &'a [Entry],
+    pub talks: &'a [TalkWithSpeakers],
+    pub overruns: &'a [String],
+    pub errors: &'a FieldErrors,
+    pub form: &'a ItemForm,
+}
+
+/// The agenda builder of a stop.
+pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
+    let stop = p.stop;
+    let base = format!("/manage/stops/{}/agenda", stop.id);
+    let (speakers, slots) = crate::services::speakers::counts(p.entries);
+    let soon = stop.starts_at - chrono::Duration::days(7) <= crate::db::now();
+    let talk_choices: Vec<(String, String)> = p
+        .talks
+        .iter()
+        .map(|t| {
+            (
+                t.talk.id.clone(),
+                format!(
+                    "{} — {} ({} min)",
+                    t.talk.title,
+                    t.speaker_names(),
+                    t.talk.duration_minutes
+                ),
+            )
+        })
+        .collect();
+    let kinds: Vec<(String, String)> = crate::domain::agenda::ItemKind::ALL
+        .iter()
+        .filter(|k| **k != crate::domain::agenda::ItemKind::Talk)
+        .map(|k| {
+            (
+                k.as_str().to_owned(),
+                ctx.t(&format!("agenda_kind.{}", k.as_str())).into_owned(),
+            )
+        })
+        .collect();
+    let default_start = if p.form.starts_at.is_empty() {
+        local_input(stop.starts_at, stop.tz())
+    } else {
+        p.form.starts_at.clone()
+    };
+    page(
+        ctx,
+        &ctx.t("agenda.builder"),
+        html! {
+            p.crumbs { a href={ "/manage/stops/" (stop.id) } { (p.tour.name) " · " (stop.city) } }
+            h1 { (ctx.t("agenda.builder")) }
+            p { (ctx.tf("agenda.counts", &[("speakers", &speakers.to_string()), ("slots", &slots.to_string())])) " · "
+                @if stop.agenda_published_at.is_some() { (ctx.t("agenda.published")) } @else { (button_form(ctx, &format!("{base}/publish"), &ctx.t("agenda.publish"), "")) } }
+            (error_summary(ctx, p.errors))
+            @if let Some(e) = p.errors.get("agenda") { p.flash.error role="alert" { (e.message) } }
+            table.list.agenda {
+                thead { tr { th { (ctx.t("agenda.time")) } th { (ctx.t("field.talk_title")) } th {} } }
+                tbody {
+                    @for e in p.entries {
+                        tr.overrun[p.overruns.contains(&e.item.id)] {
+                            td { (hm(e, stop)) }
+                            td {
+                                @if let Some(t) = &e.talk { strong { (t.talk.title) } br; (speakers_line(t)) } @else { (e.title()) " (" (ctx.t(&format!("agenda_kind.{}", e.item.kind))) ")" }
+                                @if p.overruns.contains(&e.item.id) { br; span.badge.cancelled { (ctx.t("agenda.overrun")) } }
+                                @if e.talk.is_some() && e.item.confirmed_at.is_none() { br; span.badge.(if soon { "cancelled" } else { "" }) { (ctx.t("agenda.unconfirmed")) } }
+                            }
+                            td {
+                                (post_form(ctx, &format!("{base}/{}/move", e.item.id), "row", html! {
+                                    input type="datetime-local" name="starts_at" value=(local_input(e.item.starts_at, stop.tz())) aria-label=(ctx.t("field.starts_at"));
+                                    input type="number" name="duration_minutes" value=(e.item.duration_minutes) aria-label=(ctx.t("field.duration"));
+                                    button.link type="submit" { (ctx.t("agenda.move")) }
+                                }))
+                                (button_form(ctx, &format!("{base}/{}/remove", e.item.id), &ctx.t("form.remove"), "link danger"))
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (ctx.t("agenda.add")) }
+            (post_form(ctx, &base, "", html! {
+                (select(ctx, p.errors, "talk_id", &ctx.t("agenda.talk"), &p.form.talk_id, &[vec![(String::new(), ctx.t("agenda.not_a_talk").into_owned())], talk_choices.clone()].concat()))
+                (select(ctx, p.errors, "kind", &ctx.t("agenda.kind"), &p.form.kind, &kinds))
+                (input(ctx, p.errors, Field::new("title", &ctx.t("agenda.item_title"), &p.form.title).hint(&ctx.t("agenda.item_title_hint"))))
+                (input(ctx, p.errors, Field::new("starts_at", &ctx.t("field.starts_at"), &default_start).kind("datetime-local").required()))
+                (input(ctx, p.errors, Field::new("duration_minutes", &ctx.t("field.duration"), &p.form.duration_minutes).kind("number").hint(&ctx.t("agenda.duration_hint"))))
+                button type="submit" { (ctx.t("agenda.add")) }
+            }))
+        },
+    )
+}
+
+/// A speaker's history for organizers, with "ask for another stop" in one step.
+pub fn history(
+    ctx: &Ctx,
+    s: &Speaker,
+    deliveries: &[Delivery],
+    proposals: &[(Proposal, Talk, Tour)],
+    stops: &[(Stop, Tour)],
+) -> Markup {
+    let mut talks: Vec<(String, String)> = Vec::new();
+    for d in deliveries {
+        if let Some(t) = &d.entry.talk
+            && !talks.iter().any(|(id, _)| *id == t.talk.id)
+        {
+            talks.push((t.talk.id.clone(), t.talk.title.clone()));
+        }
+    }
+    for (_, t, _) in proposals {
+        if !talks.iter().any(|(id, _)| *id == t.id) {
+            talks.push((t.id.clone(), t.title.clone()));
+        }
+    }
+    let stop_choices: Vec<(String, String)> = stops
+        .iter()
+        .map(|(s, t)| {
+            (
+                s.id.clone(),
+                format!(
+                    "{} · {} ({})",
+                    t.name,
+                    s.city,
+                    date(ctx.lang, s.starts_at, s.tz())
+                ),
+            )
+        })
+        .collect();
+    page(
+        ctx,
+        &s.name,
+        html! {
+            h1 { (s.name) }
+            p { (s.affiliation) " · " (s.email) }
+            h2 { (ctx.t("speaker.history")) }
+            @if deliveries.is_empty() { p.empty { (ctx.t("speaker.no_slots")) } }
+            table.list {
+                tbody {
+                    @for d in deliveries {
+                        tr {
+                            td { (date(ctx.lang, d.entry.item.starts_at, d.stop.tz())) }
+                            td { (d.tour.name) } td { a href={ "/manage/stops/" (d.stop.id) } { (d.stop.city) } }
+                            td { (d.entry.title()) }
+                        }
+                    }
+                }
+            }
+            @if !proposals.is_empty() {
+                h2 { (ctx.t("speaker.proposals")) }
+                ul { @for (p, t, tour) in proposals { li { (t.title) " · " (tour.name) " " (status_badge(ctx, "proposal_status", &p.status)) } } }
+            }
+            @if !talks.is_empty() && !stops.is_empty() {
+                h2 { (ctx.t("speaker.ask")) }
+                (post_form(ctx, &format!("/manage/speakers/{}/invite", s.id), "", html! {
+                    (select(ctx, &FieldErrors::new(), "talk_id", &ctx.t("agenda.talk"), "", &talks))
+                    (select(ctx, &FieldErrors::new(), "stop_id", &ctx.t("message.scope"), "", &stop_choices))
+                    button type="submit" { (ctx.t("speaker.ask_submit")) }
+                }))
+            }
+        },
+    )
+}

@@ -1,0 +1,163 @@
+//! Receiving files: checked by content before anything is stored; if recording the upload
+//! fails afterwards, the stored file is removed again, so nothing half-written stays behind.
+
+use actix_multipart::MultipartError;
+use actix_multipart::form::MultipartFormConfig;
+use actix_multipart::form::tempfile::TempFile;
+use actix_web::HttpRequest;
+use actix_web::error::PayloadError;
+
+use crate::error::AppError;
+use crate::files::FileType;
+use crate::models::material::Content;
+use crate::services::materials::{self, CheckedFile};
+use crate::state::AppState;
+
+/// Multipart forms answer in the error shape of the rest of the app.
+pub fn multipart_config(max_upload_bytes: u64) -> MultipartFormConfig {
+    MultipartFormConfig::default()
+        .total_limit(
+            usize::try_from(max_upload_bytes)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1024 * 1024),
+        )
+        .memory_limit(1024 * 1024)
+        .error_handler(|err: MultipartError, _: &HttpRequest| -> actix_web::Error {
+            let e = match &err {
+                MultipartError::Payload(PayloadError::Overflow) => {
+                    AppError::too_large("the upload is too large")
+                }
+                MultipartError::ContentTypeMissing
+                | MultipartError::ContentTypeParse
+                | MultipartError::ContentTypeIncompatible => {
+                    AppError::unsupported_type("send the upload as multipart/form-data")
+                }
+                MultipartError::MissingField(name) => {
+                    AppError::invalid(name, "required", "is required")
+                }
+                MultipartError::Field { name, .. } => {
+                    AppError::invalid(name, "invalid", "could not be read")
+                }
+                _ => AppError::bad_request(
+                    "bad_upload",
+                    format!("the upload could not be read: {err}"),
+                ),
+            };
+            e.into()
+        })
+}
+
+/// A file kept in the storage backend.
+pub struct Stored {
+    pub key: String,
+    pub file: CheckedFile,
+}
+
+impl Stored {
+    pub fn content(&self, uploaded_by: String) -> Content {
+        Content {
+            storage_key: Some(self.key.clone()),
+            file_name: Some(self.file.file_name.clone()),
+            content_type: Some(self.file.file_type.mime.to_owned()),
+            size_bytes: Some(self.file.size as i64),
+            uploaded_by,
+            ..Content::default()
+        }
+    }
+}
+
+/// Checks the received file and stores it.
+pub async fn store(
+    state: &AppState,
+    temp: TempFile,
+    allowed: &'static [FileType],
+) -> Result<Stored, AppError> {
+    let max = state.settings.max_upload_bytes;
+    let (checked, bytes) =
+        actix_web::web::block(move || -> Result<(CheckedFile, Vec<u8>), AppError> {
+            let checked = materials::check_file(
+                temp.file.path(),
+                temp.file_name.as_deref(),
+                temp.size as u64,
+                allowed,
+                max,
+            )?;
+            let bytes = std::fs::read(temp.file.path()).map_err(AppError::unexpected)?;
+            Ok((checked, bytes))
+        })
+        .await
+        .map_err(AppError::unexpected)??;
+    let key = materials::new_key(checked.file_type);
+    state.storage.put(&key, bytes).await?;
+    Ok(Stored { key, file: checked })
+}
+
+/// Runs `record` for a stored file; removes the file if that fails.
+pub async fn record_or_discard<T, F>(
+    state: &AppState,
+    stored: &Stored,
+    record: F,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, AppError> + Send + 'static,
+{
+    match state.db.run(record).await {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            if let Err(cleanup) = state.storage.delete(&stored.key).await {
+                tracing::error!(error = ?cleanup, key = %stored.key, "could not remove an orphaned upload");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A stored file as a download: its type and a safe name, as an attachment.
+pub async fn download(
+    state: &AppState,
+    m: &crate::models::material::Material,
+) -> Result<actix_web::HttpResponse, AppError> {
+    use actix_web::http::header::{
+        CACHE_CONTROL, Charset, ContentDisposition, DispositionParam, DispositionType,
+        ExtendedValue,
+    };
+    if let Some(url) = &m.link_url {
+        return Ok(crate::web::see_other(url));
+    }
+    let key = m
+        .storage_key
+        .clone()
+        .ok_or_else(|| AppError::not_found("file"))?;
+    let bytes = state.storage.get(&key).await?;
+    let name = m.file_name.clone().unwrap_or_else(|| "download".into());
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type(
+            m.content_type
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".into()),
+        )
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![
+                DispositionParam::Filename(ascii),
+                DispositionParam::FilenameExt(ExtendedValue {
+                    charset: Charset::Ext("UTF-8".into()),
+                    language_tag: None,
+                    value: name.into_bytes(),
+                }),
+            ],
+        })
+        .insert_header((CACHE_CONTROL, "private, max-age=300"))
+        .body(bytes))
+}

@@ -1,0 +1,327 @@
+//! Speakers, the call for proposals, agendas and slides.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::*;
+
+/// A published tour with its call for proposals open and two open stops (13:00–18:00 local).
+async fn tour_with_cfp(app: &TestApp, who: &Organizer) -> (String, String, Vec<String>) {
+    let tour = app.create_tour(who, "OpenStack China Tour").await;
+    let tour_id = tour["id"].as_str().unwrap().to_owned();
+    let now = chrono::Utc::now();
+    app.patch(
+        who,
+        &format!("/api/v1/tours/{tour_id}"),
+        &json!({
+            "cfp_opens_at": (now - chrono::Duration::days(1)).to_rfc3339(),
+            "cfp_closes_at": (now + chrono::Duration::days(10)).to_rfc3339(),
+        }),
+    )
+    .await;
+    let mut stops = Vec::new();
+    for (city, days) in [("北京", 20), ("上海", 40)] {
+        let venue = app
+            .create_venue(who, &format!("{city} Hall"), city, 100)
+            .await;
+        let day = (now + chrono::Duration::days(days)).date_naive();
+        let stop = app.post_ok(who, &format!("/api/v1/tours/{tour_id}/stops"), &json!({
+            "city": city, "starts_at": format!("{day}T13:00:00+08:00"), "ends_at": format!("{day}T18:00:00+08:00"),
+            "timezone": "Asia/Shanghai", "venue_id": venue["id"], "status": "open"
+        }), 201).await;
+        stops.push(stop["id"].as_str().unwrap().to_owned());
+    }
+    app.patch(
+        who,
+        &format!("/api/v1/tours/{tour_id}"),
+        &json!({"status": "published"}),
+    )
+    .await;
+    (tour_id, tour["slug"].as_str().unwrap().to_owned(), stops)
+}
+
+fn proposal(name: &str, email: &str, title: &str, stops: &[String]) -> serde_json::Value {
+    json!({
+        "speaker": {"name": name, "email": email, "affiliation": "Sina", "bio": "Cinder core"},
+        "title": title, "abstract": "Block storage for OpenStack.", "duration_minutes": 45, "stop_ids": stops
+    })
+}
+
+/// Signs a speaker in with the link of their latest e-mail.
+async fn speaker_browser(app: &TestApp, email: &str) -> Browser {
+    app.drain().await;
+    let mail = app.mails_to(email).pop().expect("a mail to the speaker");
+    let link = mail.link("/speaker/enter/");
+    let b = app.browser();
+    let res = b.get(link.trim_start_matches(&app.address)).await;
+    assert_eq!(res.status(), 303, "the link signs in");
+    b
+}
+
+fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        for (name, bytes) in files {
+            z.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+both_backends! {
+    async fn a_proposal_accepted_at_two_stops_is_on_both_agendas(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, slug, stops) = tour_with_cfp(&app, &hui).await;
+        // The public page invites proposals; the call takes them.
+        let (_, page) = app.browser().page(&format!("/tours/{slug}")).await;
+        assert!(select_text(&page, ".notice a").iter().any(|t| t == "Propose a talk"));
+        let (status, p) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&proposal("Rongze Zhu", "rz@example.org", "Cinder in production", &stops)).send().await.unwrap()).await;
+        assert_eq!(status, 201, "{p}");
+        let (_, list) = json(app.get(&hui, &format!("/api/v1/tours/{tour_id}/proposals")).await).await;
+        assert_eq!(list[0]["talk"]["title"], "Cinder in production");
+        assert_eq!(list[0]["stop_ids"].as_array().unwrap().len(), 2);
+
+        let (status, accepted) = json(app.post(&hui, &format!("/api/v1/proposals/{}/accept", p["id"].as_str().unwrap()), &json!({"stop_ids": stops, "message": "See you!"})).await).await;
+        assert_eq!(status, 200, "{accepted}");
+        assert_eq!(accepted["status"], "accepted");
+        assert_eq!(accepted["scheduled_stop_ids"].as_array().unwrap().len(), 2);
+        for stop in &stops {
+            let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{stop}/agenda")).await).await;
+            assert_eq!(agenda[0]["talk"]["title"], "Cinder in production");
+            assert!(agenda[0]["starts_at"].as_str().unwrap().ends_with("05:00:00Z"), "placed at the stop's start: {agenda}");
+            app.post(&hui, &format!("/api/v1/stops/{stop}/agenda/publish"), &json!({})).await;
+            let (_, page) = app.browser().page(&format!("/stops/{stop}")).await;
+            let rows = select_text(&page, "ol.agenda li");
+            assert!(rows[0].contains("13:00–13:45") && rows[0].contains("Cinder in production") && rows[0].contains("Rongze Zhu (Sina)"), "{rows:?}");
+        }
+        app.drain().await;
+        let decision = app.mails_to("rz@example.org").into_iter().find(|m| m.subject.starts_with("Accepted")).unwrap();
+        assert!(decision.text.contains("北京") && decision.text.contains("上海") && decision.text.contains("See you!"));
+        // The public profile lists both; it never shows the e-mail address.
+        let speaker_link = {
+            let (_, page) = app.browser().page(&format!("/stops/{}", stops[0])).await;
+            attr(&page, "ol.agenda a", "href").unwrap()
+        };
+        let (status, profile) = app.browser().page(&speaker_link).await;
+        assert_eq!(status, 200);
+        assert_eq!(select_text(&profile, "main li").len(), 2);
+        assert!(!profile.root_element().html().contains("rz@example.org"));
+    }
+
+    async fn the_call_for_proposals_takes_proposals_only_while_open(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, slug, stops) = tour_with_cfp(&app, &hui).await;
+        let url = app.url(&format!("/api/v1/tours/{tour_id}/proposals"));
+        // Bad input first.
+        let (status, body) = json(app.api.post(&url).json(&json!({"speaker": {"name": "", "email": "x"}, "title": "", "duration_minutes": 0, "stop_ids": []})).send().await.unwrap()).await;
+        assert_eq!(status, 422);
+        for f in ["name", "email", "title", "duration_minutes", "stop_ids"] {
+            assert!(body["error"]["fields"][f].is_string(), "{f}: {body}");
+        }
+        let other_tour = app.open_stop(&hui, 10, None, 5).await;
+        let (status, _) = json(app.api.post(&url).json(&proposal("A", "a@example.org", "T", &[other_tour.stop_id])).send().await.unwrap()).await;
+        assert_eq!(status, 422, "a stop of another tour");
+        // Closed: the call ended.
+        let past = chrono::Utc::now() - chrono::Duration::days(1);
+        app.patch(&hui, &format!("/api/v1/tours/{tour_id}"), &json!({"cfp_closes_at": past.to_rfc3339(), "cfp_opens_at": (past - chrono::Duration::days(5)).to_rfc3339()})).await;
+        let (status, body) = json(app.api.post(&url).json(&proposal("A", "a@example.org", "T", &stops)).send().await.unwrap()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("cfp_closed")));
+        let (_, page) = app.browser().page(&format!("/tours/{slug}/cfp")).await;
+        assert_eq!(select_text(&page, ".notice"), vec!["The call for proposals is not open."]);
+        let (_, list) = json(app.get(&hui, &format!("/api/v1/tours/{tour_id}/proposals")).await).await;
+        assert_eq!(list, json!([]));
+    }
+
+    async fn the_agenda_refuses_overlaps_and_items_outside_the_stop(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (_, _, stops) = tour_with_cfp(&app, &hui).await;
+        let stop = &stops[0];
+        let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{stop}")).await).await;
+        let day = &agenda["starts_at_local"].as_str().unwrap()[..10];
+        let sp = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Hui Cheng", "email": "hui.cheng@example.org"}), 201).await;
+        let talk = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "OpenStack Foundation", "duration_minutes": 45, "speaker_ids": [sp["id"]]}), 201).await;
+        let path = format!("/api/v1/stops/{stop}/agenda");
+        app.post_ok(&hui, &path, &json!({"kind": "welcome", "title": "Welcome", "starts_at": format!("{day}T13:00:00+08:00"), "duration_minutes": 15}), 201).await;
+        app.post_ok(&hui, &path, &json!({"talk_id": talk["id"], "starts_at": format!("{day}T13:15:00+08:00")}), 201).await;
+        // Overlap: the clash names the items.
+        let (status, body) = json(app.post(&hui, &path, &json!({"kind": "break", "title": "Coffee", "starts_at": format!("{day}T13:45:00+08:00"), "duration_minutes": 30})).await).await;
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["error"]["code"], "agenda_clash");
+        assert!(body["error"]["message"].as_str().unwrap().contains("OpenStack Foundation"));
+        // Outside the stop's hours.
+        let (status, body) = json(app.post(&hui, &path, &json!({"kind": "lunch", "title": "Lunch", "starts_at": format!("{day}T12:00:00+08:00"), "duration_minutes": 60})).await).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["error"]["fields"]["starts_at"].is_string());
+        let (status, _) = json(app.post(&hui, &path, &json!({"kind": "panel", "title": "Panel", "starts_at": format!("{day}T17:30:00+08:00"), "duration_minutes": 60})).await).await;
+        assert_eq!(status, 422, "ends after the stop");
+        // Back to back is fine; a non-talk item needs a title.
+        app.post_ok(&hui, &path, &json!({"kind": "break", "title": "Coffee", "starts_at": format!("{day}T14:00:00+08:00"), "duration_minutes": 15}), 201).await;
+        let (status, _) = json(app.post(&hui, &path, &json!({"kind": "break", "starts_at": format!("{day}T15:00:00+08:00")})).await).await;
+        assert_eq!(status, 422);
+        let (_, agenda) = json(app.get(&hui, &path).await).await;
+        assert_eq!(agenda.as_array().unwrap().len(), 3, "nothing refused was saved");
+        // Another team cannot touch it.
+        let eve = app.organizer("eve@example.org").await;
+        let (status, _) = json(app.post(&eve, &path, &json!({"kind": "break", "title": "x", "starts_at": format!("{day}T16:00:00+08:00")})).await).await;
+        assert_eq!(status, 404);
+    }
+
+    async fn after_publication_only_moved_speakers_are_told_and_the_page_shows_the_change(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (_, _, stops) = tour_with_cfp(&app, &hui).await;
+        let stop = &stops[0];
+        let (_, s) = json(app.get(&hui, &format!("/api/v1/stops/{stop}")).await).await;
+        let day = s["starts_at_local"].as_str().unwrap()[..10].to_owned();
+        let a = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Speaker A", "email": "a@example.org"}), 201).await;
+        let b = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Speaker B", "email": "b@example.org"}), 201).await;
+        let ta = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Talk A", "duration_minutes": 30, "speaker_ids": [a["id"]]}), 201).await;
+        let tb = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Talk B", "duration_minutes": 30, "speaker_ids": [b["id"]]}), 201).await;
+        let path = format!("/api/v1/stops/{stop}/agenda");
+        let ia = app.post_ok(&hui, &path, &json!({"talk_id": ta["id"], "starts_at": format!("{day}T13:00:00+08:00")}), 201).await;
+        app.post_ok(&hui, &path, &json!({"talk_id": tb["id"], "starts_at": format!("{day}T14:00:00+08:00")}), 201).await;
+        app.post(&hui, &format!("{path}/publish"), &json!({})).await;
+        app.drain().await;
+        let before_b = app.mails_to("b@example.org").len();
+        let (status, moved) = json(app.patch(&hui, &format!("/api/v1/agenda/{}", ia["id"].as_str().unwrap()), &json!({"starts_at": format!("{day}T15:00:00+08:00")})).await).await;
+        assert_eq!(status, 200, "{moved}");
+        app.drain().await;
+        let to_a: Vec<_> = app.mails_to("a@example.org").into_iter().filter(|m| m.subject.contains("Talk A")).collect();
+        assert_eq!(to_a.len(), 1);
+        assert!(to_a[0].text.contains("15:00"), "{}", to_a[0].text);
+        assert_eq!(app.mails_to("b@example.org").len(), before_b, "B's slot did not move");
+        let (_, page) = app.browser().page(&format!("/stops/{stop}")).await;
+        assert_eq!(select_text(&page, "ul.changes li"), vec!["Moved: Talk A from 13:00 to 15:00"]);
+    }
+
+    async fn speakers_upload_slides_of_each_allowed_type_and_nothing_else(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
+        let (_, p) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&proposal("Rongze Zhu", "rz@example.org", "Cinder", &stops)).send().await.unwrap()).await;
+        app.post(&hui, &format!("/api/v1/proposals/{}/accept", p["id"].as_str().unwrap()), &json!({"stop_ids": [stops[0]]})).await;
+        let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{}/agenda", stops[0])).await).await;
+        let item = agenda[0]["id"].as_str().unwrap().to_owned();
+        let b = speaker_browser(&app, "rz@example.org").await;
+        let (status, page) = b.page("/speaker").await;
+        assert_eq!(status, 200);
+        let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+        let upload = |name: &str, bytes: Vec<u8>| {
+            let form = reqwest::multipart::Form::new()
+                .text("_csrf", csrf.clone())
+                .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+            b.client.post(app.url(&format!("/speaker/slots/{item}/slides"))).multipart(form).send()
+        };
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+        let odp = zip_with(&[("mimetype", b"application/vnd.oasis.opendocument.presentation"), ("content.xml", b"<office:document/>")]);
+        let pptx = zip_with(&[("[Content_Types].xml", b"<Types/>"), ("ppt/presentation.xml", b"<p:presentation/>")]);
+        let key = zip_with(&[("Index/Document.iwa", b"\x00\x01"), ("Metadata/Properties.plist", b"<plist/>")]);
+        for (name, bytes) in [("cinder.pdf", pdf), ("cinder.odp", odp), ("cinder.pptx", pptx), ("Cinder 讲解.key", key)] {
+            let res = upload(name, bytes).await.unwrap();
+            assert_eq!(res.status(), 303, "{name}");
+        }
+        let (_, mats) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", stops[0])).await).await;
+        let types: Vec<&str> = mats.as_array().unwrap().iter().map(|m| m["content_type"].as_str().unwrap()).collect();
+        assert_eq!(types.len(), 4, "{mats}");
+        assert!(types.contains(&"application/pdf") && types.contains(&"application/vnd.oasis.opendocument.presentation"));
+        // Downloads carry the type and a safe name.
+        let pdf_id = mats.as_array().unwrap().iter().find(|m| m["content_type"] == "application/pdf").unwrap()["id"].as_str().unwrap().to_owned();
+        let res = b.get(&format!("/materials/{pdf_id}/download")).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"cinder.pdf\""));
+        assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
+        // Not published: the public cannot download it.
+        assert_eq!(app.browser().get(&format!("/materials/{pdf_id}/download")).await.status(), 404);
+
+        // Refused: a renamed executable, a path-traversal name, an empty file.
+        let files_before = std::fs::read_dir(app.data_path.join("uploads/materials")).map(|d| d.count()).unwrap_or(0);
+        let res = upload("slides.pdf", b"\x7fELF\x02\x01\x01\x00 not slides".to_vec()).await.unwrap();
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("PDF, ODP, PPTX or Keynote"), "the page says what is accepted");
+        let res = upload("../../etc/passwd.pdf", b"%PDF-1.4\n".to_vec()).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let files_after = std::fs::read_dir(app.data_path.join("uploads/materials")).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(files_after, files_before, "nothing refused was stored");
+        let (_, mats) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", stops[0])).await).await;
+        assert_eq!(mats.as_array().unwrap().len(), 4);
+
+        // By the API too, with the documented codes.
+        let form = reqwest::multipart::Form::new().text("kind", "slides").text("agenda_item_id", item.clone())
+            .part("file", reqwest::multipart::Part::bytes(b"MZ\x90\x00 a windows exe".to_vec()).file_name("deck.pptx"));
+        let res = app.api.post(app.url(&format!("/api/v1/stops/{}/materials", stops[0]))).bearer_auth(&hui.token).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 415);
+    }
+
+    async fn a_speakers_link_reaches_their_page_and_no_one_elses(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
+        for (name, email, title) in [("A", "a@example.org", "Talk A"), ("B", "b@example.org", "Talk B")] {
+            let (_, p) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&proposal(name, email, title, &stops[..1])).send().await.unwrap()).await;
+            app.post(&hui, &format!("/api/v1/proposals/{}/accept", p["id"].as_str().unwrap()), &json!({"stop_ids": [stops[0]]})).await;
+        }
+        let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{}/agenda", stops[0])).await).await;
+        let b_item = agenda.as_array().unwrap().iter().find(|i| i["title"] == "Talk B").unwrap()["id"].as_str().unwrap().to_owned();
+        let a = speaker_browser(&app, "a@example.org").await;
+        let (_, page) = a.page("/speaker").await;
+        assert_eq!(select_text(&page, "article h3"), vec!["Talk A"]);
+        let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+        let res = a.post_form(&format!("/speaker/slots/{b_item}/confirm"), &[("_csrf", &csrf)]).await;
+        assert_eq!(res.status(), 404, "not A's slot");
+        let form = reqwest::multipart::Form::new().text("_csrf", csrf.clone()).part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n".to_vec()).file_name("x.pdf"));
+        let res = a.client.post(app.url(&format!("/speaker/slots/{b_item}/slides"))).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 404);
+        let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{}/agenda", stops[0])).await).await;
+        assert!(agenda.as_array().unwrap().iter().all(|i| i["confirmed"] == false));
+        // A confirms their own slot; the organizers see it.
+        let a_item = agenda.as_array().unwrap().iter().find(|i| i["title"] == "Talk A").unwrap()["id"].as_str().unwrap().to_owned();
+        assert_eq!(a.post_form(&format!("/speaker/slots/{a_item}/confirm"), &[("_csrf", &csrf)]).await.status(), 303);
+        let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{}/agenda", stops[0])).await).await;
+        assert!(agenda.as_array().unwrap().iter().any(|i| i["title"] == "Talk A" && i["confirmed"] == true));
+        // The e-mailed link was used once; an anonymous visitor is sent to ask for a link.
+        assert_eq!(app.browser().get("/speaker").await.headers()["location"], "/speaker/login?next=%2Fspeaker");
+        // The itinerary feed.
+        let res = a.post_form("/speaker/feed", &[("_csrf", &csrf)]).await;
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        let feed = attr(&html, "input.copy", "value").unwrap();
+        let ics = app.browser().get(feed.trim_start_matches(&app.address)).await.text().await.unwrap();
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
+        assert!(ics.contains("Talk A") && ics.contains("北京 Hall"));
+    }
+}
+
+#[actix_web::test]
+async fn an_oversized_upload_is_refused_and_nothing_stays_behind() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.max_upload_bytes = 64 * 1024)
+        .await
+        .unwrap();
+    let hui = app.organizer("hui@example.org").await;
+    let s = app.open_stop(&hui, 10, None, 5).await;
+    let form = reqwest::multipart::Form::new().text("kind", "photos").part(
+        "file",
+        reqwest::multipart::Part::bytes(vec![0xFFu8; 200 * 1024]).file_name("big.jpg"),
+    );
+    let res = app
+        .api
+        .post(app.url(&format!("/api/v1/stops/{}/materials", s.stop_id)))
+        .bearer_auth(&hui.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    let (_, mats) = json(
+        app.get(&hui, &format!("/api/v1/stops/{}/materials", s.stop_id))
+            .await,
+    )
+    .await;
+    assert_eq!(mats, json!([]));
+    let stored = std::fs::read_dir(app.data_path.join("uploads"))
+        .unwrap()
+        .count();
+    assert_eq!(stored, 0);
+}
