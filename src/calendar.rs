@@ -93,3 +93,33 @@ pub fn itinerary(
     }
     cal.done().to_string()
 }
+
+/// A volunteer's tasks: one event per task (the stop's hours when it has none of its own).
+pub fn volunteer_tasks(
+    name: &str,
+    claims: &[(
+        crate::models::task::Claim,
+        crate::models::task::Task,
+        crate::models::stop::Stop,
+        crate::models::tour::Tour,
+    )],
+    base_url: &str,
+) -> String {
+    let mut cal = Calendar::new();
+    cal.name(name);
+    for (claim, task, stop, tour) in claims {
+        let mut event = Event::new();
+        event
+            .uid(&format!("claim-{}@roadshow", claim.id))
+            .summary(&format!("{} · {} · {}", task.title, tour.name, stop.city))
+            .starts(Utc.from_utc_datetime(&task.starts_at.unwrap_or(stop.starts_at)))
+            .ends(Utc.from_utc_datetime(&task.ends_at.unwrap_or(stop.ends_at)))
+            .description(&format!(
+                "{}\n{base_url}/stops/{}",
+                task.description, stop.id
+            ))
+            .timestamp(Utc.from_utc_datetime(&task.updated_at));
+        cal.push(event.done());
+    }
+    cal.done().to_string()
+}

@@ -56,6 +56,8 @@ pub struct Settings {
     pub reminder_hours: Vec<i64>,
     /// "Still coming?" this many days before a stop; 0 turns it off.
     pub still_coming_days: i64,
+    /// Volunteers may release a claimed task until this many hours before it.
+    pub volunteer_release_hours: i64,
 }
 
 impl Default for Settings {
@@ -83,6 +85,7 @@ impl Default for Settings {
             max_upload_bytes: 50 * 1024 * 1024,
             reminder_hours: vec![48, 3],
             still_coming_days: 3,
+            volunteer_release_hours: 24,
         }
     }
 }

@@ -10,6 +10,7 @@ mod outbox;
 mod registrations;
 mod speakers;
 pub mod stops;
+mod tasks;
 mod tours;
 mod venues;
 
@@ -86,6 +87,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/stops/{id}/materials",
                 web::post().to(materials::add_material_link),
             )
+            .route("/stops/{id}/tasks", web::post().to(tasks::create_task))
+            .route("/stops/{id}/tasks", web::get().to(tasks::list_tasks))
+            .route(
+                "/stops/{id}/tasks/standard",
+                web::post().to(tasks::standard_tasks),
+            )
+            .route("/tasks/{id}", web::patch().to(tasks::update_task))
+            .route("/tasks/{id}/claims", web::post().to(tasks::claim))
+            .route("/claims/{id}/release", web::post().to(tasks::release))
+            .route("/claims/{id}/attendance", web::post().to(tasks::attendance))
             .route("/speakers", web::post().to(speakers::create_speaker))
             .route("/talks", web::post().to(speakers::create_talk))
             .route(

@@ -349,6 +349,50 @@ diesel::joinable!(agenda_items -> talks (talk_id));
 diesel::joinable!(materials -> stops (stop_id));
 diesel::joinable!(materials -> agenda_items (agenda_item_id));
 
+diesel::table! {
+    tasks (id) {
+        id -> Text,
+        stop_id -> Text,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        slots -> Integer,
+        claimed -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    volunteers (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        lang -> Text,
+        feed_token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> Text,
+        task_id -> Text,
+        volunteer_id -> Text,
+        status -> Text,
+        assigned_by -> Nullable<Text>,
+        showed_up -> Nullable<Bool>,
+        created_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(tasks -> stops (stop_id));
+diesel::joinable!(claims -> tasks (task_id));
+diesel::joinable!(claims -> volunteers (volunteer_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     api_tokens,
@@ -374,4 +418,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     agenda_items,
     agenda_changes,
     materials,
+    tasks,
+    volunteers,
+    claims,
 );

@@ -5,6 +5,7 @@ pub mod access;
 pub mod agenda;
 pub mod attendance;
 pub mod stop;
+pub mod task;
 pub mod text;
 pub mod tour;
 pub mod venue;

@@ -614,6 +614,98 @@ pub fn unconfirmed_slots(lang: Lang, s: &StopMail, lines: &[String], link: &str)
     )
 }
 
+/// A volunteer took a task.
+pub fn claim_confirmed(
+    lang: Lang,
+    name: &str,
+    s: &StopMail,
+    task: &str,
+    when: &str,
+    link: &str,
+    release_hours: i64,
+) -> Rendered {
+    compose(
+        lang,
+        lang.tf(
+            "email.claim.subject",
+            &[("task", task), ("stop", &s.title())],
+        ),
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        with_contact(
+            vec![
+                Part::Text(lang.tf(
+                    "email.claim.lead",
+                    &[("task", task), ("stop", &s.title()), ("when", when)],
+                )),
+                s.facts(lang),
+                Part::Link {
+                    label: lang.t("email.volunteer.action").into_owned(),
+                    url: link.to_owned(),
+                },
+                Part::Text(lang.tf(
+                    "email.claim.release",
+                    &[("hours", &release_hours.to_string())],
+                )),
+            ],
+            s,
+            lang,
+        ),
+    )
+}
+
+/// The day before: what, when, where.
+pub fn volunteer_reminder(
+    lang: Lang,
+    name: &str,
+    s: &StopMail,
+    tasks: &str,
+    link: &str,
+) -> Rendered {
+    compose(
+        lang,
+        lang.tf("email.volunteer_reminder.subject", &[("stop", &s.title())]),
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        with_contact(
+            vec![
+                Part::Text(lang.tf(
+                    "email.volunteer_reminder.lead",
+                    &[("stop", &s.title()), ("tasks", tasks)],
+                )),
+                s.facts(lang),
+                Part::Link {
+                    label: lang.t("email.volunteer.action").into_owned(),
+                    url: link.to_owned(),
+                },
+            ],
+            s,
+            lang,
+        ),
+    )
+}
+
+/// An attendee who would like to volunteer is invited to a task.
+pub fn volunteer_invite(lang: Lang, name: &str, s: &StopMail, task: &str, link: &str) -> Rendered {
+    compose(
+        lang,
+        lang.tf("email.volunteer_invite.subject", &[("stop", &s.title())]),
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        with_contact(
+            vec![
+                Part::Text(lang.tf(
+                    "email.volunteer_invite.lead",
+                    &[("stop", &s.title()), ("task", task)],
+                )),
+                Part::Link {
+                    label: lang.t("email.volunteer_invite.action").into_owned(),
+                    url: link.to_owned(),
+                },
+            ],
+            s,
+            lang,
+        ),
+    )
+}
+
 fn sample_stop(lang: Lang) -> StopMail {
     StopMail {
         tour: "OpenStack China Tour 2012".into(),
@@ -773,6 +865,38 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
                 lang,
                 &sample_stop(lang),
                 &["14:30 OpenStack Block Storage: Cinder (Rongze Zhu)".into()],
+                &link,
+            ),
+        ),
+        (
+            "claim_confirmed",
+            claim_confirmed(
+                lang,
+                "Shake Chen",
+                &sample_stop(lang),
+                &lang.t("task_kind.registration_desk"),
+                "13:00–14:00",
+                &link,
+                24,
+            ),
+        ),
+        (
+            "volunteer_reminder",
+            volunteer_reminder(
+                lang,
+                "Shake Chen",
+                &sample_stop(lang),
+                &lang.t("task_kind.photos"),
+                &link,
+            ),
+        ),
+        (
+            "volunteer_invite",
+            volunteer_invite(
+                lang,
+                "Shake Chen",
+                &sample_stop(lang),
+                &lang.t("task_kind.photos"),
                 &link,
             ),
         ),

@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod registration;
 pub mod speaker;
 pub mod stop;
+pub mod task;
 pub mod team;
 pub mod tour;
 pub mod venue;

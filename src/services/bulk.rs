@@ -26,6 +26,8 @@ text_enum!(
         Waitlisted => "waitlisted",
         CheckedIn => "checked_in",
         NoShows => "no_shows",
+        Speakers => "speakers",
+        Volunteers => "volunteers",
     }
 );
 
@@ -52,8 +54,26 @@ pub const PLACEHOLDERS: &[&str] = &[
     "{manage_link}",
 ];
 
+/// One person to write to, with the stop their message is about.
 struct Recipient {
-    registration: Registration,
+    email: String,
+    name: String,
+    lang: crate::i18n::Lang,
+    stop_id: String,
+    /// Attendees: their registration (for {manage_link}).
+    registration_id: Option<String>,
+}
+
+impl Recipient {
+    fn attendee(r: Registration) -> Self {
+        Recipient {
+            lang: r.lang(),
+            email: r.email,
+            name: r.name,
+            stop_id: r.stop_id,
+            registration_id: Some(r.id),
+        }
+    }
 }
 
 struct Checked {
@@ -133,14 +153,14 @@ fn recipients(
                 checked_in: Some(false),
                 ..Default::default()
             },
-            Segment::NoShows => continue,
+            Segment::NoShows | Segment::Speakers | Segment::Volunteers => continue,
         };
         for r in Registration::list(conn, &stop.id, &filter)? {
             // Erased registrations have no address left; one message per person per tour.
             if r.email.ends_with("@invalid") || !seen.insert(r.email.clone()) {
                 continue;
             }
-            out.push(Recipient { registration: r });
+            out.push(Recipient::attendee(r));
         }
     }
     Ok(out)
@@ -157,11 +177,11 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
 fn render(
     ctx: &StopContext,
     tour: &Tour,
-    r: &Registration,
+    r: &Recipient,
     checked: &Checked,
     manage_link: &str,
 ) -> Rendered {
-    let lang = r.lang();
+    let lang = r.lang;
     let values = [
         ("{name}", r.name.clone()),
         ("{tour}", tour.name.clone()),
@@ -206,16 +226,15 @@ pub fn preview(
     let list = recipients(conn, &stops, checked.segment)?;
     let sample = match list.first() {
         Some(first) => {
-            let ctx = StopContext::load(conn, &first.registration.stop_id)?;
+            let ctx = StopContext::load(conn, &first.stop_id)?;
+            let link = if first.registration_id.is_some() {
+                env.links.url("/r/…")
+            } else {
+                String::new()
+            };
             Some((
-                first.registration.name.clone(),
-                render(
-                    &ctx,
-                    &tour,
-                    &first.registration,
-                    &checked,
-                    &env.links.url("/r/…"),
-                ),
+                first.name.clone(),
+                render(&ctx, &tour, first, &checked, &link),
             ))
         }
         None => None,
@@ -242,8 +261,7 @@ pub fn send(
         let uses_link =
             checked.body.contains("{manage_link}") || checked.subject.contains("{manage_link}");
         let mut contexts: Vec<StopContext> = Vec::new();
-        for rcpt in &list {
-            let r = &rcpt.registration;
+        for r in &list {
             if !contexts.iter().any(|c| c.stop.id == r.stop_id) {
                 contexts.push(StopContext::load(conn, &r.stop_id)?);
             }
@@ -252,12 +270,18 @@ pub fn send(
                 .find(|c| c.stop.id == r.stop_id)
                 .ok_or_else(|| AppError::not_found("stop"))?;
             // A manage link is only stored hashed: a message that carries one carries a fresh one.
-            let link = if uses_link {
-                let token = secrets::new_token();
-                Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), db::now())?;
-                env.links.url(&format!("/r/{token}"))
-            } else {
-                String::new()
+            let link = match (&r.registration_id, uses_link) {
+                (Some(id), true) => {
+                    let token = secrets::new_token();
+                    Registration::set_token_hash(
+                        conn,
+                        id,
+                        &secrets::token_hash(&token),
+                        db::now(),
+                    )?;
+                    env.links.url(&format!("/r/{token}"))
+                }
+                _ => String::new(),
             };
             let content = render(ctx, &tour, r, &checked, &link);
             let mut mail = Email::new("bulk", &r.email, &r.name, content)

@@ -15,6 +15,7 @@ pub mod team;
 pub mod tours;
 pub mod venue_switch;
 pub mod venues;
+pub mod volunteers;
 
 use crate::config::Settings;
 use crate::email::Links;
@@ -30,6 +31,8 @@ pub struct Env {
     pub reminder_hours: Vec<i64>,
     /// "Still coming?" goes this many days before a stop (0: never).
     pub still_coming_days: i64,
+    /// Volunteers may release a task until this many hours before it.
+    pub release_hours: i64,
 }
 
 impl Env {
@@ -43,6 +46,7 @@ impl Env {
             magic_link_hours: settings.magic_link_hours,
             reminder_hours,
             still_coming_days: settings.still_coming_days,
+            release_hours: settings.volunteer_release_hours,
         }
     }
 }

@@ -57,6 +57,7 @@ pub fn run_due(conn: &mut DbConnection, env: &Env, now: NaiveDateTime) -> Result
         queued += reminders_for(conn, env, &stop, now)?;
         queued += still_coming_for(conn, env, &stop, now)?;
         queued += unconfirmed_slots_for(conn, env, &stop, now)?;
+        queued += volunteers_for(conn, env, &stop, now)?;
     }
     Ok(queued)
 }
@@ -227,5 +228,23 @@ fn unconfirmed_slots_for(
             n += 1;
         }
         Ok(n)
+    })
+}
+
+/// The day before a stop, its volunteers get a reminder with the venue details.
+fn volunteers_for(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    if now < stop.starts_at - Duration::hours(24) {
+        return Ok(0);
+    }
+    db::write_transaction(conn, |conn| {
+        if !claim(conn, &stop.id, "volunteer_reminder", now)? {
+            return Ok(0);
+        }
+        crate::services::volunteers::remind(conn, env, stop)
     })
 }

@@ -106,6 +106,41 @@ pub fn switch_venue(
                     .attach(ctx.ics(env)),
             )?;
         }
+        // Speakers and volunteers of the stop are told too (once each).
+        let mut told: Vec<String> = Vec::new();
+        let speakers = crate::services::agenda::entries(conn, &stop.id)?
+            .into_iter()
+            .filter_map(|e| e.talk)
+            .flat_map(|t| t.speakers);
+        let volunteers = crate::models::task::Claim::at_stop(conn, &stop.id)?
+            .into_iter()
+            .map(|(_, _, v)| v);
+        let people: Vec<(String, String, crate::i18n::Lang)> = speakers
+            .map(|s| (s.email.clone(), s.name.clone(), s.lang()))
+            .chain(volunteers.map(|v| (v.email.clone(), v.name.clone(), v.lang())))
+            .collect();
+        for (address, name, lang) in people {
+            if told.contains(&address) {
+                continue;
+            }
+            told.push(address.clone());
+            let content = templates::venue_switch(
+                lang,
+                &name,
+                &ctx.mail(lang),
+                &old_venue.name,
+                &reason,
+                None,
+            );
+            email::enqueue(
+                conn,
+                &env.links,
+                Email::new("venue_switch", &address, &name, content)
+                    .for_stop(&ctx.tour.id, &ctx.stop.id)
+                    .reply_to(ctx.tour.contact_email.as_deref())
+                    .attach(ctx.ics(env)),
+            )?;
+        }
         let stop = Stop::find(conn, &stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
         Ok(Stop::detail(conn, stop)?)
     })

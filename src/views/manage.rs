@@ -417,6 +417,7 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 a.button href={ (base) "/registrations" } { (ctx.t("registrations.title")) }
                 a.button.secondary href={ "/desk/" (stop.id) } { (ctx.t("desk.title")) }
                 a.button.secondary href={ (base) "/agenda" } { (ctx.t("agenda.builder")) }
+                a.button.secondary href={ (base) "/tasks" } { (ctx.t("tasks.title")) }
                 a.button.secondary href={ (base) "/registrations?volunteers=on" } { (ctx.t("registrations.volunteers_only")) }
             }
             dl.facts {

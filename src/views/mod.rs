@@ -11,6 +11,7 @@ pub mod public;
 pub mod registrations;
 pub mod speakers;
 pub mod venues;
+pub mod volunteers;
 
 use serde::{Deserialize, Serialize};
 

@@ -52,6 +52,7 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
                 p { (ctx.t("tour.contact")) ": " a href={ "mailto:" (email) } { (email) } }
             }
             p { a href={ "/tours/" (tour.slug) "/calendar.ics" } { (ctx.t("tour.calendar")) } }
+            p { a href={ "/tours/" (tour.slug) "/help" } { (ctx.t("help.link")) } }
             @if crate::services::speakers::cfp_open(tour) {
                 p.notice { (ctx.t("cfp.invite")) " " a href={ "/tours/" (tour.slug) "/cfp" } { (ctx.t("cfp.submit")) } }
             }

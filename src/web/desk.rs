@@ -21,6 +21,7 @@ use crate::web::{html_status, page_id, see_other};
 async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<(), AppError> {
     let organizer_id = session::organizer_id(session);
     let grants = session::desk_grants(session);
+    let volunteer_id = session::volunteer_id(session);
     let stop = stop_id.to_owned();
     let allowed = state
         .db
@@ -36,13 +37,19 @@ async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result
                     return Ok(true);
                 }
             }
+            // Volunteers who took the registration desk of this stop.
+            if let Some(v) = &volunteer_id
+                && crate::services::volunteers::at_desk(conn, v, &stop)?
+            {
+                return Ok(true);
+            }
             Ok(false)
         })
         .await?;
-    match (
-        allowed,
-        session::organizer_id(session).is_some() || !session::desk_grants(session).is_empty(),
-    ) {
+    let someone = session::organizer_id(session).is_some()
+        || !session::desk_grants(session).is_empty()
+        || session::volunteer_id(session).is_some();
+    match (allowed, someone) {
         (true, _) => Ok(()),
         (false, true) => Err(AppError::not_found("desk")),
         (false, false) => Err(AppError::unauthorized("sign in first")),

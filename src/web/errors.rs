@@ -42,6 +42,8 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerRespo
         // Speakers sign in with an e-mailed link, organizers with a password.
         let login = if req.path().starts_with("/speaker") {
             "/speaker/login"
+        } else if req.path().starts_with("/volunteer") {
+            "/volunteer/login"
         } else {
             "/login"
         };

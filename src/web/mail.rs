@@ -91,7 +91,10 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 17] = [
+const KINDS: [&str; 20] = [
+    "claim_confirmed",
+    "volunteer_reminder",
+    "volunteer_invite",
     "proposal_received",
     "proposal_decided",
     "slot_changed",

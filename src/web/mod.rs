@@ -13,6 +13,7 @@ mod stops;
 mod tours;
 pub mod uploads;
 mod venues;
+mod volunteers;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -52,6 +53,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(registrations::calendar),
         )
         .route("/desk/enter/{token}", web::get().to(desk::enter))
+        .route("/tours/{slug}/help", web::get().to(volunteers::tour_help))
+        .route("/stops/{id}/help", web::get().to(volunteers::stop_help))
+        .route("/tasks/{id}/claim", web::post().to(volunteers::claim))
+        .route("/volunteer", web::get().to(volunteers::own_page))
+        .route("/volunteer/login", web::get().to(volunteers::login_form))
+        .route("/volunteer/login", web::post().to(volunteers::login_submit))
+        .route("/volunteer/enter/{token}", web::get().to(volunteers::enter))
+        .route(
+            "/volunteer/accept/{token}",
+            web::get().to(volunteers::accept_invite),
+        )
+        .route(
+            "/volunteer/claims/{id}/release",
+            web::post().to(volunteers::release),
+        )
+        .route("/volunteer/feed", web::post().to(volunteers::make_feed))
+        .route("/volunteer/feed/{token}", web::get().to(volunteers::feed))
         .route("/tours/{slug}/cfp", web::get().to(speakers::cfp_page))
         .route("/tours/{slug}/cfp", web::post().to(speakers::cfp_submit))
         .route("/speakers/{id}", web::get().to(speakers::public_profile))
@@ -156,6 +174,32 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(stops::remove_desk_helper),
                 )
                 .route("/people", web::get().to(registrations::person))
+                .route("/stops/{id}/tasks", web::get().to(volunteers::tasks_page))
+                .route("/stops/{id}/tasks", web::post().to(volunteers::add_task))
+                .route(
+                    "/stops/{id}/tasks/standard",
+                    web::post().to(volunteers::standard),
+                )
+                .route(
+                    "/stops/{id}/tasks/assign",
+                    web::post().to(volunteers::assign),
+                )
+                .route(
+                    "/stops/{id}/tasks/invite",
+                    web::post().to(volunteers::invite),
+                )
+                .route(
+                    "/stops/{id}/tasks/{task}/slots",
+                    web::post().to(volunteers::set_slots),
+                )
+                .route(
+                    "/stops/{id}/tasks/{task}/delete",
+                    web::post().to(volunteers::delete_task),
+                )
+                .route(
+                    "/stops/{id}/tasks/claims/{claim}/{action}",
+                    web::post().to(volunteers::claim_action),
+                )
                 .route(
                     "/tours/{id}/proposals",
                     web::get().to(speakers::proposals_page),

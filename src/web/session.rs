@@ -399,3 +399,14 @@ impl FromRequest for SpeakerSession {
         })
     }
 }
+
+const VOLUNTEER_ID: &str = "volunteer_id";
+
+pub fn sign_in_volunteer(session: &Session, volunteer_id: &str) {
+    let _ = session.insert(VOLUNTEER_ID, volunteer_id);
+    csrf_token(session);
+}
+
+pub fn volunteer_id(session: &Session) -> Option<String> {
+    session.get::<String>(VOLUNTEER_ID).ok().flatten()
+}

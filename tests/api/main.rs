@@ -15,3 +15,4 @@ mod speakers;
 mod stops;
 mod tours;
 mod venues;
+mod volunteers;

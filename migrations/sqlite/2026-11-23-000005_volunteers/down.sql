@@ -1,0 +1,3 @@
+DROP TABLE claims;
+DROP TABLE volunteers;
+DROP TABLE tasks;

@@ -1,0 +1,256 @@
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::extract::{ApiJson, double_option, path_id};
+use crate::api::openapi::ErrorJson;
+use crate::api::{ApiCaller, MaybeCaller};
+use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
+use crate::domain::task::TaskKind;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::task::Task;
+use crate::services::volunteers::{self, Releaser, TaskInput};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskJson {
+    id: String,
+    stop_id: String,
+    kind: TaskKind,
+    title: String,
+    description: String,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    slots: i32,
+    claimed: i32,
+    free: i32,
+}
+
+impl From<Task> for TaskJson {
+    fn from(t: Task) -> Self {
+        TaskJson {
+            kind: TaskKind::from_db(&t.kind),
+            free: t.free(),
+            id: t.id,
+            stop_id: t.stop_id,
+            title: t.title,
+            description: t.description,
+            starts_at: t.starts_at.map(to_rfc3339),
+            ends_at: t.ends_at.map(to_rfc3339),
+            slots: t.slots,
+            claimed: t.claimed,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateTask {
+    kind: TaskKind,
+    /// Defaults to the kind's name.
+    title: Option<String>,
+    description: Option<String>,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    slots: i64,
+}
+
+fn time(
+    v: Option<String>,
+) -> Option<Result<Option<chrono::NaiveDateTime>, crate::error::FieldError>> {
+    v.map(|s| rfc3339_to_utc(&s).map(Some))
+}
+
+#[utoipa::path(post, path = "/api/v1/stops/{id}/tasks", tag = "volunteers", params(("id" = String, Path)), request_body = CreateTask,
+    responses((status = 201, body = TaskJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn create_task(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    lang: Lang,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<CreateTask>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let input = TaskInput {
+        kind: Some(b.kind.as_str().to_owned()),
+        title: b.title,
+        description: b.description,
+        starts_at: time(b.starts_at),
+        ends_at: time(b.ends_at),
+        slots: Some(Ok(b.slots)),
+    };
+    let task = state
+        .db
+        .run(move |conn| volunteers::create_task(conn, &me, lang, &id, input))
+        .await?;
+    Ok(HttpResponse::Created().json(TaskJson::from(task)))
+}
+
+/// Adds the standard tasks (desk, host, speaker liaison, reminders, photos, streaming,
+/// materials, report, setup) that the stop does not have yet.
+#[utoipa::path(post, path = "/api/v1/stops/{id}/tasks/standard", tag = "volunteers", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<TaskJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn standard_tasks(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    lang: Lang,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let list = state
+        .db
+        .run(move |conn| volunteers::apply_standard_set(conn, &me, lang, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(list.into_iter().map(TaskJson::from).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(get, path = "/api/v1/stops/{id}/tasks", tag = "volunteers", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<TaskJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn list_tasks(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "stop")?;
+    let (_, _, views) = state
+        .db
+        .run(move |conn| volunteers::coverage(conn, &me, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        views
+            .into_iter()
+            .map(|v| TaskJson::from(v.task))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct UpdateTask {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    starts_at: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    ends_at: Option<Option<String>>,
+    slots: Option<i64>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/tasks/{id}", tag = "volunteers", params(("id" = String, Path)), request_body = UpdateTask,
+    responses((status = 200, body = TaskJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn update_task(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<UpdateTask>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "task")?;
+    let opt_time = |v: Option<Option<String>>| v.map(|o| o.map(|s| rfc3339_to_utc(&s)).transpose());
+    let input = TaskInput {
+        kind: None,
+        title: b.title,
+        description: b.description,
+        starts_at: opt_time(b.starts_at),
+        ends_at: opt_time(b.ends_at),
+        slots: b.slots.map(Ok),
+    };
+    let task = state
+        .db
+        .run(move |conn| volunteers::update_task(conn, &me, &id, input))
+        .await?;
+    Ok(HttpResponse::Ok().json(TaskJson::from(task)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateClaim {
+    name: String,
+    email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimJson {
+    id: String,
+    task_id: String,
+    status: String,
+    /// Already held by this person (the request changed nothing).
+    already_claimed: bool,
+    free_slots_left: i32,
+}
+
+/// Claims a slot (public: name and e-mail; an organizer's bearer token assigns someone).
+/// 409 `task_full` when no slot is left.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/claims", tag = "volunteers", params(("id" = String, Path)), request_body = CreateClaim,
+    responses((status = 201, body = ClaimJson), (status = 200, body = ClaimJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
+pub async fn claim(
+    state: web::Data<AppState>,
+    MaybeCaller(me): MaybeCaller,
+    lang: Lang,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<CreateClaim>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "task")?;
+    let env = state.env.clone();
+    let done = state
+        .db
+        .run(move |conn| volunteers::claim(conn, &env, lang, &id, &b.name, &b.email, me.as_ref()))
+        .await?;
+    let body = ClaimJson {
+        free_slots_left: done.task.free(),
+        id: done.claim.id,
+        task_id: done.claim.task_id,
+        status: done.claim.status,
+        already_claimed: !done.created,
+    };
+    Ok(if done.created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    }
+    .json(body))
+}
+
+/// Releases a claim (organizers; volunteers release from their page).
+#[utoipa::path(post, path = "/api/v1/claims/{id}/release", tag = "volunteers", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn release(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "claim")?;
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| volunteers::release(conn, &env, &id, Releaser::Organizer(&me)))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Attendance {
+    /// true: came; false: did not; null: unknown.
+    showed_up: Option<bool>,
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/attendance", tag = "volunteers", params(("id" = String, Path)), request_body = Attendance,
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn attendance(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(b): ApiJson<Attendance>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "claim")?;
+    state
+        .db
+        .run(move |conn| volunteers::mark_showed_up(conn, &me, &id, b.showed_up))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,652 @@
+//! Volunteers claim the tasks of a stop: slots are never over-claimed, claims can be released
+//! until a while before the task, organizers assign and invite, and see who showed up.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::{self, DbConnection};
+use crate::domain::stop::StopStatus;
+use crate::domain::task::{self as task_rules, STANDARD_SET, TaskKind};
+use crate::domain::text;
+use crate::email::{self, Email, templates};
+use crate::error::{AppError, FieldError, Validator};
+use crate::i18n::Lang;
+use crate::models::access;
+use crate::models::magic_link::MagicLink;
+use crate::models::organizer::Organizer;
+use crate::models::registration::{Registration, RegistrationFilter};
+use crate::models::stop::Stop;
+use crate::models::task::{Claim, Task, TaskChanges, Volunteer};
+use crate::models::tour::Tour;
+use crate::secrets;
+use crate::services::Env;
+use crate::services::registrations::StopContext;
+
+pub const PURPOSE: &str = "volunteer";
+pub const INVITE_PURPOSE: &str = "volunteer_invite";
+
+/// What an organizer gives for a task.
+#[derive(Clone, Debug, Default)]
+pub struct TaskInput {
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub starts_at: Option<Result<Option<NaiveDateTime>, FieldError>>,
+    pub ends_at: Option<Result<Option<NaiveDateTime>, FieldError>>,
+    pub slots: Option<Result<i64, FieldError>>,
+}
+
+fn kind_title(kind: TaskKind, lang: Lang) -> String {
+    lang.t(&format!("task_kind.{}", kind.as_str())).into_owned()
+}
+
+pub fn create_task(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    lang: Lang,
+    stop_id: &str,
+    input: TaskInput,
+) -> Result<Task, AppError> {
+    let mut v = Validator::new();
+    let kind = match input.kind.as_deref().map(str::trim) {
+        Some(k) => TaskKind::parse(k).or_else(|| {
+            v.add(
+                "kind",
+                "invalid_choice",
+                format!("must be one of: {}", TaskKind::choices()),
+            );
+            None
+        }),
+        None => {
+            v.add("kind", "required", "is required");
+            None
+        }
+    };
+    let title = input
+        .title
+        .as_deref()
+        .and_then(|t| v.check("title", text::optional(t, 200)))
+        .unwrap_or_default();
+    let description = input
+        .description
+        .as_deref()
+        .and_then(|t| v.check("description", text::optional(t, 5000)))
+        .unwrap_or_default();
+    let starts_at = input
+        .starts_at
+        .clone()
+        .and_then(|t| v.check("starts_at", t))
+        .flatten();
+    let ends_at = input
+        .ends_at
+        .clone()
+        .and_then(|t| v.check("ends_at", t))
+        .flatten();
+    let slots = match input.slots.clone() {
+        Some(s) => v.check("slots", s.and_then(|n| text::number_in(n, 1, 1000))),
+        None => {
+            v.add("slots", "required", "is required");
+            None
+        }
+    };
+    if let (Some(s), Some(e)) = (starts_at, ends_at)
+        && e <= s
+    {
+        v.add("ends_at", "ends_before_start", "must be after the start");
+    }
+    v.finish()?;
+    let kind = kind.unwrap_or(TaskKind::Other);
+    let title = if title.is_empty() {
+        kind_title(kind, lang)
+    } else {
+        title
+    };
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    Ok(Task::insert(
+        conn,
+        &stop.id,
+        kind.as_str(),
+        &title,
+        &description,
+        starts_at,
+        ends_at,
+        slots.unwrap_or(1),
+    )?)
+}
+
+/// Adds the standard tasks the stop does not have yet.
+pub fn apply_standard_set(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    lang: Lang,
+    stop_id: &str,
+) -> Result<Vec<Task>, AppError> {
+    db::write_transaction(conn, |conn| {
+        let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+        let existing: Vec<String> = Task::for_stop(conn, &stop.id)?
+            .into_iter()
+            .map(|t| t.kind)
+            .collect();
+        for (kind, slots) in STANDARD_SET {
+            if !existing.iter().any(|k| k == kind.as_str()) {
+                Task::insert(
+                    conn,
+                    &stop.id,
+                    kind.as_str(),
+                    &kind_title(*kind, lang),
+                    "",
+                    None,
+                    None,
+                    *slots,
+                )?;
+            }
+        }
+        Ok(Task::for_stop(conn, &stop.id)?)
+    })
+}
+
+pub fn update_task(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    task_id: &str,
+    input: TaskInput,
+) -> Result<Task, AppError> {
+    let mut v = Validator::new();
+    let mut changes = TaskChanges::default();
+    if let Some(t) = &input.title {
+        changes.title = v.check("title", text::required(t, 200));
+    }
+    if let Some(d) = &input.description {
+        changes.description = v.check("description", text::optional(d, 5000));
+    }
+    if let Some(s) = input.starts_at.clone() {
+        changes.starts_at = v.check("starts_at", s);
+    }
+    if let Some(e) = input.ends_at.clone() {
+        changes.ends_at = v.check("ends_at", e);
+    }
+    if let Some(s) = input.slots.clone() {
+        changes.slots = v.check("slots", s.and_then(|n| text::number_in(n, 1, 1000)));
+    }
+    v.finish()?;
+    db::write_transaction(conn, |conn| {
+        let task = Task::lock(conn, task_id)?.ok_or_else(|| AppError::not_found("task"))?;
+        access::stop_for(conn, organizer, &task.stop_id)
+            .map_err(|_| AppError::not_found("task"))?;
+        if changes.slots.is_some_and(|s| s < task.claimed) {
+            return Err(AppError::invalid(
+                "slots",
+                "below_claims",
+                format!("{} volunteers already hold this task", task.claimed),
+            ));
+        }
+        changes.updated_at = Some(db::now());
+        Ok(Task::update(conn, &task.id, &changes)?)
+    })
+}
+
+pub fn delete_task(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    task_id: &str,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let task = Task::lock(conn, task_id)?.ok_or_else(|| AppError::not_found("task"))?;
+        access::stop_for(conn, organizer, &task.stop_id)
+            .map_err(|_| AppError::not_found("task"))?;
+        if task.claimed > 0 {
+            return Err(AppError::conflict(
+                "task_claimed",
+                "volunteers hold this task: release their claims first",
+            ));
+        }
+        Task::delete(conn, &task.id)?;
+        Ok(())
+    })
+}
+
+/// When a task begins: its own start, else its stop's.
+fn task_start(task: &Task, stop: &Stop) -> NaiveDateTime {
+    task.starts_at.unwrap_or(stop.starts_at)
+}
+
+fn when(task: &Task, stop: &Stop, lang: Lang) -> String {
+    let start = task_start(task, stop);
+    let end = task.ends_at.unwrap_or(stop.ends_at);
+    crate::views::components::time_range(lang, start, end, stop.tz())
+}
+
+pub fn sign_in_url(
+    conn: &mut DbConnection,
+    env: &Env,
+    v: &Volunteer,
+    valid_for: Duration,
+) -> Result<String, AppError> {
+    let token = MagicLink::create(conn, PURPOSE, &v.email, Some(&v.id), valid_for)?;
+    Ok(env.links.url(&format!("/volunteer/enter/{token}")))
+}
+
+/// The outcome of a claim.
+pub struct Claimed {
+    pub claim: Claim,
+    pub task: Task,
+    pub volunteer: Volunteer,
+    /// False when this person already held a slot of the task.
+    pub created: bool,
+}
+
+/// Claims a slot of a task (by the volunteer, or `assigned_by` an organizer). Decided under
+/// the task's row lock, so slots are never over-claimed however many claim at once.
+#[tracing::instrument(skip(conn, env, name, email_address))]
+pub fn claim(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    task_id: &str,
+    name: &str,
+    email_address: &str,
+    assigned_by: Option<&Organizer>,
+) -> Result<Claimed, AppError> {
+    let mut v = Validator::new();
+    let name = v.check("name", text::required(name, 200));
+    let address = v.check("email", text::email(email_address));
+    v.finish()?;
+    let (name, address) = (name.unwrap_or_default(), address.unwrap_or_default());
+    db::write_transaction(conn, |conn| {
+        let task = Task::lock(conn, task_id)?.ok_or_else(|| AppError::not_found("task"))?;
+        let ctx = StopContext::load(conn, &task.stop_id)?;
+        match assigned_by {
+            Some(o) => {
+                access::stop_for(conn, o, &task.stop_id)
+                    .map_err(|_| AppError::not_found("task"))?;
+            }
+            None => {
+                if !ctx.tour.is_public() || !ctx.stop.status().is_public() {
+                    return Err(AppError::not_found("task"));
+                }
+            }
+        }
+        if matches!(ctx.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
+            return Err(AppError::conflict("stop_over", "this stop is over"));
+        }
+        let volunteer = Volunteer::get_or_create(conn, &name, &address, lang)?;
+        if let Some(existing) = Claim::active(conn, &task.id, &volunteer.id)? {
+            return Ok(Claimed {
+                claim: existing,
+                task,
+                volunteer,
+                created: false,
+            });
+        }
+        if !Task::take_slot(conn, &task.id)? {
+            return Err(AppError::conflict(
+                "task_full",
+                "every slot of this task is taken",
+            ));
+        }
+        let claim = Claim::insert(
+            conn,
+            &task.id,
+            &volunteer.id,
+            assigned_by.map(|o| o.id.as_str()),
+        )?;
+        let task = Task::get(conn, &task.id)?;
+        let valid = (ctx.stop.ends_at - db::now()).max(Duration::hours(env.magic_link_hours));
+        let link = sign_in_url(conn, env, &volunteer, valid)?;
+        let lang = volunteer.lang();
+        let content = templates::claim_confirmed(
+            lang,
+            &volunteer.name,
+            &ctx.mail(lang),
+            &task.title,
+            &when(&task, &ctx.stop, lang),
+            &link,
+            env.release_hours,
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new(
+                "claim_confirmed",
+                &volunteer.email,
+                &volunteer.name,
+                content,
+            )
+            .for_stop(&ctx.tour.id, &ctx.stop.id)
+            .reply_to(ctx.tour.contact_email.as_deref())
+            .attach(ctx.ics(env)),
+        )?;
+        Ok(Claimed {
+            claim,
+            task,
+            volunteer,
+            created: true,
+        })
+    })
+}
+
+/// Who releases a claim.
+pub enum Releaser<'a> {
+    /// The volunteer themselves: only until the release deadline.
+    Volunteer(&'a str),
+    Organizer(&'a Organizer),
+}
+
+pub fn release(
+    conn: &mut DbConnection,
+    env: &Env,
+    claim_id: &str,
+    who: Releaser,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let claim = Claim::find(conn, claim_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+        let task = Task::lock(conn, &claim.task_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+        let stop = Stop::find(conn, &task.stop_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+        match who {
+            Releaser::Volunteer(volunteer_id) => {
+                if claim.volunteer_id != volunteer_id {
+                    return Err(AppError::not_found("claim"));
+                }
+                if !task_rules::can_release(db::now(), task_start(&task, &stop), env.release_hours)
+                {
+                    return Err(AppError::conflict(
+                        "release_closed",
+                        format!(
+                            "tasks can be released until {} hours before; please write to the organizers",
+                            env.release_hours
+                        ),
+                    ));
+                }
+            }
+            Releaser::Organizer(o) => {
+                access::stop_for(conn, o, &stop.id).map_err(|_| AppError::not_found("claim"))?;
+            }
+        }
+        if Claim::release(conn, &claim.id)? {
+            Task::free_slot(conn, &task.id)?;
+        }
+        Ok(())
+    })
+}
+
+/// Organizers mark, after the stop, who came.
+pub fn mark_showed_up(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    claim_id: &str,
+    showed_up: Option<bool>,
+) -> Result<(), AppError> {
+    let claim = Claim::find(conn, claim_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+    let task = Task::find(conn, &claim.task_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+    access::stop_for(conn, organizer, &task.stop_id).map_err(|_| AppError::not_found("claim"))?;
+    Claim::set_showed_up(conn, &claim.id, showed_up)?;
+    Ok(())
+}
+
+/// A task with who holds it, each with their earlier no-shows.
+pub struct TaskView {
+    pub task: Task,
+    pub claims: Vec<(Claim, Volunteer, i64)>,
+    /// Unfilled close to the stop.
+    pub flagged: bool,
+}
+
+pub fn coverage(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<(Stop, Tour, Vec<TaskView>), AppError> {
+    let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
+    let tasks = Task::for_stop(conn, &stop.id)?;
+    let ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    let claims = Claim::for_tasks(conn, &ids)?;
+    let volunteer_ids: Vec<String> = claims.iter().map(|(_, v)| v.id.clone()).collect();
+    let no_shows = Claim::no_show_counts(conn, &volunteer_ids)?;
+    let soon = db::now() >= stop.starts_at - Duration::days(task_rules::UNFILLED_FLAG_DAYS);
+    let views = tasks
+        .into_iter()
+        .map(|task| TaskView {
+            flagged: soon && task.claimed < task.slots,
+            claims: claims
+                .iter()
+                .filter(|(c, _)| c.task_id == task.id)
+                .map(|(c, v)| {
+                    (
+                        c.clone(),
+                        v.clone(),
+                        no_shows
+                            .iter()
+                            .find(|(id, _)| *id == v.id)
+                            .map(|(_, n)| *n)
+                            .unwrap_or(0),
+                    )
+                })
+                .collect(),
+            task,
+        })
+        .collect();
+    Ok((stop, tour, views))
+}
+
+/// Attendees of the stop who ticked "I'd like to volunteer".
+pub fn candidates(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<Vec<Registration>, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    Ok(Registration::list(
+        conn,
+        &stop.id,
+        &RegistrationFilter {
+            volunteers_only: true,
+            ..Default::default()
+        },
+    )?
+    .into_iter()
+    .filter(|r| r.status != "cancelled")
+    .collect())
+}
+
+/// Invites an attendee who would like to volunteer to a task, by e-mail, with a link that
+/// takes the slot in one click.
+pub fn invite(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    task_id: &str,
+    registration_id: &str,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let task = Task::find(conn, task_id)?.ok_or_else(|| AppError::not_found("task"))?;
+        access::stop_for(conn, organizer, &task.stop_id)
+            .map_err(|_| AppError::not_found("task"))?;
+        let r = Registration::find(conn, registration_id)?
+            .filter(|r| r.stop_id == task.stop_id)
+            .ok_or_else(|| AppError::not_found("registration"))?;
+        let ctx = StopContext::load(conn, &task.stop_id)?;
+        let valid = (ctx.stop.starts_at - db::now()).max(Duration::hours(env.magic_link_hours));
+        let token = MagicLink::create(conn, INVITE_PURPOSE, &r.email, Some(&task.id), valid)?;
+        let lang = r.lang();
+        let content = templates::volunteer_invite(
+            lang,
+            &r.name,
+            &ctx.mail(lang),
+            &task.title,
+            &env.links.url(&format!("/volunteer/accept/{token}")),
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("volunteer_invite", &r.email, &r.name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id)
+                .reply_to(ctx.tour.contact_email.as_deref()),
+        )?;
+        Ok(())
+    })
+}
+
+/// An invited attendee takes the slot with their link: the volunteer's id.
+pub fn accept_invite(conn: &mut DbConnection, env: &Env, token: &str) -> Result<String, AppError> {
+    let link = MagicLink::consume(conn, INVITE_PURPOSE, token)?
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    let task_id = link
+        .subject_id
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    let task = Task::find(conn, &task_id)?.ok_or_else(|| AppError::not_found("task"))?;
+    let name = Registration::find_by_email(conn, &task.stop_id, &link.email)?
+        .map(|r| r.name)
+        .unwrap_or_else(|| link.email.split('@').next().unwrap_or("").to_owned());
+    let done = claim(
+        conn,
+        env,
+        Lang::default(),
+        &task_id,
+        &name,
+        &link.email,
+        None,
+    )?;
+    Ok(done.volunteer.id)
+}
+
+pub fn request_link(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    email_address: &str,
+) -> Result<(), AppError> {
+    let Ok(address) = text::email(email_address) else {
+        return Ok(());
+    };
+    db::write_transaction(conn, |conn| {
+        let Some(v) = Volunteer::find_by_email(conn, &address)? else {
+            return Ok(());
+        };
+        let link = sign_in_url(conn, env, &v, Duration::hours(env.magic_link_hours))?;
+        let content = templates::sign_in_link(
+            lang,
+            &v.name,
+            &lang.t("email.sign_in.volunteer_page"),
+            &link,
+            env.magic_link_hours,
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("sign_in_link", &v.email, &v.name, content),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
+    MagicLink::consume(conn, PURPOSE, token)?
+        .and_then(|l| l.subject_id)
+        .ok_or_else(|| AppError::not_found("sign-in link"))
+}
+
+/// A volunteer and their active claims, with task, stop and tour.
+pub type VolunteerTasks = (Volunteer, Vec<(Claim, Task, Stop, Tour)>);
+
+/// A volunteer's tasks across stops.
+pub fn own_tasks(
+    conn: &mut DbConnection,
+    volunteer_id: &str,
+) -> Result<VolunteerTasks, AppError> {
+    let v = Volunteer::find(conn, volunteer_id)?.ok_or_else(|| AppError::not_found("volunteer"))?;
+    Ok((v, Claim::of_volunteer(conn, volunteer_id)?))
+}
+
+pub fn feed_url(
+    conn: &mut DbConnection,
+    env: &Env,
+    volunteer_id: &str,
+) -> Result<String, AppError> {
+    let token = secrets::new_token();
+    Volunteer::set_feed_token_hash(conn, volunteer_id, &secrets::token_hash(&token))?;
+    Ok(env.links.url(&format!("/volunteer/feed/{token}.ics")))
+}
+
+pub fn tasks_by_feed(
+    conn: &mut DbConnection,
+    token: &str,
+) -> Result<VolunteerTasks, AppError> {
+    let v = Volunteer::find_by_feed_hash(conn, &secrets::token_hash(token))?
+        .ok_or_else(|| AppError::not_found("feed"))?;
+    let list = Claim::of_volunteer(conn, &v.id)?;
+    Ok((v, list))
+}
+
+/// The public "help us" page: open tasks with free slots of a tour's (or one stop's) public stops.
+pub fn open_tasks(
+    conn: &mut DbConnection,
+    tour: &Tour,
+    stop_id: Option<&str>,
+) -> Result<Vec<(Stop, Vec<Task>)>, AppError> {
+    let stops: Vec<Stop> = Stop::list_public(conn, &tour.id)?
+        .into_iter()
+        .map(|(s, _)| s)
+        .filter(|s| matches!(s.status(), StopStatus::Open | StopStatus::Closed))
+        .filter(|s| stop_id.is_none_or(|id| s.id == id))
+        .collect();
+    let ids: Vec<String> = stops.iter().map(|s| s.id.clone()).collect();
+    let tasks = Task::for_stops(conn, &ids)?;
+    Ok(stops
+        .into_iter()
+        .map(|s| {
+            let mine: Vec<Task> = tasks
+                .iter()
+                .filter(|t| t.stop_id == s.id && t.claimed < t.slots)
+                .cloned()
+                .collect();
+            (s, mine)
+        })
+        .filter(|(_, t)| !t.is_empty())
+        .collect())
+}
+
+/// Whether this volunteer runs the registration desk of that stop (and may use its desk).
+pub fn at_desk(
+    conn: &mut DbConnection,
+    volunteer_id: &str,
+    stop_id: &str,
+) -> Result<bool, AppError> {
+    Ok(Claim::holds_kind_at(
+        conn,
+        volunteer_id,
+        stop_id,
+        TaskKind::RegistrationDesk.as_str(),
+    )?)
+}
+
+/// The day-before reminder to every volunteer of a stop (run by the scheduler).
+pub fn remind(conn: &mut DbConnection, env: &Env, stop: &Stop) -> Result<usize, AppError> {
+    let ctx = StopContext::load(conn, &stop.id)?;
+    let mut by_volunteer: Vec<(Volunteer, Vec<String>)> = Vec::new();
+    for (_, task, v) in Claim::at_stop(conn, &stop.id)? {
+        match by_volunteer.iter_mut().find(|(x, _)| x.id == v.id) {
+            Some((_, titles)) => titles.push(task.title),
+            None => by_volunteer.push((v, vec![task.title])),
+        }
+    }
+    let n = by_volunteer.len();
+    for (v, titles) in by_volunteer {
+        let lang = v.lang();
+        let link = sign_in_url(conn, env, &v, Duration::hours(48))?;
+        let content = templates::volunteer_reminder(
+            lang,
+            &v.name,
+            &ctx.mail(lang),
+            &titles.join(", "),
+            &link,
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("volunteer_reminder", &v.email, &v.name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id)
+                .reply_to(ctx.tour.contact_email.as_deref())
+                .attach(ctx.ics(env)),
+        )?;
+    }
+    Ok(n)
+}

@@ -1,0 +1,547 @@
+//! "Help us" pages, volunteers' own page, and the organizers' task pages.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::domain::stop::local_to_utc;
+use crate::error::{AppError, ErrorKind, FieldError, FieldErrors};
+use crate::i18n::Lang;
+use crate::models::access;
+use crate::models::tour::Tour;
+use crate::services::volunteers::{self, Releaser, TaskInput};
+use crate::state::AppState;
+use crate::views::{Ctx, FlashKind};
+use crate::web::session::{
+    self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, PublicForm, flash,
+};
+use crate::web::{html, html_status, page_id, see_other};
+
+// ----- public -----
+
+async fn help_page(
+    state: &AppState,
+    ctx: &Ctx,
+    tour_slug: Option<String>,
+    stop_id: Option<String>,
+    message: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (tour, list) = state
+        .db
+        .run(move |conn| {
+            let tour = match (&tour_slug, &stop_id) {
+                (Some(slug), _) => Tour::find_public_by_slug(conn, slug)?
+                    .ok_or_else(|| AppError::not_found("tour"))?,
+                (None, Some(id)) => crate::services::stops::public_stop(conn, id)?.1,
+                (None, None) => return Err(AppError::not_found("page")),
+            };
+            let list = volunteers::open_tasks(conn, &tour, stop_id.as_deref())?;
+            Ok((tour, list))
+        })
+        .await?;
+    let status = if message.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    Ok(html_status(
+        status,
+        crate::views::volunteers::help(ctx, &tour, &list, &FieldErrors::new(), message.as_deref()),
+    ))
+}
+
+pub async fn tour_help(
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    help_page(&state, &ctx, Some(slug.into_inner()), None, None).await
+}
+
+pub async fn stop_help(
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    help_page(&state, &ctx, None, Some(id), None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ClaimForm {
+    name: String,
+    email: String,
+}
+
+pub async fn claim(
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    lang: Lang,
+    id: web::Path<String>,
+    form: PublicForm<ClaimForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let f = form.0;
+    let (env, tid) = (state.env.clone(), id.clone());
+    match state
+        .db
+        .run(move |conn| volunteers::claim(conn, &env, lang, &tid, &f.name, &f.email, None))
+        .await
+    {
+        Ok(done) => Ok(html(crate::views::volunteers::claimed(
+            &ctx,
+            &done.task,
+            !done.created,
+        ))),
+        Err(e) if e.code == "task_full" || e.kind == ErrorKind::Validation => {
+            let message = if e.code == "task_full" {
+                ctx.t("help.full").into_owned()
+            } else {
+                ctx.t("form.has_errors").into_owned()
+            };
+            let sid = id.clone();
+            let stop_id = state
+                .db
+                .run(
+                    move |conn| Ok(crate::models::task::Task::find(conn, &sid)?.map(|t| t.stop_id)),
+                )
+                .await?
+                .ok_or_else(|| AppError::not_found("task"))?;
+            let mut res = help_page(&state, &ctx, None, Some(stop_id), Some(message)).await?;
+            if e.kind == ErrorKind::Validation {
+                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            Ok(res)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ----- volunteers -----
+
+pub async fn login_form(FormCtx(ctx, _): FormCtx) -> HttpResponse {
+    html(crate::views::volunteers::login(&ctx, false))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    email: String,
+}
+
+pub async fn login_submit(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    form: CsrfForm<EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
+    state
+        .db
+        .run(move |conn| volunteers::request_link(conn, &env, lang, &email))
+        .await?;
+    Ok(html(crate::views::volunteers::login(&ctx, true)))
+}
+
+pub async fn enter(
+    state: web::Data<AppState>,
+    FormCtx(_, session): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let id = state
+        .db
+        .run(move |conn| volunteers::enter(conn, &token))
+        .await?;
+    session::sign_in_volunteer(&session, &id);
+    Ok(see_other("/volunteer"))
+}
+
+/// An invited attendee takes the slot with one click.
+pub async fn accept_invite(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (token, env) = (token.into_inner(), state.env.clone());
+    match state
+        .db
+        .run(move |conn| volunteers::accept_invite(conn, &env, &token))
+        .await
+    {
+        Ok(id) => {
+            session::sign_in_volunteer(&session, &id);
+            flash(&session, FlashKind::Success, ctx.t("help.thanks_title"));
+            Ok(see_other("/volunteer"))
+        }
+        Err(e) if e.code == "task_full" => Ok(html_status(
+            StatusCode::CONFLICT,
+            crate::views::error::error_page(
+                &ctx,
+                StatusCode::CONFLICT,
+                "task_full",
+                &ctx.t("help.full"),
+            ),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+fn volunteer_of(session: &Session) -> Result<String, AppError> {
+    session::volunteer_id(session)
+        .ok_or_else(|| AppError::unauthorized("sign in with the link we e-mailed you"))
+}
+
+async fn render_own(
+    state: &AppState,
+    ctx: &Ctx,
+    volunteer_id: String,
+    feed: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let (v, claims) = state
+        .db
+        .run(move |conn| volunteers::own_tasks(conn, &volunteer_id))
+        .await?;
+    Ok(html(crate::views::volunteers::own(
+        ctx,
+        &v,
+        &claims,
+        feed.as_deref(),
+        state.env.release_hours,
+    )))
+}
+
+pub async fn own_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+) -> Result<HttpResponse, AppError> {
+    let id = volunteer_of(&session)?;
+    render_own(&state, &ctx, id, None).await
+}
+
+pub async fn release(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let me = volunteer_of(&session)?;
+    let (claim, env) = (page_id(&id)?, state.env.clone());
+    match state
+        .db
+        .run(move |conn| volunteers::release(conn, &env, &claim, Releaser::Volunteer(&me)))
+        .await
+    {
+        Ok(()) => {
+            flash(&session, FlashKind::Success, ctx.t("volunteer.released"));
+            Ok(see_other("/volunteer"))
+        }
+        Err(e) if e.code == "release_closed" => {
+            flash(
+                &session,
+                FlashKind::Error,
+                ctx.tf(
+                    "volunteer.release_closed",
+                    &[("hours", &state.env.release_hours.to_string())],
+                ),
+            );
+            Ok(see_other("/volunteer"))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn make_feed(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = volunteer_of(&session)?;
+    let (env, vid) = (state.env.clone(), id.clone());
+    let url = state
+        .db
+        .run(move |conn| volunteers::feed_url(conn, &env, &vid))
+        .await?;
+    render_own(&state, &ctx, id, Some(url)).await
+}
+
+pub async fn feed(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let token = token.strip_suffix(".ics").unwrap_or(&token).to_owned();
+    let base = state.env.links.clone();
+    let (v, claims) = state
+        .db
+        .run(move |conn| volunteers::tasks_by_feed(conn, &token))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .body(crate::calendar::volunteer_tasks(
+            &v.name,
+            &claims,
+            base.base(),
+        )))
+}
+
+// ----- organizers -----
+
+async fn render_coverage(
+    state: &AppState,
+    page: &OrganizerPage,
+    stop_id: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let (stop, tour, views, candidates) = state
+        .db
+        .run(move |conn| {
+            let (stop, tour, views) = volunteers::coverage(conn, &me, &stop_id)?;
+            let candidates = volunteers::candidates(conn, &me, &stop.id)?;
+            Ok((stop, tour, views, candidates))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_status(
+        status,
+        crate::views::volunteers::coverage(&page.ctx, &tour, &stop, &views, &candidates, &errors),
+    ))
+}
+
+pub async fn tasks_page(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    render_coverage(&state, &page, id, FieldErrors::new()).await
+}
+
+/// Field errors and conflicts (a full task, slots below the claims) show on the page.
+fn page_errors(result: Result<impl Sized, AppError>) -> Result<Option<FieldErrors>, AppError> {
+    match result {
+        Ok(_) => Ok(None),
+        Err(e) if e.kind == ErrorKind::Validation => Ok(Some(e.fields)),
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            let mut f = FieldErrors::new();
+            f.insert(
+                "task".into(),
+                FieldError {
+                    code: "conflict",
+                    message: e.message,
+                },
+            );
+            Ok(Some(f))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn after(
+    state: &AppState,
+    page: &OrganizerPage,
+    stop_id: String,
+    result: Result<impl Sized, AppError>,
+) -> Result<HttpResponse, AppError> {
+    match page_errors(result)? {
+        None => Ok(see_other(&format!("/manage/stops/{stop_id}/tasks"))),
+        Some(errors) => render_coverage(state, page, stop_id, errors).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TaskForm {
+    kind: String,
+    title: String,
+    description: String,
+    starts_at: String,
+    ends_at: String,
+    slots: String,
+}
+
+async fn stop_tz(
+    state: &AppState,
+    page: &OrganizerPage,
+    stop_id: &str,
+) -> Result<chrono_tz::Tz, AppError> {
+    let (me, id) = (page.organizer.clone(), stop_id.to_owned());
+    state
+        .db
+        .run(move |conn| Ok(access::stop_for(conn, &me, &id)?.0.tz()))
+        .await
+}
+
+pub async fn add_task(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<TaskForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let f = form.data;
+    let tz = stop_tz(&state, &page, &id).await?;
+    let time = |v: &str| {
+        if v.trim().is_empty() {
+            Ok(None)
+        } else {
+            local_to_utc(v, tz).map(Some)
+        }
+    };
+    let input = TaskInput {
+        kind: Some(f.kind.clone()),
+        title: Some(f.title.clone()),
+        description: Some(f.description.clone()),
+        starts_at: Some(time(&f.starts_at)),
+        ends_at: Some(time(&f.ends_at)),
+        slots: Some(crate::domain::text::parse_number(&f.slots, 1, 1000).map(i64::from)),
+    };
+    let (me, lang, sid) = (page.organizer.clone(), page.ctx.lang, id.clone());
+    let result = state
+        .db
+        .run(move |conn| volunteers::create_task(conn, &me, lang, &sid, input))
+        .await;
+    after(&state, &page, id, result).await
+}
+
+pub async fn standard(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (me, lang, sid) = (page.organizer.clone(), page.ctx.lang, id.clone());
+    let result = state
+        .db
+        .run(move |conn| volunteers::apply_standard_set(conn, &me, lang, &sid))
+        .await;
+    after(&state, &page, id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SlotsForm {
+    slots: String,
+}
+
+pub async fn set_slots(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    form: CsrfForm<SlotsForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, task) = path.into_inner();
+    let (id, task) = (page_id(&id)?, page_id(&task)?);
+    let input = TaskInput {
+        slots: Some(crate::domain::text::parse_number(&form.data.slots, 1, 1000).map(i64::from)),
+        ..TaskInput::default()
+    };
+    let me = page.organizer.clone();
+    let result = state
+        .db
+        .run(move |conn| volunteers::update_task(conn, &me, &task, input))
+        .await;
+    after(&state, &page, id, result).await
+}
+
+pub async fn delete_task(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, task) = path.into_inner();
+    let (id, task) = (page_id(&id)?, page_id(&task)?);
+    let me = page.organizer.clone();
+    let result = state
+        .db
+        .run(move |conn| volunteers::delete_task(conn, &me, &task))
+        .await;
+    after(&state, &page, id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssignForm {
+    task_id: String,
+    name: String,
+    email: String,
+}
+
+pub async fn assign(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<AssignForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let f = form.data;
+    let task = page_id(&f.task_id)?;
+    let (me, env, lang) = (page.organizer.clone(), state.env.clone(), page.ctx.lang);
+    let result = state
+        .db
+        .run(move |conn| volunteers::claim(conn, &env, lang, &task, &f.name, &f.email, Some(&me)))
+        .await;
+    after(&state, &page, id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteForm {
+    task_id: String,
+    registration_id: String,
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (task, registration) = (
+        page_id(&form.data.task_id)?,
+        page_id(&form.data.registration_id)?,
+    );
+    let (me, env) = (page.organizer.clone(), state.env.clone());
+    let result = state
+        .db
+        .run(move |conn| volunteers::invite(conn, &env, &me, &task, &registration))
+        .await;
+    if result.is_ok() {
+        flash(
+            &page.session,
+            FlashKind::Success,
+            page.ctx.t("tasks.invited"),
+        );
+    }
+    after(&state, &page, id, result).await
+}
+
+pub async fn claim_action(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, claim, action) = path.into_inner();
+    let (id, claim) = (page_id(&id)?, page_id(&claim)?);
+    let (me, env) = (page.organizer.clone(), state.env.clone());
+    let result = state
+        .db
+        .run(move |conn| match action.as_str() {
+            "came" => volunteers::mark_showed_up(conn, &me, &claim, Some(true)),
+            "absent" => volunteers::mark_showed_up(conn, &me, &claim, Some(false)),
+            "release" => volunteers::release(conn, &env, &claim, Releaser::Organizer(&me)),
+            _ => Err(AppError::not_found("page")),
+        })
+        .await;
+    after(&state, &page, id, result).await
+}
