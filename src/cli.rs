@@ -49,6 +49,8 @@ enum Command {
         #[command(subcommand)]
         command: OrganizerCommand,
     },
+    /// Load the 2012 OpenStack China Tour as sample data, with a demo organizer login.
+    Demo,
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -113,6 +115,24 @@ pub async fn run() -> Result<(), AppError> {
                 "organizer {} created{}",
                 organizer.email,
                 if admin { " (site admin)" } else { "" }
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            let mut conn = connect(&settings)?;
+            db::run_migrations(&mut conn)?;
+            let loaded = crate::services::demo::load(&mut conn)?;
+            let base = settings.base_url();
+            if loaded.created {
+                println!("Loaded {}.", loaded.tour.name);
+            } else {
+                println!("{} is already loaded.", loaded.tour.name);
+            }
+            println!("  Public page: {base}/tours/{}", loaded.tour.slug);
+            println!("  Its report:  {base}/tours/{}/report", loaded.tour.slug);
+            println!(
+                "  Sign in at {base}/login as {} with the password {}",
+                loaded.email, loaded.password
             );
             Ok(())
         }

@@ -58,6 +58,17 @@ pub struct Settings {
     pub still_coming_days: i64,
     /// Volunteers may release a claimed task until this many hours before it.
     pub volunteer_release_hours: i64,
+    /// Missing materials are asked for when a stop ends, then again after these many days.
+    pub material_reminder_days: Vec<i64>,
+    /// Uploads go to this S3-compatible bucket; empty: the data folder.
+    pub s3_bucket: String,
+    /// The S3 endpoint (MinIO, Ceph, a cloud's S3 API); empty: AWS.
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: String,
+    /// Allow a plain-HTTP endpoint (a store on the private network).
+    pub s3_allow_http: bool,
 }
 
 impl Default for Settings {
@@ -86,6 +97,13 @@ impl Default for Settings {
             reminder_hours: vec![48, 3],
             still_coming_days: 3,
             volunteer_release_hours: 24,
+            material_reminder_days: vec![1, 3, 7],
+            s3_bucket: String::new(),
+            s3_endpoint: String::new(),
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: String::new(),
+            s3_allow_http: false,
         }
     }
 }

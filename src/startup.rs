@@ -66,13 +66,19 @@ impl Application {
                 "\n  roadshow is running. Create the first organizer (site admin) here:\n\n    {link}\n"
             );
         }
+        // One TLS provider for every rustls client in the process (SMTP, S3).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mailer = crate::email::transport::Mailer::from_settings(&settings)?;
         tracing::info!(transport = %mailer.describe(), "e-mail");
         let state = AppState {
             db: Db::new(pool),
             settings: Arc::new(settings.clone()),
             mailer: Arc::new(mailer),
-            storage: crate::storage::Storage::from_settings(&settings)?,
+            storage: {
+                let storage = crate::storage::Storage::from_settings(&settings)?;
+                tracing::info!(storage = %storage.description, "uploads");
+                storage
+            },
             env: crate::services::Env::new(crate::email::Links::new(&base_url), &settings),
         };
         if settings.mail_worker {

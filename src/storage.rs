@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
@@ -18,6 +19,24 @@ pub struct Storage {
 
 impl Storage {
     pub fn from_settings(settings: &Settings) -> Result<Storage, AppError> {
+        if !settings.s3_bucket.trim().is_empty() {
+            let mut builder = AmazonS3Builder::new()
+                .with_bucket_name(settings.s3_bucket.trim())
+                .with_region(settings.s3_region.trim())
+                .with_access_key_id(settings.s3_access_key_id.trim())
+                .with_secret_access_key(settings.s3_secret_access_key.trim())
+                .with_allow_http(settings.s3_allow_http);
+            if !settings.s3_endpoint.trim().is_empty() {
+                builder = builder.with_endpoint(settings.s3_endpoint.trim());
+            }
+            let store = builder
+                .build()
+                .map_err(|e| AppError::unexpected_msg(format!("S3 storage: {e}")))?;
+            return Ok(Storage {
+                store: Arc::new(store),
+                description: format!("S3 bucket {}", settings.s3_bucket.trim()),
+            });
+        }
         let dir = settings.data_dir.join("uploads");
         std::fs::create_dir_all(&dir).map_err(|e| {
             AppError::unexpected_msg(format!("cannot create {}: {e}", dir.display()))

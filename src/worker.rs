@@ -87,7 +87,13 @@ pub async fn run_scheduled(state: &AppState) -> Result<usize, AppError> {
     let env = state.env.clone();
     state
         .db
-        .run(move |conn| crate::services::schedule::run_due(conn, &env, db::now()))
+        .run(move |conn| {
+            let now = db::now();
+            let mut n = crate::services::schedule::run_due(conn, &env, now)?;
+            crate::services::collection::open_for_ended_stops(conn, now)?;
+            n += crate::services::collection::send_reminders(conn, &env, now)?;
+            Ok(n)
+        })
         .await
 }
 

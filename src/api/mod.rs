@@ -3,11 +3,12 @@
 mod auth;
 pub mod extract;
 mod health;
-mod materials;
+pub mod materials;
 mod messages;
 pub mod openapi;
 mod outbox;
 mod registrations;
+mod report;
 mod speakers;
 pub mod stops;
 mod tasks;
@@ -18,6 +19,7 @@ use actix_web::web;
 
 pub use auth::{ApiCaller, MaybeCaller};
 pub use health::{healthz, readyz};
+pub use materials::allowed_types as material_types;
 pub use registrations::csv_response as registrations_csv;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -97,6 +99,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}/claims", web::post().to(tasks::claim))
             .route("/claims/{id}/release", web::post().to(tasks::release))
             .route("/claims/{id}/attendance", web::post().to(tasks::attendance))
+            .route("/tours/{id}/report", web::get().to(report::tour_report))
+            .route(
+                "/tours/{id}/report/publish",
+                web::post().to(report::publish_report),
+            )
+            .route(
+                "/materials/{id}/publish",
+                web::post().to(report::publish_material),
+            )
             .route("/speakers", web::post().to(speakers::create_speaker))
             .route("/talks", web::post().to(speakers::create_talk))
             .route(

@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::api::{
-    auth, materials, messages, outbox, registrations, speakers, stops, tasks, tours, venues,
+    auth, materials, messages, outbox, registrations, report, speakers, stops, tasks, tours, venues,
 };
 
 /// The error shape every API error has.
@@ -50,6 +50,7 @@ impl Modify for BearerAuth {
         registrations::attendance,
         outbox::tour_outbox, outbox::retry, messages::send_message,
         materials::list_materials, materials::add_material_link,
+        report::tour_report, report::publish_report, report::publish_material,
         tasks::create_task, tasks::standard_tasks, tasks::list_tasks, tasks::update_task, tasks::claim,
         tasks::release, tasks::attendance,
         speakers::create_speaker, speakers::create_talk, speakers::add_agenda_item, speakers::list_agenda,

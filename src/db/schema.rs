@@ -49,6 +49,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        report_published_at -> Nullable<Timestamp>,
     }
 }
 

@@ -706,6 +706,44 @@ pub fn volunteer_invite(lang: Lang, name: &str, s: &StopMail, task: &str, link: 
     )
 }
 
+/// A material is asked for after the stop (and again until it is received).
+pub fn material_request(
+    lang: Lang,
+    name: &str,
+    s: &StopMail,
+    what: &str,
+    reminder: bool,
+    link: &str,
+) -> Rendered {
+    compose(
+        lang,
+        lang.tf(
+            if reminder {
+                "email.material.subject_reminder"
+            } else {
+                "email.material.subject"
+            },
+            &[("what", what), ("stop", &s.title())],
+        ),
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        with_contact(
+            vec![
+                Part::Text(lang.tf(
+                    "email.material.lead",
+                    &[("what", what), ("stop", &s.title())],
+                )),
+                Part::Link {
+                    label: lang.t("email.material.action").into_owned(),
+                    url: link.to_owned(),
+                },
+                Part::Text(lang.t("email.material.why").into_owned()),
+            ],
+            s,
+            lang,
+        ),
+    )
+}
+
 fn sample_stop(lang: Lang) -> StopMail {
     StopMail {
         tour: "OpenStack China Tour 2012".into(),
@@ -897,6 +935,17 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
                 "Shake Chen",
                 &sample_stop(lang),
                 &lang.t("task_kind.photos"),
+                &link,
+            ),
+        ),
+        (
+            "material_request",
+            material_request(
+                lang,
+                "Rongze Zhu",
+                &sample_stop(lang),
+                "OpenStack Block Storage: Cinder",
+                false,
                 &link,
             ),
         ),

@@ -21,6 +21,7 @@ pub struct Tour {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub report_published_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -53,6 +54,7 @@ pub struct TourChanges {
     pub cfp_opens_at: Option<Option<NaiveDateTime>>,
     pub cfp_closes_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+    pub report_published_at: Option<Option<NaiveDateTime>>,
 }
 
 impl Tour {

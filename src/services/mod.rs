@@ -3,11 +3,14 @@
 pub mod accounts;
 pub mod agenda;
 pub mod bulk;
+pub mod collection;
+pub mod demo;
 pub mod desk;
 pub mod materials;
 pub mod outbox;
 pub mod public;
 pub mod registrations;
+pub mod report;
 pub mod schedule;
 pub mod speakers;
 pub mod stops;
@@ -33,6 +36,8 @@ pub struct Env {
     pub still_coming_days: i64,
     /// Volunteers may release a task until this many hours before it.
     pub release_hours: i64,
+    /// Reminders for missing materials, in days after the stop ended.
+    pub material_reminder_days: Vec<i64>,
 }
 
 impl Env {
@@ -47,6 +52,12 @@ impl Env {
             reminder_hours,
             still_coming_days: settings.still_coming_days,
             release_hours: settings.volunteer_release_hours,
+            material_reminder_days: {
+                let mut d = settings.material_reminder_days.clone();
+                d.sort_unstable();
+                d.dedup();
+                d
+            },
         }
     }
 }

@@ -1,4 +1,5 @@
 use chrono::NaiveDateTime;
+use diesel::RunQueryDsl;
 
 use crate::db::{self, DbConnection};
 use crate::domain::stop::{self as stop_rules, StopStatus};
@@ -296,7 +297,19 @@ pub fn update_stop(
             changes.calendar_sequence = Some(stop.calendar_sequence + 1);
         }
         changes.updated_at = Some(db::now());
+        let was_done = stop.status() == StopStatus::Done;
         let stop = Stop::update(conn, &stop.id, &changes)?;
+        // Marked done: the material requests open now, not at the next scheduler run.
+        if stop.status() == StopStatus::Done && !was_done {
+            let now = db::now();
+            let claimed = diesel::sql_query("INSERT INTO stop_jobs (stop_id, job, done_at) VALUES ($1, 'materials', $2) ON CONFLICT DO NOTHING")
+                .bind::<diesel::sql_types::Text, _>(&stop.id)
+                .bind::<diesel::sql_types::Timestamp, _>(now)
+                .execute(conn)?;
+            if claimed == 1 {
+                crate::services::collection::open_requests(conn, &stop, now)?;
+            }
+        }
         Ok::<_, AppError>(Stop::detail(conn, stop)?)
     })?;
     // A larger room, a lower show rate or a re-opened stop may free places for the waitlist.

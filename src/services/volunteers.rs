@@ -548,10 +548,7 @@ pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
 pub type VolunteerTasks = (Volunteer, Vec<(Claim, Task, Stop, Tour)>);
 
 /// A volunteer's tasks across stops.
-pub fn own_tasks(
-    conn: &mut DbConnection,
-    volunteer_id: &str,
-) -> Result<VolunteerTasks, AppError> {
+pub fn own_tasks(conn: &mut DbConnection, volunteer_id: &str) -> Result<VolunteerTasks, AppError> {
     let v = Volunteer::find(conn, volunteer_id)?.ok_or_else(|| AppError::not_found("volunteer"))?;
     Ok((v, Claim::of_volunteer(conn, volunteer_id)?))
 }
@@ -566,10 +563,7 @@ pub fn feed_url(
     Ok(env.links.url(&format!("/volunteer/feed/{token}.ics")))
 }
 
-pub fn tasks_by_feed(
-    conn: &mut DbConnection,
-    token: &str,
-) -> Result<VolunteerTasks, AppError> {
+pub fn tasks_by_feed(conn: &mut DbConnection, token: &str) -> Result<VolunteerTasks, AppError> {
     let v = Volunteer::find_by_feed_hash(conn, &secrets::token_hash(token))?
         .ok_or_else(|| AppError::not_found("feed"))?;
     let list = Claim::of_volunteer(conn, &v.id)?;

@@ -135,6 +135,8 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
                     " " a.button.secondary href={ (base) "/outbox" } { (ctx.t("outbox.link")) }
                     " " a.button.secondary href={ (base) "/messages" } { (ctx.t("message.title")) }
                     " " a.button.secondary href={ (base) "/proposals" } { (ctx.t("proposals.title")) }
+                    " " a.button.secondary href={ (base) "/materials" } { (ctx.t("material.collection")) }
+                    " " a.button.secondary href={ (base) "/report" } { (ctx.t("report.link")) }
                     @for (status, label) in [(TourStatus::Published, "tour.publish"), (TourStatus::Archived, "tour.archive"), (TourStatus::Draft, "tour.unpublish")] {
                         @if tour.status() != status {
                             " " (button_form(ctx, &format!("{base}/status/{}", status.as_str()), &ctx.t(label), "secondary"))
@@ -418,6 +420,7 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 a.button.secondary href={ "/desk/" (stop.id) } { (ctx.t("desk.title")) }
                 a.button.secondary href={ (base) "/agenda" } { (ctx.t("agenda.builder")) }
                 a.button.secondary href={ (base) "/tasks" } { (ctx.t("tasks.title")) }
+                a.button.secondary href={ (base) "/materials" } { (ctx.t("material.title")) }
                 a.button.secondary href={ (base) "/registrations?volunteers=on" } { (ctx.t("registrations.volunteers_only")) }
             }
             dl.facts {

@@ -99,6 +99,7 @@ pub fn own(
     ctx: &Ctx,
     v: &Volunteer,
     claims: &[(Claim, Task, Stop, Tour)],
+    requests: &[(crate::models::material::Material, Stop)],
     feed_url: Option<&str>,
     release_hours: i64,
 ) -> Markup {
@@ -119,6 +120,15 @@ pub fn own(
                 }
             }
             p.hint { (ctx.tf("volunteer.release_hint", &[("hours", &release_hours.to_string())])) }
+            @if !requests.is_empty() {
+                h2 { (ctx.t("volunteer.materials")) }
+                @for (m, stop) in requests {
+                    article.card {
+                        h3 { (ctx.t(&format!("material_kind.{}", m.kind))) " · " (stop.city) " " (crate::views::components::status_badge(ctx, "material_status", &m.status)) }
+                        (crate::views::materials::hand_in_form(ctx, &format!("/volunteer/materials/{}", m.id), m))
+                    }
+                }
+            }
             h2 { (ctx.t("speaker.calendar")) }
             @if let Some(url) = feed_url {
                 p { (ctx.t("speaker.feed_hint")) }

@@ -91,7 +91,8 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 20] = [
+const KINDS: [&str; 21] = [
+    "material_request",
     "claim_confirmed",
     "volunteer_reminder",
     "volunteer_invite",

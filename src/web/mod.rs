@@ -4,6 +4,7 @@ mod auth;
 mod desk;
 pub mod errors;
 mod mail;
+mod materials;
 mod organizers;
 mod public;
 mod registrations;
@@ -54,6 +55,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/desk/enter/{token}", web::get().to(desk::enter))
         .route("/tours/{slug}/help", web::get().to(volunteers::tour_help))
+        .route(
+            "/tours/{slug}/report",
+            web::get().to(materials::public_report),
+        )
+        .route(
+            "/tours/{slug}/report.{ext}",
+            web::get().to(materials::public_export),
+        )
+        .route(
+            "/volunteer/materials/{id}",
+            web::post().to(materials::volunteer_hand_in),
+        )
         .route("/stops/{id}/help", web::get().to(volunteers::stop_help))
         .route("/tasks/{id}/claim", web::post().to(volunteers::claim))
         .route("/volunteer", web::get().to(volunteers::own_page))
@@ -174,6 +187,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(stops::remove_desk_helper),
                 )
                 .route("/people", web::get().to(registrations::person))
+                .route(
+                    "/stops/{id}/materials",
+                    web::get().to(materials::stop_dashboard),
+                )
+                .route(
+                    "/stops/{id}/materials/open",
+                    web::post().to(materials::open_requests),
+                )
+                .route(
+                    "/stops/{id}/materials/{material}",
+                    web::post().to(materials::organizer_hand_in),
+                )
+                .route(
+                    "/stops/{id}/materials/{material}/{action}",
+                    web::post().to(materials::set_published),
+                )
+                .route(
+                    "/tours/{id}/materials",
+                    web::get().to(materials::tour_dashboard),
+                )
+                .route(
+                    "/tours/{id}/report",
+                    web::get().to(materials::organizer_report),
+                )
+                .route(
+                    "/tours/{id}/report.{ext}",
+                    web::get().to(materials::organizer_export),
+                )
+                .route(
+                    "/tours/{id}/report/{action}",
+                    web::post().to(materials::publish_report),
+                )
                 .route("/stops/{id}/tasks", web::get().to(volunteers::tasks_page))
                 .route("/stops/{id}/tasks", web::post().to(volunteers::add_task))
                 .route(

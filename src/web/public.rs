@@ -38,7 +38,7 @@ async fn render_stop(
     errors: &FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let env = state.env.clone();
-    let (detail, tour, places_left, entries, changes) = state
+    let (detail, tour, places_left, entries, changes, published, entries_all) = state
         .db
         .run(move |conn| {
             let (detail, tour) = public::stop(conn, &id)?;
@@ -50,6 +50,12 @@ async fn render_stop(
             } else {
                 (Vec::new(), Vec::new())
             };
+            let published = crate::services::collection::published(conn, &detail.stop.id)?;
+            let entries_all = if published.is_empty() {
+                Vec::new()
+            } else {
+                crate::services::agenda::entries(conn, &detail.stop.id)?
+            };
             let places_left = if detail.stop.status == "open" {
                 let sc = StopContext::load(conn, &detail.stop.id)?;
                 let stats = registrations::stats_for(conn, &env, &sc)?;
@@ -57,10 +63,21 @@ async fn render_stop(
             } else {
                 None
             };
-            Ok((detail, tour, places_left, entries, changes))
+            Ok((
+                detail,
+                tour,
+                places_left,
+                entries,
+                changes,
+                published,
+                entries_all,
+            ))
         })
         .await?;
-    let mut extra = maud::html! { (crate::views::speakers::public_agenda(ctx, &detail.stop, &entries, &changes)) };
+    let mut extra = maud::html! {
+        (crate::views::speakers::public_agenda(ctx, &detail.stop, &entries, &changes))
+        (crate::views::materials::public_section(ctx, &entries_all, &published))
+    };
     if let Some(n) = places_left {
         extra = maud::html! { (crate::views::registrations::register_form(ctx, &detail, form, errors, n)) (extra) };
     }

@@ -199,14 +199,19 @@ async fn render_own(
     volunteer_id: String,
     feed: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (v, claims) = state
+    let (v, claims, requests) = state
         .db
-        .run(move |conn| volunteers::own_tasks(conn, &volunteer_id))
+        .run(move |conn| {
+            let (v, claims) = volunteers::own_tasks(conn, &volunteer_id)?;
+            let requests = crate::services::collection::volunteer_requests(conn, &volunteer_id)?;
+            Ok((v, claims, requests))
+        })
         .await?;
     Ok(html(crate::views::volunteers::own(
         ctx,
         &v,
         &claims,
+        &requests,
         feed.as_deref(),
         state.env.release_hours,
     )))

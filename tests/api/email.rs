@@ -288,7 +288,7 @@ async fn organizers_preview_every_template_in_both_languages() {
             .map(|a| a.value().attr("href").unwrap().to_owned())
             .collect()
     };
-    assert_eq!(links.len(), 40, "20 templates × 2 languages");
+    assert_eq!(links.len(), 42, "21 templates × 2 languages");
     for link in links {
         let (status, page) = b.page(&link).await;
         assert_eq!(status, 200, "{link}");

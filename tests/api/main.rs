@@ -7,6 +7,7 @@ mod attendee;
 mod bad_input;
 mod bulk;
 mod email;
+mod materials;
 mod meta;
 mod pages;
 mod registrations;

@@ -1,0 +1,1 @@
+ALTER TABLE tours DROP COLUMN report_published_at;

@@ -1,0 +1,411 @@
+//! After a stop: material requests open (slides of every talk; the report, photos and video
+//! of the stop), their owners are reminded until they hand them in, the organizers publish
+//! them, and the public stop page lists them.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::{self, DbConnection};
+use crate::domain::task::TaskKind;
+use crate::domain::text;
+use crate::email::{self, Email, templates};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::access;
+use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
+use crate::models::organizer::Organizer;
+use crate::models::speaker::Speaker;
+use crate::models::stop::Stop;
+use crate::models::task::Claim;
+use crate::models::tour::Tour;
+use crate::services::registrations::StopContext;
+use crate::services::{Env, agenda, speakers, volunteers};
+
+/// The stop-level materials and the volunteer task whose holder owns each.
+const STOP_MATERIALS: &[(MaterialKind, TaskKind)] = &[
+    (MaterialKind::Report, TaskKind::Report),
+    (MaterialKind::Photos, TaskKind::Photos),
+    (MaterialKind::Video, TaskKind::Streaming),
+];
+
+/// Opens the requests of a stop (once; later calls add only what is missing, e.g. a talk
+/// added afterwards). The first reminder is due at once.
+pub fn open_requests(
+    conn: &mut DbConnection,
+    stop: &Stop,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let existing = Material::for_stop(conn, &stop.id)?;
+    let mut opened = 0;
+    for e in agenda::entries(conn, &stop.id)? {
+        let Some(talk) = &e.talk else { continue };
+        if existing.iter().any(|m| {
+            m.agenda_item_id.as_deref() == Some(e.item.id.as_str())
+                && m.kind() == MaterialKind::Slides
+        }) {
+            continue;
+        }
+        Material::request(
+            conn,
+            &MaterialRequest {
+                stop_id: &stop.id,
+                agenda_item_id: Some(&e.item.id),
+                kind: MaterialKind::Slides,
+                title: &talk.talk.title,
+                owner_speaker_id: talk.speakers.first().map(|s| s.id.as_str()),
+                owner_email: None,
+                first_reminder_at: Some(now),
+            },
+        )?;
+        opened += 1;
+    }
+    let claims = Claim::at_stop(conn, &stop.id)?;
+    for (kind, task_kind) in STOP_MATERIALS {
+        if existing
+            .iter()
+            .any(|m| m.kind() == *kind && m.agenda_item_id.is_none())
+        {
+            continue;
+        }
+        let owner = claims
+            .iter()
+            .find(|(_, t, _)| t.kind == task_kind.as_str())
+            .map(|(_, _, v)| v.email.clone());
+        Material::request(
+            conn,
+            &MaterialRequest {
+                stop_id: &stop.id,
+                agenda_item_id: None,
+                kind: *kind,
+                title: "",
+                owner_speaker_id: None,
+                owner_email: owner.as_deref(),
+                first_reminder_at: Some(now),
+            },
+        )?;
+        opened += 1;
+    }
+    Ok(opened)
+}
+
+/// What a material is, in words for its owner.
+fn describe(m: &Material, lang: Lang) -> String {
+    match m.kind() {
+        MaterialKind::Slides => lang.tf("material.slides_of", &[("title", &m.title)]),
+        k => lang
+            .t(&format!("material_kind.{}", k.as_str()))
+            .into_owned(),
+    }
+}
+
+/// Sends the reminders that are due; each request is reminded by one instance only.
+pub fn send_reminders(
+    conn: &mut DbConnection,
+    env: &Env,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let mut sent = 0;
+    for m in Material::due_reminders(conn, now)? {
+        sent += db::write_transaction(conn, |conn| {
+            let Some(was) = m.next_reminder_at else {
+                return Ok(0);
+            };
+            let next = env
+                .material_reminder_days
+                .get(m.reminders_sent as usize)
+                .map(|d| m.created_at + Duration::days(*d));
+            if !Material::reminded(conn, &m.id, was, next)? {
+                return Ok(0);
+            }
+            remind_owner(conn, env, &m)
+        })?;
+    }
+    Ok(sent)
+}
+
+fn remind_owner(conn: &mut DbConnection, env: &Env, m: &Material) -> Result<usize, AppError> {
+    let ctx = StopContext::load(conn, &m.stop_id)?;
+    let reminder = m.reminders_sent > 0;
+    let mut people: Vec<(String, String, Lang, String)> = Vec::new();
+    if let Some(speaker_id) = &m.owner_speaker_id {
+        // Slides: every speaker of the talk is asked.
+        let ids = match &m.agenda_item_id {
+            Some(item) => {
+                let item = crate::models::agenda::AgendaItem::get(conn, item)?;
+                crate::models::agenda::AgendaItem::speaker_ids(conn, &item)?
+            }
+            None => vec![speaker_id.clone()],
+        };
+        for s in Speaker::find_many(conn, &ids)? {
+            let link = speakers::sign_in_url(conn, env, &s)?;
+            people.push((s.email.clone(), s.name.clone(), s.lang(), link));
+        }
+    } else if let Some(address) = &m.owner_email
+        && let Some(v) = crate::models::task::Volunteer::find_by_email(conn, address)?
+    {
+        let link = volunteers::sign_in_url(conn, env, &v, Duration::days(8))?;
+        people.push((v.email.clone(), v.name.clone(), v.lang(), link));
+    }
+    if people.is_empty() {
+        // Nobody took it on: the organizers are the owners.
+        let link = env
+            .links
+            .url(&format!("/manage/stops/{}/materials", m.stop_id));
+        for member in crate::models::team::TourMember::team(conn, &ctx.tour.id)? {
+            if member.role == crate::domain::access::TeamRole::Local
+                && !member.stop_ids.contains(&m.stop_id)
+            {
+                continue;
+            }
+            people.push((
+                member.organizer.email.clone(),
+                member.organizer.display_name().to_owned(),
+                Lang::default(),
+                link.clone(),
+            ));
+        }
+    }
+    for (address, name, lang, link) in &people {
+        let content = templates::material_request(
+            *lang,
+            name,
+            &ctx.mail(*lang),
+            &describe(m, *lang),
+            reminder,
+            link,
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("material_request", address, name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id)
+                .reply_to(ctx.tour.contact_email.as_deref()),
+        )?;
+    }
+    Ok(people.len())
+}
+
+/// Opens the requests of stops that have ended (run by the scheduler; marking a stop done
+/// does it at once).
+pub fn open_for_ended_stops(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    use crate::db::schema::stops;
+    use diesel::prelude::*;
+    let ended: Vec<Stop> = stops::table
+        .filter(stops::status.eq_any(["open", "closed", "done"]))
+        .filter(stops::ends_at.le(now))
+        .filter(stops::ends_at.gt(now - Duration::days(30)))
+        .select(Stop::as_select())
+        .load(conn)?;
+    let mut n = 0;
+    for stop in ended {
+        n += db::write_transaction(conn, |conn| {
+            let claimed = diesel::sql_query("INSERT INTO stop_jobs (stop_id, job, done_at) VALUES ($1, 'materials', $2) ON CONFLICT DO NOTHING")
+                .bind::<diesel::sql_types::Text, _>(&stop.id)
+                .bind::<diesel::sql_types::Timestamp, _>(now)
+                .execute(conn)?;
+            if claimed == 0 {
+                return Ok(0);
+            }
+            open_requests(conn, &stop, now)
+        })?;
+    }
+    Ok(n)
+}
+
+/// Who hands a stop-level material in: a volunteer (by id) whose task owns it, or an organizer.
+pub enum Handler {
+    Volunteer(String),
+    Organizer(Organizer),
+}
+
+/// A material this person may hand in (a requested or received one they own), for upload.
+pub fn target(
+    conn: &mut DbConnection,
+    material_id: &str,
+    who: &Handler,
+) -> Result<Material, AppError> {
+    let m = Material::find(conn, material_id)?.ok_or_else(|| AppError::not_found("material"))?;
+    match who {
+        Handler::Organizer(o) => {
+            access::stop_for(conn, o, &m.stop_id).map_err(|_| AppError::not_found("material"))?;
+        }
+        Handler::Volunteer(volunteer_id) => {
+            let v = crate::models::task::Volunteer::find(conn, volunteer_id)?
+                .ok_or_else(|| AppError::not_found("material"))?;
+            if m.owner_email.as_deref() != Some(v.email.as_str()) {
+                return Err(AppError::not_found("material"));
+            }
+        }
+    }
+    if m.status() == MaterialStatus::Published {
+        return Err(AppError::conflict(
+            "already_published",
+            "this material is published; ask the organizers to unpublish it first",
+        ));
+    }
+    Ok(m)
+}
+
+/// The licence and consent asked with photos and videos.
+pub fn media_terms(
+    kind: MaterialKind,
+    licence: &str,
+    consent: bool,
+) -> Result<(String, bool), AppError> {
+    if !matches!(kind, MaterialKind::Photos | MaterialKind::Video) {
+        return Ok((String::new(), false));
+    }
+    let licence = text::optional(licence, 100)
+        .map_err(|e| AppError::invalid("licence", e.code, e.message))?;
+    if !consent {
+        return Err(AppError::invalid(
+            "people_consented",
+            "consent_required",
+            "confirm that the people shown agreed",
+        ));
+    }
+    Ok((
+        if licence.is_empty() {
+            "CC BY 4.0".into()
+        } else {
+            licence
+        },
+        true,
+    ))
+}
+
+/// Records what was handed in for a material.
+pub fn hand_in(
+    conn: &mut DbConnection,
+    material_id: &str,
+    who: &Handler,
+    content: &Content,
+) -> Result<Material, AppError> {
+    let m = target(conn, material_id, who)?;
+    Ok(Material::receive(conn, &m.id, content)?)
+}
+
+/// A written report (Markdown), handed in as text.
+pub fn report_content(body: &str, uploaded_by: String) -> Result<Content, AppError> {
+    let body =
+        text::required(body, 100_000).map_err(|e| AppError::invalid("body", e.code, e.message))?;
+    Ok(Content {
+        body,
+        uploaded_by,
+        ..Content::default()
+    })
+}
+
+/// Organizers publish (or take back) a received material.
+pub fn set_published(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    material_id: &str,
+    publish: bool,
+) -> Result<Material, AppError> {
+    let m = Material::find(conn, material_id)?.ok_or_else(|| AppError::not_found("material"))?;
+    access::stop_for(conn, organizer, &m.stop_id).map_err(|_| AppError::not_found("material"))?;
+    if m.status() == MaterialStatus::Requested {
+        return Err(AppError::conflict(
+            "not_received",
+            "nothing was handed in yet",
+        ));
+    }
+    let status = if publish {
+        MaterialStatus::Published
+    } else {
+        MaterialStatus::Received
+    };
+    Ok(Material::set_status(conn, &m.id, status)?)
+}
+
+/// A request's state for the dashboards.
+pub fn is_overdue(m: &Material, now: NaiveDateTime) -> bool {
+    m.status() == MaterialStatus::Requested && now - m.created_at > Duration::days(3)
+}
+
+/// How complete a set of materials is: (requested, received, published, overdue).
+pub fn completeness(list: &[Material], now: NaiveDateTime) -> (usize, usize, usize, usize) {
+    list.iter()
+        .fold((0, 0, 0, 0), |(r, rc, p, o), m| match m.status() {
+            MaterialStatus::Requested => (r + 1, rc, p, o + usize::from(is_overdue(m, now))),
+            MaterialStatus::Received => (r, rc + 1, p, o),
+            MaterialStatus::Published => (r, rc, p + 1, o),
+        })
+}
+
+/// A stop, its tour, and its materials with their owners' names.
+pub type StopMaterials = (Stop, Tour, Vec<(Material, String)>);
+
+/// A tour and, per stop, its materials.
+pub type TourCollection = (Tour, Vec<(Stop, Vec<Material>)>);
+
+/// A stop's materials with their owners' names, for its dashboard.
+pub fn stop_materials(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<StopMaterials, AppError> {
+    let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
+    let list = Material::for_stop(conn, &stop.id)?;
+    let mut out = Vec::with_capacity(list.len());
+    for m in list {
+        let owner = match (&m.owner_speaker_id, &m.owner_email) {
+            (Some(id), _) => Speaker::find(conn, id)?.map(|s| s.name).unwrap_or_default(),
+            (None, Some(e)) => crate::models::task::Volunteer::find_by_email(conn, e)?
+                .map(|v| v.name)
+                .unwrap_or_else(|| e.clone()),
+            (None, None) => String::new(),
+        };
+        out.push((m, owner));
+    }
+    Ok((stop, tour, out))
+}
+
+/// The tour's collection per stop: (stop, its materials).
+pub fn tour_collection(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    tour_id: &str,
+) -> Result<TourCollection, AppError> {
+    let (tour, reach) = access::tour_for(conn, organizer, tour_id)?;
+    let stops = access::stops_in_reach(conn, &tour.id, &reach)?;
+    let ids: Vec<String> = stops.iter().map(|s| s.id.clone()).collect();
+    let all = Material::for_stops(conn, &ids)?;
+    let per = stops
+        .into_iter()
+        .map(|s| {
+            let mine = all.iter().filter(|m| m.stop_id == s.id).cloned().collect();
+            (s, mine)
+        })
+        .collect();
+    Ok((tour, per))
+}
+
+/// A volunteer's materials to hand in.
+pub fn volunteer_requests(
+    conn: &mut DbConnection,
+    volunteer_id: &str,
+) -> Result<Vec<(Material, Stop)>, AppError> {
+    use crate::db::schema::{materials, stops};
+    use diesel::prelude::*;
+    let v = crate::models::task::Volunteer::find(conn, volunteer_id)?
+        .ok_or_else(|| AppError::not_found("volunteer"))?;
+    Ok(materials::table
+        .inner_join(stops::table)
+        .filter(materials::owner_email.eq(&v.email))
+        .filter(materials::status.ne(MaterialStatus::Published.as_str()))
+        .order(stops::starts_at)
+        .select((Material::as_select(), Stop::as_select()))
+        .load(conn)?)
+}
+
+/// The published materials of a public stop, for its page: per agenda item and per stop.
+pub fn published(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<Material>, AppError> {
+    Ok(Material::for_stop(conn, stop_id)?
+        .into_iter()
+        .filter(|m| m.status() == MaterialStatus::Published)
+        .collect())
+}

@@ -1,0 +1,479 @@
+//! The tour report: per stop and in total, what the 2012 organizers wrote by hand in their
+//! review post. Built from the running counters and a few bulk queries, so it stays fast on
+//! big tours.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use diesel::prelude::*;
+
+use crate::db::schema::{claims, stop_counters, stops, tasks, venues};
+use crate::db::{self, DbConnection};
+use crate::domain::attendance::{self, History};
+use crate::domain::stop::StopStatus;
+use crate::domain::venue::CostKind;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::access;
+use crate::models::agenda::AgendaItem;
+use crate::models::material::Material;
+use crate::models::organizer::Organizer;
+use crate::models::registration::Counters;
+use crate::models::speaker::Talk;
+use crate::models::stop::Stop;
+use crate::models::tour::{Tour, TourChanges};
+use crate::models::venue::Venue;
+use crate::services::{Env, collection};
+
+#[derive(Clone, Debug)]
+pub struct StopRow {
+    pub stop: Stop,
+    pub venue: Venue,
+    pub registrations: i64,
+    pub confirmed: i64,
+    pub checked_in: i64,
+    pub forecast_show_rate: f64,
+    pub actual_show_rate: Option<f64>,
+    pub online_viewers: Option<i32>,
+    pub talks: usize,
+    pub speakers: usize,
+    pub speaking_slots: usize,
+    pub volunteers: usize,
+    /// (requested, received, published, overdue)
+    pub materials: (usize, usize, usize, usize),
+}
+
+impl StopRow {
+    pub fn material_completeness(&self) -> Option<f64> {
+        let (r, rc, p, _) = self.materials;
+        let total = r + rc + p;
+        (total > 0).then(|| (rc + p) as f64 / total as f64)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Totals {
+    pub stops: usize,
+    pub registrations: i64,
+    pub confirmed: i64,
+    pub attendance: i64,
+    pub show_rate: Option<f64>,
+    pub online_viewers: i64,
+    pub talks: usize,
+    pub distinct_talks: usize,
+    pub distinct_speakers: usize,
+    pub speaking_slots: usize,
+    /// Speakers at several stops: (name, stops), most first.
+    pub repeat_speakers: Vec<(String, usize)>,
+    /// Talks given in several cities: (title, cities), most first.
+    pub repeat_talks: Vec<(String, Vec<String>)>,
+    pub venues_free: usize,
+    pub venues_paid: usize,
+    pub venues_shared: usize,
+    pub volunteers: usize,
+    pub material_completeness: Option<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub tour: Tour,
+    pub rows: Vec<StopRow>,
+    pub totals: Totals,
+}
+
+/// Builds the report of a tour's announced stops (drafts are left out).
+pub fn build(conn: &mut DbConnection, env: &Env, tour: Tour) -> Result<Report, AppError> {
+    let rows: Vec<(Stop, Venue, Option<Counters>)> = stops::table
+        .inner_join(venues::table)
+        .left_join(stop_counters::table)
+        .filter(stops::tour_id.eq(&tour.id))
+        .filter(stops::status.ne(StopStatus::Draft.as_str()))
+        .order(stops::starts_at)
+        .select((
+            Stop::as_select(),
+            Venue::as_select(),
+            Option::<Counters>::as_select(),
+        ))
+        .load(conn)?;
+    let stop_ids: Vec<String> = rows.iter().map(|(s, _, _)| s.id.clone()).collect();
+
+    let items = AgendaItem::for_stops(conn, &stop_ids)?;
+    let talk_ids: Vec<String> = items
+        .iter()
+        .filter_map(|i| i.talk_id.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let talks: HashMap<String, crate::models::speaker::TalkWithSpeakers> =
+        Talk::with_speakers(conn, &talk_ids)?
+            .into_iter()
+            .map(|t| (t.talk.id.clone(), t))
+            .collect();
+    let volunteers: Vec<(String, String)> = claims::table
+        .inner_join(tasks::table)
+        .filter(tasks::stop_id.eq_any(stop_ids.clone()))
+        .filter(claims::status.eq("claimed"))
+        .select((tasks::stop_id, claims::volunteer_id))
+        .load(conn)?;
+    let materials = Material::for_stops(conn, &stop_ids)?;
+    let now = db::now();
+
+    let mut history = History::default();
+    let mut out = Vec::with_capacity(rows.len());
+    let mut all_speakers: HashMap<String, (String, HashSet<String>)> = HashMap::new();
+    let mut talk_cities: BTreeMap<String, (String, Vec<String>, HashSet<String>)> = BTreeMap::new();
+    for (stop, venue, counters) in rows {
+        let c = counters.unwrap_or_default();
+        let forecast = attendance::expected_show_rate(
+            stop.show_rate_override,
+            history,
+            tour.prior_show_rate,
+            env.prior_weight,
+        );
+        let confirmed = i64::from(c.confirmed);
+        let checked_in = i64::from(c.checked_in);
+        let done = stop.status() == StopStatus::Done;
+        if done {
+            history.confirmed += confirmed;
+            history.attended += checked_in;
+        }
+        let mine: Vec<&AgendaItem> = items
+            .iter()
+            .filter(|i| i.stop_id == stop.id && i.talk_id.is_some())
+            .collect();
+        let mut speakers_here = HashSet::new();
+        for item in &mine {
+            if let Some(t) = item.talk_id.as_ref().and_then(|id| talks.get(id)) {
+                for s in &t.speakers {
+                    speakers_here.insert(s.id.clone());
+                    all_speakers
+                        .entry(s.id.clone())
+                        .or_insert_with(|| (s.name.clone(), HashSet::new()))
+                        .1
+                        .insert(stop.id.clone());
+                }
+                // Talks given several times: once per stop (two stops may share a city).
+                let entry = talk_cities
+                    .entry(t.talk.id.clone())
+                    .or_insert_with(|| (t.talk.title.clone(), Vec::new(), HashSet::new()));
+                if entry.2.insert(stop.id.clone()) {
+                    entry.1.push(stop.city.clone());
+                }
+            }
+        }
+        let stop_materials: Vec<Material> = materials
+            .iter()
+            .filter(|m| m.stop_id == stop.id)
+            .cloned()
+            .collect();
+        out.push(StopRow {
+            registrations: i64::from(c.confirmed + c.waitlisted + c.cancelled),
+            confirmed,
+            checked_in,
+            forecast_show_rate: forecast,
+            actual_show_rate: if done {
+                attendance::actual_show_rate(confirmed, checked_in)
+            } else {
+                None
+            },
+            online_viewers: stop.online_viewers,
+            talks: mine.len(),
+            speakers: speakers_here.len(),
+            // A speaking slot is a speaker at a stop (a panel or a second talk is not another
+            // trip): the 2012 tour's 47 "lecturers" over 8 stops.
+            speaking_slots: speakers_here.len(),
+            volunteers: volunteers
+                .iter()
+                .filter(|(s, _)| *s == stop.id)
+                .map(|(_, v)| v)
+                .collect::<HashSet<_>>()
+                .len(),
+            materials: collection::completeness(&stop_materials, now),
+            stop,
+            venue,
+        });
+    }
+
+    let mut t = Totals {
+        stops: out.len(),
+        ..Totals::default()
+    };
+    for r in &out {
+        t.registrations += r.registrations;
+        t.confirmed += r.confirmed;
+        t.attendance += r.checked_in;
+        t.online_viewers += i64::from(r.online_viewers.unwrap_or(0));
+        t.talks += r.talks;
+        t.speaking_slots += r.speaking_slots;
+        match r.venue.cost() {
+            CostKind::Free => t.venues_free += 1,
+            CostKind::Paid => t.venues_paid += 1,
+            CostKind::Shared => t.venues_shared += 1,
+        }
+    }
+    t.show_rate = attendance::actual_show_rate(t.confirmed, t.attendance);
+    t.distinct_talks = talk_cities.len();
+    t.distinct_speakers = all_speakers.len();
+    t.repeat_speakers = all_speakers
+        .values()
+        .filter(|(_, s)| s.len() > 1)
+        .map(|(n, s)| (n.clone(), s.len()))
+        .collect();
+    t.repeat_speakers
+        .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    t.repeat_talks = talk_cities
+        .into_values()
+        .filter(|(_, c, _)| c.len() > 1)
+        .map(|(title, cities, _)| (title, cities))
+        .collect();
+    t.repeat_talks
+        .sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    t.volunteers = volunteers
+        .iter()
+        .map(|(_, v)| v)
+        .collect::<HashSet<_>>()
+        .len();
+    let (r, rc, p, _) = collection::completeness(&materials, now);
+    t.material_completeness = (r + rc + p > 0).then(|| (rc + p) as f64 / (r + rc + p) as f64);
+    Ok(Report {
+        tour,
+        rows: out,
+        totals: t,
+    })
+}
+
+pub fn for_organizer(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    tour_id: &str,
+) -> Result<Report, AppError> {
+    let (tour, reach) = access::tour_for(conn, organizer, tour_id)?;
+    let mut report = build(conn, env, tour)?;
+    if reach.is_stop_limited() {
+        report.rows.retain(|r| reach.covers_stop(&r.stop.id));
+    }
+    Ok(report)
+}
+
+/// The report of a public tour, once its organizers published it.
+pub fn public(conn: &mut DbConnection, env: &Env, slug: &str) -> Result<Report, AppError> {
+    let tour = Tour::find_public_by_slug(conn, slug)?
+        .filter(|t| t.report_published_at.is_some())
+        .ok_or_else(|| AppError::not_found("report"))?;
+    build(conn, env, tour)
+}
+
+pub fn set_published(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    tour_id: &str,
+    publish: bool,
+) -> Result<Tour, AppError> {
+    let (tour, _) = access::editable_tour(conn, organizer, tour_id)?;
+    Ok(Tour::update(
+        conn,
+        &tour.id,
+        &TourChanges {
+            report_published_at: Some(publish.then(db::now)),
+            ..TourChanges::default()
+        },
+    )?)
+}
+
+fn pct(r: Option<f64>) -> String {
+    r.map(|r| format!("{:.0}%", r * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The report as Markdown: the review post writes itself.
+pub fn markdown(r: &Report, lang: Lang) -> String {
+    let t = &r.totals;
+    let mut md = format!(
+        "# {}\n\n",
+        lang.tf("report.title", &[("tour", &r.tour.name)])
+    );
+    md.push_str(&lang.tf(
+        "report.summary",
+        &[
+            ("stops", &t.stops.to_string()),
+            ("registrations", &t.registrations.to_string()),
+            ("attendance", &t.attendance.to_string()),
+            ("rate", &pct(t.show_rate)),
+            ("speakers", &t.distinct_speakers.to_string()),
+            ("slots", &t.speaking_slots.to_string()),
+        ],
+    ));
+    md.push_str("\n\n");
+    md.push_str(&format!(
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---|--:|--:|---|--:|--:|--:|--:|\n",
+        lang.t("field.city"),
+        lang.t("stop.when"),
+        lang.t("field.venue"),
+        lang.t("field.cost"),
+        lang.t("report.registered"),
+        lang.t("stats.checked_in"),
+        lang.t("report.show_rate"),
+        lang.t("field.online_viewers"),
+        lang.t("report.talks"),
+        lang.t("report.speakers"),
+        lang.t("report.materials"),
+    ));
+    for row in &r.rows {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} |\n",
+            cell(&row.stop.city),
+            crate::views::components::date(lang, row.stop.starts_at, row.stop.tz()),
+            cell(&row.venue.name),
+            lang.t(&format!("venue_cost.{}", row.venue.cost)),
+            row.registrations,
+            row.checked_in,
+            pct(row.actual_show_rate),
+            pct(Some(row.forecast_show_rate)),
+            row.online_viewers
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "—".into()),
+            row.talks,
+            row.speakers,
+            pct(row.material_completeness()),
+        ));
+    }
+    md.push_str(&format!("\n## {}\n\n", lang.t("report.totals")));
+    md.push_str(&format!(
+        "- {}: {}\n",
+        lang.t("report.registered"),
+        t.registrations
+    ));
+    md.push_str(&format!(
+        "- {}: {} ({})\n",
+        lang.t("stats.checked_in"),
+        t.attendance,
+        pct(t.show_rate)
+    ));
+    md.push_str(&format!(
+        "- {}: {}\n",
+        lang.t("field.online_viewers"),
+        t.online_viewers
+    ));
+    md.push_str(&format!(
+        "- {}\n",
+        lang.tf(
+            "report.speakers_vs_slots",
+            &[
+                ("speakers", &t.distinct_speakers.to_string()),
+                ("slots", &t.speaking_slots.to_string())
+            ]
+        )
+    ));
+    for (name, n) in &t.repeat_speakers {
+        md.push_str(&format!(
+            "  - {}\n",
+            lang.tf(
+                "report.repeat_speaker",
+                &[("name", &cell(name)), ("n", &n.to_string())]
+            )
+        ));
+    }
+    md.push_str(&format!(
+        "- {}\n",
+        lang.tf(
+            "report.talks_given",
+            &[
+                ("talks", &t.talks.to_string()),
+                ("distinct", &t.distinct_talks.to_string())
+            ]
+        )
+    ));
+    for (title, cities) in &t.repeat_talks {
+        md.push_str(&format!(
+            "  - {}\n",
+            lang.tf(
+                "report.repeat_talk",
+                &[("title", &cell(title)), ("cities", &cities.join(", "))]
+            )
+        ));
+    }
+    md.push_str(&format!(
+        "- {}\n",
+        lang.tf(
+            "report.venues",
+            &[
+                ("free", &t.venues_free.to_string()),
+                ("paid", &t.venues_paid.to_string()),
+                ("shared", &t.venues_shared.to_string())
+            ]
+        )
+    ));
+    md.push_str(&format!(
+        "- {}: {}\n",
+        lang.t("report.volunteers"),
+        t.volunteers
+    ));
+    md.push_str(&format!(
+        "- {}: {}\n",
+        lang.t("report.materials"),
+        pct(t.material_completeness)
+    ));
+    md
+}
+
+/// Markdown table cells cannot hold pipes or line breaks.
+fn cell(text: &str) -> String {
+    text.replace('|', "/").replace(['\n', '\r'], " ")
+}
+
+/// The per-stop table as CSV.
+pub fn csv(r: &Report) -> Result<Vec<u8>, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::unexpected(e);
+    w.write_record([
+        "city",
+        "date",
+        "venue",
+        "cost",
+        "registrations",
+        "confirmed",
+        "checked_in",
+        "show_rate_forecast",
+        "show_rate_actual",
+        "online_viewers",
+        "talks",
+        "speakers",
+        "speaking_slots",
+        "volunteers",
+        "materials_requested",
+        "materials_received",
+        "materials_published",
+    ])
+    .map_err(fail)?;
+    for row in &r.rows {
+        let (req, rec, publ, _) = row.materials;
+        w.write_record([
+            row.stop.city.clone(),
+            crate::domain::stop::in_zone(row.stop.starts_at, row.stop.tz())
+                .format("%Y-%m-%d")
+                .to_string(),
+            row.venue.name.clone(),
+            row.venue.cost.clone(),
+            row.registrations.to_string(),
+            row.confirmed.to_string(),
+            row.checked_in.to_string(),
+            format!("{:.4}", row.forecast_show_rate),
+            row.actual_show_rate
+                .map(|r| format!("{r:.4}"))
+                .unwrap_or_default(),
+            row.online_viewers
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            row.talks.to_string(),
+            row.speakers.to_string(),
+            row.speaking_slots.to_string(),
+            row.volunteers.to_string(),
+            req.to_string(),
+            rec.to_string(),
+            publ.to_string(),
+        ])
+        .map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| AppError::unexpected_msg(e.to_string()))
+}

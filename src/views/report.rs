@@ -1,0 +1,99 @@
+//! The tour report page, with charts drawn on the server.
+
+use maud::{Markup, html};
+
+use crate::services::report::Report;
+use crate::views::Ctx;
+use crate::views::charts;
+use crate::views::components::{button_form, date};
+use crate::views::layout::page;
+
+fn pct(r: Option<f64>) -> String {
+    r.map(|r| format!("{:.0}%", r * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// `manage`: the organizers' view (publish button, export links under /manage).
+pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
+    let t = &r.totals;
+    let export = if manage {
+        format!("/manage/tours/{}/report", r.tour.id)
+    } else {
+        format!("/tours/{}/report", r.tour.slug)
+    };
+    let labels: Vec<String> = r.rows.iter().map(|row| row.stop.city.clone()).collect();
+    page(
+        ctx,
+        &ctx.tf("report.title", &[("tour", &r.tour.name)]),
+        html! {
+            p.crumbs { @if manage { a href={ "/manage/tours/" (r.tour.id) } { (r.tour.name) } } @else { a href={ "/tours/" (r.tour.slug) } { (r.tour.name) } } }
+            h1 { (ctx.tf("report.title", &[("tour", &r.tour.name)])) }
+            @if manage {
+                p.actions {
+                    @if r.tour.report_published_at.is_some() {
+                        (ctx.t("report.is_public")) " " a href={ "/tours/" (r.tour.slug) "/report" } { (ctx.t("tour.public_page")) }
+                        (button_form(ctx, &format!("/manage/tours/{}/report/unpublish", r.tour.id), &ctx.t("report.unpublish"), "secondary"))
+                    } @else {
+                        (button_form(ctx, &format!("/manage/tours/{}/report/publish", r.tour.id), &ctx.t("report.publish"), ""))
+                    }
+                }
+            }
+            p.lead { (ctx.tf("report.summary", &[
+                ("stops", &t.stops.to_string()), ("registrations", &t.registrations.to_string()), ("attendance", &t.attendance.to_string()),
+                ("rate", &pct(t.show_rate)), ("speakers", &t.distinct_speakers.to_string()), ("slots", &t.speaking_slots.to_string()),
+            ])) }
+            p { a href={ (export) ".md" } { (ctx.t("report.markdown")) } " · " a href={ (export) ".csv" } { "CSV" } }
+            (charts::bars(
+                &ctx.t("report.chart_attendance"),
+                labels.clone(),
+                vec![
+                    (ctx.t("report.registered").into_owned(), r.rows.iter().map(|x| x.registrations as f32).collect()),
+                    (ctx.t("stats.checked_in").into_owned(), r.rows.iter().map(|x| x.checked_in as f32).collect()),
+                ],
+            ))
+            (charts::line(
+                &ctx.t("report.chart_show_rate"),
+                labels,
+                vec![
+                    (ctx.t("report.forecast").into_owned(), r.rows.iter().map(|x| (x.forecast_show_rate * 100.0) as f32).collect()),
+                    (ctx.t("report.actual").into_owned(), r.rows.iter().map(|x| (x.actual_show_rate.unwrap_or(0.0) * 100.0) as f32).collect()),
+                ],
+            ))
+            table.list.report {
+                thead { tr {
+                    th { (ctx.t("field.city")) } th { (ctx.t("stop.when")) } th { (ctx.t("field.venue")) }
+                    th { (ctx.t("report.registered")) } th { (ctx.t("stats.checked_in")) } th { (ctx.t("report.show_rate")) }
+                    th { (ctx.t("field.online_viewers")) } th { (ctx.t("report.talks")) } th { (ctx.t("report.speakers")) }
+                    th { (ctx.t("report.volunteers")) } th { (ctx.t("report.materials")) }
+                } }
+                tbody {
+                    @for row in &r.rows {
+                        tr {
+                            td { a href={ "/stops/" (row.stop.id) } { (row.stop.city) } }
+                            td { (date(ctx.lang, row.stop.starts_at, row.stop.tz())) }
+                            td { (row.venue.name) br; small { (ctx.t(&format!("venue_cost.{}", row.venue.cost))) } }
+                            td.num { (row.registrations) } td.num { (row.checked_in) }
+                            td.num { (pct(row.actual_show_rate)) br; small { (ctx.t("report.forecast")) " " (pct(Some(row.forecast_show_rate))) } }
+                            td.num { (row.online_viewers.map(|n| n.to_string()).unwrap_or_else(|| "—".into())) }
+                            td.num { (row.talks) } td.num { (row.speakers) } td.num { (row.volunteers) }
+                            td.num { (pct(row.material_completeness())) }
+                        }
+                    }
+                }
+            }
+            h2 { (ctx.t("report.totals")) }
+            ul.totals {
+                li { (ctx.t("report.registered")) ": " strong { (t.registrations) } }
+                li { (ctx.t("stats.checked_in")) ": " strong { (t.attendance) } " (" (pct(t.show_rate)) ")" }
+                li { (ctx.t("field.online_viewers")) ": " strong { (t.online_viewers) } }
+                li { (ctx.tf("report.speakers_vs_slots", &[("speakers", &t.distinct_speakers.to_string()), ("slots", &t.speaking_slots.to_string())])) }
+                @for (name, n) in &t.repeat_speakers { li.sub { (ctx.tf("report.repeat_speaker", &[("name", name), ("n", &n.to_string())])) } }
+                li { (ctx.tf("report.talks_given", &[("talks", &t.talks.to_string()), ("distinct", &t.distinct_talks.to_string())])) }
+                @for (title, cities) in &t.repeat_talks { li.sub { (ctx.tf("report.repeat_talk", &[("title", title), ("cities", &cities.join(", "))])) } }
+                li { (ctx.tf("report.venues", &[("free", &t.venues_free.to_string()), ("paid", &t.venues_paid.to_string()), ("shared", &t.venues_shared.to_string())])) }
+                li { (ctx.t("report.volunteers")) ": " strong { (t.volunteers) } }
+                li { (ctx.t("report.materials")) ": " strong { (pct(t.material_completeness)) } }
+            }
+        },
+    )
+}

@@ -1,0 +1,364 @@
+//! Material collection pages and the tour report.
+
+use actix_multipart::form::MultipartForm;
+use actix_multipart::form::tempfile::TempFile;
+use actix_multipart::form::text::Text;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+
+use crate::error::AppError;
+use crate::models::material::{Content, MaterialKind};
+use crate::services::collection::{self, Handler};
+use crate::services::report;
+use crate::state::AppState;
+use crate::views::FlashKind;
+use crate::web::session::{self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, flash};
+use crate::web::{html, page_id, see_other, uploads};
+
+#[derive(MultipartForm)]
+pub struct HandInForm {
+    #[multipart(rename = "_csrf")]
+    csrf: Text<String>,
+    file: Option<TempFile>,
+    link_url: Option<Text<String>>,
+    body: Option<Text<String>>,
+    licence: Option<Text<String>>,
+    people_consented: Option<Text<String>>,
+}
+
+/// Stores what was handed in (a file, a link or a text) and records it; a refused file
+/// leaves nothing behind.
+async fn hand_in(
+    state: &AppState,
+    material_id: String,
+    who: HandlerKey,
+    form: HandInForm,
+    uploaded_by: String,
+) -> Result<(), AppError> {
+    let (mid, who2) = (material_id.clone(), who.clone());
+    let target = state
+        .db
+        .run(move |conn| {
+            let h = who2.handler(conn)?;
+            collection::target(conn, &mid, &h)
+        })
+        .await?;
+    let kind = target.kind();
+    let (licence, consent) = collection::media_terms(
+        kind,
+        form.licence.as_ref().map(|t| t.as_str()).unwrap_or(""),
+        form.people_consented.is_some(),
+    )?;
+    let file = form
+        .file
+        .filter(|f| f.size > 0 || f.file_name.as_deref().is_some_and(|n| !n.is_empty()));
+    let link = form
+        .link_url
+        .map(|t| t.into_inner())
+        .filter(|l| !l.trim().is_empty());
+    let body = form
+        .body
+        .map(|t| t.into_inner())
+        .filter(|b| !b.trim().is_empty());
+    match (file, link, body) {
+        (Some(file), _, body) => {
+            let stored = uploads::store(state, file, crate::api::material_types(kind)).await?;
+            let mut content = stored.content(uploaded_by);
+            content.licence = licence;
+            content.people_consented = consent;
+            content.body = body.unwrap_or_default();
+            uploads::record_or_discard(state, &stored, move |conn| {
+                let h = who.handler(conn)?;
+                collection::hand_in(conn, &material_id, &h, &content)
+            })
+            .await?;
+        }
+        (None, Some(link), body) => {
+            let mut content = crate::services::materials::link_content(&link, uploaded_by)?;
+            content.licence = licence;
+            content.people_consented = consent;
+            content.body = body.unwrap_or_default();
+            state
+                .db
+                .run(move |conn| {
+                    let h = who.handler(conn)?;
+                    collection::hand_in(conn, &material_id, &h, &content)
+                })
+                .await?;
+        }
+        (None, None, Some(body)) if kind == MaterialKind::Report => {
+            let content: Content = collection::report_content(&body, uploaded_by)?;
+            state
+                .db
+                .run(move |conn| {
+                    let h = who.handler(conn)?;
+                    collection::hand_in(conn, &material_id, &h, &content)
+                })
+                .await?;
+        }
+        _ => {
+            return Err(AppError::invalid(
+                "file",
+                "required",
+                "give a file, a link or (for the report) the text",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Who hands in, in a form that can cross into the blocking pool.
+#[derive(Clone)]
+enum HandlerKey {
+    Volunteer(String),
+    Organizer(String),
+}
+
+impl HandlerKey {
+    fn handler(&self, conn: &mut crate::db::DbConnection) -> Result<Handler, AppError> {
+        Ok(match self {
+            HandlerKey::Volunteer(id) => Handler::Volunteer(id.clone()),
+            HandlerKey::Organizer(id) => {
+                Handler::Organizer(crate::models::organizer::Organizer::find(conn, id)?)
+            }
+        })
+    }
+}
+
+// ----- organizers -----
+
+pub async fn stop_dashboard(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let (stop, tour, list) = state
+        .db
+        .run(move |conn| collection::stop_materials(conn, &me, &id))
+        .await?;
+    Ok(html(crate::views::materials::stop_dashboard(
+        &page.ctx,
+        &tour,
+        &stop,
+        &list,
+        crate::db::now(),
+    )))
+}
+
+pub async fn open_requests(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (me, sid) = (page.organizer.clone(), id.clone());
+    let n = state
+        .db
+        .run(move |conn| {
+            let (stop, _, _) = crate::models::access::stop_for(conn, &me, &sid)?;
+            collection::open_requests(conn, &stop, crate::db::now())
+        })
+        .await?;
+    flash(
+        &page.session,
+        FlashKind::Success,
+        page.ctx.tf("material.opened", &[("n", &n.to_string())]),
+    );
+    Ok(see_other(&format!("/manage/stops/{id}/materials")))
+}
+
+pub async fn organizer_hand_in(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    form: MultipartForm<HandInForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, material) = path.into_inner();
+    let (id, material) = (page_id(&id)?, page_id(&material)?);
+    let form = form.into_inner();
+    session::check_csrf(&page.session, Some(form.csrf.as_str()))?;
+    let by = format!("organizer:{}", page.organizer.email);
+    match hand_in(
+        &state,
+        material,
+        HandlerKey::Organizer(page.organizer.id.clone()),
+        form,
+        by,
+    )
+    .await
+    {
+        Ok(()) => flash(
+            &page.session,
+            FlashKind::Success,
+            page.ctx.t("material.received"),
+        ),
+        Err(e) if e.status().is_client_error() => {
+            flash(&page.session, FlashKind::Error, e.message.clone())
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(see_other(&format!("/manage/stops/{id}/materials")))
+}
+
+pub async fn set_published(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, material, action) = path.into_inner();
+    let (id, material) = (page_id(&id)?, page_id(&material)?);
+    let me = page.organizer.clone();
+    let publish = action == "publish";
+    state
+        .db
+        .run(move |conn| collection::set_published(conn, &me, &material, publish))
+        .await?;
+    Ok(see_other(&format!("/manage/stops/{id}/materials")))
+}
+
+pub async fn tour_dashboard(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let (tour, per) = state
+        .db
+        .run(move |conn| collection::tour_collection(conn, &me, &id))
+        .await?;
+    Ok(html(crate::views::materials::tour_dashboard(
+        &page.ctx,
+        &tour,
+        &per,
+        crate::db::now(),
+    )))
+}
+
+// ----- volunteers -----
+
+pub async fn volunteer_hand_in(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    id: web::Path<String>,
+    form: MultipartForm<HandInForm>,
+) -> Result<HttpResponse, AppError> {
+    let material = page_id(&id)?;
+    let volunteer = session::volunteer_id(&session)
+        .ok_or_else(|| AppError::unauthorized("sign in with the link we e-mailed you"))?;
+    let form = form.into_inner();
+    session::check_csrf(&session, Some(form.csrf.as_str()))?;
+    let by = format!("volunteer:{volunteer}");
+    match hand_in(&state, material, HandlerKey::Volunteer(volunteer), form, by).await {
+        Ok(()) => flash(&session, FlashKind::Success, ctx.t("material.received")),
+        Err(e)
+            if e.status().is_client_error()
+                && e.status() != actix_web::http::StatusCode::NOT_FOUND =>
+        {
+            flash(&session, FlashKind::Error, e.message.clone())
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(see_other("/volunteer"))
+}
+
+// ----- the report -----
+
+fn exported(
+    report: &report::Report,
+    ext: &str,
+    lang: crate::i18n::Lang,
+) -> Result<HttpResponse, AppError> {
+    let name = format!("{}-report.{ext}", report.tour.slug);
+    let disposition = (
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{name}\""),
+    );
+    Ok(match ext {
+        "md" => HttpResponse::Ok()
+            .content_type("text/markdown; charset=utf-8")
+            .insert_header(disposition)
+            .body(report::markdown(report, lang)),
+        "csv" => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header(disposition)
+            .body(report::csv(report)?),
+        _ => return Err(AppError::not_found("page")),
+    })
+}
+
+pub async fn organizer_report(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (me, env) = (page.organizer.clone(), state.env.clone());
+    let r = state
+        .db
+        .run(move |conn| report::for_organizer(conn, &env, &me, &id))
+        .await?;
+    Ok(html(crate::views::report::report(&page.ctx, &r, true)))
+}
+
+pub async fn organizer_export(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, ext) = path.into_inner();
+    let id = page_id(&id)?;
+    let (me, env) = (page.organizer.clone(), state.env.clone());
+    let r = state
+        .db
+        .run(move |conn| report::for_organizer(conn, &env, &me, &id))
+        .await?;
+    exported(&r, &ext, page.ctx.lang)
+}
+
+pub async fn publish_report(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, action) = path.into_inner();
+    let id = page_id(&id)?;
+    let (me, tid) = (page.organizer.clone(), id.clone());
+    let publish = action == "publish";
+    state
+        .db
+        .run(move |conn| report::set_published(conn, &me, &tid, publish))
+        .await?;
+    Ok(see_other(&format!("/manage/tours/{id}/report")))
+}
+
+pub async fn public_report(
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, env) = (slug.into_inner(), state.env.clone());
+    let r = state
+        .db
+        .run(move |conn| report::public(conn, &env, &slug))
+        .await?;
+    Ok(html(crate::views::report::report(&ctx, &r, false)))
+}
+
+pub async fn public_export(
+    state: web::Data<AppState>,
+    lang: crate::i18n::Lang,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let ((slug, ext), env) = (path.into_inner(), state.env.clone());
+    let r = state
+        .db
+        .run(move |conn| report::public(conn, &env, &slug))
+        .await?;
+    exported(&r, &ext, lang)
+}

@@ -1,0 +1,332 @@
+//! After the stop: material collection, the tour report, the demo tour, S3 storage.
+
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::*;
+
+/// Marks every open material request as due now (as if the days had passed).
+async fn make_reminders_due(app: &TestApp) {
+    app.db(|conn| {
+        use diesel::prelude::*;
+        use roadshow::db::schema::materials;
+        diesel::update(materials::table.filter(materials::status.eq("requested")))
+            .set(
+                materials::next_reminder_at
+                    .eq(Some(roadshow::db::now() - chrono::Duration::minutes(1))),
+            )
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+}
+
+both_backends! {
+    async fn requests_open_when_a_stop_is_done_and_reminders_stop_on_receipt(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 100, None, 1).await;
+        let sp = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Rongze Zhu", "email": "rz@example.org"}), 201).await;
+        let talk = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Cinder", "duration_minutes": 30, "speaker_ids": [sp["id"]]}), 201).await;
+        let (_, stop) = json(app.get(&hui, &format!("/api/v1/stops/{}", s.stop_id)).await).await;
+        let item = app.post_ok(&hui, &format!("/api/v1/stops/{}/agenda", s.stop_id), &json!({"talk_id": talk["id"], "starts_at": stop["starts_at"]}), 201).await;
+        let photos = app.post_ok(&hui, &format!("/api/v1/stops/{}/tasks", s.stop_id), &json!({"kind": "photos", "slots": 1}), 201).await;
+        app.api.post(app.url(&format!("/api/v1/tasks/{}/claims", photos["id"].as_str().unwrap()))).json(&json!({"name": "Shake", "email": "shake@example.org"})).send().await.unwrap();
+
+        let (status, _) = json(app.patch(&hui, &format!("/api/v1/stops/{}", s.stop_id), &json!({"status": "done"})).await).await;
+        assert_eq!(status, 200);
+        let (_, mats) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", s.stop_id)).await).await;
+        let kinds: Vec<&str> = mats.as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds.len(), 4, "{mats}");
+        for k in ["slides", "report", "photos", "video"] {
+            assert!(kinds.contains(&k), "{k}");
+        }
+        assert!(mats.as_array().unwrap().iter().all(|m| m["status"] == "requested"));
+        let slides = mats.as_array().unwrap().iter().find(|m| m["kind"] == "slides").unwrap();
+        assert_eq!(slides["agenda_item_id"], item["id"]);
+
+        // The first reminders go at once: the speaker, the volunteer, the organizers.
+        app.drain().await;
+        roadshow::worker::run_scheduled(&app.state).await.unwrap();
+        app.drain().await;
+        let asked = |who: &str| app.mails_to(who).into_iter().filter(|m| m.subject.contains("Please send") || m.subject.contains("Reminder:")).count();
+        assert_eq!(asked("rz@example.org"), 1);
+        assert_eq!(asked("shake@example.org"), 1, "the photos belong to the volunteer who took that task");
+        assert_eq!(asked("hui@example.org"), 2, "the report and the video fall to the organizers");
+
+        // The speaker hands in the slides from their page (the request's link signs them in).
+        let link = app.mails_to("rz@example.org").into_iter().find(|m| m.subject.contains("Please send")).unwrap().link("/speaker/enter/");
+        let b = app.browser();
+        b.get(link.trim_start_matches(&app.address)).await;
+        let (_, page) = b.page("/speaker").await;
+        let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+        let form = reqwest::multipart::Form::new().text("_csrf", csrf).part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("cinder.pdf"));
+        let res = b.client.post(app.url(&format!("/speaker/slots/{}/slides", item["id"].as_str().unwrap()))).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+
+        // The volunteer's photos need a licence and the consent of the people shown.
+        let vlink = app.mails_to("shake@example.org").into_iter().find(|m| m.subject.contains("Please send")).unwrap().link("/volunteer/enter/");
+        let v = app.browser();
+        v.get(vlink.trim_start_matches(&app.address)).await;
+        let (_, vpage) = v.page("/volunteer").await;
+        let vcsrf = attr(&vpage, "input[name=_csrf]", "value").unwrap();
+        let photos_id = mats.as_array().unwrap().iter().find(|m| m["kind"] == "photos").unwrap()["id"].as_str().unwrap().to_owned();
+        let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1];
+        let send = |consent: bool| {
+            let mut form = reqwest::multipart::Form::new().text("_csrf", vcsrf.clone()).text("licence", "CC BY 4.0")
+                .part("file", reqwest::multipart::Part::bytes(jpeg.clone()).file_name("group.jpg"));
+            if consent {
+                form = form.text("people_consented", "on");
+            }
+            v.client.post(app.url(&format!("/volunteer/materials/{photos_id}"))).multipart(form).send()
+        };
+        send(false).await.unwrap();
+        let (_, mats_now) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", s.stop_id)).await).await;
+        assert!(mats_now.as_array().unwrap().iter().any(|m| m["kind"] == "photos" && m["status"] == "requested"), "refused without consent");
+        send(true).await.unwrap();
+
+        // Later reminders: only what is still missing is chased.
+        make_reminders_due(&app).await;
+        let before = (asked("rz@example.org"), asked("shake@example.org"), asked("hui@example.org"));
+        roadshow::worker::run_scheduled(&app.state).await.unwrap();
+        app.drain().await;
+        assert_eq!(asked("rz@example.org"), before.0, "the slides are in: no reminder");
+        assert_eq!(asked("shake@example.org"), before.1, "the photos are in: no reminder");
+        assert_eq!(asked("hui@example.org"), before.2 + 2);
+
+        // The organizers publish; the public stop page shows them, with the licence.
+        let (_, mats) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", s.stop_id)).await).await;
+        for m in mats.as_array().unwrap().iter().filter(|m| m["status"] == "received") {
+            let (status, body) = json(app.post(&hui, &format!("/api/v1/materials/{}/publish", m["id"].as_str().unwrap()), &json!({"published": true})).await).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let (_, page) = app.browser().page(&format!("/stops/{}", s.stop_id)).await;
+        let section = select_text(&page, "#materials").join(" ");
+        assert!(section.contains("Cinder") && section.contains("Rongze Zhu"), "{section}");
+        assert!(section.contains("CC BY 4.0") && section.contains("agreed"), "{section}");
+        let slide_link = attr(&page, "#materials ul a", "href").unwrap();
+        assert_eq!(app.browser().get(&slide_link).await.status(), 200, "published slides download for anyone");
+        // The collection dashboard shows what is still missing.
+        let ob = app.signed_in_browser(&hui).await;
+        let (status, dash) = ob.page(&format!("/manage/tours/{}/materials", s.tour_id)).await;
+        assert_eq!(status, 200);
+        assert_eq!(select_text(&dash, "tbody td.num")[..3].to_vec(), vec!["2", "0", "2"], "requested, received, published");
+    }
+
+    async fn markdown_reports_render_harmless(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 100, None, 1).await;
+        app.patch(&hui, &format!("/api/v1/stops/{}", s.stop_id), &json!({"status": "done"})).await;
+        let (_, mats) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", s.stop_id)).await).await;
+        let report = mats.as_array().unwrap().iter().find(|m| m["kind"] == "report").unwrap()["id"].as_str().unwrap().to_owned();
+        let b = app.signed_in_browser(&hui).await;
+        let csrf = b.csrf_of(&format!("/manage/stops/{}/materials", s.stop_id)).await;
+        let body = "# Beijing\n\nOver **150** engineers.<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))";
+        let form = reqwest::multipart::Form::new().text("_csrf", csrf.clone()).text("body", body);
+        let res = b.client.post(app.url(&format!("/manage/stops/{}/materials/{report}", s.stop_id))).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        let res = b.post_form(&format!("/manage/stops/{}/materials/{report}/publish", s.stop_id), &[("_csrf", &csrf)]).await;
+        assert_eq!(res.status(), 303);
+        let html = app.browser().get(&format!("/stops/{}", s.stop_id)).await.text().await.unwrap();
+        assert!(html.contains("<strong>150</strong>"));
+        assert!(!html.contains("<script>alert") && !html.contains("onerror") && !html.contains("javascript:"));
+    }
+
+    async fn the_report_adds_up_a_known_tour(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let a = app.open_stop(&hui, 100, Some(0.5), 2).await;
+        let b = app.open_stop_in(&hui, &a.tour_id, 50, None, 3).await;
+        app.api.patch(app.url(&format!("/api/v1/venues/{}", b.venue_id))).bearer_auth(&hui.token).json(&json!({"cost": "shared"})).send().await.unwrap();
+        // Stop A: 4 registered, 3 came. Stop B: 3 registered, one cancelled.
+        let mut codes = Vec::new();
+        for i in 0..4 {
+            let (_, r) = app.register(&a.stop_id, "P", &format!("a{i}@example.org")).await;
+            codes.push(r["code"].as_str().unwrap().to_owned());
+        }
+        for code in &codes[..3] {
+            app.post(&hui, &format!("/api/v1/stops/{}/checkins", a.stop_id), &json!({"code": code})).await;
+        }
+        let mut ids = Vec::new();
+        for i in 0..3 {
+            let (_, r) = app.register(&b.stop_id, "P", &format!("b{i}@example.org")).await;
+            ids.push(r["id"].as_str().unwrap().to_owned());
+        }
+        app.post(&hui, &format!("/api/v1/registrations/{}/cancel", ids[0]), &json!({})).await;
+        // One speaker at both stops, one talk at both.
+        let sp = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Hui Cheng", "email": "hc@example.org"}), 201).await;
+        let sp2 = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Other", "email": "o@example.org"}), 201).await;
+        let t1 = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Foundation", "duration_minutes": 30, "speaker_ids": [sp["id"]]}), 201).await;
+        let t2 = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Other talk", "duration_minutes": 30, "speaker_ids": [sp2["id"]]}), 201).await;
+        for (stop, talks) in [(&a.stop_id, vec![&t1, &t2]), (&b.stop_id, vec![&t1])] {
+            let (_, st) = json(app.get(&hui, &format!("/api/v1/stops/{stop}")).await).await;
+            let start = chrono::DateTime::parse_from_rfc3339(st["starts_at"].as_str().unwrap()).unwrap();
+            for (i, t) in talks.iter().enumerate() {
+                app.post_ok(&hui, &format!("/api/v1/stops/{stop}/agenda"), &json!({"talk_id": t["id"], "starts_at": (start + chrono::Duration::minutes(30 * i as i64)).to_rfc3339()}), 201).await;
+            }
+        }
+        app.patch(&hui, &format!("/api/v1/stops/{}", a.stop_id), &json!({"status": "done", "online_viewers": 12})).await;
+
+        let (status, r) = json(app.get(&hui, &format!("/api/v1/tours/{}/report", a.tour_id)).await).await;
+        assert_eq!(status, 200, "{r}");
+        let t = &r["totals"];
+        assert_eq!((t["stops"].as_i64(), t["registrations"].as_i64(), t["confirmed"].as_i64(), t["attendance"].as_i64()), (Some(2), Some(7), Some(6), Some(3)));
+        assert_eq!(t["online_viewers"], 12);
+        assert_eq!((t["distinct_speakers"].as_i64(), t["speaking_slots"].as_i64(), t["talks"].as_i64(), t["distinct_talks"].as_i64()), (Some(2), Some(3), Some(3), Some(2)));
+        assert_eq!(t["repeat_speakers"], json!([{"name": "Hui Cheng", "stops": 2}]));
+        assert_eq!(t["repeat_talks"][0]["title"], "Foundation");
+        assert_eq!((t["venues_free"].as_i64(), t["venues_shared"].as_i64()), (Some(1), Some(1)));
+        let stops = r["stops"].as_array().unwrap();
+        assert_eq!(stops[0]["show_rate_actual"].as_f64(), Some(0.75));
+        assert_eq!(stops[0]["show_rate_forecast"].as_f64(), Some(0.5), "the override");
+        // Stop B learns from A: (3 + 20 × 0.5) / (4 + 20).
+        assert!((stops[1]["show_rate_forecast"].as_f64().unwrap() - 13.0 / 24.0).abs() < 1e-9);
+        assert_eq!(stops[1]["show_rate_actual"], serde_json::Value::Null, "not done yet");
+        // Exports.
+        let b2 = app.signed_in_browser(&hui).await;
+        let csv = b2.get(&format!("/manage/tours/{}/report.csv", a.tour_id)).await.text().await.unwrap();
+        assert_eq!(csv.lines().count(), 3);
+        let md = b2.get(&format!("/manage/tours/{}/report.md", a.tour_id)).await.text().await.unwrap();
+        assert!(md.contains("2 distinct speakers in 3 speaking slots"), "{md}");
+        // Not public until published.
+        let (_, tour) = json(app.get(&hui, &format!("/api/v1/tours/{}", a.tour_id)).await).await;
+        let slug = tour["slug"].as_str().unwrap().to_owned();
+        assert_eq!(app.browser().get(&format!("/tours/{slug}/report")).await.status(), 404);
+        app.post(&hui, &format!("/api/v1/tours/{}/report/publish", a.tour_id), &json!({"published": true})).await;
+        let (status, page) = app.browser().page(&format!("/tours/{slug}/report")).await;
+        assert_eq!(status, 200);
+        assert!(page.root_element().html().contains("<svg"), "charts drawn on the server");
+        assert!(!page.root_element().html().contains("??"));
+    }
+
+    async fn the_demo_tour_reproduces_the_2012_figures(app: TestApp) {
+        let loaded = app.db(|conn| roadshow::services::demo::load(conn).unwrap()).await;
+        assert!(loaded.created);
+        let again = app.db(|conn| roadshow::services::demo::load(conn).unwrap()).await;
+        assert!(!again.created, "loading twice changes nothing");
+        let (status, body) = json(app.api.post(app.url("/api/v1/tokens")).json(&json!({"email": loaded.email, "password": loaded.password})).send().await.unwrap()).await;
+        assert_eq!(status, 201, "the printed login works");
+        let demo = Organizer { id: String::new(), email: loaded.email.clone(), token: body["token"].as_str().unwrap().to_owned() };
+        let (_, r) = json(app.get(&demo, &format!("/api/v1/tours/{}/report", loaded.tour.id)).await).await;
+        let t = &r["totals"];
+        assert_eq!(t["stops"], 8);
+        assert_eq!(t["registrations"], 1060);
+        assert_eq!(t["attendance"], 710);
+        assert_eq!(t["distinct_speakers"], 31);
+        assert_eq!(t["speaking_slots"], 47);
+        assert_eq!(t["online_viewers"], 50);
+        assert_eq!((t["venues_free"].as_i64(), t["venues_shared"].as_i64(), t["venues_paid"].as_i64()), (Some(7), Some(1), Some(0)));
+        assert_eq!(t["repeat_speakers"][0], json!({"name": "Hui Cheng", "stops": 6}));
+        let thrice: Vec<&serde_json::Value> = t["repeat_talks"].as_array().unwrap().iter().filter(|x| x["cities"].as_array().unwrap().len() >= 3).collect();
+        assert_eq!(thrice.len(), 1, "one talk was given in 3 cities");
+        assert!((t["show_rate"].as_f64().unwrap() - 710.0 / 1060.0).abs() < 1e-9);
+        let attended: Vec<i64> = r["stops"].as_array().unwrap().iter().map(|s| s["checked_in"].as_i64().unwrap()).collect();
+        assert_eq!(&attended[..6], &[150, 80, 100, 110, 40, 70], "the seed's per-stop attendance");
+        // The public report is up, in both languages.
+        let (status, page) = app.browser().page("/tours/openstack-china-tour-2012/report").await;
+        assert_eq!(status, 200);
+        assert!(select_text(&page, "p.lead")[0].contains("1060 registrations, 710 people"));
+        let res = app.browser().client.get(app.url("/tours/openstack-china-tour-2012/report")).header("accept-language", "zh-CN").send().await.unwrap();
+        assert!(res.text().await.unwrap().contains("报名 1060 人"));
+    }
+}
+
+/// An S3-compatible server for the storage test: moto (PyPI), when installed.
+fn moto_server() -> Option<(std::process::Child, u16)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let child = std::process::Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match child {
+        Ok(c) => Some((c, port)),
+        Err(e) => {
+            if std::env::var("ROADSHOW_TEST_REQUIRE_S3").is_ok_and(|v| v == "1") {
+                panic!("S3 tests are required but moto_server cannot start: {e}");
+            }
+            eprintln!(
+                "skipping the S3 test: moto_server is not installed (pip install 'moto[server]')"
+            );
+            None
+        }
+    }
+}
+
+#[actix_web::test]
+async fn uploads_are_stored_in_and_served_from_an_s3_compatible_store() {
+    let Some((mut moto, port)) = moto_server() else {
+        return;
+    };
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut ready = false;
+    for _ in 0..100 {
+        if http
+            .put(format!("{endpoint}/roadshow-test"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "moto did not start");
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        s.s3_bucket = "roadshow-test".into();
+        s.s3_endpoint = endpoint.clone();
+        s.s3_allow_http = true;
+        s.s3_access_key_id = "test".into();
+        s.s3_secret_access_key = "test".into();
+    })
+    .await
+    .unwrap();
+    let hui = app.organizer("hui@example.org").await;
+    let s = app.open_stop(&hui, 10, None, 5).await;
+    let jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 42, 42,
+    ];
+    let form = reqwest::multipart::Form::new().text("kind", "photos").part(
+        "file",
+        reqwest::multipart::Part::bytes(jpeg.clone()).file_name("group.jpg"),
+    );
+    let (status, m) = json(
+        app.api
+            .post(app.url(&format!("/api/v1/stops/{}/materials", s.stop_id)))
+            .bearer_auth(&hui.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{m}");
+    // Nothing in the data folder: the file is in the bucket.
+    assert!(!app.data_path.join("uploads/materials").exists());
+    let listing = http
+        .get(format!("{endpoint}/roadshow-test?list-type=2"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listing.contains("materials/") && listing.contains(".jpg"),
+        "{listing}"
+    );
+    let b = app.signed_in_browser(&hui).await;
+    let res = b
+        .get(&format!(
+            "/materials/{}/download",
+            m["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), jpeg);
+    let _ = moto.kill();
+}
