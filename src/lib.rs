@@ -3,6 +3,7 @@
 rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod api;
+pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;

@@ -81,6 +81,7 @@ impl Application {
             },
             env: crate::services::Env::new(crate::email::Links::new(&base_url), &settings),
         };
+        crate::cache::spawn_poller(state.db.clone());
         if settings.mail_worker {
             crate::worker::spawn(state.clone());
         }

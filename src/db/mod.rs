@@ -162,16 +162,24 @@ where
             <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?
         }
     }
-    match f(conn) {
+    crate::cache::transaction_begun();
+    let result = match f(conn) {
         Ok(value) => {
-            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
+            match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {
+                Ok(()) => Ok(value),
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e) => {
-            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
-            Err(e)
+            match <DbConnection as Connection>::TransactionManager::rollback_transaction(conn) {
+                Ok(()) => Err(e),
+                Err(rollback) => Err(rollback.into()),
+            }
         }
-    }
+    };
+    // Pages are dropped only once what they would show is committed.
+    crate::cache::transaction_ended(result.is_ok());
+    result
 }
 
 /// Now, in UTC, at the precision both backends keep (microseconds), so what is written
@@ -188,11 +196,20 @@ pub fn new_id() -> String {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// Pages rendered from this database; work run through `run` drops the ones it changes.
+    cache: std::sync::Arc<crate::cache::PageCache>,
 }
 
 impl Db {
     pub fn new(pool: Pool) -> Self {
-        Db { pool }
+        Db {
+            pool,
+            cache: crate::cache::PageCache::new(),
+        }
+    }
+
+    pub fn cache(&self) -> &std::sync::Arc<crate::cache::PageCache> {
+        &self.cache
     }
 
     pub fn pool(&self) -> &Pool {
@@ -210,9 +227,10 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let cache = self.cache.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(AppError::unexpected)?;
-            f(&mut conn)
+            crate::cache::with_current(cache, || f(&mut conn))
         })
         .await
         .map_err(AppError::unexpected)?

@@ -394,6 +394,14 @@ diesel::joinable!(tasks -> stops (stop_id));
 diesel::joinable!(claims -> tasks (task_id));
 diesel::joinable!(claims -> volunteers (volunteer_id));
 
+diesel::table! {
+    cache_versions (key) {
+        key -> Text,
+        version -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     api_tokens,
@@ -422,4 +430,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     tasks,
     volunteers,
     claims,
+    cache_versions,
 );

@@ -195,8 +195,20 @@ pub fn add_item(
             )?;
             tell_speakers(conn, env, &stop, &entry, "added")?;
         }
+        agenda_changed(conn, &stop.id)?;
         Ok(entry)
     })
+}
+
+/// What the public agenda, the speakers' profiles and the report show changed.
+pub(crate) fn agenda_changed(conn: &mut DbConnection, stop_id: &str) -> Result<(), AppError> {
+    Ok(crate::cache::touch(
+        conn,
+        &[
+            crate::cache::keys::stop(stop_id),
+            crate::cache::keys::SPEAKERS.to_owned(),
+        ],
+    )?)
 }
 
 /// Places a talk at the first free time of a stop (used when a proposal is accepted or a
@@ -247,6 +259,7 @@ pub fn place_talk(
         )?;
         tell_speakers(conn, env, stop, &entry, "added")?;
     }
+    agenda_changed(conn, &stop.id)?;
     Ok(Some(entry))
 }
 
@@ -299,6 +312,7 @@ pub fn move_item(
             )?;
             tell_speakers(conn, env, &stop, &entry, "moved")?;
         }
+        agenda_changed(conn, &stop.id)?;
         Ok(entry)
     })
 }
@@ -327,6 +341,7 @@ pub fn remove_item(
             tell_speakers(conn, env, &stop, &entry, "removed")?;
         }
         AgendaItem::delete(conn, &item.id)?;
+        agenda_changed(conn, &stop.id)?;
         Ok(())
     })
 }
@@ -347,6 +362,7 @@ pub fn publish(
                 ..StopChanges::default()
             },
         )?;
+        agenda_changed(conn, &stop.id)?;
     }
     Ok(())
 }

@@ -197,6 +197,7 @@ pub fn load(conn: &mut DbConnection) -> Result<Loaded, AppError> {
                 ..TourChanges::default()
             },
         )?;
+        crate::cache::tour_changed(conn, &tour.id)?;
         Ok::<_, AppError>(())
     })?;
     let tour = Tour::find(conn, &tour.id)?.ok_or_else(|| bad("tour"))?;

@@ -124,7 +124,7 @@ pub fn record_slides(
     let open = Material::for_item(conn, &item.id)?
         .into_iter()
         .find(|m| m.kind() == MaterialKind::Slides && m.status() == MaterialStatus::Requested);
-    Ok(match open {
+    let material = match open {
         Some(m) => Material::receive(conn, &m.id, content)?,
         None => Material::insert_received(
             conn,
@@ -134,7 +134,9 @@ pub fn record_slides(
             "",
             content,
         )?,
-    })
+    };
+    crate::services::collection::materials_changed(conn, &item.stop_id)?;
+    Ok(material)
 }
 
 /// A link instead of a file (slides on a sharing site, a video).

@@ -5,6 +5,7 @@
 //! stop's registration lock (`Counters::lock`), so the decisions never race: the target is
 //! not exceeded however many people register at the same instant, on either backend.
 
+use crate::cache;
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, History, RegistrationStatus, Signal};
 use crate::domain::stop::StopStatus;
@@ -360,6 +361,7 @@ pub fn register(
                 )?;
             }
         }
+        counts_changed(conn, &ctx.stop)?;
         let waitlist_position = waitlist_position(conn, &registration)?;
         Ok(Registered {
             registration,
@@ -368,6 +370,16 @@ pub fn register(
             waitlist_position,
         })
     })
+}
+
+/// The stop's figures changed: its public page shows places left, and a done stop's
+/// attendance feeds the expected show rate of the tour's later stops.
+fn counts_changed(conn: &mut DbConnection, stop: &Stop) -> Result<(), AppError> {
+    let mut keys = vec![cache::keys::stop(&stop.id)];
+    if stop.status() == StopStatus::Done {
+        keys.push(cache::keys::tour(&stop.tour_id));
+    }
+    Ok(cache::touch(conn, &keys)?)
 }
 
 fn waitlist_position(conn: &mut DbConnection, r: &Registration) -> Result<Option<i64>, AppError> {
@@ -421,6 +433,9 @@ fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usiz
             confirmation_email(env, ctx, &r, &token, true),
         )?;
         promoted += 1;
+    }
+    if promoted > 0 {
+        counts_changed(conn, &ctx.stop)?;
     }
     Ok(promoted)
 }
@@ -529,6 +544,7 @@ fn cancel_locked(
         RegistrationStatus::Cancelled => {}
     }
     Counters::add(conn, stop_id, delta)?;
+    counts_changed(conn, &ctx.stop)?;
     if notify {
         let content = templates::registration_cancelled(r.lang(), &r.name, &ctx.mail(r.lang()));
         email::enqueue(
@@ -578,6 +594,7 @@ pub fn still_coming(
                         ..Counters::default()
                     },
                 )?;
+                counts_changed(conn, &ctx.stop)?;
             }
             Ok(Registration::get(conn, &r.id)?)
         } else {
@@ -702,6 +719,10 @@ fn check_in_locked(
             },
         )?;
     }
+    if first_time || r.status() == RegistrationStatus::Waitlisted {
+        let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        counts_changed(conn, &stop)?;
+    }
     Ok(CheckIn {
         registration: Registration::get(conn, &r.id)?,
         already: !first_time,
@@ -781,6 +802,7 @@ pub fn walk_in(
                 ..Counters::default()
             },
         )?;
+        counts_changed(conn, &ctx.stop)?;
         Ok(CheckIn {
             registration: r,
             already: false,

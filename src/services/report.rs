@@ -270,14 +270,16 @@ pub fn set_published(
     publish: bool,
 ) -> Result<Tour, AppError> {
     let (tour, _) = access::editable_tour(conn, organizer, tour_id)?;
-    Ok(Tour::update(
+    let tour = Tour::update(
         conn,
         &tour.id,
         &TourChanges {
             report_published_at: Some(publish.then(db::now)),
             ..TourChanges::default()
         },
-    )?)
+    )?;
+    crate::cache::touch(conn, &[crate::cache::keys::report(&tour.id)])?;
+    Ok(tour)
 }
 
 fn pct(r: Option<f64>) -> String {

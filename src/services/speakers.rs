@@ -568,13 +568,15 @@ pub fn update_profile(
     let affiliation = v.check("affiliation", text::optional(affiliation, 200));
     let bio = v.check("bio", text::optional(bio, 5000));
     v.finish()?;
-    Ok(Speaker::update_profile(
+    let speaker = Speaker::update_profile(
         conn,
         speaker_id,
         &name.unwrap_or_default(),
         &affiliation.unwrap_or_default(),
         &bio.unwrap_or_default(),
-    )?)
+    )?;
+    crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
+    Ok(speaker)
 }
 
 /// The speaker confirms a slot of theirs.
@@ -585,6 +587,7 @@ pub fn confirm_slot(
 ) -> Result<(), AppError> {
     let item = own_item(conn, speaker_id, item_id)?;
     AgendaItem::confirm(conn, &item.id)?;
+    crate::services::agenda::agenda_changed(conn, &item.stop_id)?;
     Ok(())
 }
 

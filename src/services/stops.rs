@@ -216,6 +216,7 @@ pub fn create_stop(
         )?;
         Stop::set_backups(conn, &id, &backups)?;
         let stop = Stop::find(conn, &id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        crate::cache::tour_changed(conn, &stop.tour_id)?;
         Ok(Stop::detail(conn, stop)?)
     })
 }
@@ -299,6 +300,8 @@ pub fn update_stop(
         changes.updated_at = Some(db::now());
         let was_done = stop.status() == StopStatus::Done;
         let stop = Stop::update(conn, &stop.id, &changes)?;
+        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
+        crate::cache::tour_changed(conn, &stop.tour_id)?;
         // Marked done: the material requests open now, not at the next scheduler run.
         if stop.status() == StopStatus::Done && !was_done {
             let now = db::now();
@@ -378,6 +381,7 @@ pub fn clone_stop(
             &supporter.contribution,
         )?;
     }
+    crate::cache::touch(conn, &[crate::cache::keys::stop(&created.stop.id)])?;
     Ok(Stop::detail(conn, created.stop)?)
 }
 
@@ -403,6 +407,7 @@ pub fn move_backup(
             ids.swap(pos, target as usize);
             Stop::set_backups(conn, &stop.id, &ids)?;
         }
+        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
         Ok(())
     })
 }
@@ -424,6 +429,7 @@ pub fn add_backup(
         check_venues(conn, &mut v, Some(&stop.venue_id), Some(&ids))?;
         v.finish()?;
         Stop::set_backups(conn, &stop.id, &ids)?;
+        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
         Ok(())
     })
 }
@@ -442,6 +448,7 @@ pub fn remove_backup(
             .filter(|id| id != venue_id)
             .collect();
         Stop::set_backups(conn, &stop.id, &ids)?;
+        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
         Ok(())
     })
 }
@@ -458,12 +465,14 @@ pub fn add_supporter(
     let contribution = v.check("contribution", text::optional(contribution, 500));
     v.finish()?;
     let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-    Ok(Stop::add_supporter(
+    let supporter = Stop::add_supporter(
         conn,
         &stop.id,
         &name.unwrap_or_default(),
         &contribution.unwrap_or_default(),
-    )?)
+    )?;
+    crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
+    Ok(supporter)
 }
 
 pub fn remove_supporter(
@@ -476,6 +485,7 @@ pub fn remove_supporter(
     if Stop::remove_supporter(conn, &stop.id, supporter_id)? == 0 {
         return Err(AppError::not_found("supporter"));
     }
+    crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
     Ok(())
 }
 

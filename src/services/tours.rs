@@ -134,6 +134,7 @@ pub fn create_tour(
             },
         )?;
         TourMember::put(conn, &id, &organizer.id, TeamRole::Owner, &[])?;
+        crate::cache::tour_changed(conn, &id)?;
         Tour::find(conn, &id)?.ok_or_else(|| AppError::not_found("tour"))
     })
 }
@@ -176,7 +177,9 @@ pub fn update_tour(
         let closes = changes.cfp_closes_at.unwrap_or(tour.cfp_closes_at);
         cfp_in_order(opens, closes)?;
         changes.updated_at = Some(db::now());
-        Ok(Tour::update(conn, &tour.id, &changes)?)
+        let tour = Tour::update(conn, &tour.id, &changes)?;
+        crate::cache::tour_changed(conn, &tour.id)?;
+        Ok(tour)
     })
 }
 

@@ -142,6 +142,8 @@ pub fn switch_venue(
             )?;
         }
         let stop = Stop::find(conn, &stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
+        crate::cache::tour_changed(conn, &stop.tour_id)?;
         Ok(Stop::detail(conn, stop)?)
     })
     .and_then(|detail| {

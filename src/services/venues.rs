@@ -212,7 +212,9 @@ pub fn update_venue(
         ));
     }
     let fields = check(input, Some(&venue))?;
-    Ok(Venue::update(conn, venue_id, &fields, db::now())?)
+    let venue = Venue::update(conn, venue_id, &fields, db::now())?;
+    crate::cache::touch(conn, &[crate::cache::keys::VENUES.to_owned()])?;
+    Ok(venue)
 }
 
 pub fn get_venue(conn: &mut DbConnection, venue_id: &str) -> Result<Venue, AppError> {

@@ -338,16 +338,28 @@ pub async fn publish_report(
 }
 
 pub async fn public_report(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, env) = (slug.into_inner(), state.env.clone());
-    let r = state
-        .db
-        .run(move |conn| report::public(conn, &env, &slug))
-        .await?;
-    Ok(html(crate::views::report::report(&ctx, &r, false)))
+    crate::web::cached(&req, &state, &ctx, || async {
+        let r = state
+            .db
+            .run(move |conn| report::public(conn, &env, &slug))
+            .await?;
+        use crate::cache::keys;
+        let mut deps = vec![
+            keys::report(&r.tour.id),
+            keys::tour(&r.tour.id),
+            keys::VENUES.to_owned(),
+            keys::SPEAKERS.to_owned(),
+        ];
+        deps.extend(r.rows.iter().map(|row| keys::stop(&row.stop.id)));
+        Ok((crate::views::report::report(&ctx, &r, false), deps))
+    })
+    .await
 }
 
 pub async fn public_export(

@@ -289,6 +289,33 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// A public page from the shared page cache, or rendered (and kept) when it is not there.
+/// `render` gives the page and the cache keys of what it shows (see `cache::keys`).
+/// Signed-in visitors always get a fresh page of their own.
+pub async fn cached<F, Fut>(
+    req: &actix_web::HttpRequest,
+    state: &crate::state::AppState,
+    ctx: &crate::views::Ctx,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(Markup, Vec<String>), AppError>>,
+{
+    if !crate::cache::cacheable(req) {
+        return Ok(html(render().await?.0));
+    }
+    let cache = state.db.cache();
+    let key = format!("{}|{}", ctx.lang.code(), ctx.path);
+    if let Some(page) = cache.get(&key) {
+        return Ok(crate::cache::respond(req, &page));
+    }
+    let clock = cache.clock();
+    let (markup, deps) = render().await?;
+    let page = cache.put(key, markup.into_string(), &deps, clock);
+    Ok(crate::cache::respond(req, &page))
+}
+
 pub fn html(markup: Markup) -> HttpResponse {
     html_status(StatusCode::OK, markup)
 }

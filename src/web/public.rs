@@ -1,5 +1,7 @@
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::cache::keys;
 
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
@@ -9,34 +11,47 @@ use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::registrations::RegisterForm;
 use crate::web::session::{PageCtx, PublicForm};
-use crate::web::{field_errors, html, html_status, page_id, see_other};
+use crate::web::{cached, field_errors, html, html_status, page_id, see_other};
 
 pub async fn home(
+    req: HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
 ) -> Result<HttpResponse, AppError> {
-    let tours = state.db.run(public::home).await?;
-    Ok(html(crate::views::public::home(&ctx, &tours)))
+    cached(&req, &state, &ctx, || async {
+        let tours = state.db.run(public::home).await?;
+        Ok((
+            crate::views::public::home(&ctx, &tours),
+            vec![keys::HOME.to_owned()],
+        ))
+    })
+    .await
 }
 
 pub async fn tour_page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let tour = state.db.run(move |conn| public::tour(conn, &slug)).await?;
-    Ok(html(crate::views::public::tour(&ctx, &tour)))
+    cached(&req, &state, &ctx, || async {
+        let tour = state.db.run(move |conn| public::tour(conn, &slug)).await?;
+        let deps = vec![keys::tour(&tour.tour.id), keys::VENUES.to_owned()];
+        Ok((crate::views::public::tour(&ctx, &tour), deps))
+    })
+    .await
 }
 
-/// The public stop page, with the registration form while the stop is open.
+/// The public stop page, with the registration form while the stop is open, and the cache
+/// keys of what it shows.
 async fn render_stop(
     state: &AppState,
     ctx: &Ctx,
     id: String,
     form: &RegisterForm,
     errors: &FieldErrors,
-) -> Result<HttpResponse, AppError> {
+) -> Result<(maud::Markup, Vec<String>), AppError> {
     let env = state.env.clone();
     let (detail, tour, places_left, entries, changes, published, entries_all) = state
         .db
@@ -82,30 +97,35 @@ async fn render_stop(
         extra = maud::html! { (crate::views::registrations::register_form(ctx, &detail, form, errors, n)) (extra) };
     }
     let register = Some(extra);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok(html_status(
-        status,
+    let deps = vec![
+        keys::stop(&detail.stop.id),
+        keys::tour(&tour.id),
+        keys::VENUES.to_owned(),
+        keys::SPEAKERS.to_owned(),
+    ];
+    Ok((
         crate::views::public::stop(ctx, &detail, &tour, register),
+        deps,
     ))
 }
 
 pub async fn stop_page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    render_stop(
-        &state,
-        &ctx,
-        id,
-        &RegisterForm::default(),
-        &FieldErrors::new(),
-    )
+    cached(&req, &state, &ctx, || async {
+        render_stop(
+            &state,
+            &ctx,
+            id,
+            &RegisterForm::default(),
+            &FieldErrors::new(),
+        )
+        .await
+    })
     .await
 }
 
@@ -139,7 +159,10 @@ pub async fn register_submit(
                 &ctx, &id,
             ))),
         },
-        Err(errors) => render_stop(&state, &ctx, id, &form, &errors).await,
+        Err(errors) => {
+            let (page, _) = render_stop(&state, &ctx, id, &form, &errors).await?;
+            Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
     }
 }
 

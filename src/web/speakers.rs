@@ -342,20 +342,30 @@ pub async fn feed(
 }
 
 pub async fn public_profile(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    let (speaker, deliveries) = state
-        .db
-        .run(move |conn| speakers::public_profile(conn, &id))
-        .await?;
-    Ok(html(crate::views::speakers::public_profile(
-        &ctx,
-        &speaker,
-        &deliveries,
-    )))
+    crate::web::cached(&req, &state, &ctx, || async {
+        let (speaker, deliveries) = state
+            .db
+            .run(move |conn| speakers::public_profile(conn, &id))
+            .await?;
+        use crate::cache::keys;
+        // Stops and tours changing touch the home key too.
+        let deps = vec![
+            keys::SPEAKERS.to_owned(),
+            keys::HOME.to_owned(),
+            keys::VENUES.to_owned(),
+        ];
+        Ok((
+            crate::views::speakers::public_profile(&ctx, &speaker, &deliveries),
+            deps,
+        ))
+    })
+    .await
 }
 
 /// A material's file (or link): published ones for anyone; others for the stop's organizers

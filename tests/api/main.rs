@@ -6,6 +6,7 @@ mod accounts;
 mod attendee;
 mod bad_input;
 mod bulk;
+mod cache;
 mod email;
 mod materials;
 mod meta;
