@@ -18,6 +18,8 @@
 #                     sending on its own)
 #   CARGO_TARGET_DIR  where the release binary is built (default target/)
 #   SKIP_BUILD=1      use the binary already built there
+#   PERF=NAME         record a perf profile of the server during the wrk run NAME (for
+#                     example sqlite-register) into perf-NAME.data in the current directory
 #   WRITE_BENCHMARKS=1  append the summary to BENCHMARKS.md at the repository root
 #                     (or to BENCHMARKS_FILE when set)
 #
@@ -27,6 +29,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PWD_AT_START="$PWD"
 BENCH="$ROOT/bench"
 cd "$ROOT"
 
@@ -141,6 +144,10 @@ run_wrk() {
   # In the background and waited for, so that a signal reaches the trap at once.
   WRK_THREADS="$THREADS" wrk "${args[@]}" "$url" >"$out" 2>&1 &
   WRK_PID=$!
+  if [ "${PERF:-}" = "$name" ] && [ -n "$SERVER_PID" ]; then
+    perf record -g -p "$SERVER_PID" -o "$PWD_AT_START/perf-$name.data" -- sleep "$DURATION" \
+      >/dev/null 2>&1 || echo "bench: perf record failed" >&2 &
+  fi
   local rc=0
   wait "$WRK_PID" || rc=$?
   WRK_PID=""

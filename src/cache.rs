@@ -221,6 +221,11 @@ fn bump_current(keys: &[String]) {
     });
 }
 
+/// Whether a write transaction runs on this thread.
+pub(crate) fn in_transaction() -> bool {
+    DEPTH.with(|d| *d.borrow() > 0)
+}
+
 /// Called by `db::write_transaction` around each transaction.
 pub(crate) fn transaction_begun() {
     DEPTH.with(|d| *d.borrow_mut() += 1);

@@ -46,3 +46,62 @@ pub fn html_table(data: &str) -> String {
     out.push_str("</table>");
     out
 }
+
+const MARKER_START: &str = "<!--roadshow-qr:";
+const MARKER_END: &str = "-->";
+
+/// Stands for the QR table of `data` in a queued e-mail: the table is drawn when the message
+/// is sent, so the registration that queues it stays short (and so does the outbox row).
+pub fn mail_marker(data: &str) -> String {
+    let hex: String = data.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{MARKER_START}{hex}{MARKER_END}")
+}
+
+/// The HTML with every marker replaced by its QR table.
+pub fn expand_mail_markers(html: &str) -> std::borrow::Cow<'_, str> {
+    if !html.contains(MARKER_START) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 70_000);
+    let mut rest = html;
+    while let Some(start) = rest.find(MARKER_START) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + MARKER_START.len()..];
+        let Some(end) = after.find(MARKER_END) else {
+            out.push_str(&rest[start..]);
+            return std::borrow::Cow::Owned(out);
+        };
+        let hex = &after[..end];
+        let data: Option<Vec<u8>> = (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                hex.get(i..i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .collect();
+        if let Some(data) = data.and_then(|d| String::from_utf8(d).ok()) {
+            out.push_str(&html_table(&data));
+        }
+        rest = &after[end + MARKER_END.len()..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_markers_expand_to_the_qr_table_of_their_data() {
+        let data = "https://roadshow.example.org/desk/1-2--3?code=ABC234";
+        let html = format!("<p>before</p>{}<p>after</p>", mail_marker(data));
+        let expanded = expand_mail_markers(&html);
+        assert_eq!(
+            expanded,
+            format!("<p>before</p>{}<p>after</p>", html_table(data))
+        );
+        assert!(expanded.contains("<table"));
+        assert_eq!(expand_mail_markers("<p>plain</p>"), "<p>plain</p>");
+    }
+}

@@ -70,8 +70,11 @@ impl Application {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mailer = crate::email::transport::Mailer::from_settings(&settings)?;
         tracing::info!(transport = %mailer.describe(), "e-mail");
+        let db = Db::new(pool);
+        let env = crate::services::Env::new(crate::email::Links::new(&base_url), &settings);
         let state = AppState {
-            db: Db::new(pool),
+            intake: crate::services::intake::Intake::new(db.clone(), env.clone()),
+            db,
             settings: Arc::new(settings.clone()),
             mailer: Arc::new(mailer),
             storage: {
@@ -79,7 +82,7 @@ impl Application {
                 tracing::info!(storage = %storage.description, "uploads");
                 storage
             },
-            env: crate::services::Env::new(crate::email::Links::new(&base_url), &settings),
+            env,
         };
         crate::cache::spawn_poller(state.db.clone());
         if settings.mail_worker {

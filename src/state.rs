@@ -14,6 +14,8 @@ pub struct AppState {
     pub storage: crate::storage::Storage,
     /// What the services need besides a connection: links, rules' settings.
     pub env: Env,
+    /// Gathers the registrations for a stop that arrive together into one transaction.
+    pub intake: crate::services::intake::Intake,
 }
 
 impl AppState {

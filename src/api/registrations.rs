@@ -109,11 +109,7 @@ pub async fn create_registration(
         legal_name: body.legal_name.unwrap_or_default(),
         volunteer: body.volunteer,
     };
-    let env = state.env.clone();
-    let done = state
-        .db
-        .run(move |conn| registrations::register(conn, &env, lang, &id, &input))
-        .await?;
+    let done = state.intake.register(id, lang, input).await?;
     let r = done.registration;
     if !done.created {
         return Ok(HttpResponse::Ok().json(OwnRegistrationJson {

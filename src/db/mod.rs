@@ -144,6 +144,8 @@ pub fn backend_of(conn: &DbConnection) -> Backend {
     }
 }
 
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A write transaction that serialises with every other one taking the same path:
 /// `BEGIN IMMEDIATE` on SQLite (the write lock is taken up front, so no upgrade can fail
 /// half-way); a plain transaction on PostgreSQL, where callers lock the rows they decide on.
@@ -154,6 +156,10 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
+    // SQLite has one writer: writers of this process queue here, in order, instead of
+    // meeting SQLite's busy handler, which sleeps whole milliseconds between attempts.
+    let _writer = (matches!(conn, DbConnection::Sqlite(_)) && !crate::cache::in_transaction())
+        .then(|| SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner()));
     match conn {
         DbConnection::Sqlite(c) => {
             AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?

@@ -225,7 +225,7 @@ fn ticket(lang: Lang, code: &str, qr_data: &str) -> Part {
             "<p style=\"margin:0 0 8px\">{}</p><p style=\"font-size:28px;letter-spacing:4px;font-weight:700;margin:0 0 8px;font-family:monospace\">{}</p>{}",
             maud::html! { (lang.t("email.ticket.code")) }.into_string(),
             maud::html! { (code) }.into_string(),
-            crate::qr::html_table(qr_data)
+            crate::qr::mail_marker(qr_data)
         ),
         text: format!("{}: {}", lang.t("email.ticket.code"), code),
     }

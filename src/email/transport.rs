@@ -101,7 +101,7 @@ fn build_message(from: &Mailbox, msg: &OutboxMessage) -> Result<Message, String>
         .singlepart(
             SinglePart::builder()
                 .header(ContentType::TEXT_HTML)
-                .body(msg.body_html.clone()),
+                .body(crate::qr::expand_mail_markers(&msg.body_html).into_owned()),
         );
     let attachments: Vec<Attachment> = serde_json::from_str(&msg.attachments).unwrap_or_default();
     let body = if attachments.is_empty() {

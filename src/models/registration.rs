@@ -53,7 +53,7 @@ pub struct NewRegistration {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Clone, Copy, Debug, Default)]
+#[derive(Queryable, Selectable, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[diesel(table_name = stop_counters)]
 pub struct Counters {
     pub confirmed: i32,
@@ -458,6 +458,36 @@ impl Counters {
                 .filter(stop_counters::confirmed.lt(target)),
         )
         .set(stop_counters::confirmed.eq(stop_counters::confirmed + 1))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    /// Adds the deltas to the stop's counters unless the confirmed count would pass
+    /// `target` (when it grows); false then, and nothing changes.
+    pub fn apply_within(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        d: Counters,
+        target: i64,
+    ) -> QueryResult<bool> {
+        if d.confirmed <= 0 {
+            Self::add(conn, stop_id, d)?;
+            return Ok(true);
+        }
+        let limit = i32::try_from(target - i64::from(d.confirmed)).unwrap_or(i32::MAX);
+        let n = diesel::update(
+            stop_counters::table
+                .find(stop_id)
+                .filter(stop_counters::confirmed.le(limit)),
+        )
+        .set((
+            stop_counters::confirmed.eq(stop_counters::confirmed + d.confirmed),
+            stop_counters::waitlisted.eq(stop_counters::waitlisted + d.waitlisted),
+            stop_counters::cancelled.eq(stop_counters::cancelled + d.cancelled),
+            stop_counters::checked_in.eq(stop_counters::checked_in + d.checked_in),
+            stop_counters::still_coming_yes
+                .eq(stop_counters::still_coming_yes + d.still_coming_yes),
+        ))
         .execute(conn)?;
         Ok(n == 1)
     }

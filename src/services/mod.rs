@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod collection;
 pub mod demo;
 pub mod desk;
+pub mod intake;
 pub mod materials;
 pub mod outbox;
 pub mod public;

@@ -216,7 +216,6 @@ fn confirmation_email(
 
 /// Registers someone for an open stop of a public tour: confirmed below the target, else
 /// waitlisted; the same address again gets the registration it already has.
-#[tracing::instrument(skip(conn, env, input), fields(stop = %stop_id))]
 pub fn register(
     conn: &mut DbConnection,
     env: &Env,
@@ -224,20 +223,106 @@ pub fn register(
     stop_id: &str,
     input: &RegistrationInput,
 ) -> Result<Registered, AppError> {
+    register_batch(conn, env, stop_id, &[(lang, input.clone())])?
+        .pop()
+        .unwrap_or_else(|| Err(AppError::unexpected_msg("a batch of one gave no answer")))
+}
+
+/// Registers several people for one stop in one transaction, in the order given: the stop is
+/// locked, loaded and planned once, and its counters move once (see `services::intake`, which
+/// gathers the requests arriving together). Each person gets their own answer; an error of
+/// the database fails the whole batch (nothing of it is kept).
+#[tracing::instrument(skip(conn, env, batch), fields(stop = %stop_id, n = batch.len()))]
+pub fn register_batch(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+    batch: &[(Lang, RegistrationInput)],
+) -> Result<Vec<Result<Registered, AppError>>, AppError> {
     db::write_transaction(conn, |conn| {
         let counters = Counters::lock(conn, stop_id)?;
         let ctx = StopContext::load(conn, stop_id)?;
         if !ctx.tour.is_public() || !ctx.stop.status().is_public() {
-            return Err(AppError::not_found("stop"));
+            return Ok(batch
+                .iter()
+                .map(|_| Err(AppError::not_found("stop")))
+                .collect());
         }
         if ctx.stop.status() != StopStatus::Open {
-            return Err(AppError::conflict(
-                "registration_closed",
-                "this stop does not take registrations",
-            ));
+            return Ok(batch
+                .iter()
+                .map(|_| {
+                    Err(AppError::conflict(
+                        "registration_closed",
+                        "this stop does not take registrations",
+                    ))
+                })
+                .collect());
         }
-        let input = check(input, ctx.venue.id_check_required)?;
-        let now = db::now();
+        let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
+        let mut intake = Intake {
+            ctx: &ctx,
+            target: plan.target,
+            confirmed: i64::from(counters.confirmed),
+            waitlisted: i64::from(counters.waitlisted),
+            delta: Counters::default(),
+            last_now: None,
+        };
+        let mut answers = Vec::with_capacity(batch.len());
+        for (lang, input) in batch {
+            answers.push(match check(input, ctx.venue.id_check_required) {
+                Ok(input) => Ok(intake.register(conn, env, *lang, input)?),
+                Err(e) => Err(e),
+            });
+        }
+        let delta = intake.delta;
+        if delta != Counters::default() {
+            if !Counters::apply_within(conn, stop_id, delta, plan.target)? {
+                return Err(AppError::unexpected_msg(
+                    "the confirmed count moved under the stop lock",
+                ));
+            }
+            counts_changed(conn, &ctx.stop)?;
+        }
+        Ok(answers)
+    })
+}
+
+/// One batch of registrations for a stop, under its lock.
+struct Intake<'a> {
+    ctx: &'a StopContext,
+    target: i64,
+    /// The stop's figures with the batch's registrations so far.
+    confirmed: i64,
+    waitlisted: i64,
+    /// What the batch adds to the counters (written once, at the end).
+    delta: Counters,
+    last_now: Option<chrono::NaiveDateTime>,
+}
+
+impl Intake<'_> {
+    /// Strictly increasing times: the waitlist is in order of arrival, within a batch too.
+    fn now(&mut self) -> chrono::NaiveDateTime {
+        let mut now = db::now();
+        if let Some(last) = self.last_now
+            && now <= last
+        {
+            now = last + chrono::Duration::microseconds(1);
+        }
+        self.last_now = Some(now);
+        now
+    }
+
+    fn register(
+        &mut self,
+        conn: &mut DbConnection,
+        env: &Env,
+        lang: Lang,
+        input: Checked,
+    ) -> Result<Registered, AppError> {
+        let ctx = self.ctx;
+        let stop_id = ctx.stop.id.as_str();
+        let now = self.now();
         let existing = Registration::find_by_email(conn, stop_id, &input.email)?;
         if let Some(r) = &existing
             && r.status() != RegistrationStatus::Cancelled
@@ -274,22 +359,14 @@ pub fn register(
                 waitlist_position,
             });
         }
-        let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
-        let status = attendance::decide(i64::from(counters.confirmed), plan.target);
+        let status = attendance::decide(self.confirmed, self.target);
         let token = secrets::new_token();
         let registration = match existing {
             Some(r) => {
                 // Taken up again after a cancellation: back of the line, with a new link.
                 Registration::reopen(conn, &r.id, status, &input.person(), now)?;
                 Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
-                Counters::add(
-                    conn,
-                    stop_id,
-                    Counters {
-                        cancelled: -1,
-                        ..Counters::default()
-                    },
-                )?;
+                self.delta.cancelled -= 1;
                 Registration::get(conn, &r.id)?
             }
             None => {
@@ -317,29 +394,23 @@ pub fn register(
                 )?
             }
         };
+        let mut waitlist_position = None;
         match status {
             RegistrationStatus::Confirmed => {
-                if !Counters::take_place(conn, stop_id, plan.target)? {
-                    return Err(AppError::unexpected_msg(
-                        "the confirmed count moved under the stop lock",
-                    ));
-                }
+                self.confirmed += 1;
+                self.delta.confirmed += 1;
                 email::enqueue(
                     conn,
                     &env.links,
-                    confirmation_email(env, &ctx, &registration, &token, false),
+                    confirmation_email(env, ctx, &registration, &token, false),
                 )?;
             }
             _ => {
-                Counters::add(
-                    conn,
-                    stop_id,
-                    Counters {
-                        waitlisted: 1,
-                        ..Counters::default()
-                    },
-                )?;
-                let position = registration.waitlist_position(conn)?;
+                // The newest registration is the last in line.
+                self.waitlisted += 1;
+                self.delta.waitlisted += 1;
+                let position = self.waitlisted;
+                waitlist_position = Some(position);
                 let content = templates::registration_waitlisted(
                     registration.lang(),
                     &registration.name,
@@ -361,15 +432,13 @@ pub fn register(
                 )?;
             }
         }
-        counts_changed(conn, &ctx.stop)?;
-        let waitlist_position = waitlist_position(conn, &registration)?;
         Ok(Registered {
             registration,
             manage_token: Some(token),
             created: true,
             waitlist_position,
         })
-    })
+    }
 }
 
 /// The stop's figures changed: its public page shows places left, and a done stop's

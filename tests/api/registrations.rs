@@ -286,3 +286,53 @@ async fn list_code(app: &TestApp, who: &Organizer, stop_id: &str, q: &str) -> St
     .await;
     list[0]["code"].as_str().unwrap().to_owned()
 }
+
+both_backends! {
+    async fn a_batch_of_registrations_answers_each_person_in_order(app: TestApp) {
+        use roadshow::i18n::Lang;
+        use roadshow::services::registrations::{register_batch, RegistrationInput};
+        let hui = app.organizer("hui@example.org").await;
+        // One seat at a show rate of 1: the target is 1.
+        let s = app.open_stop(&hui, 1, Some(1.0), 30).await;
+        let person = |name: &str, email: &str| RegistrationInput {
+            name: name.into(),
+            email: email.into(),
+            ..RegistrationInput::default()
+        };
+        let batch = vec![
+            (Lang::En, person("Lin", "lin@example.org")),
+            (Lang::En, person("No address", "not an address")),
+            (Lang::ZhCn, person("Lin again", "LIN@example.org")),
+            (Lang::En, person("Wu", "wu@example.org")),
+            (Lang::En, person("Zhao", "zhao@example.org")),
+        ];
+        let (env, stop) = (app.state.env.clone(), s.stop_id.clone());
+        let answers = app.db(move |conn| register_batch(conn, &env, &stop, &batch).unwrap()).await;
+        assert_eq!(answers.len(), 5);
+        let lin = answers[0].as_ref().unwrap();
+        assert!(lin.created && lin.registration.status == "confirmed");
+        let bad = answers[1].as_ref().err().expect("a bad address is refused");
+        assert!(bad.fields.contains_key("email"), "{bad:?}");
+        let again = answers[2].as_ref().unwrap();
+        assert!(!again.created, "the same address is the same registration");
+        assert_eq!(again.registration.id, lin.registration.id);
+        let wu = answers[3].as_ref().unwrap();
+        assert_eq!((wu.registration.status.as_str(), wu.waitlist_position), ("waitlisted", Some(1)));
+        let zhao = answers[4].as_ref().unwrap();
+        assert_eq!(zhao.waitlist_position, Some(2));
+
+        let stats = app.stats(&hui, &s.stop_id).await;
+        assert_eq!((stats["confirmed"].as_i64(), stats["waitlisted"].as_i64()), (Some(1), Some(2)));
+        // The waitlist is in the order of the batch: a cancellation promotes Wu, not Zhao.
+        let lin_id = lin.registration.id.clone();
+        let res = app.post(&hui, &format!("/api/v1/registrations/{lin_id}/cancel"), &json!({})).await;
+        assert_eq!(res.status(), 200);
+        let (_, list) = json(app.get(&hui, &format!("/api/v1/stops/{}/registrations", s.stop_id)).await).await;
+        let status_of = |email: &str| list.as_array().unwrap().iter().find(|r| r["email"] == email).map(|r| r["status"].clone());
+        assert_eq!(status_of("wu@example.org"), Some(json!("confirmed")), "{list}");
+        assert_eq!(status_of("zhao@example.org"), Some(json!("waitlisted")), "{list}");
+        app.drain().await;
+        assert_eq!(app.mails_to("wu@example.org").len(), 2, "waitlisted, then confirmed");
+        assert_eq!(app.mails_to("zhao@example.org").len(), 1);
+    }
+}
