@@ -11,6 +11,8 @@
 #   DURATION          seconds per wrk run (10)
 #   THREADS, CONNECTIONS   wrk -t / -c (2, 64)
 #   CHECKIN_PEOPLE    registrations made before the check-in run (2000)
+#   BIG_STOPS, BIG_REGISTRATIONS, BIG_TALKS   the generated tour (100, 100000, 500; BIG_STOPS=0
+#                     skips it)
 #   PG_ADMIN_URL      postgres://postgres@127.0.0.1:5432/postgres; a fresh database is
 #                     created on that server for the run and dropped afterwards
 #   MAIL_WORKER       run the outbox worker inside the server during the runs (false: the
@@ -38,6 +40,9 @@ DURATION="${DURATION:-10}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 CHECKIN_PEOPLE="${CHECKIN_PEOPLE:-2000}"
+BIG_STOPS="${BIG_STOPS:-100}"
+BIG_REGISTRATIONS="${BIG_REGISTRATIONS:-100000}"
+BIG_TALKS="${BIG_TALKS:-500}"
 PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 MAIL_WORKER="${MAIL_WORKER:-false}"
 WRITE_BENCHMARKS="${WRITE_BENCHMARKS:-0}"
@@ -145,7 +150,7 @@ run_wrk() {
   WRK_THREADS="$THREADS" wrk "${args[@]}" "$url" >"$out" 2>&1 &
   WRK_PID=$!
   if [ "${PERF:-}" = "$name" ] && [ -n "$SERVER_PID" ]; then
-    perf record -g -p "$SERVER_PID" -o "$PWD_AT_START/perf-$name.data" -- sleep "$DURATION" \
+    perf record --call-graph "${PERF_CALLGRAPH:-fp}" -p "$SERVER_PID" -o "$PWD_AT_START/perf-$name.data" -- sleep "$DURATION" \
       >/dev/null 2>&1 || echo "bench: perf record failed" >&2 &
   fi
   local rc=0
@@ -256,6 +261,8 @@ bench_backend() {
   export ROADSHOW_BASE_URL="$BASE"
   export ROADSHOW_LOG_FORMAT=json
   export ROADSHOW_MAIL_WORKER="$MAIL_WORKER"
+  # wrk comes from one address; the limits would answer 429 to almost everything.
+  export ROADSHOW_RATE_LIMITS=off
   export RUST_LOG=warn
 
   log "$backend: starting roadshow on $BASE"
@@ -366,7 +373,42 @@ bench_backend() {
   add_row "$backend" "POST check-ins (bearer token)" "$W_RPS" "$W_P50" "$W_P99" \
     "$how; $(wrk_notes)"
 
-  # e. memory and start-up
+  # e. a big generated tour: its pages, and its report rendered without the page cache
+  if [ "$BIG_STOPS" != 0 ]; then
+    log "$backend: generating a tour of $BIG_STOPS stops, $BIG_REGISTRATIONS registrations, $BIG_TALKS talks"
+    "$BIN" demo --generate --stops "$BIG_STOPS" --registrations "$BIG_REGISTRATIONS" \
+      --talks "$BIG_TALKS" >"$dir/generate.txt" 2>>"$dir/server.log" || fail "$backend: demo --generate failed"
+    sed 's/^/    /' "$dir/generate.txt" >&2
+    local gen_slug gen_stop gen_time
+    gen_slug="$(sed -n 's|.*Public page: .*/tours/||p' "$dir/generate.txt")"
+    gen_stop="$(sed -n 's|.*An open stop: .*/stops/||p' "$dir/generate.txt")"
+    gen_time="$(sed -n 's|^Generated .* in \(.*\)\.$|\1|p' "$dir/generate.txt")"
+    add_row "$backend" "generate the big tour (CLI)" "-" "-" "-" \
+      "$BIG_STOPS stops, $BIG_REGISTRATIONS registrations, $BIG_TALKS talks in $gen_time"
+    # A cookie makes the request uncacheable: every one renders the report from the database.
+    local times=() t
+    for _ in 1 2 3 4 5 6 7; do
+      t="$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H 'Cookie: roadshow_session=none' \
+        "$BASE/tours/$gen_slug/report")"
+      [ "${t%% *}" = 200 ] || fail "$backend: the big report answered ${t%% *}"
+      times+=("$(awk -v s="${t##* }" 'BEGIN { printf "%.1f", s * 1000 }')")
+    done
+    local median
+    median="$(printf '%s\n' "${times[@]}" | sort -n | sed -n 4p)"
+    echo "    big report rendered without the cache: ${times[*]} ms (median $median ms)" >&2
+    add_row "$backend" "report of the big tour, rendered (no cache)" "-" "$median" "-" \
+      "median of 7 sequential requests: ${times[*]} ms"
+    run_wrk "$backend-big-report" "$BASE/tours/$gen_slug/report"
+    add_row "$backend" "GET big tour report (cached)" "$W_RPS" "$W_P50" "$W_P99" "$(wrk_notes)"
+    run_wrk "$backend-big-tour" "$BASE/tours/$gen_slug"
+    add_row "$backend" "GET big tour page (100 stops)" "$W_RPS" "$W_P50" "$W_P99" "$(wrk_notes)"
+    if [ -n "$gen_stop" ]; then
+      run_wrk "$backend-big-stop" "$BASE/stops/$gen_stop"
+      add_row "$backend" "GET stop page with agenda (big tour)" "$W_RPS" "$W_P50" "$W_P99" "$(wrk_notes)"
+    fi
+  fi
+
+  # f. memory and start-up
   local hwm rss
   hwm="$(awk '/^VmHWM:/ {printf "%.1f MiB", $2 / 1024}' "/proc/$SERVER_PID/status")"
   rss="$(awk '/^VmRSS:/ {printf "%.1f MiB", $2 / 1024}' "/proc/$SERVER_PID/status")"

@@ -50,7 +50,20 @@ enum Command {
         command: OrganizerCommand,
     },
     /// Load the 2012 OpenStack China Tour as sample data, with a demo organizer login.
-    Demo,
+    Demo {
+        /// Instead, generate a big made-up tour (for benchmarks and capacity tests).
+        #[arg(long)]
+        generate: bool,
+        /// Stops of the generated tour.
+        #[arg(long, default_value_t = 100, requires = "generate")]
+        stops: usize,
+        /// Registrations of the generated tour, spread over its stops.
+        #[arg(long, default_value_t = 100_000, requires = "generate")]
+        registrations: usize,
+        /// Talks of the generated tour, spread over its agendas.
+        #[arg(long, default_value_t = 500, requires = "generate")]
+        talks: usize,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -118,7 +131,32 @@ pub async fn run() -> Result<(), AppError> {
             );
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo {
+            generate: true,
+            stops,
+            registrations,
+            talks,
+        } => {
+            let mut conn = connect(&settings)?;
+            db::run_migrations(&mut conn)?;
+            let size = crate::services::demo::Size {
+                stops: stops.clamp(1, 10_000),
+                registrations: registrations.min(10_000_000),
+                talks: talks.min(100_000),
+            };
+            let started = std::time::Instant::now();
+            let g = crate::services::demo::generate(&mut conn, size)?;
+            let base = settings.base_url();
+            println!("Generated {} in {:.1?}.", g.tour.name, started.elapsed());
+            println!("  tour_id {}", g.tour.id);
+            println!("  Public page: {base}/tours/{}", g.tour.slug);
+            println!("  Its report:  {base}/tours/{}/report", g.tour.slug);
+            if let Some(id) = g.open_stop_id {
+                println!("  An open stop: {base}/stops/{id}");
+            }
+            Ok(())
+        }
+        Command::Demo { .. } => {
             let mut conn = connect(&settings)?;
             db::run_migrations(&mut conn)?;
             let loaded = crate::services::demo::load(&mut conn)?;

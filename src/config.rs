@@ -69,6 +69,15 @@ pub struct Settings {
     pub s3_secret_access_key: String,
     /// Allow a plain-HTTP endpoint (a store on the private network).
     pub s3_allow_http: bool,
+    /// "on" or "off": per-address limits on registrations, claims, sign-ins, sign-in links.
+    pub rate_limits: String,
+    /// Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+    pub trusted_proxies: String,
+    /// Per client address and minute.
+    pub rate_limit_registrations: u32,
+    pub rate_limit_claims: u32,
+    pub rate_limit_sign_ins: u32,
+    pub rate_limit_sign_in_links: u32,
 }
 
 impl Default for Settings {
@@ -104,6 +113,12 @@ impl Default for Settings {
             s3_access_key_id: String::new(),
             s3_secret_access_key: String::new(),
             s3_allow_http: false,
+            rate_limits: "on".into(),
+            trusted_proxies: String::new(),
+            rate_limit_registrations: 20,
+            rate_limit_claims: 20,
+            rate_limit_sign_ins: 10,
+            rate_limit_sign_in_links: 5,
         }
     }
 }

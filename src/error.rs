@@ -56,6 +56,8 @@ pub struct AppError {
     pub message: String,
     pub fields: FieldErrors,
     source: Option<anyhow::Error>,
+    /// For 429: when to try again.
+    retry_after: u64,
 }
 
 impl AppError {
@@ -66,7 +68,18 @@ impl AppError {
             message: message.into(),
             fields: FieldErrors::new(),
             source: None,
+            retry_after: 60,
         }
+    }
+
+    /// Seconds to wait before trying again (sent as Retry-After with a 429).
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = secs.max(1);
+        self
+    }
+
+    pub fn retry_after_secs(&self) -> u64 {
+        self.retry_after
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -199,7 +212,7 @@ impl ResponseError for AppError {
         };
         let mut res = HttpResponse::build(self.status());
         if self.kind == ErrorKind::TooManyRequests {
-            res.insert_header(("Retry-After", "60"));
+            res.insert_header(("Retry-After", self.retry_after.to_string()));
         }
         res.json(body)
     }
@@ -213,7 +226,19 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 AppError::conflict("duplicate", "that already exists")
             }
-            other => AppError::unexpected(other),
+            other => {
+                if matches!(
+                    other,
+                    Error::DatabaseError(
+                        DatabaseErrorKind::ClosedConnection
+                            | DatabaseErrorKind::UnableToSendCommand,
+                        _
+                    )
+                ) {
+                    crate::db::connection_broke();
+                }
+                AppError::unexpected(other)
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod files;
 pub mod i18n;
 pub mod models;
 pub mod qr;
+pub mod ratelimit;
 pub mod secrets;
 pub mod services;
 pub mod startup;

@@ -74,6 +74,7 @@ impl Application {
         let env = crate::services::Env::new(crate::email::Links::new(&base_url), &settings);
         let state = AppState {
             intake: crate::services::intake::Intake::new(db.clone(), env.clone()),
+            limits: Arc::new(crate::ratelimit::RateLimits::from_settings(&settings)?),
             db,
             settings: Arc::new(settings.clone()),
             mailer: Arc::new(mailer),
@@ -85,6 +86,13 @@ impl Application {
             env,
         };
         crate::cache::spawn_poller(state.db.clone());
+        let limits = state.limits.clone();
+        actix_web::rt::spawn(async move {
+            loop {
+                actix_web::rt::time::sleep(std::time::Duration::from_secs(60)).await;
+                limits.forget_quiet();
+            }
+        });
         if settings.mail_worker {
             crate::worker::spawn(state.clone());
         }

@@ -16,6 +16,7 @@ pub struct AppState {
     pub env: Env,
     /// Gathers the registrations for a stop that arrive together into one transaction.
     pub intake: crate::services::intake::Intake,
+    pub limits: Arc<crate::ratelimit::RateLimits>,
 }
 
 impl AppState {

@@ -65,9 +65,11 @@ pub struct TokenJson {
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = CreateToken,
     responses((status = 201, body = TokenJson), (status = 401, body = crate::api::openapi::ErrorJson), (status = 422, body = crate::api::openapi::ErrorJson)))]
 pub async fn create_token(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     ApiJson(body): ApiJson<CreateToken>,
 ) -> Result<HttpResponse, AppError> {
+    state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
     let token = state
         .db
         .run(move |conn| {

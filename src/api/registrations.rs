@@ -96,11 +96,15 @@ pub struct CreateRegistration {
     responses((status = 201, body = OwnRegistrationJson), (status = 200, body = OwnRegistrationJson), (status = 400, body = ErrorJson),
         (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
 pub async fn create_registration(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     lang: Lang,
     id: web::Path<String>,
     ApiJson(body): ApiJson<CreateRegistration>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::Register)?;
     let id = path_id(&id, "stop")?;
     let input = RegistrationInput {
         name: body.name,

@@ -187,12 +187,14 @@ pub struct ClaimJson {
 #[utoipa::path(post, path = "/api/v1/tasks/{id}/claims", tag = "volunteers", params(("id" = String, Path)), request_body = CreateClaim,
     responses((status = 201, body = ClaimJson), (status = 200, body = ClaimJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
 pub async fn claim(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     MaybeCaller(me): MaybeCaller,
     lang: Lang,
     id: web::Path<String>,
     ApiJson(b): ApiJson<CreateClaim>,
 ) -> Result<HttpResponse, AppError> {
+    state.limits.check(&req, crate::ratelimit::Action::Claim)?;
     let id = path_id(&id, "task")?;
     let env = state.env.clone();
     let done = state

@@ -63,6 +63,16 @@ impl ConnectionManager {
     }
 }
 
+thread_local! {
+    /// Set when a query on this thread found its connection gone (the database restarted):
+    /// the pool then drops that connection instead of handing it out again.
+    static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+pub(crate) fn connection_broke() {
+    BROKEN.with(|b| b.set(true));
+}
+
 // busy_timeout first: switching a new file to WAL needs a lock other connections may hold.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
@@ -91,8 +101,14 @@ impl r2d2::ManageConnection for ConnectionManager {
             .map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking()
+            || BROKEN.with(|b| b.replace(false))
+            || match conn {
+                DbConnection::Postgresql(c) => c.is_broken(),
+                DbConnection::Sqlite(c) => c.is_broken(),
+            }
     }
 }
 
@@ -107,6 +123,9 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, AppError> {
     }
     r2d2::Pool::builder()
         .max_size(max_size)
+        // No `SELECT 1` before every use (a round trip per request on PostgreSQL): a
+        // connection that broke fails its query, and is dropped when it comes back.
+        .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
         .map_err(AppError::unexpected)

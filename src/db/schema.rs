@@ -402,6 +402,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sign_in_failures (email) {
+        email -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     api_tokens,
@@ -431,4 +440,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     volunteers,
     claims,
     cache_versions,
+    sign_in_failures,
 );

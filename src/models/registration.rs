@@ -34,6 +34,8 @@ pub struct Registration {
 
 #[derive(Insertable)]
 #[diesel(table_name = registrations)]
+// None is NULL (the columns' default anyway): lets SQLite take rows in batches.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewRegistration {
     pub id: String,
     pub stop_id: String,
@@ -88,6 +90,19 @@ impl Registration {
 
     pub fn lang(&self) -> crate::i18n::Lang {
         crate::i18n::Lang::from_code(&self.lang).unwrap_or_default()
+    }
+
+    /// Many rows at once (the generated tour).
+    pub fn insert_many(conn: &mut DbConnection, rows: &[NewRegistration]) -> QueryResult<()> {
+        // Batches of rows are backend-specific in diesel: one statement per backend.
+        for chunk in rows.chunks(500) {
+            let insert = diesel::insert_into(registrations::table).values(chunk);
+            match conn {
+                DbConnection::Sqlite(c) => insert.execute(c)?,
+                DbConnection::Postgresql(c) => insert.execute(c)?,
+            };
+        }
+        Ok(())
     }
 
     pub fn insert(conn: &mut DbConnection, new: &NewRegistration) -> QueryResult<Registration> {
@@ -146,7 +161,12 @@ impl Registration {
     }
 
     pub fn code_taken(conn: &mut DbConnection, stop_id: &str, code: &str) -> QueryResult<bool> {
-        Ok(Self::find_by_code(conn, stop_id, code)?.is_some())
+        diesel::select(diesel::dsl::exists(
+            registrations::table
+                .filter(registrations::stop_id.eq(stop_id))
+                .filter(registrations::code.eq(code)),
+        ))
+        .get_result(conn)
     }
 
     /// The oldest waitlisted registrations of a stop, first in line first.

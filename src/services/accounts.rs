@@ -10,6 +10,7 @@ use crate::i18n::Lang;
 use crate::models::api_token::ApiToken;
 use crate::models::magic_link::{MagicLink, purpose};
 use crate::models::organizer::{NewOrganizer, Organizer};
+use crate::models::sign_in_failure::SignInFailure;
 use crate::secrets;
 
 /// How long an invitation or setup link stays usable.
@@ -116,29 +117,90 @@ pub fn add_organizer(
     })
 }
 
+/// Failed sign-ins allowed before the backoff starts.
+const FREE_FAILURES: i32 = 5;
+/// The first lock; it doubles with each further failure, up to `MAX_LOCK`.
+const FIRST_LOCK_SECS: i64 = 30;
+const MAX_LOCK_SECS: i64 = 15 * 60;
+/// Failures older than this are forgotten.
+const FORGET_AFTER_HOURS: i64 = 1;
+
+/// How long sign-in stays locked after the `failures`-th failure in a row.
+pub fn backoff_after(failures: i32) -> Option<Duration> {
+    if failures < FREE_FAILURES {
+        return None;
+    }
+    let doublings = (failures - FREE_FAILURES).min(16) as u32;
+    Some(Duration::seconds(
+        (FIRST_LOCK_SECS << doublings).min(MAX_LOCK_SECS),
+    ))
+}
+
 /// The organizer with this e-mail and password. Unknown e-mails cost the same time as wrong
-/// passwords, so sign-in does not reveal who has an account.
+/// passwords, so sign-in does not reveal who has an account. After `FREE_FAILURES` failures
+/// in a row for one address, further attempts are refused (429) for a doubling time, whatever
+/// the password, on every instance; a success clears the count.
 pub fn authenticate(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
 ) -> Result<Organizer, AppError> {
     let email = email.trim().to_lowercase();
+    let now = db::now();
+    if let Some(until) = SignInFailure::find(conn, &email)?.and_then(|f| f.locked_until)
+        && until > now
+    {
+        return Err(locked(until - now));
+    }
     let found = Organizer::find_by_email(conn, &email)?;
-    match found {
+    let organizer = match found {
         Some(o)
             if o.password_hash
                 .as_deref()
                 .is_some_and(|h| secrets::verify_password(password, h)) =>
         {
-            Ok(o)
+            Some(o)
         }
-        Some(_) => Err(bad_credentials()),
+        Some(_) => None,
         None => {
             secrets::burn_password_check(password);
-            Err(bad_credentials())
+            None
+        }
+    };
+    match organizer {
+        Some(o) => {
+            db::write_transaction(conn, |conn| SignInFailure::clear(conn, &email))?;
+            Ok(o)
+        }
+        None => {
+            let lock = db::write_transaction(conn, |conn| {
+                let failures = SignInFailure::record(
+                    conn,
+                    &email,
+                    now,
+                    now - Duration::hours(FORGET_AFTER_HOURS),
+                )?;
+                let lock = backoff_after(failures);
+                if let Some(lock) = lock {
+                    SignInFailure::lock(conn, &email, now + lock)?;
+                }
+                Ok::<_, AppError>(lock)
+            })?;
+            Err(match lock {
+                Some(lock) => locked(lock),
+                None => bad_credentials(),
+            })
         }
     }
+}
+
+fn locked(remaining: Duration) -> AppError {
+    let secs = remaining.num_seconds().max(1) as u64;
+    AppError::too_many_requests(format!(
+        "too many failed sign-ins for this address: try again in {secs} seconds, \
+         or ask for a sign-in link"
+    ))
+    .retry_after(secs)
 }
 
 fn bad_credentials() -> AppError {
@@ -285,4 +347,24 @@ pub fn reset_password(
         Organizer::set_password(conn, &id, password_hash)?;
         Ok(Organizer::find(conn, &id)?)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_starts_after_free_failures_and_doubles_up_to_a_cap() {
+        assert_eq!(backoff_after(FREE_FAILURES - 1), None);
+        assert_eq!(backoff_after(FREE_FAILURES), Some(Duration::seconds(30)));
+        assert_eq!(
+            backoff_after(FREE_FAILURES + 1),
+            Some(Duration::seconds(60))
+        );
+        assert_eq!(
+            backoff_after(FREE_FAILURES + 2),
+            Some(Duration::seconds(120))
+        );
+        assert_eq!(backoff_after(1000), Some(Duration::seconds(MAX_LOCK_SECS)));
+    }
 }

@@ -55,10 +55,12 @@ pub async fn login_form(FormCtx(ctx, _): FormCtx, query: web::Query<NextQuery>) 
 }
 
 pub async fn login_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, session): FormCtx,
     form: CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
+    state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
     let form = form.data;
     let (email, password) = (form.email.clone(), form.password.clone());
     let result = state
@@ -208,10 +210,14 @@ pub async fn forgot_form(FormCtx(ctx, _): FormCtx) -> HttpResponse {
 }
 
 pub async fn forgot_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
     form: CsrfForm<crate::views::auth::ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
     let email = form.data.email;
     let (links, lang, hours) = (
         state.env.links.clone(),

@@ -32,8 +32,10 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerRespo
     }
     let status = res.status();
     let (code, message) = (app_error.code, app_error.message.clone());
+    let retry_after = res.response().headers().get(header::RETRY_AFTER).cloned();
     let (req, _) = res.into_parts();
-    let response: HttpResponse<BoxBody> = if status == actix_web::http::StatusCode::UNAUTHORIZED {
+    let mut response: HttpResponse<BoxBody> = if status == actix_web::http::StatusCode::UNAUTHORIZED
+    {
         let next = req
             .uri()
             .path_and_query()
@@ -64,6 +66,9 @@ pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerRespo
             crate::views::error::error_page(&ctx, status, code, &message),
         )
     };
+    if let Some(value) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))

@@ -131,12 +131,16 @@ pub async fn stop_page(
 
 /// The registration form: on success, the attendee lands on their own page (the ticket).
 pub async fn register_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     lang: Lang,
     id: web::Path<String>,
     form: PublicForm<RegisterForm>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::Register)?;
     let id = page_id(&id)?;
     let form = form.0;
     let input = RegistrationInput {

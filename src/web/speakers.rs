@@ -161,10 +161,14 @@ pub struct EmailForm {
 }
 
 pub async fn login_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
     form: CsrfForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
     let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
     state
         .db

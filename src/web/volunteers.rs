@@ -76,12 +76,14 @@ pub struct ClaimForm {
 }
 
 pub async fn claim(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     lang: Lang,
     id: web::Path<String>,
     form: PublicForm<ClaimForm>,
 ) -> Result<HttpResponse, AppError> {
+    state.limits.check(&req, crate::ratelimit::Action::Claim)?;
     let id = page_id(&id)?;
     let f = form.0;
     let (env, tid) = (state.env.clone(), id.clone());
@@ -132,10 +134,14 @@ pub struct EmailForm {
 }
 
 pub async fn login_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
     form: CsrfForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
     let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
     state
         .db

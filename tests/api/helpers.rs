@@ -91,6 +91,8 @@ pub async fn spawn_app_with(
         pool_size: 6,
         // Tests drain the outbox on demand (`TestApp::drain`) instead of waiting for the loop.
         mail_worker: false,
+        // Every test client comes from 127.0.0.1; the limits have their own tests.
+        rate_limits: "off".into(),
         ..Settings::default()
     };
     adjust(&mut settings);

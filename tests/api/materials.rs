@@ -227,6 +227,30 @@ both_backends! {
         let res = app.browser().client.get(app.url("/tours/openstack-china-tour-2012/report")).header("accept-language", "zh-CN").send().await.unwrap();
         assert!(res.text().await.unwrap().contains("报名 1060 人"));
     }
+
+    async fn a_generated_big_tour_keeps_its_counters_equal_to_its_rows(app: TestApp) {
+        use roadshow::services::demo::{generate, Size};
+        let made = app.db(|conn| generate(conn, Size { stops: 10, registrations: 2_000, talks: 30 }).unwrap()).await;
+        let open = made.open_stop_id.expect("an open stop");
+        let tour_id = made.tour.id.clone();
+        let (registrations, counted): (i64, i64) = app.db(move |conn| {
+            use diesel::prelude::*;
+            use roadshow::db::schema::{registrations, stop_counters, stops};
+            let rows: i64 = registrations::table.inner_join(stops::table).filter(stops::tour_id.eq(&tour_id)).count().get_result(conn).unwrap();
+            let counted: Option<i64> = stop_counters::table.inner_join(stops::table).filter(stops::tour_id.eq(&tour_id))
+                .select(diesel::dsl::sum(stop_counters::confirmed + stop_counters::waitlisted + stop_counters::cancelled)).first(conn).unwrap();
+            (rows, counted.unwrap_or(0))
+        }).await;
+        assert_eq!(registrations, 2_000);
+        assert_eq!(counted, registrations, "counters as the rows say");
+        // Its public pages render, and the open stop still takes registrations.
+        let (status, _) = app.browser().page(&format!("/tours/{}", made.tour.slug)).await;
+        assert_eq!(status, 200);
+        let (status, _) = app.browser().page(&format!("/tours/{}/report", made.tour.slug)).await;
+        assert_eq!(status, 200);
+        let (status, body) = app.register(&open, "Late Comer", "late@example.org").await;
+        assert_eq!(status, 201, "{body}");
+    }
 }
 
 /// An S3-compatible server for the storage test: moto (PyPI), when installed.
