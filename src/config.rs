@@ -73,6 +73,8 @@ pub struct Settings {
     pub rate_limits: String,
     /// Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     pub trusted_proxies: String,
+    /// When set, /metrics answers only to `Authorization: Bearer <metrics_token>`.
+    pub metrics_token: String,
     /// Per client address and minute.
     pub rate_limit_registrations: u32,
     pub rate_limit_claims: u32,
@@ -115,6 +117,7 @@ impl Default for Settings {
             s3_allow_http: false,
             rate_limits: "on".into(),
             trusted_proxies: String::new(),
+            metrics_token: String::new(),
             rate_limit_registrations: 20,
             rate_limit_claims: 20,
             rate_limit_sign_ins: 10,

@@ -13,6 +13,7 @@ pub mod email;
 pub mod error;
 pub mod files;
 pub mod i18n;
+pub mod metrics;
 pub mod models;
 pub mod qr;
 pub mod ratelimit;

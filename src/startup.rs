@@ -75,6 +75,7 @@ impl Application {
         let state = AppState {
             intake: crate::services::intake::Intake::new(db.clone(), env.clone()),
             limits: Arc::new(crate::ratelimit::RateLimits::from_settings(&settings)?),
+            metrics: Arc::default(),
             db,
             settings: Arc::new(settings.clone()),
             mailer: Arc::new(mailer),
@@ -182,7 +183,27 @@ fn build_server(
                     Ok(res)
                 }
             })
+            .wrap_fn({
+                let metrics = state.metrics.clone();
+                move |req, srv| {
+                    let started = std::time::Instant::now();
+                    let method = req.method().clone();
+                    let fut = srv.call(req);
+                    let metrics = metrics.clone();
+                    async move {
+                        let res = fut.await?;
+                        metrics.observe(
+                            &method,
+                            res.request().match_pattern(),
+                            res.status(),
+                            started.elapsed(),
+                        );
+                        Ok(res)
+                    }
+                }
+            })
             .wrap(TracingLogger::default())
+            .route("/metrics", web::get().to(crate::metrics::metrics))
             .route("/healthz", web::get().to(crate::api::healthz))
             .route("/healthz", web::head().to(crate::api::healthz))
             .route("/readyz", web::get().to(crate::api::readyz))

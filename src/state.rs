@@ -17,6 +17,7 @@ pub struct AppState {
     /// Gathers the registrations for a stop that arrive together into one transaction.
     pub intake: crate::services::intake::Intake,
     pub limits: Arc<crate::ratelimit::RateLimits>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {

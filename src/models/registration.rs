@@ -460,6 +460,35 @@ impl Counters {
         Self::get(conn, stop_id)
     }
 
+    /// The counters of every stop added up (for /metrics).
+    pub fn totals(conn: &mut DbConnection) -> QueryResult<Counters> {
+        use diesel::dsl::sum;
+        type Sums = (
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let (confirmed, waitlisted, cancelled, checked_in, yes): Sums = stop_counters::table
+            .select((
+                sum(stop_counters::confirmed),
+                sum(stop_counters::waitlisted),
+                sum(stop_counters::cancelled),
+                sum(stop_counters::checked_in),
+                sum(stop_counters::still_coming_yes),
+            ))
+            .first(conn)?;
+        let n = |v: Option<i64>| v.unwrap_or(0) as i32;
+        Ok(Counters {
+            confirmed: n(confirmed),
+            waitlisted: n(waitlisted),
+            cancelled: n(cancelled),
+            checked_in: n(checked_in),
+            still_coming_yes: n(yes),
+        })
+    }
+
     pub fn get(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Counters> {
         stop_counters::table
             .find(stop_id)

@@ -13,7 +13,8 @@ use crate::views::layout::urlencode;
 
 pub fn render_error_page<B>(res: ServiceResponse<B>) -> Result<ErrorHandlerResponse<B>> {
     let path = res.request().path().to_owned();
-    let is_api = path.starts_with("/api/");
+    // /metrics is read by scrapers, not people.
+    let is_api = path.starts_with("/api/") || path == "/metrics";
     let wants_json = res
         .request()
         .headers()

@@ -51,3 +51,73 @@ fn both_backends_have_the_same_migrations() {
     assert_eq!(names("sqlite"), names("postgres"));
     assert!(!names("sqlite").is_empty());
 }
+
+mod metrics {
+    use crate::both_backends;
+    use crate::helpers::*;
+    use serde_json::json;
+
+    fn value_of(text: &str, series: &str) -> Option<f64> {
+        text.lines()
+            .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+    }
+
+    both_backends! {
+        async fn metrics_count_requests_registrations_check_ins_outbox_and_cache(app: TestApp) {
+            let hui = app.organizer("hui@example.org").await;
+            let s = app.open_stop(&hui, 100, Some(1.0), 10).await;
+            let (_, first) = app.register(&s.stop_id, "Yejia Xu", "yejia@example.org").await;
+            app.register(&s.stop_id, "Jun Li", "jun@example.org").await;
+            app.post(&hui, &format!("/api/v1/stops/{}/checkins", s.stop_id), &json!({"code": first["code"]})).await;
+            for _ in 0..3 {
+                app.browser().page(&format!("/stops/{}", s.stop_id)).await;
+            }
+            let res = app.api.get(app.url("/metrics")).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+            let text = res.text().await.unwrap();
+            assert_eq!(value_of(&text, "roadshow_registrations{status=\"confirmed\"}"), Some(2.0), "{text}");
+            assert_eq!(value_of(&text, "roadshow_check_ins"), Some(1.0));
+            assert!(value_of(&text, "roadshow_outbox_messages{status=\"queued\"}").unwrap() >= 2.0);
+            assert!(value_of(&text, "roadshow_page_cache_hits_total").unwrap() >= 2.0);
+            // Requests are labelled by route pattern, never by id.
+            assert_eq!(value_of(&text, "roadshow_http_requests_total{method=\"GET\",route=\"/stops/{id}\",status=\"200\"}"), Some(3.0), "{text}");
+            assert!(text.contains("roadshow_http_request_duration_seconds_bucket{"));
+            assert!(!text.contains(&s.stop_id));
+            assert!(!text.contains("yejia@example.org"));
+            app.drain().await;
+            let text = app.api.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+            assert_eq!(value_of(&text, "roadshow_outbox_messages{status=\"queued\"}"), Some(0.0));
+            assert!(value_of(&text, "roadshow_outbox_messages{status=\"sent\"}").unwrap() >= 2.0);
+        }
+    }
+
+    #[actix_web::test]
+    async fn with_a_token_metrics_are_for_the_scraper_only() {
+        let app = spawn_app_with(Backend::Sqlite, |s| {
+            s.metrics_token = "scraper-secret".into()
+        })
+        .await
+        .unwrap();
+        let res = app.api.get(app.url("/metrics")).send().await.unwrap();
+        assert_eq!(res.status(), 401);
+        let res = app
+            .api
+            .get(app.url("/metrics"))
+            .bearer_auth("wrong")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        let res = app
+            .api
+            .get(app.url("/metrics"))
+            .bearer_auth("scraper-secret")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+    }
+}
