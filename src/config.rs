@@ -44,6 +44,9 @@ pub struct Settings {
     pub mail_retry_cap_secs: i64,
     /// How often the worker looks for due messages.
     pub mail_poll_ms: u64,
+    /// How long a worker holds the messages it is sending: one that dies mid-send frees
+    /// them after this, and another instance (or its restart) sends them.
+    pub mail_lease_secs: i64,
     /// Run the outbox worker in this instance.
     pub mail_worker: bool,
     /// How long a sign-in link stays usable.
@@ -101,6 +104,7 @@ impl Default for Settings {
             mail_retry_base_secs: 30,
             mail_retry_cap_secs: 3600,
             mail_poll_ms: 500,
+            mail_lease_secs: 120,
             mail_worker: true,
             magic_link_hours: 24,
             show_rate_prior_weight: 20.0,

@@ -13,8 +13,6 @@ use crate::state::AppState;
 
 /// Messages claimed at once; they are sent concurrently.
 const BATCH: i32 = 32;
-/// How long a claim lasts: a worker that dies mid-send frees its messages after this.
-const LEASE_SECS: i64 = 120;
 
 /// The delay before attempt `attempts + 1`: doubling from `base`, capped.
 pub fn backoff(attempts: i32, base_secs: i64, cap_secs: i64) -> ChronoDuration {
@@ -36,18 +34,14 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
         state.settings.mail_retry_base_secs,
         state.settings.mail_retry_cap_secs,
     );
+    let lease = ChronoDuration::seconds(state.settings.mail_lease_secs.max(1));
     let mut total = 0;
     loop {
         let claimed = state
             .db
-            .run(|conn| {
+            .run(move |conn| {
                 let now = db::now();
-                Ok(OutboxMessage::claim_due(
-                    conn,
-                    now,
-                    now + ChronoDuration::seconds(LEASE_SECS),
-                    BATCH,
-                )?)
+                Ok(OutboxMessage::claim_due(conn, now, now + lease, BATCH)?)
             })
             .await?;
         if claimed.is_empty() {

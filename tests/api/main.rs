@@ -8,6 +8,7 @@ mod attendee;
 mod bad_input;
 mod bulk;
 mod cache;
+mod crash;
 mod email;
 mod materials;
 mod meta;
