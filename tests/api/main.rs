@@ -1,5 +1,6 @@
 //! One integration-test binary: the real app over HTTP, on SQLite and on PostgreSQL.
 
+mod binary;
 mod helpers;
 
 mod abuse;
@@ -10,6 +11,7 @@ mod bulk;
 mod cache;
 mod crash;
 mod email;
+mod instances;
 mod materials;
 mod meta;
 mod pages;
