@@ -16,6 +16,7 @@ pub enum ErrorKind {
     NotFound,
     Conflict,
     PayloadTooLarge,
+    MethodNotAllowed,
     UnsupportedMediaType,
     Validation,
     TooManyRequests,
@@ -31,6 +32,7 @@ impl ErrorKind {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::Validation => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -100,6 +102,13 @@ impl AppError {
     }
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Conflict, code, message)
+    }
+    pub fn method_not_allowed(method: &str) -> Self {
+        Self::new(
+            ErrorKind::MethodNotAllowed,
+            "method_not_allowed",
+            format!("this route does not answer {method}"),
+        )
     }
     pub fn too_large(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::PayloadTooLarge, "payload_too_large", message)

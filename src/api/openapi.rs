@@ -35,6 +35,65 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The errors any route may answer, whatever it does: malformed or oversized bodies, wrong
+/// content types, tokens, rights, missing objects, validation, rate limits, wrong methods.
+/// Listed on every operation so clients (and schemathesis) know their shape.
+struct CommonErrors;
+
+const COMMON_ERRORS: [(&str, &str); 10] = [
+    ("400", "The request is malformed (body, query or path)"),
+    ("401", "No valid bearer token was sent"),
+    ("403", "The token's organizer may not do this"),
+    ("404", "No such object, or not visible to the caller"),
+    ("405", "The route does not answer this method"),
+    ("409", "The request conflicts with the object's state"),
+    ("413", "The body is too large"),
+    ("415", "The body is not JSON"),
+    (
+        "422",
+        "Some fields are invalid; `fields` says which and why",
+    ),
+    (
+        "429",
+        "Too many requests from this address: see Retry-After",
+    ),
+];
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, description) in COMMON_ERRORS {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorJson")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "roadshow API", version = "1", description = "Plan community meetup tours: tours, stops, venues and backups, registrations, speakers, volunteers and materials."),
@@ -58,7 +117,7 @@ impl Modify for BearerAuth {
         speakers::submit_proposal, speakers::list_proposals, speakers::accept_proposal, speakers::reject_proposal,
     ),
     components(schemas(ErrorJson, ErrorDetailJson)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
 )]
 pub struct ApiDoc;
 

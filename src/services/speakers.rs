@@ -654,8 +654,23 @@ pub fn history(
     organizer: &Organizer,
     speaker_id: &str,
 ) -> Result<SpeakerHistory, AppError> {
-    let page = own_page(conn, speaker_id)?;
+    let mut page = own_page(conn, speaker_id)?;
     let visible = access::visible_tour_ids(conn, organizer)?;
+    // The address is for those who work with the speaker: a slot at a stop in their reach,
+    // or a proposal to a tour they run. A public slot elsewhere shows the rest, not that.
+    let mut works_with = organizer.is_admin;
+    for d in &page.deliveries {
+        works_with = works_with
+            || access::tour_access(conn, organizer, &d.tour.id)?
+                .is_some_and(|a| a.covers_stop(&d.stop.id));
+    }
+    for (_, _, tour) in &page.proposals {
+        works_with = works_with
+            || access::tour_access(conn, organizer, &tour.id)?.is_some_and(|a| a.can_edit_tour());
+    }
+    if !works_with {
+        page.speaker.email.clear();
+    }
     let deliveries: Vec<Delivery> = page
         .deliveries
         .into_iter()

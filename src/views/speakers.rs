@@ -470,7 +470,7 @@ pub fn history(
         &s.name,
         html! {
             h1 { (s.name) }
-            p { (s.affiliation) " · " (s.email) }
+            p { (s.affiliation) @if !s.email.is_empty() { " · " (s.email) } }
             h2 { (ctx.t("speaker.history")) }
             @if deliveries.is_empty() { p.empty { (ctx.t("speaker.no_slots")) } }
             table.list {

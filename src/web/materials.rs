@@ -195,7 +195,14 @@ pub async fn organizer_hand_in(
             FlashKind::Success,
             page.ctx.t("material.received"),
         ),
-        Err(e) if e.status().is_client_error() => {
+        // A material out of the caller's reach is refused as such, not flashed.
+        Err(e)
+            if e.status().is_client_error()
+                && !matches!(
+                    e.status(),
+                    actix_web::http::StatusCode::NOT_FOUND | actix_web::http::StatusCode::FORBIDDEN
+                ) =>
+        {
             flash(&page.session, FlashKind::Error, e.message.clone())
         }
         Err(e) => return Err(e),

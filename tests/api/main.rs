@@ -7,6 +7,7 @@ mod abuse;
 mod accounts;
 mod attendee;
 mod bad_input;
+mod browser;
 mod bulk;
 mod cache;
 mod crash;

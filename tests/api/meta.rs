@@ -36,6 +36,40 @@ async fn the_openapi_document_lists_the_api() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is missing");
     }
+    // Every operation documents the errors any route may answer.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for status in ["400", "401", "404", "413", "415", "422", "429"] {
+                assert!(
+                    op["responses"][status].is_object(),
+                    "{method} {path} lacks {status}"
+                );
+            }
+        }
+    }
+    // A route asked with a method it does not answer: 405 with Allow; no route: 404.
+    let res = app
+        .api
+        .request(reqwest::Method::TRACE, app.url("/api/v1/venues"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET, POST");
+    let res = app
+        .api
+        .delete(app.url("/api/v1/tours"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    let res = app
+        .api
+        .get(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
 }
 
 #[test]
