@@ -49,7 +49,10 @@ async fn two_instances_share_the_target_the_outbox_and_sessions() {
     let url = app.state.settings.database_url.clone();
     // Both sign sessions with one key, and build links from one public address.
     let key = base64::engine::general_purpose::STANDARD.encode([7u8; 64]);
-    let env = [("ROADSHOW_SECRET_KEY", key.as_str()), ("ROADSHOW_MAIL_LEASE_SECS", "120")];
+    let env = [
+        ("ROADSHOW_SECRET_KEY", key.as_str()),
+        ("ROADSHOW_MAIL_LEASE_SECS", "120"),
+    ];
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = Server::start_with(&url, dir_a.path(), None, &env).await;
     let b = Server::start_with(&url, dir_b.path(), Some(&a.base), &env).await;
