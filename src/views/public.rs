@@ -77,7 +77,13 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
 }
 
 /// `register`: the registration form, while the stop takes registrations.
-pub fn stop(ctx: &Ctx, d: &StopDetail, tour: &Tour, register: Option<Markup>) -> Markup {
+pub fn stop(
+    ctx: &Ctx,
+    d: &StopDetail,
+    tour: &Tour,
+    moved: Option<&(crate::models::stop::VenueSwitch, String, String)>,
+    register: Option<Markup>,
+) -> Markup {
     let stop = &d.stop;
     let title = format!("{} · {}", tour.name, stop.city);
     page(
@@ -91,6 +97,12 @@ pub fn stop(ctx: &Ctx, d: &StopDetail, tour: &Tour, register: Option<Markup>) ->
                 "done" => p.notice { (ctx.t("stop.done_notice")) },
                 "closed" => p.notice { (ctx.t("stop.closed_notice")) },
                 _ => {},
+            }
+            @if let Some((switch, from, to)) = moved {
+                div.notice.moved {
+                    p { strong { (ctx.tf("stop.moved_notice", &[("from", from), ("to", to)])) } }
+                    @if !switch.reason.is_empty() { p { (switch.reason) } }
+                }
             }
             dl.facts {
                 dt { (ctx.t("stop.when")) }

@@ -53,7 +53,7 @@ async fn render_stop(
     errors: &FieldErrors,
 ) -> Result<(maud::Markup, Vec<String>), AppError> {
     let env = state.env.clone();
-    let (detail, tour, places_left, entries, changes, published, entries_all) = state
+    let (detail, tour, places_left, entries, changes, published, entries_all, moved) = state
         .db
         .run(move |conn| {
             let (detail, tour) = public::stop(conn, &id)?;
@@ -66,6 +66,8 @@ async fn render_stop(
                 (Vec::new(), Vec::new())
             };
             let published = crate::services::collection::published(conn, &detail.stop.id)?;
+            // The latest move, so people who saw the old venue are told.
+            let moved = crate::models::stop::VenueSwitch::list(conn, &detail.stop.id)?.pop();
             let entries_all = if published.is_empty() {
                 Vec::new()
             } else {
@@ -86,6 +88,7 @@ async fn render_stop(
                 changes,
                 published,
                 entries_all,
+                moved,
             ))
         })
         .await?;
@@ -104,7 +107,7 @@ async fn render_stop(
         keys::SPEAKERS.to_owned(),
     ];
     Ok((
-        crate::views::public::stop(ctx, &detail, &tour, register),
+        crate::views::public::stop(ctx, &detail, &tour, moved.as_ref(), register),
         deps,
     ))
 }

@@ -244,6 +244,10 @@ both_backends! {
         // The public page shows the new venue.
         let (_, page) = app.browser().page(&format!("/stops/{}", s.stop_id)).await;
         assert!(select_text(&page, "dl.facts dd").join(" ").contains("Tsinghua Room 101"));
+        // …and says it moved, and why, for those who saw the old venue.
+        let notice = select_text(&page, ".notice.moved p").join(" ");
+        assert!(notice.contains("now at Tsinghua Room 101"), "{notice}");
+        assert!(notice.contains("no air-conditioning at weekends"), "{notice}");
     }
 
     async fn registration_input_is_checked(app: TestApp) {
