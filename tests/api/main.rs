@@ -6,6 +6,7 @@ mod helpers;
 mod abuse;
 mod accounts;
 mod attendee;
+mod authz;
 mod bad_input;
 mod browser;
 mod bulk;
