@@ -106,28 +106,46 @@ pub fn enqueue(
     links: &Links,
     email: Email,
 ) -> diesel::QueryResult<String> {
-    let id = db::new_id();
+    let row = outbox_row(links, email, db::now());
+    OutboxMessage::insert(conn, &row)?;
+    Ok(row.id)
+}
+
+/// Queues several messages with one statement (a batch of registrations).
+pub fn enqueue_many(
+    conn: &mut DbConnection,
+    links: &Links,
+    emails: Vec<Email>,
+) -> diesel::QueryResult<()> {
+    if emails.is_empty() {
+        return Ok(());
+    }
     let now = db::now();
-    OutboxMessage::insert(
-        conn,
-        &NewOutboxMessage {
-            message_id: format!("<{id}@{}>", links.host()),
-            id: id.clone(),
-            kind: email.kind.to_owned(),
-            to_email: email.to_email,
-            to_name: email.to_name,
-            reply_to: email.reply_to,
-            subject: email.content.subject,
-            body_text: email.content.text,
-            body_html: email.content.html,
-            attachments: serde_json::to_string(&email.attachments).unwrap_or_else(|_| "[]".into()),
-            tour_id: email.tour_id,
-            stop_id: email.stop_id,
-            batch_id: email.batch_id,
-            status: OutboxStatus::Queued.as_str().to_owned(),
-            next_attempt_at: now,
-            created_at: now,
-        },
-    )?;
-    Ok(id)
+    let rows: Vec<NewOutboxMessage> = emails
+        .into_iter()
+        .map(|e| outbox_row(links, e, now))
+        .collect();
+    OutboxMessage::insert_many(conn, &rows)
+}
+
+fn outbox_row(links: &Links, email: Email, now: chrono::NaiveDateTime) -> NewOutboxMessage {
+    let id = db::new_id();
+    NewOutboxMessage {
+        message_id: format!("<{id}@{}>", links.host()),
+        id,
+        kind: email.kind.to_owned(),
+        to_email: email.to_email,
+        to_name: email.to_name,
+        reply_to: email.reply_to,
+        subject: email.content.subject,
+        body_text: email.content.text,
+        body_html: email.content.html,
+        attachments: serde_json::to_string(&email.attachments).unwrap_or_else(|_| "[]".into()),
+        tour_id: email.tour_id,
+        stop_id: email.stop_id,
+        batch_id: email.batch_id,
+        status: OutboxStatus::Queued.as_str().to_owned(),
+        next_attempt_at: now,
+        created_at: now,
+    }
 }

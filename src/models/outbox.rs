@@ -44,6 +44,8 @@ pub struct OutboxMessage {
 
 #[derive(Insertable, Clone, Debug)]
 #[diesel(table_name = outbox)]
+// None is NULL (the columns' default anyway): lets SQLite take rows in batches.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewOutboxMessage {
     pub id: String,
     pub kind: String,
@@ -85,6 +87,18 @@ impl OutboxMessage {
             .values(new)
             .execute(conn)
             .map(drop)
+    }
+
+    pub fn insert_many(conn: &mut DbConnection, rows: &[NewOutboxMessage]) -> QueryResult<()> {
+        // Batches of rows are backend-specific in diesel: one statement per backend.
+        for chunk in rows.chunks(200) {
+            let insert = diesel::insert_into(outbox::table).values(chunk);
+            match conn {
+                DbConnection::Sqlite(c) => insert.execute(c)?,
+                DbConnection::Postgresql(c) => insert.execute(c)?,
+            };
+        }
+        Ok(())
     }
 
     /// Claims up to `limit` due messages for one worker until `lease_until`: queued ones whose

@@ -55,6 +55,32 @@ pub struct NewRegistration {
     pub updated_at: NaiveDateTime,
 }
 
+impl NewRegistration {
+    /// The row as it will read once inserted.
+    pub fn to_row(&self) -> Registration {
+        Registration {
+            id: self.id.clone(),
+            stop_id: self.stop_id.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            affiliation: self.affiliation.clone(),
+            legal_name: self.legal_name.clone(),
+            wants_to_volunteer: self.wants_to_volunteer,
+            status: self.status.clone(),
+            code: self.code.clone(),
+            manage_token_hash: self.manage_token_hash.clone(),
+            lang: self.lang.clone(),
+            walk_in: self.walk_in,
+            checked_in_at: self.checked_in_at,
+            still_coming: None,
+            confirmed_at: self.confirmed_at,
+            cancelled_at: None,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
 #[derive(Queryable, Selectable, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[diesel(table_name = stop_counters)]
 pub struct Counters {
@@ -134,6 +160,35 @@ impl Registration {
             .select(Registration::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// The stop's registrations of any of these addresses (one query for a batch).
+    pub fn find_by_emails(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        emails: &[&str],
+    ) -> QueryResult<Vec<Registration>> {
+        if emails.is_empty() {
+            return Ok(Vec::new());
+        }
+        registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .filter(registrations::email.eq_any(emails))
+            .select(Registration::as_select())
+            .load(conn)
+    }
+
+    /// Which of these ticket codes the stop already uses.
+    pub fn codes_taken(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        codes: &[String],
+    ) -> QueryResult<Vec<String>> {
+        registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .filter(registrations::code.eq_any(codes))
+            .select(registrations::code)
+            .load(conn)
     }
 
     pub fn find_by_token_hash(

@@ -260,6 +260,22 @@ pub fn register_batch(
                 .collect());
         }
         let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
+        let checked: Vec<(Lang, Result<Checked, AppError>)> = batch
+            .iter()
+            .map(|(lang, input)| (*lang, check(input, ctx.venue.id_check_required)))
+            .collect();
+        // What the batch needs from the database, read once: who is registered already, and
+        // which fresh ticket codes are free.
+        let emails: Vec<&str> = checked
+            .iter()
+            .filter_map(|(_, c)| c.as_ref().ok().map(|c| c.email.as_str()))
+            .collect();
+        let known = Registration::find_by_emails(conn, stop_id, &emails)?;
+        let mut codes: Vec<String> = (0..emails.len()).map(|_| secrets::human_code(6)).collect();
+        codes.sort();
+        codes.dedup();
+        let taken = Registration::codes_taken(conn, stop_id, &codes)?;
+        codes.retain(|c| !taken.contains(c));
         let mut intake = Intake {
             ctx: &ctx,
             target: plan.target,
@@ -267,14 +283,20 @@ pub fn register_batch(
             waitlisted: i64::from(counters.waitlisted),
             delta: Counters::default(),
             last_now: None,
+            known: known.into_iter().map(|r| (r.email.clone(), r)).collect(),
+            seen: std::collections::HashSet::new(),
+            codes,
+            rows: Vec::new(),
+            mails: Vec::new(),
         };
         let mut answers = Vec::with_capacity(batch.len());
-        for (lang, input) in batch {
-            answers.push(match check(input, ctx.venue.id_check_required) {
-                Ok(input) => Ok(intake.register(conn, env, *lang, input)?),
+        for (lang, input) in checked {
+            answers.push(match input {
+                Ok(input) => Ok(intake.register(conn, env, lang, input)?),
                 Err(e) => Err(e),
             });
         }
+        intake.flush(conn, env)?;
         let delta = intake.delta;
         if delta != Counters::default() {
             if !Counters::apply_within(conn, stop_id, delta, plan.target)? {
@@ -298,9 +320,33 @@ struct Intake<'a> {
     /// What the batch adds to the counters (written once, at the end).
     delta: Counters,
     last_now: Option<chrono::NaiveDateTime>,
+    /// The stop's registrations of the batch's addresses, as read at its start.
+    known: std::collections::HashMap<String, Registration>,
+    /// Addresses the batch has handled: a second request for one reads the database again.
+    seen: std::collections::HashSet<String>,
+    /// Free ticket codes, checked at the start of the batch.
+    codes: Vec<String>,
+    /// New registrations and e-mails, written together by `flush`.
+    rows: Vec<NewRegistration>,
+    mails: Vec<Email>,
 }
 
 impl Intake<'_> {
+    /// Writes the new registrations and their e-mails: one statement each per batch.
+    fn flush(&mut self, conn: &mut DbConnection, env: &Env) -> Result<(), AppError> {
+        Registration::insert_many(conn, &self.rows)?;
+        self.rows.clear();
+        email::enqueue_many(conn, &env.links, std::mem::take(&mut self.mails))?;
+        Ok(())
+    }
+
+    fn new_code(&mut self, conn: &mut DbConnection) -> Result<String, AppError> {
+        match self.codes.pop() {
+            Some(code) => Ok(code),
+            None => new_code(conn, &self.ctx.stop.id),
+        }
+    }
+
     /// Strictly increasing times: the waitlist is in order of arrival, within a batch too.
     fn now(&mut self) -> chrono::NaiveDateTime {
         let mut now = db::now();
@@ -323,7 +369,13 @@ impl Intake<'_> {
         let ctx = self.ctx;
         let stop_id = ctx.stop.id.as_str();
         let now = self.now();
-        let existing = Registration::find_by_email(conn, stop_id, &input.email)?;
+        let existing = if self.seen.insert(input.email.clone()) {
+            self.known.remove(&input.email)
+        } else {
+            // The same address twice in one batch: what the first did must be read back.
+            self.flush(conn, env)?;
+            Registration::find_by_email(conn, stop_id, &input.email)?
+        };
         if let Some(r) = &existing
             && r.status() != RegistrationStatus::Cancelled
         {
@@ -343,12 +395,10 @@ impl Intake<'_> {
                     &status,
                     &manage_url(env, &token),
                 );
-                email::enqueue(
-                    conn,
-                    &env.links,
+                self.mails.push(
                     Email::new("registration_again", &r.email, &r.name, content)
                         .for_stop(&ctx.tour.id, &ctx.stop.id),
-                )?;
+                );
             }
             let registration = Registration::get(conn, &r.id)?;
             let waitlist_position = waitlist_position(conn, &registration)?;
@@ -370,28 +420,28 @@ impl Intake<'_> {
                 Registration::get(conn, &r.id)?
             }
             None => {
-                let code = new_code(conn, stop_id)?;
-                Registration::insert(
-                    conn,
-                    &NewRegistration {
-                        id: db::new_id(),
-                        stop_id: stop_id.to_owned(),
-                        name: input.name,
-                        email: input.email,
-                        affiliation: input.affiliation,
-                        legal_name: input.legal_name,
-                        wants_to_volunteer: input.volunteer,
-                        status: status.as_str().to_owned(),
-                        code,
-                        manage_token_hash: secrets::token_hash(&token),
-                        lang: lang.code().to_owned(),
-                        walk_in: false,
-                        checked_in_at: None,
-                        confirmed_at: (status == RegistrationStatus::Confirmed).then_some(now),
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )?
+                let code = self.new_code(conn)?;
+                let row = NewRegistration {
+                    id: db::new_id(),
+                    stop_id: stop_id.to_owned(),
+                    name: input.name,
+                    email: input.email,
+                    affiliation: input.affiliation,
+                    legal_name: input.legal_name,
+                    wants_to_volunteer: input.volunteer,
+                    status: status.as_str().to_owned(),
+                    code,
+                    manage_token_hash: secrets::token_hash(&token),
+                    lang: lang.code().to_owned(),
+                    walk_in: false,
+                    checked_in_at: None,
+                    confirmed_at: (status == RegistrationStatus::Confirmed).then_some(now),
+                    created_at: now,
+                    updated_at: now,
+                };
+                let registration = row.to_row();
+                self.rows.push(row);
+                registration
             }
         };
         let mut waitlist_position = None;
@@ -399,11 +449,8 @@ impl Intake<'_> {
             RegistrationStatus::Confirmed => {
                 self.confirmed += 1;
                 self.delta.confirmed += 1;
-                email::enqueue(
-                    conn,
-                    &env.links,
-                    confirmation_email(env, ctx, &registration, &token, false),
-                )?;
+                self.mails
+                    .push(confirmation_email(env, ctx, &registration, &token, false));
             }
             _ => {
                 // The newest registration is the last in line.
@@ -418,9 +465,7 @@ impl Intake<'_> {
                     position,
                     &manage_url(env, &token),
                 );
-                email::enqueue(
-                    conn,
-                    &env.links,
+                self.mails.push(
                     Email::new(
                         "registration_waitlisted",
                         &registration.email,
@@ -429,7 +474,7 @@ impl Intake<'_> {
                     )
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref()),
-                )?;
+                );
             }
         }
         Ok(Registered {

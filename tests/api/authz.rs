@@ -1131,14 +1131,36 @@ fn changes(
 }
 
 async fn send(app: &TestApp, c: &Caller, route: &Route, vars: &HashMap<String, String>) -> Outcome {
+    // A refusal may come before the server has read an upload, and the connection then
+    // closes under the client's feet: that attempt is made again, on a fresh connection.
+    let mut attempt = 0;
+    let res = loop {
+        attempt += 1;
+        match request(app, c, route, vars).send().await {
+            Ok(res) => break res,
+            Err(e) if attempt < 3 => {
+                eprintln!("{} {}: {e}; trying again", route.method, route.path)
+            }
+            Err(e) => panic!("{} {}: {e:?}", route.method, route.path),
+        }
+    };
+    outcome(res).await
+}
+
+fn request(
+    app: &TestApp,
+    c: &Caller,
+    route: &Route,
+    vars: &HashMap<String, String>,
+) -> reqwest::RequestBuilder {
     let path = subst(route.path, vars);
     let is_api = path.starts_with("/api/");
     let method = reqwest::Method::from_bytes(route.method.as_bytes()).unwrap();
-    let mut req = match (&c.token, is_api) {
+    let req = match (&c.token, is_api) {
         (Some(token), true) => app.api.request(method, app.url(&path)).bearer_auth(token),
         _ => c.browser.client.request(method, app.url(&path)),
     };
-    req = match route.body {
+    match route.body {
         Body::None => req,
         Body::Form(fields) => {
             let mut pairs: Vec<(String, String)> = vec![("_csrf".into(), c.csrf.clone())];
@@ -1167,8 +1189,10 @@ async fn send(app: &TestApp, c: &Caller, route: &Route, vars: &HashMap<String, S
                 .unwrap_or_else(|e| panic!("{template}: {e}"));
             req.json(&body)
         }
-    };
-    let res = req.send().await.unwrap();
+    }
+}
+
+async fn outcome(res: reqwest::Response) -> Outcome {
     let status = res.status().as_u16();
     let location = res
         .headers()
