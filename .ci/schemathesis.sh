@@ -18,6 +18,9 @@ if ! command -v schemathesis >/dev/null 2>&1; then
     python3 -m pip install --quiet 'schemathesis==4.32.5'
 fi
 MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-30}"
+SERVERS=()
+# The servers go with the script, however it ends (a failed run exits at once under set -e).
+trap 'for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 
 fuzz() {
     local label="$1" database_url="$2"
@@ -32,7 +35,7 @@ fuzz() {
     token="$("$BIN" token create demo@example.org | tail -n 1 | tr -d '[:space:]')"
     "$BIN" serve >"$dir/server.log" 2>&1 &
     pid=$!
-    trap 'kill $pid 2>/dev/null || true' RETURN
+    SERVERS+=("$pid")
     for _ in $(seq 1 100); do
         curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
         sleep 0.1
@@ -56,6 +59,7 @@ fuzz() {
         grep '"level":"ERROR"\|panicked' "$dir/server.log" | head -20
         return 1
     fi
+    kill "$pid" 2>/dev/null || true
 }
 
 fuzz sqlite ""

@@ -293,6 +293,27 @@ impl Registration {
     }
 
     /// Marks the check-in; false if it was already done.
+    /// Checks in a confirmed registration not yet checked in; false when it is not that
+    /// (any more): already checked in, or its status changed meanwhile.
+    pub fn check_in_confirmed(
+        conn: &mut DbConnection,
+        id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let n = diesel::update(
+            registrations::table
+                .find(id)
+                .filter(registrations::checked_in_at.is_null())
+                .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str())),
+        )
+        .set((
+            registrations::checked_in_at.eq(Some(now)),
+            registrations::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
     pub fn set_checked_in(
         conn: &mut DbConnection,
         id: &str,

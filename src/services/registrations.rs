@@ -766,9 +766,53 @@ pub fn check_in(conn: &mut DbConnection, stop_id: &str, code: &str) -> Result<Ch
     if code.is_empty() {
         return Err(AppError::invalid("code", "required", "is required"));
     }
+    let r = Registration::find_by_code(conn, stop_id, &code)?
+        .ok_or_else(|| AppError::not_found("registration with this code at this stop"))?;
+    if r.status() == RegistrationStatus::Confirmed {
+        // The common case at the door. Only the check-in count changes, so the stop's lock
+        // is not taken: the counter row is held from its update to the commit, nothing more,
+        // and the door keeps pace with the queue.
+        if r.checked_in_at.is_some() {
+            return Ok(CheckIn {
+                registration: r,
+                already: true,
+            });
+        }
+        let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        let now = db::now();
+        let first_time = db::write_transaction(conn, |conn| {
+            if !Registration::check_in_confirmed(conn, &r.id, now)? {
+                return Ok::<_, AppError>(false);
+            }
+            Counters::add(
+                conn,
+                stop_id,
+                Counters {
+                    checked_in: 1,
+                    ..Counters::default()
+                },
+            )?;
+            // Places left do not move; a done stop's public figures do.
+            if stop.status() == StopStatus::Done {
+                counts_changed(conn, &stop)?;
+            }
+            Ok(true)
+        })?;
+        if first_time {
+            return Ok(CheckIn {
+                registration: Registration {
+                    checked_in_at: Some(now),
+                    updated_at: now,
+                    ..r
+                },
+                already: false,
+            });
+        }
+        // Checked in or cancelled meanwhile: decided under the lock below.
+    }
     db::write_transaction(conn, |conn| {
         Counters::lock(conn, stop_id)?;
-        let r = Registration::find_by_code(conn, stop_id, &code)?
+        let r = Registration::find(conn, &r.id)?
             .ok_or_else(|| AppError::not_found("registration with this code at this stop"))?;
         check_in_locked(conn, stop_id, r)
     })

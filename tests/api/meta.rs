@@ -155,3 +155,78 @@ mod metrics {
         assert_eq!(res.status(), 200);
     }
 }
+
+mod security_headers {
+    use crate::helpers::*;
+
+    async fn session_cookie_after_sign_in(app: &TestApp) -> String {
+        let hui = app.organizer("hui@example.org").await;
+        let b = app.browser();
+        let csrf = b.csrf_of("/login").await;
+        let res = b
+            .post_form(
+                "/login",
+                &[
+                    ("_csrf", &csrf),
+                    ("email", &hui.email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("roadshow_session="))
+            .expect("a session cookie")
+    }
+
+    #[actix_web::test]
+    async fn pages_forbid_inline_scripts_and_framing_and_cookies_stay_out_of_scripts() {
+        let app = spawn_app(Backend::Sqlite).await.unwrap();
+        for path in ["/", "/login", "/api/v1/openapi.json", "/nothing-here"] {
+            let res = app.api.get(app.url(path)).send().await.unwrap();
+            let h = res.headers();
+            let csp = h["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert!(
+                !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+                "{path}: {csp}"
+            );
+            assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+            assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+            assert_eq!(h["x-frame-options"], "DENY", "{path}");
+            if path != "/api/v1/openapi.json" {
+                // No inline script anywhere: every <script> has a src.
+                let html = scraper::Html::parse_document(&res.text().await.unwrap());
+                let scripts = scraper::Selector::parse("script:not([src])").unwrap();
+                assert_eq!(
+                    html.select(&scripts).count(),
+                    0,
+                    "{path} has an inline script"
+                );
+            }
+        }
+        let cookie = session_cookie_after_sign_in(&app).await;
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(
+            !cookie.contains("Secure"),
+            "plain HTTP on a laptop: {cookie}"
+        );
+    }
+
+    #[actix_web::test]
+    async fn behind_https_the_session_cookie_is_secure() {
+        let app = spawn_app_with(Backend::Sqlite, |s| s.secure_cookies = true)
+            .await
+            .unwrap();
+        let cookie = session_cookie_after_sign_in(&app).await;
+        assert!(
+            cookie.contains("Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+    }
+}
