@@ -67,6 +67,9 @@ pub struct PageCache {
     clock: AtomicU64,
     pub hits: AtomicU64,
     pub misses: AtomicU64,
+    /// One render at a time per missing page: the requests that arrive meanwhile wait for it
+    /// instead of rendering the same big page side by side (memory, database).
+    renders: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -94,6 +97,18 @@ impl PageCache {
             .read()
             .map(|g| g.get(key).copied().unwrap_or(0))
             .unwrap_or(0)
+    }
+
+    /// The lock whose holder renders the page `key`.
+    pub fn render_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut renders = self.renders.lock().unwrap_or_else(|e| e.into_inner());
+        renders.entry(key.to_owned()).or_default().clone()
+    }
+
+    /// The page is rendered: later requests find it cached.
+    pub fn rendered(&self, key: &str) {
+        let mut renders = self.renders.lock().unwrap_or_else(|e| e.into_inner());
+        renders.remove(key);
     }
 
     /// Take it before reading the data of a page, and give it back to `put`.

@@ -310,8 +310,16 @@ where
     if let Some(page) = cache.get(&key) {
         return Ok(crate::cache::respond(req, &page));
     }
+    let lock = cache.render_lock(&key);
+    let _rendering = lock.lock().await;
+    // Whoever held the lock before may have rendered it.
+    if let Some(page) = cache.get(&key) {
+        return Ok(crate::cache::respond(req, &page));
+    }
     let clock = cache.clock();
-    let (markup, deps) = render().await?;
+    let rendered = render().await;
+    cache.rendered(&key);
+    let (markup, deps) = rendered?;
     let page = cache.put(key, markup.into_string(), &deps, clock);
     Ok(crate::cache::respond(req, &page))
 }
