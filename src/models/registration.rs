@@ -314,24 +314,6 @@ impl Registration {
         Ok(n == 1)
     }
 
-    pub fn set_checked_in(
-        conn: &mut DbConnection,
-        id: &str,
-        now: NaiveDateTime,
-    ) -> QueryResult<bool> {
-        let n = diesel::update(
-            registrations::table
-                .find(id)
-                .filter(registrations::checked_in_at.is_null()),
-        )
-        .set((
-            registrations::checked_in_at.eq(Some(now)),
-            registrations::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-        Ok(n == 1)
-    }
-
     pub fn set_still_coming(
         conn: &mut DbConnection,
         id: &str,

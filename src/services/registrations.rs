@@ -784,14 +784,7 @@ pub fn check_in(conn: &mut DbConnection, stop_id: &str, code: &str) -> Result<Ch
             if !Registration::check_in_confirmed(conn, &r.id, now)? {
                 return Ok::<_, AppError>(false);
             }
-            Counters::add(
-                conn,
-                stop_id,
-                Counters {
-                    checked_in: 1,
-                    ..Counters::default()
-                },
-            )?;
+            count_check_in(conn, stop_id)?;
             // Places left do not move; a done stop's public figures do.
             if stop.status() == StopStatus::Done {
                 counts_changed(conn, &stop)?;
@@ -833,6 +826,17 @@ pub fn check_in_by_id(
     })
 }
 
+fn count_check_in(conn: &mut DbConnection, stop_id: &str) -> Result<(), AppError> {
+    Ok(Counters::add(
+        conn,
+        stop_id,
+        Counters {
+            checked_in: 1,
+            ..Counters::default()
+        },
+    )?)
+}
+
 fn check_in_locked(
     conn: &mut DbConnection,
     stop_id: &str,
@@ -866,16 +870,10 @@ fn check_in_locked(
         }
         RegistrationStatus::Confirmed => {}
     }
-    let first_time = Registration::set_checked_in(conn, &r.id, now)?;
+    // Confirmed by now (a waitlisted person at the door was just moved up).
+    let first_time = Registration::check_in_confirmed(conn, &r.id, now)?;
     if first_time {
-        Counters::add(
-            conn,
-            stop_id,
-            Counters {
-                checked_in: 1,
-                ..Counters::default()
-            },
-        )?;
+        count_check_in(conn, stop_id)?;
     }
     if first_time || r.status() == RegistrationStatus::Waitlisted {
         let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
