@@ -123,6 +123,8 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, AppError> {
     }
     r2d2::Pool::builder()
         .max_size(max_size)
+        // Start with two connections (start-up waits for them), open the rest on demand.
+        .min_idle(Some(max_size.min(2)))
         // No `SELECT 1` before every use (a round trip per request on PostgreSQL): a
         // connection that broke fails its query, and is dropped when it comes back.
         .test_on_check_out(false)
