@@ -324,6 +324,13 @@ where
     Ok(crate::cache::respond(req, &page))
 }
 
+/// The one-field form that asks for a sign-in link (speakers, volunteers).
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    pub email: String,
+}
+
 pub fn html(markup: Markup) -> HttpResponse {
     html_status(StatusCode::OK, markup)
 }

@@ -154,17 +154,11 @@ pub async fn login_form(FormCtx(ctx, _): FormCtx) -> HttpResponse {
     html(crate::views::speakers::login(&ctx, false))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct EmailForm {
-    email: String,
-}
-
 pub async fn login_submit(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
-    form: CsrfForm<EmailForm>,
+    form: CsrfForm<crate::web::EmailForm>,
 ) -> Result<HttpResponse, AppError> {
     state
         .limits
