@@ -3,9 +3,11 @@
 --   CODES_FILE=codes.txt BENCH_TOKEN=... WRK_THREADS=2 wrk -t2 -c64 -d10s -s bench/checkin.lua \
 --       http://127.0.0.1:8080/api/v1/stops/STOP_ID/checkins
 --
--- CODES_FILE holds one ticket code a line. Each thread cycles through all of them from its
--- own starting point (set WRK_THREADS to wrk's -t); once every code has been used, further
--- check-ins are repeats, which the API answers 200 with "already_checked_in": true.
+-- CODES_FILE holds one ticket code a line; each of wrk's threads (set WRK_THREADS to wrk's -t)
+-- takes its own share of them. With ONCE=1 every code is sent once: a thread stops when its
+-- share is used up, so the rate wrk reports is of first check-ins only. Without it a thread
+-- cycles through all the codes from the start of its share; once every code has been used,
+-- further check-ins are repeats, which the API answers 200 with "already_checked_in": true.
 
 local threads = 0
 
@@ -26,16 +28,28 @@ function init(args)
   if #codes == 0 then
     error("no codes in " .. path)
   end
-  -- Each thread starts at its own share of the list (WRK_THREADS: wrk's -t), so the first
-  -- pass checks everyone in once before the repeats begin.
   local nthreads = tonumber(os.getenv("WRK_THREADS") or "1")
-  i = ((tid - 1) * math.floor(#codes / nthreads)) % #codes
+  local share = math.floor(#codes / nthreads)
+  once = os.getenv("ONCE") == "1"
+  first = (tid - 1) * share
+  last = (tid == nthreads) and #codes or tid * share
+  i = first % #codes
+  sent = 0
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. token
 end
 
 function request()
+  if once then
+    if first + sent >= last then
+      -- Share used up: repeat the last code until the thread has stopped.
+      wrk.thread:stop()
+      return wrk.format(nil, nil, nil, '{"code":"' .. codes[last] .. '"}')
+    end
+    sent = sent + 1
+    return wrk.format(nil, nil, nil, '{"code":"' .. codes[first + sent] .. '"}')
+  end
   i = i % #codes + 1
   return wrk.format(nil, nil, nil, '{"code":"' .. codes[i] .. '"}')
 end

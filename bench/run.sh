@@ -22,6 +22,7 @@
 #   SKIP_BUILD=1      use the binary already built there
 #   PERF=NAME         record a perf profile of the server during the wrk run NAME (for
 #                     example sqlite-register) into perf-NAME.data in the current directory
+#   PERF_ALL=1        profile the whole machine instead (wrk, PostgreSQL and the server)
 #   WRITE_BENCHMARKS=1  append the summary to BENCHMARKS.md at the repository root
 #                     (or to BENCHMARKS_FILE when set)
 #
@@ -150,7 +151,9 @@ run_wrk() {
   WRK_THREADS="$THREADS" wrk "${args[@]}" "$url" >"$out" 2>&1 &
   WRK_PID=$!
   if [ "${PERF:-}" = "$name" ] && [ -n "$SERVER_PID" ]; then
-    perf record --call-graph "${PERF_CALLGRAPH:-fp}" -p "$SERVER_PID" -o "$PWD_AT_START/perf-$name.data" -- sleep "$DURATION" \
+    local target=(-p "$SERVER_PID")
+    [ "${PERF_ALL:-0}" = 1 ] && target=(-a)
+    perf record --call-graph "${PERF_CALLGRAPH:-fp}" "${target[@]}" -o "$PWD_AT_START/perf-$name.data" -- sleep "$DURATION" \
       >/dev/null 2>&1 || echo "bench: perf record failed" >&2 &
   fi
   local rc=0
@@ -328,6 +331,38 @@ bench_backend() {
   add_row "$backend" "POST registrations (all confirmed)" "$W_RPS" "$W_P50" "$W_P99" \
     "$per_s confirmed/s ($confirmed confirmed ≤ target $target); $(wrk_notes)"
 
+  # b2. first check-ins at the door: every person of the big stop scanned once
+  api GET "/api/v1/stops/$big/registrations" | jq -r '.[].code' >"$dir/big-codes.txt"
+  local nbig before after
+  nbig="$(wc -l <"$dir/big-codes.txt")"
+  before="$(stats "$big" | jq .checked_in)"
+  # The people may all be in before wrk's time is up: the rate is read off the stop's count,
+  # sampled while it climbs.
+  (
+    while :; do
+      echo "$(now_ns) $(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/stops/$big/stats" | jq .checked_in)"
+      sleep 0.2
+    done
+  ) >"$dir/checkin-samples.txt" 2>/dev/null &
+  local sampler=$!
+  ONCE=1 CODES_FILE="$dir/big-codes.txt" BENCH_TOKEN="$TOKEN" run_wrk "$backend-checkin-first" \
+    "$BASE/api/v1/stops/$big/checkins" "$BENCH/checkin.lua"
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
+  sleep 0.5
+  after="$(stats "$big" | jq .checked_in)"
+  # From the first sample that moved to the last one before everyone was in.
+  per_s="$(awk -v total="$nbig" '
+    $2 ~ /^[0-9]+$/ {
+      if (n == 0 || $2 == c0) { t0 = $1; c0 = $2; n = 1; next }
+      if ($2 < total) { t1 = $1; c1 = $2 }
+    }
+    END { printf "%.0f", (t1 > t0 ? (c1 - c0) / ((t1 - t0) / 1e9) : 0) }' "$dir/checkin-samples.txt")"
+  [ "$after" -le "$nbig" ] || fail "$backend: $after checked in of $nbig registrations"
+  echo "    first check-ins: $((after - before)) of $nbig, $per_s/s while they lasted" >&2
+  add_row "$backend" "POST check-ins (each code once)" "$W_RPS" "$W_P50" "$W_P99" \
+    "$per_s first check-ins/s ($((after - before)) of $nbig people in; rate from the stop's count sampled every 0.2 s, wrk's req/s includes the repeats once all were in); $(wrk_notes)"
+
   # c. registrations against a small target: never more confirmed than the target
   BENCH_TAG="small$$" run_wrk "$backend-register-small" \
     "$BASE/api/v1/stops/$small/registrations" "$BENCH/register.lua"
@@ -370,7 +405,7 @@ bench_backend() {
     how="$checked of $ncodes codes checked in, no repeats"
   fi
   echo "    $how ($W_REQUESTS requests counted by wrk)" >&2
-  add_row "$backend" "POST check-ins (bearer token)" "$W_RPS" "$W_P50" "$W_P99" \
+  add_row "$backend" "POST check-ins (2000 codes, mostly repeats)" "$W_RPS" "$W_P50" "$W_P99" \
     "$how; $(wrk_notes)"
 
   # e. a big generated tour: its pages, and its report rendered without the page cache

@@ -38,6 +38,14 @@ pub mod keys {
     pub fn report(tour_id: &str) -> String {
         format!("report:{tour_id}")
     }
+    /// Organizers and their API tokens (see `services::accounts::ApiCallers`).
+    pub const AUTH: &str = "auth";
+}
+
+/// An organizer or an API token changed: callers remembered by their token are looked up
+/// again, on every instance.
+pub fn auth_changed(conn: &mut DbConnection) -> QueryResult<()> {
+    touch(conn, &[keys::AUTH.to_owned()])
 }
 
 /// A tour, or the list of its stops, changed: its page, the home page and every page
@@ -92,7 +100,8 @@ impl PageCache {
         Arc::new(PageCache::default())
     }
 
-    fn generation(&self, key: &str) -> u64 {
+    /// How often `key` changed as far as this instance knows.
+    pub fn generation(&self, key: &str) -> u64 {
         self.generations
             .read()
             .map(|g| g.get(key).copied().unwrap_or(0))

@@ -73,8 +73,10 @@ impl Application {
         let db = Db::new(pool);
         let env = crate::services::Env::new(crate::email::Links::new(&base_url), &settings);
         let state = AppState {
-            intake: crate::services::intake::Intake::new(db.clone(), env.clone()),
+            intake: crate::services::intake::intake(db.clone(), env.clone()),
+            door: crate::services::intake::door(db.clone(), env.clone()),
             limits: Arc::new(crate::ratelimit::RateLimits::from_settings(&settings)?),
+            callers: Arc::new(crate::services::accounts::ApiCallers::new(db.clone())),
             metrics: Arc::default(),
             db,
             settings: Arc::new(settings.clone()),
@@ -87,6 +89,7 @@ impl Application {
             env,
         };
         crate::cache::spawn_poller(state.db.clone());
+        state.db.spawn_checkpointer();
         let limits = state.limits.clone();
         actix_web::rt::spawn(async move {
             loop {

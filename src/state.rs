@@ -16,7 +16,11 @@ pub struct AppState {
     pub env: Env,
     /// Gathers the registrations for a stop that arrive together into one transaction.
     pub intake: crate::services::intake::Intake,
+    /// Gathers the check-ins at a stop's door that arrive together into one transaction.
+    pub door: crate::services::intake::Door,
     pub limits: Arc<crate::ratelimit::RateLimits>,
+    /// Organizers found by their API tokens (see `ApiCallers`).
+    pub callers: Arc<crate::services::accounts::ApiCallers>,
     pub metrics: Arc<crate::metrics::Metrics>,
 }
 

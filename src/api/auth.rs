@@ -37,8 +37,8 @@ impl FromRequest for ApiCaller {
             })?;
             let state = state.ok_or_else(|| AppError::unexpected_msg("no app state"))?;
             state
-                .db
-                .run(move |conn| accounts::organizer_for_token(conn, &token))
+                .callers
+                .organizer(token)
                 .await?
                 .map(ApiCaller)
                 .ok_or_else(|| AppError::unauthorized("this API token is not valid"))

@@ -113,7 +113,7 @@ pub async fn create_registration(
         legal_name: body.legal_name.unwrap_or_default(),
         volunteer: body.volunteer,
     };
-    let done = state.intake.register(id, lang, input).await?;
+    let done = state.intake.submit(id, (lang, input)).await?;
     let r = done.registration;
     if !done.created {
         return Ok(HttpResponse::Ok().json(OwnRegistrationJson {
@@ -315,13 +315,17 @@ pub async fn check_in(
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "stop")?;
-    let done = state
+    let step = state
         .db
         .run(move |conn| {
-            crate::models::access::stop_for(conn, &me, &id)?;
-            registrations::check_in(conn, &id, &body.code)
+            let (stop, _, _) = crate::models::access::stop_for(conn, &me, &id)?;
+            registrations::check_in_start(conn, &stop, &body.code)
         })
         .await?;
+    let done = match step {
+        registrations::DoorStep::Done(done) => done,
+        registrations::DoorStep::Confirm(r) => state.door.submit(r.stop_id.clone(), r).await?,
+    };
     Ok(HttpResponse::Ok().json(CheckInJson {
         registration: RegistrationJson::new(done.registration, 0),
         already_checked_in: done.already,

@@ -79,9 +79,10 @@ pub fn stop_for(
     organizer: &Organizer,
     stop_id: &str,
 ) -> Result<(Stop, Tour, TourAccess), AppError> {
-    let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-    let (tour, access) =
-        tour_for(conn, organizer, &stop.tour_id).map_err(|_| AppError::not_found("stop"))?;
+    let (stop, tour) =
+        Stop::find_with_tour(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+    let access =
+        tour_access(conn, organizer, &tour.id)?.ok_or_else(|| AppError::not_found("stop"))?;
     if !access.covers_stop(&stop.id) {
         return Err(AppError::not_found("stop"));
     }

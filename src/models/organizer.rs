@@ -63,15 +63,15 @@ impl Organizer {
     pub fn set_password(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
         diesel::update(organizers::table.find(id))
             .set(organizers::password_hash.eq(Some(hash)))
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        crate::cache::auth_changed(conn)
     }
 
     pub fn set_name(conn: &mut DbConnection, id: &str, name: &str) -> QueryResult<()> {
         diesel::update(organizers::table.find(id))
             .set(organizers::name.eq(name))
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        crate::cache::auth_changed(conn)
     }
 
     /// Display name, falling back to the address's local part.

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
 use crate::db::schema::{registrations, stop_counters, stops, tours};
+use crate::db::{self, DbConnection};
 use crate::domain::attendance::{History, RegistrationStatus};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
@@ -174,6 +174,7 @@ impl Registration {
         registrations::table
             .filter(registrations::stop_id.eq(stop_id))
             .filter(registrations::email.eq_any(emails))
+            .filter(db::planned_each_time())
             .select(Registration::as_select())
             .load(conn)
     }
@@ -187,6 +188,7 @@ impl Registration {
         registrations::table
             .filter(registrations::stop_id.eq(stop_id))
             .filter(registrations::code.eq_any(codes))
+            .filter(db::planned_each_time())
             .select(registrations::code)
             .load(conn)
     }
@@ -312,6 +314,31 @@ impl Registration {
         ))
         .execute(conn)?;
         Ok(n == 1)
+    }
+
+    /// Checks in those of `ids` who are confirmed and not checked in yet; answers the ids it
+    /// checked in. (Filtered by id alone: with the stop's id too, SQLite searched the stop's
+    /// registrations by status instead of the ids' primary key.)
+    pub fn check_in_confirmed_many(
+        conn: &mut DbConnection,
+        ids: &[&str],
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<String>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(
+            registrations::table
+                .filter(registrations::id.eq_any(ids))
+                .filter(registrations::checked_in_at.is_null())
+                .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str())),
+        )
+        .set((
+            registrations::checked_in_at.eq(Some(now)),
+            registrations::updated_at.eq(now),
+        ))
+        .returning(registrations::id)
+        .get_results(conn)
     }
 
     pub fn set_still_coming(

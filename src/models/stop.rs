@@ -122,6 +122,19 @@ impl Stop {
             .optional()
     }
 
+    /// The stop and its tour, in one query.
+    pub fn find_with_tour(
+        conn: &mut DbConnection,
+        id: &str,
+    ) -> QueryResult<Option<(Stop, crate::models::tour::Tour)>> {
+        stops::table
+            .inner_join(crate::db::schema::tours::table)
+            .filter(stops::id.eq(id))
+            .select((Stop::as_select(), crate::models::tour::Tour::as_select()))
+            .first(conn)
+            .optional()
+    }
+
     pub fn update(conn: &mut DbConnection, id: &str, changes: &StopChanges) -> QueryResult<Stop> {
         diesel::update(stops::table.find(id))
             .set(changes)

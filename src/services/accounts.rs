@@ -1,8 +1,13 @@
 //! Organizer accounts: the first admin, sign-in, API tokens, invitations.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::Instant;
+
 use chrono::Duration;
 
-use crate::db::{self, DbConnection};
+use crate::cache;
+use crate::db::{self, Db, DbConnection};
 use crate::domain::text;
 use crate::email::{self, Email, Links, templates};
 use crate::error::{AppError, Validator};
@@ -220,6 +225,55 @@ pub fn organizer_for_token(
     token: &str,
 ) -> Result<Option<Organizer>, AppError> {
     Ok(ApiToken::organizer_for(conn, token)?)
+}
+
+/// How long an organizer found by an API token is remembered at most.
+const CALLER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+/// Bound on remembered tokens (all are forgotten when it is reached).
+const MAX_CALLERS: usize = 10_000;
+
+/// Organizers found by their API tokens, remembered for a minute: a desk sends its token with
+/// every scan, and looking it up cost a database round trip (and a thread hop) per check-in.
+/// Any change of an organizer or a token bumps the `auth` key (`cache::auth_changed`), which
+/// forgets them all at once here and on the other instances within a poll. Kept by the
+/// token's hash; unknown tokens are not remembered.
+pub struct ApiCallers {
+    db: Db,
+    known: RwLock<HashMap<String, (Organizer, u64, Instant)>>,
+}
+
+impl ApiCallers {
+    pub fn new(db: Db) -> Self {
+        ApiCallers {
+            db,
+            known: RwLock::default(),
+        }
+    }
+
+    /// The organizer the token belongs to, if any.
+    pub async fn organizer(&self, token: String) -> Result<Option<Organizer>, AppError> {
+        let hash = secrets::token_hash(&token);
+        // Read before the lookup: a change committed meanwhile makes the entry stale at once.
+        let generation = self.db.cache().generation(cache::keys::AUTH);
+        if let Some((organizer, seen, at)) =
+            self.known.read().ok().and_then(|k| k.get(&hash).cloned())
+            && seen == generation
+            && at.elapsed() < CALLER_TTL
+        {
+            return Ok(Some(organizer));
+        }
+        let found = self
+            .db
+            .run(move |conn| organizer_for_token(conn, &token))
+            .await?;
+        if let (Some(organizer), Ok(mut known)) = (&found, self.known.write()) {
+            if known.len() >= MAX_CALLERS {
+                known.clear();
+            }
+            known.insert(hash, (organizer.clone(), generation, Instant::now()));
+        }
+        Ok(found)
+    }
 }
 
 /// An invitation link for an organizer who has no password yet.

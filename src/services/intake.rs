@@ -1,63 +1,127 @@
-//! Registrations arriving together for one stop are decided together: one transaction, one
+//! Requests for one stop that arrive together are decided together: one transaction, one
 //! lock of the stop's counters, one commit (group commit). Under a rush this turns the stop's
 //! hot row (PostgreSQL) or the single writer (SQLite) from a queue of transactions into a few
 //! batches, while every person still gets their own answer, in order of arrival.
+//!
+//! Two kinds of requests go this way: registrations (`Intake`) and the check-ins of
+//! confirmed people at the door (`Door`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::models::registration::Registration;
+use crate::models::stop::Stop;
 use crate::services::Env;
-use crate::services::registrations::{self, Registered, RegistrationInput};
+use crate::services::registrations::{self, CheckIn, Registered, RegistrationInput};
 
-/// At most this many registrations in one transaction (a bound on how long the lock is held).
+/// At most this many requests in one transaction (a bound on how long the lock is held).
 const MAX_BATCH: usize = 128;
 
-type Reply = oneshot::Sender<Result<Registered, AppError>>;
+/// Decides a batch for a stop: an answer per item, or an error that kept nothing of it.
+pub type Decide<I, O> =
+    fn(&mut DbConnection, &Env, &str, &[I]) -> Result<Vec<Result<O, AppError>>, AppError>;
+/// Decides one item on its own (when its batch failed as a whole).
+pub type DecideOne<I, O> = fn(&mut DbConnection, &Env, &str, &I) -> Result<O, AppError>;
 
-#[derive(Default)]
-struct Queue {
-    waiting: Vec<(Lang, RegistrationInput, Reply)>,
+type Reply<O> = oneshot::Sender<Result<O, AppError>>;
+
+struct Queue<I, O> {
+    waiting: Vec<(I, Reply<O>)>,
     /// A task is deciding this stop's batches; newcomers just join the queue.
     draining: bool,
 }
 
-#[derive(Clone)]
-pub struct Intake {
-    db: Db,
-    env: Env,
-    queues: Arc<Mutex<HashMap<String, Queue>>>,
+impl<I, O> Default for Queue<I, O> {
+    fn default() -> Self {
+        Queue {
+            waiting: Vec::new(),
+            draining: false,
+        }
+    }
 }
 
-impl Intake {
-    pub fn new(db: Db, env: Env) -> Self {
-        Intake {
+/// Per-stop queues of requests of one kind, each drained batch after batch.
+pub struct StopBatches<I, O> {
+    db: Db,
+    env: Env,
+    queues: Arc<Mutex<HashMap<String, Queue<I, O>>>>,
+    decide: Decide<I, O>,
+    decide_one: DecideOne<I, O>,
+}
+
+impl<I, O> Clone for StopBatches<I, O> {
+    fn clone(&self) -> Self {
+        StopBatches {
+            db: self.db.clone(),
+            env: self.env.clone(),
+            queues: self.queues.clone(),
+            decide: self.decide,
+            decide_one: self.decide_one,
+        }
+    }
+}
+
+/// Registrations: see `registrations::register_batch`.
+pub type Intake = StopBatches<(Lang, RegistrationInput), Registered>;
+/// Check-ins of confirmed people: see `registrations::check_in_batch`.
+pub type Door = StopBatches<Registration, CheckIn>;
+
+pub fn intake(db: Db, env: Env) -> Intake {
+    StopBatches::new(
+        db,
+        env,
+        registrations::register_batch,
+        |conn, env, stop_id, item| registrations::register(conn, env, item.0, stop_id, &item.1),
+    )
+}
+
+pub fn door(db: Db, env: Env) -> Door {
+    StopBatches::new(
+        db,
+        env,
+        |conn, _, stop_id, people| registrations::check_in_batch(conn, stop_id, people),
+        |conn, _, stop_id, person| {
+            let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+            match registrations::check_in_start(conn, &stop, &person.code)? {
+                registrations::DoorStep::Done(done) => Ok(done),
+                registrations::DoorStep::Confirm(r) => {
+                    registrations::check_in_careful(conn, stop_id, &r)
+                }
+            }
+        },
+    )
+}
+
+impl<I, O> StopBatches<I, O>
+where
+    I: Send + Sync + 'static,
+    O: Send + 'static,
+{
+    pub fn new(db: Db, env: Env, decide: Decide<I, O>, decide_one: DecideOne<I, O>) -> Self {
+        StopBatches {
             db,
             env,
             queues: Arc::default(),
+            decide,
+            decide_one,
         }
     }
 
-    /// Registers someone for a stop (see `registrations::register`), in a batch with whoever
-    /// registers for the same stop at the same moment.
-    pub async fn register(
-        &self,
-        stop_id: String,
-        lang: Lang,
-        input: RegistrationInput,
-    ) -> Result<Registered, AppError> {
+    /// Decides `item` for the stop, in a batch with whatever arrives for it at the same moment.
+    pub async fn submit(&self, stop_id: String, item: I) -> Result<O, AppError> {
         let (reply, answer) = oneshot::channel();
         let start = {
             let mut queues = self
                 .queues
                 .lock()
-                .map_err(|_| AppError::unexpected_msg("registration queue poisoned"))?;
+                .map_err(|_| AppError::unexpected_msg("stop queue poisoned"))?;
             let queue = queues.entry(stop_id.clone()).or_default();
-            queue.waiting.push((lang, input, reply));
+            queue.waiting.push((item, reply));
             !std::mem::replace(&mut queue.draining, true)
         };
         if start {
@@ -66,10 +130,10 @@ impl Intake {
         }
         answer
             .await
-            .map_err(|_| AppError::unexpected_msg("the registration was dropped"))?
+            .map_err(|_| AppError::unexpected_msg("the request was dropped"))?
     }
 
-    /// Decides the stop's waiting registrations, batch after batch, until none is left.
+    /// Decides the stop's waiting requests, batch after batch, until none is left.
     async fn drain(&self, stop_id: String) {
         loop {
             let batch: Vec<_> = {
@@ -86,16 +150,13 @@ impl Intake {
                 let n = queue.waiting.len().min(MAX_BATCH);
                 queue.waiting.drain(..n).collect()
             };
-            let (inputs, replies): (Vec<_>, Vec<_>) = batch
-                .into_iter()
-                .map(|(lang, input, reply)| ((lang, input), reply))
-                .unzip();
-            let (env, sid) = (self.env.clone(), stop_id.clone());
-            let shared = Arc::new(inputs);
+            let (items, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            let (env, sid, decide) = (self.env.clone(), stop_id.clone(), self.decide);
+            let shared = Arc::new(items);
             let batch = shared.clone();
             let decided = self
                 .db
-                .run(move |conn| registrations::register_batch(conn, &env, &sid, &batch))
+                .run_batch(move |conn| decide(conn, &env, &sid, &batch))
                 .await;
             match decided {
                 Ok(answers) => {
@@ -113,12 +174,10 @@ impl Intake {
                 Err(_) => {
                     for (i, reply) in replies.into_iter().enumerate() {
                         let (env, sid, batch) = (self.env.clone(), stop_id.clone(), shared.clone());
+                        let decide_one = self.decide_one;
                         let answer = self
                             .db
-                            .run(move |conn| {
-                                let (lang, input) = &batch[i];
-                                registrations::register(conn, &env, *lang, &sid, input)
-                            })
+                            .run(move |conn| decide_one(conn, &env, &sid, &batch[i]))
                             .await;
                         let _ = reply.send(answer);
                     }

@@ -761,48 +761,114 @@ pub struct CheckIn {
 /// Checks someone in by their ticket code. A waitlisted person who is let in at the door is
 /// confirmed; a cancelled registration is refused.
 #[tracing::instrument(skip(conn))]
-pub fn check_in(conn: &mut DbConnection, stop_id: &str, code: &str) -> Result<CheckIn, AppError> {
+pub fn check_in(conn: &mut DbConnection, stop: &Stop, code: &str) -> Result<CheckIn, AppError> {
+    match check_in_start(conn, stop, code)? {
+        DoorStep::Done(done) => Ok(done),
+        DoorStep::Confirm(r) => check_in_batch(conn, &stop.id, &[r])?
+            .pop()
+            .unwrap_or_else(|| Err(AppError::unexpected_msg("no answer for a check-in"))),
+    }
+}
+
+/// Where a scanned code stands before anything is written.
+pub enum DoorStep {
+    /// Answered: checked in before (a repeat scan), or decided on the careful path.
+    Done(CheckIn),
+    /// A confirmed person not checked in yet, the common case at the door: checked in by
+    /// `check_in_batch` together with whoever is scanned at the same moment.
+    Confirm(Registration),
+}
+
+/// Reads the code's registration and answers what needs no batch.
+pub fn check_in_start(
+    conn: &mut DbConnection,
+    stop: &Stop,
+    code: &str,
+) -> Result<DoorStep, AppError> {
     let code = normalize_code(code);
     if code.is_empty() {
         return Err(AppError::invalid("code", "required", "is required"));
     }
-    let r = Registration::find_by_code(conn, stop_id, &code)?
+    let r = Registration::find_by_code(conn, &stop.id, &code)?
         .ok_or_else(|| AppError::not_found("registration with this code at this stop"))?;
     if r.status() == RegistrationStatus::Confirmed {
-        // The common case at the door. Only the check-in count changes, so the stop's lock
-        // is not taken: the counter row is held from its update to the commit, nothing more,
-        // and the door keeps pace with the queue.
         if r.checked_in_at.is_some() {
-            return Ok(CheckIn {
+            return Ok(DoorStep::Done(CheckIn {
                 registration: r,
                 already: true,
-            });
+            }));
         }
-        let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        let now = db::now();
-        let first_time = db::write_transaction(conn, |conn| {
-            if !Registration::check_in_confirmed(conn, &r.id, now)? {
-                return Ok::<_, AppError>(false);
-            }
-            count_check_in(conn, stop_id)?;
+        return Ok(DoorStep::Confirm(r));
+    }
+    Ok(DoorStep::Done(check_in_careful(conn, &stop.id, &r)?))
+}
+
+/// Checks in confirmed people of one stop in one transaction: one statement marks them all,
+/// the stop's check-in count moves once, one commit. On PostgreSQL the count's row is locked
+/// from its update to the commit, so one check-in per transaction made the door queue on
+/// that row and on a disk flush each; the stop's lock is not needed (places left do not
+/// move). Anyone cancelled or checked in meanwhile goes the careful way.
+pub fn check_in_batch(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    people: &[Registration],
+) -> Result<Vec<Result<CheckIn, AppError>>, AppError> {
+    let now = db::now();
+    let mut ids: Vec<&str> = people
+        .iter()
+        .filter(|r| r.stop_id == stop_id)
+        .map(|r| r.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let checked: std::collections::HashSet<String> = db::write_transaction(conn, |conn| {
+        let checked = Registration::check_in_confirmed_many(conn, &ids, now)?;
+        if !checked.is_empty() {
+            Counters::add(
+                conn,
+                stop_id,
+                Counters {
+                    checked_in: i32::try_from(checked.len()).unwrap_or(i32::MAX),
+                    ..Counters::default()
+                },
+            )?;
             // Places left do not move; a done stop's public figures do.
+            let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
             if stop.status() == StopStatus::Done {
                 counts_changed(conn, &stop)?;
             }
-            Ok(true)
-        })?;
-        if first_time {
-            return Ok(CheckIn {
-                registration: Registration {
-                    checked_in_at: Some(now),
-                    updated_at: now,
-                    ..r
-                },
-                already: false,
-            });
         }
-        // Checked in or cancelled meanwhile: decided under the lock below.
-    }
+        Ok::<_, AppError>(checked.into_iter().collect())
+    })?;
+    let mut answered = std::collections::HashSet::new();
+    Ok(people
+        .iter()
+        .map(|r| {
+            if checked.contains(&r.id) {
+                // The same code twice in one batch: the second scan is a repeat.
+                let first = answered.insert(r.id.clone());
+                Ok(CheckIn {
+                    registration: Registration {
+                        checked_in_at: Some(now),
+                        updated_at: now,
+                        ..r.clone()
+                    },
+                    already: !first,
+                })
+            } else {
+                check_in_careful(conn, stop_id, r)
+            }
+        })
+        .collect())
+}
+
+/// Checks in one registration under the stop's lock, reading it again first: a waitlisted
+/// person moves up, a cancelled one is refused, a repeat is answered as such.
+pub fn check_in_careful(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    r: &Registration,
+) -> Result<CheckIn, AppError> {
     db::write_transaction(conn, |conn| {
         Counters::lock(conn, stop_id)?;
         let r = Registration::find(conn, &r.id)?

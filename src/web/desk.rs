@@ -8,6 +8,7 @@ use crate::error::{AppError, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::Organizer;
+use crate::models::stop::Stop;
 use crate::services::desk;
 use crate::services::registrations::{self, RegistrationInput, StopContext};
 use crate::state::AppState;
@@ -155,7 +156,8 @@ pub async fn check_in(
         .db
         .run(move |conn| {
             if form.registration_id.is_empty() {
-                registrations::check_in(conn, &sid, &form.code)
+                let stop = Stop::find(conn, &sid)?.ok_or_else(|| AppError::not_found("stop"))?;
+                registrations::check_in(conn, &stop, &form.code)
             } else {
                 registrations::check_in_by_id(conn, &sid, &page_id(&form.registration_id)?)
             }

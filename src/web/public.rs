@@ -153,7 +153,7 @@ pub async fn register_submit(
         legal_name: form.legal_name.clone(),
         volunteer: form.volunteer.is_some(),
     };
-    let result = state.intake.register(id.clone(), lang, input).await;
+    let result = state.intake.submit(id.clone(), (lang, input)).await;
     match field_errors(result)? {
         Ok(done) => match done.manage_token {
             Some(token) => Ok(see_other(&format!("/r/{token}"))),

@@ -45,3 +45,20 @@ both_backends! {
         assert_eq!(status, 404);
     }
 }
+
+both_backends! {
+    async fn an_api_token_names_its_organizer_as_they_are_now(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let callers = app.state.callers.clone();
+        let found = callers.organizer(hui.token.clone()).await.unwrap().expect("a valid token");
+        assert_eq!(found.id, hui.id);
+        // Remembered now; a change of the organizer is seen at once all the same.
+        let id = hui.id.clone();
+        app.db(move |conn| roadshow::models::organizer::Organizer::set_name(conn, &id, "Hui Renamed").unwrap()).await;
+        let found = callers.organizer(hui.token.clone()).await.unwrap().unwrap();
+        assert_eq!(found.name, "Hui Renamed");
+        assert!(callers.organizer("not-a-token".into()).await.unwrap().is_none());
+        let res = app.api.get(app.url("/api/v1/tours")).bearer_auth("not-a-token").send().await.unwrap();
+        assert_eq!(res.status(), 401);
+    }
+}

@@ -340,3 +340,82 @@ both_backends! {
         assert_eq!(app.mails_to("zhao@example.org").len(), 1);
     }
 }
+
+both_backends! {
+    async fn a_rush_at_the_door_checks_everyone_in_once(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        // 10 seats at 0.5: target 20. Two more are waitlisted; one confirmed person cancels,
+        // which moves the first of them up.
+        let s = app.open_stop(&hui, 10, Some(0.5), 1).await;
+        let mut people = Vec::new();
+        for i in 0..22 {
+            let (status, r) = app.register(&s.stop_id, &format!("Guest {i}"), &format!("guest{i}@example.org")).await;
+            assert_eq!(status, 201, "{r}");
+            people.push(r);
+        }
+        assert_eq!(people[21]["status"], "waitlisted");
+        let cancelled = people[0]["id"].as_str().unwrap().to_owned();
+        let res = app.post(&hui, &format!("/api/v1/registrations/{cancelled}/cancel"), &json!({})).await;
+        assert_eq!(res.status(), 200);
+        // Every code scanned four times at once, in lower case too.
+        let url = app.url(&format!("/api/v1/stops/{}/checkins", s.stop_id));
+        let requests = (0..4).flat_map(|round| people.iter().map(move |p| (round, p))).map(|(round, p)| {
+            let client = app.api.clone();
+            let url = url.clone();
+            let token = hui.token.clone();
+            let code = p["code"].as_str().unwrap().to_owned();
+            let code = if round % 2 == 0 { code } else { code.to_lowercase() };
+            let id = p["id"].as_str().unwrap().to_owned();
+            async move {
+                let res = client.post(&url).bearer_auth(token).json(&json!({"code": code})).send().await.unwrap();
+                let status = res.status().as_u16();
+                let body: serde_json::Value = res.json().await.unwrap();
+                (id, status, body)
+            }
+        });
+        let results = futures_util::future::join_all(requests).await;
+        for p in &people {
+            let id = p["id"].as_str().unwrap();
+            let mine: Vec<_> = results.iter().filter(|(i, _, _)| i == id).collect();
+            assert_eq!(mine.len(), 4);
+            if id == cancelled {
+                assert!(mine.iter().all(|(_, s, b)| *s == 409 && b["error"]["code"] == "registration_cancelled"), "{mine:?}");
+                continue;
+            }
+            assert!(mine.iter().all(|(_, s, _)| *s == 200), "{mine:?}");
+            let first = mine.iter().filter(|(_, _, b)| b["already_checked_in"] == false).count();
+            assert_eq!(first, 1, "one first check-in per person: {mine:?}");
+            let times: std::collections::HashSet<_> = mine.iter().map(|(_, _, b)| b["checked_in_at"].to_string()).collect();
+            assert_eq!(times.len(), 1, "every answer shows the first check-in's time: {mine:?}");
+        }
+        let stats = app.stats(&hui, &s.stop_id).await;
+        assert_eq!(
+            (stats["confirmed"].as_i64(), stats["waitlisted"].as_i64(), stats["checked_in"].as_i64()),
+            (Some(21), Some(0), Some(21)),
+            "the one still waitlisted was let in at the door"
+        );
+        let stop_id = s.stop_id.clone();
+        assert!(app.db(move |conn| roadshow::services::registrations::counters_match_rows(conn, &stop_id).unwrap()).await);
+    }
+
+    async fn a_batch_of_check_ins_answers_a_repeated_code_as_a_repeat(app: TestApp) {
+        use roadshow::models::registration::Registration;
+        use roadshow::services::registrations::check_in_batch;
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 10, None, 1).await;
+        let (_, a) = app.register(&s.stop_id, "A", "a@example.org").await;
+        let (_, b) = app.register(&s.stop_id, "B", "b@example.org").await;
+        let (stop, a_id, b_id) = (s.stop_id.clone(), a["id"].as_str().unwrap().to_owned(), b["id"].as_str().unwrap().to_owned());
+        let answers = app
+            .db(move |conn| {
+                let a = Registration::find(conn, &a_id).unwrap().unwrap();
+                let b = Registration::find(conn, &b_id).unwrap().unwrap();
+                check_in_batch(conn, &stop, &[a.clone(), b, a]).unwrap()
+            })
+            .await;
+        let already: Vec<_> = answers.iter().map(|r| r.as_ref().map(|c| c.already).unwrap()).collect();
+        assert_eq!(already, vec![false, false, true]);
+        let stats = app.stats(&hui, &s.stop_id).await;
+        assert_eq!(stats["checked_in"].as_i64(), Some(2));
+    }
+}
