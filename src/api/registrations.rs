@@ -317,10 +317,7 @@ pub async fn check_in(
     let id = path_id(&id, "stop")?;
     let step = state
         .db
-        .run(move |conn| {
-            let (stop, _, _) = crate::models::access::stop_for(conn, &me, &id)?;
-            registrations::check_in_start(conn, &stop, &body.code)
-        })
+        .run(move |conn| registrations::check_in_start_for(conn, &me, &id, &body.code))
         .await?;
     let done = match step {
         registrations::DoorStep::Done(done) => done,

@@ -217,6 +217,26 @@ impl Registration {
             .optional()
     }
 
+    /// The registration with this code at the stop, with the stop and its tour (one query,
+    /// for the door, where it runs once per scan).
+    pub fn find_by_code_with_stop(
+        conn: &mut DbConnection,
+        stop_id: &str,
+        code: &str,
+    ) -> QueryResult<Option<(Registration, Stop, Tour)>> {
+        registrations::table
+            .inner_join(stops::table.inner_join(tours::table))
+            .filter(registrations::stop_id.eq(stop_id))
+            .filter(registrations::code.eq(code))
+            .select((
+                Registration::as_select(),
+                Stop::as_select(),
+                Tour::as_select(),
+            ))
+            .first(conn)
+            .optional()
+    }
+
     pub fn code_taken(conn: &mut DbConnection, stop_id: &str, code: &str) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(
             registrations::table

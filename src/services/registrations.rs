@@ -779,6 +779,33 @@ pub enum DoorStep {
     Confirm(Registration),
 }
 
+/// `check_in_start` for an organizer's scan: the registration, its stop and tour are read in
+/// one query, and the caller's right to the stop is checked before anything is answered.
+pub fn check_in_start_for(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    code: &str,
+) -> Result<DoorStep, AppError> {
+    let code = normalize_code(code);
+    if code.is_empty() {
+        access::stop_for(conn, organizer, stop_id)?;
+        return Err(AppError::invalid("code", "required", "is required"));
+    }
+    let Some((r, stop, tour)) = Registration::find_by_code_with_stop(conn, stop_id, &code)? else {
+        // No such code here; but first, the same answer as for any stop not theirs.
+        access::stop_for(conn, organizer, stop_id)?;
+        return Err(AppError::not_found(
+            "registration with this code at this stop",
+        ));
+    };
+    let allowed = access::tour_access(conn, organizer, &tour.id)?;
+    if !allowed.is_some_and(|a| a.covers_stop(&stop.id)) {
+        return Err(AppError::not_found("stop"));
+    }
+    door_step(conn, &stop, r)
+}
+
 /// Reads the code's registration and answers what needs no batch.
 pub fn check_in_start(
     conn: &mut DbConnection,
@@ -791,6 +818,10 @@ pub fn check_in_start(
     }
     let r = Registration::find_by_code(conn, &stop.id, &code)?
         .ok_or_else(|| AppError::not_found("registration with this code at this stop"))?;
+    door_step(conn, stop, r)
+}
+
+fn door_step(conn: &mut DbConnection, stop: &Stop, r: Registration) -> Result<DoorStep, AppError> {
     if r.status() == RegistrationStatus::Confirmed {
         if r.checked_in_at.is_some() {
             return Ok(DoorStep::Done(CheckIn {
