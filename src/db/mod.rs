@@ -82,7 +82,7 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode =
      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 20000;";
 
 /// How often the server copies SQLite's write-ahead log back into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
 
 impl r2d2::ManageConnection for ConnectionManager {
     type Connection = DbConnection;
@@ -287,8 +287,11 @@ impl Db {
         self.pool.get().map_err(AppError::unexpected)
     }
 
-    /// On SQLite, checkpoints the write-ahead log every half second, off the writers' path:
+    /// On SQLite, checkpoints the write-ahead log five times a second, off the writers' path:
     /// PASSIVE copies what no reader still needs and never waits for readers or writers.
+    /// (Under the registration bench every 500 ms gave a p99 of 80-110 ms, the checkpoints'
+    /// writes arriving in bursts; every 200 ms, 45-57 ms at the same rate; every 100 ms cost
+    /// a sixth of the rate.)
     pub fn spawn_checkpointer(&self) {
         let db = self.clone();
         actix_web::rt::spawn(async move {
