@@ -15,7 +15,6 @@ use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::registration::Registration;
-use crate::models::stop::Stop;
 use crate::services::Env;
 use crate::services::registrations::{self, CheckIn, Registered, RegistrationInput};
 
@@ -85,15 +84,8 @@ pub fn door(db: Db, env: Env) -> Door {
         db,
         env,
         |conn, _, stop_id, people| registrations::check_in_batch(conn, stop_id, people),
-        |conn, _, stop_id, person| {
-            let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-            match registrations::check_in_start(conn, &stop, &person.code)? {
-                registrations::DoorStep::Done(done) => Ok(done),
-                registrations::DoorStep::Confirm(r) => {
-                    registrations::check_in_careful(conn, stop_id, &r)
-                }
-            }
-        },
+        // Read again under the stop's lock: whatever happened to them meanwhile is decided there.
+        |conn, _, stop_id, person| registrations::check_in_careful(conn, stop_id, person),
     )
 }
 

@@ -787,11 +787,13 @@ pub fn check_in_start_for(
     stop_id: &str,
     code: &str,
 ) -> Result<DoorStep, AppError> {
-    let code = normalize_code(code);
-    if code.is_empty() {
-        access::stop_for(conn, organizer, stop_id)?;
-        return Err(AppError::invalid("code", "required", "is required"));
-    }
+    let code = match scanned_code(code) {
+        Ok(code) => code,
+        Err(e) => {
+            access::stop_for(conn, organizer, stop_id)?;
+            return Err(e);
+        }
+    };
     let Some((r, stop, tour)) = Registration::find_by_code_with_stop(conn, stop_id, &code)? else {
         // No such code here; but first, the same answer as for any stop not theirs.
         access::stop_for(conn, organizer, stop_id)?;
@@ -812,13 +814,19 @@ pub fn check_in_start(
     stop: &Stop,
     code: &str,
 ) -> Result<DoorStep, AppError> {
-    let code = normalize_code(code);
-    if code.is_empty() {
-        return Err(AppError::invalid("code", "required", "is required"));
-    }
+    let code = scanned_code(code)?;
     let r = Registration::find_by_code(conn, &stop.id, &code)?
         .ok_or_else(|| AppError::not_found("registration with this code at this stop"))?;
     door_step(conn, stop, r)
+}
+
+/// The typed or scanned code, normalised; refused when nothing is left of it.
+fn scanned_code(typed: &str) -> Result<String, AppError> {
+    let code = normalize_code(typed);
+    if code.is_empty() {
+        return Err(AppError::invalid("code", "required", "is required"));
+    }
+    Ok(code)
 }
 
 fn door_step(conn: &mut DbConnection, stop: &Stop, r: Registration) -> Result<DoorStep, AppError> {
