@@ -83,6 +83,7 @@ pub struct Settings {
     pub rate_limit_claims: u32,
     pub rate_limit_sign_ins: u32,
     pub rate_limit_sign_in_links: u32,
+    pub rate_limit_proposals: u32,
 }
 
 impl Default for Settings {
@@ -126,6 +127,7 @@ impl Default for Settings {
             rate_limit_claims: 20,
             rate_limit_sign_ins: 10,
             rate_limit_sign_in_links: 5,
+            rate_limit_proposals: 5,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Every user-facing string goes through here, in English or Simplified Chinese
-//! (`locales/app.yml`, one entry per key with both languages).
+//! (`locales/*.yml`: `app.yml`, and a file per newer area; one entry per key with both
+//! languages).
 
 use std::borrow::Cow;
 use std::future::{Ready, ready};
@@ -127,36 +128,61 @@ mod tests {
         assert_eq!(Lang::from_accept_language("de"), None);
     }
 
+    /// Every locale file (one per area of the app, all under `locales/`), and no key twice.
     #[test]
     fn every_key_has_both_languages() {
-        let text = include_str!("../locales/app.yml");
-        let mut key: Option<&str> = None;
-        let mut seen: Vec<&str> = Vec::new();
-        let check = |key: Option<&str>, seen: &mut Vec<&str>| {
-            if let Some(k) = key {
-                assert!(
-                    seen.contains(&"en") && seen.contains(&"zh-CN"),
-                    "{k} lacks a language: {seen:?}"
-                );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+            .collect();
+        files.sort();
+        assert!(!files.is_empty());
+        let mut all_keys: Vec<String> = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(
+                text.starts_with("_version: 2"),
+                "{} must start with _version: 2",
+                file.display()
+            );
+            let mut key: Option<&str> = None;
+            let mut seen: Vec<&str> = Vec::new();
+            let check = |key: Option<&str>, seen: &mut Vec<&str>| {
+                if let Some(k) = key {
+                    assert!(
+                        seen.contains(&"en") && seen.contains(&"zh-CN"),
+                        "{k} lacks a language: {seen:?}"
+                    );
+                }
+                seen.clear();
+            };
+            for line in text.lines() {
+                if line.trim().is_empty()
+                    || line.trim_start().starts_with('#')
+                    || line.starts_with("_version")
+                {
+                    continue;
+                }
+                if !line.starts_with(' ') {
+                    check(key, &mut seen);
+                    let k = line.trim_end_matches(':');
+                    assert!(
+                        !all_keys.iter().any(|seen| seen == k),
+                        "{k} is defined twice ({})",
+                        file.display()
+                    );
+                    all_keys.push(k.to_owned());
+                    key = Some(k);
+                } else if let Some((lang, value)) = line.trim().split_once(':') {
+                    assert!(!value.trim().is_empty(), "{key:?}/{lang} is empty");
+                    seen.push(lang);
+                }
             }
-            seen.clear();
-        };
-        for line in text.lines() {
-            if line.trim().is_empty()
-                || line.trim_start().starts_with('#')
-                || line.starts_with("_version")
-            {
-                continue;
-            }
-            if !line.starts_with(' ') {
-                check(key, &mut seen);
-                key = Some(line.trim_end_matches(':'));
-            } else if let Some((lang, value)) = line.trim().split_once(':') {
-                assert!(!value.trim().is_empty(), "{key:?}/{lang} is empty");
-                seen.push(lang);
-            }
+            check(key, &mut seen);
         }
-        check(key, &mut seen);
     }
 
     #[test]

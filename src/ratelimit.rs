@@ -21,6 +21,8 @@ pub enum Action {
     Claim,
     SignIn,
     SignInLink,
+    /// A talk proposed through the public call for proposals.
+    Proposal,
 }
 
 pub struct RateLimits {
@@ -30,6 +32,7 @@ pub struct RateLimits {
     claim: DefaultKeyedRateLimiter<IpAddr>,
     sign_in: DefaultKeyedRateLimiter<IpAddr>,
     sign_in_link: DefaultKeyedRateLimiter<IpAddr>,
+    proposal: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -71,6 +74,7 @@ impl RateLimits {
             sign_in_link: DefaultKeyedRateLimiter::keyed(per_minute(
                 settings.rate_limit_sign_in_links,
             )),
+            proposal: DefaultKeyedRateLimiter::keyed(per_minute(settings.rate_limit_proposals)),
         })
     }
 
@@ -102,6 +106,12 @@ impl RateLimits {
         )
     }
 
+    /// The client as a stable text key (its address, an IPv6 client's /64), for limits kept
+    /// in the database; None when the address is unknown.
+    pub fn client_key(&self, req: &HttpRequest) -> Option<String> {
+        self.client_ip(req).map(|ip| limit_key(ip).to_string())
+    }
+
     /// Counts one `action` for the client; 429 with Retry-After when over its limit.
     pub fn check(&self, req: &HttpRequest, action: Action) -> Result<(), AppError> {
         if !self.enabled {
@@ -115,8 +125,9 @@ impl RateLimits {
             Action::Claim => &self.claim,
             Action::SignIn => &self.sign_in,
             Action::SignInLink => &self.sign_in_link,
+            Action::Proposal => &self.proposal,
         };
-        limiter.check_key(&ip).map_err(|not_until| {
+        limiter.check_key(&limit_key(ip)).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             AppError::too_many_requests("too many requests from your address: try again later")
                 .retry_after(wait.as_secs() + 1)
@@ -130,9 +141,22 @@ impl RateLimits {
             &self.claim,
             &self.sign_in,
             &self.sign_in_link,
+            &self.proposal,
         ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// What a limit counts by: an IPv4 address, or the /64 network of an IPv6 one (anyone with
+/// one IPv6 address usually holds its whole /64, which would otherwise mean no limit).
+fn limit_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
         }
     }
 }
@@ -175,5 +199,33 @@ mod tests {
         assert!(e.retry_after_secs() >= 1);
         // Other actions have their own budget.
         assert!(l.check(&req, Action::Claim).is_ok());
+    }
+
+    #[test]
+    fn ipv6_clients_share_a_budget_per_64() {
+        let l = limits("");
+        let from = |addr: &str| {
+            TestRequest::default()
+                .peer_addr(addr.parse().unwrap())
+                .to_http_request()
+        };
+        assert!(
+            l.check(&from("[2001:db8::1]:4000"), Action::Register)
+                .is_ok()
+        );
+        assert!(
+            l.check(&from("[2001:db8::2]:4000"), Action::Register)
+                .is_ok()
+        );
+        assert_eq!(
+            l.check(&from("[2001:db8::ffff:3]:4000"), Action::Register)
+                .unwrap_err()
+                .status(),
+            429
+        );
+        assert!(
+            l.check(&from("[2001:db8:0:1::1]:4000"), Action::Register)
+                .is_ok()
+        );
     }
 }

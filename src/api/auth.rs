@@ -70,10 +70,11 @@ pub async fn create_token(
     ApiJson(body): ApiJson<CreateToken>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
+    let client = state.limits.client_key(&req).unwrap_or_default();
     let token = state
         .db
         .run(move |conn| {
-            let organizer = accounts::authenticate(conn, &body.email, &body.password)?;
+            let organizer = accounts::authenticate(conn, &body.email, &body.password, &client)?;
             let label = body.label.unwrap_or_else(|| "API".into());
             accounts::create_api_token(conn, &organizer, label.trim())
         })

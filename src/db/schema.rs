@@ -19,6 +19,18 @@ diesel::table! {
         label -> Text,
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        organizer_id -> Nullable<Text>,
+        user_agent -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 
@@ -88,6 +100,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        copied_from -> Nullable<Text>,
     }
 }
 
@@ -132,6 +145,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> organizers (organizer_id));
+diesel::joinable!(sessions -> organizers (organizer_id));
 diesel::joinable!(tour_members -> organizers (organizer_id));
 diesel::joinable!(tour_members -> tours (tour_id));
 diesel::joinable!(stops -> tours (tour_id));
@@ -185,6 +199,7 @@ diesel::table! {
         cancelled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        manage_link_version -> Integer,
     }
 }
 
@@ -243,6 +258,7 @@ diesel::table! {
         feed_token_hash -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -263,6 +279,7 @@ diesel::table! {
         talk_id -> Text,
         speaker_id -> Text,
         position -> Integer,
+        accepted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -276,6 +293,7 @@ diesel::table! {
         decision_message -> Text,
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+        confirmed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -403,8 +421,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    sign_in_failures (email) {
+    sign_in_failures (email, client) {
         email -> Text,
+        client -> Text,
         failures -> Integer,
         last_failure_at -> Timestamp,
         locked_until -> Nullable<Timestamp>,
@@ -414,6 +433,7 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(
     organizers,
     api_tokens,
+    sessions,
     magic_links,
     tours,
     tour_members,

@@ -9,6 +9,7 @@ pub mod material;
 pub mod organizer;
 pub mod outbox;
 pub mod registration;
+pub mod session;
 pub mod sign_in_failure;
 pub mod speaker;
 pub mod stop;

@@ -15,7 +15,7 @@ use crate::i18n::Lang;
 use crate::models::api_token::ApiToken;
 use crate::models::magic_link::{MagicLink, purpose};
 use crate::models::organizer::{NewOrganizer, Organizer};
-use crate::models::sign_in_failure::SignInFailure;
+use crate::models::sign_in_failure::{ANY_CLIENT, SignInFailure};
 use crate::secrets;
 
 /// How long an invitation or setup link stays usable.
@@ -122,20 +122,25 @@ pub fn add_organizer(
     })
 }
 
-/// Failed sign-ins allowed before the backoff starts.
+/// Failed sign-ins of one address from one client allowed before the backoff starts.
 const FREE_FAILURES: i32 = 5;
+/// Failed sign-ins of one address from all clients together before every client waits: a
+/// guard against guessing from many addresses, set high so that nobody locks an organizer
+/// out by accident. While locked, the owner still gets in with an e-mailed sign-in link.
+const FREE_FAILURES_ANYWHERE: i32 = 50;
 /// The first lock; it doubles with each further failure, up to `MAX_LOCK`.
 const FIRST_LOCK_SECS: i64 = 30;
 const MAX_LOCK_SECS: i64 = 15 * 60;
 /// Failures older than this are forgotten.
 const FORGET_AFTER_HOURS: i64 = 1;
 
-/// How long sign-in stays locked after the `failures`-th failure in a row.
-pub fn backoff_after(failures: i32) -> Option<Duration> {
-    if failures < FREE_FAILURES {
+/// How long sign-in stays locked after the `failures`-th failure in a row, when `free`
+/// failures are allowed.
+pub fn backoff_after(failures: i32, free: i32) -> Option<Duration> {
+    if failures < free {
         return None;
     }
-    let doublings = (failures - FREE_FAILURES).min(16) as u32;
+    let doublings = (failures - free).min(16) as u32;
     Some(Duration::seconds(
         (FIRST_LOCK_SECS << doublings).min(MAX_LOCK_SECS),
     ))
@@ -143,19 +148,26 @@ pub fn backoff_after(failures: i32) -> Option<Duration> {
 
 /// The organizer with this e-mail and password. Unknown e-mails cost the same time as wrong
 /// passwords, so sign-in does not reveal who has an account. After `FREE_FAILURES` failures
-/// in a row for one address, further attempts are refused (429) for a doubling time, whatever
-/// the password, on every instance; a success clears the count.
+/// in a row for one address from one client (`client`: its address, see
+/// `RateLimits::client_key`), that client is refused (429) for a doubling time, whatever the
+/// password, on every instance; a success clears its count. Other clients, the owner among
+/// them, are not locked out by a stranger's guesses, unless the address collects
+/// `FREE_FAILURES_ANYWHERE` failures from everywhere; then the e-mailed sign-in link
+/// (`request_sign_in_link`) still lets its owner in.
 pub fn authenticate(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
+    client: &str,
 ) -> Result<Organizer, AppError> {
     let email = email.trim().to_lowercase();
     let now = db::now();
-    if let Some(until) = SignInFailure::find(conn, &email)?.and_then(|f| f.locked_until)
-        && until > now
-    {
-        return Err(locked(until - now));
+    for key in [client, ANY_CLIENT] {
+        if let Some(until) = SignInFailure::find(conn, &email, key)?.and_then(|f| f.locked_until)
+            && until > now
+        {
+            return Err(locked(until - now));
+        }
     }
     let found = Organizer::find_by_email(conn, &email)?;
     let organizer = match found {
@@ -174,22 +186,24 @@ pub fn authenticate(
     };
     match organizer {
         Some(o) => {
-            db::write_transaction(conn, |conn| SignInFailure::clear(conn, &email))?;
+            db::write_transaction(conn, |conn| SignInFailure::clear(conn, &email, client))?;
             Ok(o)
         }
         None => {
             let lock = db::write_transaction(conn, |conn| {
-                let failures = SignInFailure::record(
-                    conn,
-                    &email,
-                    now,
-                    now - Duration::hours(FORGET_AFTER_HOURS),
-                )?;
-                let lock = backoff_after(failures);
-                if let Some(lock) = lock {
-                    SignInFailure::lock(conn, &email, now + lock)?;
+                let forget_before = now - Duration::hours(FORGET_AFTER_HOURS);
+                let mut longest: Option<Duration> = None;
+                for (key, free) in [
+                    (client, FREE_FAILURES),
+                    (ANY_CLIENT, FREE_FAILURES_ANYWHERE),
+                ] {
+                    let failures = SignInFailure::record(conn, &email, key, now, forget_before)?;
+                    if let Some(lock) = backoff_after(failures, free) {
+                        SignInFailure::lock(conn, &email, key, now + lock)?;
+                        longest = longest.max(Some(lock));
+                    }
                 }
-                Ok::<_, AppError>(lock)
+                Ok::<_, AppError>(longest)
             })?;
             Err(match lock {
                 Some(lock) => locked(lock),
@@ -203,7 +217,7 @@ fn locked(remaining: Duration) -> AppError {
     let secs = remaining.num_seconds().max(1) as u64;
     AppError::too_many_requests(format!(
         "too many failed sign-ins for this address: try again in {secs} seconds, \
-         or ask for a sign-in link"
+         or ask for a sign-in link by e-mail at /login/link"
     ))
     .retry_after(secs)
 }
@@ -409,16 +423,18 @@ mod tests {
 
     #[test]
     fn backoff_starts_after_free_failures_and_doubles_up_to_a_cap() {
-        assert_eq!(backoff_after(FREE_FAILURES - 1), None);
-        assert_eq!(backoff_after(FREE_FAILURES), Some(Duration::seconds(30)));
+        let f = FREE_FAILURES;
+        assert_eq!(backoff_after(f - 1, f), None);
+        assert_eq!(backoff_after(f, f), Some(Duration::seconds(30)));
+        assert_eq!(backoff_after(f + 1, f), Some(Duration::seconds(60)));
+        assert_eq!(backoff_after(f + 2, f), Some(Duration::seconds(120)));
         assert_eq!(
-            backoff_after(FREE_FAILURES + 1),
-            Some(Duration::seconds(60))
+            backoff_after(1000, f),
+            Some(Duration::seconds(MAX_LOCK_SECS))
         );
         assert_eq!(
-            backoff_after(FREE_FAILURES + 2),
-            Some(Duration::seconds(120))
+            backoff_after(FREE_FAILURES_ANYWHERE - 1, FREE_FAILURES_ANYWHERE),
+            None
         );
-        assert_eq!(backoff_after(1000), Some(Duration::seconds(MAX_LOCK_SECS)));
     }
 }

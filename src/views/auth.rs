@@ -124,3 +124,20 @@ pub fn reset_password(ctx: &Ctx, token: &str, errors: &FieldErrors) -> Markup {
         },
     )
 }
+
+/// Where a link from an e-mail lands: a page with one button that does what the link is for
+/// (sign in, take a slot). The link is used only by the press (a POST), never by opening it,
+/// because mail scanners open every link in a message before its reader does.
+pub fn link_landing(ctx: &Ctx, title: &str, lead: &str, action: &str, button: &str) -> Markup {
+    page(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            p { (lead) }
+            (post_form(ctx, action, "narrow", html! {
+                button type="submit" { (button) }
+            }))
+        },
+    )
+}

@@ -63,13 +63,14 @@ pub async fn login_submit(
     state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
     let form = form.data;
     let (email, password) = (form.email.clone(), form.password.clone());
+    let client = state.limits.client_key(&req).unwrap_or_default();
     let result = state
         .db
-        .run(move |conn| accounts::authenticate(conn, &email, &password))
+        .run(move |conn| accounts::authenticate(conn, &email, &password, &client))
         .await;
     match result {
         Ok(organizer) => {
-            session::sign_in(&session, &organizer);
+            session::sign_in(&state, &req, &session, &organizer).await?;
             Ok(see_other(&safe_next(Some(&form.next))))
         }
         Err(e) if e.status() == StatusCode::UNAUTHORIZED => Ok(html_status(
@@ -87,9 +88,13 @@ pub async fn login_submit(
     }
 }
 
-pub async fn logout(PageCtx(_, session): PageCtx, _form: CsrfForm<Empty>) -> HttpResponse {
-    session::sign_out(&session);
-    see_other("/")
+pub async fn logout(
+    state: web::Data<AppState>,
+    PageCtx(_, session): PageCtx,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    session::sign_out(&state, &session).await?;
+    Ok(see_other("/"))
 }
 
 pub async fn setup_form(
@@ -115,6 +120,7 @@ pub async fn setup_form(
 }
 
 pub async fn setup_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
@@ -140,7 +146,7 @@ pub async fn setup_submit(
         .db
         .run(move |conn| accounts::complete_setup(conn, &token, account))
         .await?;
-    session::sign_in(&session, &organizer);
+    session::sign_in(&state, &req, &session, &organizer).await?;
     session::flash(&session, FlashKind::Success, ctx.t("setup.done"));
     Ok(see_other("/manage"))
 }
@@ -170,6 +176,7 @@ pub async fn invite_form(
 }
 
 pub async fn invite_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
@@ -201,7 +208,7 @@ pub async fn invite_submit(
         .db
         .run(move |conn| accounts::accept_invitation(conn, &token, &account.name, &hash))
         .await?;
-    session::sign_in(&session, &organizer);
+    session::sign_in(&state, &req, &session, &organizer).await?;
     Ok(see_other("/manage"))
 }
 
@@ -253,6 +260,7 @@ pub async fn reset_form(
 }
 
 pub async fn reset_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
@@ -272,7 +280,7 @@ pub async fn reset_submit(
         .db
         .run(move |conn| accounts::reset_password(conn, &token, &hash))
         .await?;
-    session::sign_in(&session, &organizer);
+    session::sign_in(&state, &req, &session, &organizer).await?;
     session::flash(&session, FlashKind::Success, ctx.t("reset.done"));
     Ok(see_other("/manage"))
 }

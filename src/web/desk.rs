@@ -20,9 +20,14 @@ use crate::web::{html_status, page_id, see_other};
 /// Lets in the stop's organizers and its named helpers; anyone else is sent to sign in
 /// (or, signed in, told there is no such desk).
 async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<(), AppError> {
-    let organizer_id = session::organizer_id(session);
-    let grants = session::desk_grants(session);
-    let volunteer_id = session::volunteer_id(session);
+    let who = session::identities(state, session).await?;
+    let someone = who.is_anyone();
+    let session::Identities {
+        organizer_id,
+        volunteer_id,
+        desk_grants: grants,
+        ..
+    } = who;
     let stop = stop_id.to_owned();
     let allowed = state
         .db
@@ -47,9 +52,6 @@ async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result
             Ok(false)
         })
         .await?;
-    let someone = session::organizer_id(session).is_some()
-        || !session::desk_grants(session).is_empty()
-        || session::volunteer_id(session).is_some();
     match (allowed, someone) {
         (true, _) => Ok(()),
         (false, true) => Err(AppError::not_found("desk")),
@@ -234,6 +236,6 @@ pub async fn enter(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let (stop_id, email) = state.db.run(move |conn| desk::enter(conn, &token)).await?;
-    session::grant_desk(&session, &stop_id, &email);
+    session::grant_desk(&state, &session, &stop_id, &email).await?;
     Ok(see_other(&format!("/desk/{stop_id}")))
 }

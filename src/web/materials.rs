@@ -12,7 +12,7 @@ use crate::services::collection::{self, Handler};
 use crate::services::report;
 use crate::state::AppState;
 use crate::views::FlashKind;
-use crate::web::session::{self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, flash};
+use crate::web::session::{self, CsrfForm, Empty, OrganizerPage, PageCtx, VolunteerSession, flash};
 use crate::web::{html, page_id, see_other, uploads};
 
 #[derive(MultipartForm)]
@@ -250,13 +250,16 @@ pub async fn tour_dashboard(
 
 pub async fn volunteer_hand_in(
     state: web::Data<AppState>,
-    FormCtx(ctx, session): FormCtx,
+    // Before the upload: a stranger's body is never read.
+    VolunteerSession {
+        ctx,
+        session,
+        volunteer_id: volunteer,
+    }: VolunteerSession,
     id: web::Path<String>,
     form: MultipartForm<HandInForm>,
 ) -> Result<HttpResponse, AppError> {
     let material = page_id(&id)?;
-    let volunteer = session::volunteer_id(&session)
-        .ok_or_else(|| AppError::unauthorized("sign in with the link we e-mailed you"))?;
     let form = form.into_inner();
     session::check_csrf(&session, Some(form.csrf.as_str()))?;
     let by = format!("volunteer:{volunteer}");

@@ -1,5 +1,10 @@
 //! The browser session (a signed, encrypted cookie, so any instance can serve any request),
 //! CSRF tokens, flash messages, and the extractors page handlers use.
+//!
+//! Whoever a cookie says the browser is (an organizer, a speaker, a volunteer, a desk
+//! helper) counts only while the server still knows the cookie's session: its secret (`sid`)
+//! names a row of `sessions`, deleted at sign-out, at "sign out everywhere" and at every
+//! password change. A copied cookie dies with its row.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,11 +20,16 @@ use crate::api::extract::read_body;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::organizer::Organizer;
+use crate::models::session::BrowserSession;
 use crate::secrets;
 use crate::state::AppState;
 use crate::views::{Ctx, Flash, FlashKind, SignedIn};
 
 const ORGANIZER_ID: &str = "organizer_id";
+/// The session's secret; the server keeps its hash (`models::session`).
+const SID: &str = "sid";
+/// How long a sign-in lasts (the cookie's lifetime too).
+pub const SESSION_DAYS: i64 = 14;
 const ORGANIZER_NAME: &str = "organizer_name";
 const IS_ADMIN: &str = "is_admin";
 const CSRF: &str = "csrf";
@@ -50,18 +60,135 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub fn sign_in(session: &Session, organizer: &Organizer) {
-    // A new session on sign-in, so a planted cookie cannot be promoted (session fixation).
+/// Signs an organizer in: a new session (so a planted cookie cannot be promoted: session
+/// fixation), known to the server.
+pub async fn sign_in(
+    state: &AppState,
+    req: &HttpRequest,
+    session: &Session,
+    organizer: &Organizer,
+) -> Result<(), AppError> {
     session.renew();
     session.clear();
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(200).collect::<String>())
+        .unwrap_or_default();
+    start_server_session(state, session, Some(organizer.id.clone()), user_agent).await?;
     let _ = session.insert(ORGANIZER_ID, &organizer.id);
     let _ = session.insert(ORGANIZER_NAME, organizer.display_name());
     let _ = session.insert(IS_ADMIN, organizer.is_admin);
     let _ = session.insert(CSRF, secrets::new_token());
+    Ok(())
 }
 
-pub fn sign_out(session: &Session) {
+async fn start_server_session(
+    state: &AppState,
+    session: &Session,
+    organizer_id: Option<String>,
+    user_agent: String,
+) -> Result<(), AppError> {
+    let sid = secrets::new_token();
+    let hash = secrets::token_hash(&sid);
+    state
+        .db
+        .run(move |conn| {
+            Ok(BrowserSession::insert(
+                conn,
+                &hash,
+                organizer_id.as_deref(),
+                &user_agent,
+                chrono::Duration::days(SESSION_DAYS),
+            )?)
+        })
+        .await?;
+    let _ = session.insert(SID, sid);
+    Ok(())
+}
+
+/// The hash of this browser's session secret, if it has one.
+pub fn session_hash(session: &Session) -> Option<String> {
+    session
+        .get::<String>(SID)
+        .ok()
+        .flatten()
+        .map(|sid| secrets::token_hash(&sid))
+}
+
+/// Makes sure this browser has a session the server knows (before a speaker, volunteer or
+/// desk helper is let in with a link): keeps a live one, else starts a new one.
+async fn ensure_server_session(state: &AppState, session: &Session) -> Result<(), AppError> {
+    if is_live(state, session).await? {
+        return Ok(());
+    }
+    // Whatever the dead session held goes with it.
+    session.renew();
+    session.clear();
+    start_server_session(state, session, None, String::new()).await?;
+    csrf_token(session);
+    Ok(())
+}
+
+/// Whether the server still knows this browser's session.
+pub async fn is_live(state: &AppState, session: &Session) -> Result<bool, AppError> {
+    let Some(hash) = session_hash(session) else {
+        return Ok(false);
+    };
+    state
+        .db
+        .run(move |conn| Ok(BrowserSession::find_live(conn, &hash)?.is_some()))
+        .await
+}
+
+/// Signs this browser out: the server forgets the session, the browser drops the cookie.
+pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppError> {
+    if let Some(hash) = session_hash(session) {
+        state
+            .db
+            .run(move |conn| Ok(BrowserSession::delete(conn, &hash)?))
+            .await?;
+    }
     session.purge();
+    Ok(())
+}
+
+/// Who this browser is, as far as a live session says; empty when the session is gone.
+#[derive(Clone, Debug, Default)]
+pub struct Identities {
+    pub organizer_id: Option<String>,
+    pub speaker_id: Option<String>,
+    pub volunteer_id: Option<String>,
+    /// The desks this browser was let in at: (stop id, helper's address).
+    pub desk_grants: Vec<(String, String)>,
+}
+
+impl Identities {
+    pub fn is_anyone(&self) -> bool {
+        self.organizer_id.is_some()
+            || self.speaker_id.is_some()
+            || self.volunteer_id.is_some()
+            || !self.desk_grants.is_empty()
+    }
+}
+
+pub async fn identities(state: &AppState, session: &Session) -> Result<Identities, AppError> {
+    let claimed = Identities {
+        organizer_id: session.get::<String>(ORGANIZER_ID).ok().flatten(),
+        speaker_id: session.get::<String>(SPEAKER_ID).ok().flatten(),
+        volunteer_id: session.get::<String>(VOLUNTEER_ID).ok().flatten(),
+        desk_grants: session.get(DESK).ok().flatten().unwrap_or_default(),
+    };
+    if !claimed.is_anyone() {
+        return Ok(claimed);
+    }
+    if is_live(state, session).await? {
+        Ok(claimed)
+    } else {
+        session.purge();
+        Ok(Identities::default())
+    }
 }
 
 pub fn flash(session: &Session, kind: FlashKind, message: impl Into<String>) {
@@ -160,17 +287,21 @@ impl FromRequest for OrganizerPage {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
         let id = session.get::<String>(ORGANIZER_ID).ok().flatten();
+        let hash = session_hash(&session);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let req = req.clone();
         Box::pin(async move {
-            let id = id.ok_or_else(|| AppError::unauthorized("sign in first"))?;
+            let (Some(id), Some(hash)) = (id, hash) else {
+                return Err(AppError::unauthorized("sign in first"));
+            };
             let state = state.ok_or_else(|| AppError::unexpected_msg("no app state"))?;
             let organizer = state
                 .db
-                .run(move |conn| Ok(crate::models::organizer::Organizer::find(conn, &id).ok()))
+                .run(move |conn| Ok(BrowserSession::organizer_of(conn, &hash, &id)?))
                 .await?;
             let Some(organizer) = organizer else {
-                sign_out(&session);
+                // Signed out elsewhere, revoked, expired, or the password changed.
+                session.purge();
                 return Err(AppError::unauthorized("sign in first"));
             };
             let ctx = build_ctx(&req, &session, true);
@@ -250,23 +381,21 @@ pub struct Empty {}
 
 const DESK: &str = "desk";
 
-/// The desks this browser was let in at: (stop id, helper's address).
-pub fn desk_grants(session: &Session) -> Vec<(String, String)> {
-    session.get(DESK).ok().flatten().unwrap_or_default()
-}
-
-pub fn grant_desk(session: &Session, stop_id: &str, email: &str) {
-    let mut grants = desk_grants(session);
+/// Lets this browser in at a stop's desk (a helper's link was used).
+pub async fn grant_desk(
+    state: &AppState,
+    session: &Session,
+    stop_id: &str,
+    email: &str,
+) -> Result<(), AppError> {
+    ensure_server_session(state, session).await?;
+    let mut grants: Vec<(String, String)> = session.get(DESK).ok().flatten().unwrap_or_default();
     if !grants.iter().any(|(s, _)| s == stop_id) {
         grants.push((stop_id.to_owned(), email.to_owned()));
     }
     let _ = session.insert(DESK, grants);
     csrf_token(session);
-}
-
-/// The signed-in organizer's id, if any (without loading the account).
-pub fn organizer_id(session: &Session) -> Option<String> {
-    session.get::<String>(ORGANIZER_ID).ok().flatten()
+    Ok(())
 }
 
 /// A url-encoded form posted by anyone (registration on a public stop page). These pages
@@ -354,13 +483,16 @@ fn same_origin(req: &HttpRequest) -> bool {
 
 const SPEAKER_ID: &str = "speaker_id";
 
-pub fn sign_in_speaker(session: &Session, speaker_id: &str) {
+/// Signs a speaker in (their mailed link was used).
+pub async fn sign_in_speaker(
+    state: &AppState,
+    session: &Session,
+    speaker_id: &str,
+) -> Result<(), AppError> {
+    ensure_server_session(state, session).await?;
     let _ = session.insert(SPEAKER_ID, speaker_id);
     csrf_token(session);
-}
-
-pub fn speaker_id(session: &Session) -> Option<String> {
-    session.get::<String>(SPEAKER_ID).ok().flatten()
+    Ok(())
 }
 
 /// A speaker's own page: signed in with their link, else sent to ask for one.
@@ -376,12 +508,11 @@ impl FromRequest for SpeakerSession {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
-        let id = speaker_id(&session);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::unexpected_msg("no app state"))?;
-            let Some(id) = id else {
+            let Some(id) = identities(&state, &session).await?.speaker_id else {
                 return Err(AppError::unauthorized(
                     "sign in with the link we e-mailed you",
                 ));
@@ -402,11 +533,45 @@ impl FromRequest for SpeakerSession {
 
 const VOLUNTEER_ID: &str = "volunteer_id";
 
-pub fn sign_in_volunteer(session: &Session, volunteer_id: &str) {
+/// Signs a volunteer in (their mailed link was used).
+pub async fn sign_in_volunteer(
+    state: &AppState,
+    session: &Session,
+    volunteer_id: &str,
+) -> Result<(), AppError> {
+    ensure_server_session(state, session).await?;
     let _ = session.insert(VOLUNTEER_ID, volunteer_id);
     csrf_token(session);
+    Ok(())
 }
 
-pub fn volunteer_id(session: &Session) -> Option<String> {
-    session.get::<String>(VOLUNTEER_ID).ok().flatten()
+/// A volunteer's own page or form: signed in with their link, else 401 (sent to ask for
+/// one). Put it before any body extractor (uploads): nothing is read for strangers.
+pub struct VolunteerSession {
+    pub ctx: Ctx,
+    pub session: Session,
+    pub volunteer_id: String,
+}
+
+impl FromRequest for VolunteerSession {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::unexpected_msg("no app state"))?;
+            let volunteer_id = identities(&state, &session)
+                .await?
+                .volunteer_id
+                .ok_or_else(|| AppError::unauthorized("sign in with the link we e-mailed you"))?;
+            Ok(VolunteerSession {
+                ctx: build_ctx(&req, &session, true),
+                session,
+                volunteer_id,
+            })
+        })
+    }
 }

@@ -181,7 +181,7 @@ pub async fn enter(
         .db
         .run(move |conn| speakers::enter(conn, &token))
         .await?;
-    session::sign_in_speaker(&session, &id);
+    session::sign_in_speaker(&state, &session, &id).await?;
     Ok(see_other("/speaker"))
 }
 
@@ -374,10 +374,8 @@ pub async fn download(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    let (organizer_id, speaker_id) = (
-        session::organizer_id(&session),
-        session::speaker_id(&session),
-    );
+    let who = session::identities(&state, &session).await?;
+    let (organizer_id, speaker_id) = (who.organizer_id, who.speaker_id);
     let m = state
         .db
         .run(move |conn| {

@@ -1,6 +1,5 @@
 //! "Help us" pages, volunteers' own page, and the organizers' task pages.
 
-use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -14,7 +13,7 @@ use crate::services::volunteers::{self, Releaser, TaskInput};
 use crate::state::AppState;
 use crate::views::{Ctx, FlashKind};
 use crate::web::session::{
-    self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, PublicForm, flash,
+    self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, PublicForm, VolunteerSession, flash,
 };
 use crate::web::{html, html_status, page_id, see_other};
 
@@ -154,7 +153,7 @@ pub async fn enter(
         .db
         .run(move |conn| volunteers::enter(conn, &token))
         .await?;
-    session::sign_in_volunteer(&session, &id);
+    session::sign_in_volunteer(&state, &session, &id).await?;
     Ok(see_other("/volunteer"))
 }
 
@@ -171,7 +170,7 @@ pub async fn accept_invite(
         .await
     {
         Ok(id) => {
-            session::sign_in_volunteer(&session, &id);
+            session::sign_in_volunteer(&state, &session, &id).await?;
             flash(&session, FlashKind::Success, ctx.t("help.thanks_title"));
             Ok(see_other("/volunteer"))
         }
@@ -186,11 +185,6 @@ pub async fn accept_invite(
         )),
         Err(e) => Err(e),
     }
-}
-
-fn volunteer_of(session: &Session) -> Result<String, AppError> {
-    session::volunteer_id(session)
-        .ok_or_else(|| AppError::unauthorized("sign in with the link we e-mailed you"))
 }
 
 async fn render_own(
@@ -219,19 +213,21 @@ async fn render_own(
 
 pub async fn own_page(
     state: web::Data<AppState>,
-    FormCtx(ctx, session): FormCtx,
+    me: VolunteerSession,
 ) -> Result<HttpResponse, AppError> {
-    let id = volunteer_of(&session)?;
-    render_own(&state, &ctx, id, None).await
+    render_own(&state, &me.ctx, me.volunteer_id, None).await
 }
 
 pub async fn release(
     state: web::Data<AppState>,
-    FormCtx(ctx, session): FormCtx,
+    VolunteerSession {
+        ctx,
+        session,
+        volunteer_id: me,
+    }: VolunteerSession,
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let me = volunteer_of(&session)?;
     let (claim, env) = (page_id(&id)?, state.env.clone());
     match state
         .db
@@ -259,10 +255,13 @@ pub async fn release(
 
 pub async fn make_feed(
     state: web::Data<AppState>,
-    FormCtx(ctx, session): FormCtx,
+    VolunteerSession {
+        ctx,
+        volunteer_id: id,
+        ..
+    }: VolunteerSession,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = volunteer_of(&session)?;
     let (env, vid) = (state.env.clone(), id.clone());
     let url = state
         .db

@@ -1064,7 +1064,7 @@ async fn snapshot(app: &TestApp) -> Vec<(&'static str, String)> {
         rows!(
             "talk_speakers",
             talk_speakers::table.order((talk_speakers::talk_id, talk_speakers::speaker_id)),
-            (String, String, i32)
+            (String, String, i32, Option<chrono::NaiveDateTime>)
         );
         rows!(
             "proposals",
