@@ -91,6 +91,10 @@ enum TokenCommand {
         email: String,
         #[arg(long, default_value = "command line")]
         label: String,
+        /// The token stops working after this many days (default: until revoked, or until
+        /// the organizer's password changes).
+        #[arg(long)]
+        expires_in_days: Option<i64>,
     },
 }
 
@@ -175,13 +179,19 @@ pub async fn run() -> Result<(), AppError> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { email, label },
+            command:
+                TokenCommand::Create {
+                    email,
+                    label,
+                    expires_in_days,
+                },
         } => {
             let mut conn = connect(&settings)?;
             db::run_migrations(&mut conn)?;
             let organizer = Organizer::find_by_email(&mut conn, &email.trim().to_lowercase())?
                 .ok_or_else(|| AppError::not_found("organizer with that e-mail"))?;
-            let token = accounts::create_api_token(&mut conn, &organizer, &label)?;
+            let (token, _) =
+                accounts::create_api_token(&mut conn, &organizer, &label, expires_in_days)?;
             println!("{token}");
             Ok(())
         }

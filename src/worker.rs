@@ -86,6 +86,8 @@ pub async fn run_scheduled(state: &AppState) -> Result<usize, AppError> {
             let mut n = crate::services::schedule::run_due(conn, &env, now)?;
             crate::services::collection::open_for_ended_stops(conn, now)?;
             n += crate::services::collection::send_reminders(conn, &env, now)?;
+            // Sessions that ended on their own (the rows only keep them checkable).
+            crate::models::session::BrowserSession::delete_expired(conn)?;
             Ok(n)
         })
         .await

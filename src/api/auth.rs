@@ -53,12 +53,19 @@ pub struct CreateToken {
     /// A note to recognise the token by.
     #[serde(default)]
     label: Option<String>,
+    /// The token stops working after this many days (1–3650). Absent: it works until it is
+    /// revoked or the organizer's password changes.
+    #[serde(default)]
+    expires_in_days: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenJson {
     /// Shown once; only its hash is stored.
     token: String,
+    /// The token's id, to revoke it (`DELETE /api/v1/tokens/{id}`).
+    id: String,
+    expires_at: Option<chrono::NaiveDateTime>,
 }
 
 /// Exchanges an organizer's e-mail and password for an API token.
@@ -71,15 +78,73 @@ pub async fn create_token(
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
     let client = state.limits.client_key(&req).unwrap_or_default();
-    let token = state
+    let (token, row) = state
         .db
         .run(move |conn| {
             let organizer = accounts::authenticate(conn, &body.email, &body.password, &client)?;
-            let label = body.label.unwrap_or_else(|| "API".into());
-            accounts::create_api_token(conn, &organizer, label.trim())
+            let label = body.label.unwrap_or_default();
+            accounts::create_api_token(conn, &organizer, &label, body.expires_in_days)
         })
         .await?;
-    Ok(HttpResponse::Created().json(TokenJson { token }))
+    Ok(HttpResponse::Created().json(TokenJson {
+        token,
+        id: row.id,
+        expires_at: row.expires_at,
+    }))
+}
+
+/// One of the caller's API tokens (never the token itself).
+#[derive(Serialize, ToSchema)]
+pub struct TokenInfoJson {
+    id: String,
+    label: String,
+    created_at: chrono::NaiveDateTime,
+    last_used_at: Option<chrono::NaiveDateTime>,
+    expires_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The caller's API tokens that still work.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
+    responses((status = 200, body = Vec<TokenInfoJson>), (status = 401, body = crate::api::openapi::ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+) -> Result<HttpResponse, AppError> {
+    let tokens = state
+        .db
+        .run(move |conn| accounts::api_tokens(conn, &me))
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        tokens
+            .into_iter()
+            .map(|t| TokenInfoJson {
+                id: t.id,
+                label: t.label,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                expires_at: t.expires_at,
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Revokes one of the caller's API tokens (this one too, if named): it stops working at
+/// once, on every instance.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = crate::api::openapi::ErrorJson), (status = 404, body = crate::api::openapi::ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = crate::api::extract::path_id(&id, "API token")?;
+    state
+        .db
+        .run(move |conn| accounts::revoke_api_token(conn, &me, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The caller's organizer account when a bearer token is sent; `None` without one (a wrong

@@ -27,6 +27,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::openapi_json))
             .route("/tokens", web::post().to(auth::create_token))
+            .route("/tokens", web::get().to(auth::list_tokens))
+            .route("/tokens/{id}", web::delete().to(auth::revoke_token))
             .route("/tours", web::get().to(tours::list_tours))
             .route("/tours", web::post().to(tours::create_tour))
             .route("/tours/{id}", web::get().to(tours::get_tour))

@@ -98,7 +98,7 @@ impl Modify for CommonErrors {
 #[openapi(
     info(title = "roadshow API", version = "1", description = "Plan community meetup tours: tours, stops, venues and backups, registrations, speakers, volunteers and materials."),
     paths(
-        auth::create_token,
+        auth::create_token, auth::list_tokens, auth::revoke_token,
         tours::list_tours, tours::create_tour, tours::get_tour, tours::update_tour,
         tours::list_members, tours::put_member, tours::remove_member,
         stops::list_stops, stops::create_stop, stops::get_stop, stops::update_stop,

@@ -222,8 +222,9 @@ pub struct PutMember {
 #[derive(Serialize, ToSchema)]
 pub struct PutMemberJson {
     member: MemberJson,
-    /// When the address had no account: the link that lets them set a password.
-    invite_url: Option<String>,
+    /// True when the address had no password yet: they were e-mailed an invitation to set
+    /// one (the link goes to their mailbox only).
+    invitation_sent: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/tours/{id}/members", tag = "tours", params(("id" = String, Path)),
@@ -275,12 +276,12 @@ pub async fn put_member(
                 .into_iter()
                 .find(|m| m.organizer.id == added.organizer.id)
                 .ok_or_else(|| AppError::not_found("team member"))?;
-            Ok((member, added.invite_token))
+            Ok((member, added.invited))
         })
         .await?;
     Ok(HttpResponse::Created().json(PutMemberJson {
         member: member.into(),
-        invite_url: invite.map(|t| state.url(&format!("/invite/{t}"))),
+        invitation_sent: invite,
     }))
 }
 

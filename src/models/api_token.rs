@@ -15,29 +15,52 @@ pub struct ApiToken {
     pub label: String,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 impl ApiToken {
-    /// Stores a new token for the organizer and returns its only plain-text copy.
-    pub fn create(conn: &mut DbConnection, organizer_id: &str, label: &str) -> QueryResult<String> {
+    /// Stores a new token for the organizer and returns its only plain-text copy with the
+    /// row. `expires_at` None: until revoked or the password is reset.
+    pub fn create(
+        conn: &mut DbConnection,
+        organizer_id: &str,
+        label: &str,
+        expires_at: Option<NaiveDateTime>,
+    ) -> QueryResult<(String, ApiToken)> {
         let token = secrets::new_token();
+        let id = db::new_id();
         diesel::insert_into(api_tokens::table)
             .values((
-                api_tokens::id.eq(db::new_id()),
+                api_tokens::id.eq(&id),
                 api_tokens::organizer_id.eq(organizer_id),
                 api_tokens::token_hash.eq(secrets::token_hash(&token)),
                 api_tokens::label.eq(label),
                 api_tokens::created_at.eq(db::now()),
+                api_tokens::expires_at.eq(expires_at),
             ))
             .execute(conn)?;
-        Ok(token)
+        let row = api_tokens::table
+            .find(&id)
+            .select(ApiToken::as_select())
+            .first(conn)?;
+        Ok((token, row))
     }
 
-    /// The organizer a bearer token belongs to, if it is one of ours.
-    pub fn organizer_for(conn: &mut DbConnection, token: &str) -> QueryResult<Option<Organizer>> {
+    /// The organizer a bearer token belongs to, if it is one of ours and has not expired,
+    /// with the token's expiry.
+    pub fn organizer_for(
+        conn: &mut DbConnection,
+        token: &str,
+    ) -> QueryResult<Option<(Organizer, Option<NaiveDateTime>)>> {
+        let now = db::now();
         let found: Option<(ApiToken, Organizer)> = api_tokens::table
             .inner_join(organizers::table)
             .filter(api_tokens::token_hash.eq(secrets::token_hash(token)))
+            .filter(
+                api_tokens::expires_at
+                    .is_null()
+                    .or(api_tokens::expires_at.gt(now)),
+            )
             .select((ApiToken::as_select(), Organizer::as_select()))
             .first(conn)
             .optional()?;
@@ -45,7 +68,6 @@ impl ApiToken {
             return Ok(None);
         };
         // Record use at most hourly, so reads do not turn into writes.
-        let now = db::now();
         if api_token
             .last_used_at
             .is_none_or(|t| now - t > Duration::hours(1))
@@ -54,6 +76,36 @@ impl ApiToken {
                 .set(api_tokens::last_used_at.eq(Some(now)))
                 .execute(conn)?;
         }
-        Ok(Some(organizer))
+        Ok(Some((organizer, api_token.expires_at)))
+    }
+
+    /// An organizer's tokens that still work, newest first.
+    pub fn list_for(conn: &mut DbConnection, organizer_id: &str) -> QueryResult<Vec<ApiToken>> {
+        api_tokens::table
+            .filter(api_tokens::organizer_id.eq(organizer_id))
+            .filter(
+                api_tokens::expires_at
+                    .is_null()
+                    .or(api_tokens::expires_at.gt(db::now())),
+            )
+            .order(api_tokens::created_at.desc())
+            .select(ApiToken::as_select())
+            .load(conn)
+    }
+
+    /// Revokes one of an organizer's tokens; 0 when it is not theirs.
+    pub fn delete_of(conn: &mut DbConnection, organizer_id: &str, id: &str) -> QueryResult<usize> {
+        diesel::delete(
+            api_tokens::table
+                .filter(api_tokens::id.eq(id))
+                .filter(api_tokens::organizer_id.eq(organizer_id)),
+        )
+        .execute(conn)
+    }
+
+    /// Revokes every token of an organizer (their password was reset).
+    pub fn delete_all_of(conn: &mut DbConnection, organizer_id: &str) -> QueryResult<usize> {
+        diesel::delete(api_tokens::table.filter(api_tokens::organizer_id.eq(organizer_id)))
+            .execute(conn)
     }
 }

@@ -12,6 +12,11 @@ pub mod purpose {
     /// Set the password of an organizer added to a team.
     pub const ORGANIZER_INVITE: &str = "organizer_invite";
     pub const PASSWORD_RESET: &str = "password_reset";
+    /// Sign an organizer in without their password (while their sign-in is locked).
+    pub const ORGANIZER_SIGN_IN: &str = "organizer_sign_in";
+    /// Every link that sets an organizer's password or signs them in.
+    pub const ORGANIZER_CREDENTIALS: [&str; 3] =
+        [ORGANIZER_INVITE, PASSWORD_RESET, ORGANIZER_SIGN_IN];
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -94,6 +99,23 @@ impl MagicLink {
             .select(MagicLink::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// Makes every unused link of these purposes for one subject unusable (all of an
+    /// organizer's reset links once one is used or the password changes).
+    pub fn revoke_for_subject(
+        conn: &mut DbConnection,
+        purposes: &[&str],
+        subject_id: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            magic_links::table
+                .filter(magic_links::purpose.eq_any(purposes))
+                .filter(magic_links::subject_id.eq(subject_id))
+                .filter(magic_links::used_at.is_null()),
+        )
+        .set(magic_links::used_at.eq(Some(db::now())))
+        .execute(conn)
     }
 
     /// Makes every unused link of a purpose unusable (the setup link once an admin exists).

@@ -58,6 +58,17 @@ pub struct TourChanges {
 }
 
 impl Tour {
+    /// Takes the tour's lock until commit: a no-op update of its row. On PostgreSQL the row
+    /// lock serialises decisions about the tour's team ("a tour keeps at least one owner"),
+    /// which would otherwise each see the other's owner still there; SQLite's write
+    /// transactions are serial already.
+    pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+        diesel::update(tours::table.find(id))
+            .set(tours::updated_at.eq(tours::updated_at))
+            .execute(conn)
+            .map(|_| ())
+    }
+
     pub fn status(&self) -> TourStatus {
         TourStatus::from_db(&self.status)
     }

@@ -15,6 +15,7 @@ use crate::i18n::Lang;
 use crate::models::api_token::ApiToken;
 use crate::models::magic_link::{MagicLink, purpose};
 use crate::models::organizer::{NewOrganizer, Organizer};
+use crate::models::session::BrowserSession;
 use crate::models::sign_in_failure::{ANY_CLIENT, SignInFailure};
 use crate::secrets;
 
@@ -215,30 +216,218 @@ pub fn authenticate(
 
 fn locked(remaining: Duration) -> AppError {
     let secs = remaining.num_seconds().max(1) as u64;
-    AppError::too_many_requests(format!(
+    let mut e = AppError::too_many_requests(format!(
         "too many failed sign-ins for this address: try again in {secs} seconds, \
          or ask for a sign-in link by e-mail at /login/link"
     ))
-    .retry_after(secs)
+    .retry_after(secs);
+    e.code = "sign_in_locked";
+    e
 }
 
 fn bad_credentials() -> AppError {
     AppError::unauthorized("wrong e-mail address or password")
 }
 
+/// Longest lifetime a token may be given, in days (longer: no expiry at all).
+pub const MAX_TOKEN_DAYS: i64 = 3650;
+
+/// A new API token (its only plain-text copy, and its row). `expires_in_days` None: it
+/// works until revoked or the password is reset.
 pub fn create_api_token(
     conn: &mut DbConnection,
     organizer: &Organizer,
     label: &str,
-) -> Result<String, AppError> {
-    Ok(ApiToken::create(conn, &organizer.id, label)?)
+    expires_in_days: Option<i64>,
+) -> Result<(String, ApiToken), AppError> {
+    let mut v = Validator::new();
+    let label = v
+        .check("label", text::optional(label, 100))
+        .unwrap_or_default();
+    if let Some(days) = expires_in_days
+        && !(1..=MAX_TOKEN_DAYS).contains(&days)
+    {
+        v.add(
+            "expires_in_days",
+            "out_of_range",
+            format!("must be between 1 and {MAX_TOKEN_DAYS} days"),
+        );
+    }
+    v.finish()?;
+    let label = if label.is_empty() {
+        "API".into()
+    } else {
+        label
+    };
+    let expires_at = expires_in_days.map(|d| db::now() + Duration::days(d));
+    Ok(ApiToken::create(conn, &organizer.id, &label, expires_at)?)
 }
 
 pub fn organizer_for_token(
     conn: &mut DbConnection,
     token: &str,
-) -> Result<Option<Organizer>, AppError> {
+) -> Result<Option<(Organizer, Option<chrono::NaiveDateTime>)>, AppError> {
     Ok(ApiToken::organizer_for(conn, token)?)
+}
+
+/// The caller's API tokens that still work.
+pub fn api_tokens(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+) -> Result<Vec<ApiToken>, AppError> {
+    Ok(ApiToken::list_for(conn, &organizer.id)?)
+}
+
+/// Revokes one of the caller's API tokens (404 for anyone else's).
+pub fn revoke_api_token(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    token_id: &str,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        if ApiToken::delete_of(conn, &organizer.id, token_id)? == 0 {
+            return Err(AppError::not_found("API token"));
+        }
+        // Instances that remember the token's caller forget it now.
+        cache::auth_changed(conn)?;
+        Ok(())
+    })
+}
+
+/// The caller's signed-in browsers.
+pub fn sessions(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+) -> Result<Vec<BrowserSession>, AppError> {
+    Ok(BrowserSession::list_for(conn, &organizer.id)?)
+}
+
+/// Signs one of the caller's browsers out (404 for anyone else's).
+pub fn revoke_session(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    session_id: &str,
+) -> Result<(), AppError> {
+    if BrowserSession::delete_of(conn, &organizer.id, session_id)? == 0 {
+        return Err(AppError::not_found("session"));
+    }
+    Ok(())
+}
+
+/// Signs the caller out on every browser, this one too.
+pub fn sign_out_everywhere(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+) -> Result<usize, AppError> {
+    Ok(BrowserSession::delete_all_of(conn, &organizer.id, None)?)
+}
+
+/// What a new password ends (in the caller's transaction): every session and API token of
+/// the account, and every other link that would set its password or sign it in. Whoever
+/// held the old password, a copied cookie or a token is out.
+fn password_changed(conn: &mut DbConnection, organizer: &Organizer) -> Result<(), AppError> {
+    BrowserSession::delete_all_of(conn, &organizer.id, None)?;
+    ApiToken::delete_all_of(conn, &organizer.id)?;
+    MagicLink::revoke_for_subject(conn, &purpose::ORGANIZER_CREDENTIALS, &organizer.id)?;
+    SignInFailure::clear_all(conn, &organizer.email)?;
+    cache::auth_changed(conn)?;
+    Ok(())
+}
+
+/// Changes the caller's password after checking the current one (argon2 runs outside the
+/// transaction); then every session and token of the account ends, as after a reset.
+pub fn change_password(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    current: &str,
+    new_password: &str,
+) -> Result<Organizer, AppError> {
+    let mut v = Validator::new();
+    let current_ok = organizer
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| secrets::verify_password(current, h));
+    if !current_ok {
+        v.add(
+            "current_password",
+            "wrong_password",
+            "is not your current password",
+        );
+    }
+    v.check("password", secrets::check_password_strength(new_password));
+    v.finish()?;
+    let hash = secrets::hash_password(new_password)?;
+    db::write_transaction(conn, |conn| {
+        Organizer::set_password(conn, &organizer.id, &hash)?;
+        password_changed(conn, organizer)?;
+        Ok(Organizer::find(conn, &organizer.id)?)
+    })
+}
+
+/// How long an organizer's e-mailed sign-in link works.
+pub const SIGN_IN_LINK_MINUTES: i64 = 30;
+
+/// E-mails an organizer a one-time sign-in link (the way in while their sign-in is locked
+/// by someone else's guesses). Says nothing either way, like the reset form.
+#[tracing::instrument(skip_all)]
+pub fn request_sign_in_link(
+    conn: &mut DbConnection,
+    links: &Links,
+    lang: Lang,
+    email_address: &str,
+) -> Result<(), AppError> {
+    let address = email_address.trim().to_lowercase();
+    db::write_transaction(conn, |conn| {
+        let Some(organizer) = Organizer::find_by_email(conn, &address)? else {
+            return Ok(());
+        };
+        if organizer.password_hash.is_none() {
+            // Not set up yet: the invitation is their way in.
+            return Ok(());
+        }
+        let token = MagicLink::create(
+            conn,
+            purpose::ORGANIZER_SIGN_IN,
+            &organizer.email,
+            Some(&organizer.id),
+            Duration::minutes(SIGN_IN_LINK_MINUTES),
+        )?;
+        let content = templates::accounts::sign_in_link(
+            lang,
+            &links.url(&format!("/login/link/{token}")),
+            SIGN_IN_LINK_MINUTES,
+        );
+        email::enqueue(
+            conn,
+            links,
+            Email::new(
+                "organizer_sign_in",
+                &organizer.email,
+                &organizer.name,
+                content,
+            ),
+        )?;
+        Ok(())
+    })
+}
+
+pub fn sign_in_link_valid(conn: &mut DbConnection, token: &str) -> Result<bool, AppError> {
+    Ok(MagicLink::peek(conn, purpose::ORGANIZER_SIGN_IN, token)?.is_some())
+}
+
+/// Uses a sign-in link: the organizer, once. Their failed sign-ins are forgotten: they
+/// proved they hold the mailbox.
+pub fn sign_in_with_link(conn: &mut DbConnection, token: &str) -> Result<Organizer, AppError> {
+    db::write_transaction(conn, |conn| {
+        let link = MagicLink::consume(conn, purpose::ORGANIZER_SIGN_IN, token)?
+            .ok_or_else(|| AppError::not_found("sign-in link"))?;
+        let id = link
+            .subject_id
+            .ok_or_else(|| AppError::not_found("sign-in link"))?;
+        let organizer = Organizer::find(conn, &id)?;
+        SignInFailure::clear_all(conn, &organizer.email)?;
+        Ok(organizer)
+    })
 }
 
 /// How long an organizer found by an API token is remembered at most.
@@ -251,9 +440,16 @@ const MAX_CALLERS: usize = 10_000;
 /// Any change of an organizer or a token bumps the `auth` key (`cache::auth_changed`), which
 /// forgets them all at once here and on the other instances within a poll. Kept by the
 /// token's hash; unknown tokens are not remembered.
+struct Remembered {
+    organizer: Organizer,
+    generation: u64,
+    at: Instant,
+    expires_at: Option<chrono::NaiveDateTime>,
+}
+
 pub struct ApiCallers {
     db: Db,
-    known: RwLock<HashMap<String, (Organizer, u64, Instant)>>,
+    known: RwLock<HashMap<String, Remembered>>,
 }
 
 impl ApiCallers {
@@ -269,24 +465,36 @@ impl ApiCallers {
         let hash = secrets::token_hash(&token);
         // Read before the lookup: a change committed meanwhile makes the entry stale at once.
         let generation = self.db.cache().generation(cache::keys::AUTH);
-        if let Some((organizer, seen, at)) =
-            self.known.read().ok().and_then(|k| k.get(&hash).cloned())
-            && seen == generation
-            && at.elapsed() < CALLER_TTL
-        {
+        if let Some(organizer) = self.known.read().ok().and_then(|k| {
+            k.get(&hash)
+                .filter(|r| {
+                    r.generation == generation
+                        && r.at.elapsed() < CALLER_TTL
+                        && r.expires_at.is_none_or(|t| t > db::now())
+                })
+                .map(|r| r.organizer.clone())
+        }) {
             return Ok(Some(organizer));
         }
         let found = self
             .db
             .run(move |conn| organizer_for_token(conn, &token))
             .await?;
-        if let (Some(organizer), Ok(mut known)) = (&found, self.known.write()) {
+        if let (Some((organizer, expires_at)), Ok(mut known)) = (&found, self.known.write()) {
             if known.len() >= MAX_CALLERS {
                 known.clear();
             }
-            known.insert(hash, (organizer.clone(), generation, Instant::now()));
+            known.insert(
+                hash,
+                Remembered {
+                    organizer: organizer.clone(),
+                    generation,
+                    at: Instant::now(),
+                    expires_at: *expires_at,
+                },
+            );
         }
-        Ok(found)
+        Ok(found.map(|(o, _)| o))
     }
 }
 
@@ -327,11 +535,14 @@ pub fn accept_invitation(
         if !name.trim().is_empty() {
             Organizer::set_name(conn, &id, name.trim())?;
         }
-        Ok(Organizer::find(conn, &id)?)
+        let organizer = Organizer::find(conn, &id)?;
+        password_changed(conn, &organizer)?;
+        Ok(organizer)
     })
 }
 
-/// A site admin adds an organizer, who is e-mailed an invitation to set a password.
+/// A site admin adds an organizer, who is e-mailed an invitation to set a password (to
+/// their mailbox only: the admin never sees the link).
 pub fn add_invited_organizer(
     conn: &mut DbConnection,
     links: &Links,
@@ -339,7 +550,7 @@ pub fn add_invited_organizer(
     admin: &Organizer,
     account: AccountInput,
     is_admin: bool,
-) -> Result<String, AppError> {
+) -> Result<Organizer, AppError> {
     db::write_transaction(conn, |conn| {
         let organizer = insert_organizer(conn, &account, is_admin)?;
         let token = invite_link(conn, &organizer)?;
@@ -359,7 +570,7 @@ pub fn add_invited_organizer(
                 content,
             ),
         )?;
-        Ok(token)
+        Ok(organizer)
     })
 }
 
@@ -401,6 +612,7 @@ pub fn password_reset_valid(conn: &mut DbConnection, token: &str) -> Result<bool
 }
 
 /// Sets a new password with a reset link; the link works once, and only before it expires.
+/// Every session, API token and other unused reset link of the account dies with it.
 pub fn reset_password(
     conn: &mut DbConnection,
     token: &str,
@@ -413,7 +625,9 @@ pub fn reset_password(
             .subject_id
             .ok_or_else(|| AppError::not_found("reset link"))?;
         Organizer::set_password(conn, &id, password_hash)?;
-        Ok(Organizer::find(conn, &id)?)
+        let organizer = Organizer::find(conn, &id)?;
+        password_changed(conn, &organizer)?;
+        Ok(organizer)
     })
 }
 

@@ -10,13 +10,15 @@ use crate::models::access;
 use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::models::stop::Stop;
 use crate::models::team::{TeamMemberView, TourMember};
+use crate::models::tour::Tour;
 use crate::services::accounts;
 
-/// The result of adding someone: their account, and an invitation link when the address
-/// had no account yet (to be sent to them).
+/// The result of adding someone: their account, and whether they were e-mailed an
+/// invitation to set a password. The invitation's link goes to their mailbox only: whoever
+/// held it could set the password of an address that is not theirs.
 pub struct Added {
     pub organizer: Organizer,
-    pub invite_token: Option<String>,
+    pub invited: bool,
 }
 
 /// Adds someone (or changes their role). A new address gets an account and an invitation
@@ -68,6 +70,7 @@ pub fn put_member(
                 "only the tour's owners may change its team",
             ));
         }
+        Tour::lock(conn, &tour.id)?;
         let tour_stops: Vec<String> = access::stops_in_reach(conn, &tour.id, &access)?
             .into_iter()
             .map(|s: Stop| s.id)
@@ -107,7 +110,8 @@ pub fn put_member(
             ));
         }
         TourMember::put(conn, &tour.id, &organizer.id, role, stop_ids)?;
-        let invite_token = if created || organizer.password_hash.is_none() {
+        let invited = created || organizer.password_hash.is_none();
+        if invited {
             let token = accounts::invite_link(conn, &organizer)?;
             let content = templates::organizer_invite(
                 lang,
@@ -126,14 +130,8 @@ pub fn put_member(
                 )
                 .for_tour(&tour.id),
             )?;
-            Some(token)
-        } else {
-            None
-        };
-        Ok(Added {
-            organizer,
-            invite_token,
-        })
+        }
+        Ok(Added { organizer, invited })
     })
 }
 
@@ -150,6 +148,7 @@ pub fn remove_member(
                 "only the tour's owners may change its team",
             ));
         }
+        Tour::lock(conn, &tour.id)?;
         let member = TourMember::find(conn, &tour.id, organizer_id)?
             .ok_or_else(|| AppError::not_found("team member"))?;
         if member.role() == TeamRole::Owner && TourMember::count_owners(conn, &tour.id)? <= 1 {

@@ -28,7 +28,7 @@ pub fn login(ctx: &Ctx, form: &LoginForm, failed: bool) -> Markup {
                 (input(ctx, &errors, Field::new("password", &ctx.t("field.password"), "").kind("password").required()))
                 button type="submit" { (ctx.t("login.submit")) }
             }))
-            p { a href="/password/forgot" { (ctx.t("reset.forgot")) } }
+            p { a href="/password/forgot" { (ctx.t("reset.forgot")) } " · " a href="/login/link" { (ctx.t("login.link")) } }
         },
     )
 }

@@ -216,3 +216,23 @@ pub fn timezone_choices() -> Vec<(String, String)> {
         .map(|tz| (tz.name().to_owned(), tz.name().to_owned()))
         .collect()
 }
+
+/// A destructive action that asks first: the button opens an explanation of what will
+/// happen, with the button that does it (no script needed, works on a phone).
+pub fn confirm_form(
+    ctx: &Ctx,
+    action: &str,
+    opener: &str,
+    explanation: &str,
+    button: &str,
+) -> Markup {
+    html! {
+        details.confirm {
+            summary { (opener) }
+            p { (explanation) }
+            (post_form(ctx, action, "inline", html! {
+                button.danger type="submit" { (button) }
+            }))
+        }
+    }
+}

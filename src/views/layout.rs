@@ -25,6 +25,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         @if let Some(me) = &ctx.signed_in {
                             a href="/manage" { (ctx.t("layout.dashboard")) }
                             a href="/manage/venues" { (ctx.t("layout.venues")) }
+                            a href="/manage/account" { (ctx.t("account.link")) }
                             @if me.is_admin {
                                 a href="/manage/organizers" { (ctx.t("layout.organizers")) }
                                 a href="/manage/outbox" { (ctx.t("outbox.link")) }

@@ -116,7 +116,6 @@ pub struct TourPage<'a> {
     pub access: &'a TourAccess,
     pub stops: &'a [StopDetail],
     pub team: &'a [TeamMemberView],
-    pub invite_url: Option<&'a str>,
     pub member_errors: &'a FieldErrors,
 }
 
@@ -189,12 +188,6 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
                             " " (button_form(ctx, &format!("{base}/team/{}/remove", m.organizer.id), &ctx.t("form.remove"), "link danger"))
                         }
                     }
-                }
-            }
-            @if let Some(url) = p.invite_url {
-                div.flash.success {
-                    p { (ctx.t("team.invite_link")) }
-                    input.copy type="text" readonly value=(url) aria-label=(ctx.t("team.invite_link"));
                 }
             }
             @if p.access.can_manage_team() {
@@ -528,7 +521,6 @@ pub fn organizers(
     list: &[Organizer],
     form: &OrganizerForm,
     errors: &FieldErrors,
-    invite_url: Option<&str>,
 ) -> Markup {
     page(
         ctx,
@@ -545,12 +537,6 @@ pub fn organizers(
                             td { @if o.is_admin { "✓" } }
                         }
                     }
-                }
-            }
-            @if let Some(url) = invite_url {
-                div.flash.success {
-                    p { (ctx.t("team.invite_link")) }
-                    input.copy type="text" readonly value=(url) aria-label=(ctx.t("team.invite_link"));
                 }
             }
             h2 { (ctx.t("organizers.add")) }

@@ -1,5 +1,6 @@
 //! Pages as pure functions: data in, `Markup` out. Views never touch the database.
 
+pub mod account;
 pub mod auth;
 pub mod charts;
 pub mod components;

@@ -19,10 +19,24 @@ pub struct NextQuery {
 
 /// Only paths on this site: an open redirect would make our sign-in page a phishing aid.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/manage".to_owned(),
+    same_site_path(next).unwrap_or_else(|| "/manage".to_owned())
+}
+
+/// `next` as a path on this site, resolved the way a browser resolves a Location header
+/// (the WHATWG URL parser, which the `url` crate implements): browsers drop tabs and line
+/// breaks and read `\` as `/`, so `/\evil.example` and `/<TAB>/evil.example` lead off-site.
+/// Anything with a control character, or that does not stay on our origin, is refused.
+pub fn same_site_path(next: Option<&str>) -> Option<String> {
+    let next = next?;
+    if !next.starts_with('/') || next.chars().any(|c| c.is_control() || c == '\\') {
+        return None;
     }
+    let base = url::Url::parse("http://roadshow.invalid/").ok()?;
+    let resolved = base.join(next).ok()?;
+    if resolved.origin() != base.origin() {
+        return None;
+    }
+    Some(resolved[url::Position::BeforePath..].to_owned())
 }
 
 pub async fn switch_language(
@@ -30,10 +44,7 @@ pub async fn switch_language(
     query: web::Query<NextQuery>,
 ) -> HttpResponse {
     let lang = Lang::from_code(&code).unwrap_or_default();
-    let next = match query.next.as_deref() {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_owned(),
-        _ => "/".to_owned(),
-    };
+    let next = same_site_path(query.next.as_deref()).unwrap_or_else(|| "/".to_owned());
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, next))
         .cookie(
@@ -84,6 +95,32 @@ pub async fn login_submit(
                 true,
             ),
         )),
+        // Locked after failed sign-ins from here: say so on the form, next to the way in by
+        // e-mail, with the wait in Retry-After.
+        Err(e) if e.status() == StatusCode::TOO_MANY_REQUESTS && e.code == "sign_in_locked" => {
+            let secs = e.retry_after_secs();
+            let mut ctx = ctx;
+            ctx.flash.push(crate::views::Flash {
+                kind: FlashKind::Error,
+                message: ctx.tf("login.locked", &[("seconds", &secs.to_string())]),
+            });
+            let mut res = html_status(
+                StatusCode::TOO_MANY_REQUESTS,
+                crate::views::auth::login(
+                    &ctx,
+                    &LoginForm {
+                        password: String::new(),
+                        ..form
+                    },
+                    false,
+                ),
+            );
+            if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut()
+                    .insert(actix_web::http::header::RETRY_AFTER, v);
+            }
+            Ok(res)
+        }
         Err(e) => Err(e),
     }
 }
@@ -283,4 +320,36 @@ pub async fn reset_submit(
     session::sign_in(&state, &req, &session, &organizer).await?;
     session::flash(&session, FlashKind::Success, ctx.t("reset.done"));
     Ok(see_other("/manage"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn next_stays_on_this_site_however_a_browser_reads_it() {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/%09/evil.example\u{0}",
+            "",
+        ] {
+            assert_eq!(same_site_path(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(
+            same_site_path(Some("/manage/tours/1?x=1#a")).as_deref(),
+            Some("/manage/tours/1?x=1#a")
+        );
+        // Encoded slashes stay a path on this site.
+        assert_eq!(
+            same_site_path(Some("/%2F%2Fevil.example")).as_deref(),
+            Some("/%2F%2Fevil.example")
+        );
+        assert_eq!(same_site_path(Some("/a/../b")).as_deref(), Some("/b"));
+    }
 }

@@ -1,5 +1,6 @@
 //! HTML pages: public pages, sign-in, and the organizers' pages under /manage.
 
+mod account;
 mod auth;
 mod desk;
 pub mod errors;
@@ -113,6 +114,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login_submit))
         .route("/logout", web::post().to(auth::logout))
+        .route("/login/link", web::get().to(account::sign_in_link_form))
+        .route("/login/link", web::post().to(account::sign_in_link_submit))
+        .route(
+            "/login/link/{token}",
+            web::get().to(account::sign_in_link_landing),
+        )
+        .route(
+            "/login/link/{token}",
+            web::post().to(account::sign_in_link_use),
+        )
         .route("/setup/{token}", web::get().to(auth::setup_form))
         .route("/setup/{token}", web::post().to(auth::setup_submit))
         .route("/invite/{token}", web::get().to(auth::invite_form))
@@ -127,6 +138,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/manage")
                 .route("", web::get().to(tours::dashboard))
+                .route("/account", web::get().to(account::account_page))
+                .route(
+                    "/account/password",
+                    web::post().to(account::change_password),
+                )
+                .route(
+                    "/account/sessions/{id}/revoke",
+                    web::post().to(account::revoke_session),
+                )
+                .route(
+                    "/account/sign-out-everywhere",
+                    web::post().to(account::sign_out_everywhere),
+                )
+                .route("/account/tokens", web::post().to(account::create_token))
+                .route(
+                    "/account/tokens/{id}/revoke",
+                    web::post().to(account::revoke_token),
+                )
                 .route("/tours/new", web::get().to(tours::new_tour_form))
                 .route("/tours/new", web::post().to(tours::new_tour_submit))
                 .route("/tours/{id}", web::get().to(tours::tour_page))

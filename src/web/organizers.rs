@@ -32,7 +32,6 @@ pub async fn organizer_list(
         &list,
         &OrganizerForm::default(),
         &FieldErrors::new(),
-        None,
     )))
 }
 
@@ -59,19 +58,22 @@ pub async fn add_organizer(
     let list_state = state.clone();
     let list = list_state.db.run(|conn| Ok(Organizer::list(conn)?)).await?;
     match field_errors(result)? {
-        Ok(token) => {
-            let url = state.url(&format!("/invite/{token}"));
+        Ok(invited) => {
+            let mut ctx = page.ctx.clone();
+            ctx.flash.push(crate::views::Flash {
+                kind: crate::views::FlashKind::Success,
+                message: ctx.tf("team.invitation_sent", &[("email", &invited.email)]),
+            });
             Ok(html(crate::views::manage::organizers(
-                &page.ctx,
+                &ctx,
                 &list,
                 &OrganizerForm::default(),
                 &FieldErrors::new(),
-                Some(&url),
             )))
         }
         Err(errors) => Ok(html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            crate::views::manage::organizers(&page.ctx, &list, &form, &errors, None),
+            crate::views::manage::organizers(&page.ctx, &list, &form, &errors),
         )),
     }
 }

@@ -365,13 +365,32 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes)
                 .map_err(|_| AppError::bad_request("bad_form", "the form could not be read"))?;
             check_csrf(&session, token.csrf.as_deref())?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            refuse_nul(&pairs)?;
             let data: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
                 AppError::bad_request("bad_form", format!("the form could not be read: {e}"))
             })?;
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
             Ok(CsrfForm { data, pairs })
         })
+    }
+}
+
+/// A NUL character is never text anyone typed, and PostgreSQL cannot store it: a clear 400
+/// naming the field, before anything reads the form.
+fn refuse_nul(pairs: &[(String, String)]) -> Result<(), AppError> {
+    match pairs
+        .iter()
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        Some((k, _)) => Err(AppError::bad_request(
+            "nul_character",
+            format!(
+                "the field {:?} contains a NUL character",
+                k.replace('\0', "")
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -432,6 +451,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
                 ));
             }
             let bytes = body.await?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            refuse_nul(&pairs)?;
             serde_urlencoded::from_bytes(&bytes)
                 .map(PublicForm)
                 .map_err(|e| {
@@ -441,15 +463,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
     }
 }
 
-/// True unless the browser says the request comes from another site.
+/// True unless the browser says the request comes from another site, or hides where it
+/// comes from. `Origin: null` is what sandboxed frames, `data:` pages and cross-site
+/// redirects send: never our own forms, which post from our pages. A client that sends
+/// neither header (a script, curl) is not a browser a foreign page could drive.
 fn same_origin(req: &HttpRequest) -> bool {
     use actix_web::http::header::{HOST, ORIGIN, REFERER};
-    let claimed = req
-        .headers()
-        .get(ORIGIN)
+    let origin = req.headers().get(ORIGIN);
+    if origin.is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"null")) {
+        return false;
+    }
+    let claimed = origin
         .or_else(|| req.headers().get(REFERER))
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| *v != "null");
+        .and_then(|v| v.to_str().ok());
     let Some(claimed) = claimed else {
         return true;
     };

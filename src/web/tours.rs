@@ -96,7 +96,6 @@ async fn render_tour_page(
     ctx: &Ctx,
     me: &Organizer,
     id: String,
-    invite_url: Option<String>,
     member_errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let me = me.clone();
@@ -123,7 +122,6 @@ async fn render_tour_page(
                 access: &access,
                 stops: &stop_list,
                 team: &team_list,
-                invite_url: invite_url.as_deref(),
                 member_errors: &member_errors,
             },
         ),
@@ -136,15 +134,7 @@ pub async fn tour_page(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    render_tour_page(
-        &state,
-        &page.ctx,
-        &page.organizer,
-        id,
-        None,
-        FieldErrors::new(),
-    )
-    .await
+    render_tour_page(&state, &page.ctx, &page.organizer, id, FieldErrors::new()).await
 }
 
 pub async fn edit_tour_form(
@@ -257,25 +247,20 @@ pub async fn add_member(
         .await;
     match field_errors(result)? {
         Ok(added) => {
-            let invite = added
-                .invite_token
-                .map(|t| state.url(&format!("/invite/{t}")));
             let mut ctx = page.ctx.clone();
             ctx.flash.push(crate::views::Flash {
                 kind: FlashKind::Success,
                 message: ctx.tf("team.added", &[("email", &added.organizer.email)]),
             });
-            render_tour_page(
-                &state,
-                &ctx,
-                &page.organizer,
-                id,
-                invite,
-                FieldErrors::new(),
-            )
-            .await
+            if added.invited {
+                ctx.flash.push(crate::views::Flash {
+                    kind: FlashKind::Success,
+                    message: ctx.tf("team.invitation_sent", &[("email", &added.organizer.email)]),
+                });
+            }
+            render_tour_page(&state, &ctx, &page.organizer, id, FieldErrors::new()).await
         }
-        Err(errors) => render_tour_page(&state, &page.ctx, &page.organizer, id, None, errors).await,
+        Err(errors) => render_tour_page(&state, &page.ctx, &page.organizer, id, errors).await,
     }
 }
 

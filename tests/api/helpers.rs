@@ -20,6 +20,7 @@ pub struct TestApp {
     pub data_path: std::path::PathBuf,
     pub api: reqwest::Client,
     pub state: AppState,
+    backend: Backend,
     handle: actix_web::dev::ServerHandle,
     pg_database: Option<String>,
     _data_dir: tempfile::TempDir,
@@ -108,6 +109,7 @@ pub async fn spawn_app_with(
             .build()
             .unwrap(),
         state,
+        backend,
         handle,
         pg_database,
         data_path: data_dir.path().to_path_buf(),
@@ -175,10 +177,15 @@ pub async fn spawn_instance_sharing(
     .await
     .unwrap();
     app.pg_database = None;
+    app.backend = first.backend;
     app
 }
 
 impl TestApp {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// Sends every due message now, as the worker would.
     pub async fn drain(&self) -> usize {
         roadshow::worker::run_pending(&self.state).await.unwrap()
@@ -239,8 +246,8 @@ impl TestApp {
                 )
                 .unwrap();
                 let o = roadshow::services::accounts::add_organizer(conn, account, admin).unwrap();
-                let token =
-                    roadshow::services::accounts::create_api_token(conn, &o, "test").unwrap();
+                let (token, _) =
+                    roadshow::services::accounts::create_api_token(conn, &o, "test", None).unwrap();
                 (o.id, token)
             })
             .await;

@@ -85,11 +85,15 @@ both_backends! {
 
         let added = app.post_ok(&hui, &format!("/api/v1/tours/{id}/members"), &json!({"email": "co@example.org", "role": "organizer"}), 201).await;
         assert_eq!(added["member"]["role"], "organizer");
-        assert_eq!(added["invite_url"], serde_json::Value::Null, "co already has a password");
+        assert_eq!(added["invitation_sent"], false, "co already has a password");
         app.post_ok(&hui, &format!("/api/v1/tours/{id}/members"), &json!({"email": "LOCAL@example.org", "role": "local", "stop_ids": [shenzhen["id"]]}), 201).await;
-        // An address without an account gets one, with an invitation link.
+        // An address without an account gets one, and an invitation in its mailbox only: the
+        // owner never holds the link that sets the new account's password.
         let invited = app.post_ok(&hui, &format!("/api/v1/tours/{id}/members"), &json!({"email": "new@example.org", "role": "organizer"}), 201).await;
-        assert!(invited["invite_url"].as_str().unwrap().contains("/invite/"));
+        assert_eq!(invited["invitation_sent"], true);
+        assert!(!invited.to_string().contains("/invite/"), "{invited}");
+        app.drain().await;
+        assert!(app.mails_to("new@example.org")[0].link("/invite/").starts_with(&app.address));
         let (_, team) = json(app.get(&hui, &format!("/api/v1/tours/{id}/members")).await).await;
         assert_eq!(team.as_array().unwrap().len(), 4);
 

@@ -1,6 +1,8 @@
 //! Every kind of message: a subject, a plain-text body and an HTML body (maud), in the
 //! recipient's language, with links built from the public base URL.
 
+pub mod accounts;
+
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::i18n::Lang;
