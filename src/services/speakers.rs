@@ -383,6 +383,13 @@ pub fn accept(
             .map_err(|_| AppError::not_found("proposal"))?;
         let talk =
             Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
+        // The stops' agenda locks in one order, so two acceptances cannot wait on each other.
+        let mut in_order = stop_ids.to_vec();
+        in_order.sort();
+        in_order.dedup();
+        for id in &in_order {
+            Stop::lock(conn, id)?;
+        }
         let mut cities = Vec::new();
         for stop_id in stop_ids {
             let stop = Stop::find(conn, stop_id)?

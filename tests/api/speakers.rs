@@ -325,3 +325,24 @@ async fn an_oversized_upload_is_refused_and_nothing_stays_behind() {
         .count();
     assert_eq!(stored, 0);
 }
+
+both_backends! {
+    async fn concurrent_overlapping_agenda_items_leave_exactly_one(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (_, _, stops) = tour_with_cfp(&app, &hui).await;
+        let stop = &stops[0];
+        let (_, s) = json(app.get(&hui, &format!("/api/v1/stops/{stop}")).await).await;
+        let day = s["starts_at_local"].as_str().unwrap()[..10].to_owned();
+        let path = format!("/api/v1/stops/{stop}/agenda");
+        // Three rounds of ten 30-minute breaks at the same time (a race shows up in most rounds).
+        for (round, hour) in [14, 15, 16].into_iter().enumerate() {
+            let body = json!({"kind": "break", "title": "Coffee", "starts_at": format!("{day}T{hour}:00:00+08:00"), "duration_minutes": 30});
+            let results = futures_util::future::join_all((0..10).map(|_| app.post(&hui, &path, &body))).await;
+            let statuses: Vec<u16> = results.iter().map(|r| r.status().as_u16()).collect();
+            assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+            assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+            let (_, agenda) = json(app.get(&hui, &path).await).await;
+            assert_eq!(agenda.as_array().unwrap().len(), round + 1, "{agenda}");
+        }
+    }
+}
