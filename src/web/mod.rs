@@ -276,6 +276,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     "/venues/{id}/edit",
                     web::post().to(venues::edit_venue_submit),
                 )
+                .configure(venues::routes)
                 .route("/organizers", web::get().to(organizers::organizer_list))
                 .route("/organizers", web::post().to(organizers::add_organizer))
                 .route("/tours/{id}/outbox", web::get().to(mail::tour_outbox))
