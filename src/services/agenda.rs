@@ -149,9 +149,12 @@ pub fn add_item(
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
         let stop = locked(conn, &stop.id)?;
         let talk = match &input.talk_id {
-            Some(id) => Some(Talk::find(conn, id)?.ok_or_else(|| {
-                AppError::invalid("talk_id", "unknown_talk", "no talk has this id")
-            })?),
+            Some(id) => {
+                let talk = Talk::find(conn, id)?.ok_or_else(|| {
+                    AppError::invalid("talk_id", "unknown_talk", "no talk has this id")
+                })?;
+                Some(speakers::talk_for_stop(conn, env, organizer, &stop, &talk)?)
+            }
             None => None,
         };
         let minutes = match (duration.flatten(), &talk) {

@@ -90,6 +90,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/speaker/login", web::get().to(speakers::login_form))
         .route("/speaker/login", web::post().to(speakers::login_submit))
         .route("/speaker/enter/{token}", web::get().to(speakers::enter))
+        .configure(speakers::routes)
         .route("/speaker/profile", web::post().to(speakers::update_profile))
         .route(
             "/speaker/slots/{id}/confirm",

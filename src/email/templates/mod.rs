@@ -5,6 +5,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::i18n::Lang;
 
+pub mod speakers;
 pub mod venues;
 
 #[derive(Clone, Debug, PartialEq)]
