@@ -160,6 +160,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/venues", web::post().to(venues::create_venue))
             .route("/venues/{id}", web::get().to(venues::get_venue))
             .route("/venues/{id}", web::patch().to(venues::update_venue))
+            .configure(venues::routes)
             .default_service(web::to(extract::api_not_found)),
     );
 }

@@ -104,6 +104,7 @@ impl Modify for CommonErrors {
         stops::list_stops, stops::create_stop, stops::get_stop, stops::update_stop,
         stops::set_backups, stops::clone_stop, stops::add_supporter, stops::remove_supporter,
         venues::list_venues, venues::create_venue, venues::get_venue, venues::update_venue,
+        venues::suggest_change, venues::copy_venue,
         registrations::create_registration, registrations::list_registrations, registrations::cancel_registration,
         registrations::check_in, registrations::walk_in, registrations::stats, registrations::switch_venue,
         registrations::attendance,

@@ -17,10 +17,15 @@ use crate::state::AppState;
 pub struct SpeakerJson {
     id: String,
     name: String,
-    /// Organizers only.
+    /// Organizers who work with the speaker only.
     email: String,
     affiliation: String,
     bio: String,
+    /// True when the address belongs to a speaker the caller does not work with (no talk they
+    /// accepted at the caller's stops, no proposal to the caller's tours): then `name`,
+    /// `affiliation` and `bio` are empty and `email` is the address the caller sent. The id
+    /// may still be named on a talk; the speaker is asked and shown once they accept.
+    profile_hidden: bool,
 }
 
 impl From<Speaker> for SpeakerJson {
@@ -31,6 +36,7 @@ impl From<Speaker> for SpeakerJson {
             email: s.email,
             affiliation: s.affiliation,
             bio: s.bio,
+            profile_hidden: false,
         }
     }
 }
@@ -40,6 +46,8 @@ pub struct SpeakerBrief {
     id: String,
     name: String,
     affiliation: String,
+    /// Whether the speaker accepted the talk: only then do public pages show them on it.
+    accepted: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -54,20 +62,21 @@ pub struct TalkJson {
 
 impl From<TalkWithSpeakers> for TalkJson {
     fn from(t: TalkWithSpeakers) -> Self {
+        let speakers = t
+            .everyone()
+            .map(|(s, accepted)| SpeakerBrief {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                affiliation: s.affiliation.clone(),
+                accepted,
+            })
+            .collect();
         TalkJson {
+            speakers,
             id: t.talk.id,
             title: t.talk.title,
             summary: t.talk.summary,
             duration_minutes: t.talk.duration_minutes,
-            speakers: t
-                .speakers
-                .into_iter()
-                .map(|s| SpeakerBrief {
-                    id: s.id,
-                    name: s.name,
-                    affiliation: s.affiliation,
-                })
-                .collect(),
         }
     }
 }
@@ -80,7 +89,11 @@ pub struct CreateSpeaker {
     bio: Option<String>,
 }
 
-/// Adds a speaker (an existing address answers 200 with that speaker).
+/// Adds a speaker (201). An address already known answers 200 with that speaker: in full
+/// when the caller works with them (a talk they accepted at the caller's stops, or a
+/// proposal to the caller's tours), else with `profile_hidden: true` and nothing but the id
+/// and the address sent. A profile nobody confirmed yet (from the public call for proposals)
+/// takes the caller's data.
 #[utoipa::path(post, path = "/api/v1/speakers", tag = "speakers", request_body = CreateSpeaker,
     responses((status = 201, body = SpeakerJson), (status = 200, body = SpeakerJson), (status = 401, body = ErrorJson), (status = 422, body = ErrorJson)),
     security(("bearer" = [])))]
@@ -95,16 +108,29 @@ pub async fn create_speaker(
         affiliation: b.affiliation.unwrap_or_default(),
         bio: b.bio.unwrap_or_default(),
     };
-    let (speaker, created) = state
+    let added = state
         .db
         .run(move |conn| speakers::create_speaker(conn, &me, &input))
         .await?;
-    Ok(if created {
+    let json = if added.visible {
+        SpeakerJson::from(added.speaker)
+    } else {
+        SpeakerJson {
+            id: added.speaker.id,
+            name: String::new(),
+            // The address the caller sent (the one stored equals it): nothing new.
+            email: added.speaker.email,
+            affiliation: String::new(),
+            bio: String::new(),
+            profile_hidden: true,
+        }
+    };
+    Ok(if added.created {
         HttpResponse::Created()
     } else {
         HttpResponse::Ok()
     }
-    .json(SpeakerJson::from(speaker)))
+    .json(json))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -116,19 +142,24 @@ pub struct CreateTalk {
     speaker_ids: Vec<String>,
 }
 
+/// Adds a talk. Each speaker is e-mailed that they were named on it, and is shown on no
+/// agenda until they accept on their speaker page (`accepted` in `speakers`).
 #[utoipa::path(post, path = "/api/v1/talks", tag = "speakers", request_body = CreateTalk,
     responses((status = 201, body = TalkJson), (status = 401, body = ErrorJson), (status = 422, body = ErrorJson)),
     security(("bearer" = [])))]
 pub async fn create_talk(
     state: web::Data<AppState>,
-    _caller: ApiCaller,
+    ApiCaller(me): ApiCaller,
     ApiJson(b): ApiJson<CreateTalk>,
 ) -> Result<HttpResponse, AppError> {
+    let env = state.env.clone();
     let talk = state
         .db
         .run(move |conn| {
             speakers::create_talk(
                 conn,
+                &env,
+                &me,
                 &b.title,
                 &b.summary.unwrap_or_default(),
                 Some(b.duration_minutes),
@@ -352,17 +383,27 @@ impl From<ProposalView> for ProposalJson {
 pub struct ProposalReceivedJson {
     id: String,
     status: String,
+    /// Always false here: the proposal counts once its submitter follows the link e-mailed
+    /// to them.
+    confirmed: bool,
 }
 
-/// The call for proposals (public, while it is open). The speakers get a link to their page.
+/// The call for proposals (public, while it is open). One e-mail goes out, to the speaker's
+/// address, with a link to confirm; until then the organizers do not see the proposal and no
+/// co-speaker is told. Rate-limited per client (429), and per address (429 when several
+/// proposals for it wait for confirmation).
 #[utoipa::path(post, path = "/api/v1/tours/{id}/proposals", tag = "speakers", params(("id" = String, Path)), request_body = SubmitProposal,
-    responses((status = 201, body = ProposalReceivedJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
+    responses((status = 201, body = ProposalReceivedJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson), (status = 429, body = ErrorJson)))]
 pub async fn submit_proposal(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     lang: Lang,
     id: web::Path<String>,
     ApiJson(b): ApiJson<SubmitProposal>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::Proposal)?;
     let id = path_id(&id, "tour")?;
     let input = ProposalInput {
         speaker: b.speaker.into(),
@@ -380,6 +421,7 @@ pub async fn submit_proposal(
     Ok(HttpResponse::Created().json(ProposalReceivedJson {
         id: p.id,
         status: p.status,
+        confirmed: p.confirmed_at.is_some(),
     }))
 }
 

@@ -29,6 +29,8 @@ pub struct VenueJson {
     weekday_only: bool,
     id_check_required: bool,
     caveats: String,
+    /// The venue this one is a copy of (a tour's own copy of someone else's venue).
+    copied_from: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -49,6 +51,7 @@ impl From<Venue> for VenueJson {
             weekday_only: v.weekday_only,
             id_check_required: v.id_check_required,
             caveats: v.caveats,
+            copied_from: v.copied_from,
             created_at: to_rfc3339(v.created_at),
             updated_at: to_rfc3339(v.updated_at),
         }
@@ -69,6 +72,9 @@ pub struct VenueHistoryJson {
 pub struct VenueWithHistoryJson {
     #[serde(flatten)]
     venue: VenueJson,
+    /// Whether the caller may change it (its creator and site admins only); the others may
+    /// suggest a change (`POST /api/v1/venues/{id}/suggestions`) or copy it.
+    editable: bool,
     /// Stops held here that the caller may know of, newest first.
     history: Vec<VenueHistoryJson>,
 }
@@ -154,17 +160,15 @@ pub async fn get_venue(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "venue")?;
-    let (venue, history) = state
+    let page = state
         .db
-        .run(move |conn| {
-            let venue = venues::get_venue(conn, &id)?;
-            let history = venues::venue_history(conn, &me, &id)?;
-            Ok((venue, history))
-        })
+        .run(move |conn| venues::venue_page(conn, &me, &id))
         .await?;
     Ok(HttpResponse::Ok().json(VenueWithHistoryJson {
-        venue: venue.into(),
-        history: history
+        venue: page.venue.into(),
+        editable: page.can_edit,
+        history: page
+            .history
             .into_iter()
             .map(|(s, t)| VenueHistoryJson {
                 status: s.status(),
@@ -178,6 +182,9 @@ pub async fn get_venue(
     }))
 }
 
+/// Changes a venue: its creator and site admins only (403 for anyone else, whatever stops
+/// they hold there). The teams of other tours with stops still to come at the venue (or
+/// keeping it as a backup) are e-mailed what changed and which of their stops it touches.
 #[utoipa::path(patch, path = "/api/v1/venues/{id}", tag = "venues", params(("id" = String, Path)), request_body = VenueBody,
     responses((status = 200, body = VenueJson), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)),
     security(("bearer" = [])))]
@@ -188,9 +195,99 @@ pub async fn update_venue(
     ApiJson(body): ApiJson<VenueBody>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "venue")?;
+    let env = state.env.clone();
     let venue = state
         .db
-        .run(move |conn| venues::update_venue(conn, &me, &id, body.into()))
+        .run(move |conn| venues::update_venue(conn, &env, &me, &id, body.into()))
         .await?;
     Ok(HttpResponse::Ok().json(VenueJson::from(venue)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SuggestionBody {
+    /// The fields as they should be (as in PATCH; left out: as they are).
+    #[serde(flatten)]
+    changes: VenueBody,
+    /// Why, or what is wrong (needed when no field changes).
+    #[serde(default)]
+    message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SuggestionSentJson {
+    /// `creator`, or `site_admins` for a venue nobody created.
+    sent_to: String,
+}
+
+/// Suggests a change to a venue the caller may not change: its creator (or the site admins)
+/// get an e-mail with the changes (old → new) and the message, replies going to the caller.
+/// The venue itself does not change. At most about ten such e-mails an hour per organizer (429).
+#[utoipa::path(post, path = "/api/v1/venues/{id}/suggestions", tag = "venues", params(("id" = String, Path)), request_body = SuggestionBody,
+    responses((status = 202, body = SuggestionSentJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson), (status = 429, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn suggest_change(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<SuggestionBody>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "venue")?;
+    let env = state.env.clone();
+    let sent = state
+        .db
+        .run(move |conn| {
+            venues::suggest_change(conn, &env, &me, &id, body.changes.into(), &body.message)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(SuggestionSentJson {
+        sent_to: match sent {
+            venues::SuggestionSentTo::Creator => "creator",
+            venues::SuggestionSentTo::SiteAdmins => "site_admins",
+        }
+        .to_owned(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct CopyBody {
+    /// Stops of the caller's, still to come, that use the venue (as their place or a backup)
+    /// and should use the copy instead. They move at once and silently: the copy is identical.
+    stop_ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VenueCopyJson {
+    #[serde(flatten)]
+    venue: VenueJson,
+    /// How many of the caller's stops now use the copy.
+    moved_stops: usize,
+}
+
+/// Makes the caller's own copy of a venue (`copied_from` names the original); the copy is
+/// theirs to change.
+#[utoipa::path(post, path = "/api/v1/venues/{id}/copy", tag = "venues", params(("id" = String, Path)), request_body = CopyBody,
+    responses((status = 201, body = VenueCopyJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 422, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn copy_venue(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+    ApiJson(body): ApiJson<CopyBody>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "venue")?;
+    let (venue, moved) = state
+        .db
+        .run(move |conn| venues::copy_venue(conn, &me, &id, &body.stop_ids))
+        .await?;
+    Ok(HttpResponse::Created().json(VenueCopyJson {
+        venue: venue.into(),
+        moved_stops: moved,
+    }))
+}
+
+/// The venue routes added with the library's sharing rules.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/venues/{id}/suggestions", web::post().to(suggest_change))
+        .route("/venues/{id}/copy", web::post().to(copy_venue));
 }

@@ -111,11 +111,12 @@ impl AgendaItem {
             .load(conn)
     }
 
-    /// The speakers of a slot.
+    /// The speakers of a slot (those who accepted its talk).
     pub fn speaker_ids(conn: &mut DbConnection, item: &AgendaItem) -> QueryResult<Vec<String>> {
         match &item.talk_id {
             Some(talk_id) => talk_speakers::table
                 .filter(talk_speakers::talk_id.eq(talk_id))
+                .filter(talk_speakers::accepted_at.is_not_null())
                 .select(talk_speakers::speaker_id)
                 .load(conn),
             None => Ok(Vec::new()),

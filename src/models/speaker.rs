@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{proposal_stops, proposals, speakers, talk_speakers, talks};
+use crate::db::schema::{
+    agenda_items, outbox, proposal_stops, proposals, speakers, stops, talk_speakers, talks,
+};
 use crate::db::{self, DbConnection};
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
@@ -18,6 +20,10 @@ pub struct Speaker {
     pub feed_token_hash: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When the address was confirmed (its owner followed a mailed link, or an organizer
+    /// vouched for it). Before that the profile is nobody's to show: what a call-for-proposals
+    /// form typed for an address may not be its owner's words.
+    pub confirmed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
@@ -43,13 +49,21 @@ pub struct Proposal {
     pub decision_message: String,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
+    /// When its submitter confirmed their address; before that organizers do not see it.
+    pub confirmed_at: Option<NaiveDateTime>,
 }
 
 /// A talk with its speakers, in order.
 #[derive(Clone, Debug)]
 pub struct TalkWithSpeakers {
     pub talk: Talk,
+    /// The speakers who accepted the talk, with confirmed profiles: the only ones any page,
+    /// feed, report or e-mail about the talk names (a speaker appears on an agenda only after
+    /// accepting).
     pub speakers: Vec<Speaker>,
+    /// Speakers asked, who have not accepted yet (or whose profile is not confirmed): for
+    /// the organizers' own pages only, as "to be confirmed".
+    pub pending: Vec<Speaker>,
 }
 
 impl TalkWithSpeakers {
@@ -57,6 +71,22 @@ impl TalkWithSpeakers {
         self.speakers
             .iter()
             .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Every speaker asked, the ones who accepted first, with whether they did.
+    pub fn everyone(&self) -> impl Iterator<Item = (&Speaker, bool)> {
+        self.speakers
+            .iter()
+            .map(|s| (s, true))
+            .chain(self.pending.iter().map(|s| (s, false)))
+    }
+
+    /// Names of everyone asked (organizers' pages and e-mails).
+    pub fn all_speaker_names(&self) -> String {
+        self.everyone()
+            .map(|(s, _)| s.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -90,6 +120,9 @@ impl Speaker {
         crate::i18n::Lang::from_code(&self.lang).unwrap_or_default()
     }
 
+    /// Written at `now`; `confirmed`: false for a profile typed into the public form, until
+    /// its owner confirms it.
+    #[expect(clippy::too_many_arguments, reason = "one column each")]
     pub fn insert(
         conn: &mut DbConnection,
         name: &str,
@@ -97,9 +130,11 @@ impl Speaker {
         affiliation: &str,
         bio: &str,
         lang: crate::i18n::Lang,
+        now: NaiveDateTime,
+        confirmed: bool,
     ) -> QueryResult<Speaker> {
         let id = db::new_id();
-        let now = db::now();
+        let confirmed_at = confirmed.then_some(now);
         diesel::insert_into(speakers::table)
             .values((
                 speakers::id.eq(&id),
@@ -110,6 +145,7 @@ impl Speaker {
                 speakers::lang.eq(lang.code()),
                 speakers::created_at.eq(now),
                 speakers::updated_at.eq(now),
+                speakers::confirmed_at.eq(confirmed_at),
             ))
             .execute(conn)?;
         speakers::table
@@ -139,6 +175,43 @@ impl Speaker {
             .first(conn)
     }
 
+    /// Replaces what an unconfirmed profile says (a newer form for the address, or an
+    /// organizer's data); a confirmed profile is never touched here.
+    pub fn replace_unconfirmed(
+        conn: &mut DbConnection,
+        id: &str,
+        name: &str,
+        affiliation: &str,
+        bio: &str,
+        lang: crate::i18n::Lang,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            speakers::table
+                .find(id)
+                .filter(speakers::confirmed_at.is_null()),
+        )
+        .set((
+            speakers::name.eq(name),
+            speakers::affiliation.eq(affiliation),
+            speakers::bio.eq(bio),
+            speakers::lang.eq(lang.code()),
+            speakers::updated_at.eq(now),
+        ))
+        .execute(conn)
+    }
+
+    /// Marks the profile confirmed (once).
+    pub fn confirm(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
+        diesel::update(
+            speakers::table
+                .find(id)
+                .filter(speakers::confirmed_at.is_null()),
+        )
+        .set(speakers::confirmed_at.eq(Some(now)))
+        .execute(conn)
+    }
+
     pub fn set_feed_token_hash(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
         diesel::update(speakers::table.find(id))
             .set(speakers::feed_token_hash.eq(Some(hash)))
@@ -154,22 +227,53 @@ impl Speaker {
             .optional()
     }
 
-    /// Every talk the speaker gives.
+    /// Every talk the speaker is asked for, accepted or not.
     pub fn talk_ids(conn: &mut DbConnection, speaker_id: &str) -> QueryResult<Vec<String>> {
         talk_speakers::table
             .filter(talk_speakers::speaker_id.eq(speaker_id))
             .select(talk_speakers::talk_id)
             .load(conn)
     }
+
+    /// The talks the speaker accepted.
+    pub fn accepted_talk_ids(
+        conn: &mut DbConnection,
+        speaker_id: &str,
+    ) -> QueryResult<Vec<String>> {
+        talk_speakers::table
+            .filter(talk_speakers::speaker_id.eq(speaker_id))
+            .filter(talk_speakers::accepted_at.is_not_null())
+            .select(talk_speakers::talk_id)
+            .load(conn)
+    }
+
+    /// How many e-mails of `kind` went to `email` since `since` (the outbox is the log: an
+    /// organizer cannot have one speaker mailed without end).
+    pub fn mails_since(
+        conn: &mut DbConnection,
+        kind: &str,
+        email: &str,
+        since: NaiveDateTime,
+    ) -> QueryResult<i64> {
+        outbox::table
+            .filter(outbox::kind.eq(kind))
+            .filter(outbox::to_email.eq(email))
+            .filter(outbox::created_at.gt(since))
+            .count()
+            .get_result(conn)
+    }
 }
 
 impl Talk {
+    /// `accepted_at`: when the speakers accepted it (None: they are asked, and shown only
+    /// once each accepts).
     pub fn insert(
         conn: &mut DbConnection,
         title: &str,
         summary: &str,
         duration: i32,
         speaker_ids: &[String],
+        accepted_at: Option<NaiveDateTime>,
     ) -> QueryResult<Talk> {
         let id = db::new_id();
         let now = db::now();
@@ -189,10 +293,73 @@ impl Talk {
                     talk_speakers::talk_id.eq(&id),
                     talk_speakers::speaker_id.eq(speaker_id),
                     talk_speakers::position.eq(i as i32),
+                    talk_speakers::accepted_at.eq(accepted_at),
                 ))
                 .execute(conn)?;
         }
         talks::table.find(&id).select(Talk::as_select()).first(conn)
+    }
+
+    /// The speaker accepts the talk (once).
+    pub fn accept(
+        conn: &mut DbConnection,
+        talk_id: &str,
+        speaker_id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            talk_speakers::table
+                .find((talk_id, speaker_id))
+                .filter(talk_speakers::accepted_at.is_null()),
+        )
+        .set(talk_speakers::accepted_at.eq(Some(now)))
+        .execute(conn)
+    }
+
+    /// Takes a speaker off a talk they have not accepted (they declined).
+    pub fn remove_pending_speaker(
+        conn: &mut DbConnection,
+        talk_id: &str,
+        speaker_id: &str,
+    ) -> QueryResult<usize> {
+        diesel::delete(
+            talk_speakers::table
+                .find((talk_id, speaker_id))
+                .filter(talk_speakers::accepted_at.is_null()),
+        )
+        .execute(conn)
+    }
+
+    /// Whether the speaker is on the talk, and since when they accepted it.
+    pub fn acceptance(
+        conn: &mut DbConnection,
+        talk_id: &str,
+        speaker_id: &str,
+    ) -> QueryResult<Option<Option<NaiveDateTime>>> {
+        talk_speakers::table
+            .find((talk_id, speaker_id))
+            .select(talk_speakers::accepted_at)
+            .first(conn)
+            .optional()
+    }
+
+    /// The tours the talk belongs to: where it is on an agenda, or proposed (confirmed).
+    pub fn tour_ids(conn: &mut DbConnection, talk_id: &str) -> QueryResult<Vec<String>> {
+        let mut ids: Vec<String> = agenda_items::table
+            .inner_join(stops::table)
+            .filter(agenda_items::talk_id.eq(talk_id))
+            .select(stops::tour_id)
+            .load(conn)?;
+        ids.extend(
+            proposals::table
+                .filter(proposals::talk_id.eq(talk_id))
+                .filter(proposals::confirmed_at.is_not_null())
+                .select(proposals::tour_id)
+                .load::<String>(conn)?,
+        );
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
     }
 
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Talk>> {
@@ -212,25 +379,41 @@ impl Talk {
             .filter(talks::id.eq_any(ids.to_vec()))
             .select(Talk::as_select())
             .load(conn)?;
-        let links: Vec<(String, Speaker)> = talk_speakers::table
+        type Link = (String, Option<NaiveDateTime>, Speaker);
+        let links: Vec<Link> = talk_speakers::table
             .inner_join(speakers::table)
             .filter(talk_speakers::talk_id.eq_any(ids.to_vec()))
             .order(talk_speakers::position)
-            .select((talk_speakers::talk_id, Speaker::as_select()))
+            .select((
+                talk_speakers::talk_id,
+                talk_speakers::accepted_at,
+                Speaker::as_select(),
+            ))
             .load(conn)?;
+        let shown = |accepted: &Option<NaiveDateTime>, s: &Speaker| {
+            accepted.is_some() && s.confirmed_at.is_some()
+        };
         Ok(list
             .into_iter()
-            .map(|talk| TalkWithSpeakers {
-                speakers: links
-                    .iter()
-                    .filter(|(t, _)| *t == talk.id)
-                    .map(|(_, s)| s.clone())
-                    .collect(),
-                talk,
+            .map(|talk| {
+                let mine = links.iter().filter(|(t, _, _)| *t == talk.id);
+                TalkWithSpeakers {
+                    speakers: mine
+                        .clone()
+                        .filter(|(_, a, s)| shown(a, s))
+                        .map(|(_, _, s)| s.clone())
+                        .collect(),
+                    pending: mine
+                        .filter(|(_, a, s)| !shown(a, s))
+                        .map(|(_, _, s)| s.clone())
+                        .collect(),
+                    talk,
+                }
             })
             .collect())
     }
 
+    /// Every speaker asked for the talk, in order.
     pub fn speaker_ids(conn: &mut DbConnection, talk_id: &str) -> QueryResult<Vec<String>> {
         talk_speakers::table
             .filter(talk_speakers::talk_id.eq(talk_id))
@@ -238,15 +421,30 @@ impl Talk {
             .select(talk_speakers::speaker_id)
             .load(conn)
     }
+
+    /// The speakers who accepted the talk, in order.
+    pub fn accepted_speaker_ids(
+        conn: &mut DbConnection,
+        talk_id: &str,
+    ) -> QueryResult<Vec<String>> {
+        talk_speakers::table
+            .filter(talk_speakers::talk_id.eq(talk_id))
+            .filter(talk_speakers::accepted_at.is_not_null())
+            .order(talk_speakers::position)
+            .select(talk_speakers::speaker_id)
+            .load(conn)
+    }
 }
 
 impl Proposal {
+    /// A proposal from the public form: unconfirmed until its submitter follows the link.
     pub fn insert(
         conn: &mut DbConnection,
         tour_id: &str,
         talk_id: &str,
         submitted_by: Option<&str>,
         stop_ids: &[String],
+        now: NaiveDateTime,
     ) -> QueryResult<Proposal> {
         let id = db::new_id();
         diesel::insert_into(proposals::table)
@@ -256,7 +454,7 @@ impl Proposal {
                 proposals::talk_id.eq(talk_id),
                 proposals::submitted_by.eq(submitted_by),
                 proposals::status.eq("proposed"),
-                proposals::created_at.eq(db::now()),
+                proposals::created_at.eq(now),
             ))
             .execute(conn)?;
         for stop_id in stop_ids {
@@ -273,30 +471,58 @@ impl Proposal {
             .first(conn)
     }
 
+    /// A confirmed proposal. Every query here but `find_unconfirmed` and
+    /// `unconfirmed_by_since` leaves unconfirmed ones out: until its submitter confirmed the
+    /// address, a proposal is not there for anyone.
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Proposal>> {
         proposals::table
             .find(id)
+            .filter(proposals::confirmed_at.is_not_null())
             .select(Proposal::as_select())
             .first(conn)
             .optional()
     }
 
-    pub fn for_tour_talk(
-        conn: &mut DbConnection,
-        tour_id: &str,
-        talk_id: &str,
-    ) -> QueryResult<Option<Proposal>> {
+    /// A proposal waiting for its submitter's confirmation.
+    pub fn find_unconfirmed(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Proposal>> {
         proposals::table
-            .filter(proposals::tour_id.eq(tour_id))
-            .filter(proposals::talk_id.eq(talk_id))
+            .find(id)
+            .filter(proposals::confirmed_at.is_null())
             .select(Proposal::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// Confirms a proposal (once): true if this call did.
+    pub fn confirm(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        let n = diesel::update(
+            proposals::table
+                .find(id)
+                .filter(proposals::confirmed_at.is_null()),
+        )
+        .set(proposals::confirmed_at.eq(Some(now)))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    /// Unconfirmed proposals submitted in the name of `speaker_id` since `since`.
+    pub fn unconfirmed_by_since(
+        conn: &mut DbConnection,
+        speaker_id: &str,
+        since: NaiveDateTime,
+    ) -> QueryResult<i64> {
+        proposals::table
+            .filter(proposals::submitted_by.eq(speaker_id))
+            .filter(proposals::confirmed_at.is_null())
+            .filter(proposals::created_at.gt(since))
+            .count()
+            .get_result(conn)
     }
 
     pub fn list_for_tour(conn: &mut DbConnection, tour_id: &str) -> QueryResult<Vec<Proposal>> {
         proposals::table
             .filter(proposals::tour_id.eq(tour_id))
+            .filter(proposals::confirmed_at.is_not_null())
             .order(proposals::created_at)
             .select(Proposal::as_select())
             .load(conn)
@@ -306,6 +532,7 @@ impl Proposal {
     pub fn for_talks(conn: &mut DbConnection, talk_ids: &[String]) -> QueryResult<Vec<Proposal>> {
         proposals::table
             .filter(proposals::talk_id.eq_any(talk_ids.to_vec()))
+            .filter(proposals::confirmed_at.is_not_null())
             .order(proposals::created_at.desc())
             .select(Proposal::as_select())
             .load(conn)

@@ -113,6 +113,17 @@ impl Stop {
             .map(drop)
     }
 
+    /// Takes the stop's agenda lock: a no-op update of its row, which on PostgreSQL holds
+    /// every other agenda decision of the stop until commit (SQLite's `BEGIN IMMEDIATE`
+    /// already serialises writers). Registrations lock the counters row instead
+    /// (`Counters::lock`), so the two do not wait for each other.
+    pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Stop>> {
+        diesel::update(stops::table.find(id))
+            .set(stops::calendar_sequence.eq(stops::calendar_sequence))
+            .execute(conn)?;
+        Self::find(conn, id)
+    }
+
     /// Unscoped: organizer-facing callers use `models::access::stop_for`.
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Stop>> {
         stops::table

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{stops, tours, venues};
+use crate::db::schema::{outbox, stop_backups, stops, tours, venues};
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
@@ -26,6 +26,8 @@ pub struct Venue {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The venue this one was copied from (a tour that used someone else's venue made its own).
+    pub copied_from: Option<String>,
 }
 
 #[derive(Insertable, AsChangeset, Clone, Debug)]
@@ -45,7 +47,53 @@ pub struct VenueFields {
     pub caveats: String,
 }
 
+impl VenueFields {
+    /// The fields as text, in a fixed order, for comparing two versions of a venue.
+    pub fn facts(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("name", self.name.clone()),
+            ("city", self.city.clone()),
+            ("address", self.address.clone()),
+            ("directions", self.directions.clone()),
+            ("capacity", self.capacity.to_string()),
+            ("kind", self.kind.clone()),
+            ("cost", self.cost.clone()),
+            ("cost_note", self.cost_note.clone()),
+            ("contact", self.contact.clone()),
+            ("weekday_only", self.weekday_only.to_string()),
+            ("id_check_required", self.id_check_required.to_string()),
+            ("caveats", self.caveats.clone()),
+        ]
+    }
+}
+
+/// A stop still to come that uses a venue, as its place or as a backup.
+#[derive(Clone, Debug)]
+pub struct VenueUse {
+    pub stop: Stop,
+    pub tour: Tour,
+    pub as_backup: bool,
+}
+
 impl Venue {
+    /// The venue's fields as an update would write them.
+    pub fn fields(&self) -> VenueFields {
+        VenueFields {
+            name: self.name.clone(),
+            city: self.city.clone(),
+            address: self.address.clone(),
+            directions: self.directions.clone(),
+            capacity: self.capacity,
+            kind: self.kind.clone(),
+            cost: self.cost.clone(),
+            cost_note: self.cost_note.clone(),
+            contact: self.contact.clone(),
+            weekday_only: self.weekday_only,
+            id_check_required: self.id_check_required,
+            caveats: self.caveats.clone(),
+        }
+    }
+
     pub fn kind(&self) -> VenueKind {
         VenueKind::from_db(&self.kind)
     }
@@ -66,6 +114,28 @@ impl Venue {
                 venues::id.eq(id),
                 fields,
                 venues::created_by.eq(created_by),
+                venues::created_at.eq(now),
+                venues::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Self::get(conn, id)
+    }
+
+    /// A copy of `origin` made by `created_by`, remembering where it came from.
+    pub fn insert_copy(
+        conn: &mut DbConnection,
+        id: &str,
+        fields: &VenueFields,
+        created_by: &str,
+        origin: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Venue> {
+        diesel::insert_into(venues::table)
+            .values((
+                venues::id.eq(id),
+                fields,
+                venues::created_by.eq(Some(created_by)),
+                venues::copied_from.eq(Some(origin)),
                 venues::created_at.eq(now),
                 venues::updated_at.eq(now),
             ))
@@ -133,6 +203,66 @@ impl Venue {
             .load(conn)
     }
 }
+
+impl VenueUse {
+    /// Stops not over (not done, not cancelled, not ended) held at the venue or keeping it as
+    /// a backup, with their tours, soonest first.
+    pub fn upcoming(
+        conn: &mut DbConnection,
+        venue_id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<VenueUse>> {
+        let live = ["draft", "open", "closed"];
+        let held: Vec<(Stop, Tour)> = stops::table
+            .inner_join(tours::table)
+            .filter(stops::venue_id.eq(venue_id))
+            .filter(stops::status.eq_any(live))
+            .filter(stops::ends_at.gt(now))
+            .select((Stop::as_select(), Tour::as_select()))
+            .load(conn)?;
+        let backup: Vec<(Stop, Tour)> = stop_backups::table
+            .inner_join(stops::table.inner_join(tours::table))
+            .filter(stop_backups::venue_id.eq(venue_id))
+            .filter(stops::status.eq_any(live))
+            .filter(stops::ends_at.gt(now))
+            .select((Stop::as_select(), Tour::as_select()))
+            .load(conn)?;
+        let mut out: Vec<VenueUse> = held
+            .into_iter()
+            .map(|(stop, tour)| VenueUse {
+                stop,
+                tour,
+                as_backup: false,
+            })
+            .chain(backup.into_iter().map(|(stop, tour)| VenueUse {
+                stop,
+                tour,
+                as_backup: true,
+            }))
+            .collect();
+        out.sort_by_key(|u| u.stop.starts_at);
+        Ok(out)
+    }
+}
+
+/// How many change suggestions (e-mails of kind `venue_suggestion`, reply-to the suggester)
+/// `suggester` sent since `since`: the outbox is their log, so no table is needed for the
+/// limit.
+pub fn suggestions_sent_since(
+    conn: &mut DbConnection,
+    suggester: &str,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::kind.eq(SUGGESTION_KIND))
+        .filter(outbox::reply_to.eq(suggester))
+        .filter(outbox::created_at.gt(since))
+        .count()
+        .get_result(conn)
+}
+
+/// The e-mail kind of a suggested change.
+pub const SUGGESTION_KIND: &str = "venue_suggestion";
 
 fn escape_like(term: &str) -> String {
     term.replace('\\', "\\\\")

@@ -147,10 +147,14 @@ pub fn add_item(
     );
     db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+        let stop = locked(conn, &stop.id)?;
         let talk = match &input.talk_id {
-            Some(id) => Some(Talk::find(conn, id)?.ok_or_else(|| {
-                AppError::invalid("talk_id", "unknown_talk", "no talk has this id")
-            })?),
+            Some(id) => {
+                let talk = Talk::find(conn, id)?.ok_or_else(|| {
+                    AppError::invalid("talk_id", "unknown_talk", "no talk has this id")
+                })?;
+                Some(speakers::talk_for_stop(conn, env, organizer, &stop, &talk)?)
+            }
             None => None,
         };
         let minutes = match (duration.flatten(), &talk) {
@@ -200,6 +204,13 @@ pub fn add_item(
     })
 }
 
+/// The stop, with its agenda lock taken for the rest of the transaction: every check of
+/// the agenda against itself (overlaps, the first free time) is made under it, so two
+/// requests cannot both find the same time free (on PostgreSQL; SQLite serialises writers).
+fn locked(conn: &mut DbConnection, stop_id: &str) -> Result<Stop, AppError> {
+    Stop::lock(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))
+}
+
 /// What the public agenda, the speakers' profiles and the report show changed.
 pub(crate) fn agenda_changed(conn: &mut DbConnection, stop_id: &str) -> Result<(), AppError> {
     Ok(crate::cache::touch(
@@ -219,6 +230,7 @@ pub fn place_talk(
     stop: &Stop,
     talk: &Talk,
 ) -> Result<Option<Entry>, AppError> {
+    let stop = &locked(conn, &stop.id)?;
     let others = entries(conn, &stop.id)?;
     if others
         .iter()
@@ -282,6 +294,10 @@ pub fn move_item(
             AgendaItem::find(conn, item_id)?.ok_or_else(|| AppError::not_found("agenda item"))?;
         let (stop, _, _) = access::stop_for(conn, organizer, &item.stop_id)
             .map_err(|_| AppError::not_found("agenda item"))?;
+        let stop = locked(conn, &stop.id)?;
+        // Read again under the lock: a concurrent move may have changed it.
+        let item =
+            AgendaItem::find(conn, item_id)?.ok_or_else(|| AppError::not_found("agenda item"))?;
         let minutes = duration.flatten().unwrap_or(item.duration_minutes);
         let all = entries(conn, &stop.id)?;
         let me = all
@@ -328,6 +344,9 @@ pub fn remove_item(
             AgendaItem::find(conn, item_id)?.ok_or_else(|| AppError::not_found("agenda item"))?;
         let (stop, _, _) = access::stop_for(conn, organizer, &item.stop_id)
             .map_err(|_| AppError::not_found("agenda item"))?;
+        let stop = locked(conn, &stop.id)?;
+        let item =
+            AgendaItem::find(conn, item_id)?.ok_or_else(|| AppError::not_found("agenda item"))?;
         let entry = with_talks(conn, vec![item.clone()])?.remove(0);
         if stop.agenda_published_at.is_some() {
             AgendaChange::log(

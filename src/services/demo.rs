@@ -158,12 +158,24 @@ pub fn load(conn: &mut DbConnection) -> Result<Loaded, AppError> {
         },
     )?;
     db::write_transaction(conn, |conn| {
+        // The 2012 speakers gave their talks: their profiles are confirmed and every talk
+        // accepted, so the agendas show them.
+        let now = db::now();
         let mut speakers: HashMap<String, String> = HashMap::new();
         for s in &demo.speakers {
             let email = format!("{}@speakers.demo.example.org", s.key);
             let speaker = match Speaker::find_by_email(conn, &email)? {
                 Some(existing) => existing,
-                None => Speaker::insert(conn, &s.name, &email, &s.affiliation, &s.bio, Lang::En)?,
+                None => Speaker::insert(
+                    conn,
+                    &s.name,
+                    &email,
+                    &s.affiliation,
+                    &s.bio,
+                    Lang::En,
+                    now,
+                    true,
+                )?,
             };
             speakers.insert(s.key.clone(), speaker.id);
         }
@@ -181,7 +193,14 @@ pub fn load(conn: &mut DbConnection) -> Result<Loaded, AppError> {
                 .collect::<Result<_, _>>()?;
             talks.insert(
                 t.key.clone(),
-                Talk::insert(conn, &t.title, &t.summary, t.duration_minutes, &ids)?,
+                Talk::insert(
+                    conn,
+                    &t.title,
+                    &t.summary,
+                    t.duration_minutes,
+                    &ids,
+                    Some(now),
+                )?,
             );
         }
         for (n, s) in demo.stops.iter().enumerate() {
@@ -382,6 +401,8 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     "Example Corp",
                     "Speaks about clouds.",
                     Lang::En,
+                    now,
+                    true,
                 )
                 .map(|s| s.id)
             })
@@ -395,6 +416,7 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     "What we learned running it.",
                     30,
                     &who,
+                    Some(now),
                 )
             })
             .collect::<QueryResult<_>>()?;

@@ -191,7 +191,7 @@ fn unconfirmed_slots_for(
                 let who = e
                     .talk
                     .as_ref()
-                    .map(|t| t.speaker_names())
+                    .map(|t| t.all_speaker_names())
                     .unwrap_or_default();
                 format!(
                     "{} {} ({who})",

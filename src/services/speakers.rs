@@ -1,7 +1,13 @@
 //! Speakers and their talks: the call for proposals, the organizers' review, each speaker's
-//! page (profile, slots to confirm, slides) and itinerary, and public profiles.
+//! page (profile, talks to accept, slots to confirm, slides) and itinerary, and public
+//! profiles.
+//!
+//! Consent comes first: a proposal from the public form counts only once its submitter
+//! confirmed their address (until then one e-mail goes out, to them); a speaker appears on an
+//! agenda, a feed or their public profile only for talks they accepted; and their address is
+//! seen only by the tours they work with.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
@@ -23,6 +29,15 @@ use crate::services::Env;
 use crate::services::agenda::{self, Entry};
 
 pub const PURPOSE: &str = "speaker";
+/// The link that confirms a proposal sent from the public form.
+pub const CONFIRM_PURPOSE: &str = "proposal_confirm";
+/// How long that link works.
+pub const CONFIRM_HOURS: i64 = 48;
+/// Unconfirmed proposals one address may be sent in an hour: each mails that address once.
+pub const UNCONFIRMED_PER_HOUR: i64 = 3;
+/// Invitations one speaker is e-mailed in a day; more talks may name them (they see those on
+/// their page), but no more mail.
+pub const INVITATIONS_PER_DAY: i64 = 5;
 
 /// A fresh sign-in link to the speaker's page.
 pub fn sign_in_url(
@@ -71,6 +86,14 @@ pub fn request_link(
     })
 }
 
+/// Whether a sign-in link still works, without using it (the page it lands on asks for a
+/// button press: mail scanners open links).
+pub fn peek_link(conn: &mut DbConnection, token: &str) -> Result<(), AppError> {
+    MagicLink::peek(conn, PURPOSE, token)?
+        .map(drop)
+        .ok_or_else(|| AppError::not_found("sign-in link"))
+}
+
 /// Uses a sign-in link (once, before it expires): the speaker's id.
 pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
     MagicLink::consume(conn, PURPOSE, token)?
@@ -114,10 +137,21 @@ pub fn cfp_stops(conn: &mut DbConnection, tour: &Tour) -> Result<Vec<(Stop, Venu
         .collect())
 }
 
-fn speaker_for(conn: &mut DbConnection, p: &PersonInput, lang: Lang) -> Result<Speaker, AppError> {
-    // An existing speaker keeps the profile they wrote: a form cannot overwrite someone else's.
+/// The profile a public form names: a confirmed one stays as its owner wrote it (the form's
+/// text is dropped); an unconfirmed one takes the newest form's text; a new address gets an
+/// unconfirmed profile. Nothing of it is shown anywhere until confirmed.
+fn pending_speaker(
+    conn: &mut DbConnection,
+    p: &PersonInput,
+    lang: Lang,
+    now: NaiveDateTime,
+) -> Result<Speaker, AppError> {
     match Speaker::find_by_email(conn, &p.email)? {
-        Some(s) => Ok(s),
+        Some(s) if s.confirmed_at.is_some() => Ok(s),
+        Some(s) => {
+            Speaker::replace_unconfirmed(conn, &s.id, &p.name, &p.affiliation, &p.bio, lang, now)?;
+            Speaker::find(conn, &s.id)?.ok_or_else(|| AppError::not_found("speaker"))
+        }
         None => Ok(Speaker::insert(
             conn,
             &p.name,
@@ -125,6 +159,8 @@ fn speaker_for(conn: &mut DbConnection, p: &PersonInput, lang: Lang) -> Result<S
             &p.affiliation,
             &p.bio,
             lang,
+            now,
+            false,
         )?),
     }
 }
@@ -149,7 +185,10 @@ fn check_person(v: &mut Validator, prefix: &str, p: &PersonInput) -> PersonInput
     }
 }
 
-/// Takes a proposal while the call is open; the speakers get a link to their page.
+/// Takes a proposal while the call is open. It waits for its submitter: one e-mail goes out,
+/// to the submitter's address, with a link to confirm; until then organizers do not see it,
+/// no co-speaker is told, and no profile it names is shown. One address is sent at most
+/// `UNCONFIRMED_PER_HOUR` of these an hour.
 #[tracing::instrument(skip(conn, env, input))]
 pub fn submit_proposal(
     conn: &mut DbConnection,
@@ -208,14 +247,22 @@ pub fn submit_proposal(
                 "pick stops of this tour that are still to come",
             ));
         }
-        let main = speaker_for(conn, &speaker, lang)?;
+        let now = db::now();
+        if let Some(known) = Speaker::find_by_email(conn, &speaker.email)?
+            && Proposal::unconfirmed_by_since(conn, &known.id, now - Duration::hours(1))?
+                >= UNCONFIRMED_PER_HOUR
+        {
+            return Err(AppError::too_many_requests(
+                "several proposals for this address wait for confirmation: confirm them, or try again later",
+            )
+            .retry_after(3600));
+        }
+        let main = pending_speaker(conn, &speaker, lang, now)?;
         let mut ids = vec![main.id.clone()];
-        let mut everyone = vec![main.clone()];
         for p in &co {
-            let s = speaker_for(conn, p, lang)?;
+            let s = pending_speaker(conn, p, lang, now)?;
             if !ids.contains(&s.id) {
                 ids.push(s.id.clone());
-                everyone.push(s);
             }
         }
         let title = title.clone().unwrap_or_default();
@@ -225,59 +272,248 @@ pub fn submit_proposal(
             &summary.clone().unwrap_or_default(),
             duration.unwrap_or(30),
             &ids,
+            None,
         )?;
-        let proposal = Proposal::insert(conn, &tour.id, &talk.id, Some(&main.id), &input.stop_ids)?;
-        for s in &everyone {
-            let link = sign_in_url(conn, env, s)?;
-            let content = templates::proposal_received(
-                s.lang(),
-                &s.name,
-                &tour.name,
-                &title,
-                &link,
-                env.magic_link_hours,
-            );
-            email::enqueue(
-                conn,
-                &env.links,
-                Email::new("proposal_received", &s.email, &s.name, content)
-                    .for_tour(&tour.id)
-                    .reply_to(tour.contact_email.as_deref()),
-            )?;
-        }
+        let proposal = Proposal::insert(
+            conn,
+            &tour.id,
+            &talk.id,
+            Some(&main.id),
+            &input.stop_ids,
+            now,
+        )?;
+        let token = MagicLink::create(
+            conn,
+            CONFIRM_PURPOSE,
+            &main.email,
+            Some(&proposal.id),
+            Duration::hours(CONFIRM_HOURS),
+        )?;
+        let link = env
+            .links
+            .url(&format!("/speaker/proposals/confirm/{token}"));
+        // The name as typed: the recipient may not be who the form says.
+        let content = templates::speakers::proposal_confirm(
+            lang,
+            &speaker.name,
+            &tour.name,
+            &title,
+            &link,
+            CONFIRM_HOURS,
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("proposal_confirm", &main.email, &speaker.name, content)
+                .for_tour(&tour.id)
+                .reply_to(tour.contact_email.as_deref()),
+        )?;
         Ok(proposal)
     })
 }
 
-/// Organizers add a speaker directly (or get the one with that address).
+/// What a proposal's confirmation link is about (shown before the button is pressed).
+pub fn peek_confirmation(conn: &mut DbConnection, token: &str) -> Result<(Talk, Tour), AppError> {
+    let link = MagicLink::peek(conn, CONFIRM_PURPOSE, token)?
+        .ok_or_else(|| AppError::not_found("confirmation link"))?;
+    let proposal = Proposal::find_unconfirmed(conn, link.subject_id.as_deref().unwrap_or(""))?
+        .ok_or_else(|| AppError::not_found("confirmation link"))?;
+    let talk = Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
+    let tour = Tour::find(conn, &proposal.tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
+    Ok((talk, tour))
+}
+
+/// A confirmed proposal's submitter, and whether their profile is public now.
+pub struct Confirmed {
+    pub speaker_id: String,
+    /// False when the profile still shows text another form wrote after theirs: they check
+    /// it and save it themselves.
+    pub profile_confirmed: bool,
+}
+
+/// Uses a confirmation link (once): the proposal counts (organizers see it), its submitter
+/// accepted the talk, and the co-speakers are asked to accept it too. The submitter's
+/// profile is confirmed if it holds what this very proposal's form said.
+#[tracing::instrument(skip(conn, env, token))]
+pub fn confirm_proposal(
+    conn: &mut DbConnection,
+    env: &Env,
+    token: &str,
+) -> Result<Confirmed, AppError> {
+    db::write_transaction(conn, |conn| {
+        let link = MagicLink::consume(conn, CONFIRM_PURPOSE, token)?
+            .ok_or_else(|| AppError::not_found("confirmation link"))?;
+        let proposal = Proposal::find_unconfirmed(conn, link.subject_id.as_deref().unwrap_or(""))?
+            .ok_or_else(|| AppError::not_found("confirmation link"))?;
+        let submitter = proposal
+            .submitted_by
+            .as_deref()
+            .and_then(|id| Speaker::find(conn, id).transpose())
+            .transpose()?
+            .filter(|s| s.email == link.email)
+            .ok_or_else(|| AppError::not_found("confirmation link"))?;
+        let now = db::now();
+        Proposal::confirm(conn, &proposal.id, now)?;
+        Talk::accept(conn, &proposal.talk_id, &submitter.id, now)?;
+        // The profile was written by this proposal's form (same instant) unless another form
+        // for the address came later; only then is it this person's own text.
+        let profile_confirmed = submitter.confirmed_at.is_some()
+            || (submitter.updated_at == proposal.created_at
+                && Speaker::confirm(conn, &submitter.id, now)? == 1);
+        let tour =
+            Tour::find(conn, &proposal.tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
+        let talk =
+            Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
+        for id in Talk::speaker_ids(conn, &talk.id)? {
+            if id == submitter.id {
+                continue;
+            }
+            if let Some(co) = Speaker::find(conn, &id)? {
+                invite(conn, env, &co, &submitter.name, Some(&tour), &talk)?;
+            }
+        }
+        crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
+        Ok(Confirmed {
+            speaker_id: submitter.id,
+            profile_confirmed,
+        })
+    })
+}
+
+/// Asks a speaker to give a talk: an e-mail with a link to their page, where they accept or
+/// decline (at most `INVITATIONS_PER_DAY` such e-mails a day; the rest wait on their page).
+fn invite(
+    conn: &mut DbConnection,
+    env: &Env,
+    speaker: &Speaker,
+    by: &str,
+    tour: Option<&Tour>,
+    talk: &Talk,
+) -> Result<(), AppError> {
+    let since = db::now() - Duration::days(1);
+    if Speaker::mails_since(conn, "talk_invitation", &speaker.email, since)? >= INVITATIONS_PER_DAY
+    {
+        return Ok(());
+    }
+    let link = sign_in_url(conn, env, speaker)?;
+    let content = templates::speakers::talk_invitation(
+        speaker.lang(),
+        &speaker.name,
+        by,
+        tour.map(|t| t.name.as_str()),
+        &talk.title,
+        &link,
+        env.magic_link_hours,
+    );
+    let mut mail = Email::new("talk_invitation", &speaker.email, &speaker.name, content);
+    if let Some(t) = tour {
+        mail = mail.for_tour(&t.id).reply_to(t.contact_email.as_deref());
+    }
+    email::enqueue(conn, &env.links, mail)?;
+    Ok(())
+}
+
+/// What `create_speaker` answers.
+pub struct SpeakerAdded {
+    pub speaker: Speaker,
+    pub created: bool,
+    /// False for a known speaker the organizer does not work with: then only the id is theirs
+    /// to see (the profile and the address stay with the tours the speaker works with).
+    pub visible: bool,
+}
+
+/// Organizers add a speaker directly (an organizer vouches for the address, so the profile
+/// is confirmed). An address already known answers with that speaker: in full to organizers
+/// who work with them, as an id alone to the others. A profile nobody confirmed yet (typed
+/// into the public form) takes the organizer's data.
 pub fn create_speaker(
     conn: &mut DbConnection,
     organizer: &Organizer,
     input: &PersonInput,
-) -> Result<(Speaker, bool), AppError> {
-    let _ = organizer;
+) -> Result<SpeakerAdded, AppError> {
     let mut v = Validator::new();
     let p = check_person(&mut v, "", input);
     v.finish()?;
-    if let Some(existing) = Speaker::find_by_email(conn, &p.email)? {
-        return Ok((existing, false));
-    }
-    Ok((
-        Speaker::insert(
-            conn,
-            &p.name,
-            &p.email,
-            &p.affiliation,
-            &p.bio,
-            Lang::default(),
-        )?,
-        true,
-    ))
+    db::write_transaction(conn, |conn| {
+        let now = db::now();
+        match Speaker::find_by_email(conn, &p.email)? {
+            Some(existing) if existing.confirmed_at.is_none() => {
+                Speaker::replace_unconfirmed(
+                    conn,
+                    &existing.id,
+                    &p.name,
+                    &p.affiliation,
+                    &p.bio,
+                    existing.lang(),
+                    now,
+                )?;
+                Speaker::confirm(conn, &existing.id, now)?;
+                crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
+                let speaker = Speaker::find(conn, &existing.id)?
+                    .ok_or_else(|| AppError::not_found("speaker"))?;
+                Ok(SpeakerAdded {
+                    speaker,
+                    created: false,
+                    visible: true,
+                })
+            }
+            Some(existing) => {
+                let visible = works_with(conn, organizer, &existing.id)?;
+                Ok(SpeakerAdded {
+                    speaker: existing,
+                    created: false,
+                    visible,
+                })
+            }
+            None => Ok(SpeakerAdded {
+                speaker: Speaker::insert(
+                    conn,
+                    &p.name,
+                    &p.email,
+                    &p.affiliation,
+                    &p.bio,
+                    Lang::default(),
+                    now,
+                    true,
+                )?,
+                created: true,
+                visible: true,
+            }),
+        }
+    })
 }
 
-/// Organizers add a talk with its speakers.
+/// Whether the organizer works with the speaker: the speaker accepted a talk at a stop in
+/// their reach, or proposed (and confirmed) a talk to a tour they run. Site admins do.
+pub fn works_with(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    speaker_id: &str,
+) -> Result<bool, AppError> {
+    if organizer.is_admin {
+        return Ok(true);
+    }
+    let accepted = Speaker::accepted_talk_ids(conn, speaker_id)?;
+    for (_, stop, tour) in AgendaItem::deliveries_of_talks(conn, &accepted)? {
+        if access::tour_access(conn, organizer, &tour.id)?.is_some_and(|a| a.covers_stop(&stop.id))
+        {
+            return Ok(true);
+        }
+    }
+    for p in Proposal::for_talks(conn, &accepted)? {
+        if access::tour_access(conn, organizer, &p.tour_id)?.is_some_and(|a| a.can_edit_tour()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Organizers add a talk with its speakers. The speakers are asked (an e-mail each) and are
+/// shown on no agenda until they accept.
 pub fn create_talk(
     conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
     title: &str,
     summary: &str,
     duration: Option<i64>,
@@ -300,7 +536,8 @@ pub fn create_talk(
     let mut unique = speaker_ids.to_vec();
     unique.dedup();
     db::write_transaction(conn, |conn| {
-        if Speaker::find_many(conn, &unique)?.len() != unique.len() {
+        let speakers = Speaker::find_many(conn, &unique)?;
+        if speakers.len() != unique.len() {
             return Err(AppError::invalid(
                 "speaker_ids",
                 "unknown_speaker",
@@ -313,9 +550,50 @@ pub fn create_talk(
             &summary.clone().unwrap_or_default(),
             duration.unwrap_or(30),
             &unique,
+            None,
         )?;
+        for s in &speakers {
+            invite(conn, env, s, organizer.display_name(), None, &talk)?;
+        }
         Ok(Talk::with_speakers(conn, std::slice::from_ref(&talk.id))?.remove(0))
     })
+}
+
+/// The talk to place at a stop: the talk itself if it belongs to the stop's tour (or to no
+/// tour yet: just made by an organizer); otherwise a copy whose speakers are asked anew.
+/// A speaker's yes to one tour is not a yes to every tour that finds their talk.
+pub(crate) fn talk_for_stop(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    stop: &Stop,
+    talk: &Talk,
+) -> Result<Talk, AppError> {
+    let tours = Talk::tour_ids(conn, &talk.id)?;
+    if tours.is_empty() || tours.contains(&stop.tour_id) {
+        return Ok(talk.clone());
+    }
+    let ids = Talk::speaker_ids(conn, &talk.id)?;
+    let copy = Talk::insert(
+        conn,
+        &talk.title,
+        &talk.summary,
+        talk.duration_minutes,
+        &ids,
+        None,
+    )?;
+    let tour = Tour::find(conn, &stop.tour_id)?;
+    for s in Speaker::find_many(conn, &ids)? {
+        invite(
+            conn,
+            env,
+            &s,
+            organizer.display_name(),
+            tour.as_ref(),
+            &copy,
+        )?;
+    }
+    Ok(copy)
 }
 
 /// A proposal as the organizers review it.
@@ -383,6 +661,13 @@ pub fn accept(
             .map_err(|_| AppError::not_found("proposal"))?;
         let talk =
             Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
+        // The stops' agenda locks in one order, so two acceptances cannot wait on each other.
+        let mut in_order = stop_ids.to_vec();
+        in_order.sort();
+        in_order.dedup();
+        for id in &in_order {
+            Stop::lock(conn, id)?;
+        }
         let mut cities = Vec::new();
         for stop_id in stop_ids {
             let stop = Stop::find(conn, stop_id)?
@@ -443,7 +728,8 @@ fn tell_decision(
     cities: &[String],
     message: &str,
 ) -> Result<(), AppError> {
-    let ids = Talk::speaker_ids(conn, &talk.id)?;
+    // Those who accepted the talk; the others were asked, and answer on their page.
+    let ids = Talk::accepted_speaker_ids(conn, &talk.id)?;
     let speakers = Speaker::find_many(conn, &ids)?;
     for s in speakers {
         let link = sign_in_url(conn, env, &s)?;
@@ -482,6 +768,7 @@ pub fn invite_to_stop(
         let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
         access::editable_tour(conn, organizer, &tour.id)?;
         let talk = Talk::find(conn, talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
+        let talk = talk_for_stop(conn, env, organizer, &stop, &talk)?;
         let entry = agenda::place_talk(conn, env, &stop, &talk)?.ok_or_else(|| {
             AppError::conflict(
                 "already_scheduled",
@@ -532,30 +819,65 @@ fn deliveries(conn: &mut DbConnection, talk_ids: &[String]) -> Result<Vec<Delive
     Ok(out)
 }
 
+/// A talk the speaker is asked to give and has not accepted: where it is placed, and the
+/// proposals it is in.
+pub struct Invitation {
+    pub talk: TalkWithSpeakers,
+    pub deliveries: Vec<Delivery>,
+    pub tours: Vec<Tour>,
+}
+
 /// What a speaker's own page shows.
 pub struct SpeakerPage {
     pub speaker: Speaker,
     pub proposals: Vec<(Proposal, Talk, Tour)>,
+    /// Slots of the talks they accepted.
     pub deliveries: Vec<Delivery>,
+    pub invitations: Vec<Invitation>,
 }
 
 pub fn own_page(conn: &mut DbConnection, speaker_id: &str) -> Result<SpeakerPage, AppError> {
     let speaker = Speaker::find(conn, speaker_id)?.ok_or_else(|| AppError::not_found("speaker"))?;
     let talk_ids = Speaker::talk_ids(conn, &speaker.id)?;
+    let accepted = Speaker::accepted_talk_ids(conn, &speaker.id)?;
     let mut proposals = Vec::new();
     for p in Proposal::for_talks(conn, &talk_ids)? {
         let talk = Talk::find(conn, &p.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
         let tour = Tour::find(conn, &p.tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
         proposals.push((p, talk, tour));
     }
-    let deliveries = deliveries(conn, &talk_ids)?;
+    let deliveries = deliveries(conn, &accepted)?;
+    let asked: Vec<String> = talk_ids
+        .into_iter()
+        .filter(|t| !accepted.contains(t))
+        .collect();
+    let mut invitations = Vec::new();
+    for talk in Talk::with_speakers(conn, &asked)? {
+        let placed = deliveries_of(conn, &talk.talk.id)?;
+        let tours = proposals
+            .iter()
+            .filter(|(_, t, _)| t.id == talk.talk.id)
+            .map(|(_, _, tour)| tour.clone())
+            .collect();
+        invitations.push(Invitation {
+            talk,
+            deliveries: placed,
+            tours,
+        });
+    }
     Ok(SpeakerPage {
         speaker,
         proposals,
         deliveries,
+        invitations,
     })
 }
 
+fn deliveries_of(conn: &mut DbConnection, talk_id: &str) -> Result<Vec<Delivery>, AppError> {
+    deliveries(conn, &[talk_id.to_owned()])
+}
+
+/// The speaker saves their profile: what it says is theirs now, so it may be shown.
 pub fn update_profile(
     conn: &mut DbConnection,
     speaker_id: &str,
@@ -568,27 +890,89 @@ pub fn update_profile(
     let affiliation = v.check("affiliation", text::optional(affiliation, 200));
     let bio = v.check("bio", text::optional(bio, 5000));
     v.finish()?;
-    let speaker = Speaker::update_profile(
-        conn,
-        speaker_id,
-        &name.unwrap_or_default(),
-        &affiliation.unwrap_or_default(),
-        &bio.unwrap_or_default(),
-    )?;
-    crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
-    Ok(speaker)
+    db::write_transaction(conn, |conn| {
+        Speaker::update_profile(
+            conn,
+            speaker_id,
+            &name.clone().unwrap_or_default(),
+            &affiliation.clone().unwrap_or_default(),
+            &bio.clone().unwrap_or_default(),
+        )?;
+        Speaker::confirm(conn, speaker_id, db::now())?;
+        crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
+        Speaker::find(conn, speaker_id)?.ok_or_else(|| AppError::not_found("speaker"))
+    })
 }
 
-/// The speaker confirms a slot of theirs.
+/// The speaker accepts a talk they were asked for: from now on it shows them. Accepting on
+/// their own page (signed in with their link) also confirms their profile, which that page
+/// shows them.
+pub fn accept_talk(
+    conn: &mut DbConnection,
+    speaker_id: &str,
+    talk_id: &str,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        if Talk::acceptance(conn, talk_id, speaker_id)?.is_none() {
+            return Err(AppError::not_found("talk"));
+        }
+        let now = db::now();
+        Talk::accept(conn, talk_id, speaker_id, now)?;
+        Speaker::confirm(conn, speaker_id, now)?;
+        talk_changed(conn, talk_id)
+    })
+}
+
+/// The speaker declines a talk they were asked for: they are taken off it (the organizers
+/// see the talk without them).
+pub fn decline_talk(
+    conn: &mut DbConnection,
+    speaker_id: &str,
+    talk_id: &str,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        match Talk::acceptance(conn, talk_id, speaker_id)? {
+            None => return Err(AppError::not_found("talk")),
+            Some(Some(_)) => {
+                return Err(AppError::conflict(
+                    "already_accepted",
+                    "you accepted this talk: ask the organizers to take you off it",
+                ));
+            }
+            Some(None) => {}
+        }
+        Talk::remove_pending_speaker(conn, talk_id, speaker_id)?;
+        talk_changed(conn, talk_id)
+    })
+}
+
+/// The pages showing a talk's speakers changed: its stops' pages and the speaker pages.
+fn talk_changed(conn: &mut DbConnection, talk_id: &str) -> Result<(), AppError> {
+    let mut keys = vec![crate::cache::keys::SPEAKERS.to_owned()];
+    for (item, _, _) in AgendaItem::deliveries_of_talks(conn, &[talk_id.to_owned()])? {
+        keys.push(crate::cache::keys::stop(&item.stop_id));
+    }
+    Ok(crate::cache::touch(conn, &keys)?)
+}
+
+/// The speaker confirms a slot of theirs (which accepts its talk, if they had not yet).
 pub fn confirm_slot(
     conn: &mut DbConnection,
     speaker_id: &str,
     item_id: &str,
 ) -> Result<(), AppError> {
-    let item = own_item(conn, speaker_id, item_id)?;
-    AgendaItem::confirm(conn, &item.id)?;
-    crate::services::agenda::agenda_changed(conn, &item.stop_id)?;
-    Ok(())
+    db::write_transaction(conn, |conn| {
+        let item = own_item(conn, speaker_id, item_id)?;
+        AgendaItem::confirm(conn, &item.id)?;
+        if let Some(talk_id) = &item.talk_id {
+            let now = db::now();
+            Talk::accept(conn, talk_id, speaker_id, now)?;
+            Speaker::confirm(conn, speaker_id, now)?;
+            talk_changed(conn, talk_id)?;
+        }
+        crate::services::agenda::agenda_changed(conn, &item.stop_id)?;
+        Ok(())
+    })
 }
 
 /// An agenda item of one of the speaker's talks; 404 for anyone else's.
@@ -612,25 +996,28 @@ pub fn feed_url(conn: &mut DbConnection, env: &Env, speaker_id: &str) -> Result<
     Ok(env.links.url(&format!("/speaker/feed/{token}.ics")))
 }
 
-/// The itinerary behind a feed address.
+/// The itinerary behind a feed address: the slots of the talks the speaker accepted.
 pub fn itinerary_by_feed(
     conn: &mut DbConnection,
     token: &str,
 ) -> Result<(Speaker, Vec<Delivery>), AppError> {
     let speaker = Speaker::find_by_feed_hash(conn, &secrets::token_hash(token))?
         .ok_or_else(|| AppError::not_found("feed"))?;
-    let talk_ids = Speaker::talk_ids(conn, &speaker.id)?;
+    let talk_ids = Speaker::accepted_talk_ids(conn, &speaker.id)?;
     let list = deliveries(conn, &talk_ids)?;
     Ok((speaker, list))
 }
 
-/// A public profile: name, affiliation, bio, and talks at public stops only. No e-mail.
+/// A public profile: name, affiliation, bio, and the talks they accepted at public stops
+/// only. No e-mail. None at all for a profile nobody confirmed.
 pub fn public_profile(
     conn: &mut DbConnection,
     speaker_id: &str,
 ) -> Result<(Speaker, Vec<Delivery>), AppError> {
-    let speaker = Speaker::find(conn, speaker_id)?.ok_or_else(|| AppError::not_found("speaker"))?;
-    let talk_ids = Speaker::talk_ids(conn, &speaker.id)?;
+    let speaker = Speaker::find(conn, speaker_id)?
+        .filter(|s| s.confirmed_at.is_some())
+        .ok_or_else(|| AppError::not_found("speaker"))?;
+    let talk_ids = Speaker::accepted_talk_ids(conn, &speaker.id)?;
     let list: Vec<Delivery> = deliveries(conn, &talk_ids)?
         .into_iter()
         .filter(|d| {
@@ -648,46 +1035,48 @@ pub fn public_profile(
 /// A speaker, their deliveries, and their proposals with talk and tour.
 pub type SpeakerHistory = (Speaker, Vec<Delivery>, Vec<(Proposal, Talk, Tour)>);
 
-/// A speaker's history for organizers: every delivery and proposal in the tours they may see.
+/// A speaker's history for organizers: every delivery in the tours they may see (asked or
+/// accepted), the public deliveries they accepted elsewhere, and the proposals to tours the
+/// organizer sees. The address only for those who work with the speaker.
 pub fn history(
     conn: &mut DbConnection,
     organizer: &Organizer,
     speaker_id: &str,
 ) -> Result<SpeakerHistory, AppError> {
-    let mut page = own_page(conn, speaker_id)?;
+    let mut speaker =
+        Speaker::find(conn, speaker_id)?.ok_or_else(|| AppError::not_found("speaker"))?;
     let visible = access::visible_tour_ids(conn, organizer)?;
-    // The address is for those who work with the speaker: a slot at a stop in their reach,
-    // or a proposal to a tour they run. A public slot elsewhere shows the rest, not that.
-    let mut works_with = organizer.is_admin;
-    for d in &page.deliveries {
-        works_with = works_with
-            || access::tour_access(conn, organizer, &d.tour.id)?
-                .is_some_and(|a| a.covers_stop(&d.stop.id));
+    let talk_ids = Speaker::talk_ids(conn, &speaker.id)?;
+    let accepted = Speaker::accepted_talk_ids(conn, &speaker.id)?;
+    if !works_with(conn, organizer, &speaker.id)? {
+        speaker.email.clear();
     }
-    for (_, _, tour) in &page.proposals {
-        works_with = works_with
-            || access::tour_access(conn, organizer, &tour.id)?.is_some_and(|a| a.can_edit_tour());
-    }
-    if !works_with {
-        page.speaker.email.clear();
-    }
-    let deliveries: Vec<Delivery> = page
-        .deliveries
+    let deliveries: Vec<Delivery> = deliveries(conn, &talk_ids)?
         .into_iter()
         .filter(|d| {
             visible.contains(&d.tour.id)
-                || (d.tour.is_public() && d.stop.agenda_published_at.is_some())
+                || (d.tour.is_public()
+                    && d.stop.agenda_published_at.is_some()
+                    && d.entry
+                        .item
+                        .talk_id
+                        .as_ref()
+                        .is_some_and(|t| accepted.contains(t)))
         })
         .collect();
-    let proposals: Vec<(Proposal, Talk, Tour)> = page
-        .proposals
-        .into_iter()
-        .filter(|(_, _, t)| visible.contains(&t.id))
-        .collect();
+    let mut proposals = Vec::new();
+    for p in Proposal::for_talks(conn, &talk_ids)? {
+        if !visible.contains(&p.tour_id) {
+            continue;
+        }
+        let talk = Talk::find(conn, &p.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
+        let tour = Tour::find(conn, &p.tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
+        proposals.push((p, talk, tour));
+    }
     if deliveries.is_empty() && proposals.is_empty() && !organizer.is_admin {
         return Err(AppError::not_found("speaker"));
     }
-    Ok((page.speaker, deliveries, proposals))
+    Ok((speaker, deliveries, proposals))
 }
 
 /// Distinct speakers and speaking slots of a set of agenda entries.

@@ -27,12 +27,27 @@ fn hm(e: &Entry, stop: &Stop) -> String {
     )
 }
 
-fn speakers_line(t: &TalkWithSpeakers) -> Markup {
+/// The speakers a public page names: those who accepted the talk. A talk nobody accepted
+/// yet is shown without names.
+fn speakers_line(ctx: &Ctx, t: &TalkWithSpeakers) -> Markup {
     html! {
         @for (i, s) in t.speakers.iter().enumerate() {
             @if i > 0 { ", " }
             a href={ "/speakers/" (s.id) } { (s.name) }
             @if !s.affiliation.is_empty() { " (" (s.affiliation) ")" }
+        }
+        @if t.speakers.is_empty() && !t.pending.is_empty() { em { (ctx.t("speaker.to_be_confirmed")) } }
+    }
+}
+
+/// Every speaker asked, for the organizers, marking those who have not accepted.
+fn team_speakers_line(ctx: &Ctx, t: &TalkWithSpeakers) -> Markup {
+    html! {
+        @for (i, (s, accepted)) in t.everyone().enumerate() {
+            @if i > 0 { ", " }
+            a href={ "/manage/speakers/" (s.id) } { (s.name) }
+            @if !s.affiliation.is_empty() { " (" (s.affiliation) ")" }
+            @if !accepted { " " span.badge { (ctx.t("speaker.pending_badge")) } }
         }
     }
 }
@@ -55,7 +70,7 @@ pub fn public_agenda(
                             " "
                             @if let Some(t) = &e.talk {
                                 strong { (t.talk.title) } br;
-                                span.who { (speakers_line(t)) }
+                                span.who { (speakers_line(ctx, t)) }
                             } @else {
                                 (e.item.title)
                             }
@@ -189,8 +204,34 @@ pub fn own(ctx: &Ctx, p: &SpeakerPage, feed_url: Option<&str>, errors: &FieldErr
         &ctx.t("speaker.title"),
         html! {
             h1 { (ctx.tf("speaker.hello", &[("name", &s.name)])) }
-            p { a href={ "/speakers/" (s.id) } { (ctx.t("speaker.public_profile")) } }
+            @if s.confirmed_at.is_none() {
+                p.notice { a href="#profile" { (ctx.t("speaker.check_profile")) } }
+            } @else {
+                p { a href={ "/speakers/" (s.id) } { (ctx.t("speaker.public_profile")) } }
+            }
             (error_summary(ctx, errors))
+            @if !p.invitations.is_empty() {
+                h2 { (ctx.t("speaker.invitations")) }
+                p.hint { (ctx.t("speaker.invitations_lead")) }
+                @for inv in &p.invitations {
+                    article.card.invitation {
+                        h3 { (inv.talk.talk.title) }
+                        p { (inv.talk.all_speaker_names()) " · " (inv.talk.talk.duration_minutes) " min" }
+                        @for tour in &inv.tours { p { (tour.name) } }
+                        @if inv.deliveries.is_empty() && inv.tours.is_empty() { p.hint { (ctx.t("speaker.not_placed")) } }
+                        ul {
+                            @for d in &inv.deliveries {
+                                li { (d.tour.name) " · " (d.stop.city) " · " (date(ctx.lang, d.entry.item.starts_at, d.stop.tz())) " " (hm(&d.entry, &d.stop)) }
+                            }
+                        }
+                        p.actions {
+                            (button_form(ctx, &format!("/speaker/talks/{}/accept", inv.talk.talk.id), &ctx.t("speaker.accept_talk"), ""))
+                            " "
+                            (button_form(ctx, &format!("/speaker/talks/{}/decline", inv.talk.talk.id), &ctx.t("speaker.decline_talk"), "secondary danger"))
+                        }
+                    }
+                }
+            }
             h2 { (ctx.t("speaker.slots")) }
             @if p.deliveries.is_empty() { p.empty { (ctx.t("speaker.no_slots")) } }
             @for d in &p.deliveries {
@@ -237,7 +278,7 @@ pub fn own(ctx: &Ctx, p: &SpeakerPage, feed_url: Option<&str>, errors: &FieldErr
                         @if !pr.decision_message.is_empty() { br; em { (pr.decision_message) } } }
                 }
             }
-            h2 { (ctx.t("speaker.profile")) }
+            h2 #profile { (ctx.t("speaker.profile")) }
             (post_form(ctx, "/speaker/profile", "narrow", html! {
                 (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &s.name).required()))
                 (input(ctx, errors, Field::new("affiliation", &ctx.t("field.affiliation"), &s.affiliation)))
@@ -300,7 +341,7 @@ pub fn proposals(
             @for p in list {
                 article.card {
                     h2 { (p.talk.talk.title) " " (status_badge(ctx, "proposal_status", &p.proposal.status)) }
-                    p { (ctx.t("proposals.by")) " " @for (i, s) in p.talk.speakers.iter().enumerate() { @if i > 0 { ", " } a href={ "/manage/speakers/" (s.id) } { (s.name) } @if !s.affiliation.is_empty() { " (" (s.affiliation) ")" } } " · " (p.talk.talk.duration_minutes) " min" }
+                    p { (ctx.t("proposals.by")) " " (team_speakers_line(ctx, &p.talk)) " · " (p.talk.talk.duration_minutes) " min" }
                     div.prose { (markdown(&p.talk.talk.summary)) }
                     p { (ctx.t("proposals.could_give")) ": " (p.stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) }
                     @if !p.scheduled_stop_ids.is_empty() { p { (ctx.t("proposals.scheduled")) ": " (p.scheduled_stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) } }
@@ -363,7 +404,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
                 format!(
                     "{} — {} ({} min)",
                     t.talk.title,
-                    t.speaker_names(),
+                    t.all_speaker_names(),
                     t.talk.duration_minutes
                 ),
             )
@@ -401,7 +442,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
                         tr.overrun[p.overruns.contains(&e.item.id)] {
                             td { (hm(e, stop)) }
                             td {
-                                @if let Some(t) = &e.talk { strong { (t.talk.title) } br; (speakers_line(t)) } @else { (e.title()) " (" (ctx.t(&format!("agenda_kind.{}", e.item.kind))) ")" }
+                                @if let Some(t) = &e.talk { strong { (t.talk.title) } br; (team_speakers_line(ctx, t)) } @else { (e.title()) " (" (ctx.t(&format!("agenda_kind.{}", e.item.kind))) ")" }
                                 @if p.overruns.contains(&e.item.id) { br; span.badge.cancelled { (ctx.t("agenda.overrun")) } }
                                 @if e.talk.is_some() && e.item.confirmed_at.is_none() { br; span.badge.(if soon { "cancelled" } else { "" }) { (ctx.t("agenda.unconfirmed")) } }
                             }

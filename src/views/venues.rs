@@ -3,9 +3,8 @@ use serde::Deserialize;
 
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::FieldErrors;
-use crate::models::stop::Stop;
-use crate::models::tour::Tour;
-use crate::models::venue::Venue;
+use crate::models::venue::{Venue, VenueUse};
+use crate::services::venues::VenuePage;
 use crate::views::Ctx;
 use crate::views::components::{
     Field, checkbox, date, error_summary, input, post_form, select, status_badge,
@@ -33,7 +32,7 @@ pub fn list(ctx: &Ctx, venues: &[Venue], search: &str) -> Markup {
                         @for v in venues {
                             tr {
                                 td { (v.city) }
-                                td { a href={ "/manage/venues/" (v.id) } { (v.name) } }
+                                td { a href={ "/manage/venues/" (v.id) } { (v.name) } @if v.copied_from.is_some() { " " span.badge { (ctx.t("venue.copy_badge")) } } }
                                 td { (ctx.t(&format!("venue_kind.{}", v.kind))) }
                                 td { (ctx.t(&format!("venue_cost.{}", v.cost))) }
                                 td.num { (v.capacity) }
@@ -82,11 +81,8 @@ impl VenueForm {
     }
 }
 
-pub fn form(ctx: &Ctx, venue: Option<&Venue>, form: &VenueForm, errors: &FieldErrors) -> Markup {
-    let (title, action) = match venue {
-        Some(v) => (ctx.t("venue.edit"), format!("/manage/venues/{}/edit", v.id)),
-        None => (ctx.t("venue.new"), "/manage/venues/new".to_owned()),
-    };
+/// The venue's fields, for a new venue, an edit, or a suggested change.
+fn fields(ctx: &Ctx, form: &VenueForm, errors: &FieldErrors) -> Markup {
     let kinds: Vec<(String, String)> = VenueKind::ALL
         .iter()
         .map(|k| {
@@ -105,40 +101,122 @@ pub fn form(ctx: &Ctx, venue: Option<&Venue>, form: &VenueForm, errors: &FieldEr
             )
         })
         .collect();
+    html! {
+        (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &form.name).required()))
+        (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
+        (input(ctx, errors, Field::new("address", &ctx.t("field.address"), &form.address)))
+        (input(ctx, errors, Field::new("directions", &ctx.t("field.directions"), &form.directions).kind("textarea").hint(&ctx.t("field.directions_hint"))))
+        (input(ctx, errors, Field::new("capacity", &ctx.t("field.capacity"), &form.capacity).kind("number").required()))
+        (select(ctx, errors, "kind", &ctx.t("field.kind"), &form.kind, &kinds))
+        (select(ctx, errors, "cost", &ctx.t("field.cost"), &form.cost, &costs))
+        (input(ctx, errors, Field::new("cost_note", &ctx.t("field.cost_note"), &form.cost_note)))
+        (input(ctx, errors, Field::new("contact", &ctx.t("field.venue_contact"), &form.contact).hint(&ctx.t("field.venue_contact_hint"))))
+        (checkbox("weekday_only", &ctx.t("field.weekday_only"), form.weekday_only.is_some()))
+        (checkbox("id_check_required", &ctx.t("field.id_check_required"), form.id_check_required.is_some()))
+        (input(ctx, errors, Field::new("caveats", &ctx.t("field.caveats"), &form.caveats).kind("textarea").hint(&ctx.t("field.caveats_hint"))))
+    }
+}
+
+pub fn form(ctx: &Ctx, venue: Option<&Venue>, form: &VenueForm, errors: &FieldErrors) -> Markup {
+    let (title, action) = match venue {
+        Some(v) => (ctx.t("venue.edit"), format!("/manage/venues/{}/edit", v.id)),
+        None => (ctx.t("venue.new"), "/manage/venues/new".to_owned()),
+    };
     page(
         ctx,
         &title,
         html! {
             p.crumbs { a href="/manage/venues" { (ctx.t("venue.library")) } }
             h1 { (title) }
+            @if venue.is_some() { p.hint { (ctx.t("venue.edit_notice")) } }
             (error_summary(ctx, errors))
             (post_form(ctx, &action, "", html! {
-                (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &form.name).required()))
-                (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
-                (input(ctx, errors, Field::new("address", &ctx.t("field.address"), &form.address)))
-                (input(ctx, errors, Field::new("directions", &ctx.t("field.directions"), &form.directions).kind("textarea").hint(&ctx.t("field.directions_hint"))))
-                (input(ctx, errors, Field::new("capacity", &ctx.t("field.capacity"), &form.capacity).kind("number").required()))
-                (select(ctx, errors, "kind", &ctx.t("field.kind"), &form.kind, &kinds))
-                (select(ctx, errors, "cost", &ctx.t("field.cost"), &form.cost, &costs))
-                (input(ctx, errors, Field::new("cost_note", &ctx.t("field.cost_note"), &form.cost_note)))
-                (input(ctx, errors, Field::new("contact", &ctx.t("field.venue_contact"), &form.contact).hint(&ctx.t("field.venue_contact_hint"))))
-                (checkbox("weekday_only", &ctx.t("field.weekday_only"), form.weekday_only.is_some()))
-                (checkbox("id_check_required", &ctx.t("field.id_check_required"), form.id_check_required.is_some()))
-                (input(ctx, errors, Field::new("caveats", &ctx.t("field.caveats"), &form.caveats).kind("textarea").hint(&ctx.t("field.caveats_hint"))))
+                (fields(ctx, form, errors))
                 button type="submit" { (ctx.t("form.save")) }
             }))
         },
     )
 }
 
-pub fn detail(ctx: &Ctx, v: &Venue, history: &[(Stop, Tour)], can_edit: bool) -> Markup {
+/// A suggested change: the venue's form, prefilled, and a message to its creator.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SuggestForm {
+    #[serde(flatten)]
+    pub venue: VenueForm,
+    pub message: String,
+}
+
+pub fn suggest_form(ctx: &Ctx, v: &Venue, form: &SuggestForm, errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        &ctx.t("venue.suggest"),
+        html! {
+            p.crumbs { a href={ "/manage/venues/" (v.id) } { (v.name) } }
+            h1 { (ctx.t("venue.suggest")) }
+            p { (ctx.t("venue.suggest_lead")) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &format!("/manage/venues/{}/suggest", v.id), "", html! {
+                (fields(ctx, &form.venue, errors))
+                (input(ctx, errors, Field::new("message", &ctx.t("venue.suggest_message"), &form.message).kind("textarea")))
+                button type="submit" { (ctx.t("venue.suggest_submit")) }
+            }))
+        },
+    )
+}
+
+/// Making one's own copy, with the stops of one's own that may move to it.
+pub fn copy_form(ctx: &Ctx, v: &Venue, uses: &[VenueUse], errors: &FieldErrors) -> Markup {
+    page(
+        ctx,
+        &ctx.t("venue.copy"),
+        html! {
+            p.crumbs { a href={ "/manage/venues/" (v.id) } { (v.name) } }
+            h1 { (ctx.t("venue.copy")) }
+            p { (ctx.t("venue.copy_lead")) }
+            (error_summary(ctx, errors))
+            (post_form(ctx, &format!("/manage/venues/{}/copy", v.id), "", html! {
+                fieldset {
+                    legend { (ctx.t("venue.copy_stops")) }
+                    @if let Some(e) = crate::views::components::field_error(ctx, errors, "stop_ids") { p.error { (e) } }
+                    @if uses.is_empty() { p.empty { (ctx.t("venue.copy_no_stops")) } }
+                    @for u in uses {
+                        label.check {
+                            input type="checkbox" name="stop_ids" value=(u.stop.id) checked;
+                            " " (u.tour.name) " · " (u.stop.city) " · " (date(ctx.lang, u.stop.starts_at, u.stop.tz()))
+                            @if u.as_backup { " (" (ctx.t("venue.copy_as_backup")) ")" }
+                        }
+                    }
+                }
+                button type="submit" { (ctx.t("venue.copy_submit")) }
+            }))
+        },
+    )
+}
+
+pub fn detail(ctx: &Ctx, p: &VenuePage) -> Markup {
+    let v = &p.venue;
+    let history = &p.history;
     page(
         ctx,
         &v.name,
         html! {
             p.crumbs { a href="/manage/venues" { (ctx.t("venue.library")) } }
             h1 { (v.name) }
-            @if can_edit { p.actions { a.button.secondary href={ "/manage/venues/" (v.id) "/edit" } { (ctx.t("venue.edit")) } } }
+            @if let Some(origin) = &p.copied_from {
+                p.hint { (ctx.t("venue.copy_of")) " " a href={ "/manage/venues/" (origin.id) } { (origin.name) } }
+            }
+            @if p.can_edit {
+                p.hint { (ctx.t(if p.is_creator { "venue.who_edits_mine" } else { "venue.who_edits_admin" })) }
+                p.actions { a.button.secondary href={ "/manage/venues/" (v.id) "/edit" } { (ctx.t("venue.edit")) } }
+            } @else {
+                p.notice { (ctx.t("venue.who_edits_other")) }
+                p.actions {
+                    a.button.secondary href={ "/manage/venues/" (v.id) "/suggest" } { (ctx.t("venue.suggest")) }
+                    " "
+                    a.button.secondary href={ "/manage/venues/" (v.id) "/copy" } { (ctx.t("venue.copy")) }
+                }
+            }
             dl.facts {
                 dt { (ctx.t("field.city")) } dd { (v.city) }
                 dt { (ctx.t("field.address")) } dd { (v.address) }
@@ -152,6 +230,18 @@ pub fn detail(ctx: &Ctx, v: &Venue, history: &[(Stop, Tour)], can_edit: bool) ->
                     @if v.id_check_required { span.badge { (ctx.t("field.id_check_required")) } }
                 }
                 @if !v.caveats.is_empty() { dt { (ctx.t("field.caveats")) } dd.pre { (v.caveats) } }
+            }
+            @if !p.my_uses.is_empty() {
+                h2 { (ctx.t("venue.my_uses")) }
+                ul {
+                    @for u in &p.my_uses {
+                        li {
+                            a href={ "/manage/stops/" (u.stop.id) } { (u.tour.name) " · " (u.stop.city) }
+                            " · " (date(ctx.lang, u.stop.starts_at, u.stop.tz()))
+                            @if u.as_backup { " (" (ctx.t("venue.copy_as_backup")) ")" }
+                        }
+                    }
+                }
             }
             h2 { (ctx.t("venue.history")) }
             @if history.is_empty() { p.empty { (ctx.t("venue.no_history")) } }

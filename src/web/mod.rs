@@ -91,6 +91,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/speaker/login", web::get().to(speakers::login_form))
         .route("/speaker/login", web::post().to(speakers::login_submit))
         .route("/speaker/enter/{token}", web::get().to(speakers::enter))
+        .configure(speakers::routes)
         .route("/speaker/profile", web::post().to(speakers::update_profile))
         .route(
             "/speaker/slots/{id}/confirm",
@@ -305,6 +306,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     "/venues/{id}/edit",
                     web::post().to(venues::edit_venue_submit),
                 )
+                .configure(venues::routes)
                 .route("/organizers", web::get().to(organizers::organizer_list))
                 .route("/organizers", web::post().to(organizers::add_organizer))
                 .route("/tours/{id}/outbox", web::get().to(mail::tour_outbox))

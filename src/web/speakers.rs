@@ -67,12 +67,16 @@ pub async fn cfp_page(
 }
 
 pub async fn cfp_submit(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     lang: Lang,
     slug: web::Path<String>,
     form: PublicForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::Proposal)?;
     let pairs = form.0;
     let get = |k: &str| {
         pairs
@@ -171,10 +175,34 @@ pub async fn login_submit(
     Ok(html(crate::views::speakers::login(&ctx, true)))
 }
 
+/// Where a sign-in link lands: it is only looked at (mail scanners open links); the button
+/// uses it.
 pub async fn enter(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    state
+        .db
+        .run(move |conn| speakers::peek_link(conn, &t))
+        .await?;
+    Ok(html(crate::views::auth::link_landing(
+        &ctx,
+        &ctx.t("speaker.enter_title"),
+        &ctx.t("speaker.enter_lead"),
+        &format!("/speaker/enter/{token}"),
+        &ctx.t("speaker.enter_button"),
+    )))
+}
+
+/// The button of a sign-in link: uses the link (once) and signs the speaker in.
+pub async fn enter_submit(
     state: web::Data<AppState>,
     FormCtx(_, session): FormCtx,
     token: web::Path<String>,
+    _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let id = state
@@ -183,6 +211,98 @@ pub async fn enter(
         .await?;
     session::sign_in_speaker(&state, &session, &id).await?;
     Ok(see_other("/speaker"))
+}
+
+/// Where a proposal's confirmation link lands: what it confirms, and the button.
+pub async fn confirm_proposal_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let (talk, tour) = state
+        .db
+        .run(move |conn| speakers::peek_confirmation(conn, &t))
+        .await?;
+    Ok(html(crate::views::auth::link_landing(
+        &ctx,
+        &ctx.t("speaker.confirm_title"),
+        &ctx.tf(
+            "speaker.confirm_lead",
+            &[("title", &talk.title), ("tour", &tour.name)],
+        ),
+        &format!("/speaker/proposals/confirm/{token}"),
+        &ctx.t("speaker.confirm_button"),
+    )))
+}
+
+/// The button: the proposal counts, and its submitter is signed in to their page.
+pub async fn confirm_proposal_submit(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (token, env) = (token.into_inner(), state.env.clone());
+    let done = state
+        .db
+        .run(move |conn| speakers::confirm_proposal(conn, &env, &token))
+        .await?;
+    session::sign_in_speaker(&state, &session, &done.speaker_id).await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        ctx.t("speaker.proposal_confirmed"),
+    );
+    Ok(see_other("/speaker"))
+}
+
+/// The speaker accepts or declines a talk they were asked for.
+pub async fn answer_talk(
+    state: web::Data<AppState>,
+    s: SpeakerSession,
+    path: web::Path<(String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, answer) = path.into_inner();
+    let (talk, speaker) = (page_id(&id)?, s.speaker.id.clone());
+    let accept = match answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::not_found("page")),
+    };
+    state
+        .db
+        .run(move |conn| {
+            if accept {
+                speakers::accept_talk(conn, &speaker, &talk)
+            } else {
+                speakers::decline_talk(conn, &speaker, &talk)
+            }
+        })
+        .await?;
+    let key = if accept {
+        "speaker.talk_accepted"
+    } else {
+        "speaker.talk_declined"
+    };
+    flash(&s.session, FlashKind::Success, s.ctx.t(key));
+    Ok(see_other("/speaker"))
+}
+
+/// The speaker routes added with consent (links that wait for a button, answers to talks).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/speaker/enter/{token}", web::post().to(enter_submit))
+        .route(
+            "/speaker/proposals/confirm/{token}",
+            web::get().to(confirm_proposal_page),
+        )
+        .route(
+            "/speaker/proposals/confirm/{token}",
+            web::post().to(confirm_proposal_submit),
+        )
+        .route("/speaker/talks/{id}/{answer}", web::post().to(answer_talk));
 }
 
 async fn render_own(

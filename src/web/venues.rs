@@ -8,7 +8,7 @@ use crate::models::venue::Venue;
 use crate::services::venues::{self, VenueInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
-use crate::views::venues::VenueForm;
+use crate::views::venues::{SuggestForm, VenueForm};
 use crate::web::session::{CsrfForm, OrganizerPage, flash};
 use crate::web::{field_errors, html, html_status, page_id, see_other};
 
@@ -100,18 +100,26 @@ pub async fn venue_page(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let me = page.organizer.clone();
-    let (venue, history, can_edit) = state
+    let venue_page = state
         .db
-        .run(move |conn| {
-            let venue = venues::get_venue(conn, &id)?;
-            let history = venues::venue_history(conn, &me, &id)?;
-            let can_edit = venues::can_edit_venue(conn, &me, &venue)?;
-            Ok((venue, history, can_edit))
-        })
+        .run(move |conn| venues::venue_page(conn, &me, &id))
         .await?;
-    Ok(html(crate::views::venues::detail(
-        &page.ctx, &venue, &history, can_edit,
-    )))
+    Ok(html(crate::views::venues::detail(&page.ctx, &venue_page)))
+}
+
+/// The venue, if the organizer may change it; 403 (with what they may do instead) if not.
+async fn editable(state: &AppState, page: &OrganizerPage, id: String) -> Result<Venue, AppError> {
+    let venue = state
+        .db
+        .run(move |conn| venues::get_venue(conn, &id))
+        .await?;
+    if !venues::can_edit_venue(&page.organizer, &venue) {
+        return Err(AppError::forbidden(
+            "only the venue's creator and site admins may change it: suggest a change to them, \
+             or make your own copy",
+        ));
+    }
+    Ok(venue)
 }
 
 pub async fn edit_venue_form(
@@ -120,19 +128,7 @@ pub async fn edit_venue_form(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    let me = page.organizer.clone();
-    let venue = state
-        .db
-        .run(move |conn| {
-            let venue = venues::get_venue(conn, &id)?;
-            if !venues::can_edit_venue(conn, &me, &venue)? {
-                return Err(AppError::forbidden(
-                    "only the venue's creator and the teams of tours held there may change it",
-                ));
-            }
-            Ok(venue)
-        })
-        .await?;
+    let venue = editable(&state, &page, id).await?;
     Ok(html(crate::views::venues::form(
         &page.ctx,
         Some(&venue),
@@ -149,12 +145,11 @@ pub async fn edit_venue_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let form = form.data;
-    let me = page.organizer.clone();
-    let vid = id.clone();
+    let (me, env, vid) = (page.organizer.clone(), state.env.clone(), id.clone());
     let input = venue_input(&form);
     let result = state
         .db
-        .run(move |conn| venues::update_venue(conn, &me, &vid, input))
+        .run(move |conn| venues::update_venue(conn, &env, &me, &vid, input))
         .await;
     match field_errors(result)? {
         Ok(venue) => {
@@ -172,4 +167,135 @@ pub async fn edit_venue_submit(
             ))
         }
     }
+}
+
+pub async fn suggest_form(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let venue = state
+        .db
+        .run(move |conn| venues::get_venue(conn, &id))
+        .await?;
+    if venues::can_edit_venue(&page.organizer, &venue) {
+        return Ok(see_other(&format!("/manage/venues/{}/edit", venue.id)));
+    }
+    let form = SuggestForm {
+        venue: VenueForm::from_venue(&venue),
+        message: String::new(),
+    };
+    Ok(html(crate::views::venues::suggest_form(
+        &page.ctx,
+        &venue,
+        &form,
+        &FieldErrors::new(),
+    )))
+}
+
+pub async fn suggest_submit(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<SuggestForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let form = form.data;
+    let (me, env, vid) = (page.organizer.clone(), state.env.clone(), id.clone());
+    let (input, message) = (venue_input(&form.venue), form.message.clone());
+    let result = state
+        .db
+        .run(move |conn| venues::suggest_change(conn, &env, &me, &vid, input, &message))
+        .await;
+    match field_errors(result)? {
+        Ok(sent_to) => {
+            let key = match sent_to {
+                venues::SuggestionSentTo::Creator => "venue.suggest_sent",
+                venues::SuggestionSentTo::SiteAdmins => "venue.suggest_sent_admins",
+            };
+            flash(&page.session, FlashKind::Success, page.ctx.t(key));
+            Ok(see_other(&format!("/manage/venues/{id}")))
+        }
+        Err(errors) => {
+            let venue = state
+                .db
+                .run(move |conn| venues::get_venue(conn, &id))
+                .await?;
+            Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::views::venues::suggest_form(&page.ctx, &venue, &form, &errors),
+            ))
+        }
+    }
+}
+
+async fn render_copy(
+    state: &AppState,
+    page: &OrganizerPage,
+    id: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let (venue, uses) = state
+        .db
+        .run(move |conn| {
+            let venue = venues::get_venue(conn, &id)?;
+            let uses = venues::my_uses(conn, &me, &id)?;
+            Ok((venue, uses))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_status(
+        status,
+        crate::views::venues::copy_form(&page.ctx, &venue, &uses, &errors),
+    ))
+}
+
+pub async fn copy_form(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    render_copy(&state, &page, id, FieldErrors::new()).await
+}
+
+pub async fn copy_submit(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<crate::web::session::Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let stop_ids = form.all("stop_ids");
+    let (me, vid) = (page.organizer.clone(), id.clone());
+    let result = state
+        .db
+        .run(move |conn| venues::copy_venue(conn, &me, &vid, &stop_ids))
+        .await;
+    match field_errors(result)? {
+        Ok((copy, moved)) => {
+            flash(
+                &page.session,
+                FlashKind::Success,
+                page.ctx
+                    .tf("venue.copied", &[("moved", &moved.to_string())]),
+            );
+            Ok(see_other(&format!("/manage/venues/{}", copy.id)))
+        }
+        Err(errors) => render_copy(&state, &page, id, errors).await,
+    }
+}
+
+/// The venue pages added with the library's sharing rules (under /manage).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/venues/{id}/suggest", web::get().to(suggest_form))
+        .route("/venues/{id}/suggest", web::post().to(suggest_submit))
+        .route("/venues/{id}/copy", web::get().to(copy_form))
+        .route("/venues/{id}/copy", web::post().to(copy_submit));
 }

@@ -27,6 +27,7 @@ both_backends! {
         let s = app.open_stop(&hui, 100, None, 1).await;
         let sp = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Rongze Zhu", "email": "rz@example.org"}), 201).await;
         let talk = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Cinder", "duration_minutes": 30, "speaker_ids": [sp["id"]]}), 201).await;
+        crate::speakers::accept_all_talks(&app, "rz@example.org").await;
         let (_, stop) = json(app.get(&hui, &format!("/api/v1/stops/{}", s.stop_id)).await).await;
         let item = app.post_ok(&hui, &format!("/api/v1/stops/{}/agenda", s.stop_id), &json!({"talk_id": talk["id"], "starts_at": stop["starts_at"]}), 201).await;
         let photos = app.post_ok(&hui, &format!("/api/v1/stops/{}/tasks", s.stop_id), &json!({"kind": "photos", "slots": 1}), 201).await;
@@ -56,7 +57,8 @@ both_backends! {
         // The speaker hands in the slides from their page (the request's link signs them in).
         let link = app.mails_to("rz@example.org").into_iter().find(|m| m.subject.contains("Please send")).unwrap().link("/speaker/enter/");
         let b = app.browser();
-        b.get(link.trim_start_matches(&app.address)).await;
+        let csrf = b.csrf_of(link.trim_start_matches(&app.address)).await;
+        b.post_form(link.trim_start_matches(&app.address), &[("_csrf", &csrf)]).await;
         let (_, page) = b.page("/speaker").await;
         let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
         let form = reqwest::multipart::Form::new().text("_csrf", csrf).part("file", reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("cinder.pdf"));
@@ -156,6 +158,8 @@ both_backends! {
         let sp2 = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Other", "email": "o@example.org"}), 201).await;
         let t1 = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Foundation", "duration_minutes": 30, "speaker_ids": [sp["id"]]}), 201).await;
         let t2 = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Other talk", "duration_minutes": 30, "speaker_ids": [sp2["id"]]}), 201).await;
+        crate::speakers::accept_all_talks(&app, "hc@example.org").await;
+        crate::speakers::accept_all_talks(&app, "o@example.org").await;
         for (stop, talks) in [(&a.stop_id, vec![&t1, &t2]), (&b.stop_id, vec![&t1])] {
             let (_, st) = json(app.get(&hui, &format!("/api/v1/stops/{stop}")).await).await;
             let start = chrono::DateTime::parse_from_rfc3339(st["starts_at"].as_str().unwrap()).unwrap();

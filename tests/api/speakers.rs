@@ -49,14 +49,83 @@ fn proposal(name: &str, email: &str, title: &str, stops: &[String]) -> serde_jso
     })
 }
 
-/// Signs a speaker in with the link of their latest e-mail.
-async fn speaker_browser(app: &TestApp, email: &str) -> Browser {
+/// Follows the latest mailed link to `email` containing `fragment`: the page it opens (a
+/// GET changes nothing), then its button. Returns the browser and where the button led.
+async fn press_link(app: &TestApp, email: &str, fragment: &str) -> (Browser, String) {
     app.drain().await;
-    let mail = app.mails_to(email).pop().expect("a mail to the speaker");
-    let link = mail.link("/speaker/enter/");
+    let mail = app
+        .mails_to(email)
+        .into_iter()
+        .rev()
+        .find(|m| m.text.contains(fragment))
+        .unwrap_or_else(|| panic!("no mail with {fragment} to {email}"));
+    let path = mail
+        .link(fragment)
+        .trim_start_matches(&app.address)
+        .to_owned();
     let b = app.browser();
-    let res = b.get(link.trim_start_matches(&app.address)).await;
-    assert_eq!(res.status(), 303, "the link signs in");
+    let (status, page) = b.page(&path).await;
+    assert_eq!(status, 200, "GET {path} shows a page");
+    assert_eq!(
+        attr(&page, "main form", "action").as_deref(),
+        Some(path.as_str())
+    );
+    let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+    let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
+    assert_eq!(res.status(), 303, "the button uses {path}");
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    (b, to)
+}
+
+/// Signs a speaker in with the sign-in link of their latest e-mail that has one.
+async fn speaker_browser(app: &TestApp, email: &str) -> Browser {
+    let (b, to) = press_link(app, email, "/speaker/enter/").await;
+    assert_eq!(to, "/speaker");
+    b
+}
+
+/// The submitter confirms their proposal with the mailed link (and is signed in).
+pub(crate) async fn confirm_proposal(app: &TestApp, email: &str) -> Browser {
+    let (b, to) = press_link(app, email, "/speaker/proposals/confirm/").await;
+    assert_eq!(to, "/speaker");
+    b
+}
+
+/// Proposes through the public API and confirms with the mailed link: the proposal's id.
+async fn propose_confirmed(app: &TestApp, tour_id: &str, body: &serde_json::Value) -> String {
+    let (status, p) = json(
+        app.api
+            .post(app.url(&format!("/api/v1/tours/{tour_id}/proposals")))
+            .json(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{p}");
+    confirm_proposal(app, body["speaker"]["email"].as_str().unwrap()).await;
+    p["id"].as_str().unwrap().to_owned()
+}
+
+/// The speaker signs in with their latest link and accepts every talk they were asked for.
+pub(crate) async fn accept_all_talks(app: &TestApp, email: &str) -> Browser {
+    let b = speaker_browser(app, email).await;
+    let (_, page) = b.page("/speaker").await;
+    let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+    let sel = scraper::Selector::parse("form").unwrap();
+    let accepts: Vec<String> = page
+        .select(&sel)
+        .filter_map(|f| f.value().attr("action"))
+        .filter(|a| a.starts_with("/speaker/talks/") && a.ends_with("/accept"))
+        .map(str::to_owned)
+        .collect();
+    assert!(!accepts.is_empty(), "nothing to accept for {email}");
+    for action in accepts {
+        assert_eq!(
+            b.post_form(&action, &[("_csrf", &csrf)]).await.status(),
+            303
+        );
+    }
     b
 }
 
@@ -81,13 +150,12 @@ both_backends! {
         // The public page invites proposals; the call takes them.
         let (_, page) = app.browser().page(&format!("/tours/{slug}")).await;
         assert!(select_text(&page, ".notice a").iter().any(|t| t == "Propose a talk"));
-        let (status, p) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&proposal("Rongze Zhu", "rz@example.org", "Cinder in production", &stops)).send().await.unwrap()).await;
-        assert_eq!(status, 201, "{p}");
+        let p = propose_confirmed(&app, &tour_id, &proposal("Rongze Zhu", "rz@example.org", "Cinder in production", &stops)).await;
         let (_, list) = json(app.get(&hui, &format!("/api/v1/tours/{tour_id}/proposals")).await).await;
         assert_eq!(list[0]["talk"]["title"], "Cinder in production");
         assert_eq!(list[0]["stop_ids"].as_array().unwrap().len(), 2);
 
-        let (status, accepted) = json(app.post(&hui, &format!("/api/v1/proposals/{}/accept", p["id"].as_str().unwrap()), &json!({"stop_ids": stops, "message": "See you!"})).await).await;
+        let (status, accepted) = json(app.post(&hui, &format!("/api/v1/proposals/{p}/accept"), &json!({"stop_ids": stops, "message": "See you!"})).await).await;
         assert_eq!(status, 200, "{accepted}");
         assert_eq!(accepted["status"], "accepted");
         assert_eq!(accepted["scheduled_stop_ids"].as_array().unwrap().len(), 2);
@@ -182,6 +250,9 @@ both_backends! {
         let b = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Speaker B", "email": "b@example.org"}), 201).await;
         let ta = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Talk A", "duration_minutes": 30, "speaker_ids": [a["id"]]}), 201).await;
         let tb = app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Talk B", "duration_minutes": 30, "speaker_ids": [b["id"]]}), 201).await;
+        // Only speakers who accepted are told of their slots (and shown).
+        accept_all_talks(&app, "a@example.org").await;
+        accept_all_talks(&app, "b@example.org").await;
         let path = format!("/api/v1/stops/{stop}/agenda");
         let ia = app.post_ok(&hui, &path, &json!({"talk_id": ta["id"], "starts_at": format!("{day}T13:00:00+08:00")}), 201).await;
         app.post_ok(&hui, &path, &json!({"talk_id": tb["id"], "starts_at": format!("{day}T14:00:00+08:00")}), 201).await;
@@ -191,7 +262,7 @@ both_backends! {
         let (status, moved) = json(app.patch(&hui, &format!("/api/v1/agenda/{}", ia["id"].as_str().unwrap()), &json!({"starts_at": format!("{day}T15:00:00+08:00")})).await).await;
         assert_eq!(status, 200, "{moved}");
         app.drain().await;
-        let to_a: Vec<_> = app.mails_to("a@example.org").into_iter().filter(|m| m.subject.contains("Talk A")).collect();
+        let to_a: Vec<_> = app.mails_to("a@example.org").into_iter().filter(|m| m.subject.contains("Talk A") && !m.subject.starts_with("You are asked")).collect();
         assert_eq!(to_a.len(), 1);
         assert!(to_a[0].text.contains("15:00"), "{}", to_a[0].text);
         assert_eq!(app.mails_to("b@example.org").len(), before_b, "B's slot did not move");
@@ -202,8 +273,8 @@ both_backends! {
     async fn speakers_upload_slides_of_each_allowed_type_and_nothing_else(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
         let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
-        let (_, p) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&proposal("Rongze Zhu", "rz@example.org", "Cinder", &stops)).send().await.unwrap()).await;
-        app.post(&hui, &format!("/api/v1/proposals/{}/accept", p["id"].as_str().unwrap()), &json!({"stop_ids": [stops[0]]})).await;
+        let p = propose_confirmed(&app, &tour_id, &proposal("Rongze Zhu", "rz@example.org", "Cinder", &stops)).await;
+        app.post(&hui, &format!("/api/v1/proposals/{p}/accept"), &json!({"stop_ids": [stops[0]]})).await;
         let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{}/agenda", stops[0])).await).await;
         let item = agenda[0]["id"].as_str().unwrap().to_owned();
         let b = speaker_browser(&app, "rz@example.org").await;
@@ -261,8 +332,8 @@ both_backends! {
         let hui = app.organizer("hui@example.org").await;
         let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
         for (name, email, title) in [("A", "a@example.org", "Talk A"), ("B", "b@example.org", "Talk B")] {
-            let (_, p) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&proposal(name, email, title, &stops[..1])).send().await.unwrap()).await;
-            app.post(&hui, &format!("/api/v1/proposals/{}/accept", p["id"].as_str().unwrap()), &json!({"stop_ids": [stops[0]]})).await;
+            let p = propose_confirmed(&app, &tour_id, &proposal(name, email, title, &stops[..1])).await;
+            app.post(&hui, &format!("/api/v1/proposals/{p}/accept"), &json!({"stop_ids": [stops[0]]})).await;
         }
         let (_, agenda) = json(app.get(&hui, &format!("/api/v1/stops/{}/agenda", stops[0])).await).await;
         let b_item = agenda.as_array().unwrap().iter().find(|i| i["title"] == "Talk B").unwrap()["id"].as_str().unwrap().to_owned();
@@ -324,4 +395,286 @@ async fn an_oversized_upload_is_refused_and_nothing_stays_behind() {
         .unwrap()
         .count();
     assert_eq!(stored, 0);
+}
+
+both_backends! {
+    async fn concurrent_overlapping_agenda_items_leave_exactly_one(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (_, _, stops) = tour_with_cfp(&app, &hui).await;
+        let stop = &stops[0];
+        let (_, s) = json(app.get(&hui, &format!("/api/v1/stops/{stop}")).await).await;
+        let day = s["starts_at_local"].as_str().unwrap()[..10].to_owned();
+        let path = format!("/api/v1/stops/{stop}/agenda");
+        // Three rounds of ten 30-minute breaks at the same time (a race shows up in most rounds).
+        for (round, hour) in [14, 15, 16].into_iter().enumerate() {
+            let body = json!({"kind": "break", "title": "Coffee", "starts_at": format!("{day}T{hour}:00:00+08:00"), "duration_minutes": 30});
+            let results = futures_util::future::join_all((0..10).map(|_| app.post(&hui, &path, &body))).await;
+            let statuses: Vec<u16> = results.iter().map(|r| r.status().as_u16()).collect();
+            assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+            assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+            let (_, agenda) = json(app.get(&hui, &path).await).await;
+            assert_eq!(agenda.as_array().unwrap().len(), round + 1, "{agenda}");
+        }
+    }
+}
+
+/// The proposals the organizers see.
+async fn proposals_of(app: &TestApp, who: &Organizer, tour_id: &str) -> serde_json::Value {
+    json(
+        app.get(who, &format!("/api/v1/tours/{tour_id}/proposals"))
+            .await,
+    )
+    .await
+    .1
+}
+
+/// The id of the speaker profile with this address (straight from the database).
+async fn speaker_id_of(app: &TestApp, email: &str) -> String {
+    let email = email.to_owned();
+    app.db(move |conn| {
+        roadshow::models::speaker::Speaker::find_by_email(conn, &email)
+            .unwrap()
+            .unwrap()
+            .id
+    })
+    .await
+}
+
+#[actix_web::test]
+async fn the_call_for_proposals_is_rate_limited() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.rate_limits = "on".into())
+        .await
+        .unwrap();
+    let hui = app.organizer("hui@example.org").await;
+    let (tour_id, slug, stops) = tour_with_cfp(&app, &hui).await;
+    let url = app.url(&format!("/api/v1/tours/{tour_id}/proposals"));
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let body = proposal(
+            "Spammer",
+            &format!("victim{i}@example.org"),
+            "Claim your prize",
+            &stops,
+        );
+        let res = app.api.post(&url).json(&body).send().await.unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(
+        statuses,
+        vec![201, 201, 201, 201, 201, 429],
+        "5 a minute by default"
+    );
+    // The form shares the limit.
+    let b = app.browser();
+    let res = b
+        .client
+        .post(app.url(&format!("/tours/{slug}/cfp")))
+        .header("origin", &app.address)
+        .form(&[
+            ("name", "Spammer"),
+            ("email", "victim9@example.org"),
+            ("title", "Prize"),
+            ("duration_minutes", "30"),
+            ("stop_ids", stops[0].as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    app.drain().await;
+    assert_eq!(
+        app.mail_files().len(),
+        5,
+        "one mail per accepted submission, none for the refused"
+    );
+}
+
+both_backends! {
+    async fn a_proposal_mails_only_its_submitter_until_confirmed(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
+        let mut body = proposal("Rongze Zhu", "rz@example.org", "Cinder in production", &stops);
+        body["co_speakers"] = json!([{"name": "Co Speaker", "email": "co@example.org"}]);
+        let (status, p) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&body).send().await.unwrap()).await;
+        assert_eq!((status, &p["confirmed"]), (201, &json!(false)), "{p}");
+        app.drain().await;
+        let files = app.mail_files();
+        assert_eq!(files.len(), 1, "exactly one e-mail");
+        let mail = Mail::parse(&files[0]);
+        assert!(mail.to.contains("rz@example.org") && mail.subject.contains("confirm"), "{mail:?}");
+
+        assert_eq!(proposals_of(&app, &hui, &tour_id).await, json!([]), "organizers do not see it yet");
+        let b = app.signed_in_browser(&hui).await;
+        let (_, page) = b.page(&format!("/manage/tours/{tour_id}/proposals")).await;
+        assert!(select_text(&page, "article h2").is_empty());
+        // Opening the link (as a mail scanner does) changes nothing.
+        let path = mail.link("/speaker/proposals/confirm/").trim_start_matches(&app.address).to_owned();
+        for _ in 0..2 {
+            let (status, page) = app.browser().page(&path).await;
+            assert_eq!(status, 200);
+            assert!(page.root_element().text().collect::<String>().contains("Cinder in production"));
+        }
+        app.drain().await;
+        assert_eq!(app.mail_files().len(), 1);
+        assert_eq!(proposals_of(&app, &hui, &tour_id).await, json!([]));
+        let co_id = speaker_id_of(&app, "co@example.org").await;
+        assert_eq!(app.browser().get(&format!("/speakers/{co_id}")).await.status(), 404);
+        // The button confirms: the organizers see it, the co-speaker is asked.
+        let speaker = confirm_proposal(&app, "rz@example.org").await;
+        let got = proposals_of(&app, &hui, &tour_id).await;
+        assert_eq!(got.as_array().unwrap().len(), 1, "{got}");
+        let people: Vec<(String, bool)> = got[0]["talk"]["speakers"].as_array().unwrap().iter().map(|s| (s["name"].as_str().unwrap().to_owned(), s["accepted"].as_bool().unwrap())).collect();
+        assert_eq!(people, vec![("Rongze Zhu".to_owned(), true), ("Co Speaker".to_owned(), false)]);
+        app.drain().await;
+        let to_co = app.mails_to("co@example.org");
+        assert_eq!(to_co.len(), 1);
+        assert!(to_co[0].text.contains("Rongze Zhu") && to_co[0].text.contains("/speaker/enter/"), "{}", to_co[0].text);
+        assert_eq!(speaker.get("/speaker").await.status(), 200, "the submitter is signed in");
+        // The link was used.
+        let b = app.browser();
+        assert_eq!(b.get(&path).await.status(), 404);
+        let csrf = b.csrf_of("/speaker/login").await;
+        assert_eq!(b.post_form(&path, &[("_csrf", &csrf)]).await.status(), 404);
+        // Accepted and published: the co-speaker is not named until they accept.
+        let pid = got[0]["id"].as_str().unwrap();
+        app.post_ok(&hui, &format!("/api/v1/proposals/{pid}/accept"), &json!({"stop_ids": [stops[0]]}), 200).await;
+        app.post(&hui, &format!("/api/v1/stops/{}/agenda/publish", stops[0]), &json!({})).await;
+        let (_, page) = app.browser().page(&format!("/stops/{}", stops[0])).await;
+        let rows = select_text(&page, "ol.agenda li");
+        assert!(rows[0].contains("Rongze Zhu") && !rows[0].contains("Co Speaker"), "{rows:?}");
+        assert_eq!(app.browser().get(&format!("/speakers/{co_id}")).await.status(), 404);
+        accept_all_talks(&app, "co@example.org").await;
+        let (_, page) = app.browser().page(&format!("/stops/{}", stops[0])).await;
+        assert!(select_text(&page, "ol.agenda li")[0].contains("Co Speaker"));
+        assert_eq!(app.browser().get(&format!("/speakers/{co_id}")).await.status(), 200);
+    }
+
+    async fn a_strangers_proposal_neither_seeds_nor_changes_a_speakers_profile(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
+        let url = app.url(&format!("/api/v1/tours/{tour_id}/proposals"));
+        let scam = json!({
+            "speaker": {"name": "Prof. Real Person (sponsored by ScamCoin)", "email": "real.person@university.example", "bio": "Buy ScamCoin at http://scam.example"},
+            "title": "Claim your prize", "duration_minutes": 30, "stop_ids": [stops[0]]
+        });
+        assert_eq!(app.api.post(&url).json(&scam).send().await.unwrap().status(), 201);
+        let id = speaker_id_of(&app, "real.person@university.example").await;
+        assert_eq!(app.browser().get(&format!("/speakers/{id}")).await.status(), 404, "no public profile");
+        // One address is mailed a few times an hour at most.
+        for _ in 0..2 {
+            assert_eq!(app.api.post(&url).json(&scam).send().await.unwrap().status(), 201);
+        }
+        assert_eq!(app.api.post(&url).json(&scam).send().await.unwrap().status(), 429);
+        app.drain().await;
+        assert_eq!(app.mails_to("real.person@university.example").len(), 3);
+        // An organizer adds the real person: their data wins, and nothing of the form is shown.
+        let eve = app.organizer("eve@example.org").await;
+        let (status, sp) = json(app.post(&eve, "/api/v1/speakers", &json!({"name": "Real Person", "email": "real.person@university.example", "affiliation": "University"})).await).await;
+        assert_eq!(status, 200, "{sp}");
+        assert_eq!((sp["id"].as_str(), sp["name"].as_str(), sp["bio"].as_str(), sp["profile_hidden"].as_bool()), (Some(id.as_str()), Some("Real Person"), Some(""), Some(false)), "{sp}");
+        // Once confirmed, a stranger's form changes nothing either.
+        let again = json!({
+            "speaker": {"name": "Hacked Name", "email": "real.person@university.example", "bio": "Hacked bio"},
+            "title": "Another prize", "duration_minutes": 30, "stop_ids": [stops[0]]
+        });
+        app.db(|conn| {
+            use diesel::prelude::*;
+            use roadshow::db::schema::proposals;
+            diesel::delete(proposals::table.filter(proposals::confirmed_at.is_null())).execute(conn).unwrap();
+        }).await;
+        assert_eq!(app.api.post(&url).json(&again).send().await.unwrap().status(), 201);
+        let (_, sp) = json(app.post(&eve, "/api/v1/speakers", &json!({"name": "x", "email": "real.person@university.example"})).await).await;
+        let stored = app.db(|conn| roadshow::models::speaker::Speaker::find_by_email(conn, "real.person@university.example").unwrap().unwrap()).await;
+        assert_eq!((stored.name.as_str(), stored.bio.as_str()), ("Real Person", ""));
+        assert_eq!(sp["profile_hidden"], true, "eve does not work with them yet: {sp}");
+    }
+
+    async fn a_speaker_appears_on_another_tours_agenda_only_after_accepting(app: TestApp) {
+        let alice = app.organizer("alice@example.org").await;
+        let (tour_id, _, stops) = tour_with_cfp(&app, &alice).await;
+        let mut body = proposal("Speaker Sue", "sue@example.org", "Cinder in production", &stops[..1]);
+        body["speaker"]["bio"] = json!("Sue's private notes");
+        let p = propose_confirmed(&app, &tour_id, &body).await;
+        let accepted = app.post_ok(&alice, &format!("/api/v1/proposals/{p}/accept"), &json!({"stop_ids": [stops[0]]}), 200).await;
+        let sue = accepted["talk"]["speakers"][0]["id"].as_str().unwrap().to_owned();
+        let alice_talk = accepted["talk"]["id"].as_str().unwrap().to_owned();
+        app.post(&alice, &format!("/api/v1/stops/{}/agenda/publish", stops[0]), &json!({})).await;
+        assert_eq!(app.browser().get(&format!("/speakers/{sue}")).await.status(), 200);
+
+        // Dave looks Sue up by address: he learns an id, nothing else.
+        let dave = app.organizer("dave@example.org").await;
+        let (status, found) = json(app.post(&dave, "/api/v1/speakers", &json!({"name": "Sue?", "email": "sue@example.org"})).await).await;
+        assert_eq!(status, 200);
+        assert_eq!(found, json!({"id": sue, "name": "", "email": "sue@example.org", "affiliation": "", "bio": "", "profile_hidden": true}));
+        // He names her on his talk, on his published agenda, and reuses Alice's talk too.
+        let d = app.open_stop(&dave, 100, None, 30).await;
+        let (_, s) = json(app.get(&dave, &format!("/api/v1/stops/{}", d.stop_id)).await).await;
+        let talk = app.post_ok(&dave, "/api/v1/talks", &json!({"title": "Why you should buy CryptoScamCoin", "duration_minutes": 30, "speaker_ids": [sue]}), 201).await;
+        assert_eq!(talk["speakers"][0]["accepted"], false);
+        let path = format!("/api/v1/stops/{}/agenda", d.stop_id);
+        app.post_ok(&dave, &path, &json!({"talk_id": talk["id"], "starts_at": s["starts_at"]}), 201).await;
+        let start = chrono::DateTime::parse_from_rfc3339(s["starts_at"].as_str().unwrap()).unwrap() + chrono::Duration::hours(1);
+        let reused = app.post_ok(&dave, &path, &json!({"talk_id": alice_talk, "starts_at": start.to_rfc3339()}), 201).await;
+        assert_ne!(reused["talk"]["id"], alice_talk.as_str(), "another tour gets its own copy of the talk");
+        assert_eq!(reused["talk"]["speakers"][0]["accepted"], false);
+        app.post(&dave, &format!("{path}/publish"), &json!({})).await;
+        let stop_page = || async { select_text(&app.browser().page(&format!("/stops/{}", d.stop_id)).await.1, "ol.agenda li") };
+        let rows = stop_page().await;
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| !r.contains("Speaker Sue") && r.contains("Speaker to be confirmed")), "{rows:?}");
+        let profile = app.browser().get(&format!("/speakers/{sue}")).await.text().await.unwrap();
+        assert!(!profile.contains("CryptoScamCoin") && !profile.contains(&d.tour_id), "{profile}");
+        // Dave's speaker page: no address, and his API calls never showed the bio.
+        let b = app.signed_in_browser(&dave).await;
+        let page = b.get(&format!("/manage/speakers/{sue}")).await.text().await.unwrap();
+        assert!(!page.contains("sue@example.org"), "{page}");
+        let (_, agenda) = json(app.get(&dave, &path).await).await;
+        assert!(!agenda.to_string().contains("sue@example.org") && !agenda.to_string().contains("private notes"));
+
+        // Sue is asked by e-mail; she accepts the scam talk on her own page.
+        app.drain().await;
+        let asked: Vec<Mail> = app.mails_to("sue@example.org").into_iter().filter(|m| m.subject.starts_with("You are asked")).collect();
+        assert_eq!(asked.len(), 2, "one per talk");
+        let sb = speaker_browser(&app, "sue@example.org").await;
+        let (_, own) = sb.page("/speaker").await;
+        let titles = select_text(&own, "article.invitation h3");
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        let csrf = attr(&own, "input[name=_csrf]", "value").unwrap();
+        let tid = talk["id"].as_str().unwrap();
+        assert_eq!(sb.post_form(&format!("/speaker/talks/{tid}/accept"), &[("_csrf", &csrf)]).await.status(), 303);
+        let rid = reused["talk"]["id"].as_str().unwrap();
+        assert_eq!(sb.post_form(&format!("/speaker/talks/{rid}/decline"), &[("_csrf", &csrf)]).await.status(), 303);
+        let rows = stop_page().await;
+        assert!(rows.iter().any(|r| r.contains("CryptoScamCoin") && r.contains("Speaker Sue")), "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains("Cinder in production") && !r.contains("Speaker Sue")), "declined: {rows:?}");
+        let profile = app.browser().get(&format!("/speakers/{sue}")).await.text().await.unwrap();
+        assert!(profile.contains("CryptoScamCoin"));
+        // Now Dave works with her.
+        let (_, found) = json(app.post(&dave, "/api/v1/speakers", &json!({"name": "Sue?", "email": "sue@example.org"})).await).await;
+        assert_eq!((found["name"].as_str(), found["profile_hidden"].as_bool()), (Some("Speaker Sue"), Some(false)));
+    }
+
+    async fn a_speakers_sign_in_link_waits_for_the_button(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let sp = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Rongze Zhu", "email": "rz@example.org"}), 201).await;
+        app.post_ok(&hui, "/api/v1/talks", &json!({"title": "Cinder", "duration_minutes": 30, "speaker_ids": [sp["id"]]}), 201).await;
+        app.drain().await;
+        let mail = app.mails_to("rz@example.org").pop().unwrap();
+        let path = mail.link("/speaker/enter/").trim_start_matches(&app.address).to_owned();
+        let b = app.browser();
+        for _ in 0..2 {
+            let (status, page) = b.page(&path).await;
+            assert_eq!(status, 200, "GET shows the button");
+            assert_eq!(attr(&page, "main form", "method").as_deref(), Some("post"));
+        }
+        assert_eq!(b.get("/speaker").await.status(), 303, "a GET signs nobody in");
+        let csrf = b.csrf_of(&path).await;
+        let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
+        assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/speaker"));
+        assert_eq!(b.get("/speaker").await.status(), 200);
+        let other = app.browser();
+        let csrf = other.csrf_of("/speaker/login").await;
+        assert_eq!(other.post_form(&path, &[("_csrf", &csrf)]).await.status(), 404, "single use");
+        assert_eq!(other.get(&path).await.status(), 404);
+    }
 }

@@ -7,6 +7,9 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::i18n::Lang;
 
+pub mod speakers;
+pub mod venues;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
     pub subject: String,
