@@ -5,6 +5,8 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::i18n::Lang;
 
+pub mod people;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
     pub subject: String,
