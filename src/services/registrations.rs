@@ -472,7 +472,7 @@ impl Intake<'_> {
                 conn,
                 "registration_again",
                 &r.email,
-                stop_id,
+                (&ctx.tour.id, stop_id),
                 now - chrono::Duration::minutes(AGAIN_EVERY_MINUTES),
             )? && !self.again.contains(&r.id)
             {

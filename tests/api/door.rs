@@ -144,6 +144,36 @@ both_backends! {
         assert_eq!(stranger.get(&format!("/desk/{}?q=victim", s.stop_id)).await.status(), 404);
     }
 
+    async fn organizers_give_and_take_back_desk_access_through_the_api_too(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let eve = app.organizer("eve@example.org").await;
+        let s = app.open_stop(&hui, 100, None, 10).await;
+        let desk = task(&app, &hui, &s.stop_id, "registration_desk", 2).await;
+        let photos = task(&app, &hui, &s.stop_id, "photos", 2).await;
+        let (_, c) = claim(&app, &desk, "Desk Person", "desk@example.org").await;
+        let (_, p) = claim(&app, &photos, "Photo Person", "photo@example.org").await;
+        let tasks_path = format!("/api/v1/stops/{}/tasks", s.stop_id);
+        let desk_claim = |tasks: &Value| tasks.as_array().unwrap().iter().find(|t| t["kind"] == "registration_desk").unwrap()["claims"][0].clone();
+        let (_, tasks) = json(app.get(&hui, &tasks_path).await).await;
+        assert_eq!(desk_claim(&tasks)["desk_access"], false, "awaiting desk access");
+        let path = |id: &Value| format!("/api/v1/claims/{}/desk-access", id.as_str().unwrap());
+        assert_eq!(app.post(&eve, &path(&c["id"]), &json!({})).await.status(), 404, "not eve's stop");
+        let (status, body) = json(app.post(&hui, &path(&p["id"]), &json!({})).await).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("not_desk_claim")));
+        assert_eq!(app.post(&hui, &path(&c["id"]), &json!({})).await.status(), 204);
+        let (_, tasks) = json(app.get(&hui, &tasks_path).await).await;
+        assert_eq!(desk_claim(&tasks)["desk_access"], true);
+        app.drain().await;
+        let link = last_link(&app, "desk@example.org", "/desk/enter/");
+        let b = app.browser();
+        assert_eq!(press_link(&app, &b, &link).await.status(), 303);
+        assert_eq!(b.get(&format!("/desk/{}", s.stop_id)).await.status(), 200);
+        let res = app.api.delete(app.url(&path(&c["id"]))).bearer_auth(&hui.token).send().await.unwrap();
+        assert_eq!(res.status(), 204);
+        assert_eq!(b.get(&format!("/desk/{}", s.stop_id)).await.status(), 404, "closed at once");
+        assert_eq!(json(app.get(&hui, &tasks_path).await).await.1.as_array().unwrap().iter().find(|t| t["kind"] == "registration_desk").unwrap()["claimed"], 1, "the slot stays");
+    }
+
     async fn a_walk_in_with_a_cancelled_address_is_refused_and_changes_nothing(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
         let s = app.open_stop(&hui, 100, None, 1).await;
