@@ -514,6 +514,11 @@ impl Intake<'_> {
                 let token = env.manage_links.token(&r.id, version);
                 Registration::set_manage_link(conn, &r.id, version, &secrets::token_hash(&token))?;
                 self.delta.cancelled -= 1;
+                if r.checked_in_at.is_some() {
+                    // A stale mark from before cancelling was refused once checked in:
+                    // `reopen` clears it, the count follows.
+                    self.delta.checked_in -= 1;
+                }
                 (Registration::get(conn, &r.id)?, token)
             }
             None => {

@@ -339,6 +339,58 @@ both_backends! {
         assert_eq!(works(a_link.clone()).await, 200, "the cancelled registration's page is still there");
     }
 
+    async fn a_registration_from_before_derived_links_gets_its_one_link_with_the_next_email(app: TestApp) {
+        use diesel::prelude::*;
+        use roadshow::db::schema::registrations as r;
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 10, None, 10).await;
+        let (_, reg) = app.register(&s.stop_id, "Old Timer", "old@example.org").await;
+        // As rows made before the upgrade are: version 0, a random token.
+        let random = "A".repeat(43);
+        let (id, hash) = (reg["id"].as_str().unwrap().to_owned(), roadshow::secrets::token_hash(&random));
+        app.db(move |conn| diesel::update(r::table.find(&id)).set((r::manage_link_version.eq(0), r::manage_token_hash.eq(hash))).execute(conn).unwrap()).await;
+        let works = |link: String| { let b = app.browser(); async move { b.get(&link).await.status().as_u16() } };
+        assert_eq!(works(format!("/r/{random}")).await, 200, "the old link works until an e-mail needs one");
+        for _ in 0..2 {
+            let (status, _) = json(app.post(&hui, &format!("/api/v1/tours/{}/messages", s.tour_id), &json!({"segment": "confirmed", "subject": "News", "body": "Your link: {manage_link}", "preview": false})).await).await;
+            assert_eq!(status, 201);
+        }
+        app.drain().await;
+        let links: Vec<String> = app.mails_to("old@example.org").into_iter().filter(|m| m.subject == "News").map(|m| m.link("/r/")).collect();
+        assert_eq!(links.len(), 2);
+        assert_eq!(links[0], links[1], "moved to a derived link once, then always the same");
+        assert_eq!(works(links[0].trim_start_matches(&app.address).to_owned()).await, 200);
+        assert_eq!(works(format!("/r/{random}")).await, 404, "the random one ended, once");
+    }
+
+    async fn taking_up_a_cancelled_registration_again_clears_a_stale_check_in(app: TestApp) {
+        use diesel::prelude::*;
+        use roadshow::db::schema::registrations as r;
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 10, Some(1.0), 10).await;
+        let (_, reg) = app.register(&s.stop_id, "Came Then Left", "left@example.org").await;
+        app.post_ok(&hui, &format!("/api/v1/stops/{}/checkins", s.stop_id), &json!({"code": reg["code"]}), 200).await;
+        // A row left by the old rules: cancelled although checked in (counted as both).
+        let id = reg["id"].as_str().unwrap().to_owned();
+        let stop_id = s.stop_id.clone();
+        app.db(move |conn| {
+            use roadshow::db::schema::stop_counters as c;
+            diesel::update(r::table.find(&id)).set(r::status.eq("cancelled")).execute(conn).unwrap();
+            diesel::update(c::table.find(&stop_id)).set((c::confirmed.eq(c::confirmed - 1), c::cancelled.eq(c::cancelled + 1))).execute(conn).unwrap();
+        }).await;
+        assert!(counters_match(&app, &s.stop_id).await);
+        let (status, again) = app.register(&s.stop_id, "Came Then Left", "left@example.org").await;
+        assert_eq!(status, 201, "{again}");
+        let list = registrations(&app, &hui, &s.stop_id, "left").await;
+        assert_eq!(list[0]["status"], "confirmed");
+        assert!(list[0]["checked_in_at"].is_null(), "{}", list[0]);
+        assert_eq!(app.stats(&hui, &s.stop_id).await["checked_in"], 0);
+        assert!(counters_match(&app, &s.stop_id).await);
+        // The OpenAPI document names the answer for a known address.
+        let (_, doc) = json(app.api.get(app.url("/api/v1/openapi.json")).send().await.unwrap()).await;
+        assert!(doc["components"]["schemas"]["AlreadyRegisteredJson"].is_object());
+    }
+
     async fn an_attendee_who_asks_for_a_new_link_gets_one_and_the_old_one_ends(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
         let s = app.open_stop(&hui, 10, None, 10).await;
