@@ -387,21 +387,6 @@ impl Registration {
         Ok(n == 1)
     }
 
-    pub fn set_token_hash(
-        conn: &mut DbConnection,
-        id: &str,
-        hash: &str,
-        now: NaiveDateTime,
-    ) -> QueryResult<()> {
-        diesel::update(registrations::table.find(id))
-            .set((
-                registrations::manage_token_hash.eq(hash),
-                registrations::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .map(drop)
-    }
-
     /// Makes a derived manage link the registration's one link (only its hash is kept).
     pub fn set_manage_link(
         conn: &mut DbConnection,

@@ -181,6 +181,17 @@ pub fn helpers(
         .load(conn)?)
 }
 
+/// The stops whose desk this address may use.
+pub fn stops_of_helper(
+    conn: &mut DbConnection,
+    email_address: &str,
+) -> Result<Vec<String>, AppError> {
+    Ok(desk_helpers::table
+        .filter(desk_helpers::email.eq(email_address))
+        .select(desk_helpers::stop_id)
+        .load(conn)?)
+}
+
 /// The addresses of a stop's helpers.
 pub fn helper_emails(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<String>, AppError> {
     Ok(desk_helpers::table

@@ -103,6 +103,7 @@ pub fn own(
     requests: &[(crate::models::material::Material, Stop)],
     feed_url: Option<&str>,
     release_hours: i64,
+    desk_stops: &[String],
 ) -> Markup {
     page(
         ctx,
@@ -116,7 +117,13 @@ pub fn own(
                     h3 { (t.title) }
                     p { (tour.name) " · " (s.city) " · " (date(ctx.lang, s.starts_at, s.tz())) " · " (task_when(ctx, t, s)) }
                     // The desk opens only with the link an organizer sends (it shows people's data).
-                    @if t.kind == "registration_desk" { p.hint { (ctx.t("people.volunteer.desk_pending")) } }
+                    @if t.kind == "registration_desk" {
+                        @if desk_stops.contains(&s.id) {
+                            p { (ctx.t("people.volunteer.desk_given")) " " a href={ "/desk/" (s.id) "/login" } { (ctx.t("people.email.desk_fresh")) } }
+                        } @else {
+                            p.hint { (ctx.t("people.volunteer.desk_pending")) }
+                        }
+                    }
                     @if let Some(contact) = &tour.contact_email { p { (ctx.t("help.contact")) " " a href={ "mailto:" (contact) } { (contact) } } }
                     (button_form(ctx, &format!("/volunteer/claims/{}/release", c.id), &ctx.t("volunteer.release"), "secondary"))
                 }

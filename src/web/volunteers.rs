@@ -240,12 +240,13 @@ async fn render_own(
     volunteer_id: String,
     feed: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (v, claims, requests) = state
+    let (v, claims, requests, desks) = state
         .db
         .run(move |conn| {
             let (v, claims) = volunteers::own_tasks(conn, &volunteer_id)?;
             let requests = crate::services::collection::volunteer_requests(conn, &volunteer_id)?;
-            Ok((v, claims, requests))
+            let desks = crate::services::desk::stops_of_helper(conn, &v.email)?;
+            Ok((v, claims, requests, desks))
         })
         .await?;
     Ok(html(crate::views::volunteers::own(
@@ -255,6 +256,7 @@ async fn render_own(
         &requests,
         feed.as_deref(),
         state.env.release_hours,
+        &desks,
     )))
 }
 

@@ -104,7 +104,10 @@ both_backends! {
         assert!(mail.text.contains("they will e-mail you the desk link"), "{}", mail.text);
         assert!(!mail.text.contains("/desk/"), "no desk link in the claim's e-mail");
         assert_eq!(press_link(&app, &stranger, &mail.link("/volunteer/enter/")).await.status(), 303);
-        assert_eq!(stranger.get("/volunteer").await.status(), 200, "signed in as a volunteer");
+        let (status, own) = stranger.page("/volunteer").await;
+        assert_eq!(status, 200, "signed in as a volunteer");
+        assert!(select_text(&own, "article p").iter().any(|t| t.contains("opens once an organizer")), "{:?}", select_text(&own, "article p"));
+        assert!(attr(&own, &format!("a[href=\"/desk/{}\"]", s.stop_id), "href").is_none(), "no desk button");
         // Signed in with the volunteer link: no desk, no attendee.
         for path in [format!("/desk/{}?q=victim", s.stop_id), format!("/desk/{}?q=a", s.stop_id), format!("/desk/{}", s.stop_id)] {
             let res = stranger.get(&path).await;
@@ -131,6 +134,8 @@ both_backends! {
         assert_eq!(org.post_form(&give, &[("_csrf", &csrf)]).await.status(), 303);
         let (_, page) = org.page(&tasks_page).await;
         assert!(select_text(&page, "article li .badge").iter().any(|t| t == "has desk access"));
+        let (_, own) = stranger.page("/volunteer").await;
+        assert!(select_text(&own, "article p").iter().any(|t| t.contains("gave you access")));
         app.drain().await;
         let link = last_link(&app, "stranger@example.net", "/desk/enter/");
         assert_eq!(press_link(&app, &stranger, &link).await.status(), 303);
