@@ -11,8 +11,10 @@ use crate::error::AppError;
 /// a line break), and DDE payloads use `|`. Such cells get a leading single quote, which
 /// makes them text (OWASP's advice). Plain numbers, negative ones too, stay numbers.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\n'])
-        || cell.trim_start().starts_with(['=', '+', '-', '@'])
+    // Full-width signs too: some spreadsheets take them for their ASCII twins.
+    const SIGNS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    let risky = cell.starts_with(['\t', '\r', '\n'])
+        || cell.trim_start().starts_with(SIGNS)
         || cell.contains('|');
     if risky && !is_plain_number(cell) {
         Cow::Owned(format!("'{cell}"))
@@ -79,6 +81,7 @@ mod tests {
             " =1",
             "a|b",
             "-inf",
+            "＝1+2",
         ] {
             assert_eq!(neutralise(hostile), format!("'{hostile}"), "{hostile:?}");
         }

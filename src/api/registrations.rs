@@ -102,7 +102,10 @@ pub struct CreateRegistration {
 }
 
 /// Registers for an open stop (no account needed). Confirmed below the registration target,
-/// else waitlisted. The same e-mail again answers 200 without personal data.
+/// else waitlisted (201, with the registration's one manage link). The same e-mail again
+/// answers 200 `AlreadyRegisteredJson`: nothing about that registration (no id, status or
+/// time), and its unchanged manage link is e-mailed to the address, at most once every ten
+/// minutes.
 #[utoipa::path(post, path = "/api/v1/stops/{id}/registrations", tag = "registrations", params(("id" = String, Path)), request_body = CreateRegistration,
     responses((status = 201, body = OwnRegistrationJson), (status = 200, description = "The address is registered already: nothing about that registration is shown; its link goes to the address", body = AlreadyRegisteredJson), (status = 400, body = ErrorJson),
         (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
