@@ -71,7 +71,8 @@ impl Application {
         let mailer = crate::email::transport::Mailer::from_settings(&settings)?;
         tracing::info!(transport = %mailer.describe(), "e-mail");
         let db = Db::new(pool);
-        let env = crate::services::Env::new(crate::email::Links::new(&base_url), &settings);
+        let env =
+            crate::services::Env::new(crate::email::Links::new(&base_url), &settings, key.master());
         let state = AppState {
             intake: crate::services::intake::intake(db.clone(), env.clone()),
             door: crate::services::intake::door(db.clone(), env.clone()),

@@ -101,6 +101,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}/claims", web::post().to(tasks::claim))
             .route("/claims/{id}/release", web::post().to(tasks::release))
             .route("/claims/{id}/attendance", web::post().to(tasks::attendance))
+            .route(
+                "/claims/{id}/desk-access",
+                web::post().to(tasks::give_desk_access),
+            )
+            .route(
+                "/claims/{id}/desk-access",
+                web::delete().to(tasks::remove_desk_access),
+            )
             .route("/tours/{id}/report", web::get().to(report::tour_report))
             .route(
                 "/tours/{id}/report/publish",

@@ -112,7 +112,7 @@ impl Modify for CommonErrors {
         materials::list_materials, materials::add_material_link,
         report::tour_report, report::publish_report, report::publish_material,
         tasks::create_task, tasks::standard_tasks, tasks::list_tasks, tasks::update_task, tasks::claim,
-        tasks::release, tasks::attendance,
+        tasks::release, tasks::attendance, tasks::give_desk_access, tasks::remove_desk_access,
         speakers::create_speaker, speakers::create_talk, speakers::add_agenda_item, speakers::list_agenda,
         speakers::move_agenda_item, speakers::remove_agenda_item, speakers::publish_agenda,
         speakers::submit_proposal, speakers::list_proposals, speakers::accept_proposal, speakers::reject_proposal,

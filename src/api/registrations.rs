@@ -59,23 +59,34 @@ impl RegistrationJson {
     }
 }
 
-/// What the person who registered gets back.
+/// What the person who registered gets back (201: a new registration).
 #[derive(Serialize, ToSchema)]
 pub struct OwnRegistrationJson {
     id: String,
     stop_id: String,
     status: RegistrationStatus,
-    /// Only when the registration is new: the ticket code, the place in line, and the
-    /// secret that lets them manage it (shown this once; it is stored hashed).
+    /// The ticket code, the place in line, and the secret that lets them manage it (the
+    /// same link as in their e-mails; stored hashed).
     name: Option<String>,
     code: Option<String>,
     waitlist_position: Option<i64>,
     manage_token: Option<String>,
     manage_url: Option<String>,
-    /// For an address already registered: nothing about that person is shown here; their
-    /// manage link was e-mailed to the address.
+    /// Always false here (see `AlreadyRegisteredJson`).
     already_registered: bool,
     created_at: String,
+}
+
+/// The answer (200) for an address that already has a registration at the stop: nothing
+/// about it (no id, status or time), since anyone may type anyone's address. Its manage
+/// link, unchanged, is e-mailed to that address (at most once every ten minutes).
+#[derive(Serialize, ToSchema)]
+pub struct AlreadyRegisteredJson {
+    stop_id: String,
+    /// Always true.
+    already_registered: bool,
+    /// The link was sent to the address, not shown here.
+    link_emailed_to_address: bool,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -91,9 +102,12 @@ pub struct CreateRegistration {
 }
 
 /// Registers for an open stop (no account needed). Confirmed below the registration target,
-/// else waitlisted. The same e-mail again answers 200 without personal data.
+/// else waitlisted (201, with the registration's one manage link). The same e-mail again
+/// answers 200 `AlreadyRegisteredJson`: nothing about that registration (no id, status or
+/// time), and its unchanged manage link is e-mailed to the address, at most once every ten
+/// minutes.
 #[utoipa::path(post, path = "/api/v1/stops/{id}/registrations", tag = "registrations", params(("id" = String, Path)), request_body = CreateRegistration,
-    responses((status = 201, body = OwnRegistrationJson), (status = 200, body = OwnRegistrationJson), (status = 400, body = ErrorJson),
+    responses((status = 201, body = OwnRegistrationJson), (status = 200, description = "The address is registered already: nothing about that registration is shown; its link goes to the address", body = AlreadyRegisteredJson), (status = 400, body = ErrorJson),
         (status = 404, body = ErrorJson), (status = 409, body = ErrorJson), (status = 422, body = ErrorJson)))]
 pub async fn create_registration(
     req: actix_web::HttpRequest,
@@ -116,17 +130,10 @@ pub async fn create_registration(
     let done = state.intake.submit(id, (lang, input)).await?;
     let r = done.registration;
     if !done.created {
-        return Ok(HttpResponse::Ok().json(OwnRegistrationJson {
-            status: r.status(),
-            id: r.id,
+        return Ok(HttpResponse::Ok().json(AlreadyRegisteredJson {
             stop_id: r.stop_id,
-            name: None,
-            code: None,
-            waitlist_position: None,
-            manage_token: None,
-            manage_url: None,
             already_registered: true,
-            created_at: to_rfc3339(r.created_at),
+            link_emailed_to_address: true,
         }));
     }
     Ok(HttpResponse::Created().json(OwnRegistrationJson {
@@ -192,54 +199,43 @@ pub async fn list_registrations(
 
 /// The registrations as CSV (also used by the organizers' page).
 pub fn csv_response(list: &[(&Registration, i64)]) -> Result<HttpResponse, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let row = |w: &mut csv::Writer<Vec<u8>>, fields: &[&str]| {
-        w.write_record(fields).map_err(AppError::unexpected)
-    };
-    row(
-        &mut w,
-        &[
-            "id",
-            "name",
-            "email",
-            "affiliation",
-            "legal_name",
-            "status",
-            "code",
-            "checked_in_at",
-            "created_at",
-            "volunteer",
-            "walk_in",
-            "still_coming",
-            "no_shows",
-        ],
-    )?;
+    let mut w = crate::export::CsvWriter::new();
+    w.row(&[
+        "id",
+        "name",
+        "email",
+        "affiliation",
+        "legal_name",
+        "status",
+        "code",
+        "checked_in_at",
+        "created_at",
+        "volunteer",
+        "walk_in",
+        "still_coming",
+        "no_shows",
+    ])?;
     for (r, no_shows) in list {
         let checked = r.checked_in_at.map(to_rfc3339).unwrap_or_default();
         let created = to_rfc3339(r.created_at);
         let shows = no_shows.to_string();
-        row(
-            &mut w,
-            &[
-                &r.id,
-                &csv_safe(&r.name),
-                &r.email,
-                &csv_safe(&r.affiliation),
-                &csv_safe(&r.legal_name),
-                &r.status,
-                &r.code,
-                &checked,
-                &created,
-                if r.wants_to_volunteer { "yes" } else { "no" },
-                if r.walk_in { "yes" } else { "no" },
-                r.still_coming.as_deref().unwrap_or(""),
-                &shows,
-            ],
-        )?;
+        w.row(&[
+            r.id.as_str(),
+            &r.name,
+            &r.email,
+            &r.affiliation,
+            &r.legal_name,
+            &r.status,
+            &r.code,
+            &checked,
+            &created,
+            if r.wants_to_volunteer { "yes" } else { "no" },
+            if r.walk_in { "yes" } else { "no" },
+            r.still_coming.as_deref().unwrap_or(""),
+            &shows,
+        ])?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| AppError::unexpected_msg(e.to_string()))?;
+    let bytes = w.finish()?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -247,15 +243,6 @@ pub fn csv_response(list: &[(&Registration, i64)]) -> Result<HttpResponse, AppEr
             "attachment; filename=\"registrations.csv\"",
         ))
         .body(bytes))
-}
-
-/// Spreadsheets run cells that start with = + - @ as formulas: make them text.
-fn csv_safe(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -347,11 +334,12 @@ pub async fn walk_in(
         legal_name: body.legal_name.unwrap_or_default(),
         volunteer: body.volunteer,
     };
+    let env = state.env.clone();
     let done = state
         .db
         .run(move |conn| {
             crate::models::access::stop_for(conn, &me, &id)?;
-            registrations::walk_in(conn, lang, &id, &input)
+            registrations::walk_in(conn, &env, lang, &id, &input)
         })
         .await?;
     Ok(HttpResponse::Created().json(CheckInJson {

@@ -25,6 +25,21 @@ pub struct TaskJson {
     slots: i32,
     claimed: i32,
     free: i32,
+    /// Who holds the task (in the organizers' list of a stop's tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<Vec<TaskClaimJson>>,
+}
+
+/// A claim of a task, for the stop's organizers.
+#[derive(Serialize, ToSchema)]
+pub struct TaskClaimJson {
+    id: String,
+    volunteer_name: String,
+    volunteer_email: String,
+    /// For a registration-desk task: whether an organizer gave the volunteer access to the
+    /// stop's desk (`POST /api/v1/claims/{id}/desk-access`); false means awaiting it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desk_access: Option<bool>,
 }
 
 impl From<Task> for TaskJson {
@@ -40,6 +55,7 @@ impl From<Task> for TaskJson {
             ends_at: t.ends_at.map(to_rfc3339),
             slots: t.slots,
             claimed: t.claimed,
+            claims: None,
         }
     }
 }
@@ -122,9 +138,59 @@ pub async fn list_tasks(
     Ok(HttpResponse::Ok().json(
         views
             .into_iter()
-            .map(|v| TaskJson::from(v.task))
+            .map(|v| TaskJson {
+                claims: Some(
+                    v.claims
+                        .into_iter()
+                        .map(|c| TaskClaimJson {
+                            id: c.claim.id,
+                            volunteer_name: c.volunteer.name,
+                            volunteer_email: c.volunteer.email,
+                            desk_access: c.desk_access,
+                        })
+                        .collect(),
+                ),
+                ..TaskJson::from(v.task)
+            })
             .collect::<Vec<_>>(),
     ))
+}
+
+/// Gives the volunteer of a registration-desk claim access to the stop's check-in desk:
+/// they become a desk helper and are e-mailed the desk link (a claim alone opens no desk).
+/// 409 `not_desk_claim` for any other claim.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/desk-access", tag = "volunteers", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn give_desk_access(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "claim")?;
+    let env = state.env.clone();
+    state
+        .db
+        .run(move |conn| volunteers::give_desk_access(conn, &env, &me, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Takes the desk access of a registration-desk claim's volunteer back (the slot stays).
+#[utoipa::path(delete, path = "/api/v1/claims/{id}/desk-access", tag = "volunteers", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)),
+    security(("bearer" = [])))]
+pub async fn remove_desk_access(
+    state: web::Data<AppState>,
+    ApiCaller(me): ApiCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path_id(&id, "claim")?;
+    state
+        .db
+        .run(move |conn| volunteers::remove_desk_access(conn, &me, &id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[derive(Deserialize, ToSchema, Default)]

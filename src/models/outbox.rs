@@ -186,6 +186,27 @@ impl OutboxMessage {
         .execute(conn)
     }
 
+    /// Whether a message of this kind about this stop was queued to this address since then
+    /// (to limit how often a public form can make roadshow write to someone). The tour
+    /// narrows the search to its recent messages (index `outbox_tour`).
+    pub fn sent_lately(
+        conn: &mut DbConnection,
+        kind: &str,
+        to_email: &str,
+        (tour_id, stop_id): (&str, &str),
+        since: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            outbox::table
+                .filter(outbox::tour_id.eq(tour_id))
+                .filter(outbox::kind.eq(kind))
+                .filter(outbox::to_email.eq(to_email))
+                .filter(outbox::stop_id.eq(stop_id))
+                .filter(outbox::created_at.gt(since)),
+        ))
+        .get_result(conn)
+    }
+
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OutboxMessage>> {
         outbox::table
             .find(id)

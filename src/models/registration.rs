@@ -30,6 +30,8 @@ pub struct Registration {
     pub cancelled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Which derived manage link is the registration's (0: a random one from before).
+    pub manage_link_version: i32,
 }
 
 #[derive(Insertable)]
@@ -53,6 +55,7 @@ pub struct NewRegistration {
     pub confirmed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub manage_link_version: i32,
 }
 
 impl NewRegistration {
@@ -77,6 +80,7 @@ impl NewRegistration {
             cancelled_at: None,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            manage_link_version: self.manage_link_version,
         }
     }
 }
@@ -297,13 +301,16 @@ impl Registration {
                     registrations::updated_at.eq(now),
                 ))
                 .execute(conn)?,
-            RegistrationStatus::Cancelled => diesel::update(target)
-                .set((
-                    registrations::status.eq(to.as_str()),
-                    registrations::cancelled_at.eq(Some(now)),
-                    registrations::updated_at.eq(now),
-                ))
-                .execute(conn)?,
+            // A checked-in registration is never cancelled: the person was in the room.
+            RegistrationStatus::Cancelled => {
+                diesel::update(target.filter(registrations::checked_in_at.is_null()))
+                    .set((
+                        registrations::status.eq(to.as_str()),
+                        registrations::cancelled_at.eq(Some(now)),
+                        registrations::updated_at.eq(now),
+                    ))
+                    .execute(conn)?
+            }
             RegistrationStatus::Waitlisted => diesel::update(target)
                 .set((
                     registrations::status.eq(to.as_str()),
@@ -380,16 +387,17 @@ impl Registration {
         Ok(n == 1)
     }
 
-    pub fn set_token_hash(
+    /// Makes a derived manage link the registration's one link (only its hash is kept).
+    pub fn set_manage_link(
         conn: &mut DbConnection,
         id: &str,
+        version: i32,
         hash: &str,
-        now: NaiveDateTime,
     ) -> QueryResult<()> {
         diesel::update(registrations::table.find(id))
             .set((
+                registrations::manage_link_version.eq(version),
                 registrations::manage_token_hash.eq(hash),
-                registrations::updated_at.eq(now),
             ))
             .execute(conn)
             .map(drop)
@@ -414,6 +422,9 @@ impl Registration {
                     .eq((status == RegistrationStatus::Confirmed).then_some(now)),
                 registrations::cancelled_at.eq(None::<NaiveDateTime>),
                 registrations::still_coming.eq(None::<String>),
+                // A cancelled registration was never in the room (cancelling is refused
+                // once checked in); a stale mark must not count it as there.
+                registrations::checked_in_at.eq(None::<NaiveDateTime>),
                 // Back of the line, like any new registration.
                 registrations::created_at.eq(now),
                 registrations::updated_at.eq(now),

@@ -339,24 +339,6 @@ impl Claim {
             .load(conn)
     }
 
-    /// Whether the volunteer holds an active claim of this kind at this stop.
-    pub fn holds_kind_at(
-        conn: &mut DbConnection,
-        volunteer_id: &str,
-        stop_id: &str,
-        kind: &str,
-    ) -> QueryResult<bool> {
-        let n: i64 = claims::table
-            .inner_join(tasks::table)
-            .filter(claims::volunteer_id.eq(volunteer_id))
-            .filter(claims::status.eq("claimed"))
-            .filter(tasks::stop_id.eq(stop_id))
-            .filter(tasks::kind.eq(kind))
-            .count()
-            .get_result(conn)?;
-        Ok(n > 0)
-    }
-
     /// Active claims at a stop with their volunteers (e-mails about the stop).
     pub fn at_stop(
         conn: &mut DbConnection,

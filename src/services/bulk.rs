@@ -15,7 +15,6 @@ use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
-use crate::secrets;
 use crate::services::Env;
 use crate::services::registrations::StopContext;
 
@@ -269,17 +268,12 @@ pub fn send(
                 .iter()
                 .find(|c| c.stop.id == r.stop_id)
                 .ok_or_else(|| AppError::not_found("stop"))?;
-            // A manage link is only stored hashed: a message that carries one carries a fresh one.
+            // The registration's one manage link, the same as in its other e-mails.
             let link = match (&r.registration_id, uses_link) {
                 (Some(id), true) => {
-                    let token = secrets::new_token();
-                    Registration::set_token_hash(
-                        conn,
-                        id,
-                        &secrets::token_hash(&token),
-                        db::now(),
-                    )?;
-                    env.links.url(&format!("/r/{token}"))
+                    let registration = Registration::get(conn, id)?;
+                    crate::services::registrations::manage_link(conn, env, &registration)?
+                        .unwrap_or_default()
                 }
                 _ => String::new(),
             };

@@ -516,6 +516,8 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     confirmed_at: Some(created),
                     created_at: created + chrono::Duration::seconds(i as i64),
                     updated_at: created,
+                    // A random link, as made before links were derived (see `manage_link`).
+                    manage_link_version: 0,
                 })
                 .collect();
             Registration::insert_many(conn, &rows)?;

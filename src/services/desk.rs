@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::desk_helpers;
 use crate::db::{self, DbConnection};
+use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, Validator};
@@ -13,6 +14,7 @@ use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
+use crate::models::stop::Stop;
 use crate::services::Env;
 use crate::services::registrations::StopContext;
 
@@ -28,7 +30,46 @@ pub struct DeskHelper {
     pub created_at: chrono::NaiveDateTime,
 }
 
-/// Names a helper and mails them their link (valid until the stop is over).
+/// A desk link lasts at most this long (a helper whose link ran out asks for a new one from
+/// the desk's sign-in page, or the organizers send one again).
+pub const LINK_HOURS: i64 = 72;
+
+/// How long a desk link made now lasts: until the stop ends, at most `LINK_HOURS`, at least
+/// an hour (a helper named during the stop gets in).
+fn link_lifetime(stop: &Stop) -> Duration {
+    (stop.ends_at - db::now()).clamp(Duration::hours(1), Duration::hours(LINK_HOURS))
+}
+
+/// Mails a helper their link to the stop's desk (under the caller's transaction).
+fn mail_link(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    stop: &Stop,
+    address: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let valid_for = link_lifetime(stop);
+    let token = MagicLink::create(conn, PURPOSE, address, Some(&stop.id), valid_for)?;
+    let ctx = StopContext::load(conn, &stop.id)?;
+    let content = templates::people::desk_link(
+        lang,
+        if name.is_empty() { address } else { name },
+        &ctx.mail(lang),
+        &env.links.url(&format!("/desk/enter/{token}")),
+        valid_for.num_hours(),
+        &env.links.url(&format!("/desk/{}/login", stop.id)),
+    );
+    email::enqueue(
+        conn,
+        &env.links,
+        Email::new("desk_access", address, name, content).for_stop(&ctx.tour.id, &stop.id),
+    )?;
+    Ok(())
+}
+
+/// Names a helper and mails them their link (see `link_lifetime`). Naming one again sends
+/// a fresh link.
 pub fn add_helper(
     conn: &mut DbConnection,
     env: &Env,
@@ -62,25 +103,57 @@ pub fn add_helper(
                 ))
                 .execute(conn)?;
         }
-        let valid_for = (stop.ends_at - db::now() + Duration::hours(12))
-            .max(Duration::hours(env.magic_link_hours));
-        let token = MagicLink::create(conn, PURPOSE, &address, Some(&stop.id), valid_for)?;
-        let ctx = StopContext::load(conn, &stop.id)?;
-        let hours = valid_for.num_hours();
-        let content = templates::desk_access(
-            lang,
-            if name.is_empty() { &address } else { &name },
-            &ctx.mail(lang),
-            &env.links.url(&format!("/desk/enter/{token}")),
-            hours,
-        );
-        email::enqueue(
-            conn,
-            &env.links,
-            Email::new("desk_access", &address, &name, content).for_stop(&ctx.tour.id, &stop.id),
-        )?;
-        Ok(())
+        mail_link(conn, env, lang, &stop, &address, &name)
     })
+}
+
+/// A helper asks for a fresh link from the desk's sign-in page: mailed only to a helper's
+/// address, and nothing is said either way.
+pub fn request_link(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    stop_id: &str,
+    email_address: &str,
+) -> Result<(), AppError> {
+    let Ok(address) = text::email(email_address) else {
+        return Ok(());
+    };
+    db::write_transaction(conn, |conn| {
+        let sc = sign_in_stop(conn, stop_id)?;
+        if matches!(sc.stop.status(), StopStatus::Done | StopStatus::Cancelled)
+            || !is_helper(conn, &sc.stop.id, &address)?
+        {
+            return Ok(());
+        }
+        let name = desk_helpers::table
+            .find((&sc.stop.id, &address))
+            .select(desk_helpers::name)
+            .first::<String>(conn)?;
+        mail_link(conn, env, lang, &sc.stop, &address, &name)
+    })
+}
+
+/// The stop a desk sign-in page is for: public stops only (the page names it).
+pub fn sign_in_stop(conn: &mut DbConnection, stop_id: &str) -> Result<StopContext, AppError> {
+    let sc = StopContext::load(conn, stop_id)?;
+    if !sc.tour.is_public() || !sc.stop.status().is_public() {
+        return Err(AppError::not_found("stop"));
+    }
+    Ok(sc)
+}
+
+/// A desk link that is still good, without using it: its stop and helper.
+pub fn peek(conn: &mut DbConnection, token: &str) -> Result<(String, String), AppError> {
+    let link =
+        MagicLink::peek(conn, PURPOSE, token)?.ok_or_else(|| AppError::not_found("desk link"))?;
+    let stop_id = link
+        .subject_id
+        .ok_or_else(|| AppError::not_found("desk link"))?;
+    if !is_helper(conn, &stop_id, &link.email)? {
+        return Err(AppError::not_found("desk link"));
+    }
+    Ok((stop_id, link.email))
 }
 
 pub fn remove_helper(
@@ -105,6 +178,25 @@ pub fn helpers(
         .filter(desk_helpers::stop_id.eq(&stop.id))
         .order(desk_helpers::created_at)
         .select(DeskHelper::as_select())
+        .load(conn)?)
+}
+
+/// The stops whose desk this address may use.
+pub fn stops_of_helper(
+    conn: &mut DbConnection,
+    email_address: &str,
+) -> Result<Vec<String>, AppError> {
+    Ok(desk_helpers::table
+        .filter(desk_helpers::email.eq(email_address))
+        .select(desk_helpers::stop_id)
+        .load(conn)?)
+}
+
+/// The addresses of a stop's helpers.
+pub fn helper_emails(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<String>, AppError> {
+    Ok(desk_helpers::table
+        .filter(desk_helpers::stop_id.eq(stop_id))
+        .select(desk_helpers::email)
         .load(conn)?)
 }
 

@@ -39,10 +39,13 @@ pub struct Env {
     pub release_hours: i64,
     /// Reminders for missing materials, in days after the stop ended.
     pub material_reminder_days: Vec<i64>,
+    /// Derives each registration's one manage link (from the app's secret key).
+    pub manage_links: registrations::ManageLinkKey,
 }
 
 impl Env {
-    pub fn new(links: Links, settings: &Settings) -> Self {
+    /// `secret`: the app's secret key (the one that signs sessions).
+    pub fn new(links: Links, settings: &Settings, secret: &[u8]) -> Self {
         let mut reminder_hours = settings.reminder_hours.clone();
         reminder_hours.sort_unstable_by(|a, b| b.cmp(a));
         reminder_hours.dedup();
@@ -59,6 +62,7 @@ impl Env {
                 d.dedup();
                 d
             },
+            manage_links: registrations::ManageLinkKey::new(secret),
         }
     }
 }

@@ -165,6 +165,84 @@ fn manage_url(env: &Env, token: &str) -> String {
     env.links.url(&format!("/r/{token}"))
 }
 
+/// The key each registration's manage link is derived from: a registration has one link for
+/// its life (HMAC of its id and link version), so every e-mail can carry the same link while
+/// only its hash is stored. Derived from the app's secret key, never kept anywhere.
+#[derive(Clone)]
+pub struct ManageLinkKey([u8; 32]);
+
+impl std::fmt::Debug for ManageLinkKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ManageLinkKey(…)")
+    }
+}
+
+impl ManageLinkKey {
+    /// A key of its own for manage links, so the secret key is never used for two things.
+    pub fn new(secret: &[u8]) -> Self {
+        ManageLinkKey(hmac_sha256(secret, b"roadshow manage links v1"))
+    }
+
+    /// The token of a registration's link of this version.
+    pub fn token(&self, registration_id: &str, version: i32) -> String {
+        use base64::Engine;
+        let message = format!("{registration_id}\n{version}");
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(hmac_sha256(&self.0, message.as_bytes()))
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104), with the SHA-256 the app already uses for token hashes.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| -> Vec<u8> { block.iter().map(|b| b ^ byte).collect() };
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// A registration whose data was erased has no link any more.
+const NO_LINK: i32 = -1;
+
+/// The registration's manage link for an e-mail: always the same one. A row whose stored
+/// hash is not its derived link's (made before links were derived, as version 0, or under
+/// another secret key) gets its derived link now; its older link stops working, once.
+/// None when the person erased their data.
+pub fn manage_link(
+    conn: &mut DbConnection,
+    env: &Env,
+    r: &Registration,
+) -> Result<Option<String>, AppError> {
+    if r.manage_link_version == NO_LINK {
+        return Ok(None);
+    }
+    let version = r.manage_link_version.max(1);
+    let token = env.manage_links.token(&r.id, version);
+    let hash = secrets::token_hash(&token);
+    if hash != r.manage_token_hash || version != r.manage_link_version {
+        Registration::set_manage_link(conn, &r.id, version, &hash)?;
+    }
+    Ok(Some(manage_url(env, &token)))
+}
+
+/// The same, for e-mails that are sent only to people who have a link.
+fn link_for_mail(conn: &mut DbConnection, env: &Env, r: &Registration) -> Result<String, AppError> {
+    Ok(manage_link(conn, env, r)?.unwrap_or_default())
+}
+
 fn new_code(conn: &mut DbConnection, stop_id: &str) -> Result<String, AppError> {
     for _ in 0..20 {
         let code = secrets::human_code(6);
@@ -188,16 +266,16 @@ fn confirmation_email(
     env: &Env,
     ctx: &StopContext,
     r: &Registration,
-    token: &str,
+    link: &str,
     promoted: bool,
 ) -> Email {
     let lang = r.lang();
     let s = ctx.mail(lang);
     let qr = ctx.qr_data(env, &r.code);
     let content = if promoted {
-        templates::registration_promoted(lang, &r.name, &s, &r.code, &qr, &manage_url(env, token))
+        templates::registration_promoted(lang, &r.name, &s, &r.code, &qr, link)
     } else {
-        templates::registration_confirmed(lang, &r.name, &s, &r.code, &qr, &manage_url(env, token))
+        templates::registration_confirmed(lang, &r.name, &s, &r.code, &qr, link)
     };
     Email::new(
         if promoted {
@@ -213,6 +291,10 @@ fn confirmation_email(
     .reply_to(ctx.tour.contact_email.as_deref())
     .attach(ctx.ics(env))
 }
+
+/// Someone who registers again with an address already registered is e-mailed its link at
+/// most this often.
+pub const AGAIN_EVERY_MINUTES: i64 = 10;
 
 /// Registers someone for an open stop of a public tour: confirmed below the target, else
 /// waitlisted; the same address again gets the registration it already has.
@@ -288,6 +370,7 @@ pub fn register_batch(
             codes,
             rows: Vec::new(),
             mails: Vec::new(),
+            again: std::collections::HashSet::new(),
         };
         let mut answers = Vec::with_capacity(batch.len());
         for (lang, input) in checked {
@@ -329,6 +412,8 @@ struct Intake<'a> {
     /// New registrations and e-mails, written together by `flush`.
     rows: Vec<NewRegistration>,
     mails: Vec<Email>,
+    /// Registrations whose link the batch already re-sent (the outbox sees it at `flush`).
+    again: std::collections::HashSet<String>,
 }
 
 impl Intake<'_> {
@@ -379,11 +464,20 @@ impl Intake<'_> {
         if let Some(r) = &existing
             && r.status() != RegistrationStatus::Cancelled
         {
-            // Their manage link is only stored hashed: send a fresh one to the address,
-            // at most every ten minutes, so the form cannot be used to flood a mailbox.
-            if now - r.updated_at > chrono::Duration::minutes(10) {
-                let token = secrets::new_token();
-                Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+            // The address has a registration: its own link goes to that mailbox (never to
+            // whoever typed the address), unchanged, so the links in earlier e-mails keep
+            // working. At most one such e-mail per registration every ten minutes, so the
+            // form cannot be used to flood a mailbox.
+            if !crate::models::outbox::OutboxMessage::sent_lately(
+                conn,
+                "registration_again",
+                &r.email,
+                (&ctx.tour.id, stop_id),
+                now - chrono::Duration::minutes(AGAIN_EVERY_MINUTES),
+            )? && !self.again.contains(&r.id)
+            {
+                self.again.insert(r.id.clone());
+                let link = link_for_mail(conn, env, r)?;
                 let status = r
                     .lang()
                     .t(&format!("registration_status.{}", r.status))
@@ -393,11 +487,12 @@ impl Intake<'_> {
                     &r.name,
                     &ctx.mail(r.lang()),
                     &status,
-                    &manage_url(env, &token),
+                    &link,
                 );
                 self.mails.push(
                     Email::new("registration_again", &r.email, &r.name, content)
-                        .for_stop(&ctx.tour.id, &ctx.stop.id),
+                        .for_stop(&ctx.tour.id, &ctx.stop.id)
+                        .reply_to(ctx.tour.contact_email.as_deref()),
                 );
             }
             let registration = Registration::get(conn, &r.id)?;
@@ -410,19 +505,28 @@ impl Intake<'_> {
             });
         }
         let status = attendance::decide(self.confirmed, self.target);
-        let token = secrets::new_token();
-        let registration = match existing {
+        let (registration, token) = match existing {
             Some(r) => {
-                // Taken up again after a cancellation: back of the line, with a new link.
+                // Taken up again after a cancellation: back of the line, with a new link
+                // (whoever takes it up is told the link; the cancelled one's link ends).
                 Registration::reopen(conn, &r.id, status, &input.person(), now)?;
-                Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+                let version = r.manage_link_version.max(0) + 1;
+                let token = env.manage_links.token(&r.id, version);
+                Registration::set_manage_link(conn, &r.id, version, &secrets::token_hash(&token))?;
                 self.delta.cancelled -= 1;
-                Registration::get(conn, &r.id)?
+                if r.checked_in_at.is_some() {
+                    // A stale mark from before cancelling was refused once checked in:
+                    // `reopen` clears it, the count follows.
+                    self.delta.checked_in -= 1;
+                }
+                (Registration::get(conn, &r.id)?, token)
             }
             None => {
                 let code = self.new_code(conn)?;
+                let id = db::new_id();
+                let token = env.manage_links.token(&id, 1);
                 let row = NewRegistration {
-                    id: db::new_id(),
+                    id,
                     stop_id: stop_id.to_owned(),
                     name: input.name,
                     email: input.email,
@@ -438,10 +542,11 @@ impl Intake<'_> {
                     confirmed_at: (status == RegistrationStatus::Confirmed).then_some(now),
                     created_at: now,
                     updated_at: now,
+                    manage_link_version: 1,
                 };
                 let registration = row.to_row();
                 self.rows.push(row);
-                registration
+                (registration, token)
             }
         };
         let mut waitlist_position = None;
@@ -449,8 +554,13 @@ impl Intake<'_> {
             RegistrationStatus::Confirmed => {
                 self.confirmed += 1;
                 self.delta.confirmed += 1;
-                self.mails
-                    .push(confirmation_email(env, ctx, &registration, &token, false));
+                self.mails.push(confirmation_email(
+                    env,
+                    ctx,
+                    &registration,
+                    &manage_url(env, &token),
+                    false,
+                ));
             }
             _ => {
                 // The newest registration is the last in line.
@@ -537,14 +647,13 @@ fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usiz
                 ..Counters::default()
             },
         )?;
-        // A fresh manage link: the old one is only stored hashed.
-        let token = secrets::new_token();
-        Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+        // The same manage link as in their earlier e-mails.
         let r = Registration::get(conn, &r.id)?;
+        let link = link_for_mail(conn, env, &r)?;
         email::enqueue(
             conn,
             &env.links,
-            confirmation_email(env, ctx, &r, &token, true),
+            confirmation_email(env, ctx, &r, &link, true),
         )?;
         promoted += 1;
     }
@@ -616,6 +725,14 @@ pub fn cancel(
     })
 }
 
+/// A person checked in was in the room: their seat was used and the check-in counts.
+fn checked_in_error() -> AppError {
+    AppError::conflict(
+        "checked_in",
+        "this registration is checked in: it can no longer be cancelled",
+    )
+}
+
 /// Cancels under a transaction the caller holds; takes the stop lock first.
 fn cancel_locked(
     conn: &mut DbConnection,
@@ -636,9 +753,16 @@ fn cancel_locked(
             "this stop is over: its registrations stay as they are",
         ));
     }
+    if r.checked_in_at.is_some() {
+        return Err(checked_in_error());
+    }
     let now = db::now();
     let was = r.status();
     if !Registration::move_status(conn, &r.id, was, RegistrationStatus::Cancelled, now)? {
+        // Door check-ins do not take the stop lock: one may have landed since the read.
+        if Registration::get(conn, &r.id)?.checked_in_at.is_some() {
+            return Err(checked_in_error());
+        }
         return Err(AppError::unexpected_msg(
             "registration changed under the stop lock",
         ));
@@ -685,6 +809,34 @@ pub fn by_token(
     Ok((r, ctx))
 }
 
+/// The attendee asks for a new manage link (the old one leaked): the only thing that ever
+/// changes a registration's link. The old link stops working; the new one is e-mailed to
+/// the registration's address and answered (the browser that asked goes on to it).
+#[tracing::instrument(skip_all)]
+pub fn new_link(conn: &mut DbConnection, env: &Env, token: &str) -> Result<String, AppError> {
+    db::write_transaction(conn, |conn| {
+        let (r, ctx) = by_token(conn, token)?;
+        let version = r.manage_link_version.max(0) + 1;
+        let token = env.manage_links.token(&r.id, version);
+        Registration::set_manage_link(conn, &r.id, version, &secrets::token_hash(&token))?;
+        let lang = r.lang();
+        let content = templates::people::registration_new_link(
+            lang,
+            &r.name,
+            &ctx.mail(lang),
+            &manage_url(env, &token),
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("registration_new_link", &r.email, &r.name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id)
+                .reply_to(ctx.tour.contact_email.as_deref()),
+        )?;
+        Ok(token)
+    })
+}
+
 /// The attendee's answer to "still coming?": yes is counted; no frees the seat at once.
 pub fn still_coming(
     conn: &mut DbConnection,
@@ -723,16 +875,20 @@ pub fn still_coming(
 pub fn erase(conn: &mut DbConnection, env: &Env, token: &str) -> Result<(), AppError> {
     db::write_transaction(conn, |conn| {
         let (r, ctx) = by_token(conn, token)?;
-        if ctx.stop.status() != StopStatus::Done && r.status() != RegistrationStatus::Cancelled {
+        // A checked-in registration stays (it counts as attended), like one of a done stop.
+        if ctx.stop.status() != StopStatus::Done
+            && r.status() != RegistrationStatus::Cancelled
+            && r.checked_in_at.is_none()
+        {
             cancel_locked(conn, env, &ctx.stop.id, &r.id, false)?;
         }
         Registration::erase_personal_data(conn, &r.id, db::now())?;
-        // The link dies with the data.
-        Registration::set_token_hash(
+        // The link dies with the data, and no later e-mail brings it back.
+        Registration::set_manage_link(
             conn,
             &r.id,
+            NO_LINK,
             &secrets::token_hash(&secrets::new_token()),
-            db::now(),
         )?;
         Ok(())
     })
@@ -991,10 +1147,14 @@ fn check_in_locked(
 }
 
 /// Someone at the door without a registration: registered and checked in at once (they
-/// count as confirmed, whatever the target: they are in the room).
-#[tracing::instrument(skip(conn, input))]
+/// count as confirmed, whatever the target: they are in the room). An address that has a
+/// registration here is that person's: a confirmed or waitlisted one is checked in as it
+/// is (what its owner entered is never overwritten at the door); a cancelled one is
+/// refused (409 `registration_cancelled`) and never silently taken up again.
+#[tracing::instrument(skip(conn, env, input))]
 pub fn walk_in(
     conn: &mut DbConnection,
+    env: &Env,
     lang: Lang,
     stop_id: &str,
     input: &RegistrationInput,
@@ -1012,31 +1172,21 @@ pub fn walk_in(
         let now = db::now();
         if let Some(r) = Registration::find_by_email(conn, stop_id, &input.email)? {
             if r.status() == RegistrationStatus::Cancelled {
-                Registration::reopen(
-                    conn,
-                    &r.id,
-                    RegistrationStatus::Confirmed,
-                    &input.person(),
-                    now,
-                )?;
-                Counters::add(
-                    conn,
-                    stop_id,
-                    Counters {
-                        cancelled: -1,
-                        confirmed: 1,
-                        ..Counters::default()
-                    },
-                )?;
+                return Err(AppError::conflict(
+                    "registration_cancelled",
+                    "this address's registration was cancelled: ask the person to register \
+                     again on the stop's page, or add the walk-in with another address",
+                ));
             }
-            let r = Registration::get(conn, &r.id)?;
             return check_in_locked(conn, stop_id, r);
         }
         let code = new_code(conn, stop_id)?;
+        let id = db::new_id();
+        let token = env.manage_links.token(&id, 1);
         let r = Registration::insert(
             conn,
             &NewRegistration {
-                id: db::new_id(),
+                id,
                 stop_id: stop_id.to_owned(),
                 name: input.name,
                 email: input.email,
@@ -1045,13 +1195,14 @@ pub fn walk_in(
                 wants_to_volunteer: input.volunteer,
                 status: RegistrationStatus::Confirmed.as_str().to_owned(),
                 code,
-                manage_token_hash: secrets::token_hash(&secrets::new_token()),
+                manage_token_hash: secrets::token_hash(&token),
                 lang: lang.code().to_owned(),
                 walk_in: true,
                 checked_in_at: Some(now),
                 confirmed_at: Some(now),
                 created_at: now,
                 updated_at: now,
+                manage_link_version: 1,
             },
         )?;
         Counters::add(
@@ -1219,4 +1370,36 @@ pub fn counters_match_rows(conn: &mut DbConnection, stop_id: &str) -> Result<boo
         && running.cancelled == counted.cancelled
         && running.checked_in == counted.checked_in
         && running.still_coming_yes == counted.still_coming_yes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2 of RFC 4231, and case 6 (a key longer than a block).
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            hex::encode(hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn a_registrations_link_is_the_same_each_time_and_changes_with_its_version() {
+        let key = ManageLinkKey::new(&[7u8; 64]);
+        let a = key.token("r1", 1);
+        assert_eq!(a, key.token("r1", 1));
+        assert_eq!(a.len(), 43, "what manage links look like");
+        assert_ne!(a, key.token("r1", 2));
+        assert_ne!(a, key.token("r2", 1));
+        assert_ne!(a, ManageLinkKey::new(&[8u8; 64]).token("r1", 1));
+    }
 }

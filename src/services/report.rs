@@ -82,6 +82,18 @@ pub struct Report {
 
 /// Builds the report of a tour's announced stops (drafts are left out).
 pub fn build(conn: &mut DbConnection, env: &Env, tour: Tour) -> Result<Report, AppError> {
+    build_for(conn, env, tour, &|_| true)
+}
+
+/// The report of the stops `visible` keeps: rows and totals alike come from those stops
+/// only (a per-stop co-organizer sees their stops, nothing of the others). The forecast of
+/// each stop still learns from every done stop before it, as the stop's own figures do.
+fn build_for(
+    conn: &mut DbConnection,
+    env: &Env,
+    tour: Tour,
+    visible: &dyn Fn(&str) -> bool,
+) -> Result<Report, AppError> {
     let rows: Vec<(Stop, Venue, Option<Counters>)> = stops::table
         .inner_join(venues::table)
         .left_join(stop_counters::table)
@@ -135,6 +147,9 @@ pub fn build(conn: &mut DbConnection, env: &Env, tour: Tour) -> Result<Report, A
         if done {
             history.confirmed += confirmed;
             history.attended += checked_in;
+        }
+        if !visible(&stop.id) {
+            continue;
         }
         let mine: Vec<&AgendaItem> = items
             .iter()
@@ -229,10 +244,15 @@ pub fn build(conn: &mut DbConnection, env: &Env, tour: Tour) -> Result<Report, A
         .sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
     t.volunteers = volunteers
         .iter()
+        .filter(|(s, _)| visible(s))
         .map(|(_, v)| v)
         .collect::<HashSet<_>>()
         .len();
-    let (r, rc, p, _) = collection::completeness(&materials, now);
+    let shown: Vec<Material> = materials
+        .into_iter()
+        .filter(|m| visible(&m.stop_id))
+        .collect();
+    let (r, rc, p, _) = collection::completeness(&shown, now);
     t.material_completeness = (r + rc + p > 0).then(|| (rc + p) as f64 / (r + rc + p) as f64);
     Ok(Report {
         tour,
@@ -248,11 +268,11 @@ pub fn for_organizer(
     tour_id: &str,
 ) -> Result<Report, AppError> {
     let (tour, reach) = access::tour_for(conn, organizer, tour_id)?;
-    let mut report = build(conn, env, tour)?;
     if reach.is_stop_limited() {
-        report.rows.retain(|r| reach.covers_stop(&r.stop.id));
+        build_for(conn, env, tour, &|stop_id| reach.covers_stop(stop_id))
+    } else {
+        build(conn, env, tour)
     }
-    Ok(report)
 }
 
 /// The report of a public tour, once its organizers published it.
@@ -425,9 +445,8 @@ fn cell(text: &str) -> String {
 
 /// The per-stop table as CSV.
 pub fn csv(r: &Report) -> Result<Vec<u8>, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::unexpected(e);
-    w.write_record([
+    let mut w = crate::export::CsvWriter::new();
+    w.row(&[
         "city",
         "date",
         "venue",
@@ -445,11 +464,10 @@ pub fn csv(r: &Report) -> Result<Vec<u8>, AppError> {
         "materials_requested",
         "materials_received",
         "materials_published",
-    ])
-    .map_err(fail)?;
+    ])?;
     for row in &r.rows {
         let (req, rec, publ, _) = row.materials;
-        w.write_record([
+        w.row(&[
             row.stop.city.clone(),
             crate::domain::stop::in_zone(row.stop.starts_at, row.stop.tz())
                 .format("%Y-%m-%d")
@@ -473,9 +491,7 @@ pub fn csv(r: &Report) -> Result<Vec<u8>, AppError> {
             req.to_string(),
             rec.to_string(),
             publ.to_string(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    w.into_inner()
-        .map_err(|e| AppError::unexpected_msg(e.to_string()))
+    w.finish()
 }

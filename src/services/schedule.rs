@@ -14,7 +14,6 @@ use crate::email::{self, Email, templates};
 use crate::error::AppError;
 use crate::models::registration::Registration;
 use crate::models::stop::Stop;
-use crate::secrets;
 use crate::services::Env;
 use crate::services::registrations::StopContext;
 
@@ -97,16 +96,15 @@ fn reminders_for(
                 continue;
             }
             let lang = r.lang();
-            // The link in the e-mail is a new one: the old one is only stored hashed.
-            let token = secrets::new_token();
-            Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
+            // The registration's one link, as in its earlier e-mails.
+            let link = crate::services::registrations::manage_link(conn, env, &r)?;
             let content = templates::reminder(
                 lang,
                 &r.name,
                 &ctx.mail(lang),
                 &r.code,
                 &ctx.qr_data(env, &r.code),
-                &env.links.url(&format!("/r/{token}")),
+                &link.unwrap_or_default(),
             );
             email::enqueue(
                 conn,
@@ -142,9 +140,9 @@ fn still_coming_for(
                 continue;
             }
             let lang = r.lang();
-            let token = secrets::new_token();
-            Registration::set_token_hash(conn, &r.id, &secrets::token_hash(&token), now)?;
-            let base = env.links.url(&format!("/r/{token}"));
+            let Some(base) = crate::services::registrations::manage_link(conn, env, &r)? else {
+                continue;
+            };
             let content = templates::still_coming(
                 lang,
                 &r.name,

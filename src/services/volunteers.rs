@@ -23,6 +23,8 @@ use crate::services::registrations::StopContext;
 
 pub const PURPOSE: &str = "volunteer";
 pub const INVITE_PURPOSE: &str = "volunteer_invite";
+/// An invitation to a task lasts this long at most.
+pub const INVITE_DAYS: i64 = 7;
 
 /// What an organizer gives for a task.
 #[derive(Clone, Debug, Default)]
@@ -290,18 +292,35 @@ pub fn claim(
             assigned_by.map(|o| o.id.as_str()),
         )?;
         let task = Task::get(conn, &task.id)?;
-        let valid = (ctx.stop.ends_at - db::now()).max(Duration::hours(env.magic_link_hours));
-        let link = sign_in_url(conn, env, &volunteer, valid)?;
+        // A sign-in link like any other: the volunteer asks for a new one at
+        // /volunteer/login once it ran out.
+        let link = sign_in_url(conn, env, &volunteer, Duration::hours(env.magic_link_hours))?;
         let lang = volunteer.lang();
-        let content = templates::claim_confirmed(
-            lang,
-            &volunteer.name,
-            &ctx.mail(lang),
-            &task.title,
-            &when(&task, &ctx.stop, lang),
-            &link,
-            env.release_hours,
-        );
+        let content = if task.kind == TaskKind::RegistrationDesk.as_str() {
+            // The slot is theirs; the desk opens when an organizer gives them access.
+            templates::people::desk_task_claimed(
+                lang,
+                &volunteer.name,
+                &ctx.mail(lang),
+                &templates::people::TaskClaim {
+                    task: &task.title,
+                    when: &when(&task, &ctx.stop, lang),
+                    link: &link,
+                    link_hours: env.magic_link_hours,
+                    release_hours: env.release_hours,
+                },
+            )
+        } else {
+            templates::claim_confirmed(
+                lang,
+                &volunteer.name,
+                &ctx.mail(lang),
+                &task.title,
+                &when(&task, &ctx.stop, lang),
+                &link,
+                env.release_hours,
+            )
+        };
         email::enqueue(
             conn,
             &env.links,
@@ -382,12 +401,23 @@ pub fn mark_showed_up(
     Ok(())
 }
 
-/// A task with who holds it, each with their earlier no-shows.
+/// A task with who holds it.
 pub struct TaskView {
     pub task: Task,
-    pub claims: Vec<(Claim, Volunteer, i64)>,
+    pub claims: Vec<ClaimView>,
     /// Unfilled close to the stop.
     pub flagged: bool,
+}
+
+/// One claim of a task, for its organizers.
+pub struct ClaimView {
+    pub claim: Claim,
+    pub volunteer: Volunteer,
+    /// Earlier no-shows of the volunteer.
+    pub no_shows: i64,
+    /// For a registration-desk task: whether an organizer gave this volunteer access to the
+    /// stop's desk (a claim alone never does).
+    pub desk_access: Option<bool>,
 }
 
 pub fn coverage(
@@ -401,30 +431,87 @@ pub fn coverage(
     let claims = Claim::for_tasks(conn, &ids)?;
     let volunteer_ids: Vec<String> = claims.iter().map(|(_, v)| v.id.clone()).collect();
     let no_shows = Claim::no_show_counts(conn, &volunteer_ids)?;
+    let helpers: std::collections::HashSet<String> =
+        crate::services::desk::helper_emails(conn, &stop.id)?
+            .into_iter()
+            .collect();
     let soon = db::now() >= stop.starts_at - Duration::days(task_rules::UNFILLED_FLAG_DAYS);
     let views = tasks
         .into_iter()
-        .map(|task| TaskView {
-            flagged: soon && task.claimed < task.slots,
-            claims: claims
-                .iter()
-                .filter(|(c, _)| c.task_id == task.id)
-                .map(|(c, v)| {
-                    (
-                        c.clone(),
-                        v.clone(),
-                        no_shows
+        .map(|task| {
+            let desk = task.kind == TaskKind::RegistrationDesk.as_str();
+            TaskView {
+                flagged: soon && task.claimed < task.slots,
+                claims: claims
+                    .iter()
+                    .filter(|(c, _)| c.task_id == task.id)
+                    .map(|(c, v)| ClaimView {
+                        claim: c.clone(),
+                        volunteer: v.clone(),
+                        no_shows: no_shows
                             .iter()
                             .find(|(id, _)| *id == v.id)
                             .map(|(_, n)| *n)
                             .unwrap_or(0),
-                    )
-                })
-                .collect(),
-            task,
+                        desk_access: desk.then(|| helpers.contains(&v.email)),
+                    })
+                    .collect(),
+                task,
+            }
         })
         .collect();
     Ok((stop, tour, views))
+}
+
+/// An organizer lets the volunteer of a registration-desk claim in at the stop's desk: they
+/// become a named desk helper (`desk::add_helper`) and are e-mailed the desk link. Taken
+/// back with `desk::remove_helper`, like any helper.
+pub fn give_desk_access(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    claim_id: &str,
+) -> Result<(), AppError> {
+    let (task, volunteer) = desk_claim(conn, organizer, claim_id)?;
+    crate::services::desk::add_helper(
+        conn,
+        env,
+        volunteer.lang(),
+        organizer,
+        &task.stop_id,
+        &volunteer.email,
+        &volunteer.name,
+    )
+}
+
+/// Takes back the desk access of a registration-desk claim's volunteer (the slot stays).
+pub fn remove_desk_access(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    claim_id: &str,
+) -> Result<(), AppError> {
+    let (task, volunteer) = desk_claim(conn, organizer, claim_id)?;
+    crate::services::desk::remove_helper(conn, organizer, &task.stop_id, &volunteer.email)
+}
+
+/// An active claim of a registration-desk task at a stop the organizer runs.
+fn desk_claim(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    claim_id: &str,
+) -> Result<(Task, Volunteer), AppError> {
+    let claim = Claim::find(conn, claim_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+    let task = Task::find(conn, &claim.task_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+    access::stop_for(conn, organizer, &task.stop_id).map_err(|_| AppError::not_found("claim"))?;
+    if task.kind != TaskKind::RegistrationDesk.as_str() || claim.status != "claimed" {
+        return Err(AppError::conflict(
+            "not_desk_claim",
+            "only a volunteer holding a registration-desk slot can be given desk access here",
+        ));
+    }
+    let volunteer =
+        Volunteer::find(conn, &claim.volunteer_id)?.ok_or_else(|| AppError::not_found("claim"))?;
+    Ok((task, volunteer))
 }
 
 /// Attendees of the stop who ticked "I'd like to volunteer".
@@ -464,7 +551,11 @@ pub fn invite(
             .filter(|r| r.stop_id == task.stop_id)
             .ok_or_else(|| AppError::not_found("registration"))?;
         let ctx = StopContext::load(conn, &task.stop_id)?;
-        let valid = (ctx.stop.starts_at - db::now()).max(Duration::hours(env.magic_link_hours));
+        // Taking the task also signs the volunteer in: a week at most (or until the stop),
+        // not for months; the organizers can invite again.
+        let valid = (ctx.stop.starts_at - db::now())
+            .min(Duration::days(INVITE_DAYS))
+            .max(Duration::hours(env.magic_link_hours));
         let token = MagicLink::create(conn, INVITE_PURPOSE, &r.email, Some(&task.id), valid)?;
         let lang = r.lang();
         let content = templates::volunteer_invite(
@@ -538,6 +629,26 @@ pub fn request_link(
     })
 }
 
+/// A sign-in link that is still good, without using it.
+pub fn peek(conn: &mut DbConnection, token: &str) -> Result<(), AppError> {
+    MagicLink::peek(conn, PURPOSE, token)?
+        .and_then(|l| l.subject_id)
+        .map(drop)
+        .ok_or_else(|| AppError::not_found("sign-in link"))
+}
+
+/// An invitation that is still good, without using it: the task and its stop.
+pub fn peek_invite(conn: &mut DbConnection, token: &str) -> Result<(Task, StopContext), AppError> {
+    let link = MagicLink::peek(conn, INVITE_PURPOSE, token)?
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    let task_id = link
+        .subject_id
+        .ok_or_else(|| AppError::not_found("invitation"))?;
+    let task = Task::find(conn, &task_id)?.ok_or_else(|| AppError::not_found("invitation"))?;
+    let ctx = StopContext::load(conn, &task.stop_id)?;
+    Ok((task, ctx))
+}
+
 pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
     MagicLink::consume(conn, PURPOSE, token)?
         .and_then(|l| l.subject_id)
@@ -596,20 +707,6 @@ pub fn open_tasks(
         })
         .filter(|(_, t)| !t.is_empty())
         .collect())
-}
-
-/// Whether this volunteer runs the registration desk of that stop (and may use its desk).
-pub fn at_desk(
-    conn: &mut DbConnection,
-    volunteer_id: &str,
-    stop_id: &str,
-) -> Result<bool, AppError> {
-    Ok(Claim::holds_kind_at(
-        conn,
-        volunteer_id,
-        stop_id,
-        TaskKind::RegistrationDesk.as_str(),
-    )?)
 }
 
 /// The day-before reminder to every volunteer of a stop (run by the scheduler).

@@ -94,18 +94,28 @@ pub fn manage(
             }
             @if r.status != "cancelled" && !over {
                 p { a href={ (base) "/calendar.ics" } { (ctx.t("manage.calendar")) } }
-                @if r.status == "confirmed" && r.still_coming.is_none() {
-                    p.actions {
-                        a.button href={ (base) "/coming/yes" } { (ctx.t("email.still_coming.yes")) }
-                        a.button.secondary href={ (base) "/coming/no" } { (ctx.t("email.still_coming.no")) }
+                @if r.checked_in_at.is_some() {
+                    // In the room: the seat was used, so there is nothing to cancel.
+                    p.notice { (ctx.t("people.manage.checked_in")) }
+                } @else {
+                    @if r.status == "confirmed" && r.still_coming.is_none() {
+                        p.actions {
+                            a.button href={ (base) "/coming/yes" } { (ctx.t("email.still_coming.yes")) }
+                            a.button.secondary href={ (base) "/coming/no" } { (ctx.t("email.still_coming.no")) }
+                        }
                     }
+                    @if r.still_coming.as_deref() == Some("yes") { p.flash.success { (ctx.t("manage.said_yes")) } }
+                    h2 { (ctx.t("manage.cancel_title")) }
+                    (post_form(ctx, &format!("{base}/cancel"), "", html! {
+                        button.secondary type="submit" { (ctx.t("manage.cancel")) }
+                    }))
                 }
-                @if r.still_coming.as_deref() == Some("yes") { p.flash.success { (ctx.t("manage.said_yes")) } }
-                h2 { (ctx.t("manage.cancel_title")) }
-                (post_form(ctx, &format!("{base}/cancel"), "", html! {
-                    button.secondary type="submit" { (ctx.t("manage.cancel")) }
-                }))
             }
+            h2 { (ctx.t("people.manage.new_link_title")) }
+            p.hint { (ctx.t("people.manage.new_link_hint")) }
+            (post_form(ctx, &format!("{base}/new-link"), "", html! {
+                button.secondary type="submit" { (ctx.t("people.manage.new_link")) }
+            }))
             h2 { (ctx.t("manage.erase_title")) }
             p.hint { (ctx.t("manage.erase_hint")) }
             (post_form(ctx, &format!("{base}/erase"), "", html! {
@@ -306,6 +316,27 @@ pub enum DeskResult {
     },
     Error(String),
     Found(Vec<Registration>),
+}
+
+/// Where a desk helper whose link ran out asks for a new one by e-mail.
+pub fn desk_login(ctx: &Ctx, tour: &Tour, stop: &Stop, sent: bool) -> Markup {
+    let name = format!("{} · {}", tour.name, stop.city);
+    page(
+        ctx,
+        &ctx.t("people.desk.login_title"),
+        html! {
+            h1 { (ctx.t("people.desk.login_title")) }
+            @if sent {
+                p.flash.success role="status" { (ctx.t("people.desk.login_sent")) }
+            } @else {
+                p { (ctx.tf("people.desk.login_lead", &[("stop", &name)])) }
+                (post_form(ctx, &format!("/desk/{}/login", stop.id), "narrow", html! {
+                    (input(ctx, &FieldErrors::new(), Field::new("email", &ctx.t("field.email"), "").kind("email").required()))
+                    button type="submit" { (ctx.t("reset.send")) }
+                }))
+            }
+        },
+    )
 }
 
 /// The check-in desk, made for a phone held at the door.

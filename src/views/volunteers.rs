@@ -7,7 +7,7 @@ use crate::models::registration::Registration;
 use crate::models::stop::Stop;
 use crate::models::task::{Claim, Task, Volunteer};
 use crate::models::tour::Tour;
-use crate::services::volunteers::TaskView;
+use crate::services::volunteers::{ClaimView, TaskView};
 use crate::views::Ctx;
 use crate::views::components::{Field, button_form, date, error_summary, input, post_form, select};
 use crate::views::layout::page;
@@ -72,6 +72,7 @@ pub fn claimed(ctx: &Ctx, task: &Task, already: bool) -> Markup {
         html! {
             h1 { (ctx.t("help.thanks_title")) }
             p { (if already { ctx.tf("help.already", &[("task", &task.title)]) } else { ctx.tf("help.thanks", &[("task", &task.title)]) }) }
+            @if task.kind == "registration_desk" { p { (ctx.t("people.volunteer.desk_pending")) } }
         },
     )
 }
@@ -102,6 +103,7 @@ pub fn own(
     requests: &[(crate::models::material::Material, Stop)],
     feed_url: Option<&str>,
     release_hours: i64,
+    desk_stops: &[String],
 ) -> Markup {
     page(
         ctx,
@@ -114,7 +116,14 @@ pub fn own(
                 article.card {
                     h3 { (t.title) }
                     p { (tour.name) " · " (s.city) " · " (date(ctx.lang, s.starts_at, s.tz())) " · " (task_when(ctx, t, s)) }
-                    @if t.kind == "registration_desk" { p { a.button href={ "/desk/" (s.id) } { (ctx.t("desk.title")) } } }
+                    // The desk opens only with the link an organizer sends (it shows people's data).
+                    @if t.kind == "registration_desk" {
+                        @if desk_stops.contains(&s.id) {
+                            p { (ctx.t("people.volunteer.desk_given")) " " a href={ "/desk/" (s.id) "/login" } { (ctx.t("people.email.desk_fresh")) } }
+                        } @else {
+                            p.hint { (ctx.t("people.volunteer.desk_pending")) }
+                        }
+                    }
                     @if let Some(contact) = &tour.contact_email { p { (ctx.t("help.contact")) " " a href={ "mailto:" (contact) } { (contact) } } }
                     (button_form(ctx, &format!("/volunteer/claims/{}/release", c.id), &ctx.t("volunteer.release"), "secondary"))
                 }
@@ -188,11 +197,23 @@ pub fn coverage(
                 article.card.flagged[v.flagged] {
                     h3 { (v.task.title) " " span.badge.(if v.task.claimed >= v.task.slots { "published" } else if v.flagged { "cancelled" } else { "" }) { (v.task.claimed) "/" (v.task.slots) } }
                     @if v.flagged { p.flash.error { (ctx.t("tasks.unfilled")) } }
+                    @if v.task.kind == "registration_desk" { p.hint { (ctx.t("people.tasks.desk_hint")) } }
                     ul {
-                        @for (c, vol, no_shows) in &v.claims {
+                        @for ClaimView { claim: c, volunteer: vol, no_shows, desk_access } in &v.claims {
                             li {
                                 (vol.name) " <" (vol.email) ">"
                                 @if *no_shows > 0 { " " span.badge.cancelled { (ctx.tf("registrations.no_shows", &[("n", &no_shows.to_string())])) } }
+                                @match desk_access {
+                                    Some(false) => {
+                                        " " span.badge.desk-pending { (ctx.t("people.tasks.awaiting_desk")) }
+                                        " " (button_form(ctx, &format!("{base}/claims/{}/desk", c.id), &ctx.t("people.tasks.give_desk"), "link"))
+                                    },
+                                    Some(true) => {
+                                        " " span.badge.published.desk-access { (ctx.t("people.tasks.has_desk")) }
+                                        " " (button_form(ctx, &format!("{base}/claims/{}/undesk", c.id), &ctx.t("people.tasks.remove_desk"), "link danger"))
+                                    },
+                                    None => {},
+                                }
                                 @match c.showed_up { Some(true) => { " · " (ctx.t("people.came")) }, Some(false) => { " · " strong { (ctx.t("people.no_show")) } }, None => {} }
                                 " " (button_form(ctx, &format!("{base}/claims/{}/came", c.id), &ctx.t("tasks.came"), "link"))
                                 " " (button_form(ctx, &format!("{base}/claims/{}/absent", c.id), &ctx.t("tasks.absent"), "link"))

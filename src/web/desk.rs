@@ -17,14 +17,14 @@ use crate::views::registrations::DeskResult;
 use crate::web::session::{self, CsrfForm, FormCtx};
 use crate::web::{html_status, page_id, see_other};
 
-/// Lets in the stop's organizers and its named helpers; anyone else is sent to sign in
-/// (or, signed in, told there is no such desk).
+/// Lets in the stop's organizers and the helpers they named; anyone else is sent to sign in
+/// (or, signed in, told there is no such desk). The desk opens people's data, so no claim
+/// of a public task lets anyone in: an organizer names each helper (`desk::add_helper`).
 async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<(), AppError> {
     let who = session::identities(state, session).await?;
     let someone = who.is_anyone();
     let session::Identities {
         organizer_id,
-        volunteer_id,
         desk_grants: grants,
         ..
     } = who;
@@ -42,12 +42,6 @@ async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result
                 if *s == stop && desk::is_helper(conn, s, email)? {
                     return Ok(true);
                 }
-            }
-            // Volunteers who took the registration desk of this stop.
-            if let Some(v) = &volunteer_id
-                && crate::services::volunteers::at_desk(conn, v, &stop)?
-            {
-                return Ok(true);
             }
             Ok(false)
         })
@@ -209,13 +203,21 @@ pub async fn walk_in(
         affiliation: form.affiliation,
         ..RegistrationInput::default()
     };
-    let sid = id.clone();
-    match crate::web::field_errors(
-        state
-            .db
-            .run(move |conn| registrations::walk_in(conn, lang, &sid, &input))
-            .await,
-    )? {
+    let (sid, env) = (id.clone(), state.env.clone());
+    let outcome = state
+        .db
+        .run(move |conn| registrations::walk_in(conn, &env, lang, &sid, &input))
+        .await;
+    if let Err(e) = &outcome
+        && e.code == "registration_cancelled"
+    {
+        // Not taken up again at the door: the desk is told why and what to do.
+        let result = DeskResult::Error(ctx.t("people.desk.walk_in_cancelled").into_owned());
+        let mut res = render(&state, &ctx, id, result, "", &FieldErrors::new()).await?;
+        *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
+        return Ok(res);
+    }
+    match crate::web::field_errors(outcome)? {
         Ok(c) => {
             let result = DeskResult::CheckedIn {
                 name: c.registration.name,
@@ -228,14 +230,83 @@ pub async fn walk_in(
     }
 }
 
-/// A helper's link: lets this browser in at that stop's desk.
+/// A helper's link, opened: a page with one button (mail scanners open links too, and
+/// must not use it up).
+pub async fn enter_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let sc = state
+        .db
+        .run(move |conn| {
+            let (stop_id, _) = desk::peek(conn, &t)?;
+            StopContext::load(conn, &stop_id)
+        })
+        .await?;
+    let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
+    Ok(crate::web::html(crate::views::auth::link_landing(
+        &ctx,
+        &ctx.t("desk.title"),
+        &ctx.tf("people.desk.enter_lead", &[("stop", &stop)]),
+        &format!("/desk/enter/{token}"),
+        &ctx.t("people.desk.enter_button"),
+    )))
+}
+
+/// The button pressed: the link is used up and this browser is let in at that desk.
 pub async fn enter(
     state: web::Data<AppState>,
     FormCtx(_, session): FormCtx,
     token: web::Path<String>,
+    _form: CsrfForm<crate::web::session::Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let (stop_id, email) = state.db.run(move |conn| desk::enter(conn, &token)).await?;
     session::grant_desk(&state, &session, &stop_id, &email).await?;
     Ok(see_other(&format!("/desk/{stop_id}")))
+}
+
+/// Where a helper whose link ran out asks for a new one.
+pub async fn login_form(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let sc = state
+        .db
+        .run(move |conn| desk::sign_in_stop(conn, &id))
+        .await?;
+    Ok(crate::web::html(crate::views::registrations::desk_login(
+        &ctx, &sc.tour, &sc.stop, false,
+    )))
+}
+
+/// Mails a fresh desk link to the address if it is one of the stop's helpers; the answer is
+/// the same either way (it tells nobody who the helpers are).
+pub async fn login_submit(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    id: web::Path<String>,
+    form: CsrfForm<crate::web::EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
+    let id = page_id(&id)?;
+    let (env, lang, email, sid) = (state.env.clone(), ctx.lang, form.data.email, id.clone());
+    let sc = state
+        .db
+        .run(move |conn| {
+            desk::request_link(conn, &env, lang, &sid, &email)?;
+            desk::sign_in_stop(conn, &sid)
+        })
+        .await?;
+    Ok(crate::web::html(crate::views::registrations::desk_login(
+        &ctx, &sc.tour, &sc.stop, true,
+    )))
 }

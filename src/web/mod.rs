@@ -39,6 +39,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/r/{token}/cancel", web::post().to(registrations::cancel))
         .route("/r/{token}/erase", web::post().to(registrations::erase))
         .route(
+            "/r/{token}/new-link",
+            web::post().to(registrations::new_link),
+        )
+        .route(
             "/r/{token}/coming/yes",
             web::get().to(registrations::coming_yes),
         )
@@ -54,7 +58,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/r/{token}/calendar.ics",
             web::get().to(registrations::calendar),
         )
-        .route("/desk/enter/{token}", web::get().to(desk::enter))
+        .route("/desk/enter/{token}", web::get().to(desk::enter_page))
+        .route("/desk/enter/{token}", web::post().to(desk::enter))
+        .route("/desk/{id}/login", web::get().to(desk::login_form))
+        .route("/desk/{id}/login", web::post().to(desk::login_submit))
         .route("/tours/{slug}/help", web::get().to(volunteers::tour_help))
         .route(
             "/tours/{slug}/report",
@@ -73,10 +80,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/volunteer", web::get().to(volunteers::own_page))
         .route("/volunteer/login", web::get().to(volunteers::login_form))
         .route("/volunteer/login", web::post().to(volunteers::login_submit))
-        .route("/volunteer/enter/{token}", web::get().to(volunteers::enter))
+        .route(
+            "/volunteer/enter/{token}",
+            web::get().to(volunteers::enter_page),
+        )
+        .route(
+            "/volunteer/enter/{token}",
+            web::post().to(volunteers::enter),
+        )
         .route(
             "/volunteer/accept/{token}",
-            web::get().to(volunteers::accept_invite),
+            web::get().to(volunteers::accept_page),
+        )
+        .route(
+            "/volunteer/accept/{token}",
+            web::post().to(volunteers::accept_invite),
         )
         .route(
             "/volunteer/claims/{id}/release",

@@ -72,6 +72,32 @@ pub async fn cancel(
     Ok(see_other(&format!("/r/{token}")))
 }
 
+/// "Make a new link": the old one dies, the browser goes on to the new one.
+pub async fn new_link(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    // Each press e-mails the attendee: limited like other mailed links.
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
+    let token = token_of(&token)?;
+    let env = state.env.clone();
+    let fresh = state
+        .db
+        .run(move |conn| registrations::new_link(conn, &env, &token))
+        .await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        ctx.t("people.manage.new_link_made"),
+    );
+    Ok(see_other(&format!("/r/{fresh}")))
+}
+
 pub async fn erase(
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,

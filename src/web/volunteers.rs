@@ -143,10 +143,31 @@ pub async fn login_submit(
     Ok(html(crate::views::volunteers::login(&ctx, true)))
 }
 
+/// A sign-in link, opened: a page with one button (mail scanners open links too, and must
+/// not use them up).
+pub async fn enter_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    state.db.run(move |conn| volunteers::peek(conn, &t)).await?;
+    Ok(html(crate::views::auth::link_landing(
+        &ctx,
+        &ctx.t("people.volunteer.enter_title"),
+        &ctx.t("people.volunteer.enter_lead"),
+        &format!("/volunteer/enter/{token}"),
+        &ctx.t("people.volunteer.enter_button"),
+    )))
+}
+
+/// The button pressed: the link is used up and the volunteer signed in.
 pub async fn enter(
     state: web::Data<AppState>,
     FormCtx(_, session): FormCtx,
     token: web::Path<String>,
+    _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let id = state
@@ -157,11 +178,37 @@ pub async fn enter(
     Ok(see_other("/volunteer"))
 }
 
-/// An invited attendee takes the slot with one click.
+/// An invitation, opened: what the task is, and one button to take it.
+pub async fn accept_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let (task, sc) = state
+        .db
+        .run(move |conn| volunteers::peek_invite(conn, &t))
+        .await?;
+    let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
+    Ok(html(crate::views::auth::link_landing(
+        &ctx,
+        &ctx.t("people.volunteer.accept_title"),
+        &ctx.tf(
+            "people.volunteer.accept_lead",
+            &[("stop", &stop), ("task", &task.title)],
+        ),
+        &format!("/volunteer/accept/{token}"),
+        &ctx.t("people.volunteer.accept_button"),
+    )))
+}
+
+/// The button pressed: the invited attendee takes the slot (and is signed in).
 pub async fn accept_invite(
     state: web::Data<AppState>,
     FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
+    _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (token, env) = (token.into_inner(), state.env.clone());
     match state
@@ -193,12 +240,13 @@ async fn render_own(
     volunteer_id: String,
     feed: Option<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (v, claims, requests) = state
+    let (v, claims, requests, desks) = state
         .db
         .run(move |conn| {
             let (v, claims) = volunteers::own_tasks(conn, &volunteer_id)?;
             let requests = crate::services::collection::volunteer_requests(conn, &volunteer_id)?;
-            Ok((v, claims, requests))
+            let desks = crate::services::desk::stops_of_helper(conn, &v.email)?;
+            Ok((v, claims, requests, desks))
         })
         .await?;
     Ok(html(crate::views::volunteers::own(
@@ -208,6 +256,7 @@ async fn render_own(
         &requests,
         feed.as_deref(),
         state.env.release_hours,
+        &desks,
     )))
 }
 
@@ -537,6 +586,7 @@ pub async fn claim_action(
 ) -> Result<HttpResponse, AppError> {
     let (id, claim, action) = path.into_inner();
     let (id, claim) = (page_id(&id)?, page_id(&claim)?);
+    let given = action == "desk";
     let (me, env) = (page.organizer.clone(), state.env.clone());
     let result = state
         .db
@@ -544,8 +594,17 @@ pub async fn claim_action(
             "came" => volunteers::mark_showed_up(conn, &me, &claim, Some(true)),
             "absent" => volunteers::mark_showed_up(conn, &me, &claim, Some(false)),
             "release" => volunteers::release(conn, &env, &claim, Releaser::Organizer(&me)),
+            "desk" => volunteers::give_desk_access(conn, &env, &me, &claim),
+            "undesk" => volunteers::remove_desk_access(conn, &me, &claim),
             _ => Err(AppError::not_found("page")),
         })
         .await;
+    if result.is_ok() && given {
+        flash(
+            &page.session,
+            FlashKind::Success,
+            page.ctx.t("people.tasks.desk_given"),
+        );
+    }
     after(&state, &page, id, result).await
 }

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use crate::both_backends;
+use crate::door::press_link;
 use crate::helpers::*;
 
 both_backends! {
@@ -138,7 +139,7 @@ both_backends! {
         app.drain().await;
         let link = app.mails_to("helper@example.org")[0].link("/desk/enter/");
         let helper = app.browser();
-        let res = helper.get(link.trim_start_matches(&app.address)).await;
+        let res = press_link(&app, &helper, &link).await;
         assert_eq!(res.status(), 303);
         let csrf = helper.csrf_of(&desk).await;
         let (_, walker) = json(app.get(&hui, &format!("/api/v1/stops/{}/registrations?q=walker", s.stop_id)).await).await;

@@ -12,6 +12,7 @@ mod browser;
 mod bulk;
 mod cache;
 mod crash;
+mod door;
 mod email;
 mod instances;
 mod materials;

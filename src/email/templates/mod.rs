@@ -2,13 +2,13 @@
 //! recipient's language, with links built from the public base URL.
 
 pub mod accounts;
+pub mod people;
+pub mod speakers;
+pub mod venues;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::i18n::Lang;
-
-pub mod speakers;
-pub mod venues;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
