@@ -168,7 +168,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/venues", web::post().to(venues::create_venue))
             .route("/venues/{id}", web::get().to(venues::get_venue))
             .route("/venues/{id}", web::patch().to(venues::update_venue))
-            .configure(venues::routes)
+            .route(
+                "/venues/{id}/suggestions",
+                web::post().to(venues::suggest_change),
+            )
+            .route("/venues/{id}/copy", web::post().to(venues::copy_venue))
             .default_service(web::to(extract::api_not_found)),
     );
 }

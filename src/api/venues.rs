@@ -285,9 +285,3 @@ pub async fn copy_venue(
         moved_stops: moved,
     }))
 }
-
-/// The venue routes added with the library's sharing rules.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/venues/{id}/suggestions", web::post().to(suggest_change))
-        .route("/venues/{id}/copy", web::post().to(copy_venue));
-}

@@ -23,6 +23,8 @@ use maud::Markup;
 
 use crate::error::{AppError, ErrorKind, FieldErrors};
 
+/// Every page route. Routes are registered here and in `api::routes` only: the
+/// authorization test reads these two tables to find routes the matrix does not cover.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(public::home))
         .route("/tours/{slug}", web::get().to(public::tour_page))
@@ -109,7 +111,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/speaker/login", web::get().to(speakers::login_form))
         .route("/speaker/login", web::post().to(speakers::login_submit))
         .route("/speaker/enter/{token}", web::get().to(speakers::enter))
-        .configure(speakers::routes)
+        .route(
+            "/speaker/enter/{token}",
+            web::post().to(speakers::enter_submit),
+        )
+        .route(
+            "/speaker/proposals/confirm/{token}",
+            web::get().to(speakers::confirm_proposal_page),
+        )
+        .route(
+            "/speaker/proposals/confirm/{token}",
+            web::post().to(speakers::confirm_proposal_submit),
+        )
+        .route(
+            "/speaker/talks/{id}/{answer}",
+            web::post().to(speakers::answer_talk),
+        )
         .route("/speaker/profile", web::post().to(speakers::update_profile))
         .route(
             "/speaker/slots/{id}/confirm",
@@ -324,7 +341,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     "/venues/{id}/edit",
                     web::post().to(venues::edit_venue_submit),
                 )
-                .configure(venues::routes)
+                .route("/venues/{id}/suggest", web::get().to(venues::suggest_form))
+                .route(
+                    "/venues/{id}/suggest",
+                    web::post().to(venues::suggest_submit),
+                )
+                .route("/venues/{id}/copy", web::get().to(venues::copy_form))
+                .route("/venues/{id}/copy", web::post().to(venues::copy_submit))
                 .route("/organizers", web::get().to(organizers::organizer_list))
                 .route("/organizers", web::post().to(organizers::add_organizer))
                 .route("/tours/{id}/outbox", web::get().to(mail::tour_outbox))

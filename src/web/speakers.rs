@@ -291,20 +291,6 @@ pub async fn answer_talk(
     Ok(see_other("/speaker"))
 }
 
-/// The speaker routes added with consent (links that wait for a button, answers to talks).
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/speaker/enter/{token}", web::post().to(enter_submit))
-        .route(
-            "/speaker/proposals/confirm/{token}",
-            web::get().to(confirm_proposal_page),
-        )
-        .route(
-            "/speaker/proposals/confirm/{token}",
-            web::post().to(confirm_proposal_submit),
-        )
-        .route("/speaker/talks/{id}/{answer}", web::post().to(answer_talk));
-}
-
 async fn render_own(
     state: &AppState,
     s: &SpeakerSession,

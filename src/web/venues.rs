@@ -291,11 +291,3 @@ pub async fn copy_submit(
         Err(errors) => render_copy(&state, &page, id, errors).await,
     }
 }
-
-/// The venue pages added with the library's sharing rules (under /manage).
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/venues/{id}/suggest", web::get().to(suggest_form))
-        .route("/venues/{id}/suggest", web::post().to(suggest_submit))
-        .route("/venues/{id}/copy", web::get().to(copy_form))
-        .route("/venues/{id}/copy", web::post().to(copy_submit));
-}

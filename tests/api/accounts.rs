@@ -67,33 +67,8 @@ both_backends! {
     }
 }
 
-/// Signs in with a client that keeps no cookies and returns the session cookie, as a thief
-/// who copied it would hold it.
-async fn session_cookie(app: &TestApp, who: &Organizer, forwarded_for: Option<&str>) -> String {
-    let b = app.browser();
-    let csrf = b.csrf_of("/login").await;
-    let mut req = b.client.post(app.url("/login")).form(&[
-        ("_csrf", csrf.as_str()),
-        ("email", who.email.as_str()),
-        ("password", PASSWORD),
-        ("next", "/manage"),
-    ]);
-    if let Some(ip) = forwarded_for {
-        req = req.header("x-forwarded-for", ip);
-    }
-    let res = req.send().await.unwrap();
-    assert_eq!(res.status(), 303, "sign-in failed");
-    cookie_of(&res)
-}
-
-fn cookie_of(res: &reqwest::Response) -> String {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("roadshow_session="))
-        .map(|c| c.split(';').next().unwrap().to_owned())
-        .expect("a session cookie")
+async fn session_cookie(app: &TestApp, who: &Organizer, _forwarded_for: Option<&str>) -> String {
+    app.session_cookie(who).await
 }
 
 /// GET with a raw cookie header: 200 when the session still counts.

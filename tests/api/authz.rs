@@ -5,6 +5,10 @@
 //! change nothing (the database is compared before and after). Callers with the right (the
 //! tour's owner — the positive control of every route —, a stop's local co-organizer and
 //! desk helpers within their reach, a site admin for the admin-only pages) succeed.
+//!
+//! Besides the roles, the life of a credential: a member removed from the team, and
+//! whole-tour organizers whose cookie and token outlived a sign-out (and revocation), a
+//! password reset, or their expiry, are refused everywhere as if they were nobody.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -23,7 +27,8 @@ enum Role {
     LocalOrganizer,
     /// Named by the organizers at stop A's desk, signed in with the mailed link.
     DeskHelper,
-    /// Holds the registration desk task of stop A, signed in with the volunteer link.
+    /// Holds the registration desk task of stop A, signed in with the volunteer link, not
+    /// (yet) given desk access by an organizer: a claim opens no one's data.
     DeskVolunteer,
     /// Gives a talk at stop A, signed in with the speaker link.
     Speaker,
@@ -31,9 +36,18 @@ enum Role {
     Attendee,
     Owner,
     SiteAdmin,
+    /// Was a whole-tour organizer, removed from the team; still signed in, token valid.
+    RemovedOrganizer,
+    /// A whole-tour organizer's browser cookie, copied before they signed out, and their
+    /// API token after they revoked it.
+    SignedOut,
+    /// A whole-tour organizer's cookie and token from before their password was reset.
+    AfterReset,
+    /// A whole-tour organizer whose session and API token have expired.
+    Expired,
 }
 
-const ROLES: [Role; 9] = [
+const ROLES: [Role; 13] = [
     Role::Anonymous,
     Role::OtherOrganizer,
     Role::LocalOrganizer,
@@ -43,6 +57,10 @@ const ROLES: [Role; 9] = [
     Role::Attendee,
     Role::Owner,
     Role::SiteAdmin,
+    Role::RemovedOrganizer,
+    Role::SignedOut,
+    Role::AfterReset,
+    Role::Expired,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +95,9 @@ enum Access {
     Desk(At),
     /// The venue's creator (and site admins).
     VenueEditors,
+    /// The holder of the account the object belongs to (the owner's sessions and tokens
+    /// here); site admins included, as everywhere.
+    Itself,
     SiteAdmins,
 }
 
@@ -87,9 +108,9 @@ impl Access {
             (_, SiteAdmin) => true,
             (Access::SiteAdmins, _) => false,
             (_, Owner) => true,
-            (Access::AnyOrganizer, OtherOrganizer | LocalOrganizer) => true,
+            (Access::AnyOrganizer, OtherOrganizer | LocalOrganizer | RemovedOrganizer) => true,
             (Access::TourTeam | Access::StopTeam(At::A), LocalOrganizer) => true,
-            (Access::Desk(At::A), LocalOrganizer | DeskHelper | DeskVolunteer) => true,
+            (Access::Desk(At::A), LocalOrganizer | DeskHelper) => true,
             _ => false,
         }
     }
@@ -113,7 +134,7 @@ const MARKERS: &[(&str, &[Role])] = &[
     ("bspeaker.leak@secret.example", &[]),
 ];
 const LOCAL_A: &[Role] = &[Role::LocalOrganizer];
-const LOCAL_AND_DESK_A: &[Role] = &[Role::LocalOrganizer, Role::DeskHelper, Role::DeskVolunteer];
+const LOCAL_AND_DESK_A: &[Role] = &[Role::LocalOrganizer, Role::DeskHelper];
 
 /// An object made anew (by the owner) for a route that uses or consumes it: one for all the
 /// callers refused, one for each caller with the right.
@@ -136,6 +157,15 @@ enum Fresh {
     Proposal,
     /// A failed e-mail of the tour.
     FailedMessage,
+    /// Another signed-in browser of the owner: `<fresh>` is its session's id.
+    OwnerSession,
+    /// Another API token of the owner: `<fresh>` is its id.
+    OwnerToken,
+    /// A claim of a new registration-desk task at stop A, without desk access.
+    DeskClaim,
+    /// A venue created by the site admin, which the tour's team may only suggest changes
+    /// to or copy.
+    AdminVenue,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -429,6 +459,82 @@ fn routes() -> Vec<Route> {
             SiteAdmins,
         ),
         get("/manage/outbox", SiteAdmins),
+        // ----- a venue someone else made: suggest a change, or copy it -----
+        get("/manage/venues/<fresh>/suggest", AnyOrganizer).fresh(Fresh::AdminVenue),
+        form(
+            "/manage/venues/<fresh>/suggest",
+            &[
+                ("name", "Admin Hall"),
+                ("city", "Beijing"),
+                ("address", ""),
+                ("directions", "Suggested by <caller>"),
+                ("capacity", "80"),
+                ("kind", "other"),
+                ("cost", "free"),
+                ("cost_note", ""),
+                ("contact", ""),
+                ("caveats", ""),
+                ("message", "The room moved"),
+            ],
+            AnyOrganizer,
+        )
+        .fresh(Fresh::AdminVenue),
+        get("/manage/venues/<fresh>/copy", AnyOrganizer).fresh(Fresh::AdminVenue),
+        form("/manage/venues/<fresh>/copy", NO_FIELDS, AnyOrganizer).fresh(Fresh::AdminVenue),
+        api(
+            "POST",
+            "/api/v1/venues/<fresh>/suggestions",
+            r#"{"directions": "Suggested by <caller>", "message": "The room moved"}"#,
+            AnyOrganizer,
+        )
+        .fresh(Fresh::AdminVenue),
+        api(
+            "POST",
+            "/api/v1/venues/<fresh>/copy",
+            r#"{"stop_ids": []}"#,
+            AnyOrganizer,
+        )
+        .fresh(Fresh::AdminVenue),
+        // ----- desk access for a desk task's volunteer: given by the stop's organizers -----
+        form(
+            "/manage/stops/<A>/tasks/claims/<fresh>/desk",
+            NO_FIELDS,
+            StopTeam(At::A),
+        )
+        .fresh(Fresh::DeskClaim),
+        form(
+            "/manage/stops/<A>/tasks/claims/<fresh>/undesk",
+            NO_FIELDS,
+            StopTeam(At::A),
+        )
+        .fresh(Fresh::DeskClaim),
+        api(
+            "POST",
+            "/api/v1/claims/<fresh>/desk-access",
+            "{}",
+            StopTeam(At::A),
+        )
+        .fresh(Fresh::DeskClaim),
+        api(
+            "DELETE",
+            "/api/v1/claims/<fresh>/desk-access",
+            "",
+            StopTeam(At::A),
+        )
+        .fresh(Fresh::DeskClaim),
+        // ----- the caller's own account (changing the password and signing out everywhere
+        // act on the caller alone: SELF_ROUTES, tested in accounts.rs) -----
+        get("/manage/account", AnyOrganizer),
+        form("/manage/account/sessions/<fresh>/revoke", NO_FIELDS, Itself)
+            .fresh(Fresh::OwnerSession),
+        form(
+            "/manage/account/tokens",
+            &[("label", "made by <caller>"), ("expires_in_days", "30")],
+            AnyOrganizer,
+        ),
+        form("/manage/account/tokens/<fresh>/revoke", NO_FIELDS, Itself).fresh(Fresh::OwnerToken),
+        api("GET", "/api/v1/tokens", "", AnyOrganizer),
+        api("DELETE", "/api/v1/tokens/<fresh>", "", Itself).fresh(Fresh::OwnerToken),
         // ----- e-mail templates -----
         get("/manage/emails", AnyOrganizer),
         get("/manage/emails/reminder", AnyOrganizer),
@@ -741,12 +847,21 @@ impl Outcome {
             return false;
         }
         match role {
-            Role::Anonymous if is_api => self.status == 401,
-            Role::Anonymous if public => self.status == 404,
-            Role::Anonymous => self.status == 303 && self.location.starts_with("/login?next="),
-            Role::OtherOrganizer | Role::LocalOrganizer | Role::Owner | Role::SiteAdmin => {
-                matches!(self.status, 403 | 404)
+            // A dead credential is no credential: treated as nobody.
+            Role::Anonymous | Role::SignedOut | Role::AfterReset | Role::Expired if is_api => {
+                self.status == 401
             }
+            Role::Anonymous | Role::SignedOut | Role::AfterReset | Role::Expired if public => {
+                self.status == 404
+            }
+            Role::Anonymous | Role::SignedOut | Role::AfterReset | Role::Expired => {
+                self.status == 303 && self.location.starts_with("/login?next=")
+            }
+            Role::OtherOrganizer
+            | Role::LocalOrganizer
+            | Role::Owner
+            | Role::SiteAdmin
+            | Role::RemovedOrganizer => matches!(self.status, 403 | 404),
             _ if is_api => matches!(self.status, 401 | 403),
             _ => matches!(self.status, 403 | 404) || self.to_sign_in(),
         }
@@ -756,6 +871,7 @@ impl Outcome {
 /// The ids and values routes refer to.
 struct World {
     owner: Organizer,
+    admin: Organizer,
     vars: HashMap<String, String>,
     counter: Cell<usize>,
     /// Agenda slots handed out, counted back from each stop's end.
@@ -896,7 +1012,45 @@ async fn make_fresh(app: &TestApp, w: &World, f: Fresh) -> Vec<(String, String)>
             )
             .await;
             assert_eq!(status, 201, "{p}");
+            app.drain().await;
+            enter_with_link(
+                app,
+                &format!("freshspeaker{n}@example.org"),
+                "/speaker/proposals/confirm/",
+            )
+            .await;
             out.push(("fresh".into(), id(&p)));
+        }
+        Fresh::DeskClaim => {
+            let t = owner_post(app, w, &format!("/api/v1/stops/{}/tasks", stop(At::A)), json!({"kind": "registration_desk", "title": format!("Fresh desk {n}"), "slots": 1})).await;
+            let c = owner_post(app, w, &format!("/api/v1/tasks/{}/claims", id(&t)), json!({"name": format!("Fresh Desk {n}"), "email": format!("freshdesk{n}@example.org")})).await;
+            out.push(("fresh".into(), id(&c)));
+        }
+        Fresh::AdminVenue => {
+            let v = app.post_ok(&w.admin, "/api/v1/venues", &json!({"name": format!("Admin Hall {n}"), "city": "Beijing", "capacity": 80, "kind": "other", "cost": "free"}), 201).await;
+            out.push(("fresh".into(), id(&v)));
+        }
+        Fresh::OwnerSession => {
+            let cookie = app.session_cookie(&w.owner).await;
+            let owner_id = w.owner.id.clone();
+            let newest = app
+                .db(move |conn| {
+                    roadshow::models::session::BrowserSession::list_for(conn, &owner_id)
+                        .unwrap()
+                        .into_iter()
+                        .max_by_key(|s| s.created_at)
+                        .unwrap()
+                        .id
+                })
+                .await;
+            drop(cookie);
+            out.push(("fresh".into(), newest));
+        }
+        Fresh::OwnerToken => {
+            let made = app
+                .post_ok(&w.owner, "/api/v1/tokens", &json!({"email": w.owner.email, "password": PASSWORD, "label": format!("fresh {n}")}), 201)
+                .await;
+            out.push(("fresh".into(), made["id"].as_str().unwrap().to_owned()));
         }
         Fresh::FailedMessage => {
             let email = format!("failing{n}@example.org");
@@ -1036,6 +1190,24 @@ async fn snapshot(app: &TestApp) -> Vec<(&'static str, String)> {
                     desk_helpers::name
                 )),
             (String, String, String)
+        );
+        rows!(
+            "api_tokens",
+            api_tokens::table.order(api_tokens::id).select((
+                api_tokens::id,
+                api_tokens::organizer_id,
+                api_tokens::expires_at
+            )),
+            (String, String, Option<chrono::NaiveDateTime>)
+        );
+        rows!(
+            "sessions",
+            sessions::table.order(sessions::id).select((
+                sessions::id,
+                sessions::organizer_id,
+                sessions::expires_at
+            )),
+            (String, Option<String>, chrono::NaiveDateTime)
         );
         rows!(
             "magic_links",
@@ -1223,8 +1395,14 @@ async fn enter_with_link(app: &TestApp, email: &str, fragment: &str) -> Browser 
         .find(|m| m.text.contains(fragment))
         .unwrap_or_else(|| panic!("no mail with {fragment} to {email}"));
     let link = mail.link(fragment);
+    let path = link.trim_start_matches(&app.address).to_owned();
     let b = app.browser();
-    let res = b.get(link.trim_start_matches(&app.address)).await;
+    // Opening the link shows its page; only its button uses the link.
+    let res = b.get(&path).await;
+    assert_eq!(res.status(), 200, "{link} (to {email}, mail {:?}) shows its page", mail.subject);
+    let page = scraper::Html::parse_document(&res.text().await.unwrap());
+    let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+    let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
     assert_eq!(res.status(), 303, "{link} signs in");
     b
 }
@@ -1251,7 +1429,12 @@ async fn build_world(app: &TestApp) -> (World, Vec<Caller>) {
     let other = app.organizer("other@example.org").await;
     let local = app.organizer("local@example.org").await;
     let admin = app.organizer_with("admin@example.org", true).await;
-    app.create_tour(&other, "Another team's tour").await;
+    let admin_for_world = Organizer {
+        id: admin.id.clone(),
+        email: admin.email.clone(),
+        token: admin.token.clone(),
+    };
+    let other_tour = app.create_tour(&other, "Another team's tour").await;
 
     let now = chrono::Utc::now();
     let day = |d: i64| (now + chrono::Duration::days(d)).date_naive().to_string();
@@ -1291,6 +1474,13 @@ async fn build_world(app: &TestApp) -> (World, Vec<Caller>) {
     for (k, v) in [("VA", &va), ("VB1", &vb1), ("VB2", &vb2)] {
         vars.insert(k.into(), v.clone());
     }
+    // A shared resource: the other organizer's own tour holds a draft stop at the owner's
+    // venue, with the owner's backups. Using a venue gives no right to change it.
+    let d = &vars["day_c"];
+    app.post_ok(&other, &format!("/api/v1/tours/{}/stops", other_tour["id"].as_str().unwrap()), &json!({
+        "city": "Elsewhere", "starts_at": format!("{d}T08:00:00+08:00"), "ends_at": format!("{d}T22:00:00+08:00"),
+        "timezone": "Asia/Shanghai", "venue_id": &va, "backup_venue_ids": [&vb1, &vb2]
+    }), 201).await;
     for (at, city, v) in [("A", "Alphaville", &va), ("B", "Bravotown", &vb)] {
         let d = &vars[&format!("day_{at}")];
         let stop = app
@@ -1406,6 +1596,8 @@ async fn build_world(app: &TestApp) -> (World, Vec<Caller>) {
                 "title": title, "duration_minutes": 30, "stop_ids": [stop]
             })).send().await.unwrap()).await;
             assert_eq!(status, 201, "{p}");
+            app.drain().await;
+            enter_with_link(app, email, "/speaker/proposals/confirm/").await;
             p["id"].as_str().unwrap().to_owned()
         }
     };
@@ -1447,6 +1639,96 @@ async fn build_world(app: &TestApp) -> (World, Vec<Caller>) {
     let item_b = app.post_ok(&owner, &format!("/api/v1/stops/{b}/agenda"), &json!({"kind": "welcome", "title": "Welcome", "starts_at": format!("{}T09:00:00+08:00", vars["day_B"]), "duration_minutes": 10}), 201).await;
     vars.insert("item_B".into(), item_b["id"].as_str().unwrap().to_owned());
 
+    // Whole-tour organizers whose credentials ended: removed from the team, signed out,
+    // password reset, expired. Each kept the cookie (and token) they had.
+    let mut stale: Vec<(Role, Browser, String, String)> = Vec::new();
+    for (role, email) in [
+        (Role::RemovedOrganizer, "removed@example.org"),
+        (Role::SignedOut, "signedout@example.org"),
+        (Role::AfterReset, "reset@example.org"),
+        (Role::Expired, "expired@example.org"),
+    ] {
+        let who = app.organizer(email).await;
+        app.post_ok(
+            &owner,
+            &format!("/api/v1/tours/{t}/members"),
+            &json!({"email": email, "role": "organizer"}),
+            201,
+        )
+        .await;
+        let cookie = app.session_cookie(&who).await;
+        let browser = app.browser_with_cookie(&cookie);
+        let csrf = browser.csrf_of("/manage/tours/new").await;
+        // Proof that these are real members with the right before their credentials end.
+        assert_eq!(
+            browser.get(&format!("/manage/tours/{t}")).await.status(),
+            200,
+            "{email}"
+        );
+        match role {
+            Role::RemovedOrganizer => {
+                let res = app
+                    .api
+                    .delete(app.url(&format!("/api/v1/tours/{t}/members/{}", who.id)))
+                    .bearer_auth(&owner.token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 204);
+            }
+            Role::SignedOut => {
+                let res = browser.post_form("/logout", &[("_csrf", &csrf)]).await;
+                assert_eq!(res.status(), 303);
+                let (_, tokens) = json(app.get(&who, "/api/v1/tokens").await).await;
+                let id = tokens[0]["id"].as_str().unwrap().to_owned();
+                let res = app
+                    .api
+                    .delete(app.url(&format!("/api/v1/tokens/{id}")))
+                    .bearer_auth(&who.token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), 204);
+            }
+            Role::AfterReset => {
+                let id = who.id.clone();
+                app.db(move |conn| {
+                    let token = roadshow::models::magic_link::MagicLink::create(
+                        conn,
+                        "password_reset",
+                        "reset@example.org",
+                        Some(&id),
+                        chrono::Duration::hours(1),
+                    )
+                    .unwrap();
+                    let hash =
+                        roadshow::secrets::hash_password("a new password for reset").unwrap();
+                    roadshow::services::accounts::reset_password(conn, &token, &hash).unwrap();
+                })
+                .await;
+            }
+            _ => {
+                let id = who.id.clone();
+                app.db(move |conn| {
+                    use diesel::prelude::*;
+                    use roadshow::db::schema::{api_tokens, sessions};
+                    let past = roadshow::db::now() - chrono::Duration::seconds(1);
+                    diesel::update(sessions::table.filter(sessions::organizer_id.eq(&id)))
+                        .set(sessions::expires_at.eq(past))
+                        .execute(conn)
+                        .unwrap();
+                    diesel::update(api_tokens::table.filter(api_tokens::organizer_id.eq(&id)))
+                        .set(api_tokens::expires_at.eq(Some(past)))
+                        .execute(conn)
+                        .unwrap();
+                    roadshow::cache::auth_changed(conn).unwrap();
+                })
+                .await;
+            }
+        }
+        stale.push((role, browser, who.token.clone(), csrf));
+    }
+
     // Everyone signs in their own way.
     app.drain().await;
     let helper = enter_with_link(app, "helper@example.org", "/desk/enter/").await;
@@ -1474,7 +1756,7 @@ async fn build_world(app: &TestApp) -> (World, Vec<Caller>) {
             Role::DeskVolunteer,
             desk_volunteer,
             None,
-            format!("/desk/{a}"),
+            "/volunteer".to_owned(),
         ),
         (Role::Speaker, speaker, None, "/speaker".to_owned()),
         (
@@ -1505,9 +1787,19 @@ async fn build_world(app: &TestApp) -> (World, Vec<Caller>) {
             manage_token: (role == Role::Attendee).then(|| manage_token.clone()),
         });
     }
+    for (role, browser, token, csrf) in stale {
+        callers.push(Caller {
+            role,
+            browser,
+            token: Some(token),
+            csrf,
+            manage_token: None,
+        });
+    }
     assert_eq!(callers.iter().map(|c| c.role).collect::<Vec<_>>(), ROLES);
     let world = World {
         owner,
+        admin: admin_for_world,
         vars,
         counter: Cell::new(0),
         slots: [Cell::new(0), Cell::new(0)],
@@ -1691,4 +1983,301 @@ both_backends! {
         assert_eq!(checks, routes.len() * roles);
         assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     }
+}
+
+/// Routes anyone may use, not organizer routes: each with why it needs no organizer. Their
+/// own tests cover them (registering, the call for proposals, claims, the attendee's,
+/// speaker's and volunteer's pages, sign-in).
+const PUBLIC_ROUTES: &[(&str, &str, &str)] = &[
+    (
+        "GET",
+        "/metrics",
+        "Prometheus; guarded by metrics_token when set",
+    ),
+    ("GET", "/healthz", "health check"),
+    ("HEAD", "/healthz", "health check"),
+    ("GET", "/readyz", "readiness check"),
+    ("GET", "/static/style.css", "the stylesheet"),
+    ("GET", "/static/desk.js", "the desk's script"),
+    ("GET", "/", "the public home page"),
+    ("GET", "/tours/{}", "a published tour"),
+    ("GET", "/tours/{}/calendar.ics", "a published tour's feed"),
+    ("GET", "/tours/{}/report", "a published report"),
+    ("GET", "/stops/{}", "a public stop page"),
+    ("POST", "/stops/{}/register", "registering (rate-limited)"),
+    ("GET", "/r/{}", "an attendee's manage link"),
+    ("POST", "/r/{}/cancel", "an attendee's manage link"),
+    ("POST", "/r/{}/erase", "an attendee's manage link"),
+    ("POST", "/r/{}/new-link", "an attendee's manage link"),
+    (
+        "GET",
+        "/desk/{}/login",
+        "a named desk helper asks for a fresh link (same answer for anyone)",
+    ),
+    (
+        "POST",
+        "/desk/{}/login",
+        "a named desk helper asks for a fresh link (same answer for anyone)",
+    ),
+    (
+        "GET",
+        "/speaker/proposals/confirm/{}",
+        "a proposer's mailed confirmation link",
+    ),
+    (
+        "POST",
+        "/speaker/proposals/confirm/{}",
+        "a proposer's mailed confirmation link",
+    ),
+    (
+        "POST",
+        "/speaker/talks/{}/{}",
+        "the speaker's own answer to a talk",
+    ),
+    ("GET", "/r/{}/calendar.ics", "an attendee's manage link"),
+    ("GET", "/r/{}/coming/yes", "an attendee's manage link"),
+    ("GET", "/r/{}/coming/no", "an attendee's manage link"),
+    ("POST", "/r/{}/coming/no", "an attendee's manage link"),
+    (
+        "GET",
+        "/tours/{}/report.{}",
+        "a published report, as Markdown, CSV or JSON",
+    ),
+    (
+        "POST",
+        "/speaker/slots/{}/confirm",
+        "the speaker's own slot",
+    ),
+    (
+        "POST",
+        "/speaker/slots/{}/slides",
+        "the speaker's own slides",
+    ),
+    ("GET", "/desk/enter/{}", "a desk helper's mailed link"),
+    ("POST", "/desk/enter/{}", "a desk helper's mailed link"),
+    ("GET", "/tours/{}/help", "public help pages"),
+    ("GET", "/stops/{}/help", "public help pages"),
+    ("POST", "/tasks/{}/claim", "claiming a task (rate-limited)"),
+    (
+        "GET",
+        "/volunteer",
+        "the volunteer's own page (their session)",
+    ),
+    ("GET", "/volunteer/login", "volunteer sign-in"),
+    ("POST", "/volunteer/login", "volunteer sign-in"),
+    ("GET", "/volunteer/enter/{}", "a volunteer's mailed link"),
+    ("POST", "/volunteer/enter/{}", "a volunteer's mailed link"),
+    (
+        "GET",
+        "/volunteer/accept/{}",
+        "a volunteer's mailed invitation",
+    ),
+    (
+        "POST",
+        "/volunteer/accept/{}",
+        "a volunteer's mailed invitation",
+    ),
+    (
+        "POST",
+        "/volunteer/claims/{}/release",
+        "the volunteer's own claim",
+    ),
+    (
+        "POST",
+        "/volunteer/materials/{}",
+        "the volunteer's own material",
+    ),
+    ("POST", "/volunteer/feed", "the volunteer's own feed"),
+    ("GET", "/volunteer/feed/{}", "a secret feed link"),
+    ("GET", "/tours/{}/cfp", "the call for proposals"),
+    (
+        "POST",
+        "/tours/{}/cfp",
+        "the call for proposals (rate-limited)",
+    ),
+    (
+        "GET",
+        "/speakers/{}",
+        "a confirmed speaker's public profile",
+    ),
+    ("GET", "/speaker", "the speaker's own page (their session)"),
+    ("GET", "/speaker/login", "speaker sign-in"),
+    ("POST", "/speaker/login", "speaker sign-in"),
+    ("GET", "/speaker/enter/{}", "a speaker's mailed link"),
+    ("POST", "/speaker/enter/{}", "a speaker's mailed link"),
+    ("POST", "/speaker/profile", "the speaker's own profile"),
+    ("POST", "/speaker/feed", "the speaker's own feed"),
+    ("GET", "/speaker/feed/{}", "a secret feed link"),
+    ("GET", "/lang/{}", "the language switch"),
+    ("GET", "/login", "sign-in"),
+    ("POST", "/login", "sign-in"),
+    ("POST", "/logout", "sign-out"),
+    (
+        "POST",
+        "/manage/account/password",
+        "SELF: changes the caller's own password (accounts.rs)",
+    ),
+    (
+        "POST",
+        "/manage/account/sign-out-everywhere",
+        "SELF: signs the caller out everywhere (accounts.rs)",
+    ),
+    ("GET", "/login/link", "the e-mailed sign-in link"),
+    ("POST", "/login/link", "the e-mailed sign-in link"),
+    ("GET", "/login/link/{}", "the e-mailed sign-in link"),
+    ("POST", "/login/link/{}", "the e-mailed sign-in link"),
+    ("GET", "/setup/{}", "the first start's setup link"),
+    ("POST", "/setup/{}", "the first start's setup link"),
+    ("GET", "/invite/{}", "an invitee's mailed link"),
+    ("POST", "/invite/{}", "an invitee's mailed link"),
+    ("GET", "/password/forgot", "password reset"),
+    ("POST", "/password/forgot", "password reset"),
+    ("GET", "/password/reset/{}", "a mailed reset link"),
+    ("POST", "/password/reset/{}", "a mailed reset link"),
+    ("GET", "/api/v1/openapi.json", "the API's description"),
+    ("POST", "/api/v1/tokens", "exchanges a password for a token"),
+    (
+        "POST",
+        "/api/v1/stops/{}/registrations",
+        "registering (rate-limited)",
+    ),
+    (
+        "POST",
+        "/api/v1/tasks/{}/claims",
+        "claiming a task (rate-limited)",
+    ),
+    (
+        "POST",
+        "/api/v1/tours/{}/proposals",
+        "the call for proposals (rate-limited)",
+    ),
+];
+
+/// Every route the app registers (read from where routes are registered: `src/startup.rs`,
+/// `src/web/mod.rs`, `src/api/mod.rs`), as (method, path with `{}` for parameters).
+fn registered_routes() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for file in ["src/startup.rs", "src/web/mod.rs", "src/api/mod.rs"] {
+        let text = std::fs::read_to_string(file).unwrap();
+        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Routes after a scope belong to it (each file has at most one scope, at its end).
+        let mut prefix = String::new();
+        let mut rest = text.as_str();
+        loop {
+            let next_route = rest.find(".route(");
+            let next_scope = rest.find("web::scope(\"");
+            match (next_route, next_scope) {
+                (Some(r), Some(s)) if s < r => {
+                    let after = &rest[s + "web::scope(\"".len()..];
+                    let end = after.find('"').unwrap();
+                    prefix = after[..end].to_owned();
+                    rest = &after[end..];
+                }
+                (Some(r), _) => {
+                    let after = rest[r + ".route(".len()..].trim_start();
+                    let after = after
+                        .strip_prefix('"')
+                        .expect("a route's path is a literal");
+                    let end = after.find('"').unwrap();
+                    let path = format!("{prefix}{}", &after[..end]);
+                    let tail = after[end + 1..].trim_start_matches([',', ' ']);
+                    let method = tail
+                        .strip_prefix("web::")
+                        .and_then(|t| t.split_once("()"))
+                        .map(|(m, _)| m.to_ascii_uppercase())
+                        .unwrap_or_else(|| panic!("{file}: no method for {path}"));
+                    out.push((method, normalize(&path)));
+                    rest = &after[end..];
+                }
+                (None, _) => break,
+            }
+        }
+    }
+    out
+}
+
+/// `{id}` and `<S_id>` alike become `{}`; a query string goes.
+fn normalize(path: &str) -> String {
+    let path = path.split('?').next().unwrap();
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '{' | '<' => {
+                if depth == 0 {
+                    out.push_str("{}");
+                }
+                depth += 1;
+            }
+            '}' | '>' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    if out.len() > 1 {
+        out.trim_end_matches('/').to_owned()
+    } else {
+        out
+    }
+}
+
+/// Whether a registered route pattern (`{}` for parameters) covers a concrete path of the
+/// matrix: segment by segment, a parameter stands for any text.
+fn covers(pattern: &str, path: &str) -> bool {
+    let (p, q): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == q.len()
+        && p.iter().zip(&q).all(|(p, q)| match p.split_once("{}") {
+            Some((before, after)) => {
+                q.starts_with(before) && q.ends_with(after) && q.len() >= before.len() + after.len()
+            }
+            None => p == q,
+        })
+}
+
+/// A new route cannot skip the matrix: each one the app registers is either in `routes()`
+/// or listed as public with a reason (and nothing listed is stale).
+#[test]
+fn every_registered_route_is_in_the_matrix_or_listed_as_public() {
+    let registered = registered_routes();
+    assert!(
+        registered.len() > 150,
+        "found only {} routes",
+        registered.len()
+    );
+    let in_matrix: Vec<(String, String)> = routes()
+        .iter()
+        .map(|r| (r.method.to_owned(), normalize(r.path)))
+        .collect();
+    let matrix_has =
+        |(m, p): &(String, String)| in_matrix.iter().any(|(mm, pp)| mm == m && covers(p, pp));
+    let public: std::collections::HashSet<(String, String)> = PUBLIC_ROUTES
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
+    let missing: Vec<String> = registered
+        .iter()
+        .filter(|r| !matrix_has(r) && !public.contains(*r))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes neither in the authorization matrix (tests/api/authz.rs routes()) nor in \
+         PUBLIC_ROUTES:\n{}",
+        missing.join("\n")
+    );
+    let stale: Vec<String> = public
+        .iter()
+        .filter(|r| !registered.contains(r))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "PUBLIC_ROUTES lists routes the app does not have: {stale:?}"
+    );
+    let both: Vec<String> = public
+        .iter()
+        .filter(|r| matrix_has(r))
+        .map(|(m, p)| format!("{m} {p}"))
+        .collect();
+    assert!(both.is_empty(), "public and in the matrix: {both:?}");
 }

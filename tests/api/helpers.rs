@@ -359,6 +359,48 @@ impl TestApp {
         }
     }
 
+    /// Signs in with a client that keeps no cookies and returns the session cookie
+    /// (`roadshow_session=…`), as someone who copied it would hold it.
+    pub async fn session_cookie(&self, who: &Organizer) -> String {
+        let b = self.browser();
+        let csrf = b.csrf_of("/login").await;
+        let res = b
+            .client
+            .post(self.url("/login"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("email", who.email.as_str()),
+                ("password", PASSWORD),
+                ("next", "/manage"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "sign-in failed");
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("roadshow_session="))
+            .map(|c| c.split(';').next().unwrap().to_owned())
+            .expect("a session cookie")
+    }
+
+    /// A browser that sends this cookie with every request, whatever the server answers
+    /// (a copied cookie, replayed).
+    pub fn browser_with_cookie(&self, cookie: &str) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+        Browser {
+            client: reqwest::Client::builder()
+                .default_headers(headers)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: self.address.clone(),
+        }
+    }
+
     pub async fn signed_in_browser(&self, who: &Organizer) -> Browser {
         let b = self.browser();
         let csrf = b.csrf_of("/login").await;
