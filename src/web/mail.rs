@@ -91,16 +91,18 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 21] = [
+const KINDS: [&str; 26] = [
     "material_request",
     "claim_confirmed",
     "volunteer_reminder",
     "volunteer_invite",
-    "proposal_received",
+    "proposal_confirm",
     "proposal_decided",
+    "talk_invitation",
     "slot_changed",
     "unconfirmed_slots",
     "organizer_invite",
+    "organizer_sign_in",
     "password_reset",
     "sign_in_link",
     "bulk",
@@ -109,9 +111,12 @@ const KINDS: [&str; 21] = [
     "registration_promoted",
     "registration_cancelled",
     "registration_again",
+    "registration_new_link",
     "reminder",
     "still_coming",
     "venue_switch",
+    "venue_changed",
+    "venue_suggestion",
     "desk_access",
 ];
 

@@ -46,7 +46,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/r/{token}/coming/yes",
-            web::get().to(registrations::coming_yes),
+            web::get().to(registrations::coming_yes_form),
+        )
+        .route(
+            "/r/{token}/coming/yes",
+            web::post().to(registrations::coming_yes),
         )
         .route(
             "/r/{token}/coming/no",

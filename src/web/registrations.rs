@@ -114,10 +114,33 @@ pub async fn erase(
 }
 
 /// "Yes, I'm coming": recorded at once (opening the link twice changes nothing).
+/// The "yes" link of the "still coming?" e-mail lands here: a button records the answer
+/// (mail scanners open links, and their visit must not answer for the attendee).
+pub async fn coming_yes_form(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token_of(&token)?;
+    let t = token.clone();
+    let (_, sc) = state
+        .db
+        .run(move |conn| registrations::by_token(conn, &t))
+        .await?;
+    Ok(html(crate::views::auth::link_landing(
+        &ctx,
+        &ctx.t("manage.coming_title"),
+        &ctx.tf("manage.coming_lead", &[("stop", &sc.stop.city)]),
+        &format!("/r/{token}/coming/yes"),
+        &ctx.t("manage.coming_button"),
+    )))
+}
+
 pub async fn coming_yes(
     state: web::Data<AppState>,
     FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
+    _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
     let t = token.clone();

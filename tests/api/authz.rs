@@ -1399,7 +1399,12 @@ async fn enter_with_link(app: &TestApp, email: &str, fragment: &str) -> Browser 
     let b = app.browser();
     // Opening the link shows its page; only its button uses the link.
     let res = b.get(&path).await;
-    assert_eq!(res.status(), 200, "{link} (to {email}, mail {:?}) shows its page", mail.subject);
+    assert_eq!(
+        res.status(),
+        200,
+        "{link} (to {email}, mail {:?}) shows its page",
+        mail.subject
+    );
     let page = scraper::Html::parse_document(&res.text().await.unwrap());
     let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
     let res = b.post_form(&path, &[("_csrf", &csrf)]).await;
@@ -2036,6 +2041,7 @@ const PUBLIC_ROUTES: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/r/{}/calendar.ics", "an attendee's manage link"),
     ("GET", "/r/{}/coming/yes", "an attendee's manage link"),
+    ("POST", "/r/{}/coming/yes", "an attendee's manage link"),
     ("GET", "/r/{}/coming/no", "an attendee's manage link"),
     ("POST", "/r/{}/coming/no", "an attendee's manage link"),
     (

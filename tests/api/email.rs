@@ -288,7 +288,39 @@ async fn organizers_preview_every_template_in_both_languages() {
             .map(|a| a.value().attr("href").unwrap().to_owned())
             .collect()
     };
-    assert_eq!(links.len(), 42, "21 templates × 2 languages");
+    assert_eq!(links.len(), 52, "26 templates × 2 languages");
+    // Every kind of e-mail the code sends (`Email::new("kind", …)`) can be previewed.
+    let mut sent_kinds = std::collections::BTreeSet::new();
+    let mut stack = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, _) in text.match_indices("Email::new(") {
+                    let after = &text[i + "Email::new(".len()..];
+                    let window = &after[..after.len().min(80)];
+                    if let Some(q) = window.find('"') {
+                        let rest = &window[q + 1..];
+                        if let Some(end) = rest.find('"') {
+                            sent_kinds.insert(rest[..end].to_owned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(sent_kinds.len() > 15, "{sent_kinds:?}");
+    for kind in &sent_kinds {
+        assert!(
+            links
+                .iter()
+                .any(|l| l.contains(&format!("/manage/emails/{kind}"))),
+            "{kind} is sent but cannot be previewed"
+        );
+    }
     for link in links {
         let (status, page) = b.page(&link).await;
         assert_eq!(status, 200, "{link}");

@@ -471,30 +471,6 @@ pub fn desk_access(lang: Lang, name: &str, s: &StopMail, link: &str, hours: i64)
     )
 }
 
-/// A proposal arrived: thanks, and the link to the speaker's page.
-pub fn proposal_received(
-    lang: Lang,
-    name: &str,
-    tour: &str,
-    title: &str,
-    link: &str,
-    hours: i64,
-) -> Rendered {
-    compose(
-        lang,
-        lang.tf("email.proposal.subject", &[("tour", tour)]),
-        Some(lang.tf("email.hello_name", &[("name", name)])),
-        vec![
-            Part::Text(lang.tf("email.proposal.lead", &[("tour", tour), ("title", title)])),
-            Part::Link {
-                label: lang.t("email.sign_in.action").into_owned(),
-                url: link.to_owned(),
-            },
-            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
-        ],
-    )
-}
-
 /// The organizers' decision on a proposal (`stops`: where it was accepted).
 /// What the organizers decided about a proposal.
 pub struct Decision<'a> {
@@ -862,19 +838,20 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
         ),
         (
             "desk_access",
-            desk_access(lang, "Shake Chen", &sample_stop(lang), &link, 24),
-        ),
-        (
-            "proposal_received",
-            proposal_received(
+            people::desk_link(
                 lang,
-                "Rongze Zhu",
-                "OpenStack China Tour 2012",
-                "OpenStack Block Storage: Cinder",
+                "Shake Chen",
+                &sample_stop(lang),
                 &link,
-                24,
+                72,
+                &format!("{base_url}/desk/example/login"),
             ),
         ),
+        (
+            "registration_new_link",
+            people::registration_new_link(lang, "Yejia Xu", &sample_stop(lang), &link),
+        ),
+        ("organizer_sign_in", accounts::sign_in_link(lang, &link, 30)),
         (
             "proposal_decided",
             proposal_decided(
@@ -955,6 +932,10 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
             ),
         ),
     ]
+    .into_iter()
+    .chain(speakers::samples(lang, base_url))
+    .chain(venues::samples(lang, base_url))
+    .collect()
 }
 
 #[cfg(test)]
