@@ -130,7 +130,15 @@ pub async fn download(
         .clone()
         .ok_or_else(|| AppError::not_found("file"))?;
     let bytes = state.storage.get(&key).await?;
-    let name = m.file_name.clone().unwrap_or_else(|| "download".into());
+    let content_type = m
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".into());
+    // Cleaned again on the way out: files stored before names followed their type keep
+    // whatever extension they were uploaded with.
+    let name = crate::files::type_of_mime(&content_type)
+        .and_then(|t| crate::files::stored_name(m.file_name.as_deref().unwrap_or("download"), t))
+        .unwrap_or_else(|| "download".into());
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -142,11 +150,7 @@ pub async fn download(
         })
         .collect();
     Ok(actix_web::HttpResponse::Ok()
-        .content_type(
-            m.content_type
-                .clone()
-                .unwrap_or_else(|| "application/octet-stream".into()),
-        )
+        .content_type(content_type)
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
             parameters: vec![
