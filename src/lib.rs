@@ -13,6 +13,7 @@ pub mod email;
 pub mod error;
 pub mod files;
 pub mod i18n;
+pub mod limits;
 pub mod metrics;
 pub mod models;
 pub mod qr;

@@ -178,10 +178,11 @@ pub async fn upload_material(
     state: web::Data<AppState>,
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
-    form: MultipartForm<MaterialUpload>,
+    // Read only once the token is checked: a stranger's body is never spooled.
+    upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "stop")?;
-    let form = form.into_inner();
+    let form: MaterialUpload = upload.read().await?;
     let kind = MaterialKind::parse(form.kind.trim()).ok_or_else(|| {
         AppError::invalid(
             "kind",
