@@ -133,7 +133,8 @@ impl AppError {
     pub fn bad_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
         let message = message.into();
         let mut e = Self::new(ErrorKind::BadRequest, code, format!("{field}: {message}"));
-        e.fields.insert(field.to_owned(), FieldError { code, message });
+        e.fields
+            .insert(field.to_owned(), FieldError { code, message });
         e
     }
     pub fn request_timeout(message: impl Into<String>) -> Self {
@@ -260,7 +261,11 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         if let Some(source) = &self.source {
             if self.kind == ErrorKind::Unavailable {
-                tracing::warn!(error = format!("{source:#}"), code = self.code, "unavailable");
+                tracing::warn!(
+                    error = format!("{source:#}"),
+                    code = self.code,
+                    "unavailable"
+                );
             } else {
                 tracing::error!(error = format!("{source:#}"), "unexpected error");
             }

@@ -25,12 +25,12 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use actix_web::HttpMessage;
 use actix_web::dev::{Extensions, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::http::header;
 use actix_web::rt::time::{Instant, Sleep, sleep_until};
 use actix_web::web::Bytes;
-use actix_web::HttpMessage;
 use futures_util::Stream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -255,7 +255,11 @@ impl BodyGuard {
         let multipart = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/"));
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/")
+            });
         let largest = if multipart {
             self.max_upload.saturating_add(MIB)
         } else {

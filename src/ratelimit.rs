@@ -236,9 +236,18 @@ mod tests {
                 .is_ok()
         );
         // IPv4 clients on an IPv6 socket keep their own budgets.
-        assert!(l.check(&from("[::ffff:192.0.2.7]:1"), Action::Register).is_ok());
-        assert!(l.check(&from("[::ffff:192.0.2.8]:1"), Action::Register).is_ok());
-        assert!(l.check(&from("[::ffff:192.0.2.9]:1"), Action::Register).is_ok());
+        assert!(
+            l.check(&from("[::ffff:192.0.2.7]:1"), Action::Register)
+                .is_ok()
+        );
+        assert!(
+            l.check(&from("[::ffff:192.0.2.8]:1"), Action::Register)
+                .is_ok()
+        );
+        assert!(
+            l.check(&from("[::ffff:192.0.2.9]:1"), Action::Register)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -146,7 +146,8 @@ fn build_server(
     let secure = settings.secure_cookies;
     let uploads = Arc::new(UploadSlots::new(settings.max_upload_bytes_in_flight));
     let body_guard = Arc::new(BodyGuard::new(settings, uploads, disk.clone()));
-    let connections = ConnectionLimit::new(settings.max_connections_per_client, state.limits.clone());
+    let connections =
+        ConnectionLimit::new(settings.max_connections_per_client, state.limits.clone());
     let temp_files = crate::web::uploads::temp_file_config(&settings.data_dir);
     let workers = if settings.workers == 0 {
         std::thread::available_parallelism()
@@ -244,8 +245,12 @@ fn build_server(
     // Set on purpose rather than left to the defaults: idle connections and slow request
     // heads are closed after a few seconds, and a connection that keeps sending after its
     // answer gets CLIENT_DISCONNECT to stop. Bodies have their own deadlines (BodyGuard).
-    .keep_alive(std::time::Duration::from_secs(settings.http_keep_alive_secs))
-    .client_request_timeout(std::time::Duration::from_secs(settings.http_head_timeout_secs.max(1)))
+    .keep_alive(std::time::Duration::from_secs(
+        settings.http_keep_alive_secs,
+    ))
+    .client_request_timeout(std::time::Duration::from_secs(
+        settings.http_head_timeout_secs.max(1),
+    ))
     .client_disconnect_timeout(CLIENT_DISCONNECT)
     .on_connect(move |io, ext| connections.on_connect(io, ext))
     .shutdown_timeout(10)

@@ -177,9 +177,7 @@ fn nul_error(field: &str) -> AppError {
 
 /// Refuses a NUL character in any of these name/value pairs (a query string, a url-encoded
 /// form), naming the first field that has one.
-pub fn refuse_nul<'a>(
-    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<(), AppError> {
+pub fn refuse_nul<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), AppError> {
     for (name, value) in pairs {
         if name.contains('\0') || value.contains('\0') {
             return Err(nul_error(&name.replace('\0', "%00")));
@@ -306,6 +304,11 @@ mod tests {
         assert!(e.fields.contains_key("q"));
         assert!(refuse_nul_in_query("q=a%2500b").is_ok());
         assert!(refuse_nul([("label", "ok"), ("name", "x")]).is_ok());
-        assert!(refuse_nul([("label", "a\0b")]).unwrap_err().fields.contains_key("label"));
+        assert!(
+            refuse_nul([("label", "a\0b")])
+                .unwrap_err()
+                .fields
+                .contains_key("label")
+        );
     }
 }

@@ -61,11 +61,10 @@ impl Mailer {
                 let path = dir.join(format!("{}.eml", msg.id));
                 let tmp = dir.join(format!(".{}.tmp", msg.id));
                 let bytes = message.formatted();
-                let written = actix_web::rt::task::spawn_blocking(move || {
-                    write_durably(&tmp, &path, &bytes)
-                })
-                .await
-                .map_err(|e| e.to_string())?;
+                let written =
+                    actix_web::rt::task::spawn_blocking(move || write_durably(&tmp, &path, &bytes))
+                        .await
+                        .map_err(|e| e.to_string())?;
                 written.map_err(|e| {
                     if crate::error::io_is_out_of_space(&e) {
                         disk.record_full();
@@ -184,7 +183,10 @@ mod tests {
             std::os::unix::fs::symlink("/dev/full", &tmp).unwrap();
             let e = write_durably(&tmp, &dir.path().join("n.eml"), b"hello").unwrap_err();
             assert!(crate::error::io_is_out_of_space(&e), "{e}");
-            assert!(std::fs::symlink_metadata(&tmp).is_err(), "the temp file is gone");
+            assert!(
+                std::fs::symlink_metadata(&tmp).is_err(),
+                "the temp file is gone"
+            );
             assert!(!dir.path().join("n.eml").exists());
         }
     }

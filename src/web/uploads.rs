@@ -38,7 +38,9 @@ pub fn multipart_config(max_upload_bytes: u64) -> MultipartFormConfig {
                 }
                 // A full disk while spooling the file (see `temp_file_config`).
                 MultipartError::Field { source, .. }
-                    if source.as_error::<AppError>().is_some_and(AppError::is_disk_full) =>
+                    if source
+                        .as_error::<AppError>()
+                        .is_some_and(AppError::is_disk_full) =>
                 {
                     AppError::disk_full(anyhow::anyhow!("{source}"))
                 }
