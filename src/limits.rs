@@ -26,6 +26,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use actix_web::HttpMessage;
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Extensions, Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::http::header;
@@ -211,8 +212,11 @@ pub struct BodyGuard {
 }
 
 /// What happened to one request's body, shared by its payload stream and the middleware.
+/// The body itself lives here, not in the stream given to the handler: an unread body must
+/// outlive the handler (see `close_marked`).
 #[derive(Default)]
 struct BodyState {
+    body: RefCell<Option<Payload>>,
     timed_out: Cell<bool>,
     no_slot: Cell<bool>,
     finished: Cell<bool>,
@@ -222,8 +226,10 @@ struct BodyState {
 /// A grace period on top of the time the body needs at the slowest rate we wait for.
 const BODY_GRACE: Duration = Duration::from_secs(10);
 
-/// Marks a request whose connection must close after the answer.
-struct CloseConnection;
+/// An unread body, kept until the answer is on its way: while its reader is alive the
+/// server closes the connection after the answer. Dropped, the server would read (drain) a
+/// chunked body to its end, for as long as the client cares to trickle it.
+struct UnreadBody(#[expect(dead_code, reason = "held, never read")] Rc<BodyState>);
 
 impl BodyGuard {
     pub fn new(settings: &Settings, uploads: Arc<UploadSlots>, disk: Arc<DiskWatch>) -> Self {
@@ -268,9 +274,8 @@ impl BodyGuard {
         let length = declared.unwrap_or(largest).min(largest.max(1));
         let needs = BODY_GRACE + Duration::from_secs(length / self.min_rate);
         let state = Rc::new(BodyState::default());
-        let inner = req.take_payload();
+        *state.body.borrow_mut() = Some(req.take_payload());
         let stream = GuardedBody {
-            inner,
             state: state.clone(),
             idle: self.idle,
             deadline: Instant::now() + needs,
@@ -311,7 +316,6 @@ impl BodyGuard {
         {
             self.disk.record_full();
         }
-        let unread = state.as_ref().is_some_and(|s| !s.finished.get());
         let res = match replacement {
             Some(e) => {
                 let (req, _) = res.into_parts();
@@ -319,8 +323,10 @@ impl BodyGuard {
             }
             None => res,
         };
-        if unread {
-            res.request().extensions_mut().insert(CloseConnection);
+        if let Some(state) = state.filter(|s| !s.finished.get()) {
+            // The permit goes now; the body stays until the answer leaves (`close_marked`).
+            state.slot.borrow_mut().take();
+            res.request().extensions_mut().insert(UnreadBody(state));
         }
         res
     }
@@ -356,19 +362,53 @@ where
     }
 }
 
-/// Closes the connection after answers marked by `guard` (pages rendered for errors are new
-/// responses, so the mark travels on the request).
-pub fn close_marked<B>(mut res: ServiceResponse<B>) -> ServiceResponse<B> {
-    if res.request().extensions().contains::<CloseConnection>() {
-        res.response_mut()
-            .head_mut()
-            .set_connection_type(actix_web::http::ConnectionType::Close);
+/// Closes the connection after an answer whose body `guard` left unread. The server does
+/// so while the body's reader is alive when the answer is done, so the unread body rides
+/// along with the answer's own body (`HoldingBody`). Put it outermost: error pages are new
+/// responses, so the unread body travels on the request until here.
+pub fn close_marked<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> ServiceResponse<EitherBody<B, HoldingBody>> {
+    let unread = res.request().extensions_mut().remove::<UnreadBody>();
+    match unread {
+        None => res.map_body(|_, body| EitherBody::left(body)),
+        Some(unread) => {
+            let mut res = res.map_body(|_, body| {
+                EitherBody::right(HoldingBody {
+                    inner: BoxBody::new(body),
+                    _unread: unread,
+                })
+            });
+            res.response_mut()
+                .head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+            res
+        }
     }
-    res
+}
+
+/// An answer's body that keeps the request's unread body until it is dropped itself.
+pub struct HoldingBody {
+    inner: BoxBody,
+    _unread: UnreadBody,
+}
+
+impl MessageBody for HoldingBody {
+    type Error = Box<dyn std::error::Error>;
+
+    fn size(&self) -> actix_web::body::BodySize {
+        self.inner.size()
+    }
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Pin::new(&mut self.inner).poll_next(cx)
+    }
 }
 
 struct GuardedBody {
-    inner: Payload,
     state: Rc<BodyState>,
     idle: Duration,
     deadline: Instant,
@@ -398,7 +438,12 @@ impl Stream for GuardedBody {
                 }
             }
         }
-        match Pin::new(&mut this.inner).poll_next(cx) {
+        let mut body = this.state.body.borrow_mut();
+        let Some(inner) = body.as_mut() else {
+            this.done = true;
+            return Poll::Ready(Some(Err(PayloadError::Incomplete(None))));
+        };
+        match Pin::new(inner).poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
                 let next = (Instant::now() + this.idle).min(this.deadline);
                 this.timer.as_mut().reset(next);
