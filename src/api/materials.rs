@@ -190,7 +190,16 @@ pub async fn upload_material(
             format!("must be one of: {}", MaterialKind::choices()),
         )
     })?;
-    let agenda_item_id = form.agenda_item_id.map(|t| t.into_inner());
+    // Checked before it reaches a query (a NUL in it would fail on PostgreSQL).
+    let agenda_item_id = form
+        .agenda_item_id
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            uuid::Uuid::parse_str(t.trim())
+                .map(|u| u.to_string())
+                .map_err(|_| AppError::invalid("agenda_item_id", "invalid", "is not a slot's id"))
+        })
+        .transpose()?;
     let title = form.title.map(|t| t.into_inner()).unwrap_or_default();
     // Check where it goes before storing anything.
     {
