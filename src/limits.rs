@@ -281,6 +281,7 @@ impl BodyGuard {
             deadline: Instant::now() + needs,
             timer: Box::pin(sleep_until(Instant::now() + needs.min(self.idle))),
             slot: multipart.then(|| (self.uploads.clone(), length)),
+            started: false,
             done: false,
         };
         let boxed: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> = Box::pin(stream);
@@ -415,6 +416,7 @@ struct GuardedBody {
     timer: Pin<Box<Sleep>>,
     /// For a multipart body: the slots to take when it is first read.
     slot: Option<(Arc<UploadSlots>, u64)>,
+    started: bool,
     done: bool,
 }
 
@@ -425,6 +427,13 @@ impl Stream for GuardedBody {
         let this = &mut *self;
         if this.done {
             return Poll::Ready(None);
+        }
+        if !this.started {
+            // The idle time counts from when the body is first wanted: a handler that looks
+            // the caller up first does not eat into it.
+            this.started = true;
+            let next = (Instant::now() + this.idle).min(this.deadline);
+            this.timer.as_mut().reset(next);
         }
         if let Some((slots, bytes)) = this.slot.take() {
             match slots.try_take(bytes) {

@@ -146,7 +146,7 @@ fn record(
     content: &Content,
 ) -> Result<Material, AppError> {
     let (stop, _, _) = access::stop_for(conn, me, stop_id)?;
-    let title = crate::domain::text::optional(title, 200)
+    let title = crate::domain::text::optional_line(title, 200)
         .map_err(|e| AppError::invalid("title", e.code, e.message))?;
     match (kind, agenda_item_id) {
         (MaterialKind::Slides, Some(item_id)) => {

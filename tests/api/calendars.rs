@@ -268,3 +268,19 @@ both_backends! {
         assert_eq!(text_values(&lines, "SUMMARY"), vec![format!("Photos, please · {name} · 北京")]);
     }
 }
+
+both_backends! {
+    async fn single_line_fields_refuse_line_breaks_and_free_text_keeps_them_as_lf(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 10, None, 5).await;
+        let (status, body) = json(app.patch(&hui, &format!("/api/v1/tours/{}", s.tour_id), &json!({"name": HOSTILE})).await).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["error"]["fields"]["name"].is_string(), "{body}");
+        let (status, body) = json(app.patch(&hui, &format!("/api/v1/stops/{}", s.stop_id), &json!({"city": "北京\rX-INJ:1"})).await).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body["error"]["fields"]["city"].is_string(), "{body}");
+        let (status, body) = json(app.patch(&hui, &format!("/api/v1/tours/{}", s.tour_id), &json!({"description": "One.\r\nTwo.\rThree."})).await).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["description"], "One.\nTwo.\nThree.");
+    }
+}
