@@ -1,29 +1,75 @@
 //! iCalendar feeds, written with the `icalendar` crate.
+//!
+//! Every TEXT value (names, summaries, locations, descriptions) passes through `text` first:
+//! RFC 5545 allows no CR inside a value, and a bare CR or CRLF there ends the content line,
+//! so what follows would be read as a property or an event of its own. The crate escapes
+//! backslash, semicolon, comma and LF in the TEXT properties it knows; `NAME` (RFC 7986) is
+//! not one of them, so it is escaped here (`calendar_name`).
 
 use chrono::{TimeZone, Utc};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
+
+/// A TEXT value as the crate should receive it: line breaks as LF (which it escapes as
+/// `\n`), no other control characters but TAB.
+fn text(value: &str) -> String {
+    crate::domain::text::normalise_line_breaks(value)
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+/// RFC 5545 3.3.11: backslash, semicolon, comma and newline escaped.
+fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in text(value).chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The calendar's name, as `NAME` (RFC 7986) and `X-WR-CALNAME` (what most clients read).
+fn calendar_name(cal: &mut Calendar, name: &str) {
+    cal.append_property(Property::new("NAME", escape_text(name)));
+    cal.append_property(Property::new("X-WR-CALNAME", text(name)));
+}
 
 use crate::services::public::PublicTour;
+
+/// Summary, location and description of an event, each as TEXT.
+fn describe(event: &mut Event, summary: &str, location: Option<&str>, description: &str) {
+    event
+        .summary(&text(summary))
+        .description(&text(description));
+    if let Some(location) = location {
+        event.location(&text(location));
+    }
+}
 
 /// One event per public stop, with the venue's address. The UID is the stop's id, so
 /// calendars update an event in place when the stop changes.
 pub fn tour_feed(t: &PublicTour, base_url: &str) -> String {
     let mut cal = Calendar::new();
-    cal.name(&t.tour.name);
+    calendar_name(&mut cal, &t.tour.name);
     for (stop, venue) in &t.stops {
         let mut event = Event::new();
         event
             .uid(&format!("stop-{}@roadshow", stop.id))
-            .summary(&format!("{} · {}", t.tour.name, stop.city))
             .starts(Utc.from_utc_datetime(&stop.starts_at))
             .ends(Utc.from_utc_datetime(&stop.ends_at))
-            .location(&format!("{}, {}", venue.name, venue.address))
-            .description(&format!(
-                "{}\n{}/stops/{}",
-                venue.directions, base_url, stop.id
-            ))
             .url(&format!("{base_url}/stops/{}", stop.id))
             .timestamp(Utc.from_utc_datetime(&stop.updated_at));
+        describe(
+            &mut event,
+            &format!("{} · {}", t.tour.name, stop.city),
+            Some(&format!("{}, {}", venue.name, venue.address)),
+            &format!("{}\n{}/stops/{}", venue.directions, base_url, stop.id),
+        );
         if stop.status == "cancelled" {
             event.status(EventStatus::Cancelled);
         }
@@ -41,18 +87,21 @@ pub fn stop_ics(
     url: &str,
 ) -> String {
     let mut cal = Calendar::new();
-    cal.append_property(icalendar::Property::new("METHOD", "PUBLISH"));
+    cal.append_property(Property::new("METHOD", "PUBLISH"));
     let mut event = Event::new();
     event
         .uid(&format!("stop-{}@roadshow", stop.id))
-        .summary(&format!("{tour_name} · {}", stop.city))
         .starts(Utc.from_utc_datetime(&stop.starts_at))
         .ends(Utc.from_utc_datetime(&stop.ends_at))
-        .location(&format!("{}, {}", venue.name, venue.address))
-        .description(&format!("{}\n{url}", venue.directions))
         .url(url)
         .sequence(stop.calendar_sequence.max(0) as u32)
         .timestamp(Utc::now());
+    describe(
+        &mut event,
+        &format!("{tour_name} · {}", stop.city),
+        Some(&format!("{}, {}", venue.name, venue.address)),
+        &format!("{}\n{url}", venue.directions),
+    );
     if stop.status == "cancelled" {
         event.status(EventStatus::Cancelled);
     }
@@ -67,25 +116,20 @@ pub fn itinerary(
     base_url: &str,
 ) -> String {
     let mut cal = Calendar::new();
-    cal.name(speaker);
+    calendar_name(&mut cal, speaker);
     for d in deliveries {
         let mut event = Event::new();
         event
             .uid(&format!("slot-{}@roadshow", d.entry.item.id))
-            .summary(&format!(
-                "{} · {} · {}",
-                d.entry.title(),
-                d.tour.name,
-                d.stop.city
-            ))
             .starts(Utc.from_utc_datetime(&d.entry.item.starts_at))
             .ends(Utc.from_utc_datetime(&d.entry.item.ends_at()))
-            .location(&format!("{}, {}", d.venue.name, d.venue.address))
-            .description(&format!(
-                "{}\n{base_url}/stops/{}",
-                d.venue.directions, d.stop.id
-            ))
             .timestamp(Utc.from_utc_datetime(&d.entry.item.updated_at));
+        describe(
+            &mut event,
+            &format!("{} · {} · {}", d.entry.title(), d.tour.name, d.stop.city),
+            Some(&format!("{}, {}", d.venue.name, d.venue.address)),
+            &format!("{}\n{base_url}/stops/{}", d.venue.directions, d.stop.id),
+        );
         if d.stop.status == "cancelled" {
             event.status(EventStatus::Cancelled);
         }
@@ -106,20 +150,62 @@ pub fn volunteer_tasks(
     base_url: &str,
 ) -> String {
     let mut cal = Calendar::new();
-    cal.name(name);
+    calendar_name(&mut cal, name);
     for (claim, task, stop, tour) in claims {
         let mut event = Event::new();
         event
             .uid(&format!("claim-{}@roadshow", claim.id))
-            .summary(&format!("{} · {} · {}", task.title, tour.name, stop.city))
             .starts(Utc.from_utc_datetime(&task.starts_at.unwrap_or(stop.starts_at)))
             .ends(Utc.from_utc_datetime(&task.ends_at.unwrap_or(stop.ends_at)))
-            .description(&format!(
-                "{}\n{base_url}/stops/{}",
-                task.description, stop.id
-            ))
             .timestamp(Utc.from_utc_datetime(&task.updated_at));
+        describe(
+            &mut event,
+            &format!("{} · {} · {}", task.title, tour.name, stop.city),
+            None,
+            &format!("{}\n{base_url}/stops/{}", task.description, stop.id),
+        );
         cal.push(event.done());
     }
     cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_like_every_other_text_value() {
+        let hostile = "Dave Tour\r\nX-INJ:1\r\nBEGIN:VEVENT\rSUMMARY:FAKE; a, b \\ c\nEND:VEVENT";
+        let mut cal = Calendar::new();
+        calendar_name(&mut cal, hostile);
+        let mut event = Event::new();
+        event.uid("u");
+        describe(&mut event, hostile, Some(hostile), hostile);
+        cal.push(event.done());
+        let out = cal.done().to_string();
+        // Every CR ends a content line, and no injected line starts a property.
+        assert!(!out.replace("\r\n", "").contains('\r'), "{out:?}");
+        assert!(!out.contains("\nX-INJ") && !out.contains("\nBEGIN:VEVENT\r\nSUMMARY:FAKE"));
+        assert_eq!(
+            out.split("\r\n").filter(|l| *l == "BEGIN:VEVENT").count(),
+            1,
+            "{out}"
+        );
+        let unfolded = out.replace("\r\n ", "");
+        let value = |key: &str| {
+            unfolded
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .unwrap_or_else(|| panic!("{key} in {unfolded}"))
+                .to_owned()
+        };
+        // NAME, which the crate writes as it is given, reads the same as the TEXT the crate
+        // escapes itself (it would not if the crate started escaping NAME too).
+        let expected =
+            "Dave Tour\\nX-INJ:1\\nBEGIN:VEVENT\\nSUMMARY:FAKE\\; a\\, b \\\\ c\\nEND:VEVENT";
+        assert_eq!(value("NAME:"), expected);
+        assert_eq!(value("X-WR-CALNAME:"), expected);
+        assert_eq!(value("SUMMARY:"), expected);
+        assert_eq!(value("LOCATION:"), expected);
+    }
 }

@@ -84,6 +84,20 @@ pub struct Settings {
     pub rate_limit_sign_ins: u32,
     pub rate_limit_sign_in_links: u32,
     pub rate_limit_proposals: u32,
+    /// Idle HTTP connections are closed after this many seconds.
+    pub http_keep_alive_secs: u64,
+    /// A client has this long to send a request's head (line and headers).
+    pub http_head_timeout_secs: u64,
+    /// Longest pause within a request body before it is given up (408).
+    pub body_idle_timeout_secs: u64,
+    /// The slowest rate a body may arrive at: its deadline is 10 s plus its length at this rate.
+    pub body_min_bytes_per_sec: u64,
+    /// Open connections per client address (an IPv6 client's /64); 0 turns the cap off.
+    pub max_connections_per_client: usize,
+    /// Bytes of uploads received at once, across all clients; beyond it uploads get 503.
+    pub max_upload_bytes_in_flight: u64,
+    /// `/readyz` says not ready when the data folder's disk has less free space than this.
+    pub min_free_disk_bytes: u64,
 }
 
 impl Default for Settings {
@@ -128,6 +142,13 @@ impl Default for Settings {
             rate_limit_sign_ins: 10,
             rate_limit_sign_in_links: 5,
             rate_limit_proposals: 5,
+            http_keep_alive_secs: 5,
+            http_head_timeout_secs: 5,
+            body_idle_timeout_secs: 20,
+            body_min_bytes_per_sec: 32 * 1024,
+            max_connections_per_client: 256,
+            max_upload_bytes_in_flight: 256 * 1024 * 1024,
+            min_free_disk_bytes: 64 * 1024 * 1024,
         }
     }
 }

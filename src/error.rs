@@ -20,6 +20,10 @@ pub enum ErrorKind {
     UnsupportedMediaType,
     Validation,
     TooManyRequests,
+    /// 408: the request body did not arrive in time.
+    RequestTimeout,
+    /// 503: a passing condition (the disk is full, every upload slot is taken); try again.
+    Unavailable,
     Unexpected,
 }
 
@@ -36,6 +40,8 @@ impl ErrorKind {
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::Validation => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Unexpected => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,7 +80,7 @@ impl AppError {
         }
     }
 
-    /// Seconds to wait before trying again (sent as Retry-After with a 429).
+    /// Seconds to wait before trying again (sent as Retry-After with a 429 or a 503).
     pub fn retry_after(mut self, secs: u64) -> Self {
         self.retry_after = secs.max(1);
         self
@@ -123,6 +129,34 @@ impl AppError {
     pub fn too_many_requests(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::TooManyRequests, "rate_limited", message)
     }
+    /// A bad request that names the field or parameter at fault.
+    pub fn bad_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(ErrorKind::BadRequest, code, format!("{field}: {message}"));
+        e.fields
+            .insert(field.to_owned(), FieldError { code, message });
+        e
+    }
+    pub fn request_timeout(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::RequestTimeout, "request_timeout", message)
+    }
+    /// 503 with Retry-After: nothing is wrong with the request, try it again later.
+    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unavailable, code, message).retry_after(DISK_FULL_RETRY_SECS)
+    }
+    /// The disk (or the database's) is full: the write failed and may succeed later.
+    pub fn disk_full(source: impl Into<anyhow::Error>) -> Self {
+        let mut e = Self::unavailable(
+            "storage_full",
+            "we cannot save anything right now: please try again in a few minutes",
+        );
+        e.source = Some(source.into());
+        e
+    }
+    /// Whether this is the answer to a full disk.
+    pub fn is_disk_full(&self) -> bool {
+        self.code == "storage_full"
+    }
     pub fn validation(fields: FieldErrors) -> Self {
         let names: Vec<&str> = fields.keys().map(String::as_str).collect();
         let mut e = Self::new(
@@ -145,13 +179,20 @@ impl AppError {
         );
         Self::validation(fields)
     }
+    /// An error we did not expect. A full disk is the exception: found anywhere in the cause
+    /// chain (SQLite's "database or disk is full", ENOSPC from a file write, PostgreSQL's
+    /// "No space left on device"), it answers 503 with Retry-After instead of 500.
     pub fn unexpected(source: impl Into<anyhow::Error>) -> Self {
+        let source = source.into();
+        if is_out_of_space(&source) {
+            return Self::disk_full(source);
+        }
         let mut e = Self::new(
             ErrorKind::Unexpected,
             "internal_error",
             "something went wrong on our side",
         );
-        e.source = Some(source.into());
+        e.source = Some(source);
         e
     }
     pub fn unexpected_msg(message: impl fmt::Display) -> Self {
@@ -160,6 +201,19 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         self.kind.status()
+    }
+
+    /// The same answer, with its cause as text (for an error that arrives boxed in an
+    /// `actix_web::Error`).
+    pub fn copy(&self) -> AppError {
+        AppError {
+            kind: self.kind,
+            code: self.code,
+            message: self.message.clone(),
+            fields: self.fields.clone(),
+            source: self.source.as_ref().map(|s| anyhow::anyhow!("{s:#}")),
+            retry_after: self.retry_after,
+        }
     }
 
     /// The logged cause of an unexpected error (never sent to clients).
@@ -206,7 +260,15 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         if let Some(source) = &self.source {
-            tracing::error!(error = format!("{source:#}"), "unexpected error");
+            if self.kind == ErrorKind::Unavailable {
+                tracing::warn!(
+                    error = format!("{source:#}"),
+                    code = self.code,
+                    "unavailable"
+                );
+            } else {
+                tracing::error!(error = format!("{source:#}"), "unexpected error");
+            }
         }
         let body = ErrorBody {
             error: ErrorDetail {
@@ -220,8 +282,15 @@ impl ResponseError for AppError {
             },
         };
         let mut res = HttpResponse::build(self.status());
-        if self.kind == ErrorKind::TooManyRequests {
+        if matches!(
+            self.kind,
+            ErrorKind::TooManyRequests | ErrorKind::Unavailable
+        ) {
             res.insert_header(("Retry-After", self.retry_after.to_string()));
+        }
+        if self.kind == ErrorKind::RequestTimeout {
+            // The rest of the body is not worth waiting for.
+            res.insert_header((actix_web::http::header::CONNECTION, "close"));
         }
         res.json(body)
     }
@@ -252,10 +321,68 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_answers_503_with_retry_after() {
+        let enospc = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        let e = AppError::unexpected(anyhow::Error::new(enospc).context("writing the upload"));
+        assert_eq!(e.status(), 503);
+        assert!(e.is_disk_full());
+        let res = e.error_response();
+        assert_eq!(res.headers().get("retry-after").unwrap(), "120");
+        let sqlite = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new("database or disk is full".to_owned()),
+        );
+        assert_eq!(AppError::from(sqlite).status(), 503);
+        let other = AppError::unexpected_msg("something else broke");
+        assert_eq!(other.status(), 500);
+        assert!(!other.error_response().headers().contains_key("retry-after"));
+    }
+}
+
 impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
         AppError::unexpected(e)
     }
+}
+
+/// How long a client should wait after a full disk (space is freed by people, not soon).
+const DISK_FULL_RETRY_SECS: u64 = 120;
+
+/// Whether an error, or anything in its cause chain, says the storage is full.
+pub fn is_out_of_space(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io_is_out_of_space(io)
+        {
+            return true;
+        }
+        out_of_space_text(&cause.to_string())
+    })
+}
+
+/// ENOSPC or EDQUOT.
+pub fn io_is_out_of_space(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    ) || matches!(e.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT))
+}
+
+/// The words the databases and the OS use: SQLite's SQLITE_FULL, PostgreSQL's disk_full
+/// (53100) and ENOSPC/EDQUOT as strerror prints them, wrapped by crates that keep only text.
+fn out_of_space_text(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        "database or disk is full",
+        "No space left on device",
+        "Disk quota exceeded",
+        "could not extend file",
+    ];
+    SIGNS.iter().any(|s| message.contains(s))
 }
 
 /// Collects field errors while input is checked, so one answer names every bad field.

@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod i18n;
+pub mod limits;
 pub mod metrics;
 pub mod models;
 pub mod qr;

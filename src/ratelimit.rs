@@ -112,6 +112,12 @@ impl RateLimits {
         self.client_ip(req).map(|ip| limit_key(ip).to_string())
     }
 
+    /// What open connections from `peer` count against (see `limits::ConnectionLimit`):
+    /// its address, an IPv6 client's /64; None for a trusted proxy, which speaks for many.
+    pub fn connection_key(&self, peer: IpAddr) -> Option<IpAddr> {
+        (!self.trusted(peer)).then(|| limit_key(peer))
+    }
+
     /// Counts one `action` for the client; 429 with Retry-After when over its limit.
     pub fn check(&self, req: &HttpRequest, action: Action) -> Result<(), AppError> {
         if !self.enabled {
@@ -151,9 +157,11 @@ impl RateLimits {
 
 /// What a limit counts by: an IPv4 address, or the /64 network of an IPv6 one (anyone with
 /// one IPv6 address usually holds its whole /64, which would otherwise mean no limit).
+/// An IPv4 client seen on an IPv6 socket (`::ffff:a.b.c.d`) counts as its IPv4 address,
+/// not as one /64 shared by every IPv4 client.
 fn limit_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
+    match ip.to_canonical() {
+        v4 @ IpAddr::V4(_) => v4,
         IpAddr::V6(v6) => {
             let s = v6.segments();
             IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
@@ -226,6 +234,33 @@ mod tests {
         assert!(
             l.check(&from("[2001:db8:0:1::1]:4000"), Action::Register)
                 .is_ok()
+        );
+        // IPv4 clients on an IPv6 socket keep their own budgets.
+        assert!(
+            l.check(&from("[::ffff:192.0.2.7]:1"), Action::Register)
+                .is_ok()
+        );
+        assert!(
+            l.check(&from("[::ffff:192.0.2.8]:1"), Action::Register)
+                .is_ok()
+        );
+        assert!(
+            l.check(&from("[::ffff:192.0.2.9]:1"), Action::Register)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn connections_count_per_client_but_not_for_trusted_proxies() {
+        let l = limits("10.0.0.0/8");
+        assert_eq!(l.connection_key("10.1.2.3".parse().unwrap()), None);
+        assert_eq!(
+            l.connection_key("2001:db8::7".parse().unwrap()),
+            "2001:db8::".parse().ok()
+        );
+        assert_eq!(
+            l.connection_key("::ffff:192.0.2.1".parse().unwrap()),
+            "192.0.2.1".parse().ok()
         );
     }
 }

@@ -41,6 +41,13 @@ impl Application {
                 settings.data_dir.display()
             ))
         })?;
+        crate::limits::raise_open_file_limit();
+        crate::web::uploads::prepare_temp_dir(&settings.data_dir).map_err(|e| {
+            AppError::unexpected_msg(format!(
+                "cannot prepare the temp folder in {}: {e}",
+                settings.data_dir.display()
+            ))
+        })?;
         let pool = db::build_pool(&settings.database_url(), settings.pool_size)?;
         let setup_token = {
             let mut conn = pool
@@ -68,7 +75,8 @@ impl Application {
         }
         // One TLS provider for every rustls client in the process (SMTP, S3).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mailer = crate::email::transport::Mailer::from_settings(&settings)?;
+        let disk = crate::limits::DiskWatch::new(&settings);
+        let mailer = crate::email::transport::Mailer::from_settings(&settings, disk.clone())?;
         tracing::info!(transport = %mailer.describe(), "e-mail");
         let db = Db::new(pool);
         let env =
@@ -101,7 +109,7 @@ impl Application {
         if settings.mail_worker {
             crate::worker::spawn(state.clone());
         }
-        let server = build_server(state.clone(), listener, key, &settings)?;
+        let server = build_server(state.clone(), listener, key, &settings, disk)?;
         tracing::info!(%address, database = %redact(&settings.database_url()), "roadshow listening");
         Ok(Application {
             port: address.port(),
@@ -133,8 +141,15 @@ fn build_server(
     listener: TcpListener,
     key: Key,
     settings: &Settings,
+    disk: Arc<crate::limits::DiskWatch>,
 ) -> Result<Server, AppError> {
+    use crate::limits::{BodyGuard, ConnectionLimit, UploadSlots};
     let secure = settings.secure_cookies;
+    let uploads = Arc::new(UploadSlots::new(settings.max_upload_bytes_in_flight));
+    let body_guard = Arc::new(BodyGuard::new(settings, uploads, disk.clone()));
+    let connections =
+        ConnectionLimit::new(settings.max_connections_per_client, state.limits.clone());
+    let temp_files = crate::web::uploads::temp_file_config(&settings.data_dir);
     let workers = if settings.workers == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -163,9 +178,16 @@ fn build_server(
             .app_data(crate::web::uploads::multipart_config(
                 state.settings.max_upload_bytes,
             ))
+            .app_data(temp_files.clone())
+            .app_data(web::Data::from(disk.clone()))
             .app_data(
                 web::PathConfig::default().error_handler(|_, _| AppError::not_found("page").into()),
             )
+            // Inside the error pages, so its 408/503 answers render for browsers too.
+            .wrap_fn({
+                let body_guard = body_guard.clone();
+                move |req, srv| crate::limits::guard(&body_guard, req, srv)
+            })
             .wrap(ErrorHandlers::new().default_handler(crate::web::errors::render_error_page))
             .wrap(session)
             .wrap(
@@ -207,6 +229,10 @@ fn build_server(
                 }
             })
             .wrap(TracingLogger::default())
+            .wrap_fn(|req, srv| {
+                let fut = srv.call(req);
+                async move { Ok(crate::limits::close_marked(fut.await?)) }
+            })
             .route("/metrics", web::get().to(crate::metrics::metrics))
             .route("/healthz", web::get().to(crate::api::healthz))
             .route("/healthz", web::head().to(crate::api::healthz))
@@ -217,12 +243,26 @@ fn build_server(
             .default_service(web::to(not_found))
     })
     .workers(workers)
+    // Set on purpose rather than left to the defaults: idle connections and slow request
+    // heads are closed after a few seconds, and a connection that keeps sending after its
+    // answer gets CLIENT_DISCONNECT to stop. Bodies have their own deadlines (BodyGuard).
+    .keep_alive(std::time::Duration::from_secs(
+        settings.http_keep_alive_secs,
+    ))
+    .client_request_timeout(std::time::Duration::from_secs(
+        settings.http_head_timeout_secs.max(1),
+    ))
+    .client_disconnect_timeout(CLIENT_DISCONNECT)
+    .on_connect(move |io, ext| connections.on_connect(io, ext))
     .shutdown_timeout(10)
     .listen(listener)
     .map_err(AppError::unexpected)?
     .run();
     Ok(server)
 }
+
+/// How long a finished connection may linger before it is dropped.
+const CLIENT_DISCONNECT: std::time::Duration = std::time::Duration::from_secs(2);
 
 async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::not_found("page"))

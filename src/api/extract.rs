@@ -88,6 +88,13 @@ fn too_large(limit: usize) -> AppError {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // A NUL can only be written `\u0000` in JSON; look closer only then.
+    if bytes.windows(6).any(|w| w == b"\\u0000")
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(path) = nul_in(&value, String::new())
+    {
+        return Err(nul_error(if path.is_empty() { "body" } else { &path }));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
@@ -134,6 +141,60 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             }
         }
     }
+}
+
+/// Where a NUL character sits in a JSON value (a string or a key), as a field path
+/// (`speakers[0].name`).
+fn nul_in(value: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(at),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if k.contains('\0') {
+                Some(path.replace('\0', "\\u0000"))
+            } else {
+                nul_in(v, path)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// NUL characters are refused wherever text comes in: PostgreSQL cannot store them, and no
+/// name, address or search ever needs one.
+fn nul_error(field: &str) -> AppError {
+    AppError::bad_field(field, "nul_character", "may not contain a NUL character")
+}
+
+/// Refuses a NUL character in any of these name/value pairs (a query string, a url-encoded
+/// form), naming the first field that has one.
+pub fn refuse_nul<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), AppError> {
+    for (name, value) in pairs {
+        if name.contains('\0') || value.contains('\0') {
+            return Err(nul_error(&name.replace('\0', "%00")));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a query string with a NUL character (`%00`) in a name or a value.
+pub fn refuse_nul_in_query(query: &str) -> Result<(), AppError> {
+    if !query.contains("%00") {
+        return Ok(());
+    }
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// serde's messages end with " at line 1 column 20"; the field name says more.
@@ -226,5 +287,28 @@ mod tests {
         assert!(e.fields.contains_key("capacity"), "{:?}", e.fields);
         let e = parse_json::<Sample>(b"{\"name\": \"x\"}").unwrap_err();
         assert_eq!(e.fields["capacity"].code, "required");
+    }
+
+    #[test]
+    fn nul_characters_are_refused_naming_the_field() {
+        let e = parse_json::<Sample>(br#"{"name": "a\u0000b", "capacity": 1}"#).unwrap_err();
+        assert_eq!((e.status().as_u16(), e.code), (400, "nul_character"));
+        assert!(e.fields.contains_key("name"), "{:?}", e.fields);
+        let e = parse_json::<serde_json::Value>(br#"{"list": [{"x": 1}, {"y": "\u0000"}]}"#)
+            .unwrap_err();
+        assert!(e.fields.contains_key("list[1].y"), "{:?}", e.fields);
+        // An escaped backslash before u0000 is no NUL.
+        assert!(parse_json::<Sample>(br#"{"name": "a\\u0000b", "capacity": 1}"#).is_ok());
+        let e = refuse_nul_in_query("status=open&q=a%00b").unwrap_err();
+        assert_eq!(e.status().as_u16(), 400);
+        assert!(e.fields.contains_key("q"));
+        assert!(refuse_nul_in_query("q=a%2500b").is_ok());
+        assert!(refuse_nul([("label", "ok"), ("name", "x")]).is_ok());
+        assert!(
+            refuse_nul([("label", "a\0b")])
+                .unwrap_err()
+                .fields
+                .contains_key("label")
+        );
     }
 }

@@ -9,8 +9,17 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// Readiness: the database answers and its migrations are current.
-pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+/// Readiness: the database answers, its migrations are current, and the data folder's disk
+/// takes writes (enough free space, no write just failed for lack of it).
+pub async fn readyz(
+    state: web::Data<AppState>,
+    disk: web::Data<crate::limits::DiskWatch>,
+) -> HttpResponse {
+    if let Err(why) = disk.check() {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body(why);
+    }
     let ready = state
         .db
         .run(|conn| {

@@ -146,7 +146,7 @@ fn record(
     content: &Content,
 ) -> Result<Material, AppError> {
     let (stop, _, _) = access::stop_for(conn, me, stop_id)?;
-    let title = crate::domain::text::optional(title, 200)
+    let title = crate::domain::text::optional_line(title, 200)
         .map_err(|e| AppError::invalid("title", e.code, e.message))?;
     match (kind, agenda_item_id) {
         (MaterialKind::Slides, Some(item_id)) => {
@@ -178,10 +178,11 @@ pub async fn upload_material(
     state: web::Data<AppState>,
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
-    form: MultipartForm<MaterialUpload>,
+    // Read only once the token is checked: a stranger's body is never spooled.
+    upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "stop")?;
-    let form = form.into_inner();
+    let form: MaterialUpload = upload.read().await?;
     let kind = MaterialKind::parse(form.kind.trim()).ok_or_else(|| {
         AppError::invalid(
             "kind",
@@ -189,7 +190,16 @@ pub async fn upload_material(
             format!("must be one of: {}", MaterialKind::choices()),
         )
     })?;
-    let agenda_item_id = form.agenda_item_id.map(|t| t.into_inner());
+    // Checked before it reaches a query (a NUL in it would fail on PostgreSQL).
+    let agenda_item_id = form
+        .agenda_item_id
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| {
+            uuid::Uuid::parse_str(t.trim())
+                .map(|u| u.to_string())
+                .map_err(|_| AppError::invalid("agenda_item_id", "invalid", "is not a slot's id"))
+        })
+        .transpose()?;
     let title = form.title.map(|t| t.into_inner()).unwrap_or_default();
     // Check where it goes before storing anything.
     {

@@ -205,10 +205,16 @@ where
             }
         }
         Err(e) => {
-            match <DbConnection as Connection>::TransactionManager::rollback_transaction(conn) {
-                Ok(()) => Err(e),
-                Err(rollback) => Err(rollback.into()),
+            // SQLite rolls back on its own after a full disk or an I/O error, and ROLLBACK
+            // then fails ("no transaction is active"): the cause is the error to answer
+            // with (a full disk is a 503). A connection left in a transaction is marked
+            // broken by diesel and replaced by the pool.
+            if let Err(rollback) =
+                <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::warn!(error = %rollback, "rollback after a failed transaction");
             }
+            Err(e)
         }
     };
     // Pages are dropped only once what they would show is committed.

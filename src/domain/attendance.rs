@@ -13,6 +13,10 @@ pub struct History {
     pub attended: i64,
 }
 
+/// The smallest show rate an organizer may set: below it the registration target
+/// (capacity / rate) stops meaning anything (1e-300 would allow i64::MAX registrations).
+pub const MIN_SHOW_RATE: f64 = 0.05;
+
 /// How much the tour's prior counts, in registrations (DESIGN.md: w = 20).
 pub const DEFAULT_PRIOR_WEIGHT: f64 = 20.0;
 

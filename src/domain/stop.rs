@@ -42,7 +42,7 @@ pub fn local_to_utc(local: &str, tz: Tz) -> Result<NaiveDateTime, FieldError> {
         .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M"))
         .map_err(|_| bad())?;
     match tz.from_local_datetime(&naive).earliest() {
-        Some(t) => Ok(t.with_timezone(&Utc).naive_utc()),
+        Some(t) => in_range(t.with_timezone(&Utc).naive_utc()),
         None => Err(FieldError {
             code: "nonexistent_time",
             message: "does not exist in that time zone (daylight-saving change)".into(),
@@ -50,15 +50,32 @@ pub fn local_to_utc(local: &str, tz: Tz) -> Result<NaiveDateTime, FieldError> {
     }
 }
 
+/// The times we store: from 1900 up to (not including) 9999, in UTC. Both backends, the
+/// time-zone tables and the formats we write handle these in every zone, with room for
+/// the hours and days added to them (a stop's end, reminders, link lifetimes); a UTC year
+/// 10000 could not even be read back from SQLite.
+pub fn in_range(utc: NaiveDateTime) -> Result<NaiveDateTime, FieldError> {
+    use chrono::Datelike;
+    if (1900..9999).contains(&utc.year()) {
+        Ok(utc)
+    } else {
+        Err(FieldError {
+            code: "out_of_range",
+            message: "must be between the years 1900 and 9998".into(),
+        })
+    }
+}
+
 /// An RFC 3339 time from the API, to UTC at microsecond precision.
 pub fn rfc3339_to_utc(value: &str) -> Result<NaiveDateTime, FieldError> {
     use chrono::SubsecRound;
-    DateTime::parse_from_rfc3339(value.trim())
+    let utc = DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.with_timezone(&Utc).naive_utc().trunc_subsecs(6))
         .map_err(|_| FieldError {
             code: "invalid_datetime",
             message: "must be an RFC 3339 time such as 2012-09-16T13:30:00+08:00".into(),
-        })
+        })?;
+    in_range(utc)
 }
 
 /// A stored UTC time, in a stop's zone.
@@ -129,5 +146,28 @@ mod tests {
         assert!(timezone("Mars/Olympus").is_err());
         assert!(rfc3339_to_utc("2012-09-16 13:30").is_err());
         assert!(rfc3339_to_utc("2012-09-16T13:30:00+08:00").is_ok());
+    }
+
+    #[test]
+    fn times_outside_the_years_we_store_are_refused() {
+        for bad in [
+            "9999-12-31T23:59:59-12:00",
+            "9999-06-01T00:00:00Z",
+            "1899-12-31T23:59:59Z",
+            "0001-01-01T00:00:00Z",
+        ] {
+            assert_eq!(
+                rfc3339_to_utc(bad).unwrap_err().code,
+                "out_of_range",
+                "{bad}"
+            );
+        }
+        assert!(rfc3339_to_utc("9998-12-31T23:59:59+14:00").is_ok());
+        assert!(rfc3339_to_utc("1900-01-01T00:00:00Z").is_ok());
+        let tz = timezone("Pacific/Kiritimati").unwrap();
+        assert_eq!(
+            local_to_utc("9999-01-02T10:00", tz).unwrap_err().code,
+            "out_of_range"
+        );
     }
 }

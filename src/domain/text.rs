@@ -10,7 +10,8 @@ fn err(code: &'static str, message: impl Into<String>) -> FieldError {
     }
 }
 
-/// Non-empty after trimming, at most `max` characters.
+/// Free text that may run over several lines (descriptions, directions, messages):
+/// non-empty after trimming, at most `max` characters. Line breaks are kept as LF.
 pub fn required(value: &str, max: usize) -> Result<String, FieldError> {
     let v = value.trim();
     if v.is_empty() {
@@ -19,21 +20,51 @@ pub fn required(value: &str, max: usize) -> Result<String, FieldError> {
     bounded(v, max)
 }
 
-/// Possibly empty after trimming, at most `max` characters.
+/// Free text that may run over several lines, possibly empty after trimming.
 pub fn optional(value: &str, max: usize) -> Result<String, FieldError> {
     bounded(value.trim(), max)
 }
 
+/// A single-line value (a name, a title, a city): non-empty after trimming, at most `max`
+/// characters, no line breaks or other control characters. These end up in e-mail
+/// subjects, calendar names and CSV cells, where a line break is never meant.
+pub fn required_line(value: &str, max: usize) -> Result<String, FieldError> {
+    let v = required(value, max)?;
+    one_line(v)
+}
+
+/// A single-line value, possibly empty after trimming.
+pub fn optional_line(value: &str, max: usize) -> Result<String, FieldError> {
+    let v = optional(value, max)?;
+    one_line(v)
+}
+
+fn one_line(v: String) -> Result<String, FieldError> {
+    if v.chars().any(char::is_control) {
+        return Err(err("multiple_lines", "must be a single line"));
+    }
+    Ok(v)
+}
+
+/// Line breaks arrive as CRLF from browsers and as anything from API clients: one LF each,
+/// so no bare CR reaches a calendar file, an e-mail or a CSV cell.
 fn bounded(v: &str, max: usize) -> Result<String, FieldError> {
+    let v = normalise_line_breaks(v);
     if v.chars().count() > max {
         return Err(err("too_long", format!("must be at most {max} characters")));
     }
-    if v.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(err("invalid", "contains control characters"));
     }
-    Ok(v.to_owned())
+    Ok(v)
+}
+
+/// CRLF and lone CR become LF.
+pub fn normalise_line_breaks(v: &str) -> String {
+    if !v.contains('\r') {
+        return v.to_owned();
+    }
+    v.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// An e-mail address, trimmed and lower-cased so one person has one address.
@@ -94,12 +125,17 @@ pub fn parse_number(value: &str, min: i64, max: i64) -> Result<i32, FieldError> 
     number_in(n, min, max)
 }
 
-/// A show rate: the share of confirmed registrations expected to come, in (0, 1].
+/// A show rate: the share of confirmed registrations expected to come, from
+/// `attendance::MIN_SHOW_RATE` to 1 (a tiny rate would make the target unlimited).
 pub fn show_rate(value: f64) -> Result<f64, FieldError> {
-    if value.is_finite() && value > 0.0 && value <= 1.0 {
+    let min = crate::domain::attendance::MIN_SHOW_RATE;
+    if value.is_finite() && (min..=1.0).contains(&value) {
         Ok(value)
     } else {
-        Err(err("out_of_range", "must be greater than 0 and at most 1"))
+        Err(err(
+            "out_of_range",
+            format!("must be at least {min} and at most 1"),
+        ))
     }
 }
 
@@ -147,6 +183,30 @@ mod tests {
     }
 
     #[test]
+    fn line_breaks_become_lf_and_single_line_fields_refuse_them() {
+        assert_eq!(
+            optional("Exit B.\r\nTurn left.\rLift", 100).unwrap(),
+            "Exit B.\nTurn left.\nLift"
+        );
+        assert_eq!(required(" a\tb ", 10).unwrap(), "a\tb");
+        assert_eq!(required_line("Dave Tour", 100).unwrap(), "Dave Tour");
+        for bad in ["Dave\r\nBEGIN:VEVENT", "a\nb", "a\rb", "a\tb"] {
+            assert_eq!(
+                required_line(bad, 100).unwrap_err().code,
+                "multiple_lines",
+                "{bad:?}"
+            );
+            assert_eq!(
+                optional_line(bad, 100).unwrap_err().code,
+                "multiple_lines",
+                "{bad:?}"
+            );
+        }
+        assert_eq!(optional_line("", 10).unwrap(), "");
+        assert_eq!(required_line(" ", 10).unwrap_err().code, "required");
+    }
+
+    #[test]
     fn show_rates_accept_fractions_and_percentages() {
         assert_eq!(parse_show_rate("0.67").unwrap(), 0.67);
         assert_eq!(parse_show_rate("50%").unwrap(), 0.5);
@@ -154,6 +214,12 @@ mod tests {
         assert!(parse_show_rate("0").is_err());
         assert!(parse_show_rate("NaN").is_err());
         assert!(parse_show_rate("150%").is_err());
+        assert!(
+            show_rate(1e-300).is_err(),
+            "would make the target unlimited"
+        );
+        assert!(show_rate(0.04).is_err());
+        assert_eq!(show_rate(0.05).unwrap(), 0.05);
     }
 
     #[test]

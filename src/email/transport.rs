@@ -16,6 +16,8 @@ pub enum Mailer {
     /// One `<outbox id>.eml` file per message.
     File {
         dir: PathBuf,
+        /// Told when a write fails for lack of space (`/readyz`).
+        disk: std::sync::Arc<crate::limits::DiskWatch>,
     },
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
 }
@@ -23,14 +25,17 @@ pub enum Mailer {
 impl Mailer {
     /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://…:465` (TLS), or plain
     /// `smtp://host:25` on a trusted network; files when no URL is set.
-    pub fn from_settings(settings: &Settings) -> Result<Mailer, AppError> {
+    pub fn from_settings(
+        settings: &Settings,
+        disk: std::sync::Arc<crate::limits::DiskWatch>,
+    ) -> Result<Mailer, AppError> {
         let url = settings.smtp_url.trim();
         if url.is_empty() {
             let dir = settings.data_dir.join("mail");
             std::fs::create_dir_all(&dir).map_err(|e| {
                 AppError::unexpected_msg(format!("cannot create {}: {e}", dir.display()))
             })?;
-            return Ok(Mailer::File { dir });
+            return Ok(Mailer::File { dir, disk });
         }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| AppError::unexpected_msg(format!("smtp_url: {e}")))?
@@ -41,7 +46,7 @@ impl Mailer {
 
     pub fn describe(&self) -> String {
         match self {
-            Mailer::File { dir } => format!("files in {}", dir.display()),
+            Mailer::File { dir, .. } => format!("files in {}", dir.display()),
             Mailer::Smtp(_) => "SMTP".into(),
         }
     }
@@ -50,18 +55,22 @@ impl Mailer {
     pub async fn send(&self, from: &Mailbox, msg: &OutboxMessage) -> Result<(), String> {
         let message = build_message(from, msg)?;
         match self {
-            Mailer::File { dir } => {
+            Mailer::File { dir, disk } => {
                 // Named by the outbox id and written through a rename: a resend after a
                 // crash replaces the file instead of adding a second copy.
                 let path = dir.join(format!("{}.eml", msg.id));
                 let tmp = dir.join(format!(".{}.tmp", msg.id));
                 let bytes = message.formatted();
-                actix_web::rt::task::spawn_blocking(move || {
-                    std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &path))
+                let written =
+                    actix_web::rt::task::spawn_blocking(move || write_durably(&tmp, &path, &bytes))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                written.map_err(|e| {
+                    if crate::error::io_is_out_of_space(&e) {
+                        disk.record_full();
+                    }
+                    format!("writing the mail file: {e}")
                 })
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("writing the mail file: {e}"))
             }
             Mailer::Smtp(transport) => transport
                 .send(message)
@@ -70,6 +79,32 @@ impl Mailer {
                 .map_err(|e| e.to_string()),
         }
     }
+}
+
+/// Writes `bytes` to `tmp`, flushes it to the disk, renames it to `path` and flushes the
+/// folder, so a crash leaves either the whole message or none. On failure (a full disk)
+/// the partial `tmp` is removed rather than left behind.
+fn write_durably(
+    tmp: &std::path::Path,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let written = (|| {
+        let mut file = std::fs::File::create(tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(tmp);
+        return Err(e);
+    }
+    if let Some(folder) = path.parent() {
+        // The rename is durable once the folder is; a failure here loses nothing written.
+        let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
+    }
+    Ok(())
 }
 
 fn build_message(from: &Mailbox, msg: &OutboxMessage) -> Result<Message, String> {
@@ -129,4 +164,30 @@ fn quote_name(name: &str) -> String {
         .filter(|c| !c.is_control() && *c != '"' && *c != '\\')
         .collect();
     format!("\"{clean}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_that_fails_for_lack_of_space_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join(".m.tmp");
+        let path = dir.path().join("m.eml");
+        write_durably(&tmp, &path, b"hello").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+        assert!(!tmp.exists());
+        // /dev/full answers every write with ENOSPC.
+        if std::path::Path::new("/dev/full").exists() {
+            std::os::unix::fs::symlink("/dev/full", &tmp).unwrap();
+            let e = write_durably(&tmp, &dir.path().join("n.eml"), b"hello").unwrap_err();
+            assert!(crate::error::io_is_out_of_space(&e), "{e}");
+            assert!(
+                std::fs::symlink_metadata(&tmp).is_err(),
+                "the temp file is gone"
+            );
+            assert!(!dir.path().join("n.eml").exists());
+        }
+    }
 }

@@ -130,7 +130,7 @@ pub fn add_item(
         .duration_minutes
         .map(|d| v.check("duration_minutes", text::number_in(d, 5, 720)));
     let title = match &input.title {
-        Some(t) => v.check("title", text::optional(t, 200)),
+        Some(t) => v.check("title", text::optional_line(t, 200)),
         None => Some(String::new()),
     };
     if kind.is_some_and(|k| k != ItemKind::Talk) && title.as_deref().unwrap_or("").is_empty() {

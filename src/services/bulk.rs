@@ -94,7 +94,7 @@ fn check(draft: &Draft) -> Result<Checked, AppError> {
             None
         }
     };
-    let subject = v.check("subject", text::required(&draft.subject, 200));
+    let subject = v.check("subject", text::required_line(&draft.subject, 200));
     let body = v.check("body", text::required(&draft.body, 20_000));
     v.finish()?;
     Ok(Checked {

@@ -257,7 +257,7 @@ pub fn media_terms(
     if !matches!(kind, MaterialKind::Photos | MaterialKind::Video) {
         return Ok((String::new(), false));
     }
-    let licence = text::optional(licence, 100)
+    let licence = text::optional_line(licence, 100)
         .map_err(|e| AppError::invalid("licence", e.code, e.message))?;
     if !consent {
         return Err(AppError::invalid(

@@ -57,15 +57,6 @@ pub fn check_file(
     if size == 0 {
         return Err(AppError::invalid("file", "empty_file", "the file is empty"));
     }
-    let file_name = declared_name
-        .and_then(files::safe_file_name)
-        .ok_or_else(|| {
-            AppError::invalid(
-                "file",
-                "invalid_file_name",
-                "the file name may not contain folders or start with a dot",
-            )
-        })?;
     let file_type = files::sniff(path)
         .map_err(AppError::unexpected)?
         .filter(|t| allowed.contains(t))
@@ -75,6 +66,16 @@ pub fn check_file(
                 "this file is not one of: {}",
                 names.join(", ").to_uppercase()
             ))
+        })?;
+    // Named after what it is, not what it claims to be.
+    let file_name = declared_name
+        .and_then(|n| files::stored_name(n, file_type))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "file",
+                "invalid_file_name",
+                "the file name may not contain folders or start with a dot",
+            )
         })?;
     Ok(CheckedFile {
         file_type,

@@ -52,7 +52,7 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
             .is_some_and(|s| !s.trim().is_empty()),
     );
     if let Some(city) = &input.city {
-        changes.city = v.check("city", text::required(city, 100));
+        changes.city = v.check("city", text::required_line(city, 100));
     }
     if let Some(t) = &input.starts_at {
         changes.starts_at = v.check("starts_at", t.clone());
@@ -461,7 +461,7 @@ pub fn add_supporter(
     contribution: &str,
 ) -> Result<Supporter, AppError> {
     let mut v = Validator::new();
-    let name = v.check("name", text::required(name, 200));
+    let name = v.check("name", text::required_line(name, 200));
     let contribution = v.check("contribution", text::optional(contribution, 500));
     v.finish()?;
     let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;

@@ -32,7 +32,7 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
     let mut v = Validator::new();
     let mut changes = TourChanges::default();
     match &input.name {
-        Some(name) => changes.name = v.check("name", text::required(name, 200)),
+        Some(name) => changes.name = v.check("name", text::required_line(name, 200)),
         None if creating => v.add("name", "required", "is required"),
         None => {}
     }

@@ -174,11 +174,11 @@ pub async fn organizer_hand_in(
     state: web::Data<AppState>,
     page: OrganizerPage,
     path: web::Path<(String, String)>,
-    form: MultipartForm<HandInForm>,
+    upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let (id, material) = path.into_inner();
     let (id, material) = (page_id(&id)?, page_id(&material)?);
-    let form = form.into_inner();
+    let form: HandInForm = upload.read().await?;
     session::check_csrf(&page.session, Some(form.csrf.as_str()))?;
     let by = format!("organizer:{}", page.organizer.email);
     match hand_in(
@@ -250,17 +250,17 @@ pub async fn tour_dashboard(
 
 pub async fn volunteer_hand_in(
     state: web::Data<AppState>,
-    // Before the upload: a stranger's body is never read.
     VolunteerSession {
         ctx,
         session,
         volunteer_id: volunteer,
     }: VolunteerSession,
     id: web::Path<String>,
-    form: MultipartForm<HandInForm>,
+    // Read only once the volunteer is known: a stranger's body is never spooled.
+    upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let material = page_id(&id)?;
-    let form = form.into_inner();
+    let form: HandInForm = upload.read().await?;
     session::check_csrf(&session, Some(form.csrf.as_str()))?;
     let by = format!("volunteer:{volunteer}");
     match hand_in(&state, material, HandlerKey::Volunteer(volunteer), form, by).await {

@@ -2,10 +2,11 @@
 //! fails afterwards, the stored file is removed again, so nothing half-written stays behind.
 
 use actix_multipart::MultipartError;
-use actix_multipart::form::MultipartFormConfig;
-use actix_multipart::form::tempfile::TempFile;
-use actix_web::HttpRequest;
+use actix_multipart::form::tempfile::{TempFile, TempFileConfig, TempFileError};
+use actix_multipart::form::{MultipartCollect, MultipartForm, MultipartFormConfig};
+use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
+use actix_web::{FromRequest, HttpRequest};
 
 use crate::error::AppError;
 use crate::files::FileType;
@@ -35,6 +36,14 @@ pub fn multipart_config(max_upload_bytes: u64) -> MultipartFormConfig {
                 MultipartError::MissingField(name) => {
                     AppError::invalid(name, "required", "is required")
                 }
+                // A full disk while spooling the file (see `temp_file_config`).
+                MultipartError::Field { source, .. }
+                    if source
+                        .as_error::<AppError>()
+                        .is_some_and(AppError::is_disk_full) =>
+                {
+                    AppError::disk_full(anyhow::anyhow!("{source}"))
+                }
                 MultipartError::Field { name, .. } => {
                     AppError::invalid(name, "invalid", "could not be read")
                 }
@@ -45,6 +54,76 @@ pub fn multipart_config(max_upload_bytes: u64) -> MultipartFormConfig {
             };
             e.into()
         })
+}
+
+/// Files being received are spooled to `data_dir/tmp`, on the data folder's disk (whose
+/// free space `/readyz` watches), never to the system's temp folder.
+pub fn temp_file_config(data_dir: &std::path::Path) -> TempFileConfig {
+    TempFileConfig::default()
+        .directory(temp_dir(data_dir))
+        .error_handler(|err: TempFileError, _: &HttpRequest| -> actix_web::Error {
+            match err {
+                TempFileError::FileIo(io) => AppError::unexpected(io).into(),
+                other => AppError::unexpected_msg(other).into(),
+            }
+        })
+}
+
+pub fn temp_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("tmp")
+}
+
+/// Creates the temp folder, emptied of what a previous run left (a crash mid-upload).
+pub fn prepare_temp_dir(data_dir: &std::path::Path) -> std::io::Result<()> {
+    let dir = temp_dir(data_dir);
+    std::fs::create_dir_all(&dir)?;
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path)?;
+        } else {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// A multipart body not read yet. Taking it reads nothing, so put it with the caller's
+/// extractor (session, token) and call `read` once the caller may upload: a stranger's
+/// upload is never spooled. (Extractors of one handler run side by side: a `MultipartForm`
+/// argument would be read while the session is still being looked up.)
+pub struct UploadBody {
+    req: HttpRequest,
+    payload: Payload,
+}
+
+impl FromRequest for UploadBody {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(UploadBody {
+            req: req.clone(),
+            payload: payload.take(),
+        }))
+    }
+}
+
+impl UploadBody {
+    /// Reads the form (files go to the temp folder), within the limits of
+    /// `multipart_config` and the body deadlines of `limits::BodyGuard`.
+    pub async fn read<T: MultipartCollect + 'static>(mut self) -> Result<T, AppError> {
+        MultipartForm::<T>::from_request(&self.req, &mut self.payload)
+            .await
+            .map(MultipartForm::into_inner)
+            .map_err(|e| match e.as_error::<AppError>() {
+                Some(app) => app.copy(),
+                None => AppError::bad_request(
+                    "bad_upload",
+                    format!("the upload could not be read: {e}"),
+                ),
+            })
+    }
 }
 
 /// A file kept in the storage backend.
@@ -130,7 +209,15 @@ pub async fn download(
         .clone()
         .ok_or_else(|| AppError::not_found("file"))?;
     let bytes = state.storage.get(&key).await?;
-    let name = m.file_name.clone().unwrap_or_else(|| "download".into());
+    let content_type = m
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".into());
+    // Cleaned again on the way out: files stored before names followed their type keep
+    // whatever extension they were uploaded with.
+    let name = crate::files::type_of_mime(&content_type)
+        .and_then(|t| crate::files::stored_name(m.file_name.as_deref().unwrap_or("download"), t))
+        .unwrap_or_else(|| "download".into());
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -142,11 +229,7 @@ pub async fn download(
         })
         .collect();
     Ok(actix_web::HttpResponse::Ok()
-        .content_type(
-            m.content_type
-                .clone()
-                .unwrap_or_else(|| "application/octet-stream".into()),
-        )
+        .content_type(content_type)
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
             parameters: vec![

@@ -11,6 +11,7 @@ mod bad_input;
 mod browser;
 mod bulk;
 mod cache;
+mod calendars;
 mod crash;
 mod door;
 mod email;

@@ -359,3 +359,51 @@ async fn uploads_are_stored_in_and_served_from_an_s3_compatible_store() {
     assert_eq!(res.bytes().await.unwrap().to_vec(), jpeg);
     let _ = moto.kill();
 }
+
+both_backends! {
+    async fn uploaded_files_are_named_after_what_they_are(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 10, None, 5).await;
+        let b = app.signed_in_browser(&hui).await;
+        let pdf = b"%PDF-1.4\n<html><script>alert(1)</script>\n%%EOF\n".to_vec();
+        for (declared, expected) in [
+            ("slides\u{202e}fdp.exe", "slidesfdp.pdf"),
+            ("Keystone\u{202e}fdp.hta", "Keystonefdp.pdf"),
+            ("x.html", "x.pdf"),
+            ("tool.jar", "tool.pdf"),
+            ("CON.pdf", "_CON.pdf"),
+            ("v1..2.pdf", "v1..2.pdf"),
+            ("讲解 v2.pdf", "讲解 v2.pdf"),
+        ] {
+            let form = reqwest::multipart::Form::new().text("kind", "other").part(
+                "file",
+                reqwest::multipart::Part::bytes(pdf.clone()).file_name(declared.to_owned()),
+            );
+            let (status, m) = json(
+                app.api.post(app.url(&format!("/api/v1/stops/{}/materials", s.stop_id)))
+                    .bearer_auth(&hui.token).multipart(form).send().await.unwrap(),
+            ).await;
+            assert_eq!(status, 201, "{declared:?}: {m}");
+            assert_eq!(m["file_name"], expected, "{declared:?}");
+            assert_eq!(m["content_type"], "application/pdf");
+            let res = b.get(&format!("/materials/{}/download", m["id"].as_str().unwrap())).await;
+            assert_eq!(res.status(), 200);
+            let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+            assert!(disposition.starts_with("attachment;"), "{disposition}");
+            let decoded = url::form_urlencoded::parse(
+                disposition.split("filename*=UTF-8''").nth(1).unwrap().as_bytes(),
+            ).map(|(k, _)| k.into_owned()).collect::<String>();
+            assert_eq!(decoded, expected, "{disposition}");
+            assert!(!decoded.contains('\u{202e}'));
+            let ascii = disposition.split("filename=\"").nth(1).unwrap().split('"').next().unwrap();
+            assert!(ascii.ends_with(".pdf"), "{disposition}");
+        }
+        // Names that climb out of a folder are still refused.
+        let form = reqwest::multipart::Form::new().text("kind", "other").part(
+            "file", reqwest::multipart::Part::bytes(pdf.clone()).file_name("../../etc/x.pdf"),
+        );
+        let res = app.api.post(app.url(&format!("/api/v1/stops/{}/materials", s.stop_id)))
+            .bearer_auth(&hui.token).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 422);
+    }
+}
