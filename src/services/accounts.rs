@@ -37,7 +37,7 @@ pub fn check_account(
 ) -> Result<AccountInput, AppError> {
     let mut v = Validator::new();
     let email = v.check("email", text::email(email));
-    let name = v.check("name", text::optional(name, 200));
+    let name = v.check("name", text::optional_line(name, 200));
     if let Some(p) = password {
         v.check("password", secrets::check_password_strength(p));
     }
@@ -242,7 +242,7 @@ pub fn create_api_token(
 ) -> Result<(String, ApiToken), AppError> {
     let mut v = Validator::new();
     let label = v
-        .check("label", text::optional(label, 100))
+        .check("label", text::optional_line(label, 100))
         .unwrap_or_default();
     if let Some(days) = expires_in_days
         && !(1..=MAX_TOKEN_DAYS).contains(&days)

@@ -81,7 +81,7 @@ pub fn add_helper(
 ) -> Result<(), AppError> {
     let mut v = Validator::new();
     let address = v.check("email", text::email(email_address));
-    let name = v.check("name", text::optional(name, 200));
+    let name = v.check("name", text::optional_line(name, 200));
     v.finish()?;
     let (address, name) = (address.unwrap_or_default(), name.unwrap_or_default());
     db::write_transaction(conn, |conn| {

@@ -90,13 +90,13 @@ impl Checked {
 
 fn check(input: &RegistrationInput, id_check: bool) -> Result<Checked, AppError> {
     let mut v = Validator::new();
-    let name = v.check("name", text::required(&input.name, 200));
+    let name = v.check("name", text::required_line(&input.name, 200));
     let email = v.check("email", text::email(&input.email));
-    let affiliation = v.check("affiliation", text::optional(&input.affiliation, 200));
+    let affiliation = v.check("affiliation", text::optional_line(&input.affiliation, 200));
     let legal_name = if id_check {
-        v.check("legal_name", text::required(&input.legal_name, 200))
+        v.check("legal_name", text::required_line(&input.legal_name, 200))
     } else {
-        v.check("legal_name", text::optional(&input.legal_name, 200))
+        v.check("legal_name", text::optional_line(&input.legal_name, 200))
     };
     v.finish()?;
     Ok(Checked {

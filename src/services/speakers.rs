@@ -168,7 +168,7 @@ fn pending_speaker(
 fn check_person(v: &mut Validator, prefix: &str, p: &PersonInput) -> PersonInput {
     PersonInput {
         name: v
-            .check(&format!("{prefix}name"), text::required(&p.name, 200))
+            .check(&format!("{prefix}name"), text::required_line(&p.name, 200))
             .unwrap_or_default(),
         email: v
             .check(&format!("{prefix}email"), text::email(&p.email))
@@ -176,7 +176,7 @@ fn check_person(v: &mut Validator, prefix: &str, p: &PersonInput) -> PersonInput
         affiliation: v
             .check(
                 &format!("{prefix}affiliation"),
-                text::optional(&p.affiliation, 200),
+                text::optional_line(&p.affiliation, 200),
             )
             .unwrap_or_default(),
         bio: v
@@ -209,7 +209,7 @@ pub fn submit_proposal(
         .filter(|(_, p)| !(p.name.trim().is_empty() && p.email.trim().is_empty()))
         .map(|(i, p)| check_person(&mut v, &format!("co_speakers[{i}]."), p))
         .collect();
-    let title = v.check("title", text::required(&input.title, 200));
+    let title = v.check("title", text::required_line(&input.title, 200));
     let summary = v.check("abstract", text::optional(&input.summary, 10_000));
     let duration = match input.duration_minutes {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 240)),
@@ -520,7 +520,7 @@ pub fn create_talk(
     speaker_ids: &[String],
 ) -> Result<TalkWithSpeakers, AppError> {
     let mut v = Validator::new();
-    let title = v.check("title", text::required(title, 200));
+    let title = v.check("title", text::required_line(title, 200));
     let summary = v.check("abstract", text::optional(summary, 10_000));
     let duration = match duration {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 480)),
@@ -886,8 +886,8 @@ pub fn update_profile(
     bio: &str,
 ) -> Result<Speaker, AppError> {
     let mut v = Validator::new();
-    let name = v.check("name", text::required(name, 200));
-    let affiliation = v.check("affiliation", text::optional(affiliation, 200));
+    let name = v.check("name", text::required_line(name, 200));
+    let affiliation = v.check("affiliation", text::optional_line(affiliation, 200));
     let bio = v.check("bio", text::optional(bio, 5000));
     v.finish()?;
     db::write_transaction(conn, |conn| {

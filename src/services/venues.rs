@@ -49,7 +49,7 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
                       required: bool| {
         match given {
             Some(value) if required => v
-                .check(name, text::required(&value, max))
+                .check(name, text::required_line(&value, max))
                 .unwrap_or_default(),
             Some(value) => v
                 .check(name, text::optional(&value, max))

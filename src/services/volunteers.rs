@@ -66,7 +66,7 @@ pub fn create_task(
     let title = input
         .title
         .as_deref()
-        .and_then(|t| v.check("title", text::optional(t, 200)))
+        .and_then(|t| v.check("title", text::optional_line(t, 200)))
         .unwrap_or_default();
     let description = input
         .description
@@ -155,7 +155,7 @@ pub fn update_task(
     let mut v = Validator::new();
     let mut changes = TaskChanges::default();
     if let Some(t) = &input.title {
-        changes.title = v.check("title", text::required(t, 200));
+        changes.title = v.check("title", text::required_line(t, 200));
     }
     if let Some(d) = &input.description {
         changes.description = v.check("description", text::optional(d, 5000));
@@ -249,7 +249,7 @@ pub fn claim(
     assigned_by: Option<&Organizer>,
 ) -> Result<Claimed, AppError> {
     let mut v = Validator::new();
-    let name = v.check("name", text::required(name, 200));
+    let name = v.check("name", text::required_line(name, 200));
     let address = v.check("email", text::email(email_address));
     v.finish()?;
     let (name, address) = (name.unwrap_or_default(), address.unwrap_or_default());

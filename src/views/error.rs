@@ -19,7 +19,9 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, code: &str, message: &str) -> M
         403 => "error.forbidden",
         404 => "error.not_found",
         409 => "error.conflict",
+        408 => "error.timeout",
         429 => "error.too_many",
+        503 => "error.unavailable",
         _ => "error.unexpected",
     };
     page(
@@ -27,7 +29,8 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, code: &str, message: &str) -> M
         &ctx.t(key),
         html! {
             h1 { (ctx.t(key)) }
-            @if status.is_client_error() { p { (detail) } }
+            // A 503 says why (storage full, uploads busy): the reader should try again later.
+            @if status.is_client_error() || status == StatusCode::SERVICE_UNAVAILABLE { p { (detail) } }
             @else { p { (ctx.t("error.unexpected_detail")) } }
             p { a href="/" { (ctx.t("error.home")) } }
         },

@@ -367,30 +367,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             check_csrf(&session, token.csrf.as_deref())?;
             let pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-            refuse_nul(&pairs)?;
+            crate::api::extract::refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
             let data: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
                 AppError::bad_request("bad_form", format!("the form could not be read: {e}"))
             })?;
             Ok(CsrfForm { data, pairs })
         })
-    }
-}
-
-/// A NUL character is never text anyone typed, and PostgreSQL cannot store it: a clear 400
-/// naming the field, before anything reads the form.
-fn refuse_nul(pairs: &[(String, String)]) -> Result<(), AppError> {
-    match pairs
-        .iter()
-        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
-    {
-        Some((k, _)) => Err(AppError::bad_request(
-            "nul_character",
-            format!(
-                "the field {:?} contains a NUL character",
-                k.replace('\0', "")
-            ),
-        )),
-        None => Ok(()),
     }
 }
 
@@ -453,7 +435,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
             let bytes = body.await?;
             let pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-            refuse_nul(&pairs)?;
+            crate::api::extract::refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
             serde_urlencoded::from_bytes(&bytes)
                 .map(PublicForm)
                 .map_err(|e| {

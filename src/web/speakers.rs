@@ -374,10 +374,12 @@ pub async fn upload_slides(
     state: web::Data<AppState>,
     s: SpeakerSession,
     id: web::Path<String>,
-    form: MultipartForm<SlidesForm>,
+    // Read only once the speaker is known: extractors run side by side, so a body extractor
+    // here would spool a stranger's upload while the session is being checked.
+    upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let item_id = page_id(&id)?;
-    let form = form.into_inner();
+    let form: SlidesForm = upload.read().await?;
     session::check_csrf(&s.session, Some(form.csrf.as_str()))?;
     let speaker = s.speaker.clone();
     {

@@ -184,7 +184,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
         own_capacity: false,
         target: Some((160, 120)),
     };
-    let link = format!("{base_url}/manage/venues/00000000-0000-0000-0000-000000000000");
+    let link = format!("{base_url}/example-link");
     vec![
         (
             "venue_changed",
@@ -199,7 +199,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
                 &changes,
                 "The café moved across the street.",
                 false,
-                &format!("{link}/edit"),
+                &link,
             ),
         ),
     ]
