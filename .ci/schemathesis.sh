@@ -8,6 +8,9 @@
 # a talk or a titled break, a talk has a speaker…) are enforced with 422s the schema cannot
 # state; ensure_resource_availability reads a 404 for an object of another tour (a stop_id
 # the fuzzer borrowed) as a lost resource, while hiding it is the rule.
+# One operation is left out: DELETE /api/v1/tokens/{id}, which the stateful phase reaches
+# with the id of the fuzzer's own token (from GET /api/v1/tokens): revoking it would leave
+# every later call a 401 (tests/api/accounts.rs tests revocation).
 #   .ci/schemathesis.sh [path/to/roadshow]     (default: target/debug/roadshow)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +48,7 @@ fuzz() {
         --header "Authorization: Bearer $token" \
         --checks all \
         --exclude-checks positive_data_acceptance,ensure_resource_availability \
+        --exclude-name 'DELETE /api/v1/tokens/{id}' \
         --mode all \
         --phases examples,coverage,fuzzing,stateful \
         --max-examples "$MAX_EXAMPLES" \

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::extract::ApiJson;
+use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
 use crate::models::organizer::Organizer;
 use crate::services::accounts;
@@ -65,7 +66,9 @@ pub struct TokenJson {
     token: String,
     /// The token's id, to revoke it (`DELETE /api/v1/tokens/{id}`).
     id: String,
-    expires_at: Option<chrono::NaiveDateTime>,
+    /// RFC 3339, UTC; null: until revoked or the password changes.
+    #[schema(format = DateTime)]
+    expires_at: Option<String>,
 }
 
 /// Exchanges an organizer's e-mail and password for an API token.
@@ -89,7 +92,7 @@ pub async fn create_token(
     Ok(HttpResponse::Created().json(TokenJson {
         token,
         id: row.id,
-        expires_at: row.expires_at,
+        expires_at: row.expires_at.map(to_rfc3339),
     }))
 }
 
@@ -98,9 +101,13 @@ pub async fn create_token(
 pub struct TokenInfoJson {
     id: String,
     label: String,
-    created_at: chrono::NaiveDateTime,
-    last_used_at: Option<chrono::NaiveDateTime>,
-    expires_at: Option<chrono::NaiveDateTime>,
+    #[schema(format = DateTime)]
+    created_at: String,
+    /// Recorded at most hourly.
+    #[schema(format = DateTime)]
+    last_used_at: Option<String>,
+    #[schema(format = DateTime)]
+    expires_at: Option<String>,
 }
 
 /// The caller's API tokens that still work.
@@ -121,9 +128,9 @@ pub async fn list_tokens(
             .map(|t| TokenInfoJson {
                 id: t.id,
                 label: t.label,
-                created_at: t.created_at,
-                last_used_at: t.last_used_at,
-                expires_at: t.expires_at,
+                created_at: to_rfc3339(t.created_at),
+                last_used_at: t.last_used_at.map(to_rfc3339),
+                expires_at: t.expires_at.map(to_rfc3339),
             })
             .collect::<Vec<_>>(),
     ))
