@@ -95,7 +95,7 @@ pub fn stop_ics(
         .ends(Utc.from_utc_datetime(&stop.ends_at))
         .url(url)
         .sequence(stop.calendar_sequence.max(0) as u32)
-        .timestamp(Utc::now());
+        .timestamp(crate::clock::now().and_utc());
     describe(
         &mut event,
         &format!("{tour_name} · {}", stop.city),

@@ -49,6 +49,12 @@ pub struct Settings {
     pub mail_lease_secs: i64,
     /// Run the outbox worker in this instance.
     pub mail_worker: bool,
+    /// How often the worker looks for scheduled jobs (reminders, "still coming?", material
+    /// requests and their reminders).
+    pub schedule_every_ms: u64,
+    /// For tests only: a file holding how many seconds the app's clock runs ahead of the
+    /// real one (see `clock`). Empty: the real clock.
+    pub test_clock_file: String,
     /// How long a sign-in link stays usable.
     pub magic_link_hours: i64,
     /// w: how many registrations the tour's prior show rate weighs against its own data.
@@ -121,6 +127,8 @@ impl Default for Settings {
             mail_poll_ms: 500,
             mail_lease_secs: 120,
             mail_worker: true,
+            schedule_every_ms: 30_000,
+            test_clock_file: String::new(),
             magic_link_hours: 24,
             show_rate_prior_weight: 20.0,
             max_upload_bytes: 50 * 1024 * 1024,

@@ -6,6 +6,7 @@ pub mod api;
 pub mod cache;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;

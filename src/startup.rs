@@ -106,6 +106,10 @@ impl Application {
                 limits.forget_quiet();
             }
         });
+        if !settings.test_clock_file.is_empty() {
+            tracing::warn!(file = %settings.test_clock_file, "the clock follows a test's file");
+            crate::clock::follow_file(settings.test_clock_file.clone().into());
+        }
         if settings.mail_worker {
             crate::worker::spawn(state.clone());
         }

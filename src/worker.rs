@@ -93,17 +93,15 @@ pub async fn run_scheduled(state: &AppState) -> Result<usize, AppError> {
         .await
 }
 
-/// How often the scheduled jobs are looked for.
-const SCHEDULE_EVERY: Duration = Duration::from_secs(30);
-
-/// Runs `run_pending` every `mail_poll_ms`, and the scheduled jobs every half minute, until
-/// the server stops.
+/// Runs `run_pending` every `mail_poll_ms`, and the scheduled jobs every `schedule_every_ms`
+/// (half a minute), until the server stops.
 pub fn spawn(state: AppState) {
     let pause = Duration::from_millis(state.settings.mail_poll_ms.max(10));
+    let schedule_every = Duration::from_millis(state.settings.schedule_every_ms.max(10));
     actix_web::rt::spawn(async move {
         let mut last_schedule: Option<std::time::Instant> = None;
         loop {
-            if last_schedule.is_none_or(|t| t.elapsed() >= SCHEDULE_EVERY) {
+            if last_schedule.is_none_or(|t| t.elapsed() >= schedule_every) {
                 last_schedule = Some(std::time::Instant::now());
                 if let Err(e) = run_scheduled(&state).await {
                     tracing::error!(error = ?e, "scheduled jobs");

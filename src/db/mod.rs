@@ -5,7 +5,7 @@ pub mod schema;
 
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, SubsecRound, Utc};
+use chrono::NaiveDateTime;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -232,9 +232,10 @@ pub fn planned_each_time() -> diesel::expression::SqlLiteral<diesel::sql_types::
 }
 
 /// Now, in UTC, at the precision both backends keep (microseconds), so what is written
-/// reads back equal and compares correctly as text on SQLite.
+/// reads back equal and compares correctly as text on SQLite (the app's clock, which a test
+/// may run ahead: `crate::clock`).
 pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc().trunc_subsecs(6)
+    crate::clock::now()
 }
 
 /// A new row id: a UUID v7, time-ordered, so that rows written together land side by side in
