@@ -34,6 +34,14 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                 (csrf_field(ctx))
                                 button.link type="submit" { (ctx.tf("layout.sign_out", &[("name", &me.name)])) }
                             }
+                        } @else if ctx.visiting.is_anyone() {
+                            @if ctx.visiting.speaker { a href="/speaker" { (ctx.t("layout.my_talks")) } }
+                            @if ctx.visiting.volunteer { a href="/volunteer" { (ctx.t("layout.my_tasks")) } }
+                            @for stop in &ctx.visiting.desks { a href={ "/desk/" (stop) } { (ctx.t("layout.desk")) } }
+                            form.inline method="post" action="/logout" {
+                                (csrf_field(ctx))
+                                button.link type="submit" { (ctx.t("layout.sign_out_plain")) }
+                            }
                         } @else {
                             a href="/login" { (ctx.t("layout.sign_in")) }
                         }

@@ -27,6 +27,8 @@ pub struct Ctx {
     /// The session's CSRF token ("" when the visitor has no session and no form).
     pub csrf: String,
     pub signed_in: Option<SignedIn>,
+    /// Signed in as a speaker, volunteer or desk helper (besides or instead of an organizer).
+    pub visiting: Visiting,
     pub flash: Vec<Flash>,
     /// Path and query of this page (for the language switcher to come back to).
     pub path: String,
@@ -46,6 +48,22 @@ impl Ctx {
 pub struct SignedIn {
     pub name: String,
     pub is_admin: bool,
+}
+
+/// Who else this browser is signed in as (shown in the header with a way out: a phone at
+/// the door is often shared).
+#[derive(Clone, Debug, Default)]
+pub struct Visiting {
+    pub speaker: bool,
+    pub volunteer: bool,
+    /// The stops whose desk this browser was let in at.
+    pub desks: Vec<String>,
+}
+
+impl Visiting {
+    pub fn is_anyone(&self) -> bool {
+        self.speaker || self.volunteer || !self.desks.is_empty()
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]

@@ -249,10 +249,16 @@ pub async fn sign_in_link_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let (links, lang, email) = (state.env.links.clone(), ctx.lang, form.data.email);
+    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
+    // One way in by e-mail for everyone: whatever the address is on roadshow (organizer,
+    // speaker, volunteer), its sign-in link goes out; for nobody, nothing, and the same page.
     state
         .db
-        .run(move |conn| accounts::request_sign_in_link(conn, &links, lang, &email))
+        .run(move |conn| {
+            accounts::request_sign_in_link(conn, &env.links, lang, &email)?;
+            crate::services::speakers::request_link(conn, &env, lang, &email)?;
+            crate::services::volunteers::request_link(conn, &env, lang, &email)
+        })
         .await?;
     Ok(html(crate::views::account::sign_in_link_form(&ctx, true)))
 }

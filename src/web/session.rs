@@ -223,7 +223,19 @@ fn build_ctx(req: &HttpRequest, session: &Session, with_csrf: bool) -> Ctx {
                 .flatten()
                 .unwrap_or(false),
         });
-    let csrf = if with_csrf || signed_in.is_some() {
+    let visiting = crate::views::Visiting {
+        speaker: session.contains_key(SPEAKER_ID),
+        volunteer: session.contains_key(VOLUNTEER_ID),
+        desks: session
+            .get::<Vec<(String, String)>>(DESK)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(stop, _)| stop)
+            .collect(),
+    };
+    let csrf = if with_csrf || signed_in.is_some() || visiting.is_anyone() {
         csrf_token(session)
     } else {
         session
@@ -236,6 +248,7 @@ fn build_ctx(req: &HttpRequest, session: &Session, with_csrf: bool) -> Ctx {
         lang: Lang::of_request(req),
         csrf,
         signed_in,
+        visiting,
         flash: take_flash(session),
         path: req
             .uri()

@@ -392,3 +392,31 @@ both_backends! {
         assert_eq!(n, 0, "nothing was registered");
     }
 }
+
+both_backends! {
+    async fn one_sign_in_by_email_serves_speakers_and_volunteers_who_can_sign_out_again(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        app.post_ok(&hui, "/api/v1/speakers", &serde_json::json!({"name": "Rongze Zhu", "email": "rongze@example.org"}), 201).await;
+        // The login page leads to the one "sign in by e-mail" page, which serves a speaker.
+        let b = app.browser();
+        let (_, login) = b.page("/login").await;
+        assert!(attr(&login, "a[href='/login/link']", "href").is_some());
+        let csrf = b.csrf_of("/login/link").await;
+        assert_eq!(b.post_form("/login/link", &[("_csrf", &csrf), ("email", "rongze@example.org")]).await.status(), 200);
+        app.drain().await;
+        let link = app.mails_to("rongze@example.org").last().unwrap().link("/speaker/enter/");
+        let path = link.trim_start_matches(&app.address).to_owned();
+        let csrf = b.csrf_of(&path).await;
+        assert_eq!(b.post_form(&path, &[("_csrf", &csrf)]).await.status(), 303);
+        // Signed in as a speaker: the header says so and offers to sign out.
+        let (status, page) = b.page("/speaker").await;
+        assert_eq!(status, 200);
+        assert!(attr(&page, "header a[href='/speaker']", "href").is_some());
+        let csrf = attr(&page, "header form[action='/logout'] input[name=_csrf]", "value").expect("a sign-out button");
+        assert_eq!(b.post_form("/logout", &[("_csrf", &csrf)]).await.status(), 303);
+        assert_ne!(b.get("/speaker").await.status(), 200, "signed out");
+        // A public page for an anonymous visitor offers to sign in.
+        let (_, home) = app.browser().page("/").await;
+        assert!(attr(&home, "header a[href='/login']", "href").is_some());
+    }
+}
