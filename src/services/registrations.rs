@@ -765,7 +765,12 @@ fn cancel_locked(
     Counters::add(conn, stop_id, delta)?;
     counts_changed(conn, &ctx.stop)?;
     if notify {
-        let content = templates::registration_cancelled(r.lang(), &r.name, &ctx.mail(r.lang()));
+        let content = templates::registration_cancelled(
+            r.lang(),
+            &r.name,
+            &ctx.mail(r.lang()),
+            &env.links.url(&format!("/stops/{}", ctx.stop.id)),
+        );
         email::enqueue(
             conn,
             &env.links,

@@ -314,16 +314,16 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         "# {}\n\n",
         lang.tf("report.title", &[("tour", &r.tour.name)])
     );
-    md.push_str(&lang.tf(
-        "report.summary",
-        &[
-            ("stops", &t.stops.to_string()),
-            ("registrations", &t.registrations.to_string()),
-            ("attendance", &t.attendance.to_string()),
-            ("rate", &pct(t.show_rate)),
-            ("speakers", &t.distinct_speakers.to_string()),
-            ("slots", &t.speaking_slots.to_string()),
-        ],
+    md.push_str(&crate::views::components::report_summary(
+        lang,
+        &crate::views::components::SummaryCounts {
+            stops: t.stops,
+            registrations: t.registrations,
+            attendance: t.attendance,
+            rate: pct(t.show_rate),
+            speakers: t.distinct_speakers,
+            slots: t.speaking_slots,
+        },
     ));
     md.push_str("\n\n");
     md.push_str(&format!(
@@ -378,13 +378,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     ));
     md.push_str(&format!(
         "- {}\n",
-        lang.tf(
-            "report.speakers_vs_slots",
-            &[
-                ("speakers", &t.distinct_speakers.to_string()),
-                ("slots", &t.speaking_slots.to_string())
-            ]
-        )
+        crate::views::components::speakers_in_slots(lang, t.distinct_speakers, t.speaking_slots)
     ));
     for (name, n) in &t.repeat_speakers {
         md.push_str(&format!(
@@ -397,13 +391,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     }
     md.push_str(&format!(
         "- {}\n",
-        lang.tf(
-            "report.talks_given",
-            &[
-                ("talks", &t.talks.to_string()),
-                ("distinct", &t.distinct_talks.to_string())
-            ]
-        )
+        crate::views::components::talks_given(lang, t.talks, t.distinct_talks)
     ));
     for (title, cities) in &t.repeat_talks {
         md.push_str(&format!(

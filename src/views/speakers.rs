@@ -431,7 +431,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
         html! {
             p.crumbs { a href={ "/manage/stops/" (stop.id) } { (p.tour.name) " · " (stop.city) } }
             h1 { (ctx.t("agenda.builder")) }
-            p { (ctx.tf("agenda.counts", &[("speakers", &speakers.to_string()), ("slots", &slots.to_string())])) " · "
+            p { (crate::views::components::speakers_in_slots(ctx.lang, speakers, slots)) " · "
                 @if stop.agenda_published_at.is_some() { (ctx.t("agenda.published")) } @else { (button_form(ctx, &format!("{base}/publish"), &ctx.t("agenda.publish"), "")) } }
             (error_summary(ctx, p.errors))
             @if let Some(e) = p.errors.get("agenda") { p.flash.error role="alert" { (e.message) } }
