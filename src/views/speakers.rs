@@ -130,7 +130,7 @@ pub fn cfp(
                 p.notice { (ctx.t("cfp.closed")) }
             } @else {
                 p { (ctx.t("cfp.lead")) }
-                @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &date(ctx.lang, c, chrono_tz::UTC))])) } }
+                @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &crate::views::components::date_time(ctx.lang, c, chrono_tz::UTC))])) } }
                 (error_summary(ctx, errors))
                 form method="post" action={ "/tours/" (tour.slug) "/cfp" } {
                     fieldset {
