@@ -11,7 +11,7 @@ use crate::models::stop::{Stop, StopDetail};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::services::Env;
-use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, StopContext};
+use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, StopContext, TYPED_ADDRESS_KINDS};
 
 /// A tour with its public stops and their venues.
 pub struct PublicTour {
@@ -38,11 +38,6 @@ pub fn tour(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError>
 pub fn stop(conn: &mut DbConnection, stop_id: &str) -> Result<(StopDetail, Tour), AppError> {
     crate::services::stops::public_stop(conn, stop_id)
 }
-
-/// The kinds of e-mail that carry a registration's link to its address because someone
-/// typed that address on a public page; together, at most one per address and stop every
-/// `AGAIN_EVERY_MINUTES`.
-const TYPED_ADDRESS_KINDS: [&str; 2] = ["registration_link", "registration_again"];
 
 /// "Lost your link?": e-mails the link of the address's registration for this stop to that
 /// address (never to whoever typed it), the same link as in every earlier e-mail. Nothing
