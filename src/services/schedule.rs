@@ -204,9 +204,14 @@ fn unconfirmed_slots_for(
                     .as_ref()
                     .map(|t| t.all_speaker_names())
                     .unwrap_or_default();
+                // The organizers' e-mail is in the default language (below).
                 format!(
                     "{} {} ({who})",
-                    crate::domain::stop::in_zone(e.item.starts_at, tz).format("%H:%M"),
+                    crate::views::components::clock(
+                        crate::i18n::Lang::default(),
+                        e.item.starts_at,
+                        tz
+                    ),
                     e.title()
                 )
             })
