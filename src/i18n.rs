@@ -122,6 +122,22 @@ impl Lang {
         fill(fill(text, &[("n", &count)]), args)
     }
 
+    /// The colon after a label: ": ", or the full-width "：" in Chinese text.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::En => ": ",
+            Lang::ZhCn => "：",
+        }
+    }
+
+    /// An aside in brackets: " (67%)", or "（67%）" in Chinese text.
+    pub fn parens(self, inner: &str) -> String {
+        match self {
+            Lang::En => format!(" ({inner})"),
+            Lang::ZhCn => format!("（{inner}）"),
+        }
+    }
+
     /// Which plural form of `key` this language uses for `n`.
     fn plural_key(self, key: &str, n: i64) -> String {
         let form = match self {
@@ -258,6 +274,17 @@ mod tests {
             "3 places left"
         );
         assert_eq!(Lang::ZhCn.tf("test.places", &[("n", "1")]), "还剩 1 个名额");
+    }
+
+    #[test]
+    fn chinese_text_takes_full_width_punctuation() {
+        assert_eq!(
+            format!("签到码{}7KQ4MX", Lang::ZhCn.colon()),
+            "签到码：7KQ4MX"
+        );
+        assert_eq!(format!("Code{}7KQ4MX", Lang::En.colon()), "Code: 7KQ4MX");
+        assert_eq!(format!("710{}", Lang::ZhCn.parens("67%")), "710（67%）");
+        assert_eq!(format!("710{}", Lang::En.parens("67%")), "710 (67%)");
     }
 
     /// Every key with plural forms has both of them (in both languages, like every key).

@@ -361,18 +361,21 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     }
     md.push_str(&format!("\n## {}\n\n", lang.t("report.totals")));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("report.registered"),
         t.registrations
     ));
     md.push_str(&format!(
-        "- {}: {} ({})\n",
+        "- {}{}{}{}\n",
         lang.t("stats.checked_in"),
+        lang.colon(),
         t.attendance,
-        pct(t.show_rate)
+        lang.parens(&pct(t.show_rate))
     ));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("field.online_viewers"),
         t.online_viewers
     ));
@@ -414,12 +417,14 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         )
     ));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("report.volunteers"),
         t.volunteers
     ));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("report.materials"),
         pct(t.material_completeness)
     ));

@@ -49,7 +49,7 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
             }
             div.prose { (markdown(&tour.description)) }
             @if let Some(email) = &tour.contact_email {
-                p { (ctx.t("tour.contact")) ": " a href={ "mailto:" (email) } { (email) } }
+                p { (ctx.t("tour.contact")) (ctx.lang.colon()) a href={ "mailto:" (email) } { (email) } }
             }
             p { a href={ "/tours/" (tour.slug) "/calendar.ics" } { (ctx.t("tour.calendar")) } }
             p { a href={ "/tours/" (tour.slug) "/help" } { (ctx.t("help.link")) } }

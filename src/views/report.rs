@@ -83,16 +83,16 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
             }
             h2 { (ctx.t("report.totals")) }
             ul.totals {
-                li { (ctx.t("report.registered")) ": " strong { (t.registrations) } }
-                li { (ctx.t("stats.checked_in")) ": " strong { (t.attendance) } " (" (pct(t.show_rate)) ")" }
-                li { (ctx.t("field.online_viewers")) ": " strong { (t.online_viewers) } }
+                li { (ctx.t("report.registered")) (ctx.lang.colon()) strong { (t.registrations) } }
+                li { (ctx.t("stats.checked_in")) (ctx.lang.colon()) strong { (t.attendance) } (ctx.lang.parens(&pct(t.show_rate))) }
+                li { (ctx.t("field.online_viewers")) (ctx.lang.colon()) strong { (t.online_viewers) } }
                 li { (crate::views::components::speakers_in_slots(ctx.lang, t.distinct_speakers, t.speaking_slots)) }
                 @for (name, n) in &t.repeat_speakers { li.sub { (ctx.tf("report.repeat_speaker", &[("name", name), ("n", &n.to_string())])) } }
                 li { (crate::views::components::talks_given(ctx.lang, t.talks, t.distinct_talks)) }
                 @for (title, cities) in &t.repeat_talks { li.sub { (ctx.tf("report.repeat_talk", &[("title", title), ("cities", &cities.join(", "))])) } }
                 li { (ctx.tf("report.venues", &[("free", &t.venues_free.to_string()), ("paid", &t.venues_paid.to_string()), ("shared", &t.venues_shared.to_string())])) }
-                li { (ctx.t("report.volunteers")) ": " strong { (t.volunteers) } }
-                li { (ctx.t("report.materials")) ": " strong { (pct(t.material_completeness)) } }
+                li { (ctx.t("report.volunteers")) (ctx.lang.colon()) strong { (t.volunteers) } }
+                li { (ctx.t("report.materials")) (ctx.lang.colon()) strong { (pct(t.material_completeness)) } }
             }
         },
     )

@@ -437,6 +437,17 @@ both_backends! {
         assert!(cells.iter().any(|c| c.ends_with(" (Asia/Shanghai)") && c.len() == "00:00 (Asia/Shanghai)".len()), "{cells:?}");
         let (_, ticket) = app.browser().page(&format!("/r/{}", r["manage_token"].as_str().unwrap())).await;
         assert!(select_text(&ticket, ".ticket p")[2].ends_with("(Asia/Shanghai)"), "{:?}", select_text(&ticket, ".ticket p"));
+
+        // A Chinese e-mail: full-width colons and brackets, the date without an ASCII comma.
+        let res = post_public(&app, &format!("/stops/{}/register", s.stop_id), &[("name", "程辉"), ("email", "hui.cheng@example.org")], "zh-CN").await;
+        assert_eq!(res.status(), 303);
+        app.drain().await;
+        let mail = app.mails_to("hui.cheng@example.org").into_iter().next().unwrap();
+        let text = mail.text.split("BEGIN:VCALENDAR").next().unwrap().to_owned();
+        assert!(text.contains("你的签到码："), "{text}");
+        let when = text.lines().find(|l| l.starts_with("时间")).unwrap();
+        assert!(when.starts_with("时间：") && when.ends_with("（Asia/Shanghai）") && !when.contains(','), "{when}");
+        assert!(!text.contains("码:") && !text.contains("间:"), "{text}");
     }
 }
 

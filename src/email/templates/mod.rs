@@ -49,10 +49,15 @@ pub fn compose(
     for part in &parts {
         match part {
             Part::Text(t) => text.push_str(t),
-            Part::Link { label, url } => text.push_str(&format!("{label}:\n{url}")),
+            Part::Link { label, url } => {
+                text.push_str(&format!("{label}{}\n{url}", lang.colon().trim_end()))
+            }
             Part::Rich { text: t, .. } => text.push_str(t),
             Part::Facts(lines) => {
-                let joined: Vec<String> = lines.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                let joined: Vec<String> = lines
+                    .iter()
+                    .map(|(k, v)| format!("{k}{}{v}", lang.colon()))
+                    .collect();
                 text.push_str(&joined.join("\n"));
             }
         }
@@ -233,7 +238,7 @@ fn ticket(lang: Lang, code: &str, qr_data: &str) -> Part {
             maud::html! { (code) }.into_string(),
             crate::qr::mail_marker(qr_data)
         ),
-        text: format!("{}: {}", lang.t("email.ticket.code"), code),
+        text: format!("{}{}{}", lang.t("email.ticket.code"), lang.colon(), code),
     }
 }
 
