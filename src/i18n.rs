@@ -130,6 +130,14 @@ impl Lang {
         }
     }
 
+    /// Between the items of a list in a sentence: ", ", or the enumeration comma "、".
+    pub fn list_separator(self) -> &'static str {
+        match self {
+            Lang::En => ", ",
+            Lang::ZhCn => "、",
+        }
+    }
+
     /// An aside in brackets: " (67%)", or "（67%）" in Chinese text.
     pub fn parens(self, inner: &str) -> String {
         match self {
@@ -285,6 +293,10 @@ mod tests {
         assert_eq!(format!("Code{}7KQ4MX", Lang::En.colon()), "Code: 7KQ4MX");
         assert_eq!(format!("710{}", Lang::ZhCn.parens("67%")), "710（67%）");
         assert_eq!(format!("710{}", Lang::En.parens("67%")), "710 (67%)");
+        assert_eq!(
+            ["北京", "深圳"].join(Lang::ZhCn.list_separator()),
+            "北京、深圳"
+        );
     }
 
     /// Every key with plural forms has both of them (in both languages, like every key).

@@ -401,7 +401,10 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
             "  - {}\n",
             lang.tf(
                 "report.repeat_talk",
-                &[("title", &cell(title)), ("cities", &cities.join(", "))]
+                &[
+                    ("title", &cell(title)),
+                    ("cities", &cities.join(lang.list_separator()))
+                ]
             )
         ));
     }

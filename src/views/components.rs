@@ -362,3 +362,78 @@ pub fn confirm_form(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn counts_in_sentences_take_their_own_plural() {
+        assert_eq!(
+            speakers_in_slots(Lang::En, 1, 1),
+            "1 distinct speaker in 1 speaking slot"
+        );
+        assert_eq!(
+            speakers_in_slots(Lang::En, 31, 47),
+            "31 distinct speakers in 47 speaking slots"
+        );
+        assert_eq!(talks_given(Lang::En, 1, 1), "1 talk given, 1 different one");
+        let counts = |stops, n| SummaryCounts {
+            stops,
+            registrations: n,
+            attendance: n,
+            rate: "100%".into(),
+            speakers: stops,
+            slots: stops,
+        };
+        assert_eq!(
+            report_summary(Lang::En, &counts(1, 1)),
+            "1 stop, 1 registration, 1 person in the room (100%), 1 speaker in 1 speaking slot."
+        );
+        assert_eq!(
+            report_summary(Lang::ZhCn, &counts(8, 1060)),
+            "共 8 站，报名 1060 人，现场 1060 人（100%），8 位讲师，8 个分享时段。"
+        );
+    }
+
+    #[test]
+    fn a_one_day_span_is_one_date_and_times_name_their_zone() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let a = utc("2027-03-20 01:00");
+        assert_eq!(date_span(Lang::En, (a, tz), (a, tz)), "Sat 20 Mar 2027");
+        assert_eq!(
+            date_span(Lang::En, (a, tz), (utc("2027-04-20 01:00"), tz)),
+            "Sat 20 Mar 2027 – Tue 20 Apr 2027"
+        );
+        assert_eq!(
+            clock(Lang::En, utc("2027-03-20 05:30"), tz),
+            "13:30 (Asia/Shanghai)"
+        );
+        assert_eq!(
+            date_time(Lang::ZhCn, utc("2027-03-20 05:30"), tz),
+            "2027年3月20日 周六 13:30（Asia/Shanghai）"
+        );
+        assert_eq!(
+            time_range(
+                Lang::ZhCn,
+                utc("2027-03-20 05:30"),
+                utc("2027-03-20 09:30"),
+                tz
+            ),
+            "2027年3月20日 周六 13:30–17:30（Asia/Shanghai）"
+        );
+        assert_eq!(
+            time_range(
+                Lang::En,
+                utc("2027-03-20 05:30"),
+                utc("2027-03-20 09:30"),
+                tz
+            ),
+            "Sat 20 Mar 2027, 13:30–17:30 (Asia/Shanghai)"
+        );
+    }
+}

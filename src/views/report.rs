@@ -89,7 +89,7 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                 li { (crate::views::components::speakers_in_slots(ctx.lang, t.distinct_speakers, t.speaking_slots)) }
                 @for (name, n) in &t.repeat_speakers { li.sub { (ctx.tf("report.repeat_speaker", &[("name", name), ("n", &n.to_string())])) } }
                 li { (crate::views::components::talks_given(ctx.lang, t.talks, t.distinct_talks)) }
-                @for (title, cities) in &t.repeat_talks { li.sub { (ctx.tf("report.repeat_talk", &[("title", title), ("cities", &cities.join(", "))])) } }
+                @for (title, cities) in &t.repeat_talks { li.sub { (ctx.tf("report.repeat_talk", &[("title", title), ("cities", &cities.join(ctx.lang.list_separator()))])) } }
                 li { (ctx.tf("report.venues", &[("free", &t.venues_free.to_string()), ("paid", &t.venues_paid.to_string()), ("shared", &t.venues_shared.to_string())])) }
                 li { (ctx.t("report.volunteers")) (ctx.lang.colon()) strong { (t.volunteers) } }
                 li { (ctx.t("report.materials")) (ctx.lang.colon()) strong { (pct(t.material_completeness)) } }

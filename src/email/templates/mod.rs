@@ -510,7 +510,7 @@ pub fn proposal_decided(
             &[
                 ("title", title),
                 ("tour", tour),
-                ("stops", &stops.join(", ")),
+                ("stops", &stops.join(lang.list_separator())),
             ],
         ))
     } else {
