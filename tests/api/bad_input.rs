@@ -227,6 +227,9 @@ async fn a_full_database_answers_503_with_retry_after_and_readyz_not_ready() {
     assert_eq!(status, 201, "writes work again once there is room");
 }
 
+/// A form's fields, as posted.
+type Fields<'a> = Vec<(&'a str, &'a str)>;
+
 /// What a page answering 422 says is wrong: the messages of its marked fields, or a banner
 /// that says more than "Some fields need your attention.".
 fn what_is_wrong(html: &scraper::Html) -> Vec<String> {
@@ -251,7 +254,7 @@ both_backends! {
         let org = app.signed_in_browser(&hui).await;
         let csrf = org.csrf_of("/manage/tours/new").await;
         let stop = format!("/manage/stops/{}", s.stop_id);
-        let organizer_forms: Vec<(String, Vec<(&str, &str)>, &str, &str)> = vec![
+        let organizer_forms: Vec<(String, Fields, &str, &str)> = vec![
             ("/manage/tours/new".into(), vec![("name", "Tour"), ("prior_show_rate", "1e-9")], "prior_show_rate", "Out of range: 0.05 (5%) to 1 (100%)."),
             ("/manage/tours/new".into(), vec![("name", ""), ("prior_show_rate", "0.5")], "name", "This is required."),
             (format!("/manage/tours/{}/edit", s.tour_id), vec![("name", "Tour"), ("prior_show_rate", "150%"), ("slug", &slug)], "prior_show_rate", "Out of range: 0.05 (5%) to 1 (100%)."),
@@ -278,7 +281,7 @@ both_backends! {
         }
 
         // The public forms, in both languages.
-        let public_forms: Vec<(String, Vec<(&str, &str)>, &str)> = vec![
+        let public_forms: Vec<(String, Fields, &str)> = vec![
             (format!("/stops/{}/register", s.stop_id), vec![("name", "Yejia"), ("email", "nope")], "email"),
             (format!("/stops/{}/lost-link", s.stop_id), vec![("email", "nope")], "email"),
             // Not yet the volunteer help page's claim form (`/tasks/{id}/claim`): it answers
