@@ -209,6 +209,7 @@ async fn register_and_cancel(app: &TestApp, ui: &Ui, shots: &mut Shots, stop: &P
             .await
             .contains("next person on the waitlist")
     );
+    shots.take(ui, FLOW, "cancel-asks").await;
     ui.click("form[action$='/cancel'] button").await;
     ui.wait_text(".flash.success", "Your registration is cancelled")
         .await;
