@@ -92,14 +92,75 @@ impl Lang {
         }
     }
 
-    /// The text of `key` with `%{name}` placeholders filled.
+    /// The text of `key` with `%{name}` placeholders filled. A key written with plural forms
+    /// (`key.one`, `key.other`: see `tn`) takes its count from the `n` (or `count`) argument,
+    /// so callers that pass a count get the right form without naming it.
     pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).into_owned();
-        for (name, value) in args {
-            text = text.replace(&format!("%{{{name}}}"), value);
-        }
-        text
+        let text = match crate::_rust_i18n_try_translate(self.code(), key) {
+            Some(text) => text.into_owned(),
+            None => match args
+                .iter()
+                .find(|(name, _)| *name == "n" || *name == "count")
+                .and_then(|(_, v)| v.parse::<i64>().ok())
+            {
+                Some(n) => fill(
+                    self.t(&self.plural_key(key, n)).into_owned(),
+                    &[("n", &n.to_string())],
+                ),
+                None => format!("??{key}??"),
+            },
+        };
+        fill(text, args)
     }
+
+    /// A count in words: `key.one` when English speaks of exactly one, else `key.other`
+    /// (Chinese has one form: `key.other`). `%{n}` is the count; `args` fill the rest.
+    /// Every locale entry with plural forms has both keys in both languages.
+    pub fn tn(self, key: &str, n: i64, args: &[(&str, &str)]) -> String {
+        let count = n.to_string();
+        let text = self.t(&self.plural_key(key, n)).into_owned();
+        fill(fill(text, &[("n", &count)]), args)
+    }
+
+    /// The colon after a label: ": ", or the full-width "：" in Chinese text.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::En => ": ",
+            Lang::ZhCn => "：",
+        }
+    }
+
+    /// Between the items of a list in a sentence: ", ", or the enumeration comma "、".
+    pub fn list_separator(self) -> &'static str {
+        match self {
+            Lang::En => ", ",
+            Lang::ZhCn => "、",
+        }
+    }
+
+    /// An aside in brackets: " (67%)", or "（67%）" in Chinese text.
+    pub fn parens(self, inner: &str) -> String {
+        match self {
+            Lang::En => format!(" ({inner})"),
+            Lang::ZhCn => format!("（{inner}）"),
+        }
+    }
+
+    /// Which plural form of `key` this language uses for `n`.
+    fn plural_key(self, key: &str, n: i64) -> String {
+        let form = match self {
+            Lang::En if n == 1 => "one",
+            Lang::En | Lang::ZhCn => "other",
+        };
+        format!("{key}.{form}")
+    }
+}
+
+fn fill(mut text: String, args: &[(&str, &str)]) -> String {
+    for (name, value) in args {
+        text = text.replace(&format!("%{{{name}}}"), value);
+    }
+    text
 }
 
 impl FromRequest for Lang {
@@ -196,5 +257,73 @@ mod tests {
             "你好，Hui"
         );
         assert_eq!(Lang::En.t("no.such.key"), "??no.such.key??");
+        assert_eq!(
+            Lang::En.tf("no.such.key", &[("n", "2")]),
+            "??no.such.key.other??"
+        );
+    }
+
+    #[test]
+    fn counts_take_the_plural_form_of_their_language() {
+        assert_eq!(Lang::En.tn("test.places", 1, &[]), "1 place left");
+        assert_eq!(Lang::En.tn("test.places", 0, &[]), "0 places left");
+        assert_eq!(Lang::En.tn("test.places", 2, &[]), "2 places left");
+        assert_eq!(Lang::En.tn("test.places", -1, &[]), "-1 places left");
+        assert_eq!(Lang::ZhCn.tn("test.places", 1, &[]), "还剩 1 个名额");
+        assert_eq!(Lang::ZhCn.tn("test.places", 5, &[]), "还剩 5 个名额");
+        assert_eq!(
+            Lang::En.tn("test.places_at", 1, &[("stop", "Beijing")]),
+            "1 place left at Beijing"
+        );
+        // A key with plural forms, asked for with `tf` and a count.
+        assert_eq!(Lang::En.tf("test.places", &[("n", "1")]), "1 place left");
+        assert_eq!(
+            Lang::En.tf("test.places", &[("count", "3")]),
+            "3 places left"
+        );
+        assert_eq!(Lang::ZhCn.tf("test.places", &[("n", "1")]), "还剩 1 个名额");
+    }
+
+    #[test]
+    fn chinese_text_takes_full_width_punctuation() {
+        assert_eq!(
+            format!("签到码{}7KQ4MX", Lang::ZhCn.colon()),
+            "签到码：7KQ4MX"
+        );
+        assert_eq!(format!("Code{}7KQ4MX", Lang::En.colon()), "Code: 7KQ4MX");
+        assert_eq!(format!("710{}", Lang::ZhCn.parens("67%")), "710（67%）");
+        assert_eq!(format!("710{}", Lang::En.parens("67%")), "710 (67%)");
+        assert_eq!(
+            ["北京", "深圳"].join(Lang::ZhCn.list_separator()),
+            "北京、深圳"
+        );
+    }
+
+    /// Every key with plural forms has both of them (in both languages, like every key).
+    /// (`.other` alone is also the value "other" of some lists: `venue_kind.other`.)
+    #[test]
+    fn plural_keys_come_in_pairs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut keys: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            if entry.path().extension().is_none_or(|x| x != "yml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            keys.extend(
+                text.lines()
+                    .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && l.ends_with(':'))
+                    .map(|l| l.trim_end_matches(':').to_owned()),
+            );
+        }
+        for key in &keys {
+            if let Some(base) = key.strip_suffix(".one") {
+                assert!(keys.contains(&format!("{base}.other")), "{base}.other");
+                assert!(
+                    !keys.contains(&base.to_owned()),
+                    "{base} is also a plain key"
+                );
+            }
+        }
     }
 }

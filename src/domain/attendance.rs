@@ -105,6 +105,32 @@ pub fn actual_show_rate(confirmed: i64, checked_in: i64) -> Option<f64> {
     (confirmed > 0).then(|| checked_in as f64 / confirmed as f64)
 }
 
+/// Someone who got their place this recently is not asked "still coming?": they just said so.
+pub const STILL_COMING_MIN_AGE_HOURS: i64 = 24;
+
+/// A reminder this soon after getting a place would follow the confirmation, which has the
+/// same details: it is left out.
+pub const REMINDER_MIN_AGE_MINUTES: i64 = 60;
+
+/// When a registration got its place: registered (or registered again), or moved up from
+/// the waitlist, whichever came last (both e-mails carry the ticket and the details).
+pub fn placed_at(created_at: NaiveDateTime, confirmed_at: Option<NaiveDateTime>) -> NaiveDateTime {
+    confirmed_at.map_or(created_at, |c| c.max(created_at))
+}
+
+/// Whether to ask "still coming?" at `now`, the question being due at `due` (a few days
+/// before the stop): not someone who got their place after it was due (they decided with
+/// the date in sight), nor within a day of it.
+pub fn ask_still_coming(placed_at: NaiveDateTime, due: NaiveDateTime, now: NaiveDateTime) -> bool {
+    placed_at <= due && now - placed_at >= Duration::hours(STILL_COMING_MIN_AGE_HOURS)
+}
+
+/// Whether to send a reminder at `now`: not within an hour of getting the place, when the
+/// confirmation has only just arrived.
+pub fn send_reminder(placed_at: NaiveDateTime, now: NaiveDateTime) -> bool {
+    now - placed_at >= Duration::minutes(REMINDER_MIN_AGE_MINUTES)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +210,44 @@ mod tests {
         // The same, a month before: not yet a risk.
         assert_eq!(signal(100, 0.5, 60, 200, far, start), Signal::OnTrack);
         assert_eq!(signal(100, 0.5, 200, 200, near, start), Signal::GoalReached);
+    }
+
+    #[test]
+    fn people_who_just_registered_are_not_asked_whether_they_are_still_coming() {
+        let start = t("2027-03-20 06:00");
+        let due = start - Duration::days(3);
+        // Registered a week before: asked when the question is due, or later.
+        let early = start - Duration::days(7);
+        assert!(ask_still_coming(early, due, due));
+        assert!(ask_still_coming(early, due, due + Duration::hours(5)));
+        // Registered two hours before it was due: not asked a day later yet…
+        let late = due - Duration::hours(2);
+        assert!(!ask_still_coming(late, due, due));
+        assert!(!ask_still_coming(late, due, due + Duration::hours(21)));
+        // …but asked once a day has passed (the job ran late).
+        assert!(ask_still_coming(late, due, due + Duration::hours(22)));
+        // Registered after the question was due: never asked.
+        let after = due + Duration::minutes(1);
+        assert!(!ask_still_coming(after, due, after + Duration::days(2)));
+        // Moved up from the waitlist yesterday: as if registered then.
+        let promoted = placed_at(early, Some(due - Duration::hours(10)));
+        assert_eq!(promoted, due - Duration::hours(10));
+        assert!(!ask_still_coming(promoted, due, due));
+        assert_eq!(placed_at(early, None), early);
+        assert_eq!(
+            placed_at(early, Some(early - Duration::days(1))),
+            early,
+            "registered again later"
+        );
+    }
+
+    #[test]
+    fn no_reminder_follows_the_confirmation_within_the_hour() {
+        let now = t("2027-03-18 06:00");
+        assert!(!send_reminder(now - Duration::minutes(5), now));
+        assert!(!send_reminder(now - Duration::minutes(59), now));
+        assert!(send_reminder(now - Duration::minutes(60), now));
+        assert!(send_reminder(now - Duration::days(10), now));
     }
 
     #[test]

@@ -105,15 +105,48 @@ pub fn web_url(value: &str) -> Result<String, FieldError> {
     }
 }
 
-/// A whole number within bounds.
+/// A refusal that names the range: "out of range: 1 to 100,000". Pages show it in the
+/// reader's language (`range_of` reads the bounds back), the API as it is.
+pub fn out_of_range(min: &str, max: &str) -> FieldError {
+    err(
+        "out_of_range",
+        format!("{RANGE_PREFIX}{min}{RANGE_TO}{max}"),
+    )
+}
+
+const RANGE_PREFIX: &str = "out of range: ";
+const RANGE_TO: &str = " to ";
+
+/// The bounds named by an `out_of_range` refusal, if it names them.
+pub fn range_of(e: &FieldError) -> Option<(&str, &str)> {
+    if e.code != "out_of_range" {
+        return None;
+    }
+    e.message.strip_prefix(RANGE_PREFIX)?.split_once(RANGE_TO)
+}
+
+/// A whole number with its thousands grouped: 100,000.
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A whole number within bounds (which fit an i32: the columns are 32-bit).
 pub fn number_in(value: i64, min: i64, max: i64) -> Result<i32, FieldError> {
     if value < min || value > max {
-        return Err(err(
-            "out_of_range",
-            format!("must be between {min} and {max}"),
-        ));
+        return Err(out_of_range(&grouped(min), &grouped(max)));
     }
-    i32::try_from(value).map_err(|_| err("out_of_range", "is too large"))
+    i32::try_from(value).map_err(|_| out_of_range(&grouped(min), &grouped(max)))
 }
 
 /// A whole number typed into a form.
@@ -132,9 +165,9 @@ pub fn show_rate(value: f64) -> Result<f64, FieldError> {
     if value.is_finite() && (min..=1.0).contains(&value) {
         Ok(value)
     } else {
-        Err(err(
-            "out_of_range",
-            format!("must be at least {min} and at most 1"),
+        Err(out_of_range(
+            &format!("{min} ({:.0}%)", min * 100.0),
+            "1 (100%)",
         ))
     }
 }
@@ -220,6 +253,33 @@ mod tests {
         );
         assert!(show_rate(0.04).is_err());
         assert_eq!(show_rate(0.05).unwrap(), 0.05);
+    }
+
+    #[test]
+    fn refusals_name_the_range_and_read_it_back() {
+        let e = number_in(0, 1, 100_000).unwrap_err();
+        assert_eq!(e.message, "out of range: 1 to 100,000");
+        assert_eq!(range_of(&e), Some(("1", "100,000")));
+        let e = number_in(i64::MAX, 1, i64::MAX).unwrap_err();
+        assert_eq!(e.code, "out_of_range", "beyond what the column holds");
+        let e = parse_number("-5", 1, 1000).unwrap_err();
+        assert_eq!(range_of(&e), Some(("1", "1,000")));
+        let e = show_rate(1e-9).unwrap_err();
+        assert_eq!(e.message, "out of range: 0.05 (5%) to 1 (100%)");
+        assert_eq!(
+            range_of(&err(
+                "out_of_range",
+                "must be between the years 1900 and 9998"
+            )),
+            None
+        );
+        assert_eq!(range_of(&err("required", "out of range: 1 to 2")), None);
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(100_000_000), "100,000,000");
+        assert_eq!(grouped(-1234), "-1,234");
+        assert_eq!(grouped(i64::MIN), "-9,223,372,036,854,775,808");
     }
 
     #[test]

@@ -247,10 +247,9 @@ pub fn create_api_token(
     if let Some(days) = expires_in_days
         && !(1..=MAX_TOKEN_DAYS).contains(&days)
     {
-        v.add(
+        v.check::<()>(
             "expires_in_days",
-            "out_of_range",
-            format!("must be between 1 and {MAX_TOKEN_DAYS} days"),
+            Err(text::out_of_range("1", &text::grouped(MAX_TOKEN_DAYS))),
         );
     }
     v.finish()?;

@@ -1,11 +1,17 @@
 //! What the public sees: published tours and their non-draft stops. Nothing here reads
-//! people's data.
+//! people's data, except to e-mail a registration's own link to its own address.
 
-use crate::db::DbConnection;
+use crate::db::{self, DbConnection};
+use crate::domain::text;
+use crate::email::{self, Email, templates};
 use crate::error::AppError;
+use crate::models::outbox::OutboxMessage;
+use crate::models::registration::Registration;
 use crate::models::stop::{Stop, StopDetail};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+use crate::services::Env;
+use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, StopContext, TYPED_ADDRESS_KINDS};
 
 /// A tour with its public stops and their venues.
 pub struct PublicTour {
@@ -31,4 +37,50 @@ pub fn tour(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError>
 
 pub fn stop(conn: &mut DbConnection, stop_id: &str) -> Result<(StopDetail, Tour), AppError> {
     crate::services::stops::public_stop(conn, stop_id)
+}
+
+/// "Lost your link?": e-mails the link of the address's registration for this stop to that
+/// address (never to whoever typed it), the same link as in every earlier e-mail. Nothing
+/// tells the caller whether the address is registered: an unknown address, an erased
+/// registration or one e-mailed lately all answer like a sent one. Scope: the stop, like a
+/// registration (the tour's other stops have their own page).
+#[tracing::instrument(skip_all, fields(stop = %stop_id))]
+pub fn send_manage_link(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+    typed_email: &str,
+) -> Result<(), AppError> {
+    let address =
+        text::email(typed_email).map_err(|e| AppError::invalid("email", e.code, e.message))?;
+    db::write_transaction(conn, |conn| {
+        let ctx = StopContext::load(conn, stop_id)?;
+        if !ctx.tour.is_public() || !ctx.stop.status().is_public() {
+            return Err(AppError::not_found("stop"));
+        }
+        let Some(r) = Registration::find_by_email(conn, stop_id, &address)? else {
+            return Ok(());
+        };
+        let since = db::now() - chrono::Duration::minutes(AGAIN_EVERY_MINUTES);
+        for kind in TYPED_ADDRESS_KINDS {
+            if OutboxMessage::sent_lately(conn, kind, &r.email, (&ctx.tour.id, stop_id), since)? {
+                return Ok(());
+            }
+        }
+        let Some(link) = registrations::manage_link(conn, env, &r)? else {
+            return Ok(());
+        };
+        let lang = r.lang();
+        let status = lang.t(&format!("registration_status.{}", r.status));
+        let content =
+            templates::attendees::registration_link(lang, &r.name, &ctx.mail(lang), &status, &link);
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("registration_link", &r.email, &r.name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id)
+                .reply_to(ctx.tour.contact_email.as_deref()),
+        )?;
+        Ok(())
+    })
 }

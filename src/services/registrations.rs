@@ -277,6 +277,11 @@ fn confirmation_email(
 /// most this often.
 pub const AGAIN_EVERY_MINUTES: i64 = 10;
 
+/// The e-mails that carry a registration's link to its address because someone typed that
+/// address on a public page (registering again, "lost your link?"): together, at most one
+/// per address and stop every `AGAIN_EVERY_MINUTES`.
+pub const TYPED_ADDRESS_KINDS: [&str; 2] = ["registration_again", "registration_link"];
+
 /// Registers someone for an open stop of a public tour: confirmed below the target, else
 /// waitlisted; the same address again gets the registration it already has.
 pub fn register(
@@ -449,14 +454,18 @@ impl Intake<'_> {
             // whoever typed the address), unchanged, so the links in earlier e-mails keep
             // working. At most one such e-mail per registration every ten minutes, so the
             // form cannot be used to flood a mailbox.
-            if !crate::models::outbox::OutboxMessage::sent_lately(
-                conn,
-                "registration_again",
-                &r.email,
-                (&ctx.tour.id, stop_id),
-                now - chrono::Duration::minutes(AGAIN_EVERY_MINUTES),
-            )? && !self.again.contains(&r.id)
-            {
+            let mut sent_lately = false;
+            for kind in TYPED_ADDRESS_KINDS {
+                sent_lately = sent_lately
+                    || crate::models::outbox::OutboxMessage::sent_lately(
+                        conn,
+                        kind,
+                        &r.email,
+                        (&ctx.tour.id, stop_id),
+                        now - chrono::Duration::minutes(AGAIN_EVERY_MINUTES),
+                    )?;
+            }
+            if !sent_lately && !self.again.contains(&r.id) {
                 self.again.insert(r.id.clone());
                 let link = link_for_mail(conn, env, r)?;
                 let status = r
@@ -765,7 +774,12 @@ fn cancel_locked(
     Counters::add(conn, stop_id, delta)?;
     counts_changed(conn, &ctx.stop)?;
     if notify {
-        let content = templates::registration_cancelled(r.lang(), &r.name, &ctx.mail(r.lang()));
+        let content = templates::registration_cancelled(
+            r.lang(),
+            &r.name,
+            &ctx.mail(r.lang()),
+            &env.links.url(&format!("/stops/{}", ctx.stop.id)),
+        );
         email::enqueue(
             conn,
             &env.links,

@@ -314,16 +314,16 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         "# {}\n\n",
         lang.tf("report.title", &[("tour", &r.tour.name)])
     );
-    md.push_str(&lang.tf(
-        "report.summary",
-        &[
-            ("stops", &t.stops.to_string()),
-            ("registrations", &t.registrations.to_string()),
-            ("attendance", &t.attendance.to_string()),
-            ("rate", &pct(t.show_rate)),
-            ("speakers", &t.distinct_speakers.to_string()),
-            ("slots", &t.speaking_slots.to_string()),
-        ],
+    md.push_str(&crate::views::components::report_summary(
+        lang,
+        &crate::views::components::SummaryCounts {
+            stops: t.stops,
+            registrations: t.registrations,
+            attendance: t.attendance,
+            rate: pct(t.show_rate),
+            speakers: t.distinct_speakers,
+            slots: t.speaking_slots,
+        },
     ));
     md.push_str("\n\n");
     md.push_str(&format!(
@@ -361,30 +361,27 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     }
     md.push_str(&format!("\n## {}\n\n", lang.t("report.totals")));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("report.registered"),
         t.registrations
     ));
     md.push_str(&format!(
-        "- {}: {} ({})\n",
+        "- {}{}{}{}\n",
         lang.t("stats.checked_in"),
+        lang.colon(),
         t.attendance,
-        pct(t.show_rate)
+        lang.parens(&pct(t.show_rate))
     ));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("field.online_viewers"),
         t.online_viewers
     ));
     md.push_str(&format!(
         "- {}\n",
-        lang.tf(
-            "report.speakers_vs_slots",
-            &[
-                ("speakers", &t.distinct_speakers.to_string()),
-                ("slots", &t.speaking_slots.to_string())
-            ]
-        )
+        crate::views::components::speakers_in_slots(lang, t.distinct_speakers, t.speaking_slots)
     ));
     for (name, n) in &t.repeat_speakers {
         md.push_str(&format!(
@@ -397,20 +394,17 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     }
     md.push_str(&format!(
         "- {}\n",
-        lang.tf(
-            "report.talks_given",
-            &[
-                ("talks", &t.talks.to_string()),
-                ("distinct", &t.distinct_talks.to_string())
-            ]
-        )
+        crate::views::components::talks_given(lang, t.talks, t.distinct_talks)
     ));
     for (title, cities) in &t.repeat_talks {
         md.push_str(&format!(
             "  - {}\n",
             lang.tf(
                 "report.repeat_talk",
-                &[("title", &cell(title)), ("cities", &cities.join(", "))]
+                &[
+                    ("title", &cell(title)),
+                    ("cities", &cities.join(lang.list_separator()))
+                ]
             )
         ));
     }
@@ -426,12 +420,14 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         )
     ));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("report.volunteers"),
         t.volunteers
     ));
     md.push_str(&format!(
-        "- {}: {}\n",
+        "- {1}{0}{2}\n",
+        lang.colon(),
         lang.t("report.materials"),
         pct(t.material_completeness)
     ));

@@ -9,7 +9,7 @@ use diesel::sql_types::{Text, Timestamp};
 
 use crate::db::schema::stops;
 use crate::db::{self, DbConnection};
-use crate::domain::attendance::RegistrationStatus;
+use crate::domain::attendance::{self, RegistrationStatus};
 use crate::email::{self, Email, templates};
 use crate::error::AppError;
 use crate::models::registration::Registration;
@@ -92,7 +92,12 @@ fn reminders_for(
         let ctx = StopContext::load(conn, &stop.id)?;
         let mut n = 0;
         for r in Registration::with_status(conn, &stop.id, &[RegistrationStatus::Confirmed])? {
-            if r.checked_in_at.is_some() {
+            if r.checked_in_at.is_some()
+                || !attendance::send_reminder(
+                    attendance::placed_at(r.created_at, r.confirmed_at),
+                    now,
+                )
+            {
                 continue;
             }
             let lang = r.lang();
@@ -135,8 +140,16 @@ fn still_coming_for(
         }
         let ctx = StopContext::load(conn, &stop.id)?;
         let mut n = 0;
+        let due = stop.starts_at - Duration::days(env.still_coming_days);
         for r in Registration::with_status(conn, &stop.id, &[RegistrationStatus::Confirmed])? {
-            if r.still_coming.is_some() || r.walk_in {
+            if r.still_coming.is_some()
+                || r.walk_in
+                || !attendance::ask_still_coming(
+                    attendance::placed_at(r.created_at, r.confirmed_at),
+                    due,
+                    now,
+                )
+            {
                 continue;
             }
             let lang = r.lang();
@@ -191,9 +204,14 @@ fn unconfirmed_slots_for(
                     .as_ref()
                     .map(|t| t.all_speaker_names())
                     .unwrap_or_default();
+                // The organizers' e-mail is in the default language (below).
                 format!(
                     "{} {} ({who})",
-                    crate::domain::stop::in_zone(e.item.starts_at, tz).format("%H:%M"),
+                    crate::views::components::clock(
+                        crate::i18n::Lang::default(),
+                        e.item.starts_at,
+                        tz
+                    ),
                     e.title()
                 )
             })

@@ -32,7 +32,7 @@ pub fn account(ctx: &Ctx, p: AccountPage) -> Markup {
         .map(|(v, d)| {
             (
                 (*v).to_owned(),
-                ctx.tf("account.token_days", &[("days", &d.to_string())]),
+                ctx.lang.tn("account.token_days", i64::from(*d), &[]),
             )
         })
         .chain(std::iter::once((

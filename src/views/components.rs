@@ -33,9 +33,16 @@ pub fn button_form(ctx: &Ctx, action: &str, label: &str, class: &str) -> Markup 
     )
 }
 
-/// The translated message of a field's error, if it has one.
+/// The translated message of a field's error, if it has one. A refusal that names its range
+/// says it in the reader's language ("Out of range: 1 to 100,000.").
 pub fn field_error(ctx: &Ctx, errors: &FieldErrors, name: &str) -> Option<String> {
     errors.get(name).map(|e| {
+        if let Some((min, max)) = crate::domain::text::range_of(e) {
+            return ctx.tf(
+                "field_error.out_of_range_between",
+                &[("min", min), ("max", max)],
+            );
+        }
         let key = format!("field_error.{}", e.code);
         let text = ctx.t(&key);
         if text.starts_with("??") {
@@ -54,6 +61,8 @@ pub struct Field<'a> {
     pub required: bool,
     pub hint: Option<&'a str>,
     pub attrs: &'a [(&'a str, &'a str)],
+    /// For whole numbers: the range the server takes, so a browser can say it first.
+    pub range: Option<(i64, i64)>,
 }
 
 impl<'a> Field<'a> {
@@ -66,7 +75,14 @@ impl<'a> Field<'a> {
             required: false,
             hint: None,
             attrs: &[],
+            range: None,
         }
+    }
+    /// A whole number from `min` to `max`.
+    pub fn whole_number(mut self, min: i64, max: i64) -> Self {
+        self.kind = "number";
+        self.range = Some((min, max));
+        self
     }
     pub fn kind(mut self, kind: &'a str) -> Self {
         self.kind = kind;
@@ -95,7 +111,8 @@ pub fn input(ctx: &Ctx, errors: &FieldErrors, f: Field) -> Markup {
             } @else {
                 input id=(id) type=(f.kind) name=(f.name) value=(f.value) required[f.required]
                     aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described)
-                    step=[(f.kind == "number").then_some("any")];
+                    min=[f.range.map(|r| r.0)] max=[f.range.map(|r| r.1)]
+                    step=[(f.kind == "number").then_some(if f.range.is_some() { "1" } else { "any" })];
             }
             @if let Some(e) = &error { p.error id=(described) { (e) } }
             @else if let Some(h) = f.hint { p.hint id=(described) { (h) } }
@@ -183,7 +200,45 @@ pub fn date(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
     }
 }
 
-/// "Sun 16 Sep 2012, 13:30–17:30" in the stop's zone, with the zone named.
+/// The first and last day of something (a tour), one date when they are the same day.
+pub fn date_span(
+    lang: Lang,
+    (first, first_tz): (NaiveDateTime, Tz),
+    (last, last_tz): (NaiveDateTime, Tz),
+) -> String {
+    let (a, b) = (date(lang, first, first_tz), date(lang, last, last_tz));
+    if a == b { a } else { format!("{a} – {b}") }
+}
+
+/// The zone, named after a time: " (Asia/Shanghai)", or "（Asia/Shanghai）" in Chinese.
+fn zone_label(lang: Lang, tz: Tz) -> String {
+    match lang {
+        Lang::En => format!(" ({})", tz.name()),
+        Lang::ZhCn => format!("（{}）", tz.name()),
+    }
+}
+
+/// A time of day in a zone, with the zone named: "13:30 (Asia/Shanghai)". Every time shown
+/// in a list or an e-mail carries its zone this way.
+pub fn clock(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
+    format!(
+        "{}{}",
+        in_zone(utc, tz).format("%H:%M"),
+        zone_label(lang, tz)
+    )
+}
+
+/// A date and time with the zone named: "Sun 20 Mar 2027, 23:59 (UTC)".
+pub fn date_time(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::ZhCn => " ",
+    };
+    format!("{}{sep}{}", date(lang, utc, tz), clock(lang, utc, tz))
+}
+
+/// "Sun 16 Sep 2012, 13:30–17:30 (Asia/Shanghai)" in the stop's zone, with the zone named
+/// ("2012年9月16日 周日 13:30–17:30（Asia/Shanghai）" in Chinese).
 pub fn time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime, tz: Tz) -> String {
     let (s, e) = (in_zone(start, tz), in_zone(end, tz));
     let end_text = if s.date_naive() == e.date_naive() {
@@ -191,13 +246,84 @@ pub fn time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime, tz: Tz) 
     } else {
         format!("{} {}", date(lang, end, tz), e.format("%H:%M"))
     };
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::ZhCn => " ",
+    };
     format!(
-        "{}, {}–{} ({})",
+        "{}{sep}{}–{}{}",
         date(lang, start, tz),
         s.format("%H:%M"),
         end_text,
-        tz.name()
+        zone_label(lang, tz)
     )
+}
+
+/// "31 distinct speakers in 47 speaking slots" (the agenda builder and the tour report).
+pub fn speakers_in_slots(lang: Lang, speakers: usize, slots: usize) -> String {
+    lang.tf(
+        "report.speakers_vs_slots",
+        &[
+            (
+                "speakers",
+                &lang.tn("count.distinct_speakers", count(speakers), &[]),
+            ),
+            ("slots", &lang.tn("count.speaking_slots", count(slots), &[])),
+        ],
+    )
+}
+
+/// What the tour report's summary line counts.
+pub struct SummaryCounts {
+    pub stops: usize,
+    pub registrations: i64,
+    pub attendance: i64,
+    /// The show rate, formatted ("67%", or "—").
+    pub rate: String,
+    pub speakers: usize,
+    pub slots: usize,
+}
+
+/// The tour report's one-line summary, each count in words.
+pub fn report_summary(lang: Lang, t: &SummaryCounts) -> String {
+    lang.tf(
+        "report.summary",
+        &[
+            ("stops", &lang.tn("count.stops", count(t.stops), &[])),
+            (
+                "registrations",
+                &lang.tn("count.registrations", t.registrations, &[]),
+            ),
+            ("attendance", &lang.tn("count.people", t.attendance, &[])),
+            ("rate", &t.rate),
+            (
+                "speakers",
+                &lang.tn("count.speakers", count(t.speakers), &[]),
+            ),
+            (
+                "slots",
+                &lang.tn("count.speaking_slots", count(t.slots), &[]),
+            ),
+        ],
+    )
+}
+
+/// "47 talks given, 30 different ones".
+pub fn talks_given(lang: Lang, talks: usize, distinct: usize) -> String {
+    lang.tf(
+        "report.talks_given",
+        &[
+            ("talks", &lang.tn("count.talks", count(talks), &[])),
+            (
+                "distinct",
+                &lang.tn("count.different_talks", count(distinct), &[]),
+            ),
+        ],
+    )
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// A `datetime-local` input value in the zone.
@@ -234,5 +360,80 @@ pub fn confirm_form(
                 button.danger type="submit" { (button) }
             }))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn counts_in_sentences_take_their_own_plural() {
+        assert_eq!(
+            speakers_in_slots(Lang::En, 1, 1),
+            "1 distinct speaker in 1 speaking slot"
+        );
+        assert_eq!(
+            speakers_in_slots(Lang::En, 31, 47),
+            "31 distinct speakers in 47 speaking slots"
+        );
+        assert_eq!(talks_given(Lang::En, 1, 1), "1 talk given, 1 different one");
+        let counts = |stops, n| SummaryCounts {
+            stops,
+            registrations: n,
+            attendance: n,
+            rate: "100%".into(),
+            speakers: stops,
+            slots: stops,
+        };
+        assert_eq!(
+            report_summary(Lang::En, &counts(1, 1)),
+            "1 stop, 1 registration, 1 person in the room (100%), 1 speaker in 1 speaking slot."
+        );
+        assert_eq!(
+            report_summary(Lang::ZhCn, &counts(8, 1060)),
+            "共 8 站，报名 1060 人，现场 1060 人（100%），8 位讲师，8 个分享时段。"
+        );
+    }
+
+    #[test]
+    fn a_one_day_span_is_one_date_and_times_name_their_zone() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let a = utc("2027-03-20 01:00");
+        assert_eq!(date_span(Lang::En, (a, tz), (a, tz)), "Sat 20 Mar 2027");
+        assert_eq!(
+            date_span(Lang::En, (a, tz), (utc("2027-04-20 01:00"), tz)),
+            "Sat 20 Mar 2027 – Tue 20 Apr 2027"
+        );
+        assert_eq!(
+            clock(Lang::En, utc("2027-03-20 05:30"), tz),
+            "13:30 (Asia/Shanghai)"
+        );
+        assert_eq!(
+            date_time(Lang::ZhCn, utc("2027-03-20 05:30"), tz),
+            "2027年3月20日 周六 13:30（Asia/Shanghai）"
+        );
+        assert_eq!(
+            time_range(
+                Lang::ZhCn,
+                utc("2027-03-20 05:30"),
+                utc("2027-03-20 09:30"),
+                tz
+            ),
+            "2027年3月20日 周六 13:30–17:30（Asia/Shanghai）"
+        );
+        assert_eq!(
+            time_range(
+                Lang::En,
+                utc("2027-03-20 05:30"),
+                utc("2027-03-20 09:30"),
+                tz
+            ),
+            "Sat 20 Mar 2027, 13:30–17:30 (Asia/Shanghai)"
+        );
     }
 }

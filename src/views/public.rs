@@ -4,7 +4,7 @@ use crate::models::stop::StopDetail;
 use crate::models::tour::Tour;
 use crate::services::public::PublicTour;
 use crate::views::Ctx;
-use crate::views::components::{date, markdown, status_badge, time_range};
+use crate::views::components::{date_span, date_time, markdown, status_badge, time_range};
 use crate::views::layout::page;
 
 pub fn home(ctx: &Ctx, tours: &[PublicTour]) -> Markup {
@@ -25,8 +25,8 @@ pub fn home(ctx: &Ctx, tours: &[PublicTour]) -> Markup {
                         h2 { a href={ "/tours/" (t.tour.slug) } { (t.tour.name) } }
                         @if let (Some((first, _)), Some((last, _))) = (t.stops.first(), t.stops.last()) {
                             p.meta {
-                                (date(ctx.lang, first.starts_at, first.tz())) " – " (date(ctx.lang, last.starts_at, last.tz()))
-                                " · " (ctx.tf("tour.stop_count", &[("count", &t.stops.len().to_string())]))
+                                (date_span(ctx.lang, (first.starts_at, first.tz()), (last.starts_at, last.tz())))
+                                " · " (ctx.lang.tn("tour.stop_count", i64::try_from(t.stops.len()).unwrap_or(i64::MAX), &[]))
                             }
                             p.cities { (t.stops.iter().map(|(s, _)| s.city.as_str()).collect::<Vec<_>>().join(" → ")) }
                         }
@@ -49,7 +49,7 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
             }
             div.prose { (markdown(&tour.description)) }
             @if let Some(email) = &tour.contact_email {
-                p { (ctx.t("tour.contact")) ": " a href={ "mailto:" (email) } { (email) } }
+                p { (ctx.t("tour.contact")) (ctx.lang.colon()) a href={ "mailto:" (email) } { (email) } }
             }
             p { a href={ "/tours/" (tour.slug) "/calendar.ics" } { (ctx.t("tour.calendar")) } }
             p { a href={ "/tours/" (tour.slug) "/help" } { (ctx.t("help.link")) } }
@@ -63,7 +63,7 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
             ol.timeline {
                 @for (stop, venue) in &t.stops {
                     li.(stop.status) {
-                        time datetime=(crate::domain::stop::to_rfc3339(stop.starts_at)) { (date(ctx.lang, stop.starts_at, stop.tz())) }
+                        time datetime=(crate::domain::stop::to_rfc3339(stop.starts_at)) { (date_time(ctx.lang, stop.starts_at, stop.tz())) }
                         h3 { a href={ "/stops/" (stop.id) } { (stop.city) } }
                         p { (venue.name) }
                         @if stop.status != "open" {

@@ -11,7 +11,8 @@ use crate::models::tour::Tour;
 use crate::services::registrations::{StopContext, StopStats};
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, checkbox, date, error_summary, input, post_form, status_badge, time_range,
+    Field, checkbox, clock, confirm_form, date, error_summary, input, post_form, status_badge,
+    time_range,
 };
 use crate::views::layout::page;
 
@@ -36,8 +37,10 @@ pub fn register_form(
     html! {
         section #register {
             h2 { (ctx.t("register.title")) }
+            // The target, not the seats: more people register than come (DESIGN.md), so
+            // the count says what it is, places to register before the waitlist.
             @if places_left > 0 {
-                p.hint { (ctx.tf("register.places_left", &[("n", &places_left.to_string())])) }
+                p.hint { (ctx.lang.tn("register.places_left", places_left, &[])) }
             } @else {
                 p.notice { (ctx.t("register.waitlist_only")) }
             }
@@ -50,10 +53,51 @@ pub fn register_form(
                     (input(ctx, errors, Field::new("legal_name", &ctx.t("field.legal_name"), &form.legal_name).required().hint(&ctx.t("stop.id_check_note"))))
                 }
                 (checkbox("volunteer", &ctx.t("register.volunteer"), form.volunteer.is_some()))
-                button type="submit" { (ctx.t("register.submit")) }
+                @if places_left > 0 {
+                    button type="submit" { (ctx.t("register.submit")) }
+                } @else {
+                    button type="submit" { (ctx.t("register.join_waitlist")) }
+                }
             }
+            (lost_link_link(ctx, &d.stop.id))
         }
     }
+}
+
+/// "Lost the link to your registration?", to the page that e-mails it again.
+pub fn lost_link_link(ctx: &Ctx, stop_id: &str) -> Markup {
+    html! { p.lost-link { a href={ "/stops/" (stop_id) "/lost-link" } { (ctx.t("lost_link.link")) } } }
+}
+
+/// The "lost your link?" page of a stop: an address, and once sent, the same answer whether
+/// or not that address is registered (`sent_at_most_every_minutes`: how often it is sent).
+pub fn lost_link(
+    ctx: &Ctx,
+    stop_name: &str,
+    stop_id: &str,
+    email: &str,
+    errors: &FieldErrors,
+    sent_at_most_every_minutes: Option<i64>,
+) -> Markup {
+    page(
+        ctx,
+        &ctx.t("lost_link.title"),
+        html! {
+            p.crumbs { a href={ "/stops/" (stop_id) } { (stop_name) } }
+            h1 { (ctx.t("lost_link.title")) }
+            @if let Some(minutes) = sent_at_most_every_minutes {
+                p.flash.success role="status" { (ctx.tf("lost_link.sent", &[("stop", stop_name), ("minutes", &minutes.to_string())])) }
+            } @else {
+                p { (ctx.tf("lost_link.lead", &[("stop", stop_name)])) }
+                (error_summary(ctx, errors))
+                form method="post" action={ "/stops/" (stop_id) "/lost-link" } class="narrow" {
+                    (input(ctx, errors, Field::new("email", &ctx.t("field.email"), email).kind("email").required()))
+                    button type="submit" { (ctx.t("lost_link.submit")) }
+                }
+            }
+            p { a href={ "/stops/" (stop_id) } { (ctx.t("lost_link.back")) } }
+        },
+    )
 }
 
 /// The attendee's own page, reached from the e-mail: the ticket, the stop, cancel.
@@ -80,7 +124,7 @@ pub fn manage(
                         p { (ctx.t("manage.show_code")) }
                         p.code { (r.code) }
                         (PreEscaped(qr_svg))
-                        @if let Some(at) = r.checked_in_at { p { (ctx.t("manage.checked_in")) " " (at.format("%H:%M")) " UTC" } }
+                        @if let Some(at) = r.checked_in_at { p { (ctx.t("manage.checked_in")) " " (clock(ctx.lang, at, s.stop.tz())) } }
                     }
                 },
                 "waitlisted" => p.notice { (ctx.tf("manage.waitlisted", &[("position", &position.unwrap_or(0).to_string())])) },
@@ -106,21 +150,25 @@ pub fn manage(
                     }
                     @if r.still_coming.as_deref() == Some("yes") { p.flash.success { (ctx.t("manage.said_yes")) } }
                     h2 { (ctx.t("manage.cancel_title")) }
-                    (post_form(ctx, &format!("{base}/cancel"), "", html! {
-                        button.secondary type="submit" { (ctx.t("manage.cancel")) }
-                    }))
+                    (confirm_form(ctx, &format!("{base}/cancel"), &ctx.t("manage.cancel"),
+                        &ctx.t(if r.status == "waitlisted" { "manage.cancel_explain_waitlisted" } else { "manage.cancel_explain_confirmed" }),
+                        &ctx.t("manage.cancel_confirm")))
                 }
+            }
+            @if r.status == "cancelled" && s.stop.status == "open" && s.tour.is_public() {
+                p.actions { a.button href={ "/stops/" (s.stop.id) "#register" } { (ctx.t("manage.register_again")) } }
             }
             h2 { (ctx.t("people.manage.new_link_title")) }
             p.hint { (ctx.t("people.manage.new_link_hint")) }
-            (post_form(ctx, &format!("{base}/new-link"), "", html! {
-                button.secondary type="submit" { (ctx.t("people.manage.new_link")) }
-            }))
+            (confirm_form(ctx, &format!("{base}/new-link"), &ctx.t("people.manage.new_link"),
+                &ctx.t("manage.new_link_explain"), &ctx.t("manage.new_link_confirm")))
             h2 { (ctx.t("manage.erase_title")) }
             p.hint { (ctx.t("manage.erase_hint")) }
-            (post_form(ctx, &format!("{base}/erase"), "", html! {
-                button.secondary.danger type="submit" { (ctx.t("manage.erase")) }
-            }))
+            // What erasing does here: it cancels only a registration that still holds a
+            // place (see `services::registrations::erase`).
+            (confirm_form(ctx, &format!("{base}/erase"), &ctx.t("manage.erase"),
+                &ctx.t(if s.stop.status != "done" && r.status != "cancelled" && r.checked_in_at.is_none() { "manage.erase_explain" } else { "manage.erase_explain_kept" }),
+                &ctx.t("manage.erase_confirm")))
         },
     )
 }
@@ -256,10 +304,10 @@ pub fn list(
                             td { (r.affiliation) }
                             td { (status_badge(ctx, "registration_status", &r.status)) }
                             td { code { (r.code) } }
-                            td { @if let Some(t) = r.checked_in_at { (t.format("%H:%M")) } }
+                            td { @if let Some(t) = r.checked_in_at { (clock(ctx.lang, t, stop.tz())) } }
                             td {
                                 @if can_see_people { a href={ "/manage/people?email=" (crate::views::layout::urlencode(&r.email)) } { (ctx.t("registrations.history")) } }
-                                @if *no_shows > 0 { " " span.badge.cancelled { (ctx.tf("registrations.no_shows", &[("n", &no_shows.to_string())])) } }
+                                @if *no_shows > 0 { " " span.badge.cancelled { (ctx.lang.tn("registrations.no_shows", *no_shows, &[])) } }
                             }
                         }
                     }
@@ -418,6 +466,7 @@ pub fn already_registered(ctx: &Ctx, stop_id: &str) -> Markup {
         html! {
             h1 { (ctx.t("register.already_title")) }
             p { (ctx.t("register.already")) }
+            (lost_link_link(ctx, stop_id))
             p { a href={ "/stops/" (stop_id) } { (ctx.t("manage.back")) } }
         },
     )

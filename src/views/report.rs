@@ -38,10 +38,10 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                     }
                 }
             }
-            p.lead { (ctx.tf("report.summary", &[
-                ("stops", &t.stops.to_string()), ("registrations", &t.registrations.to_string()), ("attendance", &t.attendance.to_string()),
-                ("rate", &pct(t.show_rate)), ("speakers", &t.distinct_speakers.to_string()), ("slots", &t.speaking_slots.to_string()),
-            ])) }
+            p.lead { (crate::views::components::report_summary(ctx.lang, &crate::views::components::SummaryCounts {
+                stops: t.stops, registrations: t.registrations, attendance: t.attendance,
+                rate: pct(t.show_rate), speakers: t.distinct_speakers, slots: t.speaking_slots,
+            })) }
             p { a href={ (export) ".md" } { (ctx.t("report.markdown")) } " · " a href={ (export) ".csv" } { "CSV" } }
             (charts::bars(
                 &ctx.t("report.chart_attendance"),
@@ -83,16 +83,16 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
             }
             h2 { (ctx.t("report.totals")) }
             ul.totals {
-                li { (ctx.t("report.registered")) ": " strong { (t.registrations) } }
-                li { (ctx.t("stats.checked_in")) ": " strong { (t.attendance) } " (" (pct(t.show_rate)) ")" }
-                li { (ctx.t("field.online_viewers")) ": " strong { (t.online_viewers) } }
-                li { (ctx.tf("report.speakers_vs_slots", &[("speakers", &t.distinct_speakers.to_string()), ("slots", &t.speaking_slots.to_string())])) }
+                li { (ctx.t("report.registered")) (ctx.lang.colon()) strong { (t.registrations) } }
+                li { (ctx.t("stats.checked_in")) (ctx.lang.colon()) strong { (t.attendance) } (ctx.lang.parens(&pct(t.show_rate))) }
+                li { (ctx.t("field.online_viewers")) (ctx.lang.colon()) strong { (t.online_viewers) } }
+                li { (crate::views::components::speakers_in_slots(ctx.lang, t.distinct_speakers, t.speaking_slots)) }
                 @for (name, n) in &t.repeat_speakers { li.sub { (ctx.tf("report.repeat_speaker", &[("name", name), ("n", &n.to_string())])) } }
-                li { (ctx.tf("report.talks_given", &[("talks", &t.talks.to_string()), ("distinct", &t.distinct_talks.to_string())])) }
-                @for (title, cities) in &t.repeat_talks { li.sub { (ctx.tf("report.repeat_talk", &[("title", title), ("cities", &cities.join(", "))])) } }
+                li { (crate::views::components::talks_given(ctx.lang, t.talks, t.distinct_talks)) }
+                @for (title, cities) in &t.repeat_talks { li.sub { (ctx.tf("report.repeat_talk", &[("title", title), ("cities", &cities.join(ctx.lang.list_separator()))])) } }
                 li { (ctx.tf("report.venues", &[("free", &t.venues_free.to_string()), ("paid", &t.venues_paid.to_string()), ("shared", &t.venues_shared.to_string())])) }
-                li { (ctx.t("report.volunteers")) ": " strong { (t.volunteers) } }
-                li { (ctx.t("report.materials")) ": " strong { (pct(t.material_completeness)) } }
+                li { (ctx.t("report.volunteers")) (ctx.lang.colon()) strong { (t.volunteers) } }
+                li { (ctx.t("report.materials")) (ctx.lang.colon()) strong { (pct(t.material_completeness)) } }
             }
         },
     )

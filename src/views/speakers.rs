@@ -130,7 +130,7 @@ pub fn cfp(
                 p.notice { (ctx.t("cfp.closed")) }
             } @else {
                 p { (ctx.t("cfp.lead")) }
-                @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &date(ctx.lang, c, chrono_tz::UTC))])) } }
+                @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &crate::views::components::date_time(ctx.lang, c, chrono_tz::UTC))])) } }
                 (error_summary(ctx, errors))
                 form method="post" action={ "/tours/" (tour.slug) "/cfp" } {
                     fieldset {
@@ -431,7 +431,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
         html! {
             p.crumbs { a href={ "/manage/stops/" (stop.id) } { (p.tour.name) " · " (stop.city) } }
             h1 { (ctx.t("agenda.builder")) }
-            p { (ctx.tf("agenda.counts", &[("speakers", &speakers.to_string()), ("slots", &slots.to_string())])) " · "
+            p { (crate::views::components::speakers_in_slots(ctx.lang, speakers, slots)) " · "
                 @if stop.agenda_published_at.is_some() { (ctx.t("agenda.published")) } @else { (button_form(ctx, &format!("{base}/publish"), &ctx.t("agenda.publish"), "")) } }
             (error_summary(ctx, p.errors))
             @if let Some(e) = p.errors.get("agenda") { p.flash.error role="alert" { (e.message) } }

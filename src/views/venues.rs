@@ -106,7 +106,7 @@ fn fields(ctx: &Ctx, form: &VenueForm, errors: &FieldErrors) -> Markup {
         (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
         (input(ctx, errors, Field::new("address", &ctx.t("field.address"), &form.address)))
         (input(ctx, errors, Field::new("directions", &ctx.t("field.directions"), &form.directions).kind("textarea").hint(&ctx.t("field.directions_hint"))))
-        (input(ctx, errors, Field::new("capacity", &ctx.t("field.capacity"), &form.capacity).kind("number").required()))
+        (input(ctx, errors, Field::new("capacity", &ctx.t("field.capacity"), &form.capacity).whole_number(1, crate::domain::venue::MAX_CAPACITY).required()))
         (select(ctx, errors, "kind", &ctx.t("field.kind"), &form.kind, &kinds))
         (select(ctx, errors, "cost", &ctx.t("field.cost"), &form.cost, &costs))
         (input(ctx, errors, Field::new("cost_note", &ctx.t("field.cost_note"), &form.cost_note)))

@@ -91,7 +91,7 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 26] = [
+const KINDS: [&str; 27] = [
     "material_request",
     "claim_confirmed",
     "volunteer_reminder",
@@ -112,6 +112,7 @@ const KINDS: [&str; 26] = [
     "registration_cancelled",
     "registration_again",
     "registration_new_link",
+    "registration_link",
     "reminder",
     "still_coming",
     "venue_switch",

@@ -37,6 +37,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/stops/{id}/register",
             web::post().to(public::register_submit),
         )
+        .route(
+            "/stops/{id}/lost-link",
+            web::get().to(public::lost_link_form),
+        )
+        .route(
+            "/stops/{id}/lost-link",
+            web::post().to(public::lost_link_submit),
+        )
         .route("/r/{token}", web::get().to(registrations::manage_page))
         .route("/r/{token}/cancel", web::post().to(registrations::cancel))
         .route("/r/{token}/erase", web::post().to(registrations::erase))

@@ -96,9 +96,15 @@ async fn render_stop(
         (crate::views::speakers::public_agenda(ctx, &detail.stop, &entries, &changes))
         (crate::views::materials::public_section(ctx, &entries_all, &published))
     };
-    if let Some(n) = places_left {
-        extra = maud::html! { (crate::views::registrations::register_form(ctx, &detail, form, errors, n)) (extra) };
-    }
+    extra = match places_left {
+        Some(n) => {
+            maud::html! { (crate::views::registrations::register_form(ctx, &detail, form, errors, n)) (extra) }
+        }
+        // Registered people look for their ticket on a closed stop's page too.
+        None => {
+            maud::html! { (crate::views::registrations::lost_link_link(ctx, &detail.stop.id)) (extra) }
+        }
+    };
     let register = Some(extra);
     let deps = vec![
         keys::stop(&detail.stop.id),
@@ -166,6 +172,72 @@ pub async fn register_submit(
             Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
     }
+}
+
+/// "Lost the link to your registration?": the stop's page that e-mails it again.
+pub async fn lost_link_form(
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (detail, tour) = state.db.run(move |conn| public::stop(conn, &id)).await?;
+    Ok(html(crate::views::registrations::lost_link(
+        &ctx,
+        &format!("{} · {}", tour.name, detail.stop.city),
+        &detail.stop.id,
+        "",
+        &FieldErrors::new(),
+        None,
+    )))
+}
+
+/// Sends the address's link (if it has a registration here) and answers the same either way.
+/// Limited per client like every form that makes roadshow write to someone, and per address
+/// in the service.
+pub async fn lost_link_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    id: web::Path<String>,
+    form: PublicForm<crate::web::EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
+    let id = page_id(&id)?;
+    let email = form.0.email;
+    let (env, sid, typed) = (state.env.clone(), id.clone(), email.clone());
+    let (sent, detail, tour) = state
+        .db
+        .run(move |conn| {
+            let (detail, tour) = public::stop(conn, &sid)?;
+            let sent = field_errors(public::send_manage_link(conn, &env, &sid, &typed))?;
+            Ok((sent, detail, tour))
+        })
+        .await?;
+    let name = format!("{} · {}", tour.name, detail.stop.city);
+    Ok(match sent {
+        Ok(()) => html(crate::views::registrations::lost_link(
+            &ctx,
+            &name,
+            &detail.stop.id,
+            "",
+            &FieldErrors::new(),
+            Some(registrations::AGAIN_EVERY_MINUTES),
+        )),
+        Err(errors) => html_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::views::registrations::lost_link(
+                &ctx,
+                &name,
+                &detail.stop.id,
+                &email,
+                &errors,
+                None,
+            ),
+        ),
+    })
 }
 
 /// The tour's stops as an iCalendar feed, one event per public stop.

@@ -61,14 +61,20 @@ pub async fn cancel(
     let token = token_of(&token)?;
     let t = token.clone();
     let env = state.env.clone();
-    state
+    let was = state
         .db
         .run(move |conn| {
             let (r, _) = registrations::by_token(conn, &t)?;
-            registrations::cancel(conn, &env, &r.id, Canceller::Attendee(&t))
+            registrations::cancel(conn, &env, &r.id, Canceller::Attendee(&t))?;
+            Ok(r.status())
         })
         .await?;
-    flash(&session, FlashKind::Success, ctx.t("manage.cancelled_now"));
+    // A waitlisted person held no seat to free.
+    let said = match was {
+        RegistrationStatus::Waitlisted => "manage.left_waitlist",
+        _ => "manage.cancelled_now",
+    };
+    flash(&session, FlashKind::Success, ctx.t(said));
     Ok(see_other(&format!("/r/{token}")))
 }
 

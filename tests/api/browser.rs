@@ -171,7 +171,10 @@ async fn register_and_cancel(app: &TestApp, ui: &Ui, shots: &mut Shots, stop: &P
         .await;
     ui.wait("#register form").await;
     assert!(ui.text("dl.facts").await.contains(stop.venue));
-    assert_eq!(ui.text("#register > p.hint").await, "200 places left.");
+    assert_eq!(
+        ui.text("#register > p.hint").await,
+        "200 places left to register. After that, registrations go to the waitlist."
+    );
     shots.take(ui, FLOW, "stop").await;
 
     ui.fill("#f-name", "Yejia Xu").await;
@@ -199,6 +202,14 @@ async fn register_and_cancel(app: &TestApp, ui: &Ui, shots: &mut Shots, stop: &P
     assert_eq!(ui.wait_text(".ticket .code", "").await, code);
     shots.take(ui, FLOW, "manage-link").await;
 
+    // Cancelling asks first, saying what will happen.
+    ui.click("details.confirm summary").await;
+    assert!(
+        ui.text("details.confirm[open]")
+            .await
+            .contains("next person on the waitlist")
+    );
+    shots.take(ui, FLOW, "cancel-asks").await;
     ui.click("form[action$='/cancel'] button").await;
     ui.wait_text(".flash.success", "Your registration is cancelled")
         .await;
@@ -208,6 +219,10 @@ async fn register_and_cancel(app: &TestApp, ui: &Ui, shots: &mut Shots, stop: &P
         "This registration is cancelled."
     );
     assert!(ui.find_all("form[action$='/cancel']").await.is_empty());
+    assert_eq!(
+        ui.text("a[href$='#register']").await,
+        "Changed your mind? Register again"
+    );
     shots.take(ui, FLOW, "cancelled").await;
 }
 
@@ -223,7 +238,10 @@ async fn register(
     ui.clear_cookies().await;
     ui.goto(&format!("/stops/{}", stop.id)).await;
     ui.wait("#register form").await;
-    assert_eq!(ui.text("#register > p.hint").await, "200 places left.");
+    assert_eq!(
+        ui.text("#register > p.hint").await,
+        "200 places left to register. After that, registrations go to the waitlist."
+    );
     ui.fill("#f-name", name).await;
     ui.fill("#f-email", email).await;
     ui.click("#register button[type=submit]").await;
@@ -311,7 +329,10 @@ async fn switch_venue(
     ui.wait_text("dl.facts strong", stop.backup).await;
     assert!(!ui.text("dl.facts").await.contains(stop.venue));
     // The target follows the smaller room: 60 seats at a 50% show rate, one taken.
-    assert_eq!(ui.text("#register > p.hint").await, "119 places left.");
+    assert_eq!(
+        ui.text("#register > p.hint").await,
+        "119 places left to register. After that, registrations go to the waitlist."
+    );
     shots.take(ui, FLOW, "public-stop").await;
 
     app.drain().await;

@@ -308,7 +308,8 @@ both_backends! {
         assert_eq!(res.status(), 200);
         assert!(res.text().await.unwrap().contains("We sent the link to your registration"));
 
-        // "Still coming?"
+        // "Still coming?", to people who registered before it was due (not minutes ago).
+        crate::attendee::backdate_registrations(&app, &s.stop_id, 24 * 7).await;
         assert!(roadshow::worker::run_scheduled(&app.state).await.unwrap() >= 1);
         app.drain().await;
         assert_eq!(manage_link(&app, "ann@example.org"), a_link);
@@ -333,7 +334,8 @@ both_backends! {
         let promoted = app.mails_to("bo@example.org").into_iter().rev().find(|m| m.text.contains("/r/")).unwrap();
         assert_eq!(promoted.link("/r/").trim_start_matches(&app.address), b_link);
 
-        // The reminder, two hours before.
+        // The reminder, two hours before (Bo moved up days ago, not just now).
+        crate::attendee::backdate_registrations(&app, &s.stop_id, 24 * 3).await;
         let start = chrono::Utc::now() + chrono::Duration::hours(2);
         app.patch(&hui, &format!("/api/v1/stops/{}", s.stop_id), &json!({"starts_at": start.to_rfc3339(), "ends_at": (start + chrono::Duration::hours(3)).to_rfc3339()})).await;
         assert!(roadshow::worker::run_scheduled(&app.state).await.unwrap() >= 1);

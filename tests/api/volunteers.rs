@@ -160,7 +160,7 @@ both_backends! {
         let b = app.signed_in_browser(&hui).await;
         let (status, page) = b.page(&format!("/manage/stops/{}/tasks", s.stop_id)).await;
         assert_eq!(status, 200);
-        assert!(select_text(&page, "article li .badge").iter().any(|t| t.contains("1 no-shows")), "{:?}", select_text(&page, "article li"));
+        assert!(select_text(&page, "article li .badge").iter().any(|t| t.contains("1 no-show")), "{:?}", select_text(&page, "article li"));
         // An attendee who would like to volunteer is invited in one click, and takes it in one.
         let reg = app.api.post(app.url(&format!("/api/v1/stops/{}/registrations", s.stop_id))).json(&json!({"name": "Keen Person", "email": "keen@example.org", "volunteer": true})).send().await.unwrap();
         let reg: serde_json::Value = reg.json().await.unwrap();

@@ -2,6 +2,7 @@
 //! recipient's language, with links built from the public base URL.
 
 pub mod accounts;
+pub mod attendees;
 pub mod people;
 pub mod speakers;
 pub mod venues;
@@ -48,10 +49,15 @@ pub fn compose(
     for part in &parts {
         match part {
             Part::Text(t) => text.push_str(t),
-            Part::Link { label, url } => text.push_str(&format!("{label}:\n{url}")),
+            Part::Link { label, url } => {
+                text.push_str(&format!("{label}{}\n{url}", lang.colon().trim_end()))
+            }
             Part::Rich { text: t, .. } => text.push_str(t),
             Part::Facts(lines) => {
-                let joined: Vec<String> = lines.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                let joined: Vec<String> = lines
+                    .iter()
+                    .map(|(k, v)| format!("{k}{}{v}", lang.colon()))
+                    .collect();
                 text.push_str(&joined.join("\n"));
             }
         }
@@ -213,7 +219,7 @@ impl StopMail {
         Part::Facts(lines)
     }
 
-    fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         format!("{} · {}", self.tour, self.city)
     }
 
@@ -232,7 +238,7 @@ fn ticket(lang: Lang, code: &str, qr_data: &str) -> Part {
             maud::html! { (code) }.into_string(),
             crate::qr::mail_marker(qr_data)
         ),
-        text: format!("{}: {}", lang.t("email.ticket.code"), code),
+        text: format!("{}{}{}", lang.t("email.ticket.code"), lang.colon(), code),
     }
 }
 
@@ -333,14 +339,19 @@ pub fn registration_promoted(
     )
 }
 
-pub fn registration_cancelled(lang: Lang, name: &str, s: &StopMail) -> Rendered {
+/// Cancelled, with the way back: the stop's page, to register again while it is open.
+pub fn registration_cancelled(lang: Lang, name: &str, s: &StopMail, stop_url: &str) -> Rendered {
     compose(
         lang,
         lang.tf("email.cancelled.subject", &[("stop", &s.title())]),
         Some(lang.tf("email.hello_name", &[("name", name)])),
-        vec![Part::Text(
-            lang.tf("email.cancelled.lead", &[("stop", &s.title())]),
-        )],
+        vec![
+            Part::Text(lang.tf("email.cancelled.lead", &[("stop", &s.title())])),
+            Part::Link {
+                label: lang.t("email.cancelled.again").into_owned(),
+                url: stop_url.to_owned(),
+            },
+        ],
     )
 }
 
@@ -499,7 +510,7 @@ pub fn proposal_decided(
             &[
                 ("title", title),
                 ("tour", tour),
-                ("stops", &stops.join(", ")),
+                ("stops", &stops.join(lang.list_separator())),
             ],
         ))
     } else {
@@ -579,9 +590,10 @@ pub fn slot_changed(
 pub fn unconfirmed_slots(lang: Lang, s: &StopMail, lines: &[String], link: &str) -> Rendered {
     compose(
         lang,
-        lang.tf(
+        lang.tn(
             "email.unconfirmed.subject",
-            &[("stop", &s.title()), ("n", &lines.len().to_string())],
+            i64::try_from(lines.len()).unwrap_or(i64::MAX),
+            &[("stop", &s.title())],
         ),
         Some(lang.t("email.hello").into_owned()),
         vec![
@@ -725,13 +737,13 @@ pub fn material_request(
     )
 }
 
-fn sample_stop(lang: Lang) -> StopMail {
+pub(crate) fn sample_stop(lang: Lang) -> StopMail {
     StopMail {
         tour: "OpenStack China Tour 2012".into(),
         city: "北京".into(),
         when: match lang {
             Lang::En => "Sun 16 Sep 2012, 13:30–17:30 (Asia/Shanghai)".into(),
-            Lang::ZhCn => "2012年9月16日 周日, 13:30–17:30 (Asia/Shanghai)".into(),
+            Lang::ZhCn => "2012年9月16日 周日 13:30–17:30（Asia/Shanghai）".into(),
         },
         venue: "盛大创新院 Shanda Innovations".into(),
         address: "北京市海淀区".into(),
@@ -798,7 +810,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
         ),
         (
             "registration_cancelled",
-            registration_cancelled(lang, "Yejia Xu", &sample_stop(lang)),
+            registration_cancelled(lang, "Yejia Xu", &sample_stop(lang), &link),
         ),
         (
             "registration_again",
@@ -875,7 +887,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
                 &sample_stop(lang),
                 "OpenStack Block Storage: Cinder",
                 "moved",
-                "14:30",
+                "Sun 16 Sep 2012, 14:30–15:10 (Asia/Shanghai)",
                 &link,
             ),
         ),
@@ -884,7 +896,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
             unconfirmed_slots(
                 lang,
                 &sample_stop(lang),
-                &["14:30 OpenStack Block Storage: Cinder (Rongze Zhu)".into()],
+                &["14:30 (Asia/Shanghai) OpenStack Block Storage: Cinder (Rongze Zhu)".into()],
                 &link,
             ),
         ),
@@ -895,7 +907,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
                 "Shake Chen",
                 &sample_stop(lang),
                 &lang.t("task_kind.registration_desk"),
-                "13:00–14:00",
+                "Sun 16 Sep 2012, 13:00–14:00 (Asia/Shanghai)",
                 &link,
                 24,
             ),
@@ -934,6 +946,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
     ]
     .into_iter()
     .chain(speakers::samples(lang, base_url))
+    .chain(attendees::samples(lang, base_url))
     .chain(venues::samples(lang, base_url))
     .collect()
 }
@@ -951,7 +964,7 @@ mod tests {
                     !r.text.contains("??") && !r.html.contains("??") && !r.subject.contains("??"),
                     "{kind} {lang:?} misses a string"
                 );
-                if kind != "bulk" && kind != "registration_cancelled" {
+                if kind != "bulk" {
                     assert!(
                         r.text.contains("https://roadshow.example/example-link"),
                         "{kind}"
