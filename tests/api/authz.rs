@@ -2014,6 +2014,8 @@ const PUBLIC_ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/r/{}/cancel", "an attendee's manage link"),
     ("POST", "/r/{}/erase", "an attendee's manage link"),
     ("POST", "/r/{}/new-link", "an attendee's manage link"),
+    ("GET", "/stops/{}/lost-link", "anyone asks for their manage link (same answer for anyone)"),
+    ("POST", "/stops/{}/lost-link", "anyone asks for their manage link (rate-limited per client and address)"),
     (
         "GET",
         "/desk/{}/login",

@@ -569,7 +569,10 @@ fn decoded_parts(raw: &str) -> Vec<String> {
             continue;
         };
         let head_lower = head.to_ascii_lowercase();
-        if !head_lower.contains("content-type: text/") {
+        // The message's bodies; not attachments such as the .ics (its lines are folded).
+        if !head_lower.contains("content-type: text/plain")
+            && !head_lower.contains("content-type: text/html")
+        {
             continue;
         }
         let body = body.trim_end_matches('-').trim();
