@@ -14,6 +14,7 @@ pub mod email;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod format;
 pub mod i18n;
 pub mod limits;
 pub mod metrics;

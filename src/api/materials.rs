@@ -159,7 +159,7 @@ fn record(
                     "this slot is not at this stop",
                 ));
             }
-            materials::record_slides(conn, &item, content)
+            Ok(materials::record_slides(conn, Uploader::Organizer(me), &item, content)?.material)
         }
         (MaterialKind::Slides, None) => Err(AppError::invalid(
             "agenda_item_id",

@@ -150,6 +150,57 @@ impl Material {
         Self::get(conn, id)
     }
 
+    /// Slides keep their talk's title and their speaker, whoever handed them in and when.
+    pub fn keep_talk_and_owner(
+        conn: &mut DbConnection,
+        id: &str,
+        title: &str,
+        owner_speaker_id: Option<&str>,
+    ) -> QueryResult<Material> {
+        if !title.is_empty() {
+            diesel::update(materials::table.find(id))
+                .set(materials::title.eq(title))
+                .execute(conn)?;
+        }
+        if let Some(owner) = owner_speaker_id {
+            diesel::update(
+                materials::table
+                    .find(id)
+                    .filter(materials::owner_speaker_id.is_null()),
+            )
+            .set(materials::owner_speaker_id.eq(owner))
+            .execute(conn)?;
+        }
+        Self::get(conn, id)
+    }
+
+    /// What was handed in is taken back: the material is asked for again, its owner reminded
+    /// from `next_reminder_at`.
+    pub fn reopen(
+        conn: &mut DbConnection,
+        id: &str,
+        next_reminder_at: NaiveDateTime,
+    ) -> QueryResult<Material> {
+        diesel::update(materials::table.find(id))
+            .set((
+                materials::status.eq(MaterialStatus::Requested.as_str()),
+                materials::storage_key.eq(None::<String>),
+                materials::file_name.eq(None::<String>),
+                materials::content_type.eq(None::<String>),
+                materials::size_bytes.eq(None::<i64>),
+                materials::link_url.eq(None::<String>),
+                materials::body.eq(""),
+                materials::licence.eq(""),
+                materials::people_consented.eq(false),
+                materials::uploaded_by.eq(""),
+                materials::received_at.eq(None::<NaiveDateTime>),
+                materials::published_at.eq(None::<NaiveDateTime>),
+                materials::next_reminder_at.eq(Some(next_reminder_at)),
+            ))
+            .execute(conn)?;
+        Self::get(conn, id)
+    }
+
     /// A material handed in without a request (an extra photo set, a link).
     pub fn insert_received(
         conn: &mut DbConnection,

@@ -300,6 +300,33 @@ impl Talk {
         talks::table.find(&id).select(Talk::as_select()).first(conn)
     }
 
+    /// What the speakers may change while their proposal is undecided.
+    pub fn update_details(
+        conn: &mut DbConnection,
+        id: &str,
+        title: &str,
+        summary: &str,
+        duration: i32,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        diesel::update(talks::table.find(id))
+            .set((
+                talks::title.eq(title),
+                talks::abstract_.eq(summary),
+                talks::duration_minutes.eq(duration),
+                talks::updated_at.eq(now),
+            ))
+            .execute(conn)
+    }
+
+    /// Whether the talk is on any stop's agenda.
+    pub fn is_scheduled(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            agenda_items::table.filter(agenda_items::talk_id.eq(id)),
+        ))
+        .get_result(conn)
+    }
+
     /// The speaker accepts the talk (once).
     pub fn accept(
         conn: &mut DbConnection,
@@ -519,6 +546,23 @@ impl Proposal {
             .get_result(conn)
     }
 
+    /// The newest proposal submitted in the name of `speaker_id` since `since` that still
+    /// waits for its confirmation.
+    pub fn latest_unconfirmed_by(
+        conn: &mut DbConnection,
+        speaker_id: &str,
+        since: NaiveDateTime,
+    ) -> QueryResult<Option<Proposal>> {
+        proposals::table
+            .filter(proposals::submitted_by.eq(speaker_id))
+            .filter(proposals::confirmed_at.is_null())
+            .filter(proposals::created_at.gt(since))
+            .order(proposals::created_at.desc())
+            .select(Proposal::as_select())
+            .first(conn)
+            .optional()
+    }
+
     pub fn list_for_tour(conn: &mut DbConnection, tour_id: &str) -> QueryResult<Vec<Proposal>> {
         proposals::table
             .filter(proposals::tour_id.eq(tour_id))
@@ -543,6 +587,31 @@ impl Proposal {
             .filter(proposal_stops::proposal_id.eq(proposal_id))
             .select(proposal_stops::stop_id)
             .load(conn)
+    }
+
+    /// Takes the proposal's row lock (a no-op update: a row lock on PostgreSQL), so that its
+    /// speakers' changes and the organizers' decision happen one after the other; the
+    /// confirmed proposal, as `find` reads it.
+    pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Proposal>> {
+        diesel::update(proposals::table.find(id))
+            .set(proposals::status.eq(proposals::status))
+            .execute(conn)?;
+        Self::find(conn, id)
+    }
+
+    /// Its speakers withdraw an undecided proposal; false when it was decided meanwhile.
+    pub fn withdraw(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        let n = diesel::update(
+            proposals::table
+                .find(id)
+                .filter(proposals::status.eq("proposed")),
+        )
+        .set((
+            proposals::status.eq("withdrawn"),
+            proposals::decided_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+        Ok(n == 1)
     }
 
     pub fn set_status(

@@ -87,14 +87,31 @@ pub fn open_requests(
     Ok(opened)
 }
 
-/// What a material is, in words for its owner.
-fn describe(m: &Material, lang: Lang) -> String {
+/// What a material is, in words for its owner; slides by their talk's current title (`talk`),
+/// else the title they were asked with.
+fn describe(m: &Material, talk: Option<&str>, lang: Lang) -> String {
     match m.kind() {
-        MaterialKind::Slides => lang.tf("material.slides_of", &[("title", &m.title)]),
+        MaterialKind::Slides => {
+            lang.tf("material.slides_of", &[("title", talk.unwrap_or(&m.title))])
+        }
         k => lang
             .t(&format!("material_kind.{}", k.as_str()))
             .into_owned(),
     }
+}
+
+/// The current title of the talk of a slot's material.
+fn talk_title(conn: &mut DbConnection, m: &Material) -> Result<Option<String>, AppError> {
+    let Some(item) = &m.agenda_item_id else {
+        return Ok(None);
+    };
+    let Some(item) = crate::models::agenda::AgendaItem::find(conn, item)? else {
+        return Ok(None);
+    };
+    Ok(match &item.talk_id {
+        Some(id) => crate::models::speaker::Talk::find(conn, id)?.map(|t| t.title),
+        None => None,
+    })
 }
 
 /// Sends the reminders that are due; each request is reminded by one instance only.
@@ -164,12 +181,13 @@ fn remind_owner(conn: &mut DbConnection, env: &Env, m: &Material) -> Result<usiz
             ));
         }
     }
+    let talk = talk_title(conn, m)?;
     for (address, name, lang, link) in &people {
         let content = templates::material_request(
             *lang,
             name,
             &ctx.mail(*lang),
-            &describe(m, *lang),
+            &describe(m, talk.as_deref(), *lang),
             reminder,
             link,
         );
@@ -351,13 +369,24 @@ pub fn completeness(list: &[Material], now: NaiveDateTime) -> (usize, usize, usi
         })
 }
 
-/// A stop, its tour, and its materials with their owners' names.
-pub type StopMaterials = (Stop, Tour, Vec<(Material, String)>);
+/// A material as its stop's dashboard shows it.
+pub struct MaterialRow {
+    pub material: Material,
+    /// For a slot's slides: its talk's current title.
+    pub talk: Option<String>,
+    /// Who it is asked of (or came from): a speaker, a volunteer; empty for the organizers.
+    pub owner: String,
+}
+
+/// A stop, its tour, and its materials with their talks and owners.
+pub type StopMaterials = (Stop, Tour, Vec<MaterialRow>);
 
 /// A tour and, per stop, its materials.
 pub type TourCollection = (Tour, Vec<(Stop, Vec<Material>)>);
 
-/// A stop's materials with their owners' names, for its dashboard.
+/// A stop's materials with their talks and owners, for its dashboard. Slides of a slot
+/// whose owner was not recorded (handed in before the request, by older versions) are the
+/// talk's speakers'.
 pub fn stop_materials(
     conn: &mut DbConnection,
     organizer: &Organizer,
@@ -365,16 +394,26 @@ pub fn stop_materials(
 ) -> Result<StopMaterials, AppError> {
     let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
     let list = Material::for_stop(conn, &stop.id)?;
+    let entries = agenda::entries(conn, &stop.id)?;
     let mut out = Vec::with_capacity(list.len());
     for m in list {
+        let talk = m
+            .agenda_item_id
+            .as_deref()
+            .and_then(|id| entries.iter().find(|e| e.item.id == id))
+            .and_then(|e| e.talk.as_ref());
         let owner = match (&m.owner_speaker_id, &m.owner_email) {
             (Some(id), _) => Speaker::find(conn, id)?.map(|s| s.name).unwrap_or_default(),
             (None, Some(e)) => crate::models::task::Volunteer::find_by_email(conn, e)?
                 .map(|v| v.name)
                 .unwrap_or_else(|| e.clone()),
-            (None, None) => String::new(),
+            (None, None) => talk.map(|t| t.speaker_names()).unwrap_or_default(),
         };
-        out.push((m, owner));
+        out.push(MaterialRow {
+            talk: talk.map(|t| t.talk.title.clone()),
+            material: m,
+            owner,
+        });
     }
     Ok((stop, tour, out))
 }

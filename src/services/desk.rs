@@ -57,7 +57,10 @@ fn mail_link(
         if name.is_empty() { address } else { name },
         &ctx.mail(lang),
         &env.links.url(&format!("/desk/enter/{token}")),
-        valid_for.num_hours(),
+        (
+            valid_for,
+            &crate::format::moment(lang, db::now() + valid_for, stop.tz()),
+        ),
         &env.links.url(&format!("/desk/{}/login", stop.id)),
     );
     email::enqueue(
@@ -131,6 +134,35 @@ pub fn request_link(
             .select(desk_helpers::name)
             .first::<String>(conn)?;
         mail_link(conn, env, lang, &sc.stop, &address, &name)
+    })
+}
+
+/// A helper whose link was used or expired asks for new ones, by address only: a fresh link
+/// to each desk of a stop still to come that they help at. Nothing is said either way.
+pub fn request_links(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    email_address: &str,
+) -> Result<(), AppError> {
+    let Ok(address) = text::email(email_address) else {
+        return Ok(());
+    };
+    db::write_transaction(conn, |conn| {
+        let desks: Vec<(String, String)> = desk_helpers::table
+            .filter(desk_helpers::email.eq(&address))
+            .select((desk_helpers::stop_id, desk_helpers::name))
+            .load(conn)?;
+        for (stop_id, name) in desks {
+            let Ok(sc) = sign_in_stop(conn, &stop_id) else {
+                continue;
+            };
+            if matches!(sc.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
+                continue;
+            }
+            mail_link(conn, env, lang, &sc.stop, &address, &name)?;
+        }
+        Ok(())
     })
 }
 

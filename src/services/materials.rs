@@ -6,13 +6,13 @@ use std::path::Path;
 
 use crate::db::DbConnection;
 use crate::domain::text;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::files::{self, FileType};
 use crate::models::access;
 use crate::models::agenda::AgendaItem;
-use crate::models::material::{Content, Material, MaterialKind, MaterialStatus};
+use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
 use crate::models::organizer::Organizer;
-use crate::models::speaker::Speaker;
+use crate::models::speaker::{Speaker, Talk};
 use crate::models::stop::Stop;
 use crate::services::speakers;
 
@@ -40,7 +40,25 @@ pub struct CheckedFile {
     pub size: u64,
 }
 
-/// Checks an uploaded file before anything is stored.
+/// An error about the uploaded file, naming the field `file` (pages mark it).
+fn file_error(mut e: AppError, code: &'static str, message: &str) -> AppError {
+    e.fields.insert(
+        "file".into(),
+        FieldError {
+            code,
+            message: message.to_owned(),
+        },
+    );
+    e
+}
+
+/// No file was chosen (or the browser sent an empty, nameless one).
+pub fn no_file() -> AppError {
+    AppError::invalid("file", "file_required", "choose a file")
+}
+
+/// Checks an uploaded file before anything is stored. Every refusal names the field `file`
+/// and says what is wrong: 413 too large, 422 empty or badly named, 415 not of a type taken.
 pub fn check_file(
     path: &Path,
     declared_name: Option<&str>,
@@ -49,23 +67,25 @@ pub fn check_file(
     max_bytes: u64,
 ) -> Result<CheckedFile, AppError> {
     if size > max_bytes {
-        return Err(AppError::too_large(format!(
-            "files may be at most {} MiB",
-            max_bytes / (1024 * 1024)
-        )));
+        let message = format!("files may be at most {} MiB", max_bytes / (1024 * 1024));
+        return Err(file_error(
+            AppError::too_large(&message),
+            "file_too_large",
+            &message,
+        ));
     }
     if size == 0 {
+        if declared_name.is_none_or(|n| n.trim().is_empty()) {
+            return Err(no_file());
+        }
         return Err(AppError::invalid("file", "empty_file", "the file is empty"));
     }
     let file_type = files::sniff(path)
         .map_err(AppError::unexpected)?
         .filter(|t| allowed.contains(t))
         .ok_or_else(|| {
-            let names: Vec<&str> = allowed.iter().map(|t| t.ext).collect();
-            AppError::unsupported_type(format!(
-                "this file is not one of: {}",
-                names.join(", ").to_uppercase()
-            ))
+            let (code, message) = files::refusal(allowed);
+            file_error(AppError::unsupported_type(message), code, message)
         })?;
     // Named after what it is, not what it claims to be.
     let file_name = declared_name
@@ -115,29 +135,120 @@ pub fn slides_target(
     Ok((item, stop))
 }
 
-/// Records slides (a stored file or a link) for a slot: fills the open request if there is
-/// one, else adds a received material.
+/// What recording slides did.
+pub struct Recorded {
+    pub material: Material,
+    /// The stored file these slides replaced, to delete once the change is committed.
+    pub replaced: Option<String>,
+}
+
+/// Records slides (a stored file or a link) for a slot. A slot has one slides material: the
+/// open request is filled, an earlier upload is replaced (its speaker was asked first), or a
+/// new one is made. Either way it keeps its talk's title and its speaker (the uploader, or
+/// the talk's first speaker when organizers hand it in), so the request opened when the stop
+/// ends finds it and asks nobody again. Published slides are not replaced behind the
+/// organizers' back: they unpublish first.
 pub fn record_slides(
     conn: &mut DbConnection,
+    who: Uploader,
     item: &AgendaItem,
     content: &Content,
-) -> Result<Material, AppError> {
-    let open = Material::for_item(conn, &item.id)?
-        .into_iter()
-        .find(|m| m.kind() == MaterialKind::Slides && m.status() == MaterialStatus::Requested);
-    let material = match open {
-        Some(m) => Material::receive(conn, &m.id, content)?,
-        None => Material::insert_received(
-            conn,
-            &item.stop_id,
-            Some(&item.id),
-            MaterialKind::Slides,
-            "",
-            content,
-        )?,
+) -> Result<Recorded, AppError> {
+    let talk = match &item.talk_id {
+        Some(id) => Talk::find(conn, id)?,
+        None => None,
     };
+    let owner = match who {
+        Uploader::Speaker(s) => Some(s.id.clone()),
+        Uploader::Organizer(_) => AgendaItem::speaker_ids(conn, item)?.into_iter().next(),
+    };
+    let slides: Vec<Material> = Material::for_item(conn, &item.id)?
+        .into_iter()
+        .filter(|m| m.kind() == MaterialKind::Slides)
+        .collect();
+    if slides
+        .iter()
+        .any(|m| m.status() == MaterialStatus::Published)
+    {
+        return Err(file_error(
+            AppError::conflict(
+                "already_published",
+                "these slides are published: ask the organizers to unpublish them first",
+            ),
+            "already_published",
+            "these slides are published: ask the organizers to unpublish them first",
+        ));
+    }
+    let title = talk.map(|t| t.title).unwrap_or_default();
+    let (target, replaced) = match slides.last() {
+        Some(m) => (
+            m.id.clone(),
+            m.storage_key
+                .clone()
+                .filter(|k| Some(k) != content.storage_key.as_ref()),
+        ),
+        None => (
+            Material::request(
+                conn,
+                &MaterialRequest {
+                    stop_id: &item.stop_id,
+                    agenda_item_id: Some(&item.id),
+                    kind: MaterialKind::Slides,
+                    title: &title,
+                    owner_speaker_id: owner.as_deref(),
+                    owner_email: None,
+                    first_reminder_at: None,
+                },
+            )?
+            .id,
+            None,
+        ),
+    };
+    Material::receive(conn, &target, content)?;
+    let material = Material::keep_talk_and_owner(conn, &target, &title, owner.as_deref())?;
     crate::services::collection::materials_changed(conn, &item.stop_id)?;
-    Ok(material)
+    Ok(Recorded { material, replaced })
+}
+
+/// A speaker removes slides they handed in, until they are published. Once the stop's
+/// requests are open (it ended), the slot's request opens again (its speaker is reminded
+/// from tomorrow); before, nothing is left. The stored file to delete once committed.
+#[tracing::instrument(skip(conn, speaker), fields(speaker = %speaker.id))]
+pub fn remove_own_slides(
+    conn: &mut DbConnection,
+    speaker: &Speaker,
+    material_id: &str,
+) -> Result<Option<String>, AppError> {
+    crate::db::write_transaction(conn, |conn| {
+        let m = Material::find(conn, material_id)?
+            .filter(|m| m.kind() == MaterialKind::Slides)
+            .ok_or_else(|| AppError::not_found("material"))?;
+        let item_id = m
+            .agenda_item_id
+            .clone()
+            .ok_or_else(|| AppError::not_found("material"))?;
+        speakers::own_item(conn, &speaker.id, &item_id)
+            .map_err(|_| AppError::not_found("material"))?;
+        match m.status() {
+            MaterialStatus::Requested => return Err(AppError::not_found("material")),
+            MaterialStatus::Published => {
+                return Err(AppError::conflict(
+                    "already_published",
+                    "these slides are published: ask the organizers to unpublish them first",
+                ));
+            }
+            MaterialStatus::Received => {}
+        }
+        let stop = Stop::find(conn, &m.stop_id)?.ok_or_else(|| AppError::not_found("material"))?;
+        let now = crate::db::now();
+        if now >= stop.ends_at || stop.status() == crate::domain::stop::StopStatus::Done {
+            Material::reopen(conn, &m.id, now + chrono::Duration::days(1))?;
+        } else {
+            Material::delete(conn, &m.id)?;
+        }
+        crate::services::collection::materials_changed(conn, &m.stop_id)?;
+        Ok(m.storage_key)
+    })
 }
 
 /// A link instead of a file (slides on a sharing site, a video).

@@ -35,6 +35,9 @@ pub const CONFIRM_PURPOSE: &str = "proposal_confirm";
 pub const CONFIRM_HOURS: i64 = 48;
 /// Unconfirmed proposals one address may be sent in an hour: each mails that address once.
 pub const UNCONFIRMED_PER_HOUR: i64 = 3;
+/// A proposal waiting this long for its confirmation is not offered a new link any more
+/// (its submitter proposes it again).
+pub const RESEND_CONFIRMATION_DAYS: i64 = 14;
 /// Invitations one speaker is e-mailed in a day; more talks may name them (they see those on
 /// their page), but no more mail.
 pub const INVITATIONS_PER_DAY: i64 = 5;
@@ -55,7 +58,9 @@ pub fn sign_in_url(
     Ok(env.links.url(&format!("/speaker/enter/{token}")))
 }
 
-/// Mails a sign-in link if the address is a speaker's; says nothing either way.
+/// Mails a sign-in link if the address is a speaker's; says nothing either way. A proposal
+/// of theirs still waiting for its confirmation (its link used up by a scanner, or expired)
+/// gets a fresh confirmation link too, while the call for proposals is open.
 pub fn request_link(
     conn: &mut DbConnection,
     env: &Env,
@@ -69,6 +74,22 @@ pub fn request_link(
         let Some(speaker) = Speaker::find_by_email(conn, &address)? else {
             return Ok(());
         };
+        let since = db::now() - Duration::days(RESEND_CONFIRMATION_DAYS);
+        if let Some(pending) = Proposal::latest_unconfirmed_by(conn, &speaker.id, since)?
+            && let Some(tour) = Tour::find(conn, &pending.tour_id)?.filter(cfp_open)
+            && let Some(talk) = Talk::find(conn, &pending.talk_id)?
+        {
+            mail_confirmation(
+                conn,
+                env,
+                lang,
+                &tour,
+                &pending,
+                &speaker.email,
+                &speaker.name,
+                &talk.title,
+            )?;
+        }
         let link = sign_in_url(conn, env, &speaker)?;
         let content = templates::sign_in_link(
             lang,
@@ -282,34 +303,56 @@ pub fn submit_proposal(
             &input.stop_ids,
             now,
         )?;
-        let token = MagicLink::create(
-            conn,
-            CONFIRM_PURPOSE,
-            &main.email,
-            Some(&proposal.id),
-            Duration::hours(CONFIRM_HOURS),
-        )?;
-        let link = env
-            .links
-            .url(&format!("/speaker/proposals/confirm/{token}"));
         // The name as typed: the recipient may not be who the form says.
-        let content = templates::speakers::proposal_confirm(
-            lang,
-            &speaker.name,
-            &tour.name,
-            &title,
-            &link,
-            CONFIRM_HOURS,
-        );
-        email::enqueue(
+        mail_confirmation(
             conn,
-            &env.links,
-            Email::new("proposal_confirm", &main.email, &speaker.name, content)
-                .for_tour(&tour.id)
-                .reply_to(tour.contact_email.as_deref()),
+            env,
+            lang,
+            &tour,
+            &proposal,
+            &main.email,
+            &speaker.name,
+            &title,
         )?;
         Ok(proposal)
     })
+}
+
+/// Mails the link that confirms a proposal to the address it was sent for.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "what the e-mail says, each its own"
+)]
+fn mail_confirmation(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    tour: &Tour,
+    proposal: &Proposal,
+    address: &str,
+    name: &str,
+    title: &str,
+) -> Result<(), AppError> {
+    let token = MagicLink::create(
+        conn,
+        CONFIRM_PURPOSE,
+        address,
+        Some(&proposal.id),
+        Duration::hours(CONFIRM_HOURS),
+    )?;
+    let link = env
+        .links
+        .url(&format!("/speaker/proposals/confirm/{token}"));
+    let content =
+        templates::speakers::proposal_confirm(lang, name, &tour.name, title, &link, CONFIRM_HOURS);
+    email::enqueue(
+        conn,
+        &env.links,
+        Email::new("proposal_confirm", address, name, content)
+            .for_tour(&tour.id)
+            .reply_to(tour.contact_email.as_deref()),
+    )?;
+    Ok(())
 }
 
 /// What a proposal's confirmation link is about (shown before the button is pressed).
@@ -656,9 +699,10 @@ pub fn accept(
         .map_err(|e| AppError::invalid("message", e.code, e.message))?;
     db::write_transaction(conn, |conn| {
         let proposal =
-            Proposal::find(conn, proposal_id)?.ok_or_else(|| AppError::not_found("proposal"))?;
+            Proposal::lock(conn, proposal_id)?.ok_or_else(|| AppError::not_found("proposal"))?;
         let (tour, _) = access::editable_tour(conn, organizer, &proposal.tour_id)
             .map_err(|_| AppError::not_found("proposal"))?;
+        refuse_withdrawn(&proposal)?;
         let talk =
             Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
         // The stops' agenda locks in one order, so two acceptances cannot wait on each other.
@@ -702,9 +746,10 @@ pub fn reject(
         .map_err(|e| AppError::invalid("message", e.code, e.message))?;
     db::write_transaction(conn, |conn| {
         let proposal =
-            Proposal::find(conn, proposal_id)?.ok_or_else(|| AppError::not_found("proposal"))?;
+            Proposal::lock(conn, proposal_id)?.ok_or_else(|| AppError::not_found("proposal"))?;
         let (tour, _) = access::editable_tour(conn, organizer, &proposal.tour_id)
             .map_err(|_| AppError::not_found("proposal"))?;
+        refuse_withdrawn(&proposal)?;
         if proposal.status == "accepted" {
             return Err(AppError::conflict(
                 "already_accepted",
@@ -717,6 +762,17 @@ pub fn reject(
         tell_decision(conn, env, &tour, &talk, false, &[], &message)?;
         Ok(())
     })
+}
+
+/// Its speakers withdrew it: there is nothing left to decide.
+fn refuse_withdrawn(proposal: &Proposal) -> Result<(), AppError> {
+    if proposal.status == "withdrawn" {
+        return Err(AppError::conflict(
+            "proposal_withdrawn",
+            "its speakers withdrew this proposal",
+        ));
+    }
+    Ok(())
 }
 
 fn tell_decision(
@@ -827,10 +883,23 @@ pub struct Invitation {
     pub tours: Vec<Tour>,
 }
 
+/// A proposal on its speaker's page.
+pub struct OwnProposal {
+    pub proposal: Proposal,
+    pub talk: Talk,
+    pub tour: Tour,
+    /// Undecided, not on any agenda yet, and this speaker accepted the talk: they may edit
+    /// or withdraw it.
+    pub changeable: bool,
+}
+
 /// What a speaker's own page shows.
 pub struct SpeakerPage {
     pub speaker: Speaker,
-    pub proposals: Vec<(Proposal, Talk, Tour)>,
+    pub proposals: Vec<OwnProposal>,
+    /// Whether their public profile shows (confirmed, with a talk on a published agenda):
+    /// the page links to it only then.
+    pub profile_is_public: bool,
     /// Slots of the talks they accepted.
     pub deliveries: Vec<Delivery>,
     pub invitations: Vec<Invitation>,
@@ -844,7 +913,15 @@ pub fn own_page(conn: &mut DbConnection, speaker_id: &str) -> Result<SpeakerPage
     for p in Proposal::for_talks(conn, &talk_ids)? {
         let talk = Talk::find(conn, &p.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
         let tour = Tour::find(conn, &p.tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
-        proposals.push((p, talk, tour));
+        let changeable = p.status == "proposed"
+            && accepted.contains(&talk.id)
+            && !Talk::is_scheduled(conn, &talk.id)?;
+        proposals.push(OwnProposal {
+            proposal: p,
+            talk,
+            tour,
+            changeable,
+        });
     }
     let deliveries = deliveries(conn, &accepted)?;
     let asked: Vec<String> = talk_ids
@@ -856,8 +933,8 @@ pub fn own_page(conn: &mut DbConnection, speaker_id: &str) -> Result<SpeakerPage
         let placed = deliveries_of(conn, &talk.talk.id)?;
         let tours = proposals
             .iter()
-            .filter(|(_, t, _)| t.id == talk.talk.id)
-            .map(|(_, _, tour)| tour.clone())
+            .filter(|p| p.talk.id == talk.talk.id)
+            .map(|p| p.tour.clone())
             .collect();
         invitations.push(Invitation {
             talk,
@@ -865,11 +942,100 @@ pub fn own_page(conn: &mut DbConnection, speaker_id: &str) -> Result<SpeakerPage
             tours,
         });
     }
+    let profile_is_public = public_profile(conn, &speaker.id).is_ok();
     Ok(SpeakerPage {
         speaker,
         proposals,
+        profile_is_public,
         deliveries,
         invitations,
+    })
+}
+
+/// What a speaker may change of an undecided proposal.
+#[derive(Clone, Debug, Default)]
+pub struct ProposalChanges {
+    pub title: String,
+    pub summary: String,
+    pub duration_minutes: Option<i64>,
+}
+
+/// A proposal one of its speakers (who accepted its talk) may still change: undecided and
+/// on no agenda. Under the proposal's lock (see `Proposal::lock`).
+fn changeable_proposal(
+    conn: &mut DbConnection,
+    speaker_id: &str,
+    proposal_id: &str,
+) -> Result<Proposal, AppError> {
+    let proposal =
+        Proposal::lock(conn, proposal_id)?.ok_or_else(|| AppError::not_found("proposal"))?;
+    if !matches!(
+        Talk::acceptance(conn, &proposal.talk_id, speaker_id)?,
+        Some(Some(_))
+    ) {
+        return Err(AppError::not_found("proposal"));
+    }
+    if proposal.status != "proposed" {
+        return Err(AppError::conflict(
+            "proposal_decided",
+            "the organizers decided on this proposal already: write to them to change it",
+        ));
+    }
+    if Talk::is_scheduled(conn, &proposal.talk_id)? {
+        return Err(AppError::conflict(
+            "proposal_scheduled",
+            "the organizers put this talk on an agenda already: write to them to change it",
+        ));
+    }
+    Ok(proposal)
+}
+
+/// A speaker changes the title, abstract or length of their proposal until it is decided;
+/// the organizers see the new text (and that it was edited).
+#[tracing::instrument(skip(conn, changes))]
+pub fn edit_proposal(
+    conn: &mut DbConnection,
+    speaker_id: &str,
+    proposal_id: &str,
+    changes: &ProposalChanges,
+) -> Result<Talk, AppError> {
+    let mut v = Validator::new();
+    let title = v.check("title", text::required_line(&changes.title, 200));
+    let summary = v.check("abstract", text::optional(&changes.summary, 10_000));
+    let duration = match changes.duration_minutes {
+        Some(d) => v.check("duration_minutes", text::number_in(d, 5, 240)),
+        None => {
+            v.add("duration_minutes", "not_a_number", "must be a whole number");
+            None
+        }
+    };
+    v.finish()?;
+    db::write_transaction(conn, |conn| {
+        let proposal = changeable_proposal(conn, speaker_id, proposal_id)?;
+        Talk::update_details(
+            conn,
+            &proposal.talk_id,
+            &title.clone().unwrap_or_default(),
+            &summary.clone().unwrap_or_default(),
+            duration.unwrap_or(30),
+            db::now(),
+        )?;
+        Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))
+    })
+}
+
+/// A speaker withdraws their proposal until it is decided: the organizers see it withdrawn
+/// and can no longer accept it.
+#[tracing::instrument(skip(conn))]
+pub fn withdraw_proposal(
+    conn: &mut DbConnection,
+    speaker_id: &str,
+    proposal_id: &str,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let proposal = changeable_proposal(conn, speaker_id, proposal_id)?;
+        Proposal::withdraw(conn, &proposal.id, db::now())?;
+        Ok(())
     })
 }
 

@@ -292,54 +292,173 @@ pub fn claim(
             assigned_by.map(|o| o.id.as_str()),
         )?;
         let task = Task::get(conn, &task.id)?;
-        // A sign-in link like any other: the volunteer asks for a new one at
-        // /volunteer/login once it ran out.
-        let link = sign_in_url(conn, env, &volunteer, Duration::hours(env.magic_link_hours))?;
-        let lang = volunteer.lang();
-        let content = if task.kind == TaskKind::RegistrationDesk.as_str() {
-            // The slot is theirs; the desk opens when an organizer gives them access.
-            templates::people::desk_task_claimed(
-                lang,
-                &volunteer.name,
-                &ctx.mail(lang),
-                &templates::people::TaskClaim {
-                    task: &task.title,
-                    when: &when(&task, &ctx.stop, lang),
-                    link: &link,
-                    link_hours: env.magic_link_hours,
-                    release_hours: env.release_hours,
-                },
-            )
-        } else {
-            templates::claim_confirmed(
-                lang,
-                &volunteer.name,
-                &ctx.mail(lang),
-                &task.title,
-                &when(&task, &ctx.stop, lang),
-                &link,
-                env.release_hours,
-            )
-        };
-        email::enqueue(
-            conn,
-            &env.links,
-            Email::new(
-                "claim_confirmed",
-                &volunteer.email,
-                &volunteer.name,
-                content,
-            )
-            .for_stop(&ctx.tour.id, &ctx.stop.id)
-            .reply_to(ctx.tour.contact_email.as_deref())
-            .attach(ctx.ics(env)),
-        )?;
+        mail_claims(conn, env, &ctx, &volunteer, std::slice::from_ref(&task))?;
         Ok(Claimed {
             claim,
             task,
             volunteer,
             created: true,
         })
+    })
+}
+
+/// Tells a volunteer of the tasks of one stop they just took: one e-mail, with a sign-in
+/// link (the volunteer asks for a new one at /volunteer/login once it ran out).
+fn mail_claims(
+    conn: &mut DbConnection,
+    env: &Env,
+    ctx: &StopContext,
+    volunteer: &Volunteer,
+    tasks: &[Task],
+) -> Result<(), AppError> {
+    let link = sign_in_url(conn, env, volunteer, Duration::hours(env.magic_link_hours))?;
+    let lang = volunteer.lang();
+    let is_desk = |t: &Task| t.kind == TaskKind::RegistrationDesk.as_str();
+    let content = match tasks {
+        [] => return Ok(()),
+        // The slot is theirs; the desk opens when an organizer gives them access.
+        [task] if is_desk(task) => templates::people::desk_task_claimed(
+            lang,
+            &volunteer.name,
+            &ctx.mail(lang),
+            &templates::people::TaskClaim {
+                task: &task.title,
+                when: &when(task, &ctx.stop, lang),
+                link: &link,
+                link_hours: env.magic_link_hours,
+                release_hours: env.release_hours,
+            },
+        ),
+        [task] => templates::claim_confirmed(
+            lang,
+            &volunteer.name,
+            &ctx.mail(lang),
+            &task.title,
+            &when(task, &ctx.stop, lang),
+            &link,
+            (env.magic_link_hours, env.release_hours),
+        ),
+        several => {
+            let lines: Vec<(String, String)> = several
+                .iter()
+                .map(|t| (t.title.clone(), when(t, &ctx.stop, lang)))
+                .collect();
+            templates::journeys::tasks_claimed(
+                lang,
+                &volunteer.name,
+                &ctx.mail(lang),
+                &templates::journeys::TasksTaken {
+                    tasks: &lines,
+                    desk: several.iter().any(is_desk),
+                    link: &link,
+                    link_hours: env.magic_link_hours,
+                    release_hours: env.release_hours,
+                },
+            )
+        }
+    };
+    let kind = if tasks.len() == 1 {
+        "claim_confirmed"
+    } else {
+        "tasks_claimed"
+    };
+    email::enqueue(
+        conn,
+        &env.links,
+        Email::new(kind, &volunteer.email, &volunteer.name, content)
+            .for_stop(&ctx.tour.id, &ctx.stop.id)
+            .reply_to(ctx.tour.contact_email.as_deref())
+            .attach(ctx.ics(env)),
+    )?;
+    Ok(())
+}
+
+/// What became of the tasks picked on the help page.
+#[derive(Default)]
+pub struct TasksOutcome {
+    /// Taken now.
+    pub taken: Vec<Task>,
+    /// This person held them already.
+    pub already: Vec<Task>,
+    /// No place was left.
+    pub full: Vec<Task>,
+}
+
+/// The most tasks one form may pick.
+pub const MAX_PICKED: usize = 30;
+
+/// The help page's one form: claims a slot of every task picked, for one person. Decided in
+/// one transaction that takes the tasks' locks in one order (so two such forms never wait on
+/// each other), each task like `claim`: never over-claimed, a task already held is not taken
+/// twice, a full one is reported. One e-mail per stop lists what was taken.
+#[tracing::instrument(skip(conn, env, name, email_address))]
+pub fn claim_tasks(
+    conn: &mut DbConnection,
+    env: &Env,
+    lang: Lang,
+    task_ids: &[String],
+    name: &str,
+    email_address: &str,
+) -> Result<TasksOutcome, AppError> {
+    let mut v = Validator::new();
+    let name = v.check("name", text::required_line(name, 200));
+    let address = v.check("email", text::email(email_address));
+    let mut ids = task_ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        v.add("task_ids", "pick_a_task", "pick at least one task");
+    } else if ids.len() > MAX_PICKED {
+        v.add(
+            "task_ids",
+            "too_many",
+            format!("at most {MAX_PICKED} tasks"),
+        );
+    }
+    v.finish()?;
+    let (name, address) = (name.unwrap_or_default(), address.unwrap_or_default());
+    db::write_transaction(conn, |conn| {
+        let mut tasks = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let task = Task::lock(conn, id)?.ok_or_else(|| AppError::not_found("task"))?;
+            let ctx = StopContext::load(conn, &task.stop_id)?;
+            if !ctx.tour.is_public() || !ctx.stop.status().is_public() {
+                return Err(AppError::not_found("task"));
+            }
+            if matches!(ctx.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
+                return Err(AppError::conflict("stop_over", "this stop is over"));
+            }
+            tasks.push(task);
+        }
+        let volunteer = Volunteer::get_or_create(conn, &name, &address, lang)?;
+        let mut out = TasksOutcome::default();
+        for task in tasks {
+            if Claim::active(conn, &task.id, &volunteer.id)?.is_some() {
+                out.already.push(task);
+            } else if Task::take_slot(conn, &task.id)? {
+                Claim::insert(conn, &task.id, &volunteer.id, None)?;
+                out.taken.push(Task::get(conn, &task.id)?);
+            } else {
+                out.full.push(task);
+            }
+        }
+        // In the order the help page shows them, grouped by stop.
+        out.taken.sort_by(|a, b| {
+            (&a.stop_id, a.starts_at, a.created_at).cmp(&(&b.stop_id, b.starts_at, b.created_at))
+        });
+        let mut stops: Vec<String> = out.taken.iter().map(|t| t.stop_id.clone()).collect();
+        stops.dedup();
+        for stop_id in stops {
+            let ctx = StopContext::load(conn, &stop_id)?;
+            let mine: Vec<Task> = out
+                .taken
+                .iter()
+                .filter(|t| t.stop_id == stop_id)
+                .cloned()
+                .collect();
+            mail_claims(conn, env, &ctx, &volunteer, &mine)?;
+        }
+        Ok(out)
     })
 }
 
@@ -370,8 +489,8 @@ pub fn release(
                     return Err(AppError::conflict(
                         "release_closed",
                         format!(
-                            "tasks can be released until {} hours before; please write to the organizers",
-                            env.release_hours
+                            "tasks can be released until {} before; please write to the organizers",
+                            crate::format::hours(Lang::En, env.release_hours)
                         ),
                     ));
                 }
@@ -658,10 +777,39 @@ pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
 /// A volunteer and their active claims, with task, stop and tour.
 pub type VolunteerTasks = (Volunteer, Vec<(Claim, Task, Stop, Tour)>);
 
-/// A volunteer's tasks across stops.
-pub fn own_tasks(conn: &mut DbConnection, volunteer_id: &str) -> Result<VolunteerTasks, AppError> {
+/// One task on its volunteer's page: where it happens (the venue's address and
+/// directions), and whether they may still release it themselves.
+pub struct OwnTask {
+    pub claim: Claim,
+    pub task: Task,
+    pub stop: Stop,
+    pub tour: Tour,
+    pub venue: crate::models::venue::Venue,
+    pub releasable: bool,
+}
+
+/// A volunteer's tasks across stops, for their page.
+pub fn own_tasks(
+    conn: &mut DbConnection,
+    env: &Env,
+    volunteer_id: &str,
+) -> Result<(Volunteer, Vec<OwnTask>), AppError> {
     let v = Volunteer::find(conn, volunteer_id)?.ok_or_else(|| AppError::not_found("volunteer"))?;
-    Ok((v, Claim::of_volunteer(conn, volunteer_id)?))
+    let now = db::now();
+    let mut out = Vec::new();
+    for (claim, task, stop, tour) in Claim::of_volunteer(conn, volunteer_id)? {
+        let venue = crate::models::venue::Venue::get(conn, &stop.venue_id)?;
+        let releasable = task_rules::can_release(now, task_start(&task, &stop), env.release_hours);
+        out.push(OwnTask {
+            claim,
+            task,
+            stop,
+            tour,
+            venue,
+            releasable,
+        });
+    }
+    Ok((v, out))
 }
 
 pub fn feed_url(
@@ -681,7 +829,8 @@ pub fn tasks_by_feed(conn: &mut DbConnection, token: &str) -> Result<VolunteerTa
     Ok((v, list))
 }
 
-/// The public "help us" page: open tasks with free slots of a tour's (or one stop's) public stops.
+/// The public "help us" page: the tasks of a tour's (or one stop's) public stops still to
+/// come, the full ones too (the page says "full" rather than hide them).
 pub fn open_tasks(
     conn: &mut DbConnection,
     tour: &Tour,
@@ -700,7 +849,7 @@ pub fn open_tasks(
         .map(|s| {
             let mine: Vec<Task> = tasks
                 .iter()
-                .filter(|t| t.stop_id == s.id && t.claimed < t.slots)
+                .filter(|t| t.stop_id == s.id)
                 .cloned()
                 .collect();
             (s, mine)

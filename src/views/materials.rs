@@ -2,17 +2,25 @@
 
 use maud::{Markup, html};
 
+use crate::error::FieldErrors;
 use crate::models::material::Material;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::services::agenda::Entry;
+use crate::services::collection::MaterialRow;
 use crate::views::Ctx;
-use crate::views::components::{button_form, date, markdown, status_badge};
+use crate::views::components::{
+    button_form, date, error_summary, field_error, markdown, status_badge,
+};
 use crate::views::layout::page;
 
-fn what(ctx: &Ctx, m: &Material) -> String {
+/// What a material is, for a heading: "Slides of “Cinder in production”", "Photos".
+/// `talk`: the current title of the talk of a slot's slides (the stored title is what it
+/// was when asked for, and empty for slides handed in before any request).
+fn what(ctx: &Ctx, m: &Material, talk: Option<&str>) -> String {
     if m.kind == "slides" {
-        ctx.tf("material.slides_of", &[("title", &m.title)])
+        let title = talk.unwrap_or(&m.title);
+        ctx.tf("journeys.material.slides_heading", &[("title", title)])
     } else {
         ctx.t(&format!("material_kind.{}", m.kind)).into_owned()
     }
@@ -25,33 +33,103 @@ fn file_label(m: &Material) -> String {
         .unwrap_or_default()
 }
 
-/// The upload form of a material (file or link; licence and consent for photos and video).
-pub fn hand_in_form(ctx: &Ctx, action: &str, m: &Material) -> Markup {
-    let media = matches!(m.kind.as_str(), "photos" | "video");
+/// One input of a form that shows once per material or slot on a page: its id and error
+/// are scoped (`{name}-{scope}`; errors under `{scope}.{name}`), so ids never repeat and a
+/// refused file marks its own field.
+fn scoped_field(
+    ctx: &Ctx,
+    errors: &FieldErrors,
+    scope: &str,
+    name: &str,
+    label: &str,
+    control: impl FnOnce(&str, Option<&str>, &str) -> Markup,
+) -> Markup {
+    let error = field_error(ctx, errors, &format!("{scope}.{name}"));
+    let id = format!("{name}-{scope}");
+    let described = format!("{id}-help");
     html! {
-        form method="post" action=(action) enctype="multipart/form-data" class="handin" {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (label) }
+            (control(&id, error.as_ref().map(|_| "true"), &described))
+            @if let Some(e) = &error { p.error id=(described) { (e) } }
+        }
+    }
+}
+
+/// The file input of an upload form (see `scoped_field`).
+pub fn file_field(
+    ctx: &Ctx,
+    errors: &FieldErrors,
+    scope: &str,
+    label: &str,
+    accept: Option<&str>,
+    required: bool,
+) -> Markup {
+    scoped_field(
+        ctx,
+        errors,
+        scope,
+        "file",
+        label,
+        |id, invalid, described| {
+            html! { input id=(id) type="file" name="file" accept=[accept] required[required] aria-invalid=[invalid] aria-describedby=(described); }
+        },
+    )
+}
+
+/// How far an upload is: hidden until `static/upload.js` shows and fills it.
+pub fn progress(ctx: &Ctx) -> Markup {
+    html! {
+        div.progress hidden {
+            progress max="100" value="0" aria-label=(ctx.t("journeys.upload.progress")) {}
+            " " span.progress-status aria-live="polite" {}
+        }
+    }
+}
+
+/// The upload form of a material (file or link; licence and consent for photos and video),
+/// with what was refused marked on its field.
+pub fn hand_in_form(ctx: &Ctx, action: &str, m: &Material, errors: &FieldErrors) -> Markup {
+    let media = matches!(m.kind.as_str(), "photos" | "video");
+    let scope = m.id.as_str();
+    html! {
+        form method="post" action=(action) enctype="multipart/form-data" class="handin" data-progress data-failed=(ctx.t("journeys.upload.failed")) {
             input type="hidden" name="_csrf" value=(ctx.csrf);
             @if m.kind == "report" {
-                div.field { label for={ "b-" (m.id) } { (ctx.t("material.report_text")) } textarea id={ "b-" (m.id) } name="body" rows="8" { (m.body) } p.hint { (ctx.t("field.markdown_hint")) } }
+                (scoped_field(ctx, errors, scope, "body", &ctx.t("material.report_text"), |id, invalid, described| html! {
+                    textarea id=(id) name="body" rows="8" aria-invalid=[invalid] aria-describedby=(described) { (m.body) }
+                }))
+                p.hint { (ctx.t("field.markdown_hint")) }
             }
-            div.field { label for={ "f-" (m.id) } { (ctx.t("material.file")) } input id={ "f-" (m.id) } type="file" name="file"; }
-            div.field { label for={ "l-" (m.id) } { (ctx.t("material.link")) } input id={ "l-" (m.id) } type="url" name="link_url" placeholder="https://"; }
+            (file_field(ctx, errors, scope, &ctx.t("material.file"), None, false))
+            (scoped_field(ctx, errors, scope, "link_url", &ctx.t("material.link"), |id, invalid, described| html! {
+                input id=(id) type="url" name="link_url" placeholder="https://" aria-invalid=[invalid] aria-describedby=(described);
+            }))
             @if media {
-                div.field { label for={ "c-" (m.id) } { (ctx.t("material.licence")) } input id={ "c-" (m.id) } type="text" name="licence" value="CC BY 4.0"; }
-                div.field.check { label { input type="checkbox" name="people_consented" value="on"; " " (ctx.t("material.consent")) } }
+                (scoped_field(ctx, errors, scope, "licence", &ctx.t("material.licence"), |id, invalid, described| html! {
+                    input id=(id) type="text" name="licence" value="CC BY 4.0" aria-invalid=[invalid] aria-describedby=(described);
+                }))
+                @let consent = field_error(ctx, errors, &format!("{scope}.people_consented"));
+                div.field.check.invalid[consent.is_some()] {
+                    label { input type="checkbox" name="people_consented" value="on"; " " (ctx.t("material.consent")) }
+                    @if let Some(e) = &consent { p.error { (e) } }
+                }
             }
+            (progress(ctx))
             button type="submit" { (ctx.t("material.hand_in")) }
         }
     }
 }
 
-/// A stop's materials for its organizers: what is requested, received, published, overdue.
+/// A stop's materials for its organizers: what is requested, received, published, overdue;
+/// each with its talk and its owner (the speaker, the volunteer, or the organizers).
 pub fn stop_dashboard(
     ctx: &Ctx,
     tour: &Tour,
     stop: &Stop,
-    list: &[(Material, String)],
+    list: &[MaterialRow],
     now: chrono::NaiveDateTime,
+    errors: &FieldErrors,
 ) -> Markup {
     let base = format!("/manage/stops/{}/materials", stop.id);
     page(
@@ -60,13 +138,16 @@ pub fn stop_dashboard(
         html! {
             p.crumbs { a href={ "/manage/stops/" (stop.id) } { (tour.name) " · " (stop.city) } }
             h1 { (ctx.t("material.title")) }
+            (error_summary(ctx, errors))
             @if list.is_empty() { p.empty { (ctx.t("material.none_yet")) } }
             (button_form(ctx, &format!("{base}/open"), &ctx.t("material.open_requests"), "secondary"))
-            @for (m, owner) in list {
-                article.card.flagged[crate::services::collection::is_overdue(m, now)] {
-                    h3 { (what(ctx, m)) " " (status_badge(ctx, "material_status", &m.status)) }
+            @for MaterialRow { material: m, talk, owner } in list {
+                article.card.flagged[crate::services::collection::is_overdue(m, now)] id={ "m-" (m.id) } {
+                    h3 { (what(ctx, m, talk.as_deref())) " " (status_badge(ctx, "material_status", &m.status)) }
                     p.meta {
-                        @if owner.is_empty() { (ctx.t("material.owner_organizers")) } @else { (ctx.tf("material.owner", &[("name", owner)])) }
+                        @if owner.is_empty() { (ctx.t("material.owner_organizers")) }
+                        @else if m.status == "requested" { (ctx.tf("material.owner", &[("name", owner)])) }
+                        @else { (ctx.tf("journeys.material.from", &[("name", owner)])) }
                         @if m.reminders_sent > 0 { " · " (ctx.tf("material.reminded", &[("n", &m.reminders_sent.to_string())])) }
                         @if crate::services::collection::is_overdue(m, now) { " · " strong { (ctx.t("material.overdue")) } }
                     }
@@ -80,10 +161,14 @@ pub fn stop_dashboard(
                         @else { (button_form(ctx, &format!("{base}/{}/unpublish", m.id), &ctx.t("material.unpublish"), "secondary")) }
                     }
                     @if m.status != "published" {
-                        details { summary { (ctx.t("material.hand_in_for")) } (hand_in_form(ctx, &format!("{base}/{}", m.id), m)) }
+                        details open[errors.keys().any(|k| k.starts_with(&format!("{}.", m.id)))] {
+                            summary { (ctx.t("material.hand_in_for")) }
+                            (hand_in_form(ctx, &format!("{base}/{}", m.id), m, errors))
+                        }
                     }
                 }
             }
+            script src="/static/upload.js" defer {}
         },
     )
 }

@@ -13,8 +13,8 @@ use crate::services::agenda::Entry;
 use crate::services::speakers::{Delivery, ProposalView, SpeakerPage};
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, date, error_summary, input, local_input, markdown, post_form, select,
-    status_badge,
+    Field, button_form, confirm_form, date, error_summary, field_error, input, local_input,
+    markdown, post_form, select, status_badge,
 };
 use crate::views::layout::page;
 
@@ -128,15 +128,17 @@ pub fn cfp(
             h1 { (ctx.tf("cfp.title", &[("tour", &tour.name)])) }
             @if !open {
                 p.notice { (ctx.t("cfp.closed")) }
+                p { (ctx.t("journeys.cfp.already")) " " a href="/speaker/login" { (ctx.t("journeys.cfp.sign_in")) } }
             } @else {
                 p { (ctx.t("cfp.lead")) }
+                p.hint { (ctx.t("journeys.cfp.already")) " " a href="/speaker/login" { (ctx.t("journeys.cfp.sign_in")) } }
                 @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &crate::views::components::date_time(ctx.lang, c, chrono_tz::UTC))])) } }
                 (error_summary(ctx, errors))
                 form method="post" action={ "/tours/" (tour.slug) "/cfp" } {
                     fieldset {
                         legend { (ctx.t("cfp.you")) }
                         (input(ctx, errors, Field::new("name", &ctx.t("field.your_name"), &form.name).required()))
-                        (input(ctx, errors, Field::new("email", &ctx.t("field.email"), &form.email).kind("email").required().hint(&ctx.t("register.email_hint"))))
+                        (input(ctx, errors, Field::new("email", &ctx.t("field.email"), &form.email).kind("email").required().hint(&ctx.t("journeys.cfp.email_hint"))))
                         (input(ctx, errors, Field::new("affiliation", &ctx.t("field.affiliation"), &form.affiliation)))
                         (input(ctx, errors, Field::new("bio", &ctx.t("field.bio"), &form.bio).kind("textarea")))
                     }
@@ -172,6 +174,7 @@ pub fn cfp_sent(ctx: &Ctx, tour: &Tour) -> Markup {
         html! {
             h1 { (ctx.t("cfp.sent_title")) }
             p { (ctx.t("cfp.sent")) }
+            p.hint { (ctx.t("journeys.cfp.sent_no_mail")) " " a href="/speaker/login" { (ctx.t("journeys.cfp.sign_in")) } }
             p { a href={ "/tours/" (tour.slug) } { (tour.name) } }
         },
     )
@@ -191,9 +194,173 @@ pub fn login(ctx: &Ctx, sent: bool) -> Markup {
                     (input(ctx, &errors, Field::new("email", &ctx.t("field.email"), "").kind("email").required()))
                     button type="submit" { (ctx.t("reset.send")) }
                 }))
+                p.hint { (ctx.t("journeys.login.volunteer_instead")) " " a href="/volunteer/login" { (ctx.t("volunteer.login_title")) } }
             }
         },
     )
+}
+
+/// A one-time link that was used or has expired (speakers', volunteers' and desk helpers'
+/// links alike): what happened, why links do that, and a form that e-mails a fresh one.
+pub fn link_spent(ctx: &Ctx, lead: &str, action: &str) -> Markup {
+    let errors = FieldErrors::new();
+    page(
+        ctx,
+        &ctx.t("journeys.spent.title"),
+        html! {
+            h1 { (ctx.t("journeys.spent.title")) }
+            p.lead { (lead) }
+            p { (ctx.t("journeys.spent.why")) }
+            (post_form(ctx, action, "narrow spent", html! {
+                (input(ctx, &errors, Field::new("email", &ctx.t("field.email"), "").kind("email").required()))
+                button type="submit" { (ctx.t("journeys.spent.send")) }
+            }))
+        },
+    )
+}
+
+/// The answer to "e-mail me a new link": the same whether or not the address is known.
+pub fn link_sent(ctx: &Ctx, message: &str) -> Markup {
+    page(
+        ctx,
+        &ctx.t("journeys.spent.title"),
+        html! {
+            h1 { (ctx.t("journeys.spent.title")) }
+            p.flash.success role="status" { (message) }
+        },
+    )
+}
+
+/// A text field of a form that shows several times on a page (one per proposal): its id
+/// and its error are scoped (`{scope}-{name}`, errors under `{scope}.{name}`), so that every
+/// label points at its own field.
+fn scoped_input(ctx: &Ctx, errors: &FieldErrors, scope: &str, f: Field) -> Markup {
+    let error = field_error(ctx, errors, &format!("{scope}.{}", f.name));
+    let id = format!("{scope}-{}", f.name);
+    let described = format!("{id}-help");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (f.label) @if f.required { " *" } }
+            @if f.kind == "textarea" {
+                textarea id=(id) name=(f.name) rows="5" required[f.required] aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described) { (f.value) }
+            } @else {
+                input id=(id) type=(f.kind) name=(f.name) value=(f.value) required[f.required]
+                    aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described);
+            }
+            @if let Some(e) = &error { p.error id=(described) { (e) } }
+            @else if let Some(h) = f.hint { p.hint id=(described) { (h) } }
+        }
+    }
+}
+
+/// Whether any error of the page belongs to `scope` (its form then shows open).
+fn has_errors(errors: &FieldErrors, scope: &str) -> bool {
+    let prefix = format!("{scope}.");
+    errors.keys().any(|k| k.starts_with(&prefix))
+}
+
+/// The slides of one slot as its speaker sees them: what they handed in (to open, replace
+/// or remove, each asking first) or the form to hand them in.
+fn own_slides(ctx: &Ctx, d: &Delivery, errors: &FieldErrors) -> Markup {
+    let item = &d.entry.item.id;
+    let action = format!("/speaker/slots/{item}/slides");
+    let handed_in: Vec<&crate::models::material::Material> = d
+        .materials
+        .iter()
+        .filter(|m| m.kind == "slides" && m.status != "requested")
+        .collect();
+    let upload = |replacing: bool| {
+        upload_form(
+            ctx,
+            errors,
+            &action,
+            item,
+            if replacing {
+                ctx.t("journeys.slides.replace_submit")
+            } else {
+                ctx.t("speaker.upload_submit")
+            }
+            .as_ref(),
+        )
+    };
+    html! {
+        h4 { (ctx.t("speaker.slides")) }
+        @if handed_in.is_empty() {
+            (upload(false))
+        } @else {
+            ul.uploads {
+                @for m in &handed_in {
+                    li {
+                        a href={ "/materials/" (m.id) "/download" } { (m.file_name.clone().or(m.link_url.clone()).unwrap_or_default()) }
+                        " " (status_badge(ctx, "material_status", &m.status))
+                        @if let Some(at) = m.received_at { " · " (ctx.tf("journeys.slides.received", &[("when", &crate::format::moment(ctx.lang, at, d.stop.tz()))])) }
+                        @if m.status == "published" {
+                            br; span.hint { (ctx.t("journeys.slides.published_hint")) }
+                        } @else {
+                            (confirm_form(ctx, &format!("/speaker/materials/{}/remove", m.id), &ctx.t("journeys.slides.remove"), &ctx.t("journeys.slides.remove_explain"), &ctx.t("journeys.slides.remove_button")))
+                        }
+                    }
+                }
+            }
+            @if handed_in.iter().any(|m| m.status == "published") {
+                // No form to mark: say it where the slides are.
+                @if let Some(e) = field_error(ctx, errors, &format!("{item}.file")) { p.error id={ "file-" (item) "-help" } role="alert" { (e) } }
+            } @else {
+                details.confirm open[has_errors(errors, item)] {
+                    summary { (ctx.t("journeys.slides.replace")) }
+                    p { (ctx.t("journeys.slides.replace_explain")) }
+                    (upload(true))
+                }
+            }
+        }
+        p.hint { (ctx.t("speaker.upload_hint")) }
+    }
+}
+
+/// The slides upload form of a slot: the file field marked when it was refused, and a
+/// progress bar that `static/upload.js` fills (the form works without it).
+fn upload_form(ctx: &Ctx, errors: &FieldErrors, action: &str, item: &str, button: &str) -> Markup {
+    html! {
+        form method="post" action=(action) enctype="multipart/form-data" class="upload" data-progress data-failed=(ctx.t("journeys.upload.failed")) {
+            input type="hidden" name="_csrf" value=(ctx.csrf);
+            (crate::views::materials::file_field(ctx, errors, item, &ctx.t("speaker.upload"), Some(".pdf,.odp,.pptx,.key"), true))
+            (crate::views::materials::progress(ctx))
+            button type="submit" { (button) }
+        }
+    }
+}
+
+/// The speaker's proposals: what they sent, how it stands, and (until it is decided) a form
+/// to edit it and a button to withdraw it, which asks first.
+fn own_proposals(ctx: &Ctx, p: &SpeakerPage, errors: &FieldErrors) -> Markup {
+    html! {
+        h2 #proposals { (ctx.t("speaker.proposals")) }
+        @if p.proposals.is_empty() { p.empty { (ctx.t("speaker.no_proposals")) } }
+        @for own in &p.proposals {
+            @let (pr, talk) = (&own.proposal, &own.talk);
+            @let scope = format!("proposal-{}", pr.id);
+            article.card.proposal {
+                h3 { (talk.title) " " (status_badge(ctx, "proposal_status", &pr.status)) }
+                p.meta { (own.tour.name) " · " (ctx.tf("journeys.proposal.minutes", &[("n", &talk.duration_minutes.to_string())])) }
+                @if !talk.summary.is_empty() { div.prose { (markdown(&talk.summary)) } }
+                @if !pr.decision_message.is_empty() { p { em { (pr.decision_message) } } }
+                @if own.changeable {
+                    details.edit open[has_errors(errors, &scope)] {
+                        summary { (ctx.t("journeys.proposal.edit")) }
+                        (post_form(ctx, &format!("/speaker/proposals/{}/edit", pr.id), "narrow", html! {
+                            (scoped_input(ctx, errors, &scope, Field::new("title", &ctx.t("field.talk_title"), &talk.title).required()))
+                            (scoped_input(ctx, errors, &scope, Field::new("abstract", &ctx.t("field.abstract"), &talk.summary).kind("textarea").hint(&ctx.t("field.markdown_hint"))))
+                            (scoped_input(ctx, errors, &scope, Field::new("duration_minutes", &ctx.t("field.duration"), &talk.duration_minutes.to_string()).kind("number").required()))
+                            button type="submit" { (ctx.t("form.save")) }
+                        }))
+                    }
+                    (confirm_form(ctx, &format!("/speaker/proposals/{}/withdraw", pr.id), &ctx.t("journeys.proposal.withdraw"), &ctx.t("journeys.proposal.withdraw_explain"), &ctx.t("journeys.proposal.withdraw_button")))
+                } @else if pr.status == "proposed" {
+                    p.hint { (ctx.t("journeys.proposal.placed")) }
+                }
+            }
+        }
+    }
 }
 
 /// The speaker's own page: profile, proposals, slots to confirm, slides, calendar.
@@ -206,8 +373,10 @@ pub fn own(ctx: &Ctx, p: &SpeakerPage, feed_url: Option<&str>, errors: &FieldErr
             h1 { (ctx.tf("speaker.hello", &[("name", &s.name)])) }
             @if s.confirmed_at.is_none() {
                 p.notice { a href="#profile" { (ctx.t("speaker.check_profile")) } }
-            } @else {
+            } @else if p.profile_is_public {
                 p { a href={ "/speakers/" (s.id) } { (ctx.t("speaker.public_profile")) } }
+            } @else {
+                p.hint { (ctx.t("journeys.profile_not_public")) }
             }
             (error_summary(ctx, errors))
             @if !p.invitations.is_empty() {
@@ -235,7 +404,7 @@ pub fn own(ctx: &Ctx, p: &SpeakerPage, feed_url: Option<&str>, errors: &FieldErr
             h2 { (ctx.t("speaker.slots")) }
             @if p.deliveries.is_empty() { p.empty { (ctx.t("speaker.no_slots")) } }
             @for d in &p.deliveries {
-                article.card {
+                article.card.slot {
                     h3 { (d.entry.title()) }
                     p {
                         (d.tour.name) " · " (d.stop.city) " · " (date(ctx.lang, d.entry.item.starts_at, d.stop.tz())) " " (hm(&d.entry, &d.stop))
@@ -246,37 +415,16 @@ pub fn own(ctx: &Ctx, p: &SpeakerPage, feed_url: Option<&str>, errors: &FieldErr
                     } @else {
                         (button_form(ctx, &format!("/speaker/slots/{}/confirm", d.entry.item.id), &ctx.t("speaker.confirm"), ""))
                     }
-                    h4 { (ctx.t("speaker.slides")) }
-                    ul {
-                        @for m in d.materials.iter().filter(|m| m.status != "requested") {
-                            li { a href={ "/materials/" (m.id) "/download" } { (m.file_name.clone().or(m.link_url.clone()).unwrap_or_default()) } " " (status_badge(ctx, "material_status", &m.status)) }
-                        }
-                    }
-                    form method="post" action={ "/speaker/slots/" (d.entry.item.id) "/slides" } enctype="multipart/form-data" class="row" {
-                        input type="hidden" name="_csrf" value=(ctx.csrf);
-                        div.field {
-                            label for={ "f-" (d.entry.item.id) } { (ctx.t("speaker.upload")) }
-                            input id={ "f-" (d.entry.item.id) } type="file" name="file" accept=".pdf,.odp,.pptx,.key" required;
-                        }
-                        button type="submit" { (ctx.t("speaker.upload_submit")) }
-                    }
-                    p.hint { (ctx.t("speaker.upload_hint")) }
+                    (own_slides(ctx, d, errors))
                 }
             }
+            (own_proposals(ctx, p, errors))
             h2 { (ctx.t("speaker.calendar")) }
             @if let Some(url) = feed_url {
                 p { (ctx.t("speaker.feed_hint")) }
                 input.copy type="text" readonly value=(url) aria-label=(ctx.t("speaker.calendar"));
             } @else {
                 (button_form(ctx, "/speaker/feed", &ctx.t("speaker.feed_make"), "secondary"))
-            }
-            h2 { (ctx.t("speaker.proposals")) }
-            @if p.proposals.is_empty() { p.empty { (ctx.t("speaker.no_proposals")) } }
-            ul {
-                @for (pr, talk, tour) in &p.proposals {
-                    li { strong { (talk.title) } " · " (tour.name) " " (status_badge(ctx, "proposal_status", &pr.status))
-                        @if !pr.decision_message.is_empty() { br; em { (pr.decision_message) } } }
-                }
             }
             h2 #profile { (ctx.t("speaker.profile")) }
             (post_form(ctx, "/speaker/profile", "narrow", html! {
@@ -285,6 +433,7 @@ pub fn own(ctx: &Ctx, p: &SpeakerPage, feed_url: Option<&str>, errors: &FieldErr
                 (input(ctx, errors, Field::new("bio", &ctx.t("field.bio"), &s.bio).kind("textarea").hint(&ctx.t("field.markdown_hint"))))
                 button type="submit" { (ctx.t("form.save")) }
             }))
+            script src="/static/upload.js" defer {}
         },
     )
 }
@@ -342,6 +491,12 @@ pub fn proposals(
                 article.card {
                     h2 { (p.talk.talk.title) " " (status_badge(ctx, "proposal_status", &p.proposal.status)) }
                     p { (ctx.t("proposals.by")) " " (team_speakers_line(ctx, &p.talk)) " · " (p.talk.talk.duration_minutes) " min" }
+                    @if p.talk.talk.updated_at > p.talk.talk.created_at && p.proposal.status == "proposed" {
+                        p.hint.edited { (ctx.tf("journeys.proposal.edited", &[("when", &date(ctx.lang, p.talk.talk.updated_at, chrono_tz::UTC))])) }
+                    }
+                    @if p.proposal.status == "withdrawn" {
+                        p.notice.withdrawn { (ctx.t("journeys.proposal.withdrawn_note")) }
+                    }
                     div.prose { (markdown(&p.talk.talk.summary)) }
                     p { (ctx.t("proposals.could_give")) ": " (p.stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) }
                     @if !p.scheduled_stop_ids.is_empty() { p { (ctx.t("proposals.scheduled")) ": " (p.scheduled_stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) } }

@@ -15,6 +15,7 @@ use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::registrations::DeskResult;
 use crate::web::session::{self, CsrfForm, FormCtx};
+use crate::web::speakers::or_spent;
 use crate::web::{html_status, page_id, see_other};
 
 /// Lets in the stop's organizers and the helpers they named; anyone else is sent to sign in
@@ -231,7 +232,7 @@ pub async fn walk_in(
 }
 
 /// A helper's link, opened: a page with one button (mail scanners open links too, and
-/// must not use it up).
+/// must not use it up). Used or expired: a page that sends a fresh one.
 pub async fn enter_page(
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
@@ -239,34 +240,65 @@ pub async fn enter_page(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    let sc = state
+    let result = state
         .db
         .run(move |conn| {
             let (stop_id, _) = desk::peek(conn, &t)?;
             StopContext::load(conn, &stop_id)
         })
-        .await?;
-    let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
-    Ok(crate::web::html(crate::views::auth::link_landing(
-        &ctx,
-        &ctx.t("desk.title"),
-        &ctx.tf("people.desk.enter_lead", &[("stop", &stop)]),
-        &format!("/desk/enter/{token}"),
-        &ctx.t("people.desk.enter_button"),
-    )))
+        .await
+        .map(|sc| {
+            let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
+            crate::web::html(crate::views::auth::link_landing(
+                &ctx,
+                &ctx.t("desk.title"),
+                &ctx.tf("people.desk.enter_lead", &[("stop", &stop)]),
+                &format!("/desk/enter/{token}"),
+                &ctx.t("people.desk.enter_button"),
+            ))
+        });
+    or_spent(result, &ctx, "journeys.spent.desk", "/desk/link")
 }
 
 /// The button pressed: the link is used up and this browser is let in at that desk.
 pub async fn enter(
     state: web::Data<AppState>,
-    FormCtx(_, session): FormCtx,
+    FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
     _form: CsrfForm<crate::web::session::Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let (stop_id, email) = state.db.run(move |conn| desk::enter(conn, &token)).await?;
-    session::grant_desk(&state, &session, &stop_id, &email).await?;
-    Ok(see_other(&format!("/desk/{stop_id}")))
+    let used = state.db.run(move |conn| desk::enter(conn, &token)).await;
+    let result = match used {
+        Ok((stop_id, email)) => session::grant_desk(&state, &session, &stop_id, &email)
+            .await
+            .map(|()| see_other(&format!("/desk/{stop_id}"))),
+        Err(e) => Err(e),
+    };
+    or_spent(result, &ctx, "journeys.spent.desk", "/desk/link")
+}
+
+/// A used or expired desk link's form: mails a fresh link to each desk this address helps
+/// at (the link does not say which stop it was for once it is spent). The answer is the same
+/// whether or not the address is a helper's.
+pub async fn fresh_link(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    form: CsrfForm<crate::web::EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
+    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
+    state
+        .db
+        .run(move |conn| desk::request_links(conn, &env, lang, &email))
+        .await?;
+    Ok(crate::web::html(crate::views::speakers::link_sent(
+        &ctx,
+        &ctx.t("journeys.spent.desk_sent"),
+    )))
 }
 
 /// Where a helper whose link ran out asks for a new one.

@@ -91,9 +91,10 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 27] = [
+const KINDS: [&str; 28] = [
     "material_request",
     "claim_confirmed",
+    "tasks_claimed",
     "volunteer_reminder",
     "volunteer_invite",
     "proposal_confirm",

@@ -6,14 +6,14 @@ use actix_multipart::form::text::Text;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError, FieldErrors};
 use crate::models::material::{Content, MaterialKind};
 use crate::services::collection::{self, Handler};
 use crate::services::report;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{self, CsrfForm, Empty, OrganizerPage, PageCtx, VolunteerSession, flash};
-use crate::web::{html, page_id, see_other, uploads};
+use crate::web::{html, html_status, page_id, see_other, uploads};
 
 #[derive(MultipartForm)]
 pub struct HandInForm {
@@ -99,12 +99,56 @@ async fn hand_in(
         _ => {
             return Err(AppError::invalid(
                 "file",
-                "required",
+                "file_or_link_required",
                 "give a file, a link or (for the report) the text",
             ));
         }
     }
     Ok(())
+}
+
+/// A refused upload as the field errors of one form of a page (`{scope}.{field}`): what is
+/// wrong with the file or the other fields. None for what is no fault of the input (a
+/// material out of reach, a form from elsewhere, a fault of ours): those are answered as such.
+pub(crate) fn upload_errors(e: &AppError, scope: &str) -> Option<FieldErrors> {
+    use actix_web::http::StatusCode;
+    if !matches!(
+        e.status(),
+        StatusCode::CONFLICT
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+    ) {
+        return None;
+    }
+    let mut errors: FieldErrors = e
+        .fields
+        .iter()
+        .map(|(k, v)| (format!("{scope}.{k}"), v.clone()))
+        .collect();
+    if errors.is_empty() {
+        let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            "file_too_large"
+        } else {
+            "upload_refused"
+        };
+        errors.insert(
+            format!("{scope}.file"),
+            FieldError {
+                code,
+                message: e.message.clone(),
+            },
+        );
+    }
+    Some(errors)
+}
+
+/// Deletes a stored file nothing refers to any more (replaced or removed slides). A failure
+/// only leaves an orphan behind, which is logged.
+pub(crate) async fn forget_file(state: &AppState, key: &str) {
+    if let Err(e) = state.storage.delete(key).await {
+        tracing::error!(error = ?e, key = %key, "could not remove a replaced upload");
+    }
 }
 
 /// Who hands in, in a form that can cross into the blocking pool.
@@ -127,24 +171,45 @@ impl HandlerKey {
 
 // ----- organizers -----
 
+async fn render_dashboard(
+    state: &AppState,
+    page: &OrganizerPage,
+    stop_id: String,
+    errors: FieldErrors,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let (stop, tour, list) = state
+        .db
+        .run(move |conn| collection::stop_materials(conn, &me, &stop_id))
+        .await?;
+    Ok(html_status(
+        status,
+        crate::views::materials::stop_dashboard(
+            &page.ctx,
+            &tour,
+            &stop,
+            &list,
+            crate::db::now(),
+            &errors,
+        ),
+    ))
+}
+
 pub async fn stop_dashboard(
     state: web::Data<AppState>,
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    let me = page.organizer.clone();
-    let (stop, tour, list) = state
-        .db
-        .run(move |conn| collection::stop_materials(conn, &me, &id))
-        .await?;
-    Ok(html(crate::views::materials::stop_dashboard(
-        &page.ctx,
-        &tour,
-        &stop,
-        &list,
-        crate::db::now(),
-    )))
+    render_dashboard(
+        &state,
+        &page,
+        id,
+        FieldErrors::new(),
+        actix_web::http::StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn open_requests(
@@ -170,6 +235,8 @@ pub async fn open_requests(
     Ok(see_other(&format!("/manage/stops/{id}/materials")))
 }
 
+/// Organizers hand a material in. A refusal shows the page again with that material's
+/// fields marked and why.
 pub async fn organizer_hand_in(
     state: web::Data<AppState>,
     page: OrganizerPage,
@@ -178,36 +245,34 @@ pub async fn organizer_hand_in(
 ) -> Result<HttpResponse, AppError> {
     let (id, material) = path.into_inner();
     let (id, material) = (page_id(&id)?, page_id(&material)?);
-    let form: HandInForm = upload.read().await?;
-    session::check_csrf(&page.session, Some(form.csrf.as_str()))?;
     let by = format!("organizer:{}", page.organizer.email);
-    match hand_in(
-        &state,
-        material,
-        HandlerKey::Organizer(page.organizer.id.clone()),
-        form,
-        by,
-    )
-    .await
-    {
-        Ok(()) => flash(
-            &page.session,
-            FlashKind::Success,
-            page.ctx.t("material.received"),
-        ),
-        // A material out of the caller's reach is refused as such, not flashed.
-        Err(e)
-            if e.status().is_client_error()
-                && !matches!(
-                    e.status(),
-                    actix_web::http::StatusCode::NOT_FOUND | actix_web::http::StatusCode::FORBIDDEN
-                ) =>
-        {
-            flash(&page.session, FlashKind::Error, e.message.clone())
-        }
-        Err(e) => return Err(e),
+    let result = async {
+        let form: HandInForm = upload.read().await?;
+        session::check_csrf(&page.session, Some(form.csrf.as_str()))?;
+        hand_in(
+            &state,
+            material.clone(),
+            HandlerKey::Organizer(page.organizer.id.clone()),
+            form,
+            by,
+        )
+        .await
     }
-    Ok(see_other(&format!("/manage/stops/{id}/materials")))
+    .await;
+    match result {
+        Ok(()) => {
+            flash(
+                &page.session,
+                FlashKind::Success,
+                page.ctx.t("material.received"),
+            );
+            Ok(see_other(&format!("/manage/stops/{id}/materials")))
+        }
+        Err(e) => match upload_errors(&e, &material) {
+            Some(errors) => render_dashboard(&state, &page, id, errors, e.status()).await,
+            None => Err(e),
+        },
+    }
 }
 
 pub async fn set_published(
@@ -248,6 +313,8 @@ pub async fn tour_dashboard(
 
 // ----- volunteers -----
 
+/// A volunteer hands in a material they own. A refusal shows their page again with that
+/// material's fields marked and why.
 pub async fn volunteer_hand_in(
     state: web::Data<AppState>,
     VolunteerSession {
@@ -260,20 +327,36 @@ pub async fn volunteer_hand_in(
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let material = page_id(&id)?;
-    let form: HandInForm = upload.read().await?;
-    session::check_csrf(&session, Some(form.csrf.as_str()))?;
     let by = format!("volunteer:{volunteer}");
-    match hand_in(&state, material, HandlerKey::Volunteer(volunteer), form, by).await {
-        Ok(()) => flash(&session, FlashKind::Success, ctx.t("material.received")),
-        Err(e)
-            if e.status().is_client_error()
-                && e.status() != actix_web::http::StatusCode::NOT_FOUND =>
-        {
-            flash(&session, FlashKind::Error, e.message.clone())
-        }
-        Err(e) => return Err(e),
+    let result = async {
+        let form: HandInForm = upload.read().await?;
+        session::check_csrf(&session, Some(form.csrf.as_str()))?;
+        hand_in(
+            &state,
+            material.clone(),
+            HandlerKey::Volunteer(volunteer.clone()),
+            form,
+            by,
+        )
+        .await
     }
-    Ok(see_other("/volunteer"))
+    .await;
+    match result {
+        Ok(()) => {
+            flash(&session, FlashKind::Success, ctx.t("material.received"));
+            Ok(see_other("/volunteer"))
+        }
+        Err(e) => match upload_errors(&e, &material) {
+            Some(errors) => {
+                let mut res =
+                    crate::web::volunteers::render_own(&state, &ctx, volunteer, None, errors)
+                        .await?;
+                *res.status_mut() = e.status();
+                Ok(res)
+            }
+            None => Err(e),
+        },
+    }
 }
 
 // ----- the report -----

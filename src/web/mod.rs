@@ -74,9 +74,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/desk/enter/{token}", web::get().to(desk::enter_page))
         .route("/desk/enter/{token}", web::post().to(desk::enter))
+        .route("/desk/link", web::post().to(desk::fresh_link))
         .route("/desk/{id}/login", web::get().to(desk::login_form))
         .route("/desk/{id}/login", web::post().to(desk::login_submit))
         .route("/tours/{slug}/help", web::get().to(volunteers::tour_help))
+        .route(
+            "/tours/{slug}/help",
+            web::post().to(volunteers::tour_help_submit),
+        )
         .route(
             "/tours/{slug}/report",
             web::get().to(materials::public_report),
@@ -90,6 +95,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(materials::volunteer_hand_in),
         )
         .route("/stops/{id}/help", web::get().to(volunteers::stop_help))
+        .route(
+            "/stops/{id}/help",
+            web::post().to(volunteers::stop_help_submit),
+        )
         .route("/tasks/{id}/claim", web::post().to(volunteers::claim))
         .route("/volunteer", web::get().to(volunteers::own_page))
         .route("/volunteer/login", web::get().to(volunteers::login_form))
@@ -148,6 +157,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/speaker/slots/{id}/slides",
             web::post().to(speakers::upload_slides),
         )
+        .route(
+            "/speaker/materials/{id}/remove",
+            web::post().to(speakers::remove_slides),
+        )
+        .route(
+            "/speaker/proposals/{id}/edit",
+            web::post().to(speakers::edit_proposal),
+        )
+        .route(
+            "/speaker/proposals/{id}/withdraw",
+            web::post().to(speakers::withdraw_proposal),
+        )
         .route("/speaker/feed", web::post().to(speakers::make_feed))
         .route("/speaker/feed/{token}", web::get().to(speakers::feed))
         .route(
@@ -158,6 +179,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/desk/{id}/checkin", web::post().to(desk::check_in))
         .route("/desk/{id}/walk-in", web::post().to(desk::walk_in))
         .route("/static/desk.js", web::get().to(desk_script))
+        .route("/static/upload.js", web::get().to(upload_script))
         .route("/lang/{code}", web::get().to(auth::switch_language))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login_submit))
@@ -454,4 +476,14 @@ async fn desk_script() -> HttpResponse {
             "public, max-age=3600",
         ))
         .body(include_str!("../../static/desk.js"))
+}
+
+async fn upload_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=3600",
+        ))
+        .body(include_str!("../../static/upload.js"))
 }

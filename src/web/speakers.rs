@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::stop::local_to_utc;
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::speaker::{Talk, TalkWithSpeakers};
@@ -175,6 +175,32 @@ pub async fn login_submit(
     Ok(html(crate::views::speakers::login(&ctx, true)))
 }
 
+/// The page of a one-time link that was used or has expired (a speaker's, a volunteer's, a
+/// desk helper's): it says so and offers a fresh link by e-mail, posted to `action` (which
+/// answers the same whether or not the address is known). 404 as before: the link leads
+/// nowhere any more, but the page says why and what to do.
+pub(crate) fn spent_link(ctx: &crate::views::Ctx, lead_key: &str, action: &str) -> HttpResponse {
+    html_status(
+        StatusCode::NOT_FOUND,
+        crate::views::speakers::link_spent(ctx, &ctx.t(lead_key), action),
+    )
+}
+
+/// `result`, or the page of a used or expired link when it says the link leads nowhere.
+pub(crate) fn or_spent(
+    result: Result<HttpResponse, AppError>,
+    ctx: &crate::views::Ctx,
+    lead_key: &str,
+    action: &str,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Err(e) if e.kind == crate::error::ErrorKind::NotFound => {
+            Ok(spent_link(ctx, lead_key, action))
+        }
+        other => other,
+    }
+}
+
 /// Where a sign-in link lands: it is only looked at (mail scanners open links); the button
 /// uses it.
 pub async fn enter(
@@ -184,33 +210,41 @@ pub async fn enter(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    state
+    let result = state
         .db
         .run(move |conn| speakers::peek_link(conn, &t))
-        .await?;
-    Ok(html(crate::views::auth::link_landing(
-        &ctx,
-        &ctx.t("speaker.enter_title"),
-        &ctx.t("speaker.enter_lead"),
-        &format!("/speaker/enter/{token}"),
-        &ctx.t("speaker.enter_button"),
-    )))
+        .await
+        .map(|()| {
+            html(crate::views::auth::link_landing(
+                &ctx,
+                &ctx.t("speaker.enter_title"),
+                &ctx.t("speaker.enter_lead"),
+                &format!("/speaker/enter/{token}"),
+                &ctx.t("speaker.enter_button"),
+            ))
+        });
+    or_spent(result, &ctx, "journeys.spent.speaker", "/speaker/login")
 }
 
 /// The button of a sign-in link: uses the link (once) and signs the speaker in.
 pub async fn enter_submit(
     state: web::Data<AppState>,
-    FormCtx(_, session): FormCtx,
+    FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let id = state
+    let used = state
         .db
         .run(move |conn| speakers::enter(conn, &token))
-        .await?;
-    session::sign_in_speaker(&state, &session, &id).await?;
-    Ok(see_other("/speaker"))
+        .await;
+    let result = match used {
+        Ok(id) => session::sign_in_speaker(&state, &session, &id)
+            .await
+            .map(|()| see_other("/speaker")),
+        Err(e) => Err(e),
+    };
+    or_spent(result, &ctx, "journeys.spent.speaker", "/speaker/login")
 }
 
 /// Where a proposal's confirmation link lands: what it confirms, and the button.
@@ -221,20 +255,23 @@ pub async fn confirm_proposal_page(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    let (talk, tour) = state
+    let result = state
         .db
         .run(move |conn| speakers::peek_confirmation(conn, &t))
-        .await?;
-    Ok(html(crate::views::auth::link_landing(
-        &ctx,
-        &ctx.t("speaker.confirm_title"),
-        &ctx.tf(
-            "speaker.confirm_lead",
-            &[("title", &talk.title), ("tour", &tour.name)],
-        ),
-        &format!("/speaker/proposals/confirm/{token}"),
-        &ctx.t("speaker.confirm_button"),
-    )))
+        .await
+        .map(|(talk, tour)| {
+            html(crate::views::auth::link_landing(
+                &ctx,
+                &ctx.t("speaker.confirm_title"),
+                &ctx.tf(
+                    "speaker.confirm_lead",
+                    &[("title", &talk.title), ("tour", &tour.name)],
+                ),
+                &format!("/speaker/proposals/confirm/{token}"),
+                &ctx.t("speaker.confirm_button"),
+            ))
+        });
+    or_spent(result, &ctx, "journeys.spent.proposal", "/speaker/login")
 }
 
 /// The button: the proposal counts, and its submitter is signed in to their page.
@@ -248,7 +285,11 @@ pub async fn confirm_proposal_submit(
     let done = state
         .db
         .run(move |conn| speakers::confirm_proposal(conn, &env, &token))
-        .await?;
+        .await;
+    let done = match done {
+        Ok(done) => done,
+        Err(e) => return or_spent(Err(e), &ctx, "journeys.spent.proposal", "/speaker/login"),
+    };
     session::sign_in_speaker(&state, &session, &done.speaker_id).await?;
     flash(
         &session,
@@ -296,28 +337,34 @@ async fn render_own(
     s: &SpeakerSession,
     feed_url: Option<String>,
     errors: FieldErrors,
+    status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let id = s.speaker.id.clone();
     let page = state
         .db
         .run(move |conn| speakers::own_page(conn, &id))
         .await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(html_status(
         status,
         crate::views::speakers::own(&s.ctx, &page, feed_url.as_deref(), &errors),
     ))
 }
 
+/// The page again with the fields of one form marked (422 unless told otherwise).
+async fn render_errors(
+    state: &AppState,
+    s: &SpeakerSession,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    render_own(state, s, None, errors, status).await
+}
+
 pub async fn own_page(
     state: web::Data<AppState>,
     s: SpeakerSession,
 ) -> Result<HttpResponse, AppError> {
-    render_own(&state, &s, None, FieldErrors::new()).await
+    render_own(&state, &s, None, FieldErrors::new(), StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -344,8 +391,107 @@ pub async fn update_profile(
             flash(&s.session, FlashKind::Success, s.ctx.t("form.saved"));
             Ok(see_other("/speaker"))
         }
-        Err(errors) => render_own(&state, &s, None, errors).await,
+        Err(errors) => render_errors(&state, &s, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProposalForm {
+    title: String,
+    #[serde(rename = "abstract")]
+    summary: String,
+    duration_minutes: String,
+}
+
+/// The speaker edits their undecided proposal; a refusal marks the fields of its form.
+pub async fn edit_proposal(
+    state: web::Data<AppState>,
+    s: SpeakerSession,
+    id: web::Path<String>,
+    form: CsrfForm<ProposalForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let f = form.data;
+    let changes = speakers::ProposalChanges {
+        title: f.title,
+        summary: f.summary,
+        duration_minutes: f.duration_minutes.trim().parse::<i64>().ok(),
+    };
+    let (speaker, pid) = (s.speaker.id.clone(), id.clone());
+    let result = state
+        .db
+        .run(move |conn| speakers::edit_proposal(conn, &speaker, &pid, &changes))
+        .await;
+    match result {
+        Ok(_) => {
+            flash(
+                &s.session,
+                FlashKind::Success,
+                s.ctx.t("journeys.proposal.saved"),
+            );
+            Ok(see_other("/speaker#proposals"))
+        }
+        Err(e) if matches!(e.kind, ErrorKind::Validation | ErrorKind::Conflict) => {
+            let errors = scoped(&e, &format!("proposal-{id}"), "title");
+            render_errors(&state, &s, errors, e.status()).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The speaker withdraws their undecided proposal (the page asked first).
+pub async fn withdraw_proposal(
+    state: web::Data<AppState>,
+    s: SpeakerSession,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (speaker, pid) = (s.speaker.id.clone(), id.clone());
+    match state
+        .db
+        .run(move |conn| speakers::withdraw_proposal(conn, &speaker, &pid))
+        .await
+    {
+        Ok(()) => {
+            flash(
+                &s.session,
+                FlashKind::Success,
+                s.ctx.t("journeys.proposal.withdrawn"),
+            );
+            Ok(see_other("/speaker#proposals"))
+        }
+        Err(e) if e.kind == ErrorKind::Conflict => {
+            flash(
+                &s.session,
+                FlashKind::Error,
+                s.ctx.t(&format!("error_code.{}", e.code)),
+            );
+            Ok(see_other("/speaker#proposals"))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The field errors of `e`, scoped to one form of a page (`{scope}.{field}`); an error that
+/// names no field is put on `field`.
+fn scoped(e: &AppError, scope: &str, field: &str) -> FieldErrors {
+    let mut errors: FieldErrors = e
+        .fields
+        .iter()
+        .map(|(k, v)| (format!("{scope}.{k}"), v.clone()))
+        .collect();
+    if errors.is_empty() {
+        errors.insert(
+            format!("{scope}.{field}"),
+            crate::error::FieldError {
+                code: e.code,
+                message: e.message.clone(),
+            },
+        );
+    }
+    errors
 }
 
 pub async fn confirm_slot(
@@ -367,9 +513,11 @@ pub async fn confirm_slot(
 pub struct SlidesForm {
     #[multipart(rename = "_csrf")]
     csrf: Text<String>,
-    file: TempFile,
+    file: Option<TempFile>,
 }
 
+/// The speaker hands in (or replaces, once the page asked) the slides of a slot. A refused
+/// file shows the page again with that slot's file field marked and why.
 pub async fn upload_slides(
     state: web::Data<AppState>,
     s: SpeakerSession,
@@ -379,6 +527,31 @@ pub async fn upload_slides(
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let item_id = page_id(&id)?;
+    let result = store_slides(&state, &s, item_id.clone(), upload).await;
+    match result {
+        Ok(replaced) => {
+            let key = if replaced {
+                "journeys.slides.replaced"
+            } else {
+                "speaker.uploaded"
+            };
+            flash(&s.session, FlashKind::Success, s.ctx.t(key));
+            Ok(see_other("/speaker"))
+        }
+        Err(e) => match crate::web::materials::upload_errors(&e, &item_id) {
+            Some(errors) => render_errors(&state, &s, errors, e.status()).await,
+            None => Err(e),
+        },
+    }
+}
+
+/// Checks, stores and records a slides upload; whether it replaced earlier slides.
+async fn store_slides(
+    state: &AppState,
+    s: &SpeakerSession,
+    item_id: String,
+    upload: uploads::UploadBody,
+) -> Result<bool, AppError> {
     let form: SlidesForm = upload.read().await?;
     session::check_csrf(&s.session, Some(form.csrf.as_str()))?;
     let speaker = s.speaker.clone();
@@ -391,28 +564,52 @@ pub async fn upload_slides(
             })
             .await?;
     }
-    let stored = match uploads::store(&state, form.file, crate::files::SLIDES).await {
-        Ok(stored) => stored,
-        Err(e) if e.status().is_client_error() => {
-            let mut errors = FieldErrors::new();
-            errors.insert(
-                "file".into(),
-                crate::error::FieldError {
-                    code: "upload_refused",
-                    message: e.message.clone(),
-                },
-            );
-            return render_own(&state, &s, None, errors).await;
-        }
-        Err(e) => return Err(e),
-    };
+    let file = form.file.ok_or_else(materials::no_file)?;
+    let stored = uploads::store(state, file, crate::files::SLIDES).await?;
     let content = stored.content(Uploader::Speaker(&speaker).label());
-    uploads::record_or_discard(&state, &stored, move |conn| {
+    let recorded = uploads::record_or_discard(state, &stored, move |conn| {
         let (item, _) = materials::slides_target(conn, Uploader::Speaker(&speaker), &item_id)?;
-        materials::record_slides(conn, &item, &content)
+        materials::record_slides(conn, Uploader::Speaker(&speaker), &item, &content)
     })
     .await?;
-    flash(&s.session, FlashKind::Success, s.ctx.t("speaker.uploaded"));
+    let replaced = recorded.replaced.is_some();
+    if let Some(old) = recorded.replaced {
+        crate::web::materials::forget_file(state, &old).await;
+    }
+    Ok(replaced)
+}
+
+/// The speaker removes slides they handed in (the page asked first), until published.
+pub async fn remove_slides(
+    state: web::Data<AppState>,
+    s: SpeakerSession,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let speaker = s.speaker.clone();
+    match state
+        .db
+        .run(move |conn| materials::remove_own_slides(conn, &speaker, &id))
+        .await
+    {
+        Ok(key) => {
+            if let Some(key) = key {
+                crate::web::materials::forget_file(&state, &key).await;
+            }
+            flash(
+                &s.session,
+                FlashKind::Success,
+                s.ctx.t("journeys.slides.removed"),
+            );
+        }
+        Err(e) if e.kind == ErrorKind::Conflict => flash(
+            &s.session,
+            FlashKind::Error,
+            s.ctx.t("journeys.slides.published_hint"),
+        ),
+        Err(e) => return Err(e),
+    }
     Ok(see_other("/speaker"))
 }
 
@@ -426,7 +623,7 @@ pub async fn make_feed(
         .db
         .run(move |conn| speakers::feed_url(conn, &env, &id))
         .await?;
-    render_own(&state, &s, Some(url), FieldErrors::new()).await
+    render_own(&state, &s, Some(url), FieldErrors::new(), StatusCode::OK).await
 }
 
 /// The speaker's itinerary as an iCalendar feed (the address is a secret).

@@ -11,42 +11,69 @@ use crate::models::access;
 use crate::models::tour::Tour;
 use crate::services::volunteers::{self, Releaser, TaskInput};
 use crate::state::AppState;
+use crate::views::volunteers::HelpForm;
 use crate::views::{Ctx, FlashKind};
 use crate::web::session::{
     self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, PublicForm, VolunteerSession, flash,
 };
+use crate::web::speakers::or_spent;
 use crate::web::{html, html_status, page_id, see_other};
 
 // ----- public -----
 
+/// Which help page: a tour's, or one stop's.
+#[derive(Clone)]
+enum HelpOf {
+    Tour(String),
+    Stop(String),
+}
+
+impl HelpOf {
+    /// The page's address (where its form posts, where the thank-you page leads back).
+    fn path(&self) -> String {
+        match self {
+            HelpOf::Tour(slug) => format!("/tours/{slug}/help"),
+            HelpOf::Stop(id) => format!("/stops/{id}/help"),
+        }
+    }
+}
+
 async fn help_page(
     state: &AppState,
     ctx: &Ctx,
-    tour_slug: Option<String>,
-    stop_id: Option<String>,
+    of: HelpOf,
+    form: &HelpForm,
+    errors: &FieldErrors,
     message: Option<String>,
+    status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    let action = of.path();
     let (tour, list) = state
         .db
         .run(move |conn| {
-            let tour = match (&tour_slug, &stop_id) {
-                (Some(slug), _) => Tour::find_public_by_slug(conn, slug)?
-                    .ok_or_else(|| AppError::not_found("tour"))?,
-                (None, Some(id)) => crate::services::stops::public_stop(conn, id)?.1,
-                (None, None) => return Err(AppError::not_found("page")),
+            let (tour, stop_id) = match of {
+                HelpOf::Tour(slug) => (
+                    Tour::find_public_by_slug(conn, &slug)?
+                        .ok_or_else(|| AppError::not_found("tour"))?,
+                    None,
+                ),
+                HelpOf::Stop(id) => (crate::services::stops::public_stop(conn, &id)?.1, Some(id)),
             };
             let list = volunteers::open_tasks(conn, &tour, stop_id.as_deref())?;
             Ok((tour, list))
         })
         .await?;
-    let status = if message.is_some() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
     Ok(html_status(
         status,
-        crate::views::volunteers::help(ctx, &tour, &list, &FieldErrors::new(), message.as_deref()),
+        crate::views::volunteers::help(
+            ctx,
+            &tour,
+            &list,
+            &action,
+            form,
+            errors,
+            message.as_deref(),
+        ),
     ))
 }
 
@@ -55,7 +82,17 @@ pub async fn tour_help(
     PageCtx(ctx, _): PageCtx,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    help_page(&state, &ctx, Some(slug.into_inner()), None, None).await
+    let of = HelpOf::Tour(slug.into_inner());
+    help_page(
+        &state,
+        &ctx,
+        of,
+        &HelpForm::default(),
+        &FieldErrors::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn stop_help(
@@ -63,61 +100,164 @@ pub async fn stop_help(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
-    help_page(&state, &ctx, None, Some(id), None).await
+    let of = HelpOf::Stop(page_id(&id)?);
+    help_page(
+        &state,
+        &ctx,
+        of,
+        &HelpForm::default(),
+        &FieldErrors::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ClaimForm {
-    name: String,
-    email: String,
+/// The help page's form: the tasks ticked, a name and an address.
+fn help_form(pairs: &[(String, String)]) -> HelpForm {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    HelpForm {
+        name: get("name"),
+        email: get("email"),
+        task_ids: pairs
+            .iter()
+            .filter(|(k, _)| k == "task_ids")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    }
 }
 
+/// Claims the tasks picked with the help page's one form: the thank-you page says what was
+/// taken (and what someone else took first); nothing taken shows the page again with why.
+async fn take_tasks(
+    state: &AppState,
+    ctx: &Ctx,
+    lang: Lang,
+    of: HelpOf,
+    form: HelpForm,
+) -> Result<HttpResponse, AppError> {
+    let ids = form
+        .task_ids
+        .iter()
+        .map(|id| page_id(id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (env, name, email) = (state.env.clone(), form.name.clone(), form.email.clone());
+    let result = state
+        .db
+        .run(move |conn| volunteers::claim_tasks(conn, &env, lang, &ids, &name, &email))
+        .await;
+    match result {
+        Ok(outcome) if outcome.taken.is_empty() && outcome.already.is_empty() => {
+            let message = ctx.t("help.full").into_owned();
+            help_page(
+                state,
+                ctx,
+                of,
+                &form,
+                &FieldErrors::new(),
+                Some(message),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Ok(outcome) => {
+            let mut stops: Vec<String> = outcome
+                .taken
+                .iter()
+                .chain(&outcome.already)
+                .map(|t| t.stop_id.clone())
+                .collect();
+            stops.sort();
+            stops.dedup();
+            Ok(html(crate::views::volunteers::claimed(
+                ctx,
+                &outcome,
+                &of.path(),
+                &stops,
+            )))
+        }
+        Err(e) if e.kind == ErrorKind::Validation => {
+            help_page(
+                state,
+                ctx,
+                of,
+                &form,
+                &e.fields,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) if e.code == "stop_over" => {
+            let message = ctx.t("journeys.help.stop_over").into_owned();
+            help_page(
+                state,
+                ctx,
+                of,
+                &form,
+                &FieldErrors::new(),
+                Some(message),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn tour_help_submit(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    lang: Lang,
+    slug: web::Path<String>,
+    form: PublicForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    state.limits.check(&req, crate::ratelimit::Action::Claim)?;
+    let of = HelpOf::Tour(slug.into_inner());
+    take_tasks(&state, &ctx, lang, of, help_form(&form.0)).await
+}
+
+pub async fn stop_help_submit(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    lang: Lang,
+    id: web::Path<String>,
+    form: PublicForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    state.limits.check(&req, crate::ratelimit::Action::Claim)?;
+    let of = HelpOf::Stop(page_id(&id)?);
+    take_tasks(&state, &ctx, lang, of, help_form(&form.0)).await
+}
+
+/// One task's claim form (the help page had one per task before it had one for all): the
+/// same as the help page's form with that task ticked.
 pub async fn claim(
     req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     lang: Lang,
     id: web::Path<String>,
-    form: PublicForm<ClaimForm>,
+    form: PublicForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::Claim)?;
     let id = page_id(&id)?;
-    let f = form.0;
-    let (env, tid) = (state.env.clone(), id.clone());
-    match state
+    let tid = id.clone();
+    let stop_id = state
         .db
-        .run(move |conn| volunteers::claim(conn, &env, lang, &tid, &f.name, &f.email, None))
-        .await
-    {
-        Ok(done) => Ok(html(crate::views::volunteers::claimed(
-            &ctx,
-            &done.task,
-            !done.created,
-        ))),
-        Err(e) if e.code == "task_full" || e.kind == ErrorKind::Validation => {
-            let message = if e.code == "task_full" {
-                ctx.t("help.full").into_owned()
-            } else {
-                ctx.t("form.has_errors").into_owned()
-            };
-            let sid = id.clone();
-            let stop_id = state
-                .db
-                .run(
-                    move |conn| Ok(crate::models::task::Task::find(conn, &sid)?.map(|t| t.stop_id)),
-                )
-                .await?
-                .ok_or_else(|| AppError::not_found("task"))?;
-            let mut res = help_page(&state, &ctx, None, Some(stop_id), Some(message)).await?;
-            if e.kind == ErrorKind::Validation {
-                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-            Ok(res)
-        }
-        Err(e) => Err(e),
-    }
+        .run(move |conn| Ok(crate::models::task::Task::find(conn, &tid)?.map(|t| t.stop_id)))
+        .await?
+        .ok_or_else(|| AppError::not_found("task"))?;
+    let mut form = help_form(&form.0);
+    form.task_ids = vec![id];
+    take_tasks(&state, &ctx, lang, HelpOf::Stop(stop_id), form).await
 }
 
 // ----- volunteers -----
@@ -144,7 +284,7 @@ pub async fn login_submit(
 }
 
 /// A sign-in link, opened: a page with one button (mail scanners open links too, and must
-/// not use them up).
+/// not use them up). Used or expired: a page that sends a fresh one.
 pub async fn enter_page(
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
@@ -152,30 +292,41 @@ pub async fn enter_page(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    state.db.run(move |conn| volunteers::peek(conn, &t)).await?;
-    Ok(html(crate::views::auth::link_landing(
-        &ctx,
-        &ctx.t("people.volunteer.enter_title"),
-        &ctx.t("people.volunteer.enter_lead"),
-        &format!("/volunteer/enter/{token}"),
-        &ctx.t("people.volunteer.enter_button"),
-    )))
+    let result = state
+        .db
+        .run(move |conn| volunteers::peek(conn, &t))
+        .await
+        .map(|()| {
+            html(crate::views::auth::link_landing(
+                &ctx,
+                &ctx.t("people.volunteer.enter_title"),
+                &ctx.t("people.volunteer.enter_lead"),
+                &format!("/volunteer/enter/{token}"),
+                &ctx.t("people.volunteer.enter_button"),
+            ))
+        });
+    or_spent(result, &ctx, "journeys.spent.volunteer", "/volunteer/login")
 }
 
 /// The button pressed: the link is used up and the volunteer signed in.
 pub async fn enter(
     state: web::Data<AppState>,
-    FormCtx(_, session): FormCtx,
+    FormCtx(ctx, session): FormCtx,
     token: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let id = state
+    let used = state
         .db
         .run(move |conn| volunteers::enter(conn, &token))
-        .await?;
-    session::sign_in_volunteer(&state, &session, &id).await?;
-    Ok(see_other("/volunteer"))
+        .await;
+    let result = match used {
+        Ok(id) => session::sign_in_volunteer(&state, &session, &id)
+            .await
+            .map(|()| see_other("/volunteer")),
+        Err(e) => Err(e),
+    };
+    or_spent(result, &ctx, "journeys.spent.volunteer", "/volunteer/login")
 }
 
 /// An invitation, opened: what the task is, and one button to take it.
@@ -186,21 +337,24 @@ pub async fn accept_page(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    let (task, sc) = state
+    let result = state
         .db
         .run(move |conn| volunteers::peek_invite(conn, &t))
-        .await?;
-    let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
-    Ok(html(crate::views::auth::link_landing(
-        &ctx,
-        &ctx.t("people.volunteer.accept_title"),
-        &ctx.tf(
-            "people.volunteer.accept_lead",
-            &[("stop", &stop), ("task", &task.title)],
-        ),
-        &format!("/volunteer/accept/{token}"),
-        &ctx.t("people.volunteer.accept_button"),
-    )))
+        .await
+        .map(|(task, sc)| {
+            let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
+            html(crate::views::auth::link_landing(
+                &ctx,
+                &ctx.t("people.volunteer.accept_title"),
+                &ctx.tf(
+                    "people.volunteer.accept_lead",
+                    &[("stop", &stop), ("task", &task.title)],
+                ),
+                &format!("/volunteer/accept/{token}"),
+                &ctx.t("people.volunteer.accept_button"),
+            ))
+        });
+    or_spent(result, &ctx, "journeys.spent.invite", "/volunteer/login")
 }
 
 /// The button pressed: the invited attendee takes the slot (and is signed in).
@@ -230,33 +384,39 @@ pub async fn accept_invite(
                 &ctx.t("help.full"),
             ),
         )),
-        Err(e) => Err(e),
+        Err(e) => or_spent(Err(e), &ctx, "journeys.spent.invite", "/volunteer/login"),
     }
 }
 
-async fn render_own(
+/// The volunteer's page; `errors`: a refused hand-in's fields (see `web::materials`).
+pub(crate) async fn render_own(
     state: &AppState,
     ctx: &Ctx,
     volunteer_id: String,
     feed: Option<String>,
+    errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (v, claims, requests, desks) = state
+    let env = state.env.clone();
+    let (v, tasks, requests, desks) = state
         .db
         .run(move |conn| {
-            let (v, claims) = volunteers::own_tasks(conn, &volunteer_id)?;
+            let (v, tasks) = volunteers::own_tasks(conn, &env, &volunteer_id)?;
             let requests = crate::services::collection::volunteer_requests(conn, &volunteer_id)?;
             let desks = crate::services::desk::stops_of_helper(conn, &v.email)?;
-            Ok((v, claims, requests, desks))
+            Ok((v, tasks, requests, desks))
         })
         .await?;
     Ok(html(crate::views::volunteers::own(
         ctx,
-        &v,
-        &claims,
-        &requests,
+        &crate::views::volunteers::VolunteerPage {
+            volunteer: &v,
+            tasks: &tasks,
+            requests: &requests,
+            release_hours: state.env.release_hours,
+            desk_stops: &desks,
+        },
         feed.as_deref(),
-        state.env.release_hours,
-        &desks,
+        &errors,
     )))
 }
 
@@ -264,7 +424,7 @@ pub async fn own_page(
     state: web::Data<AppState>,
     me: VolunteerSession,
 ) -> Result<HttpResponse, AppError> {
-    render_own(&state, &me.ctx, me.volunteer_id, None).await
+    render_own(&state, &me.ctx, me.volunteer_id, None, FieldErrors::new()).await
 }
 
 pub async fn release(
@@ -293,7 +453,10 @@ pub async fn release(
                 FlashKind::Error,
                 ctx.tf(
                     "volunteer.release_closed",
-                    &[("hours", &state.env.release_hours.to_string())],
+                    &[(
+                        "duration",
+                        &crate::format::hours(ctx.lang, state.env.release_hours),
+                    )],
                 ),
             );
             Ok(see_other("/volunteer"))
@@ -316,7 +479,7 @@ pub async fn make_feed(
         .db
         .run(move |conn| volunteers::feed_url(conn, &env, &vid))
         .await?;
-    render_own(&state, &ctx, id, Some(url)).await
+    render_own(&state, &ctx, id, Some(url), FieldErrors::new()).await
 }
 
 pub async fn feed(

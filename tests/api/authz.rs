@@ -2014,8 +2014,16 @@ const PUBLIC_ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/r/{}/cancel", "an attendee's manage link"),
     ("POST", "/r/{}/erase", "an attendee's manage link"),
     ("POST", "/r/{}/new-link", "an attendee's manage link"),
-    ("GET", "/stops/{}/lost-link", "anyone asks for their manage link (same answer for anyone)"),
-    ("POST", "/stops/{}/lost-link", "anyone asks for their manage link (rate-limited per client and address)"),
+    (
+        "GET",
+        "/stops/{}/lost-link",
+        "anyone asks for their manage link (same answer for anyone)",
+    ),
+    (
+        "POST",
+        "/stops/{}/lost-link",
+        "anyone asks for their manage link (rate-limited per client and address)",
+    ),
     (
         "GET",
         "/desk/{}/login",
@@ -2064,6 +2072,37 @@ const PUBLIC_ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/desk/enter/{}", "a desk helper's mailed link"),
     ("POST", "/desk/enter/{}", "a desk helper's mailed link"),
     ("GET", "/tours/{}/help", "public help pages"),
+    (
+        "POST",
+        "/tours/{}/help",
+        "offering help on a public help page (rate-limited)",
+    ),
+    (
+        "POST",
+        "/stops/{}/help",
+        "offering help on a public help page (rate-limited)",
+    ),
+    (
+        "POST",
+        "/desk/link",
+        "a desk helper asks for a fresh link (same answer for anyone)",
+    ),
+    (
+        "POST",
+        "/speaker/materials/{}/remove",
+        "the speaker's own upload",
+    ),
+    (
+        "POST",
+        "/speaker/proposals/{}/edit",
+        "the speaker's own undecided proposal",
+    ),
+    (
+        "POST",
+        "/speaker/proposals/{}/withdraw",
+        "the speaker's own undecided proposal",
+    ),
+    ("GET", "/static/upload.js", "the upload progress script"),
     ("GET", "/stops/{}/help", "public help pages"),
     ("POST", "/tasks/{}/claim", "claiming a task (rate-limited)"),
     (

@@ -407,3 +407,237 @@ both_backends! {
         assert_eq!(res.status(), 422);
     }
 }
+
+/// A stop a day away with one talk by a speaker who accepted it: (stop, agenda item id,
+/// the speaker's signed-in browser).
+async fn stop_with_a_talk(app: &TestApp, hui: &Organizer) -> (OpenStop, String, Browser) {
+    let s = app.open_stop(hui, 100, None, 1).await;
+    let sp = app
+        .post_ok(
+            hui,
+            "/api/v1/speakers",
+            &json!({"name": "Rongze Zhu", "email": "rz@example.org"}),
+            201,
+        )
+        .await;
+    let talk = app
+        .post_ok(
+            hui,
+            "/api/v1/talks",
+            &json!({"title": "Cinder", "duration_minutes": 30, "speaker_ids": [sp["id"]]}),
+            201,
+        )
+        .await;
+    let b = crate::speakers::accept_all_talks(app, "rz@example.org").await;
+    let (_, stop) = json(app.get(hui, &format!("/api/v1/stops/{}", s.stop_id)).await).await;
+    let item = app
+        .post_ok(
+            hui,
+            &format!("/api/v1/stops/{}/agenda", s.stop_id),
+            &json!({"talk_id": talk["id"], "starts_at": stop["starts_at"]}),
+            201,
+        )
+        .await;
+    (s, item["id"].as_str().unwrap().to_owned(), b)
+}
+
+/// Posts a slides upload from the speaker's page (`file`: name and bytes; None sends no
+/// file field at all), in `lang`.
+async fn upload_slides(
+    app: &TestApp,
+    b: &Browser,
+    item: &str,
+    file: Option<(&str, Vec<u8>)>,
+    lang: &str,
+) -> reqwest::Response {
+    let (_, page) = b.page("/speaker").await;
+    let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+    let mut form = reqwest::multipart::Form::new().text("_csrf", csrf);
+    if let Some((name, bytes)) = file {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    }
+    b.client
+        .post(app.url(&format!("/speaker/slots/{item}/slides")))
+        .header("accept-language", lang)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn stored_files(app: &TestApp) -> usize {
+    std::fs::read_dir(app.data_path.join("uploads/materials"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// A file to upload (name and bytes), or None for no file field at all.
+type UploadFile<'a> = Option<(&'a str, Vec<u8>)>;
+
+const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
+
+both_backends! {
+    async fn slides_handed_in_before_the_stop_ends_keep_their_talk_and_speaker_and_are_not_asked_again(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (s, item, b) = stop_with_a_talk(&app, &hui).await;
+        // The upload form shows progress with a script of our own (the form works without it).
+        let (_, page) = b.page("/speaker").await;
+        assert!(attr(&page, &format!("form[data-progress][action=\"/speaker/slots/{item}/slides\"] progress"), "max").is_some());
+        assert_eq!(attr(&page, "script[src=\"/static/upload.js\"]", "src").as_deref(), Some("/static/upload.js"));
+        let js = app.browser().get("/static/upload.js").await;
+        assert_eq!(js.status(), 200);
+        assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+        assert!(js.text().await.unwrap().contains("xhr.upload.addEventListener('progress'"));
+
+        assert_eq!(upload_slides(&app, &b, &item, Some(("cinder.pdf", PDF.to_vec())), "en").await.status(), 303);
+        let mats = crate::speakers::materials_of(&app, &hui, &s.stop_id).await;
+        assert_eq!((mats.len(), mats[0]["title"].as_str(), mats[0]["status"].as_str()), (1, Some("Cinder"), Some("received")));
+        let org = app.signed_in_browser(&hui).await;
+        let dash = format!("/manage/stops/{}/materials", s.stop_id);
+        let (_, page) = org.page(&dash).await;
+        crate::volunteers::assert_valid_ids(&page);
+        assert_eq!(select_text(&page, "article h3"), vec!["Slides of “Cinder” Received"]);
+        assert_eq!(select_text(&page, "article p.meta"), vec!["From Rongze Zhu"]);
+
+        // The stop ends: the requests open, but not a second one for these slides.
+        app.patch(&hui, &format!("/api/v1/stops/{}", s.stop_id), &json!({"status": "done"})).await;
+        roadshow::worker::run_scheduled(&app.state).await.unwrap();
+        app.drain().await;
+        let mats = crate::speakers::materials_of(&app, &hui, &s.stop_id).await;
+        let slides: Vec<_> = mats.iter().filter(|m| m["kind"] == "slides").collect();
+        assert_eq!(slides.len(), 1, "{mats:?}");
+        assert_eq!(slides[0]["status"], "received");
+        assert!(app.mails_to("rz@example.org").iter().all(|m| !m.subject.contains("Please send")), "the speaker is not asked for what they handed in");
+        let (_, page) = org.page(&dash).await;
+        assert!(select_text(&page, "article h3").contains(&"Slides of “Cinder” Received".to_owned()));
+        assert!(!select_text(&page, "article h3").iter().any(|h| h.contains("\"\"") || h.contains("“”")));
+    }
+
+    async fn a_speaker_replaces_and_removes_their_slides_asking_first_until_published(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (s, item, b) = stop_with_a_talk(&app, &hui).await;
+        app.patch(&hui, &format!("/api/v1/stops/{}", s.stop_id), &json!({"status": "done"})).await;
+        assert_eq!(upload_slides(&app, &b, &item, Some(("v1.pdf", PDF.to_vec())), "en").await.status(), 303);
+        let (_, page) = b.page("/speaker").await;
+        crate::volunteers::assert_valid_ids(&page);
+        let m = crate::speakers::materials_of(&app, &hui, &s.stop_id).await.into_iter().find(|m| m["kind"] == "slides").unwrap();
+        let id = m["id"].as_str().unwrap().to_owned();
+        // What they handed in, to open; replacing and removing each ask first.
+        assert_eq!(attr(&page, "ul.uploads a", "href"), Some(format!("/materials/{id}/download")));
+        assert_eq!(select_text(&page, "ul.uploads a"), vec!["v1.pdf"]);
+        assert!(attr(&page, &format!("details.confirm form[action=\"/speaker/slots/{item}/slides\"] input[type=file]"), "name").is_some(), "replacing asks first");
+        assert!(attr(&page, &format!("details.confirm form[action=\"/speaker/materials/{id}/remove\"]"), "action").is_some(), "removing asks first");
+        assert_eq!(b.get(&format!("/materials/{id}/download")).await.status(), 200);
+        // Replaced: one material, the new file, the old one gone.
+        assert_eq!(upload_slides(&app, &b, &item, Some(("v2.pdf", PDF.to_vec())), "en").await.status(), 303);
+        let mats = crate::speakers::materials_of(&app, &hui, &s.stop_id).await;
+        let slides: Vec<_> = mats.iter().filter(|m| m["kind"] == "slides").collect();
+        assert_eq!((slides.len(), slides[0]["file_name"].as_str()), (1, Some("v2.pdf")));
+        assert_eq!(stored_files(&app), 1);
+        // Removed after the stop: the request opens again and the file is gone.
+        let csrf = attr(&b.page("/speaker").await.1, "input[name=_csrf]", "value").unwrap();
+        assert_eq!(b.post_form(&format!("/speaker/materials/{id}/remove"), &[("_csrf", &csrf)]).await.status(), 303);
+        let m = crate::speakers::materials_of(&app, &hui, &s.stop_id).await.into_iter().find(|m| m["kind"] == "slides").unwrap();
+        assert_eq!((m["status"].as_str(), m["file_name"].as_str()), (Some("requested"), None));
+        assert_eq!(stored_files(&app), 0);
+        // Published: no more changes from the speaker.
+        assert_eq!(upload_slides(&app, &b, &item, Some(("v3.pdf", PDF.to_vec())), "en").await.status(), 303);
+        app.post_ok(&hui, &format!("/api/v1/materials/{id}/publish"), &json!({"published": true}), 200).await;
+        let (_, page) = b.page("/speaker").await;
+        assert!(attr(&page, &format!("form[action=\"/speaker/materials/{id}/remove\"]"), "action").is_none());
+        assert!(select_text(&page, "ul.uploads .hint")[0].starts_with("Published."));
+        let res = upload_slides(&app, &b, &item, Some(("v4.pdf", PDF.to_vec())), "en").await;
+        assert_eq!(res.status(), 409);
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        assert_eq!(select_text(&html, &format!("#file-{item}-help")), vec!["These slides are published: ask the organizers to unpublish them first."]);
+        assert_eq!(b.post_form(&format!("/speaker/materials/{id}/remove"), &[("_csrf", &csrf)]).await.status(), 303);
+        let m = crate::speakers::materials_of(&app, &hui, &s.stop_id).await.into_iter().find(|m| m["kind"] == "slides").unwrap();
+        assert_eq!((m["status"].as_str(), m["file_name"].as_str()), (Some("published"), Some("v3.pdf")), "published slides stay");
+    }
+
+    async fn refused_uploads_say_what_is_wrong_and_mark_the_file_field(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (s, item, b) = stop_with_a_talk(&app, &hui).await;
+        let not_slides = "This file is not a PDF, PowerPoint, Keynote or OpenDocument presentation.";
+        let cases: Vec<(UploadFile, u16, &str)> = vec![
+            (Some(("notes.txt", b"just some notes".to_vec())), 415, not_slides),
+            (Some(("setup.exe", b"MZ\x90\x00 a windows program".to_vec())), 415, not_slides),
+            (Some(("slides.pdf", b"<!doctype html><script>alert(1)</script>".to_vec())), 415, not_slides),
+            (Some(("", Vec::new())), 422, "Choose a file."),
+            (None, 422, "Choose a file."),
+            (Some(("empty.pdf", Vec::new())), 422, "This file is empty."),
+        ];
+        for (file, status, message) in cases {
+            let label = format!("{:?}", file.as_ref().map(|f| f.0));
+            let res = upload_slides(&app, &b, &item, file, "en").await;
+            assert_eq!(res.status(), status, "{label}");
+            let html = scraper::Html::parse_document(&res.text().await.unwrap());
+            assert_eq!(attr(&html, &format!("#file-{item}"), "aria-invalid").as_deref(), Some("true"), "{label}: the field is marked");
+            assert_eq!(select_text(&html, &format!("#file-{item}-help")), vec![message.to_owned()], "{label}");
+            assert_eq!(select_text(&html, ".flash.error"), vec!["Some fields need your attention."]);
+        }
+        let res = upload_slides(&app, &b, &item, Some(("notes.txt", b"notes".to_vec())), "zh-CN").await;
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        assert_eq!(select_text(&html, &format!("#file-{item}-help")), vec!["这个文件不是 PDF、PowerPoint、Keynote 或 OpenDocument 演示文稿。"]);
+        assert_eq!(stored_files(&app), 0, "nothing refused was kept");
+
+        // The API names the field too.
+        let api = |part: Option<reqwest::multipart::Part>| {
+            let mut form = reqwest::multipart::Form::new().text("kind", "slides").text("agenda_item_id", item.clone());
+            if let Some(p) = part {
+                form = form.part("file", p);
+            }
+            app.api.post(app.url(&format!("/api/v1/stops/{}/materials", s.stop_id))).bearer_auth(&hui.token).multipart(form).send()
+        };
+        let (status, body) = json(api(Some(reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("a.txt"))).await.unwrap()).await;
+        assert_eq!((status, body["error"]["fields"]["file"].as_str()), (415, Some("This file is not a PDF, PowerPoint, Keynote or OpenDocument presentation")), "{body}");
+        let (status, body) = json(api(None).await.unwrap()).await;
+        assert_eq!(status, 422);
+        assert!(body["error"]["fields"]["file"].is_string(), "{body}");
+
+        // The volunteer's hand-in page and the organizers' materials page mark it as well.
+        let photos = app.post_ok(&hui, &format!("/api/v1/stops/{}/tasks", s.stop_id), &json!({"kind": "photos", "slots": 1}), 201).await;
+        app.api.post(app.url(&format!("/api/v1/tasks/{}/claims", photos["id"].as_str().unwrap()))).json(&json!({"name": "Shake", "email": "shake@example.org"})).send().await.unwrap();
+        app.patch(&hui, &format!("/api/v1/stops/{}", s.stop_id), &json!({"status": "done"})).await;
+        let mats = crate::speakers::materials_of(&app, &hui, &s.stop_id).await;
+        let id_of = |kind: &str| mats.iter().find(|m| m["kind"] == kind).unwrap()["id"].as_str().unwrap().to_owned();
+        let (photos_id, report_id) = (id_of("photos"), id_of("report"));
+        roadshow::worker::run_scheduled(&app.state).await.unwrap();
+        app.drain().await;
+        let vlink = app.mails_to("shake@example.org").into_iter().find(|m| m.subject.contains("Please send")).unwrap().link("/volunteer/enter/");
+        let v = app.browser();
+        crate::door::press_link(&app, &v, &vlink).await;
+        let vcsrf = attr(&v.page("/volunteer").await.1, "input[name=_csrf]", "value").unwrap();
+        let send = |file: Option<(&str, &[u8])>| {
+            let mut form = reqwest::multipart::Form::new().text("_csrf", vcsrf.clone()).text("people_consented", "on");
+            if let Some((name, bytes)) = file {
+                form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+            }
+            v.client.post(app.url(&format!("/volunteer/materials/{photos_id}"))).multipart(form).send()
+        };
+        let res = send(Some(("group.txt", b"not a picture"))).await.unwrap();
+        assert_eq!(res.status(), 415);
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        crate::volunteers::assert_valid_ids(&html);
+        assert_eq!(attr(&html, &format!("#file-{photos_id}"), "aria-invalid").as_deref(), Some("true"));
+        assert_eq!(select_text(&html, &format!("#file-{photos_id}-help")), vec!["This file is not a JPEG, PNG or WebP picture, or a ZIP of pictures."]);
+        let res = send(None).await.unwrap();
+        assert_eq!(res.status(), 422);
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        assert!(select_text(&html, &format!("#file-{photos_id}-help"))[0].starts_with("Choose a file, or give a link"));
+
+        let org = app.signed_in_browser(&hui).await;
+        let dash = format!("/manage/stops/{}/materials", s.stop_id);
+        let csrf = org.csrf_of(&dash).await;
+        let form = reqwest::multipart::Form::new().text("_csrf", csrf).part("file", reqwest::multipart::Part::bytes(b"MZ\x90\x00".to_vec()).file_name("report.pdf"));
+        let res = org.client.post(app.url(&format!("{dash}/{report_id}"))).multipart(form).send().await.unwrap();
+        assert_eq!(res.status(), 415);
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        crate::volunteers::assert_valid_ids(&html);
+        assert_eq!(select_text(&html, &format!("#file-{report_id}-help")), vec!["This file is not a PDF."]);
+        assert!(attr(&html, &format!("#m-{report_id} details"), "open").is_some(), "its form is open");
+    }
+}

@@ -129,7 +129,21 @@ pub(crate) async fn accept_all_talks(app: &TestApp, email: &str) -> Browser {
     b
 }
 
-fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
+/// A stop's materials, as its organizers' API lists them.
+pub(crate) async fn materials_of(
+    app: &TestApp,
+    who: &Organizer,
+    stop_id: &str,
+) -> Vec<serde_json::Value> {
+    let (_, mats) = json(
+        app.get(who, &format!("/api/v1/stops/{stop_id}/materials"))
+            .await,
+    )
+    .await;
+    mats.as_array().unwrap().clone()
+}
+
+pub(crate) fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut z = zip::ZipWriter::new(&mut buf);
@@ -291,16 +305,19 @@ both_backends! {
         let odp = zip_with(&[("mimetype", b"application/vnd.oasis.opendocument.presentation"), ("content.xml", b"<office:document/>")]);
         let pptx = zip_with(&[("[Content_Types].xml", b"<Types/>"), ("ppt/presentation.xml", b"<p:presentation/>")]);
         let key = zip_with(&[("Index/Document.iwa", b"\x00\x01"), ("Metadata/Properties.plist", b"<plist/>")]);
-        for (name, bytes) in [("cinder.pdf", pdf), ("cinder.odp", odp), ("cinder.pptx", pptx), ("Cinder 讲解.key", key)] {
+        // Each upload replaces the one before (a slot has one set of slides), and the old
+        // file goes with it.
+        for (name, bytes, mime) in [("cinder.odp", odp, "application/vnd.oasis.opendocument.presentation"), ("cinder.pptx", pptx, "application/vnd.openxmlformats-officedocument.presentationml.presentation"), ("Cinder 讲解.key", key, "application/x-iwork-keynote-sffkey"), ("cinder.pdf", pdf, "application/pdf")] {
             let res = upload(name, bytes).await.unwrap();
             assert_eq!(res.status(), 303, "{name}");
+            let mats = materials_of(&app, &hui, &stops[0]).await;
+            assert_eq!(mats.len(), 1, "{mats:?}");
+            assert_eq!(mats[0]["content_type"], mime);
+            assert_eq!(mats[0]["title"], "Cinder", "the slides keep their talk");
+            assert_eq!(std::fs::read_dir(app.data_path.join("uploads/materials")).unwrap().count(), 1, "the replaced file is gone");
         }
-        let (_, mats) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", stops[0])).await).await;
-        let types: Vec<&str> = mats.as_array().unwrap().iter().map(|m| m["content_type"].as_str().unwrap()).collect();
-        assert_eq!(types.len(), 4, "{mats}");
-        assert!(types.contains(&"application/pdf") && types.contains(&"application/vnd.oasis.opendocument.presentation"));
         // Downloads carry the type and a safe name.
-        let pdf_id = mats.as_array().unwrap().iter().find(|m| m["content_type"] == "application/pdf").unwrap()["id"].as_str().unwrap().to_owned();
+        let pdf_id = materials_of(&app, &hui, &stops[0]).await[0]["id"].as_str().unwrap().to_owned();
         let res = b.get(&format!("/materials/{pdf_id}/download")).await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "application/pdf");
@@ -312,14 +329,13 @@ both_backends! {
         // Refused: a renamed executable, a path-traversal name, an empty file.
         let files_before = std::fs::read_dir(app.data_path.join("uploads/materials")).map(|d| d.count()).unwrap_or(0);
         let res = upload("slides.pdf", b"\x7fELF\x02\x01\x01\x00 not slides".to_vec()).await.unwrap();
-        assert_eq!(res.status(), 422);
-        assert!(res.text().await.unwrap().contains("PDF, ODP, PPTX or Keynote"), "the page says what is accepted");
+        assert_eq!(res.status(), 415);
+        assert!(res.text().await.unwrap().contains("This file is not a PDF, PowerPoint, Keynote or OpenDocument presentation"), "the page says what is accepted");
         let res = upload("../../etc/passwd.pdf", b"%PDF-1.4\n".to_vec()).await.unwrap();
         assert_eq!(res.status(), 422);
         let files_after = std::fs::read_dir(app.data_path.join("uploads/materials")).map(|d| d.count()).unwrap_or(0);
         assert_eq!(files_after, files_before, "nothing refused was stored");
-        let (_, mats) = json(app.get(&hui, &format!("/api/v1/stops/{}/materials", stops[0])).await).await;
-        assert_eq!(mats.as_array().unwrap().len(), 4);
+        assert_eq!(materials_of(&app, &hui, &stops[0]).await[0]["content_type"], "application/pdf", "the slides handed in stay");
 
         // By the API too, with the documented codes.
         let form = reqwest::multipart::Form::new().text("kind", "slides").text("agenda_item_id", item.clone())
@@ -339,7 +355,7 @@ both_backends! {
         let b_item = agenda.as_array().unwrap().iter().find(|i| i["title"] == "Talk B").unwrap()["id"].as_str().unwrap().to_owned();
         let a = speaker_browser(&app, "a@example.org").await;
         let (_, page) = a.page("/speaker").await;
-        assert_eq!(select_text(&page, "article h3"), vec!["Talk A"]);
+        assert_eq!(select_text(&page, "article.slot h3"), vec!["Talk A"]);
         let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
         let res = a.post_form(&format!("/speaker/slots/{b_item}/confirm"), &[("_csrf", &csrf)]).await;
         assert_eq!(res.status(), 404, "not A's slot");
@@ -676,5 +692,178 @@ both_backends! {
         let csrf = other.csrf_of("/speaker/login").await;
         assert_eq!(other.post_form(&path, &[("_csrf", &csrf)]).await.status(), 404, "single use");
         assert_eq!(other.get(&path).await.status(), 404);
+    }
+}
+
+/// A used or expired link's page: 404 (the link leads nowhere now), saying so, with a form
+/// that asks for the address and posts it to `action`. The form's CSRF token.
+pub(crate) async fn assert_spent(b: &Browser, path: &str, action: &str) -> String {
+    let (status, page) = b.page(path).await;
+    assert_eq!(status, 404, "GET {path}");
+    assert_eq!(
+        select_text(&page, "h1"),
+        vec!["This link no longer works"],
+        "{path}"
+    );
+    assert!(
+        select_text(&page, "main p.lead")
+            .iter()
+            .any(|t| t.contains("used already") && t.contains("expired")),
+        "{path}: says why"
+    );
+    assert_eq!(
+        attr(&page, "main form", "action").as_deref(),
+        Some(action),
+        "{path}"
+    );
+    assert_eq!(
+        attr(&page, "main form input[name=email]", "type").as_deref(),
+        Some("email")
+    );
+    attr(&page, "main form input[name=_csrf]", "value").unwrap()
+}
+
+/// Makes every unused link of `purpose` expired (as if its hours had passed).
+pub(crate) async fn expire_links(app: &TestApp, purpose: &'static str) {
+    app.db(move |conn| {
+        use diesel::prelude::*;
+        use roadshow::db::schema::magic_links;
+        diesel::update(magic_links::table.filter(magic_links::purpose.eq(purpose)))
+            .set(magic_links::expires_at.eq(roadshow::db::now() - chrono::Duration::minutes(1)))
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+}
+
+/// The path of the latest mailed link to `email` containing `fragment`.
+async fn mailed_path(app: &TestApp, email: &str, fragment: &str) -> String {
+    app.drain().await;
+    app.mails_to(email)
+        .into_iter()
+        .rev()
+        .find(|m| m.text.contains(fragment))
+        .unwrap_or_else(|| panic!("no mail with {fragment} to {email}"))
+        .link(fragment)
+        .trim_start_matches(&app.address)
+        .to_owned()
+}
+
+both_backends! {
+    async fn a_used_or_expired_speaker_link_shows_why_and_sends_a_fresh_one(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, slug, stops) = tour_with_cfp(&app, &hui).await;
+        // The call for proposals leads to the sign-in page.
+        let (_, cfp) = app.browser().page(&format!("/tours/{slug}/cfp")).await;
+        assert_eq!(attr(&cfp, "main a[href=\"/speaker/login\"]", "href").as_deref(), Some("/speaker/login"));
+        let url = app.url(&format!("/api/v1/tours/{tour_id}/proposals"));
+        app.api.post(&url).json(&proposal("Rongze Zhu", "rz@example.org", "Cinder", &stops)).send().await.unwrap();
+        let confirm = mailed_path(&app, "rz@example.org", "/speaker/proposals/confirm/").await;
+        // Every speaker e-mail says where to get a new link.
+        let mail = app.mails_to("rz@example.org").pop().unwrap();
+        assert!(mail.text.contains(&format!("Link used or expired? Get a new one: {}/speaker/login", app.address)), "{}", mail.text);
+        assert!(mail.text.contains("The link works once, for 2 days."), "{}", mail.text);
+        confirm_proposal(&app, "rz@example.org").await;
+
+        // The confirmation link, used: GET and POST show why, with the form.
+        let b = app.browser();
+        let csrf = assert_spent(&b, &confirm, "/speaker/login").await;
+        let res = b.post_form(&confirm, &[("_csrf", &csrf)]).await;
+        assert_eq!(res.status(), 404);
+        assert!(res.text().await.unwrap().contains("This link no longer works"));
+        // The form: the same answer for a speaker and a stranger; only the speaker gets mail.
+        for who in ["rz@example.org", "nobody@example.org"] {
+            let res = b.post_form("/speaker/login", &[("_csrf", &csrf), ("email", who)]).await;
+            assert_eq!(res.status(), 200);
+            assert!(res.text().await.unwrap().contains("If this address belongs to a speaker, a link is on its way."), "{who}");
+        }
+        app.drain().await;
+        assert!(app.mails_to("nobody@example.org").is_empty());
+        let enter = mailed_path(&app, "rz@example.org", "/speaker/enter/").await;
+        // A sign-in link: used once, then the page that sends a fresh one.
+        let (b2, to) = press_link(&app, "rz@example.org", "/speaker/enter/").await;
+        assert_eq!(to, "/speaker");
+        drop(b2);
+        assert_spent(&app.browser(), &enter, "/speaker/login").await;
+        // Expired before use: the same.
+        let b3 = app.browser();
+        let csrf = b3.csrf_of("/speaker/login").await;
+        b3.post_form("/speaker/login", &[("_csrf", &csrf), ("email", "rz@example.org")]).await;
+        let fresh = mailed_path(&app, "rz@example.org", "/speaker/enter/").await;
+        assert_ne!(fresh, enter);
+        expire_links(&app, "speaker").await;
+        assert_spent(&app.browser(), &fresh, "/speaker/login").await;
+    }
+
+    async fn an_expired_proposal_confirmation_is_sent_again_from_the_sign_in_page(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
+        let url = app.url(&format!("/api/v1/tours/{tour_id}/proposals"));
+        app.api.post(&url).json(&proposal("Rongze Zhu", "rz@example.org", "Cinder", &stops)).send().await.unwrap();
+        let old = mailed_path(&app, "rz@example.org", "/speaker/proposals/confirm/").await;
+        expire_links(&app, "proposal_confirm").await;
+        let b = app.browser();
+        let csrf = assert_spent(&b, &old, "/speaker/login").await;
+        b.post_form("/speaker/login", &[("_csrf", &csrf), ("email", "rz@example.org")]).await;
+        let fresh = mailed_path(&app, "rz@example.org", "/speaker/proposals/confirm/").await;
+        assert_ne!(fresh, old, "a fresh confirmation link");
+        assert_eq!(proposals_of(&app, &hui, &tour_id).await, json!([]));
+        confirm_proposal(&app, "rz@example.org").await;
+        assert_eq!(proposals_of(&app, &hui, &tour_id).await.as_array().unwrap().len(), 1, "the proposal counts");
+    }
+
+    async fn speakers_see_edit_and_withdraw_their_proposals_until_they_are_decided(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let (tour_id, _, stops) = tour_with_cfp(&app, &hui).await;
+        let (_, sent) = json(app.api.post(app.url(&format!("/api/v1/tours/{tour_id}/proposals"))).json(&proposal("Rongze Zhu", "rz@example.org", "Cinder", &stops)).send().await.unwrap()).await;
+        let p = sent["id"].as_str().unwrap().to_owned();
+        let b = confirm_proposal(&app, "rz@example.org").await;
+        let (_, page) = b.page("/speaker").await;
+        crate::volunteers::assert_valid_ids(&page);
+        assert_eq!(select_text(&page, "article.proposal h3"), vec!["Cinder Proposed"]);
+        // No dead link to a public profile before a talk is on a published agenda.
+        assert!(attr(&page, "main a[href^=\"/speakers/\"]", "href").is_none());
+        assert!(select_text(&page, "main p.hint").iter().any(|t| t.contains("Your public profile appears once")));
+        let edit = format!("/speaker/proposals/{p}/edit");
+        let withdraw = format!("/speaker/proposals/{p}/withdraw");
+        assert!(attr(&page, &format!("article.proposal details form[action=\"{edit}\"]"), "action").is_some());
+        assert!(attr(&page, &format!("article.proposal details.confirm form[action=\"{withdraw}\"]"), "action").is_some(), "withdrawing asks first");
+        let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+        // Bad input marks the fields of that form.
+        let res = b.post_form(&edit, &[("_csrf", &csrf), ("title", ""), ("abstract", "x"), ("duration_minutes", "2")]).await;
+        assert_eq!(res.status(), 422);
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        assert_eq!(attr(&html, &format!("#proposal-{p}-title"), "aria-invalid").as_deref(), Some("true"));
+        assert_eq!(attr(&html, &format!("#proposal-{p}-duration_minutes"), "aria-invalid").as_deref(), Some("true"));
+        assert!(attr(&html, "details.edit", "open").is_some(), "the form stays open");
+        // Saved: the organizers see the new text.
+        let res = b.post_form(&edit, &[("_csrf", &csrf), ("title", "Cinder at scale"), ("abstract", "**New** abstract"), ("duration_minutes", "40")]).await;
+        assert_eq!(res.status(), 303);
+        let list = proposals_of(&app, &hui, &tour_id).await;
+        assert_eq!((list[0]["talk"]["title"].as_str(), list[0]["talk"]["duration_minutes"].as_i64()), (Some("Cinder at scale"), Some(40)), "{list}");
+        let org = app.signed_in_browser(&hui).await;
+        let (_, review) = org.page(&format!("/manage/tours/{tour_id}/proposals")).await;
+        assert!(select_text(&review, "article p.edited")[0].starts_with("Edited by its speakers"));
+        // Withdrawn: the organizers see it and cannot accept it any more.
+        assert_eq!(b.post_form(&withdraw, &[("_csrf", &csrf)]).await.status(), 303);
+        assert_eq!(proposals_of(&app, &hui, &tour_id).await[0]["status"], "withdrawn");
+        let (status, body) = json(app.post(&hui, &format!("/api/v1/proposals/{p}/accept"), &json!({"stop_ids": [stops[0]]})).await).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (409, Some("proposal_withdrawn")));
+        let (_, page) = b.page("/speaker").await;
+        assert_eq!(select_text(&page, "article.proposal h3"), vec!["Cinder at scale Withdrawn"]);
+        assert!(attr(&page, &format!("form[action=\"{edit}\"]"), "action").is_none(), "decided: no more edits");
+        let res = b.post_form(&edit, &[("_csrf", &csrf), ("title", "Again"), ("duration_minutes", "30")]).await;
+        assert_eq!(res.status(), 409);
+        assert_eq!(proposals_of(&app, &hui, &tour_id).await[0]["talk"]["title"], "Cinder at scale");
+
+        // Another, accepted and on a published agenda: the public profile link works.
+        let p2 = propose_confirmed(&app, &tour_id, &proposal("Rongze Zhu", "rz@example.org", "Swift", &stops)).await;
+        app.post_ok(&hui, &format!("/api/v1/proposals/{p2}/accept"), &json!({"stop_ids": [stops[0]]}), 200).await;
+        let (_, page) = b.page("/speaker").await;
+        assert!(attr(&page, "main a[href^=\"/speakers/\"]", "href").is_none(), "not before the agenda is published");
+        app.post(&hui, &format!("/api/v1/stops/{}/agenda/publish", stops[0]), &json!({})).await;
+        let (_, page) = b.page("/speaker").await;
+        let profile = attr(&page, "main a[href^=\"/speakers/\"]", "href").expect("the profile link");
+        assert_eq!(app.browser().get(&profile).await.status(), 200);
     }
 }

@@ -177,7 +177,8 @@ both_backends! {
         // The public help page lists open tasks with the organizers' contact.
         let (_, help) = app.browser().page(&format!("/stops/{}/help", s.stop_id)).await;
         assert!(select_text(&help, "main p a").iter().any(|t| t == "team@example.org"));
-        assert!(!select_text(&help, "article h3").contains(&"Host".to_owned()), "full tasks are not offered");
+        assert!(select_text(&help, "article.full h3").contains(&"Host".to_owned()), "a full task says so");
+        assert!(attr(&help, &format!("#task-{host}"), "disabled").is_some(), "and cannot be picked");
     }
 
     async fn task_input_is_checked(app: TestApp) {
@@ -202,5 +203,226 @@ both_backends! {
         assert_eq!(claim(&app, "00000000-0000-0000-0000-000000000000", "A", "a@example.org").await.0, 404);
         let (_, tasks) = json(app.get(&hui, &path).await).await;
         assert_eq!(tasks[0]["claimed"], 0, "nothing was taken");
+    }
+}
+
+/// Valid HTML where ids matter: no id twice on the page, and every label's `for` points at
+/// an element that exists.
+pub(crate) fn assert_valid_ids(page: &scraper::Html) {
+    let sel = scraper::Selector::parse("[id]").unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for e in page.select(&sel) {
+        let id = e.value().attr("id").unwrap();
+        assert!(seen.insert(id.to_owned()), "the id {id:?} repeats");
+    }
+    let labels = scraper::Selector::parse("label[for]").unwrap();
+    for l in page.select(&labels) {
+        let target = l.value().attr("for").unwrap();
+        assert!(
+            seen.contains(target),
+            "a label points at {target:?}, which is not on the page"
+        );
+    }
+}
+
+/// Posts the help page's form as a browser on this site does.
+async fn help_post(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    lang: &str,
+) -> reqwest::Response {
+    app.api
+        .post(app.url(path))
+        .header("origin", &app.address)
+        .header("accept-language", lang)
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn claimed_of(app: &TestApp, who: &Organizer, stop_id: &str, task_id: &str) -> i64 {
+    let (_, tasks) = json(
+        app.get(who, &format!("/api/v1/stops/{stop_id}/tasks"))
+            .await,
+    )
+    .await;
+    tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == task_id)
+        .unwrap()["claimed"]
+        .as_i64()
+        .unwrap()
+}
+
+both_backends! {
+    async fn the_help_page_is_one_valid_form_that_takes_several_tasks_at_once(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 100, None, 10).await;
+        let photos = task(&app, &hui, &s.stop_id, "photos", 2).await;
+        let host = task(&app, &hui, &s.stop_id, "host", 1).await;
+        let setup = task(&app, &hui, &s.stop_id, "setup", 1).await;
+        let reminders = task(&app, &hui, &s.stop_id, "reminders", 1).await;
+        assert_eq!(claim(&app, &host, "Early", "early@example.org").await.0, 201);
+        let path = format!("/stops/{}/help", s.stop_id);
+        let (status, page) = app.browser().page(&path).await;
+        assert_eq!(status, 200);
+        assert_valid_ids(&page);
+        let count = |sel: &str| page.select(&scraper::Selector::parse(sel).unwrap()).count();
+        assert_eq!(count("main form"), 1, "one form for every task");
+        assert_eq!((count("input[name=name]"), count("input[name=email]")), (1, 1));
+        assert_eq!(count("input[type=checkbox][name=task_ids]"), 4);
+        assert_eq!(attr(&page, "main form", "action").as_deref(), Some(path.as_str()));
+        // A full task says so instead of vanishing; it cannot be picked.
+        assert!(attr(&page, &format!("#task-{host}"), "disabled").is_some());
+        assert!(select_text(&page, &format!("#task-{host}-meta"))[0].contains("Full"));
+        assert!(select_text(&page, &format!("#task-{reminders}-meta"))[0].starts_with("before the stop"));
+        assert!(attr(&page, "main a[href=\"/volunteer/login\"]", "href").is_some(), "the way to one's volunteer page");
+        let (_, tour_page) = app.browser().page(&format!("/tours/{}/help", "tour")).await;
+        assert_valid_ids(&tour_page);
+
+        // Nothing picked, no name: the fields say so, what was typed stays.
+        let res = help_post(&app, &path, &[("name", ""), ("email", "shake@example.org")], "en").await;
+        assert_eq!(res.status(), 422);
+        let html = scraper::Html::parse_document(&res.text().await.unwrap());
+        assert_eq!(attr(&html, "#f-name", "aria-invalid").as_deref(), Some("true"));
+        assert_eq!(select_text(&html, "#tasks-error"), vec!["Pick at least one task."]);
+        assert_eq!(attr(&html, "#f-email", "value").as_deref(), Some("shake@example.org"));
+
+        // Two free tasks and a full one (a form older than the page): two taken, one refused.
+        let fields = [("name", "Shake Chen"), ("email", "shake@example.org"), ("task_ids", photos.as_str()), ("task_ids", setup.as_str()), ("task_ids", host.as_str())];
+        let res = help_post(&app, &path, &fields, "en").await;
+        assert_eq!(res.status(), 200);
+        let thanks = scraper::Html::parse_document(&res.text().await.unwrap());
+        let text = select_text(&thanks, "main p").join(" ");
+        assert!(text.contains("You took: Photos, Room setup.") && text.contains("Someone was quicker for: Host."), "{text}");
+        assert!(attr(&thanks, &format!("main a[href=\"{path}\"]"), "href").is_some(), "the way back");
+        assert!(attr(&thanks, &format!("main a[href=\"/stops/{}\"]", s.stop_id), "href").is_some());
+        assert_eq!((claimed_of(&app, &hui, &s.stop_id, &photos).await, claimed_of(&app, &hui, &s.stop_id, &setup).await, claimed_of(&app, &hui, &s.stop_id, &host).await), (1, 1, 1));
+        app.drain().await;
+        let mails = app.mails_to("shake@example.org");
+        assert_eq!(mails.len(), 1, "one e-mail for the tasks of one stop");
+        let m = &mails[0];
+        assert!(m.subject.starts_with("Thank you for helping at"), "{}", m.subject);
+        assert!(m.text.contains("• Photos (") && m.text.contains("• Room setup ("), "{}", m.text);
+        assert!(m.text.contains("The link works once, for 24 hours.") && m.text.contains("up to 24 hours before"), "{}", m.text);
+        assert!(m.text.contains(&format!("Link used or expired? Get a new one: {}/volunteer/login", app.address)), "{}", m.text);
+        // The same again: held already, nothing taken twice, no mail.
+        let res = help_post(&app, &path, &fields[..4], "en").await;
+        assert!(select_text(&scraper::Html::parse_document(&res.text().await.unwrap()), "main p").join(" ").contains("You already held: Photos, Room setup."));
+        app.drain().await;
+        assert_eq!(app.mails_to("shake@example.org").len(), 1);
+        assert_eq!(claimed_of(&app, &hui, &s.stop_id, &photos).await, 1);
+        // Only full tasks picked: the page again, saying so.
+        let res = help_post(&app, &path, &[("name", "Late"), ("email", "late@example.org"), ("task_ids", host.as_str())], "en").await;
+        assert_eq!(res.status(), 409);
+        assert!(res.text().await.unwrap().contains("Someone was quicker"));
+        // In Chinese, e-mail included.
+        let res = help_post(&app, &path, &[("name", "梅"), ("email", "mei@example.org"), ("task_ids", reminders.as_str())], "zh-CN").await;
+        assert_eq!(res.status(), 200);
+        app.drain().await;
+        let zh = app.mails_to("mei@example.org").pop().unwrap();
+        assert!(zh.text.contains("该链接只能使用一次，24 小时内有效。") && zh.text.contains("获取新链接"), "{}", zh.text);
+        // The old one-task form still works.
+        let res = help_post(&app, &format!("/tasks/{photos}/claim"), &[("name", "Old Form"), ("email", "old@example.org")], "en").await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(claimed_of(&app, &hui, &s.stop_id, &photos).await, 2);
+    }
+
+    async fn people_racing_with_the_help_form_never_overfill_a_task(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 100, None, 10).await;
+        let a = task(&app, &hui, &s.stop_id, "photos", 2).await;
+        let b = task(&app, &hui, &s.stop_id, "setup", 3).await;
+        let path = format!("/stops/{}/help", s.stop_id);
+        let posts = (0..12).map(|i| {
+            let (client, url, origin, a, b) = (app.api.clone(), app.url(&path), app.address.clone(), a.clone(), b.clone());
+            async move {
+                let email = format!("v{i}@example.org");
+                client.post(url).header("origin", origin).form(&[("name", "V"), ("email", email.as_str()), ("task_ids", a.as_str()), ("task_ids", b.as_str())]).send().await.unwrap().status().as_u16()
+            }
+        });
+        let statuses = futures_util::future::join_all(posts).await;
+        assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 3, "{statuses:?}");
+        assert_eq!((claimed_of(&app, &hui, &s.stop_id, &a).await, claimed_of(&app, &hui, &s.stop_id, &b).await), (2, 3));
+    }
+
+    async fn the_volunteer_page_says_where_and_releasing_asks_first(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 100, None, 10).await;
+        let t = task(&app, &hui, &s.stop_id, "photos", 2).await;
+        let (_, c) = claim(&app, &t, "Shake Chen", "shake@example.org").await;
+        let b = volunteer_browser(&app, "shake@example.org").await;
+        let (_, page) = b.page("/volunteer").await;
+        assert_valid_ids(&page);
+        let card = select_text(&page, "article.task").join(" ");
+        assert!(card.contains("1 Hall Road, 北京") && card.contains("Take the lift to the 3rd floor."), "{card}");
+        let release = format!("/volunteer/claims/{}/release", c["id"].as_str().unwrap());
+        assert!(attr(&page, &format!("article.task details.confirm form[action=\"{release}\"]"), "action").is_some(), "releasing asks first");
+        assert!(select_text(&page, "article.task details.confirm p")[0].contains("offered to others"));
+        assert!(select_text(&page, "main p.hint").iter().any(|h| h.contains("until 24 hours before")));
+    }
+
+    async fn used_or_expired_volunteer_invitation_and_desk_links_offer_a_fresh_one(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 100, None, 10).await;
+        let photos = task(&app, &hui, &s.stop_id, "photos", 2).await;
+        claim(&app, &photos, "Shake Chen", "shake@example.org").await;
+        app.drain().await;
+        let enter = app.mails_to("shake@example.org").pop().unwrap().link("/volunteer/enter/");
+        let enter = enter.trim_start_matches(&app.address).to_owned();
+        let v = app.browser();
+        assert_eq!(press_link(&app, &v, &enter).await.status(), 303);
+        let b = app.browser();
+        let csrf = crate::speakers::assert_spent(&b, &enter, "/volunteer/login").await;
+        assert_eq!(b.post_form(&enter, &[("_csrf", &csrf)]).await.status(), 404, "the button too");
+        for who in ["shake@example.org", "nobody@example.org"] {
+            let res = b.post_form("/volunteer/login", &[("_csrf", &csrf), ("email", who)]).await;
+            assert!(res.text().await.unwrap().contains("If this address belongs to a volunteer"), "{who}");
+        }
+        app.drain().await;
+        assert!(app.mails_to("nobody@example.org").is_empty());
+        let fresh = app.mails_to("shake@example.org").pop().unwrap().link("/volunteer/enter/");
+        crate::speakers::expire_links(&app, "volunteer").await;
+        crate::speakers::assert_spent(&app.browser(), fresh.trim_start_matches(&app.address), "/volunteer/login").await;
+
+        // An invitation, used.
+        let reg: serde_json::Value = app.api.post(app.url(&format!("/api/v1/stops/{}/registrations", s.stop_id))).json(&json!({"name": "Keen", "email": "keen@example.org", "volunteer": true})).send().await.unwrap().json().await.unwrap();
+        let org = app.signed_in_browser(&hui).await;
+        let csrf = org.csrf_of(&format!("/manage/stops/{}/tasks", s.stop_id)).await;
+        org.post_form(&format!("/manage/stops/{}/tasks/invite", s.stop_id), &[("_csrf", &csrf), ("task_id", &photos), ("registration_id", reg["id"].as_str().unwrap())]).await;
+        app.drain().await;
+        let invite = app.mails_to("keen@example.org").into_iter().rev().find(|m| m.text.contains("/volunteer/accept/")).unwrap().link("/volunteer/accept/");
+        assert_eq!(press_link(&app, &app.browser(), &invite).await.status(), 303);
+        crate::speakers::assert_spent(&app.browser(), invite.trim_start_matches(&app.address), "/volunteer/login").await;
+
+        // A desk link, in Chinese: how long and until when; used, then a fresh one.
+        let stop_page = format!("/manage/stops/{}", s.stop_id);
+        let csrf = org.csrf_of(&stop_page).await;
+        org.client.post(app.url(&format!("{stop_page}/desk-helpers"))).header("accept-language", "zh-CN").form(&[("_csrf", csrf.as_str()), ("email", "helper@example.org"), ("name", "Helper")]).send().await.unwrap();
+        app.drain().await;
+        let mail = app.mails_to("helper@example.org").pop().unwrap();
+        assert!(mail.text.contains("该链接只能使用一次，有效期 3 天，至 ") && mail.text.contains("（Asia/Shanghai）"), "{}", mail.text);
+        let desk = mail.link("/desk/enter/");
+        let desk = desk.trim_start_matches(&app.address).to_owned();
+        assert_eq!(press_link(&app, &app.browser(), &desk).await.status(), 303);
+        let b = app.browser();
+        let csrf = crate::speakers::assert_spent(&b, &desk, "/desk/link").await;
+        for who in ["helper@example.org", "stranger@example.org"] {
+            let res = b.post_form("/desk/link", &[("_csrf", &csrf), ("email", who)]).await;
+            assert_eq!(res.status(), 200);
+            assert!(res.text().await.unwrap().contains("If this address belongs to a helper of a check-in desk"), "{who}");
+        }
+        app.drain().await;
+        assert!(app.mails_to("stranger@example.org").is_empty());
+        let helper_mails = app.mails_to("helper@example.org");
+        assert_eq!(helper_mails.len(), 2);
+        let fresh = helper_mails.last().unwrap().link("/desk/enter/");
+        assert!(helper_mails.last().unwrap().text.contains("The link works once, for 3 days: until "), "in the language of the page that asked");
+        assert_eq!(press_link(&app, &app.browser(), &fresh).await.status(), 303, "the fresh link works");
     }
 }

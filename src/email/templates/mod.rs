@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attendees;
+pub mod journeys;
 pub mod people;
 pub mod speakers;
 pub mod venues;
@@ -104,6 +105,68 @@ pub fn compose(
     }
 }
 
+/// How long a one-time link works, in words ("for 24 hours", "for 3 days").
+pub fn link_expiry(lang: Lang, hours: i64) -> Part {
+    Part::Text(lang.tf(
+        "email.link_expiry",
+        &[("duration", &crate::format::hours(lang, hours))],
+    ))
+}
+
+/// The same for a link that ends at a known moment (a desk link, with its stop): how long,
+/// and until when in the stop's zone.
+pub fn link_expiry_until(lang: Lang, valid_for: chrono::Duration, until: &str) -> Part {
+    Part::Text(lang.tf(
+        "journeys.email.link_expiry_until",
+        &[
+            ("duration", &crate::format::duration(lang, valid_for)),
+            ("until", until),
+        ],
+    ))
+}
+
+/// The sign-in page of whoever a one-time link is for (a speaker, a volunteer), on the
+/// link's own site: e-mails with such a link say where to get a new one once it is used or
+/// ran out. Organizers' links (`/manage/…`) get none: they sign in with their password.
+pub fn sign_in_page(link: &str) -> Option<String> {
+    const PAGES: [(&str, &str); 4] = [
+        ("/speaker/enter/", "/speaker/login"),
+        ("/speaker/proposals/confirm/", "/speaker/login"),
+        ("/volunteer/enter/", "/volunteer/login"),
+        ("/volunteer/accept/", "/volunteer/login"),
+    ];
+    PAGES
+        .iter()
+        .find_map(|(marker, page)| link.find(marker).map(|i| format!("{}{page}", &link[..i])))
+}
+
+/// "Link used or ran out? Get a new one: …", a quiet line under the link (see `sign_in_page`).
+pub fn sign_in_again(lang: Lang, link: &str) -> Option<Part> {
+    let page = sign_in_page(link)?;
+    let lead = lang.t("journeys.email.sign_in_again");
+    let label = lang.t("journeys.email.sign_in_again_link");
+    // Chinese runs on without a space and takes a full-width colon.
+    let (space, colon) = match lang {
+        Lang::En => (" ", ": "),
+        Lang::ZhCn => ("", "："),
+    };
+    Some(Part::Rich {
+        html: html! {
+            p style="margin:0 0 16px;color:#5b6475;font-size:13px" {
+                (lead) (space) a href=(page) style="color:#5b6475" { (label) }
+            }
+        }
+        .into_string(),
+        text: format!("{lead}{space}{label}{colon}{page}"),
+    })
+}
+
+/// `parts` with the "sign in again" line for `link` at the end (see `sign_in_again`).
+fn and_sign_in_again(mut parts: Vec<Part>, lang: Lang, link: &str) -> Vec<Part> {
+    parts.extend(sign_in_again(lang, link));
+    parts
+}
+
 /// A co-organizer (or a new organizer) is invited to set a password.
 pub fn organizer_invite(lang: Lang, inviter: &str, tour: Option<&str>, link: &str) -> Rendered {
     let lead = match tour {
@@ -140,7 +203,7 @@ pub fn password_reset(lang: Lang, link: &str, hours: i64) -> Rendered {
                 label: lang.t("email.reset.action").into_owned(),
                 url: link.to_owned(),
             },
-            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
+            link_expiry(lang, hours),
             Part::Text(lang.t("email.reset.not_you").into_owned()),
         ],
     )
@@ -158,9 +221,12 @@ pub fn sign_in_link(lang: Lang, name: &str, what: &str, link: &str, hours: i64) 
                 label: lang.t("email.sign_in.action").into_owned(),
                 url: link.to_owned(),
             },
-            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
+            link_expiry(lang, hours),
             Part::Text(lang.t("email.sign_in.not_you").into_owned()),
-        ],
+        ]
+        .into_iter()
+        .chain(sign_in_again(lang, link))
+        .collect(),
     )
 }
 
@@ -465,23 +531,6 @@ pub fn venue_switch(
     )
 }
 
-/// A helper is let in at a stop's check-in desk.
-pub fn desk_access(lang: Lang, name: &str, s: &StopMail, link: &str, hours: i64) -> Rendered {
-    compose(
-        lang,
-        lang.tf("email.desk.subject", &[("stop", &s.title())]),
-        Some(lang.tf("email.hello_name", &[("name", name)])),
-        vec![
-            Part::Text(lang.tf("email.desk.lead", &[("stop", &s.title())])),
-            Part::Link {
-                label: lang.t("email.desk.action").into_owned(),
-                url: link.to_owned(),
-            },
-            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
-        ],
-    )
-}
-
 /// The organizers' decision on a proposal (`stops`: where it was accepted).
 /// What the organizers decided about a proposal.
 pub struct Decision<'a> {
@@ -531,6 +580,7 @@ pub fn proposal_decided(
         label: lang.t("email.sign_in.action").into_owned(),
         url: link.to_owned(),
     });
+    parts.extend(sign_in_again(lang, link));
     compose(
         lang,
         lang.tf(
@@ -569,17 +619,21 @@ pub fn slot_changed(
         ),
         Some(lang.tf("email.hello_name", &[("name", name)])),
         with_contact(
-            vec![
-                Part::Text(lang.tf(
-                    key,
-                    &[("title", title), ("stop", &s.title()), ("when", when)],
-                )),
-                s.facts(lang),
-                Part::Link {
-                    label: lang.t("email.sign_in.action").into_owned(),
-                    url: link.to_owned(),
-                },
-            ],
+            and_sign_in_again(
+                vec![
+                    Part::Text(lang.tf(
+                        key,
+                        &[("title", title), ("stop", &s.title()), ("when", when)],
+                    )),
+                    s.facts(lang),
+                    Part::Link {
+                        label: lang.t("email.sign_in.action").into_owned(),
+                        url: link.to_owned(),
+                    },
+                ],
+                lang,
+                link,
+            ),
             s,
             lang,
         ),
@@ -615,8 +669,9 @@ pub fn claim_confirmed(
     task: &str,
     when: &str,
     link: &str,
-    release_hours: i64,
+    hours: (i64, i64),
 ) -> Rendered {
+    let (link_hours, release_hours) = hours;
     compose(
         lang,
         lang.tf(
@@ -625,21 +680,26 @@ pub fn claim_confirmed(
         ),
         Some(lang.tf("email.hello_name", &[("name", name)])),
         with_contact(
-            vec![
-                Part::Text(lang.tf(
-                    "email.claim.lead",
-                    &[("task", task), ("stop", &s.title()), ("when", when)],
-                )),
-                s.facts(lang),
-                Part::Link {
-                    label: lang.t("email.volunteer.action").into_owned(),
-                    url: link.to_owned(),
-                },
-                Part::Text(lang.tf(
-                    "email.claim.release",
-                    &[("hours", &release_hours.to_string())],
-                )),
-            ],
+            and_sign_in_again(
+                vec![
+                    Part::Text(lang.tf(
+                        "email.claim.lead",
+                        &[("task", task), ("stop", &s.title()), ("when", when)],
+                    )),
+                    s.facts(lang),
+                    Part::Link {
+                        label: lang.t("email.volunteer.action").into_owned(),
+                        url: link.to_owned(),
+                    },
+                    link_expiry(lang, link_hours),
+                    Part::Text(lang.tf(
+                        "email.claim.release",
+                        &[("duration", &crate::format::hours(lang, release_hours))],
+                    )),
+                ],
+                lang,
+                link,
+            ),
             s,
             lang,
         ),
@@ -659,17 +719,21 @@ pub fn volunteer_reminder(
         lang.tf("email.volunteer_reminder.subject", &[("stop", &s.title())]),
         Some(lang.tf("email.hello_name", &[("name", name)])),
         with_contact(
-            vec![
-                Part::Text(lang.tf(
-                    "email.volunteer_reminder.lead",
-                    &[("stop", &s.title()), ("tasks", tasks)],
-                )),
-                s.facts(lang),
-                Part::Link {
-                    label: lang.t("email.volunteer.action").into_owned(),
-                    url: link.to_owned(),
-                },
-            ],
+            and_sign_in_again(
+                vec![
+                    Part::Text(lang.tf(
+                        "email.volunteer_reminder.lead",
+                        &[("stop", &s.title()), ("tasks", tasks)],
+                    )),
+                    s.facts(lang),
+                    Part::Link {
+                        label: lang.t("email.volunteer.action").into_owned(),
+                        url: link.to_owned(),
+                    },
+                ],
+                lang,
+                link,
+            ),
             s,
             lang,
         ),
@@ -683,16 +747,20 @@ pub fn volunteer_invite(lang: Lang, name: &str, s: &StopMail, task: &str, link: 
         lang.tf("email.volunteer_invite.subject", &[("stop", &s.title())]),
         Some(lang.tf("email.hello_name", &[("name", name)])),
         with_contact(
-            vec![
-                Part::Text(lang.tf(
-                    "email.volunteer_invite.lead",
-                    &[("stop", &s.title()), ("task", task)],
-                )),
-                Part::Link {
-                    label: lang.t("email.volunteer_invite.action").into_owned(),
-                    url: link.to_owned(),
-                },
-            ],
+            and_sign_in_again(
+                vec![
+                    Part::Text(lang.tf(
+                        "email.volunteer_invite.lead",
+                        &[("stop", &s.title()), ("task", task)],
+                    )),
+                    Part::Link {
+                        label: lang.t("email.volunteer_invite.action").into_owned(),
+                        url: link.to_owned(),
+                    },
+                ],
+                lang,
+                link,
+            ),
             s,
             lang,
         ),
@@ -720,17 +788,21 @@ pub fn material_request(
         ),
         Some(lang.tf("email.hello_name", &[("name", name)])),
         with_contact(
-            vec![
-                Part::Text(lang.tf(
-                    "email.material.lead",
-                    &[("what", what), ("stop", &s.title())],
-                )),
-                Part::Link {
-                    label: lang.t("email.material.action").into_owned(),
-                    url: link.to_owned(),
-                },
-                Part::Text(lang.t("email.material.why").into_owned()),
-            ],
+            and_sign_in_again(
+                vec![
+                    Part::Text(lang.tf(
+                        "email.material.lead",
+                        &[("what", what), ("stop", &s.title())],
+                    )),
+                    Part::Link {
+                        label: lang.t("email.material.action").into_owned(),
+                        url: link.to_owned(),
+                    },
+                    Part::Text(lang.t("email.material.why").into_owned()),
+                ],
+                lang,
+                link,
+            ),
             s,
             lang,
         ),
@@ -855,7 +927,13 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
                 "Shake Chen",
                 &sample_stop(lang),
                 &link,
-                72,
+                (
+                    chrono::Duration::hours(72),
+                    match lang {
+                        Lang::En => "Sun 16 Sep 2012, 17:30 (Asia/Shanghai)",
+                        Lang::ZhCn => "2012年9月16日 周日 17:30（Asia/Shanghai）",
+                    },
+                ),
                 &format!("{base_url}/desk/example/login"),
             ),
         ),
@@ -909,7 +987,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
                 &lang.t("task_kind.registration_desk"),
                 "Sun 16 Sep 2012, 13:00–14:00 (Asia/Shanghai)",
                 &link,
-                24,
+                (24, 24),
             ),
         ),
         (
@@ -947,6 +1025,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
     .into_iter()
     .chain(speakers::samples(lang, base_url))
     .chain(attendees::samples(lang, base_url))
+    .chain(journeys::samples(lang, base_url))
     .chain(venues::samples(lang, base_url))
     .collect()
 }

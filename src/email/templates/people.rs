@@ -3,13 +3,14 @@
 use super::{Part, Rendered, StopMail, compose, with_contact};
 use crate::i18n::Lang;
 
-/// A helper's link to a stop's check-in desk, and where to get a new one when it ran out.
+/// A helper's link to a stop's check-in desk: how long it works (until when, in the stop's
+/// zone), and where to get a new one when it ran out.
 pub fn desk_link(
     lang: Lang,
     name: &str,
     s: &StopMail,
     link: &str,
-    hours: i64,
+    valid: (chrono::Duration, &str),
     fresh_link_page: &str,
 ) -> Rendered {
     compose(
@@ -22,7 +23,7 @@ pub fn desk_link(
                 label: lang.t("email.desk.action").into_owned(),
                 url: link.to_owned(),
             },
-            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
+            super::link_expiry_until(lang, valid.0, valid.1),
             Part::Link {
                 label: lang.t("people.email.desk_fresh").into_owned(),
                 url: fresh_link_page.to_owned(),
@@ -65,12 +66,15 @@ pub fn desk_task_claimed(lang: Lang, name: &str, s: &StopMail, c: &TaskClaim) ->
                     label: lang.t("email.volunteer.action").into_owned(),
                     url: c.link.to_owned(),
                 },
-                Part::Text(lang.tf("email.link_expiry", &[("hours", &c.link_hours.to_string())])),
+                super::link_expiry(lang, c.link_hours),
                 Part::Text(lang.tf(
                     "email.claim.release",
-                    &[("hours", &c.release_hours.to_string())],
+                    &[("duration", &crate::format::hours(lang, c.release_hours))],
                 )),
-            ],
+            ]
+            .into_iter()
+            .chain(super::sign_in_again(lang, c.link))
+            .collect(),
             s,
             lang,
         ),

@@ -27,9 +27,12 @@ pub fn proposal_confirm(
                 label: lang.t("email.proposal_confirm.action").into_owned(),
                 url: link.to_owned(),
             },
-            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
+            super::link_expiry(lang, hours),
             Part::Text(lang.t("email.proposal_confirm.not_you").into_owned()),
-        ],
+        ]
+        .into_iter()
+        .chain(super::sign_in_again(lang, link))
+        .collect(),
     )
 }
 
@@ -65,8 +68,11 @@ pub fn talk_invitation(
                 label: lang.t("email.talk_invitation.action").into_owned(),
                 url: link.to_owned(),
             },
-            Part::Text(lang.tf("email.link_expiry", &[("hours", &hours.to_string())])),
-        ],
+            super::link_expiry(lang, hours),
+        ]
+        .into_iter()
+        .chain(super::sign_in_again(lang, link))
+        .collect(),
     )
 }
 
