@@ -996,8 +996,8 @@ fn door_step(conn: &mut DbConnection, stop: &Stop, r: Registration) -> Result<Do
 /// Checks in confirmed people of one stop in one transaction: one statement marks them all,
 /// the stop's check-in count moves once, one commit. On PostgreSQL the count's row is locked
 /// from its update to the commit, so one check-in per transaction made the door queue on
-/// that row and on a disk flush each; the stop's lock is not needed (places left do not
-/// move). Anyone cancelled or checked in meanwhile goes the careful way.
+/// that row and on a disk flush each; one batch takes it once, first (the lock order of
+/// every writer). Anyone cancelled or checked in meanwhile goes the careful way.
 pub fn check_in_batch(
     conn: &mut DbConnection,
     stop_id: &str,
@@ -1012,6 +1012,10 @@ pub fn check_in_batch(
     ids.sort_unstable();
     ids.dedup();
     let checked: std::collections::HashSet<String> = db::write_transaction(conn, |conn| {
+        // The counters row first, as every other writer of registrations takes it: a
+        // cancellation holds it and then updates its row, so taking the rows first here
+        // deadlocked PostgreSQL against it.
+        Counters::lock(conn, stop_id)?;
         let checked = Registration::check_in_confirmed_many(conn, &ids, now)?;
         if !checked.is_empty() {
             Counters::add(

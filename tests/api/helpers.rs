@@ -487,7 +487,10 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub message_id: String,
+    /// The decoded plain-text and HTML bodies.
     pub text: String,
+    /// The decoded calendar attachment, if any (its lines unfolded by nothing: as sent).
+    pub ics: String,
 }
 
 impl Mail {
@@ -513,7 +516,8 @@ impl Mail {
             to: header("To"),
             subject: decode_words(&header("Subject")),
             message_id: header("Message-ID"),
-            text: decoded_parts(raw).join("\n"),
+            text: decoded_parts(raw, false).join("\n"),
+            ics: decoded_parts(raw, true).join("\n"),
         }
     }
 
@@ -557,8 +561,9 @@ fn decode_words(value: &str) -> String {
     out
 }
 
-/// The bodies of every part, decoded from base64 or quoted-printable.
-fn decoded_parts(raw: &str) -> Vec<String> {
+/// The bodies of the text parts (or, with `calendar`, of the calendar attachments),
+/// decoded from base64 or quoted-printable.
+fn decoded_parts(raw: &str, calendar: bool) -> Vec<String> {
     use base64::Engine;
     let mut out = Vec::new();
     // Walk the parts: a header block, a blank line, a body up to the next boundary.
@@ -570,9 +575,13 @@ fn decoded_parts(raw: &str) -> Vec<String> {
         };
         let head_lower = head.to_ascii_lowercase();
         // The message's bodies; not attachments such as the .ics (its lines are folded).
-        if !head_lower.contains("content-type: text/plain")
-            && !head_lower.contains("content-type: text/html")
-        {
+        let wanted = if calendar {
+            head_lower.contains("content-type: text/calendar")
+        } else {
+            head_lower.contains("content-type: text/plain")
+                || head_lower.contains("content-type: text/html")
+        };
+        if !wanted {
             continue;
         }
         let body = body.trim_end_matches('-').trim();
