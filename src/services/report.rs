@@ -156,15 +156,23 @@ fn build_for(
             .filter(|i| i.stop_id == stop.id && i.talk_id.is_some())
             .collect();
         let mut speakers_here = HashSet::new();
+        let held = stop.status() != StopStatus::Cancelled;
         for item in &mine {
             if let Some(t) = item.talk_id.as_ref().and_then(|id| talks.get(id)) {
                 for s in &t.speakers {
                     speakers_here.insert(s.id.clone());
+                    if !held {
+                        // Planned, not given: the row says so; the tour's totals do not.
+                        continue;
+                    }
                     all_speakers
                         .entry(s.id.clone())
                         .or_insert_with(|| (s.name.clone(), HashSet::new()))
                         .1
                         .insert(stop.id.clone());
+                }
+                if !held {
+                    continue;
                 }
                 // Talks given several times: once per stop (two stops may share a city).
                 let entry = talk_cities
@@ -208,11 +216,17 @@ fn build_for(
         });
     }
 
+    // A cancelled stop keeps its row (who had registered, what was planned) but is not in
+    // the tour's totals: nobody came, and its people were not "in the room".
+    let held: Vec<&StopRow> = out
+        .iter()
+        .filter(|r| r.stop.status() != StopStatus::Cancelled)
+        .collect();
     let mut t = Totals {
-        stops: out.len(),
+        stops: held.len(),
         ..Totals::default()
     };
-    for r in &out {
+    for r in held {
         t.registrations += r.registrations;
         t.confirmed += r.confirmed;
         t.attendance += r.checked_in;
@@ -242,9 +256,14 @@ fn build_for(
         .collect();
     t.repeat_talks
         .sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    let cancelled: HashSet<&str> = out
+        .iter()
+        .filter(|r| r.stop.status() == StopStatus::Cancelled)
+        .map(|r| r.stop.id.as_str())
+        .collect();
     t.volunteers = volunteers
         .iter()
-        .filter(|(s, _)| visible(s))
+        .filter(|(s, _)| visible(s) && !cancelled.contains(s.as_str()))
         .map(|(_, v)| v)
         .collect::<HashSet<_>>()
         .len();

@@ -69,7 +69,10 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                 tbody {
                     @for row in &r.rows {
                         tr {
-                            td { a href={ "/stops/" (row.stop.id) } { (row.stop.city) } }
+                            td {
+                                a href={ "/stops/" (row.stop.id) } { (row.stop.city) }
+                                @if row.stop.status == "cancelled" { " " (crate::views::components::status_badge(ctx, "stop_status", &row.stop.status)) }
+                            }
                             td { (date(ctx.lang, row.stop.starts_at, row.stop.tz())) }
                             td { (row.venue.name) br; small { (ctx.t(&format!("venue_cost.{}", row.venue.cost))) } }
                             td.num { (row.registrations) } td.num { (row.checked_in) }

@@ -21,8 +21,8 @@ use crate::helpers::*;
 
 /// How long to wait for a page or an element; generous, for a busy machine.
 const WAIT: Duration = Duration::from_secs(20);
-const DESKTOP: (u32, u32) = (1280, 900);
-const PHONE: (u32, u32) = (390, 844);
+pub(crate) const DESKTOP: (u32, u32) = (1280, 900);
+pub(crate) const PHONE: (u32, u32) = (390, 844);
 
 /// An organizer plans a stop, an attendee registers and cancels (and another one registers),
 /// the organizer checks that one in at the desk on a phone, then moves the stop to its backup.
@@ -355,7 +355,7 @@ fn last_segment(path: &str) -> String {
 }
 
 /// chromedriver on a free port, in its own process group: the browsers it starts go with it.
-struct ChromeDriver {
+pub(crate) struct ChromeDriver {
     child: Child,
     url: String,
     chromium: Option<PathBuf>,
@@ -364,7 +364,7 @@ struct ChromeDriver {
 impl ChromeDriver {
     /// None (after a note) when chromedriver is not installed and the browser tests are not
     /// required.
-    fn start() -> Option<ChromeDriver> {
+    pub(crate) fn start() -> Option<ChromeDriver> {
         let required = std::env::var("ROADSHOW_TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
         let driver = std::env::var_os("ROADSHOW_TEST_CHROMEDRIVER")
             .map(PathBuf::from)
@@ -433,20 +433,31 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
 }
 
 /// One browser session (its own profile, so its own cookies).
-struct Ui {
+pub(crate) struct Ui {
     client: Client,
     base: String,
 }
 
 impl Ui {
-    async fn open(driver: &ChromeDriver, base: &str, (width, height): (u32, u32)) -> Ui {
+    pub(crate) async fn open(driver: &ChromeDriver, base: &str, size: (u32, u32)) -> Ui {
+        Ui::open_in(driver, base, size, "en-US").await
+    }
+
+    /// A browser whose person reads `lang` (`en-US`, `zh-CN`).
+    pub(crate) async fn open_in(
+        driver: &ChromeDriver,
+        base: &str,
+        (width, height): (u32, u32),
+        lang: &str,
+    ) -> Ui {
+        let primary = lang.split('-').next().unwrap_or(lang);
         let mut options = json!({
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-extensions", "--hide-scrollbars", "--lang=en-US",
+                "--no-first-run", "--disable-extensions", "--hide-scrollbars", format!("--lang={lang}"),
                 format!("--window-size={width},{height}"),
             ],
-            "prefs": { "intl.accept_languages": "en-US,en" },
+            "prefs": { "intl.accept_languages": format!("{lang},{primary}") },
         });
         if let Some(chromium) = &driver.chromium {
             options["binary"] = json!(chromium);
@@ -468,12 +479,12 @@ impl Ui {
         ui
     }
 
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         self.client.close().await.expect("close the session");
     }
 
     /// The page's own width: the window's inner size is set through the viewport.
-    async fn resize(&self, (width, height): (u32, u32)) {
+    pub(crate) async fn resize(&self, (width, height): (u32, u32)) {
         self.client
             .set_window_size(width, height)
             .await
@@ -486,22 +497,22 @@ impl Ui {
         assert_eq!(inner, json!(width), "the viewport is {width} wide");
     }
 
-    async fn goto(&self, path: &str) {
+    pub(crate) async fn goto(&self, path: &str) {
         self.goto_url(&format!("{}{path}", self.base)).await
     }
 
-    async fn goto_url(&self, url: &str) {
+    pub(crate) async fn goto_url(&self, url: &str) {
         self.client.goto(url).await.expect("navigate");
     }
 
-    async fn clear_cookies(&self) {
+    pub(crate) async fn clear_cookies(&self) {
         self.client
             .delete_all_cookies()
             .await
             .expect("clear cookies");
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         self.client
             .current_url()
             .await
@@ -511,7 +522,7 @@ impl Ui {
     }
 
     /// Waits for an element, failing with the page's address and text.
-    async fn wait(&self, css: &str) -> Element {
+    pub(crate) async fn wait(&self, css: &str) -> Element {
         match self
             .client
             .wait()
@@ -525,7 +536,7 @@ impl Ui {
     }
 
     /// Waits until the path of the page matches; returns it.
-    async fn wait_path(&self, matches: impl Fn(&str) -> bool) -> String {
+    pub(crate) async fn wait_path(&self, matches: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
             let path = self.path().await;
@@ -540,7 +551,7 @@ impl Ui {
     }
 
     /// Waits until the first `css` element's text contains `part`; returns the text.
-    async fn wait_text(&self, css: &str, part: &str) -> String {
+    pub(crate) async fn wait_text(&self, css: &str, part: &str) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
             if let Ok(e) = self.client.find(Locator::Css(css)).await
@@ -556,7 +567,7 @@ impl Ui {
         }
     }
 
-    async fn describe(&self) -> String {
+    pub(crate) async fn describe(&self) -> String {
         let url = self
             .client
             .current_url()
@@ -570,15 +581,15 @@ impl Ui {
         format!("{url}:\n{text}")
     }
 
-    async fn find_all(&self, css: &str) -> Vec<Element> {
+    pub(crate) async fn find_all(&self, css: &str) -> Vec<Element> {
         self.client.find_all(Locator::Css(css)).await.expect("find")
     }
 
-    async fn text(&self, css: &str) -> String {
+    pub(crate) async fn text(&self, css: &str) -> String {
         self.wait(css).await.text().await.expect("text")
     }
 
-    async fn texts(&self, css: &str) -> Vec<String> {
+    pub(crate) async fn texts(&self, css: &str) -> Vec<String> {
         let mut out = Vec::new();
         for e in self.find_all(css).await {
             out.push(e.text().await.expect("text"));
@@ -586,12 +597,12 @@ impl Ui {
         out
     }
 
-    async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.wait(css).await.click().await.expect("click");
     }
 
     /// Types into a field, replacing what it held.
-    async fn fill(&self, css: &str, text: &str) {
+    pub(crate) async fn fill(&self, css: &str, text: &str) {
         let field = self.wait(css).await;
         field.clear().await.expect("clear");
         field.send_keys(text).await.expect("type");
@@ -602,7 +613,7 @@ impl Ui {
         );
     }
 
-    async fn choose(&self, css: &str, value: &str) {
+    pub(crate) async fn choose(&self, css: &str, value: &str) {
         self.wait(css)
             .await
             .select_by_value(value)
@@ -612,7 +623,13 @@ impl Ui {
 
     /// Types a date and time into a `datetime-local` field as a person does (month, day, year,
     /// then the time, in the en-US browser's order).
-    async fn type_datetime(&self, css: &str, day: chrono::NaiveDate, time_keys: &str, time: &str) {
+    pub(crate) async fn type_datetime(
+        &self,
+        css: &str,
+        day: chrono::NaiveDate,
+        time_keys: &str,
+        time: &str,
+    ) {
         let field = self.wait(css).await;
         field.click().await.expect("focus");
         let keys = format!("{}\u{e004}{time_keys}", day.format("%m%d%Y"));
@@ -625,7 +642,7 @@ impl Ui {
     }
 
     /// The whole page as a PNG, through the DevTools protocol; the viewport when that fails.
-    async fn screenshot(&self) -> Result<Vec<u8>, CmdError> {
+    pub(crate) async fn screenshot(&self) -> Result<Vec<u8>, CmdError> {
         let metrics = self
             .client
             .issue_cmd(Cdp::new("Page.getLayoutMetrics", json!({})))
@@ -691,28 +708,44 @@ impl WebDriverCompatibleCommand for Cdp {
 }
 
 /// Numbered screenshots per flow.
-struct Shots {
+pub(crate) struct Shots {
     counts: HashMap<&'static str, u32>,
+    folder: PathBuf,
 }
 
 impl Shots {
-    fn dir() -> PathBuf {
+    pub(crate) fn dir() -> PathBuf {
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
     }
 
     fn new() -> Shots {
-        let dir = Self::dir();
-        let _ = std::fs::remove_dir_all(&dir);
+        Shots::in_folder("")
+    }
+
+    /// Screenshots of one test, in their own folder under the screenshots' (emptied first).
+    pub(crate) fn in_folder(name: &str) -> Shots {
+        let dir = Self::dir().join(name);
+        if name.is_empty() {
+            // The flows' own pictures; other tests' folders stay.
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                if e.path().extension().is_some_and(|x| x == "png") {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         Shots {
             counts: HashMap::new(),
+            folder: dir,
         }
     }
 
-    async fn take(&mut self, ui: &Ui, flow: &'static str, step: &str) {
+    pub(crate) async fn take(&mut self, ui: &Ui, flow: &'static str, step: &str) {
         let n = self.counts.entry(flow).or_default();
         *n += 1;
-        let path = Self::dir().join(format!("{flow}-{n:02}-{step}.png"));
+        let path = self.folder.join(format!("{flow}-{n:02}-{step}.png"));
         let png = ui.screenshot().await.expect("screenshot");
         std::fs::write(&path, png).expect("write the screenshot");
     }

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::binary::Server;
 use crate::both_backends;
+use crate::browser::{ChromeDriver, PHONE, Shots, Ui};
 use crate::helpers::*;
 
 const EN: &str = "en";
@@ -512,6 +513,20 @@ both_backends! {
         // Shanghai ended meanwhile: its report, photos and video are asked of the organizers.
         life.told("material_request", &[&hui, &hui, &hui]);
         life.check("a month later").await;
+
+        // In the real browser on a phone, in Chinese: Di opens her first e-mail's link again.
+        if let Some(driver) = ChromeDriver::start() {
+            let mut shots = Shots::in_folder(&format!("lifetime-{:?}", life.app.backend()).to_lowercase());
+            let di = Ui::open_in(&driver, &life.server.base, PHONE, ZH).await;
+            let first = life.mail("di@example.org", "registration_confirmed").await;
+            let link = links_in(&first.body_text, &life.server.base).into_iter().find(|l| l.contains("/r/")).unwrap();
+            di.goto_url(&link).await;
+            di.wait("main").await;
+            let page = di.text("main").await;
+            assert!(page.contains("狄") && page.contains("北京"), "{page}");
+            shots.take(&di, "attendee", "first-link-a-month-later").await;
+            di.close().await;
+        }
     }
 }
 
