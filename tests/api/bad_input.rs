@@ -281,11 +281,14 @@ both_backends! {
         }
 
         // The public forms, in both languages.
+        let task = app.post_ok(&hui, &format!("/api/v1/stops/{}/tasks", s.stop_id), &serde_json::json!({"kind": "photos", "title": "Photos", "slots": 2}), 201).await;
+        let task_id = task["id"].as_str().unwrap().to_owned();
         let public_forms: Vec<(String, Fields, &str)> = vec![
             (format!("/stops/{}/register", s.stop_id), vec![("name", "Yejia"), ("email", "nope")], "email"),
             (format!("/stops/{}/lost-link", s.stop_id), vec![("email", "nope")], "email"),
-            // Not yet the volunteer help page's claim form (`/tasks/{id}/claim`): it answers
-            // the bare banner, and its page is being rebuilt as one form (issue 15).
+            (format!("/stops/{}/help", s.stop_id), vec![("name", "Yejia"), ("email", "nope"), ("task_ids", task_id.as_str())], "email"),
+            (format!("/tours/{slug}/help"), vec![("name", "Yejia"), ("email", "nope"), ("task_ids", task_id.as_str())], "email"),
+            (format!("/tasks/{task_id}/claim"), vec![("name", ""), ("email", "yejia@example.org")], "name"),
             (format!("/tours/{slug}/cfp"), vec![("name", "Rongze"), ("email", "rz@example.org"), ("title", ""), ("duration_minutes", "9999")], "duration_minutes"),
         ];
         for (path, fields, field) in public_forms {
