@@ -120,6 +120,27 @@ pub fn can_move(from: StopStatus, to: StopStatus) -> bool {
         )
 }
 
+/// How many people a cancellation or a new time concerns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Affected {
+    pub confirmed: usize,
+    pub waitlisted: usize,
+    pub speakers: usize,
+    pub volunteers: usize,
+    /// Distinct addresses: each gets one e-mail.
+    pub people: usize,
+}
+
+/// Whether a change of times is one people are told about: the stop is announced (open
+/// or closed) and its start or end moves.
+pub fn moves_people(
+    status: StopStatus,
+    old: (NaiveDateTime, NaiveDateTime),
+    new: (NaiveDateTime, NaiveDateTime),
+) -> bool {
+    matches!(status, StopStatus::Open | StopStatus::Closed) && old != new
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

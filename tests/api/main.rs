@@ -16,6 +16,7 @@ mod crash;
 mod door;
 mod email;
 mod instances;
+mod lifecycle;
 mod materials;
 mod meta;
 mod pages;
