@@ -14,8 +14,8 @@ use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, checkbox, date, error_summary, input, markdown, post_form, select,
-    status_badge, time_range, timezone_choices,
+    Field, button_form, checkbox, confirm_form, date, error_summary, input, markdown, post_form,
+    select, status_badge, time_range, timezone_choices,
 };
 use crate::views::layout::page;
 
@@ -466,7 +466,9 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                         a href={ "/manage/venues/" (b.id) } { (b.name) } " · " (b.city) " (" (b.capacity) " " (ctx.t("venue.seats")) ")"
                         @if i > 0 { " " (button_form(ctx, &format!("{base}/backups/{}/up", b.id), &ctx.t("form.move_up"), "link")) }
                         @if i + 1 < d.backups.len() { " " (button_form(ctx, &format!("{base}/backups/{}/down", b.id), &ctx.t("form.move_down"), "link")) }
-                        " " (button_form(ctx, &format!("{base}/backups/{}/remove", b.id), &ctx.t("form.remove"), "link danger"))
+                        " " (confirm_form(ctx, &format!("{base}/backups/{}/remove", b.id), &ctx.t("form.remove"),
+                            &ctx.tf(if i == 0 { "lifecycle.remove_backup.first" } else { "lifecycle.remove_backup.explain" }, &[("venue", &b.name)]),
+                            &ctx.t("lifecycle.remove_backup.confirm")))
                     }
                 }
             }
@@ -523,7 +525,9 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 @for s in &d.supporters {
                     li {
                         strong { (s.name) } @if !s.contribution.is_empty() { " — " (s.contribution) }
-                        " " (button_form(ctx, &format!("{base}/supporters/{}/remove", s.id), &ctx.t("form.remove"), "link danger"))
+                        " " (confirm_form(ctx, &format!("{base}/supporters/{}/remove", s.id), &ctx.t("form.remove"),
+                            &ctx.tf("lifecycle.remove_supporter.explain", &[("name", &s.name)]),
+                            &ctx.t("lifecycle.remove_supporter.confirm")))
                     }
                 }
             }

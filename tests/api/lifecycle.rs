@@ -510,3 +510,27 @@ both_backends! {
         assert!(!jobs.iter().any(|j| j.starts_with("reminder_")), "{jobs:?}");
     }
 }
+
+both_backends! {
+    async fn removing_a_backup_or_a_supporter_asks_first_and_says_what_happens(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let s = app.open_stop(&hui, 10, None, 30).await;
+        let backup = app.create_venue(&hui, "Tsinghua Room 101", "北京", 50).await;
+        app.put(&hui, &format!("/api/v1/stops/{}/backups", s.stop_id), &json!({"venue_ids": [backup["id"]]})).await;
+        app.post_ok(&hui, &format!("/api/v1/stops/{}/supporters", s.stop_id), &json!({"name": "UnitedStack", "contribution": "Tea"}), 201).await;
+        let b = app.signed_in_browser(&hui).await;
+        let (_, page) = b.page(&format!("/manage/stops/{}", s.stop_id)).await;
+        let asks = select_text(&page, "ol.backups details.confirm p").join(" ");
+        assert!(asks.contains("Tsinghua Room 101") && asks.contains("first backup"), "{asks}");
+        let action = attr(&page, "ol.backups details.confirm form", "action").unwrap();
+        assert!(action.ends_with(&format!("/backups/{}/remove", backup["id"].as_str().unwrap())));
+        assert_eq!(select_text(&page, "ol.backups details.confirm button.danger"), vec!["Remove the backup"]);
+        let asks = select_text(&page, "details.confirm p").join(" ");
+        assert!(asks.contains("UnitedStack will no longer be thanked"), "{asks}");
+        // The button inside does it.
+        let csrf = attr(&page, "input[name=_csrf]", "value").unwrap();
+        assert_eq!(b.post_form(&action, &[("_csrf", &csrf)]).await.status(), 303);
+        let (_, stop) = json(app.get(&hui, &format!("/api/v1/stops/{}", s.stop_id)).await).await;
+        assert_eq!(stop["backup_venue_ids"], json!([]));
+    }
+}
