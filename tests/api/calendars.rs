@@ -222,11 +222,11 @@ both_backends! {
         assert!(text_values(&lines, "DESCRIPTION")[0].starts_with(&description_start), "{ics}");
         app.drain().await;
         let mail = app.mails_to("ann@example.org").into_iter().next().expect("a confirmation");
-        let start = mail.text.find("BEGIN:VCALENDAR").expect("an .ics is attached");
-        let end = mail.text[start..].find("END:VCALENDAR").unwrap() + start + "END:VCALENDAR".len();
+        let start = mail.ics.find("BEGIN:VCALENDAR").expect("an .ics is attached");
+        let end = mail.ics[start..].find("END:VCALENDAR").unwrap() + start + "END:VCALENDAR".len();
         // The helper reads mails with LF line ends: the parser alone judges the attachment.
-        let (_, evs) = parsed_events(&mail.text[start..end]);
-        assert_eq!(evs.len(), 1, "{}", &mail.text[start..end]);
+        let (_, evs) = parsed_events(&mail.ics[start..end]);
+        assert_eq!(evs.len(), 1, "{}", &mail.ics[start..end]);
 
         // A speaker's itinerary, under a hostile name.
         let sp = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Sue", "email": "sue@example.org"}), 201).await;

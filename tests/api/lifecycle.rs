@@ -357,7 +357,10 @@ both_backends! {
         assert!(!mails.iter().find(|m| m.to == "tom@example.org").unwrap().text.contains("/r/"));
         // They are really sent.
         app.drain().await;
-        assert_eq!(app.mails_to("vic@example.org").iter().filter(|m| m.subject.starts_with("已取消")).count(), 1);
+        let sent: Vec<Mail> = app.mails_to("vic@example.org").into_iter().filter(|m| m.subject.starts_with("已取消")).collect();
+        assert_eq!(sent.len(), 1);
+        let (method, event) = calendar(&sent[0].ics);
+        assert_eq!((method.as_str(), event["STATUS"].as_str(), event["UID"].as_str()), ("CANCEL", "CANCELLED", uid.as_str()), "the attachment as mailed");
         assert!(!mails.iter().any(|m| m.to == "gone@example.org"), "not those who had cancelled");
 
         // The ticket says so, with no code to show; the link still works.
