@@ -146,6 +146,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_an_announced_stop_that_changes_its_times_tells_people() {
+        let t = |h| local_to_utc(&format!("2012-09-16T{h:02}:00"), chrono_tz::UTC).unwrap();
+        let (old, later) = ((t(13), t(17)), (t(14), t(18)));
+        assert!(moves_people(StopStatus::Open, old, later));
+        assert!(moves_people(StopStatus::Closed, old, later));
+        assert!(!moves_people(StopStatus::Open, old, old));
+        for status in [StopStatus::Draft, StopStatus::Done, StopStatus::Cancelled] {
+            assert!(!moves_people(status, old, later), "{status}");
+        }
+    }
+
+    #[test]
     fn local_times_are_stored_in_utc() {
         let tz = timezone("Asia/Shanghai").unwrap();
         let utc = local_to_utc("2012-09-16T13:30", tz).unwrap();

@@ -8,9 +8,8 @@ use chrono::NaiveDateTime;
 use crate::calendar::Method;
 use crate::db::DbConnection;
 use crate::domain::stop::{self as stop_rules, StopStatus};
-use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::{AppError, Validator};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::Organizer;
@@ -21,7 +20,9 @@ use crate::models::tour::Tour;
 use crate::services::Env;
 use crate::services::registrations::{self, StopContext};
 
-/// The longest message an organizer may add.
+pub use crate::domain::stop::{Affected, moves_people};
+
+/// The longest message an organizer may add (checked where the change is saved).
 pub const MESSAGE_MAX: usize = 2000;
 
 /// Someone to tell: an attendee (with their registration, for their manage link), a speaker
@@ -32,8 +33,6 @@ pub struct Recipient {
     pub lang: Lang,
     pub registration: Option<Registration>,
 }
-
-pub use crate::domain::stop::{Affected, moves_people};
 
 /// Everyone concerned by the stop, one per address (attendees first, so that someone who
 /// is also a speaker gets their manage link), and the counts per group.
@@ -104,15 +103,7 @@ pub fn recipients(
     Ok((out, affected))
 }
 
-/// The organizer's optional message, checked.
-pub fn check_message(message: &str) -> Result<String, AppError> {
-    let mut v = Validator::new();
-    let message = v.check("message", text::optional(message, MESSAGE_MAX));
-    v.finish()?;
-    Ok(message.unwrap_or_default())
-}
-
-/// What a recipient's e-mail says; `manage_url` for attendees.
+/// What the e-mail tells.
 enum Change<'a> {
     Cancelled,
     Moved { old_when: &'a str },
