@@ -78,6 +78,25 @@ pub fn tour_feed(t: &PublicTour, base_url: &str) -> String {
     cal.done().to_string()
 }
 
+/// How a stop's calendar file is meant (RFC 5546): a copy to keep, an updated invitation
+/// (a new time), or a cancellation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Publish,
+    Request,
+    Cancel,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Publish => "PUBLISH",
+            Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
+        }
+    }
+}
+
 /// One stop as a calendar file for an attendee, speaker or volunteer. The UID is the stop's
 /// and the SEQUENCE grows with each move, so calendars update the entry in place.
 pub fn stop_ics(
@@ -86,8 +105,21 @@ pub fn stop_ics(
     venue: &crate::models::venue::Venue,
     url: &str,
 ) -> String {
+    stop_ics_as(Method::Publish, tour_name, None, stop, venue, url)
+}
+
+/// The same, as an update (`Request`) or a cancellation (`Cancel`) of the entry people
+/// already have; `organizer` is the tour's contact address (RFC 5546 wants one on both).
+pub fn stop_ics_as(
+    method: Method,
+    tour_name: &str,
+    organizer: Option<&str>,
+    stop: &crate::models::stop::Stop,
+    venue: &crate::models::venue::Venue,
+    url: &str,
+) -> String {
     let mut cal = Calendar::new();
-    cal.append_property(Property::new("METHOD", "PUBLISH"));
+    cal.append_property(Property::new("METHOD", method.as_str()));
     let mut event = Event::new();
     event
         .uid(&format!("stop-{}@roadshow", stop.id))
@@ -102,7 +134,12 @@ pub fn stop_ics(
         Some(&format!("{}, {}", venue.name, venue.address)),
         &format!("{}\n{url}", venue.directions),
     );
-    if stop.status == "cancelled" {
+    if let Some(address) = organizer.filter(|_| method != Method::Publish) {
+        let mut p = Property::new("ORGANIZER", format!("mailto:{}", text(address)));
+        p.add_parameter("CN", &text(tour_name).replace(['"', ';', ':', ','], " "));
+        event.append_property(p);
+    }
+    if stop.status == "cancelled" || method == Method::Cancel {
         event.status(EventStatus::Cancelled);
     }
     cal.push(event.done());

@@ -56,6 +56,10 @@ pub struct StopJson {
     supporters: Vec<SupporterJson>,
     created_at: String,
     updated_at: String,
+    /// Answers to PATCH only: how many people were e-mailed because the change cancelled
+    /// the stop or moved an open or closed stop to another time (0 when neither).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    told: Option<usize>,
 }
 
 impl From<StopDetail> for StopJson {
@@ -84,6 +88,7 @@ impl From<StopDetail> for StopJson {
             supporters: d.supporters.into_iter().map(SupporterJson::from).collect(),
             created_at: to_rfc3339(s.created_at),
             updated_at: to_rfc3339(s.updated_at),
+            told: None,
         }
     }
 }
@@ -130,7 +135,12 @@ pub struct UpdateStop {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     online_viewers: Option<Option<i64>>,
+    /// `cancelled` e-mails every confirmed and waitlisted attendee, speaker and volunteer
+    /// of the stop (once per address) with a calendar file that cancels it; so does a new
+    /// `starts_at` or `ends_at` of an open or closed stop, with the new time.
     status: Option<StopStatus>,
+    /// The organizers' words for the people told (at most 2000 characters).
+    message: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/tours/{id}/stops", tag = "stops", params(("id" = String, Path)),
@@ -221,11 +231,14 @@ pub async fn update_stop(
         status: body.status.map(|s| s.as_str().to_owned()),
     };
     let env = state.env.clone();
-    let stop = state
+    let message = body.message.unwrap_or_default();
+    let updated = state
         .db
-        .run(move |conn| stops::update_stop(conn, &env, &me, &id, input))
+        .run(move |conn| stops::update_stop_telling(conn, &env, &me, &id, input, &message))
         .await?;
-    Ok(HttpResponse::Ok().json(StopJson::from(stop)))
+    let mut json = StopJson::from(updated.detail);
+    json.told = Some(updated.told);
+    Ok(HttpResponse::Ok().json(json))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -69,6 +69,7 @@ text_enum!(
         EmptyRisk => "empty_risk",
         GoalReached => "goal_reached",
         OnTrack => "on_track",
+        Cancelled => "cancelled",
     }
 );
 

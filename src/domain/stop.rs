@@ -120,9 +120,42 @@ pub fn can_move(from: StopStatus, to: StopStatus) -> bool {
         )
 }
 
+/// How many people a cancellation or a new time concerns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Affected {
+    pub confirmed: usize,
+    pub waitlisted: usize,
+    pub speakers: usize,
+    pub volunteers: usize,
+    /// Distinct addresses: each gets one e-mail.
+    pub people: usize,
+}
+
+/// Whether a change of times is one people are told about: the stop is announced (open
+/// or closed) and its start or end moves.
+pub fn moves_people(
+    status: StopStatus,
+    old: (NaiveDateTime, NaiveDateTime),
+    new: (NaiveDateTime, NaiveDateTime),
+) -> bool {
+    matches!(status, StopStatus::Open | StopStatus::Closed) && old != new
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_announced_stop_that_changes_its_times_tells_people() {
+        let t = |h| local_to_utc(&format!("2012-09-16T{h:02}:00"), chrono_tz::UTC).unwrap();
+        let (old, later) = ((t(13), t(17)), (t(14), t(18)));
+        assert!(moves_people(StopStatus::Open, old, later));
+        assert!(moves_people(StopStatus::Closed, old, later));
+        assert!(!moves_people(StopStatus::Open, old, old));
+        for status in [StopStatus::Draft, StopStatus::Done, StopStatus::Cancelled] {
+            assert!(!moves_people(status, old, later), "{status}");
+        }
+    }
 
     #[test]
     fn local_times_are_stored_in_utc() {

@@ -7,6 +7,7 @@ pub mod collection;
 pub mod demo;
 pub mod desk;
 pub mod intake;
+pub mod lifecycle;
 pub mod materials;
 pub mod outbox;
 pub mod public;

@@ -142,11 +142,18 @@ impl StopContext {
     }
 
     pub fn ics(&self, env: &Env) -> Attachment {
+        self.calendar(env, crate::calendar::Method::Publish)
+    }
+
+    /// The stop's calendar file as a copy to keep, an update or a cancellation.
+    pub fn calendar(&self, env: &Env, method: crate::calendar::Method) -> Attachment {
         Attachment {
             filename: "roadshow.ics".into(),
-            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-            content: crate::calendar::stop_ics(
+            content_type: format!("text/calendar; charset=utf-8; method={}", method.as_str()),
+            content: crate::calendar::stop_ics_as(
+                method,
                 &self.tour.name,
+                self.tour.contact_email.as_deref(),
                 &self.stop,
                 &self.venue,
                 &env.links.url(&format!("/stops/{}", self.stop.id)),
@@ -980,7 +987,19 @@ fn scanned_code(typed: &str) -> Result<String, AppError> {
     Ok(code)
 }
 
+/// A cancelled stop has no door: its tickets are void (the data stays for the report).
+fn refuse_if_cancelled(stop: &Stop) -> Result<(), AppError> {
+    if stop.status() == StopStatus::Cancelled {
+        return Err(AppError::conflict(
+            "stop_cancelled",
+            "this stop is cancelled: nobody checks in",
+        ));
+    }
+    Ok(())
+}
+
 fn door_step(conn: &mut DbConnection, stop: &Stop, r: Registration) -> Result<DoorStep, AppError> {
+    refuse_if_cancelled(stop)?;
     if r.status() == RegistrationStatus::Confirmed {
         if r.checked_in_at.is_some() {
             return Ok(DoorStep::Done(CheckIn {
@@ -1102,6 +1121,8 @@ fn check_in_locked(
     stop_id: &str,
     r: Registration,
 ) -> Result<CheckIn, AppError> {
+    let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+    refuse_if_cancelled(&stop)?;
     let now = db::now();
     match r.status() {
         RegistrationStatus::Cancelled => {
@@ -1243,14 +1264,18 @@ pub fn stats_for(
     let counters = Counters::get(conn, &ctx.stop.id)?;
     let confirmed = i64::from(counters.confirmed);
     Ok(StopStats {
-        signal: attendance::signal(
-            plan.capacity,
-            plan.show_rate,
-            confirmed,
-            plan.target,
-            db::now(),
-            ctx.stop.starts_at,
-        ),
+        signal: if ctx.stop.status() == StopStatus::Cancelled {
+            attendance::Signal::Cancelled
+        } else {
+            attendance::signal(
+                plan.capacity,
+                plan.show_rate,
+                confirmed,
+                plan.target,
+                db::now(),
+                ctx.stop.starts_at,
+            )
+        },
         forecast_attendance: attendance::forecast_attendance(
             confirmed,
             i64::from(counters.still_coming_yes),

@@ -34,6 +34,44 @@ fn claim(
     Ok(n == 1)
 }
 
+/// A stop moved in time: the jobs whose time is still ahead at the new start are due again
+/// then (reminders follow the stop); those whose time has passed stay as they were, so a
+/// stop moved by an hour does not send the same reminder twice.
+pub fn reschedule(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+    starts_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use crate::db::schema::stop_jobs;
+    let mut jobs: Vec<(String, NaiveDateTime)> = env
+        .reminder_hours
+        .iter()
+        .map(|h| (format!("reminder_{h}h"), starts_at - Duration::hours(*h)))
+        .collect();
+    jobs.push((
+        "still_coming".into(),
+        starts_at - Duration::days(env.still_coming_days),
+    ));
+    jobs.push((
+        "unconfirmed_slots".into(),
+        starts_at - Duration::days(UNCONFIRMED_DAYS),
+    ));
+    jobs.push(("volunteer_reminder".into(), starts_at - Duration::hours(24)));
+    let ahead: Vec<String> = jobs
+        .into_iter()
+        .filter(|(_, due)| now < *due)
+        .map(|(job, _)| job)
+        .collect();
+    diesel::delete(
+        stop_jobs::table
+            .filter(stop_jobs::stop_id.eq(stop_id))
+            .filter(stop_jobs::job.eq_any(ahead)),
+    )
+    .execute(conn)
+}
+
 /// Runs every job that is due at `now`; returns how many e-mails were queued.
 pub fn run_due(conn: &mut DbConnection, env: &Env, now: NaiveDateTime) -> Result<usize, AppError> {
     let horizon = env

@@ -11,7 +11,7 @@ use crate::models::organizer::Organizer;
 use crate::models::stop::{NewStop, Stop, StopChanges, StopDetail, Supporter};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
-use crate::services::{Env, registrations};
+use crate::services::{Env, lifecycle, registrations};
 
 /// A stop as an organizer describes it. Times are already in UTC (the API gives RFC 3339, the
 /// pages wall-clock times in the stop's zone); a time that could not be read arrives as its
@@ -223,7 +223,6 @@ pub fn create_stop(
 
 /// Changes a stop the caller runs. Once a stop is past draft, its venue moves only by a
 /// venue switch (which is logged and tells everyone concerned).
-#[tracing::instrument(skip(conn, env, input), fields(organizer = %organizer.id))]
 pub fn update_stop(
     conn: &mut DbConnection,
     env: &Env,
@@ -231,10 +230,35 @@ pub fn update_stop(
     stop_id: &str,
     input: StopInput,
 ) -> Result<StopDetail, AppError> {
-    let detail = db::write_transaction(conn, |conn| {
+    Ok(update_stop_telling(conn, env, organizer, stop_id, input, "")?.detail)
+}
+
+/// A changed stop, and how many people were e-mailed about it.
+pub struct Updated {
+    pub detail: StopDetail,
+    /// Told of a cancellation or of a new time (0 when neither happened).
+    pub told: usize,
+}
+
+/// The same, with the organizer's `message` for the people told when the change cancels
+/// the stop or moves an announced stop (open or closed) to another time: each of them
+/// (see `services::lifecycle`) gets one e-mail in the same transaction.
+#[tracing::instrument(skip(conn, env, input, message), fields(organizer = %organizer.id))]
+pub fn update_stop_telling(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    stop_id: &str,
+    input: StopInput,
+    message: &str,
+) -> Result<Updated, AppError> {
+    let (detail, told) = db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
         let mut v = Validator::new();
         let mut changes = check(&input, &mut v, false);
+        let message = v
+            .check("message", text::optional(message, lifecycle::MESSAGE_MAX))
+            .unwrap_or_default();
         let venue_changes = changes
             .venue_id
             .as_deref()
@@ -291,15 +315,35 @@ pub fn update_stop(
         if let Some(backups) = &input.backup_venue_ids {
             Stop::set_backups(conn, &stop.id, backups)?;
         }
-        // Calendars should update when the time moves.
-        if changes.starts_at.is_some_and(|s| s != stop.starts_at)
-            || changes.ends_at.is_some_and(|e| e != stop.ends_at)
-        {
+        let next = changes
+            .status
+            .as_deref()
+            .and_then(StopStatus::parse)
+            .unwrap_or(stop.status());
+        let cancelling = next == StopStatus::Cancelled && stop.status() != StopStatus::Cancelled;
+        let old_times = (stop.starts_at, stop.ends_at);
+        let new_times = (
+            changes.starts_at.unwrap_or(stop.starts_at),
+            changes.ends_at.unwrap_or(stop.ends_at),
+        );
+        let moving = !cancelling
+            && lifecycle::moves_people(stop.status(), old_times, new_times)
+            && matches!(next, StopStatus::Open | StopStatus::Closed);
+        // Calendars should update when the time moves, and drop the entry when cancelled.
+        if old_times != new_times || cancelling {
             changes.calendar_sequence = Some(stop.calendar_sequence + 1);
         }
         changes.updated_at = Some(db::now());
         let was_done = stop.status() == StopStatus::Done;
         let stop = Stop::update(conn, &stop.id, &changes)?;
+        let told = if cancelling {
+            lifecycle::tell_cancelled(conn, env, &stop.id, &message)?
+        } else if moving {
+            crate::services::schedule::reschedule(conn, env, &stop.id, stop.starts_at, db::now())?;
+            lifecycle::tell_moved(conn, env, &stop.id, old_times, &message)?
+        } else {
+            0
+        };
         crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
         crate::cache::tour_changed(conn, &stop.tour_id)?;
         // Marked done: the material requests open now, not at the next scheduler run.
@@ -313,12 +357,15 @@ pub fn update_stop(
                 crate::services::collection::open_requests(conn, &stop, now)?;
             }
         }
-        Ok::<_, AppError>(Stop::detail(conn, stop)?)
+        Ok::<_, AppError>((Stop::detail(conn, stop)?, told))
     })?;
     // A larger room, a lower show rate or a re-opened stop may free places for the waitlist.
     registrations::rebalance(conn, env, &detail.stop.id)?;
     let stop = Stop::find(conn, &detail.stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
-    Ok(Stop::detail(conn, stop)?)
+    Ok(Updated {
+        detail: Stop::detail(conn, stop)?,
+        told,
+    })
 }
 
 /// A stop the caller runs, with its venue, backups and supporters.

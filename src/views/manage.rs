@@ -4,7 +4,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::domain::access::{TeamRole, TourAccess};
-use crate::domain::stop::StopStatus;
+use crate::domain::stop::{Affected, StopStatus};
 use crate::domain::tour::TourStatus;
 use crate::error::FieldErrors;
 use crate::models::organizer::Organizer;
@@ -14,8 +14,8 @@ use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, checkbox, date, error_summary, input, markdown, post_form, select,
-    status_badge, time_range, timezone_choices,
+    Field, button_form, checkbox, confirm_form, date, error_summary, input, markdown, post_form,
+    select, status_badge, time_range, timezone_choices,
 };
 use crate::views::layout::page;
 
@@ -232,6 +232,10 @@ pub struct StopForm {
     pub online_viewers: String,
     /// Set when the form clones another stop.
     pub from: String,
+    /// The new times ("start|end", as typed) the organizer agreed to tell people about.
+    pub confirm_times: String,
+    /// Their message to the people told of a new time.
+    pub message: String,
 }
 
 impl StopForm {
@@ -264,7 +268,14 @@ impl StopForm {
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
             from: String::new(),
+            confirm_times: String::new(),
+            message: String::new(),
         }
+    }
+
+    /// The times as typed, as the confirmation of a new time names them.
+    pub fn times(&self) -> String {
+        format!("{}|{}", self.starts_at.trim(), self.ends_at.trim())
     }
 
     pub fn backups(&self) -> Vec<String> {
@@ -296,7 +307,8 @@ fn venue_choices(ctx: &Ctx, venues: &[Venue], none_label: Option<&str>) -> Vec<(
     out
 }
 
-/// New stop (in `tour`), or edit of `stop`.
+/// New stop (in `tour`), or edit of `stop`. `moving`: the new times would be e-mailed to
+/// these people, and the form asks first.
 pub fn stop_form(
     ctx: &Ctx,
     tour: &Tour,
@@ -304,6 +316,7 @@ pub fn stop_form(
     venues: &[Venue],
     form: &StopForm,
     errors: &FieldErrors,
+    moving: Option<&Affected>,
 ) -> Markup {
     let (title, action) = match stop {
         Some(s) => (ctx.t("stop.edit"), format!("/manage/stops/{}/edit", s.id)),
@@ -350,7 +363,17 @@ pub fn stop_form(
                 @if stop.is_some() {
                     (input(ctx, errors, Field::new("online_viewers", &ctx.t("field.online_viewers"), &form.online_viewers).kind("number")))
                 }
-                button type="submit" { (ctx.t("form.save")) }
+                @if let Some(a) = moving {
+                    div.notice.moved role="status" {
+                        p { strong { (ctx.lang.tn("lifecycle.moved.people", a.people as i64, &[])) } }
+                        p { (breakdown(ctx, a)) }
+                    }
+                    input type="hidden" name="confirm_times" value=(form.times());
+                    (input(ctx, errors, Field::new("message", &ctx.t("lifecycle.message"), &form.message).kind("textarea").hint(&ctx.t("lifecycle.message_hint"))))
+                    button.danger type="submit" { (ctx.t("lifecycle.moved.confirm")) }
+                } @else {
+                    button type="submit" { (ctx.t("form.save")) }
+                }
             }))
         },
     )
@@ -400,7 +423,12 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                     " " a.button.secondary href={ "/manage/tours/" (p.tour.id) "/stops/new?from=" (stop.id) } { (ctx.t("stop.clone")) }
                 }
                 @for s in &next_statuses {
-                    " " (button_form(ctx, &format!("{base}/status/{}", s.as_str()), &ctx.t(&format!("stop_action.{}", s.as_str())), "secondary"))
+                    @if *s == StopStatus::Cancelled {
+                        // Asks first, on a page that says who will be told.
+                        " " a.button.danger href={ (base) "/status/cancelled" } { (ctx.t("stop_action.cancelled")) }
+                    } @else {
+                        " " (button_form(ctx, &format!("{base}/status/{}", s.as_str()), &ctx.t(&format!("stop_action.{}", s.as_str())), "secondary"))
+                    }
                 }
                 @if stop.status().is_public() && p.tour.is_public() {
                     " " a href={ "/stops/" (stop.id) } { (ctx.t("stop.public_page")) }
@@ -438,7 +466,9 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                         a href={ "/manage/venues/" (b.id) } { (b.name) } " · " (b.city) " (" (b.capacity) " " (ctx.t("venue.seats")) ")"
                         @if i > 0 { " " (button_form(ctx, &format!("{base}/backups/{}/up", b.id), &ctx.t("form.move_up"), "link")) }
                         @if i + 1 < d.backups.len() { " " (button_form(ctx, &format!("{base}/backups/{}/down", b.id), &ctx.t("form.move_down"), "link")) }
-                        " " (button_form(ctx, &format!("{base}/backups/{}/remove", b.id), &ctx.t("form.remove"), "link danger"))
+                        " " (confirm_form(ctx, &format!("{base}/backups/{}/remove", b.id), &ctx.t("form.remove"),
+                            &ctx.tf(if i == 0 { "lifecycle.remove_backup.first" } else { "lifecycle.remove_backup.explain" }, &[("venue", &b.name)]),
+                            &ctx.t("lifecycle.remove_backup.confirm")))
                     }
                 }
             }
@@ -495,7 +525,9 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 @for s in &d.supporters {
                     li {
                         strong { (s.name) } @if !s.contribution.is_empty() { " — " (s.contribution) }
-                        " " (button_form(ctx, &format!("{base}/supporters/{}/remove", s.id), &ctx.t("form.remove"), "link danger"))
+                        " " (confirm_form(ctx, &format!("{base}/supporters/{}/remove", s.id), &ctx.t("form.remove"),
+                            &ctx.tf("lifecycle.remove_supporter.explain", &[("name", &s.name)]),
+                            &ctx.t("lifecycle.remove_supporter.confirm")))
                     }
                 }
             }
@@ -581,6 +613,66 @@ pub fn clone_form(
                 (input(ctx, errors, Field::new("ends_at", &ctx.t("field.ends_at"), &form.ends_at).kind("datetime-local").required()))
                 button type="submit" { (ctx.t("stop.clone")) }
             }))
+        },
+    )
+}
+
+/// Who is told, group by group.
+fn breakdown(ctx: &Ctx, a: &Affected) -> String {
+    ctx.tf(
+        "lifecycle.breakdown",
+        &[
+            ("confirmed", &a.confirmed.to_string()),
+            ("waitlisted", &a.waitlisted.to_string()),
+            ("speakers", &a.speakers.to_string()),
+            ("volunteers", &a.volunteers.to_string()),
+        ],
+    )
+}
+
+/// What cancelling a stop will do, before it is done: who will be told, the organizer's
+/// message, and the e-mail as the first of them will get it.
+pub struct CancelPage<'a> {
+    pub tour: &'a Tour,
+    pub detail: &'a StopDetail,
+    pub affected: &'a Affected,
+    pub message: &'a str,
+    /// The recipient's name and the e-mail they will get.
+    pub sample: (&'a str, &'a crate::email::templates::Rendered),
+    pub errors: &'a FieldErrors,
+}
+
+pub fn cancel_stop(ctx: &Ctx, p: CancelPage) -> Markup {
+    let stop = &p.detail.stop;
+    let base = format!("/manage/stops/{}", stop.id);
+    let title = ctx.tf("lifecycle.cancel.title", &[("city", &stop.city)]);
+    page(
+        ctx,
+        &title,
+        html! {
+            p.crumbs { a href=(base) { (p.tour.name) " · " (stop.city) } }
+            h1 { (title) }
+            p { (ctx.tf("lifecycle.cancel.lead", &[
+                ("when", &time_range(ctx.lang, stop.starts_at, stop.ends_at, stop.tz())),
+                ("venue", &p.detail.venue.name),
+            ])) }
+            div.notice.error role="status" {
+                p.people { strong { (ctx.lang.tn("lifecycle.cancel.people", p.affected.people as i64, &[])) } }
+                p { (breakdown(ctx, p.affected)) }
+            }
+            p.hint { (ctx.t("lifecycle.cancel.kept")) }
+            (error_summary(ctx, p.errors))
+            (post_form(ctx, &format!("{base}/status/cancelled"), "", html! {
+                (input(ctx, p.errors, Field::new("message", &ctx.t("lifecycle.message"), p.message).kind("textarea").hint(&ctx.t("lifecycle.message_hint"))))
+                div.actions {
+                    button.secondary type="submit" name="action" value="preview" { (ctx.t("lifecycle.preview")) }
+                    " " button.danger type="submit" name="action" value="confirm" { (ctx.t("lifecycle.cancel.confirm")) }
+                    " " a href=(base) { (ctx.t("lifecycle.cancel.keep")) }
+                }
+            }))
+            h2 { (ctx.tf("lifecycle.sample", &[("name", p.sample.0)])) }
+            dl.facts { dt { (ctx.t("outbox.subject")) } dd.subject { (p.sample.1.subject) } }
+            pre.mail { (p.sample.1.text) }
         },
     )
 }

@@ -117,8 +117,15 @@ pub fn manage(
         html! {
             p.crumbs { a href={ "/stops/" (s.stop.id) } { (s.tour.name) " · " (s.stop.city) } }
             h1 { (ctx.t("manage.title")) }
-            p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "registration_status", &r.status)) }
+            @if s.stop.status == "cancelled" {
+                // Whatever the registration was, there is no event to come to.
+                p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "stop_status", &s.stop.status)) }
+                p.notice.error.stop-cancelled role="status" { (ctx.t("lifecycle.ticket.cancelled")) }
+            } @else {
+                p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "registration_status", &r.status)) }
+            }
             @match r.status.as_str() {
+                _ if s.stop.status == "cancelled" => {},
                 "confirmed" => {
                     div.ticket {
                         p { (ctx.t("manage.show_code")) }

@@ -91,7 +91,7 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 28] = [
+const KINDS: [&str; 30] = [
     "material_request",
     "claim_confirmed",
     "tasks_claimed",
@@ -117,6 +117,8 @@ const KINDS: [&str; 28] = [
     "reminder",
     "still_coming",
     "venue_switch",
+    "stop_cancelled",
+    "stop_moved",
     "venue_changed",
     "venue_suggestion",
     "desk_access",

@@ -250,6 +250,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/stops/{id}/edit", web::post().to(stops::edit_stop_submit))
                 .route(
                     "/stops/{id}/status/{status}",
+                    web::get().to(stops::stop_status_page),
+                )
+                .route(
+                    "/stops/{id}/status/{status}",
                     web::post().to(stops::set_stop_status),
                 )
                 .route("/stops/{id}/backups", web::post().to(stops::add_backup))

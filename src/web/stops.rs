@@ -2,16 +2,16 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::domain::stop::{local_to_utc, timezone};
+use crate::domain::stop::{Affected, StopStatus, local_to_utc, timezone};
 use crate::domain::text;
 use crate::error::{AppError, FieldError, FieldErrors};
 use crate::models::access;
 use crate::models::venue::Venue;
 use crate::services::stops::{self, StopInput};
-use crate::services::{desk, registrations, venue_switch};
+use crate::services::{desk, lifecycle, registrations, venue_switch};
 use crate::state::AppState;
 use crate::views::FlashKind;
-use crate::views::manage::{CloneForm, StopForm, StopPage};
+use crate::views::manage::{CancelPage, CloneForm, StopForm, StopPage};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{field_errors, html, html_status, page_id, see_other};
 
@@ -95,6 +95,7 @@ pub async fn new_stop_form(
             &venues,
             &StopForm::default(),
             &FieldErrors::new(),
+            None,
         ),
     }))
 }
@@ -167,9 +168,9 @@ pub async fn new_stop_submit(
                 Some(source) => {
                     crate::views::manage::clone_form(&page.ctx, &tour, &source, &clone, &errors)
                 }
-                None => {
-                    crate::views::manage::stop_form(&page.ctx, &tour, None, &venues, &form, &errors)
-                }
+                None => crate::views::manage::stop_form(
+                    &page.ctx, &tour, None, &venues, &form, &errors, None,
+                ),
             };
             Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup))
         }
@@ -260,9 +261,48 @@ pub async fn edit_stop_form(
         &venues,
         &form,
         &FieldErrors::new(),
+        None,
     )))
 }
 
+/// The edit form again: with the errors, or (`moving`) asking before a new time is mailed.
+async fn render_edit_form(
+    state: &AppState,
+    page: &OrganizerPage,
+    id: String,
+    form: &StopForm,
+    errors: &FieldErrors,
+    moving: Option<&Affected>,
+) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let (detail, tour, venues) = state
+        .db
+        .run(move |conn| {
+            let (detail, tour, _) = stops::stop_detail(conn, &me, &id)?;
+            Ok((detail, tour, Venue::list(conn, None)?))
+        })
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_status(
+        status,
+        crate::views::manage::stop_form(
+            &page.ctx,
+            &tour,
+            Some(&detail.stop),
+            &venues,
+            form,
+            errors,
+            moving,
+        ),
+    ))
+}
+
+/// Saves the edit form. A new time for an announced stop is e-mailed to everyone concerned,
+/// so the form first says to how many, and saves when sent again with those same times.
 pub async fn edit_stop_submit(
     state: web::Data<AppState>,
     page: OrganizerPage,
@@ -271,51 +311,132 @@ pub async fn edit_stop_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let form = form.data;
-    let me = page.organizer.clone();
-    let sid = id.clone();
     let input = stop_input(&form, false);
-    let env = state.env.clone();
-    let result = state
-        .db
-        .run(move |conn| stops::update_stop(conn, &env, &me, &sid, input))
-        .await;
-    match field_errors(result)? {
-        Ok(stop) => {
-            flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
-            Ok(see_other(&format!("/manage/stops/{}", stop.stop.id)))
-        }
-        Err(errors) => {
-            let me = page.organizer.clone();
-            let (detail, tour, venues) = state
-                .db
-                .run(move |conn| {
-                    let (detail, tour, _) = stops::stop_detail(conn, &me, &id)?;
-                    Ok((detail, tour, Venue::list(conn, None)?))
-                })
-                .await?;
-            Ok(html_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::views::manage::stop_form(
-                    &page.ctx,
-                    &tour,
-                    Some(&detail.stop),
-                    &venues,
-                    &form,
-                    &errors,
-                ),
-            ))
+    if form.confirm_times != form.times() {
+        let new_time = |t: &Option<Result<chrono::NaiveDateTime, FieldError>>| {
+            t.as_ref().and_then(|t| t.as_ref().ok().copied())
+        };
+        let (starts_at, ends_at) = (new_time(&input.starts_at), new_time(&input.ends_at));
+        let (me, sid) = (page.organizer.clone(), id.clone());
+        let moving = state
+            .db
+            .run(move |conn| lifecycle::move_preview(conn, &me, &sid, starts_at, ends_at))
+            .await?;
+        if let Some(affected) = moving {
+            return render_edit_form(
+                &state,
+                &page,
+                id,
+                &form,
+                &FieldErrors::new(),
+                Some(&affected),
+            )
+            .await;
         }
     }
+    let (me, sid, env) = (page.organizer.clone(), id.clone(), state.env.clone());
+    let message = form.message.clone();
+    let result = state
+        .db
+        .run(move |conn| stops::update_stop_telling(conn, &env, &me, &sid, input, &message))
+        .await;
+    match field_errors(result)? {
+        Ok(updated) => {
+            let text = if updated.told > 0 {
+                page.ctx
+                    .lang
+                    .tn("lifecycle.moved.done", updated.told as i64, &[])
+            } else {
+                page.ctx.t("form.saved").into_owned()
+            };
+            flash(&page.session, FlashKind::Success, text);
+            Ok(see_other(&format!(
+                "/manage/stops/{}",
+                updated.detail.stop.id
+            )))
+        }
+        Err(errors) => render_edit_form(&state, &page, id, &form, &errors, None).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StatusForm {
+    /// "confirm" does it; anything else shows what it would do.
+    action: String,
+    /// To the people told of a cancellation.
+    message: String,
+}
+
+/// What cancelling would do, with the button that does it.
+async fn render_cancel_page(
+    state: &AppState,
+    page: &OrganizerPage,
+    id: String,
+    message: String,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let (me, env, lang) = (page.organizer.clone(), state.env.clone(), page.ctx.lang);
+    let p = state
+        .db
+        .run(move |conn| lifecycle::cancel_preview(conn, &env, &me, &id, &message, lang))
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_status(
+        status,
+        crate::views::manage::cancel_stop(
+            &page.ctx,
+            CancelPage {
+                tour: &p.tour,
+                detail: &p.detail,
+                affected: &p.affected,
+                message: &p.message,
+                sample: (&p.sample.0, &p.sample.1),
+                errors: &errors,
+            },
+        ),
+    ))
+}
+
+/// The page a status change asks from: only a cancellation asks (the others are one
+/// button on the stop's page, which this leads back to).
+pub async fn stop_status_page(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, status) = path.into_inner();
+    let id = page_id(&id)?;
+    if StopStatus::parse(&status) != Some(StopStatus::Cancelled) {
+        let me = page.organizer.clone();
+        let sid = id.clone();
+        state
+            .db
+            .run(move |conn| stops::stop_detail(conn, &me, &sid).map(|_| ()))
+            .await?;
+        return Ok(see_other(&format!("/manage/stops/{id}")));
+    }
+    render_cancel_page(&state, &page, id, String::new(), FieldErrors::new()).await
 }
 
 pub async fn set_stop_status(
     state: web::Data<AppState>,
     page: OrganizerPage,
     path: web::Path<(String, String)>,
-    _form: CsrfForm<Empty>,
+    form: CsrfForm<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, status) = path.into_inner();
     let id = page_id(&id)?;
+    let form = form.data;
+    let cancelling = StopStatus::parse(&status) == Some(StopStatus::Cancelled);
+    // A cancellation e-mails everyone concerned: it happens only from its own page's button.
+    if cancelling && form.action != "confirm" {
+        return render_cancel_page(&state, &page, id, form.message, FieldErrors::new()).await;
+    }
     let me = page.organizer.clone();
     let sid = id.clone();
     let input = StopInput {
@@ -323,15 +444,26 @@ pub async fn set_stop_status(
         ..StopInput::default()
     };
     let env = state.env.clone();
+    let message = form.message.clone();
     match field_errors(
         state
             .db
-            .run(move |conn| stops::update_stop(conn, &env, &me, &sid, input))
+            .run(move |conn| stops::update_stop_telling(conn, &env, &me, &sid, input, &message))
             .await,
     )? {
-        Ok(_) => {
-            flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
+        Ok(updated) => {
+            let text = if cancelling {
+                page.ctx
+                    .lang
+                    .tn("lifecycle.cancel.done", updated.told as i64, &[])
+            } else {
+                page.ctx.t("form.saved").into_owned()
+            };
+            flash(&page.session, FlashKind::Success, text);
             Ok(see_other(&format!("/manage/stops/{id}")))
+        }
+        Err(errors) if cancelling => {
+            render_cancel_page(&state, &page, id, form.message, errors).await
         }
         Err(errors) => render_stop_page(&state, &page, id, errors).await,
     }

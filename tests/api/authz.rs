@@ -663,6 +663,8 @@ fn routes() -> Vec<Route> {
                 &[("city", "Edited by <caller>"), ("starts_at", "<day_<S>>T08:00"), ("ends_at", "<day_<S>>T22:00"), ("timezone", "Asia/Shanghai"), ("venue_id", ""), ("capacity", ""), ("show_rate", ""), ("livestream_url", "https://live.example.org/<caller>"), ("online_viewers", "")],
                 StopTeam(at),
             ),
+            // The question before a cancellation (it changes nothing).
+            get("/manage/stops/<S_id>/status/cancelled", StopTeam(at)),
             form("/manage/stops/<S_id>/status/closed", NO_FIELDS, StopTeam(at)),
             form("/manage/stops/<S_id>/status/open", NO_FIELDS, StopTeam(at)).after_previous(),
             form("/manage/stops/<S_id>/backups", &[("venue_id", "<fresh>")], StopTeam(at)).fresh(Fresh::Venue),

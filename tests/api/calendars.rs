@@ -226,7 +226,7 @@ both_backends! {
         let end = mail.ics[start..].find("END:VCALENDAR").unwrap() + start + "END:VCALENDAR".len();
         // The helper reads mails with LF line ends: the parser alone judges the attachment.
         let (_, evs) = parsed_events(&mail.ics[start..end]);
-        assert_eq!(evs.len(), 1, "{}", &mail.text[start..end]);
+        assert_eq!(evs.len(), 1, "{}", &mail.ics[start..end]);
 
         // A speaker's itinerary, under a hostile name.
         let sp = app.post_ok(&hui, "/api/v1/speakers", &json!({"name": "Sue", "email": "sue@example.org"}), 201).await;

@@ -487,9 +487,8 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub message_id: String,
-    /// The decoded plain-text and HTML bodies.
     pub text: String,
-    /// The decoded calendar attachment, if any (its lines unfolded by nothing: as sent).
+    /// The attached calendar files (text/calendar parts), decoded.
     pub ics: String,
 }
 
@@ -516,8 +515,12 @@ impl Mail {
             to: header("To"),
             subject: decode_words(&header("Subject")),
             message_id: header("Message-ID"),
-            text: decoded_parts(raw, false).join("\n"),
-            ics: decoded_parts(raw, true).join("\n"),
+            text: decoded_parts(
+                raw,
+                &["content-type: text/plain", "content-type: text/html"],
+            )
+            .join("\n"),
+            ics: decoded_parts(raw, &["content-type: text/calendar"]).join("\n"),
         }
     }
 
@@ -561,9 +564,8 @@ fn decode_words(value: &str) -> String {
     out
 }
 
-/// The bodies of the text parts (or, with `calendar`, of the calendar attachments),
-/// decoded from base64 or quoted-printable.
-fn decoded_parts(raw: &str, calendar: bool) -> Vec<String> {
+/// The bodies of the parts of these types, decoded from base64 or quoted-printable.
+fn decoded_parts(raw: &str, types: &[&str]) -> Vec<String> {
     use base64::Engine;
     let mut out = Vec::new();
     // Walk the parts: a header block, a blank line, a body up to the next boundary.
@@ -574,14 +576,8 @@ fn decoded_parts(raw: &str, calendar: bool) -> Vec<String> {
             continue;
         };
         let head_lower = head.to_ascii_lowercase();
-        // The message's bodies; not attachments such as the .ics (its lines are folded).
-        let wanted = if calendar {
-            head_lower.contains("content-type: text/calendar")
-        } else {
-            head_lower.contains("content-type: text/plain")
-                || head_lower.contains("content-type: text/html")
-        };
-        if !wanted {
+        // The message's bodies are read apart from attachments such as the .ics.
+        if !types.iter().any(|t| head_lower.contains(t)) {
             continue;
         }
         let body = body.trim_end_matches('-').trim();

@@ -16,6 +16,7 @@ mod crash;
 mod door;
 mod email;
 mod instances;
+mod lifecycle;
 mod lifetime;
 mod materials;
 mod meta;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod attendees;
 pub mod journeys;
+pub mod lifecycle;
 pub mod people;
 pub mod speakers;
 pub mod venues;
@@ -262,7 +263,7 @@ pub struct StopMail {
 }
 
 impl StopMail {
-    fn facts(&self, lang: Lang) -> Part {
+    pub(crate) fn facts(&self, lang: Lang) -> Part {
         let mut lines = vec![
             (lang.t("stop.when").into_owned(), self.when.clone()),
             (
@@ -308,7 +309,7 @@ fn ticket(lang: Lang, code: &str, qr_data: &str) -> Part {
     }
 }
 
-fn with_contact(mut parts: Vec<Part>, s: &StopMail, lang: Lang) -> Vec<Part> {
+pub(crate) fn with_contact(mut parts: Vec<Part>, s: &StopMail, lang: Lang) -> Vec<Part> {
     if let Some(c) = s.contact(lang) {
         parts.push(c);
     }
@@ -1027,6 +1028,7 @@ pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
     .chain(attendees::samples(lang, base_url))
     .chain(journeys::samples(lang, base_url))
     .chain(venues::samples(lang, base_url))
+    .chain(lifecycle::samples(lang, base_url))
     .collect()
 }
 
