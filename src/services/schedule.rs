@@ -34,9 +34,10 @@ fn claim(
     Ok(n == 1)
 }
 
-/// A stop moved in time: the jobs whose time is still ahead at the new start are due again
-/// then (reminders follow the stop); those whose time has passed stay as they were, so a
-/// stop moved by an hour does not send the same reminder twice.
+/// A stop moved in time: a job done already is due again at the new time when that is
+/// still ahead and more than a day after it was done (a reminder sent for the old date is
+/// stale; one sent an hour before a small shift is not sent twice). "Still coming?" is
+/// asked once: the e-mail telling of the new time already says how to cancel.
 pub fn reschedule(
     conn: &mut DbConnection,
     env: &Env,
@@ -45,29 +46,35 @@ pub fn reschedule(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     use crate::db::schema::stop_jobs;
-    let mut jobs: Vec<(String, NaiveDateTime)> = env
+    let mut due: Vec<(String, NaiveDateTime)> = env
         .reminder_hours
         .iter()
         .map(|h| (format!("reminder_{h}h"), starts_at - Duration::hours(*h)))
         .collect();
-    jobs.push((
-        "still_coming".into(),
-        starts_at - Duration::days(env.still_coming_days),
-    ));
-    jobs.push((
+    due.push((
         "unconfirmed_slots".into(),
         starts_at - Duration::days(UNCONFIRMED_DAYS),
     ));
-    jobs.push(("volunteer_reminder".into(), starts_at - Duration::hours(24)));
-    let ahead: Vec<String> = jobs
+    due.push(("volunteer_reminder".into(), starts_at - Duration::hours(24)));
+    let done: Vec<(String, NaiveDateTime)> = stop_jobs::table
+        .filter(stop_jobs::stop_id.eq(stop_id))
+        .select((stop_jobs::job, stop_jobs::done_at))
+        .load(conn)?;
+    let again: Vec<String> = done
         .into_iter()
-        .filter(|(_, due)| now < *due)
+        .filter(|(job, done_at)| {
+            due.iter()
+                .any(|(j, at)| j == job && now < *at && *done_at + Duration::hours(24) < *at)
+        })
         .map(|(job, _)| job)
         .collect();
+    if again.is_empty() {
+        return Ok(0);
+    }
     diesel::delete(
         stop_jobs::table
             .filter(stop_jobs::stop_id.eq(stop_id))
-            .filter(stop_jobs::job.eq_any(ahead)),
+            .filter(stop_jobs::job.eq_any(again)),
     )
     .execute(conn)
 }

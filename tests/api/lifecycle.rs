@@ -245,7 +245,7 @@ fn one_each<'a>(mails: &'a [Queued], english: &str, chinese: &str) -> Vec<&'a Qu
 }
 
 /// The fields of the stop's edit form, as the browser would send them.
-async fn edit_fields(b: &Browser, stop_id: &str) -> Vec<(String, String)> {
+pub(crate) async fn edit_fields(b: &Browser, stop_id: &str) -> Vec<(String, String)> {
     let (status, page) = b.page(&format!("/manage/stops/{stop_id}/edit")).await;
     assert_eq!(status, 200);
     let mut fields = Vec::new();
@@ -275,7 +275,7 @@ async fn edit_fields(b: &Browser, stop_id: &str) -> Vec<(String, String)> {
     fields
 }
 
-fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+pub(crate) fn set(fields: &mut [(String, String)], name: &str, value: &str) {
     fields
         .iter_mut()
         .find(|(n, _)| n == name)
