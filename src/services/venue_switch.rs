@@ -86,56 +86,27 @@ pub fn switch_venue(
             Some(&organizer.id),
         )?;
 
+        // Everyone concerned by the stop, once per address (as for a cancellation or a new
+        // time); attendees with their own link.
         let ctx = StopContext::load(conn, &stop.id)?;
-        for r in registrations::concerned(conn, &stop.id)? {
-            let lang = r.lang();
+        let (people, _) = crate::services::lifecycle::recipients(conn, &stop.id)?;
+        for to in &people {
+            let manage_url = match &to.registration {
+                Some(r) => registrations::manage_link(conn, env, r)?,
+                None => None,
+            };
             let content = templates::venue_switch(
-                lang,
-                &r.name,
-                &ctx.mail(lang),
+                to.lang,
+                &to.name,
+                &ctx.mail(to.lang),
                 &old_venue.name,
                 &reason,
-                None,
+                manage_url.as_deref(),
             );
             email::enqueue(
                 conn,
                 &env.links,
-                Email::new("venue_switch", &r.email, &r.name, content)
-                    .for_stop(&ctx.tour.id, &ctx.stop.id)
-                    .reply_to(ctx.tour.contact_email.as_deref())
-                    .attach(ctx.ics(env)),
-            )?;
-        }
-        // Speakers and volunteers of the stop are told too (once each).
-        let mut told: Vec<String> = Vec::new();
-        let speakers = crate::services::agenda::entries(conn, &stop.id)?
-            .into_iter()
-            .filter_map(|e| e.talk)
-            .flat_map(|t| t.speakers);
-        let volunteers = crate::models::task::Claim::at_stop(conn, &stop.id)?
-            .into_iter()
-            .map(|(_, _, v)| v);
-        let people: Vec<(String, String, crate::i18n::Lang)> = speakers
-            .map(|s| (s.email.clone(), s.name.clone(), s.lang()))
-            .chain(volunteers.map(|v| (v.email.clone(), v.name.clone(), v.lang())))
-            .collect();
-        for (address, name, lang) in people {
-            if told.contains(&address) {
-                continue;
-            }
-            told.push(address.clone());
-            let content = templates::venue_switch(
-                lang,
-                &name,
-                &ctx.mail(lang),
-                &old_venue.name,
-                &reason,
-                None,
-            );
-            email::enqueue(
-                conn,
-                &env.links,
-                Email::new("venue_switch", &address, &name, content)
+                Email::new("venue_switch", &to.email, &to.name, content)
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref())
                     .attach(ctx.ics(env)),

@@ -387,6 +387,25 @@ both_backends! {
         assert!(select_text(&page, ".signal").iter().all(|t| !t.contains("Goal")));
     }
 
+    async fn a_venue_switch_tells_the_same_people_once_each_attendees_with_their_link(app: TestApp) {
+        let hui = app.organizer("hui@example.org").await;
+        let p = people(&app, &hui).await;
+        let other = app.create_venue(&hui, "Other hall", "北京", 10).await;
+        let path = format!("/api/v1/stops/{}/switch-venue", p.s.stop_id);
+        let (status, body) = json(app.post(&hui, &path, &json!({"venue_id": other["id"], "reason": "Blackout"})).await).await;
+        assert_eq!(status, 200, "{body}");
+        let mails = queued(&app, &p.s.stop_id, "venue_switch").await;
+        // The subject names the stop first in Chinese ("… 更换场地"): the English prefix is
+        // checked, the Chinese by the text.
+        for m in one_each(&mails, "New venue", "Tour") {
+            if CHINESE.contains(&m.to.as_str()) {
+                assert!(m.subject.contains("更换场地"), "{}", m.subject);
+            }
+            let attendee = ["ann@example.org", "bo@example.org", "cy@example.org", "sue@example.org"].contains(&m.to.as_str());
+            assert_eq!(m.text.contains("/r/"), attendee, "{}: {}", m.to, m.text);
+        }
+    }
+
     async fn the_api_cancels_with_a_message_and_says_how_many_were_told(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
         let p = people(&app, &hui).await;
