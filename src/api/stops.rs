@@ -53,6 +53,9 @@ pub struct StopJson {
     livestream_url: Option<String>,
     online_viewers: Option<i32>,
     status: StopStatus,
+    /// The organizers' message with the last cancellation or new time (shown on the stop's
+    /// page and tickets), if they wrote one.
+    notice: Option<String>,
     supporters: Vec<SupporterJson>,
     created_at: String,
     updated_at: String,
@@ -85,6 +88,7 @@ impl From<StopDetail> for StopJson {
             show_rate: s.show_rate_override,
             livestream_url: s.livestream_url,
             online_viewers: s.online_viewers,
+            notice: s.notice,
             supporters: d.supporters.into_iter().map(SupporterJson::from).collect(),
             created_at: to_rfc3339(s.created_at),
             updated_at: to_rfc3339(s.updated_at),

@@ -122,6 +122,7 @@ diesel::table! {
         updated_at -> Timestamp,
         calendar_sequence -> Integer,
         agenda_published_at -> Nullable<Timestamp>,
+        notice -> Nullable<Text>,
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Stop {
     pub calendar_sequence: i32,
     /// Once set, agenda changes are shown publicly and moved speakers are told.
     pub agenda_published_at: Option<NaiveDateTime>,
+    /// The organizers' word to the stop's people when it was cancelled or moved (shown on
+    /// its page and tickets; the e-mails carried it).
+    pub notice: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -64,6 +67,7 @@ pub struct StopChanges {
     pub updated_at: Option<NaiveDateTime>,
     pub calendar_sequence: Option<i32>,
     pub agenda_published_at: Option<Option<NaiveDateTime>>,
+    pub notice: Option<Option<String>>,
 }
 
 #[derive(Queryable, Selectable, Clone, Debug)]

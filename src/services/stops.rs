@@ -333,6 +333,13 @@ pub fn update_stop_telling(
         if old_times != new_times || cancelling {
             changes.calendar_sequence = Some(stop.calendar_sequence + 1);
         }
+        // What the people are told stays on the stop's page and tickets; a later change
+        // without a word, or a cancelled stop planned again, clears it.
+        if cancelling || moving {
+            changes.notice = Some((!message.is_empty()).then(|| message.clone()));
+        } else if stop.status() == StopStatus::Cancelled && next != StopStatus::Cancelled {
+            changes.notice = Some(None);
+        }
         changes.updated_at = Some(db::now());
         let was_done = stop.status() == StopStatus::Done;
         let stop = Stop::update(conn, &stop.id, &changes)?;

@@ -343,6 +343,18 @@ pub fn timezone_choices() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The organizers' word about a cancelled or moved stop, where its people look.
+pub fn organizers_notice(ctx: &Ctx, notice: Option<&str>) -> Markup {
+    html! {
+        @if let Some(text) = notice.filter(|t| !t.trim().is_empty()) {
+            blockquote.organizers-notice {
+                strong { (ctx.t("lifecycle.notice")) (ctx.lang.colon()) }
+                " " (text)
+            }
+        }
+    }
+}
+
 /// A destructive action that asks first: the button opens an explanation of what will
 /// happen, with the button that does it (no script needed, works on a phone).
 pub fn confirm_form(

@@ -98,6 +98,7 @@ pub fn stop(
                 "closed" => p.notice { (ctx.t("stop.closed_notice")) },
                 _ => {},
             }
+            @if stop.status != "done" { (crate::views::components::organizers_notice(ctx, stop.notice.as_deref())) }
             @if let Some((switch, from, to)) = moved {
                 div.notice.moved {
                     p { strong { (ctx.tf("stop.moved_notice", &[("from", from), ("to", to)])) } }

@@ -121,7 +121,9 @@ pub fn manage(
                 // Whatever the registration was, there is no event to come to.
                 p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "stop_status", &s.stop.status)) }
                 p.notice.error.stop-cancelled role="status" { (ctx.t("lifecycle.ticket.cancelled")) }
+                (crate::views::components::organizers_notice(ctx, s.stop.notice.as_deref()))
             } @else {
+                @if s.stop.status != "done" { (crate::views::components::organizers_notice(ctx, s.stop.notice.as_deref())) }
                 p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "registration_status", &r.status)) }
             }
             @match r.status.as_str() {

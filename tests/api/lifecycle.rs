@@ -369,10 +369,14 @@ both_backends! {
         assert!(!select_text(&ticket, ".stop-cancelled").is_empty());
         assert!(select_text(&ticket, ".ticket").is_empty() && select_text(&ticket, "svg").is_empty(), "no QR code");
         assert!(!select_text(&ticket, ".badge").iter().any(|t| t == "Confirmed"), "{:?}", select_text(&ticket, ".badge"));
+        assert!(select_text(&ticket, ".organizers-notice").join(" ").contains("Blackout in the building."), "the organizers' word stays on the ticket");
         // The public pages say it; nobody registers or checks in; the dashboard stops
         // counting toward a goal; everything is kept.
         let (_, public) = app.browser().page(&format!("/stops/{stop_id}")).await;
         assert!(!select_text(&public, ".notice.error").is_empty());
+        assert!(select_text(&public, ".organizers-notice").join(" ").contains("Blackout in the building."));
+        let (_, stop) = json(app.get(&hui, &format!("/api/v1/stops/{stop_id}")).await).await;
+        assert_eq!(stop["notice"], "Blackout in the building.");
         let (_, tour) = json(app.get(&hui, &format!("/api/v1/tours/{}", p.s.tour_id)).await).await;
         let (_, tour_page) = app.browser().page(&format!("/tours/{}", tour["slug"].as_str().unwrap())).await;
         assert!(!select_text(&tour_page, "li.cancelled").is_empty());
@@ -424,6 +428,11 @@ both_backends! {
         let (_, body) = json(app.patch(&hui, &path, &json!({"status": "cancelled"})).await).await;
         assert_eq!(body["told"], 0);
         assert_eq!(queued(&app, &p.s.stop_id, "stop_cancelled").await.len(), 6);
+        assert_eq!(body["notice"], "We are sorry.", "cancelling again keeps the word");
+        // Planned again: the word about the cancellation goes.
+        let (status, body) = json(app.patch(&hui, &path, &json!({"status": "draft"})).await).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["notice"], Value::Null);
         // The answer's field is documented.
         let (_, doc) = json(app.api.get(app.url("/api/v1/openapi.json")).send().await.unwrap()).await;
         assert!(doc["components"]["schemas"]["StopJson"]["properties"]["told"].is_object());

@@ -518,7 +518,7 @@ both_backends! {
             let link = links_in(&first.body_text, &life.server.base).into_iter().find(|l| l.contains("/r/")).unwrap();
             gu.goto_url(&link).await;
             let page = gu.text("main").await;
-            assert!(page.contains("取消"), "{page}");
+            assert!(page.contains("取消") && page.contains("The Shanghai hall burned down"), "{page}");
             shots.take(&gu, "attendee", "ticket-of-a-cancelled-stop").await;
             gu.close().await;
         }

@@ -1,0 +1,1 @@
+ALTER TABLE stops DROP COLUMN notice;
