@@ -245,32 +245,16 @@ pub async fn edit_stop_form(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    let me = page.organizer.clone();
-    let (detail, tour, venues) = state
-        .db
-        .run(move |conn| {
-            let (detail, tour, _) = stops::stop_detail(conn, &me, &id)?;
-            Ok((detail, tour, Venue::list(conn, None)?))
-        })
-        .await?;
-    let form = StopForm::from_stop(&detail);
-    Ok(html(crate::views::manage::stop_form(
-        &page.ctx,
-        &tour,
-        Some(&detail.stop),
-        &venues,
-        &form,
-        &FieldErrors::new(),
-        None,
-    )))
+    render_edit_form(&state, &page, id, None, &FieldErrors::new(), None).await
 }
 
-/// The edit form again: with the errors, or (`moving`) asking before a new time is mailed.
+/// The edit form: as the stop is (`form` None), or again with what was typed and the
+/// errors, or (`moving`) asking before a new time is mailed.
 async fn render_edit_form(
     state: &AppState,
     page: &OrganizerPage,
     id: String,
-    form: &StopForm,
+    form: Option<&StopForm>,
     errors: &FieldErrors,
     moving: Option<&Affected>,
 ) -> Result<HttpResponse, AppError> {
@@ -286,6 +270,14 @@ async fn render_edit_form(
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let as_it_is;
+    let form = match form {
+        Some(f) => f,
+        None => {
+            as_it_is = StopForm::from_stop(&detail);
+            &as_it_is
+        }
     };
     Ok(html_status(
         status,
@@ -327,7 +319,7 @@ pub async fn edit_stop_submit(
                 &state,
                 &page,
                 id,
-                &form,
+                Some(&form),
                 &FieldErrors::new(),
                 Some(&affected),
             )
@@ -355,7 +347,7 @@ pub async fn edit_stop_submit(
                 updated.detail.stop.id
             )))
         }
-        Err(errors) => render_edit_form(&state, &page, id, &form, &errors, None).await,
+        Err(errors) => render_edit_form(&state, &page, id, Some(&form), &errors, None).await,
     }
 }
 
