@@ -348,8 +348,8 @@ pub fn organizers_notice(ctx: &Ctx, notice: Option<&str>) -> Markup {
     html! {
         @if let Some(text) = notice.filter(|t| !t.trim().is_empty()) {
             blockquote.organizers-notice {
-                strong { (ctx.t("lifecycle.notice")) (ctx.lang.colon()) }
-                " " (text)
+                // The colon carries its own space in English and none in Chinese.
+                strong { (ctx.t("lifecycle.notice")) } (ctx.lang.colon()) (text)
             }
         }
     }

@@ -23,6 +23,8 @@ use crate::helpers::*;
 const WAIT: Duration = Duration::from_secs(20);
 pub(crate) const DESKTOP: (u32, u32) = (1280, 900);
 pub(crate) const PHONE: (u32, u32) = (390, 844);
+/// The narrowest phone we promise pages for.
+pub(crate) const NARROW: (u32, u32) = (360, 780);
 
 /// An organizer plans a stop, an attendee registers and cancels (and another one registers),
 /// the organizer checks that one in at the desk on a phone, then moves the stop to its backup.
@@ -497,6 +499,24 @@ impl Ui {
         assert_eq!(inner, json!(width), "the viewport is {width} wide");
     }
 
+    /// The page needs no sideways scrolling at the window's width.
+    pub(crate) async fn assert_fits(&self) {
+        let widths = self
+            .client
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth]",
+                vec![],
+            )
+            .await
+            .expect("widths");
+        let (page, window) = (widths[0].as_i64(), widths[1].as_i64());
+        assert!(
+            page <= window,
+            "{}: the page is {page:?} px wide in a {window:?} px window",
+            self.describe().await
+        );
+    }
+
     pub(crate) async fn goto(&self, path: &str) {
         self.goto_url(&format!("{}{path}", self.base)).await
     }
@@ -746,6 +766,8 @@ impl Shots {
         let n = self.counts.entry(flow).or_default();
         *n += 1;
         let path = self.folder.join(format!("{flow}-{n:02}-{step}.png"));
+        // Every page shown fits its window: nobody scrolls sideways, on a phone either.
+        ui.assert_fits().await;
         let png = ui.screenshot().await.expect("screenshot");
         std::fs::write(&path, png).expect("write the screenshot");
     }

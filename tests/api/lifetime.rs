@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::binary::Server;
 use crate::both_backends;
-use crate::browser::{ChromeDriver, DESKTOP, PHONE, Shots, Ui};
+use crate::browser::{ChromeDriver, DESKTOP, NARROW, Shots, Ui};
 use crate::helpers::*;
 
 const EN: &str = "en";
@@ -499,9 +499,13 @@ both_backends! {
             assert!(notice.contains("2 people"), "{notice}");
             ui.fill("#f-message", "The Shanghai hall burned down; see you in Beijing.").await;
             shots.take(&ui, "organizer", "cancel-shanghai-asks").await;
+            ui.resize(NARROW).await;
+            shots.take(&ui, "organizer", "cancel-shanghai-asks-360px").await;
             ui.click("button[name=action][value=confirm]").await;
             ui.wait_path(|p| p == format!("/manage/stops/{b_id}")).await;
             ui.wait_text(".flash", "2").await;
+            shots.take(&ui, "organizer", "shanghai-cancelled-360px").await;
+            ui.resize(DESKTOP).await;
             shots.take(&ui, "organizer", "shanghai-cancelled").await;
             ui.close().await;
         } else {
@@ -513,7 +517,7 @@ both_backends! {
         life.check("Shanghai's cancellation").await;
         if let Some(driver) = &driver {
             // Gu opens his ticket from his confirmation, on his phone: it says cancelled.
-            let gu = Ui::open_in(driver, &life.server.base, PHONE, ZH).await;
+            let gu = Ui::open_in(driver, &life.server.base, NARROW, ZH).await;
             let first = life.mail("gu@example.org", "registration_confirmed").await;
             let link = links_in(&first.body_text, &life.server.base).into_iter().find(|l| l.contains("/r/")).unwrap();
             gu.goto_url(&link).await;
@@ -587,7 +591,7 @@ both_backends! {
 
         // In the real browser on a phone, in Chinese: Di opens her first e-mail's link again.
         if let Some(driver) = &driver {
-            let di = Ui::open_in(driver, &life.server.base, PHONE, ZH).await;
+            let di = Ui::open_in(driver, &life.server.base, NARROW, ZH).await;
             let first = life.mail("di@example.org", "registration_confirmed").await;
             let link = links_in(&first.body_text, &life.server.base).into_iter().find(|l| l.contains("/r/")).unwrap();
             di.goto_url(&link).await;
