@@ -39,7 +39,9 @@ fn calendar_name(cal: &mut Calendar, name: &str) {
     cal.append_property(Property::new("X-WR-CALNAME", text(name)));
 }
 
-use crate::services::public::PublicTour;
+use crate::models::stop::Stop;
+use crate::models::tour::Tour;
+use crate::models::venue::Venue;
 
 /// Summary, location and description of an event, each as TEXT.
 fn describe(event: &mut Event, summary: &str, location: Option<&str>, description: &str) {
@@ -51,31 +53,86 @@ fn describe(event: &mut Event, summary: &str, location: Option<&str>, descriptio
     }
 }
 
-/// One event per public stop, with the venue's address. The UID is the stop's id, so
-/// calendars update an event in place when the stop changes.
-pub fn tour_feed(t: &PublicTour, base_url: &str) -> String {
-    let mut cal = Calendar::new();
-    calendar_name(&mut cal, &t.tour.name);
-    for (stop, venue) in &t.stops {
+/// One event, as plain data: every feed and file below is a list of these.
+pub struct Entry {
+    /// Stable across changes, so calendars update the event in place.
+    pub uid: String,
+    pub starts_at: chrono::NaiveDateTime,
+    pub ends_at: chrono::NaiveDateTime,
+    /// DTSTAMP: when the event last changed (or the file was made).
+    pub stamp: chrono::NaiveDateTime,
+    pub summary: String,
+    pub location: Option<String>,
+    pub description: String,
+    pub url: Option<String>,
+    pub cancelled: bool,
+    /// Grows with each move (RFC 5546), for the files people keep.
+    pub sequence: Option<u32>,
+}
+
+impl Entry {
+    fn event(&self) -> Event {
         let mut event = Event::new();
         event
-            .uid(&format!("stop-{}@roadshow", stop.id))
-            .starts(Utc.from_utc_datetime(&stop.starts_at))
-            .ends(Utc.from_utc_datetime(&stop.ends_at))
-            .url(&format!("{base_url}/stops/{}", stop.id))
-            .timestamp(Utc.from_utc_datetime(&stop.updated_at));
+            .uid(&self.uid)
+            .starts(Utc.from_utc_datetime(&self.starts_at))
+            .ends(Utc.from_utc_datetime(&self.ends_at))
+            .timestamp(Utc.from_utc_datetime(&self.stamp));
+        if let Some(url) = &self.url {
+            event.url(url);
+        }
+        if let Some(sequence) = self.sequence {
+            event.sequence(sequence);
+        }
         describe(
             &mut event,
-            &format!("{} · {}", t.tour.name, stop.city),
-            Some(&format!("{}, {}", venue.name, venue.address)),
-            &format!("{}\n{}/stops/{}", venue.directions, base_url, stop.id),
+            &self.summary,
+            self.location.as_deref(),
+            &self.description,
         );
-        if stop.status == "cancelled" {
+        if self.cancelled {
             event.status(EventStatus::Cancelled);
         }
-        cal.push(event.done());
+        event
+    }
+}
+
+/// A named calendar of events (a feed people subscribe to).
+fn feed(name: &str, entries: impl IntoIterator<Item = Entry>) -> String {
+    let mut cal = Calendar::new();
+    calendar_name(&mut cal, name);
+    for entry in entries {
+        cal.push(entry.event().done());
     }
     cal.done().to_string()
+}
+
+fn is_cancelled(stop: &Stop) -> bool {
+    stop.status == crate::domain::stop::StopStatus::Cancelled.as_str()
+}
+
+fn at(venue: &Venue) -> Option<String> {
+    Some(format!("{}, {}", venue.name, venue.address))
+}
+
+/// One event per public stop, with the venue's address. The UID is the stop's id, so
+/// calendars update an event in place when the stop changes.
+pub fn tour_feed(tour: &Tour, stops: &[(Stop, Venue)], base_url: &str) -> String {
+    feed(
+        &tour.name,
+        stops.iter().map(|(stop, venue)| Entry {
+            uid: format!("stop-{}@roadshow", stop.id),
+            starts_at: stop.starts_at,
+            ends_at: stop.ends_at,
+            stamp: stop.updated_at,
+            summary: format!("{} · {}", tour.name, stop.city),
+            location: at(venue),
+            description: format!("{}\n{}/stops/{}", venue.directions, base_url, stop.id),
+            url: Some(format!("{base_url}/stops/{}", stop.id)),
+            cancelled: is_cancelled(stop),
+            sequence: None,
+        }),
+    )
 }
 
 /// How a stop's calendar file is meant (RFC 5546): a copy to keep, an updated invitation
@@ -99,12 +156,7 @@ impl Method {
 
 /// One stop as a calendar file for an attendee, speaker or volunteer. The UID is the stop's
 /// and the SEQUENCE grows with each move, so calendars update the entry in place.
-pub fn stop_ics(
-    tour_name: &str,
-    stop: &crate::models::stop::Stop,
-    venue: &crate::models::venue::Venue,
-    url: &str,
-) -> String {
+pub fn stop_ics(tour_name: &str, stop: &Stop, venue: &Venue, url: &str) -> String {
     stop_ics_as(Method::Publish, tour_name, None, stop, venue, url)
 }
 
@@ -114,65 +166,63 @@ pub fn stop_ics_as(
     method: Method,
     tour_name: &str,
     organizer: Option<&str>,
-    stop: &crate::models::stop::Stop,
-    venue: &crate::models::venue::Venue,
+    stop: &Stop,
+    venue: &Venue,
     url: &str,
 ) -> String {
     let mut cal = Calendar::new();
     cal.append_property(Property::new("METHOD", method.as_str()));
-    let mut event = Event::new();
-    event
-        .uid(&format!("stop-{}@roadshow", stop.id))
-        .starts(Utc.from_utc_datetime(&stop.starts_at))
-        .ends(Utc.from_utc_datetime(&stop.ends_at))
-        .url(url)
-        .sequence(stop.calendar_sequence.max(0) as u32)
-        .timestamp(crate::clock::now().and_utc());
-    describe(
-        &mut event,
-        &format!("{tour_name} · {}", stop.city),
-        Some(&format!("{}, {}", venue.name, venue.address)),
-        &format!("{}\n{url}", venue.directions),
-    );
+    let mut event = Entry {
+        uid: format!("stop-{}@roadshow", stop.id),
+        starts_at: stop.starts_at,
+        ends_at: stop.ends_at,
+        stamp: crate::clock::now(),
+        summary: format!("{tour_name} · {}", stop.city),
+        location: at(venue),
+        description: format!("{}\n{url}", venue.directions),
+        url: Some(url.to_owned()),
+        cancelled: is_cancelled(stop) || method == Method::Cancel,
+        sequence: Some(stop.calendar_sequence.max(0) as u32),
+    }
+    .event();
     if let Some(address) = organizer.filter(|_| method != Method::Publish) {
         let mut p = Property::new("ORGANIZER", format!("mailto:{}", text(address)));
         p.add_parameter("CN", &text(tour_name).replace(['"', ';', ':', ','], " "));
         event.append_property(p);
     }
-    if stop.status == "cancelled" || method == Method::Cancel {
-        event.status(EventStatus::Cancelled);
-    }
     cal.push(event.done());
     cal.done().to_string()
 }
 
+/// A slot of a speaker's: what is given, and where.
+pub struct Slot<'a> {
+    pub id: &'a str,
+    pub title: String,
+    pub starts_at: chrono::NaiveDateTime,
+    pub ends_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    pub tour: &'a Tour,
+    pub stop: &'a Stop,
+    pub venue: &'a Venue,
+}
+
 /// A speaker's itinerary: one event per slot, at its venue.
-pub fn itinerary(
-    speaker: &str,
-    deliveries: &[crate::services::speakers::Delivery],
-    base_url: &str,
-) -> String {
-    let mut cal = Calendar::new();
-    calendar_name(&mut cal, speaker);
-    for d in deliveries {
-        let mut event = Event::new();
-        event
-            .uid(&format!("slot-{}@roadshow", d.entry.item.id))
-            .starts(Utc.from_utc_datetime(&d.entry.item.starts_at))
-            .ends(Utc.from_utc_datetime(&d.entry.item.ends_at()))
-            .timestamp(Utc.from_utc_datetime(&d.entry.item.updated_at));
-        describe(
-            &mut event,
-            &format!("{} · {} · {}", d.entry.title(), d.tour.name, d.stop.city),
-            Some(&format!("{}, {}", d.venue.name, d.venue.address)),
-            &format!("{}\n{base_url}/stops/{}", d.venue.directions, d.stop.id),
-        );
-        if d.stop.status == "cancelled" {
-            event.status(EventStatus::Cancelled);
-        }
-        cal.push(event.done());
-    }
-    cal.done().to_string()
+pub fn itinerary(speaker: &str, slots: &[Slot], base_url: &str) -> String {
+    feed(
+        speaker,
+        slots.iter().map(|s| Entry {
+            uid: format!("slot-{}@roadshow", s.id),
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+            stamp: s.updated_at,
+            summary: format!("{} · {} · {}", s.title, s.tour.name, s.stop.city),
+            location: at(s.venue),
+            description: format!("{}\n{base_url}/stops/{}", s.venue.directions, s.stop.id),
+            url: None,
+            cancelled: is_cancelled(s.stop),
+            sequence: None,
+        }),
+    )
 }
 
 /// A volunteer's tasks: one event per task (the stop's hours when it has none of its own).
@@ -181,29 +231,26 @@ pub fn volunteer_tasks(
     claims: &[(
         crate::models::task::Claim,
         crate::models::task::Task,
-        crate::models::stop::Stop,
-        crate::models::tour::Tour,
+        Stop,
+        Tour,
     )],
     base_url: &str,
 ) -> String {
-    let mut cal = Calendar::new();
-    calendar_name(&mut cal, name);
-    for (claim, task, stop, tour) in claims {
-        let mut event = Event::new();
-        event
-            .uid(&format!("claim-{}@roadshow", claim.id))
-            .starts(Utc.from_utc_datetime(&task.starts_at.unwrap_or(stop.starts_at)))
-            .ends(Utc.from_utc_datetime(&task.ends_at.unwrap_or(stop.ends_at)))
-            .timestamp(Utc.from_utc_datetime(&task.updated_at));
-        describe(
-            &mut event,
-            &format!("{} · {} · {}", task.title, tour.name, stop.city),
-            None,
-            &format!("{}\n{base_url}/stops/{}", task.description, stop.id),
-        );
-        cal.push(event.done());
-    }
-    cal.done().to_string()
+    feed(
+        name,
+        claims.iter().map(|(claim, task, stop, tour)| Entry {
+            uid: format!("claim-{}@roadshow", claim.id),
+            starts_at: task.starts_at.unwrap_or(stop.starts_at),
+            ends_at: task.ends_at.unwrap_or(stop.ends_at),
+            stamp: task.updated_at,
+            summary: format!("{} · {} · {}", task.title, tour.name, stop.city),
+            location: None,
+            description: format!("{}\n{base_url}/stops/{}", task.description, stop.id),
+            url: None,
+            cancelled: false,
+            sequence: None,
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -50,13 +50,7 @@ impl ErrorKind {
 /// Field name → what is wrong with it (English, for the API; pages translate the codes).
 pub type FieldErrors = BTreeMap<String, FieldError>;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    /// A translation key under `field_error.` (`required`, `too_long`, …).
-    pub code: &'static str,
-    /// English text for the API.
-    pub message: String,
-}
+pub use crate::domain::FieldError;
 
 pub struct AppError {
     pub kind: ErrorKind,

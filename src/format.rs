@@ -1,9 +1,12 @@
-//! Durations and deadlines in the words people use: "for 3 days", "until Sat 20 Mar, 17:30",
-//! never "within 2629 hours". Used by e-mails and pages alike (it knows nothing of either).
+//! Words and text for people, knowing nothing of pages or e-mails (both use them): dates and
+//! times in a zone ("Sun 16 Sep 2012, 13:30–17:30 (Asia/Shanghai)"), durations and deadlines
+//! ("for 3 days", never "within 2629 hours"), counts in words, and organizers' Markdown made
+//! safe HTML.
 
 use chrono::{Datelike, Duration, NaiveDateTime};
 use chrono_tz::Tz;
 
+use crate::domain::stop::in_zone;
 use crate::i18n::Lang;
 
 /// A length of time, rounded down to the unit people would say: minutes under an hour, hours
@@ -45,8 +48,8 @@ fn weekday(lang: Lang, wd: chrono::Weekday) -> &'static str {
 /// A moment in a zone, short, with the zone named: "Sat 20 Mar, 17:30 (Asia/Shanghai)",
 /// "3月20日 周六 17:30（Asia/Shanghai）". The year only when it is not this one.
 pub fn moment(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
-    let t = crate::domain::stop::in_zone(utc, tz);
-    let this_year = crate::domain::stop::in_zone(crate::db::now(), tz).year() == t.year();
+    let t = in_zone(utc, tz);
+    let this_year = in_zone(crate::clock::now(), tz).year() == t.year();
     match lang {
         Lang::En => {
             let day = if this_year {
@@ -77,6 +80,167 @@ pub fn moment(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
             )
         }
     }
+}
+
+/// Markdown written by organizers, rendered to HTML and then sanitised (no scripts, no
+/// handlers): for pages and e-mails alike.
+pub fn markdown_html(text: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(
+        text,
+        pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH,
+    );
+    let mut html_out = String::new();
+    pulldown_cmark::html::push_html(&mut html_out, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&html_out)
+        .to_string()
+}
+
+/// A date in a zone, as people of the language write it.
+pub fn date(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
+    let t = in_zone(utc, tz);
+    match lang {
+        Lang::En => format!("{} {}", weekday(lang, t.weekday()), t.format("%-d %b %Y")),
+        Lang::ZhCn => format!(
+            "{}年{}月{}日 {}",
+            t.year(),
+            t.month(),
+            t.day(),
+            weekday(lang, t.weekday())
+        ),
+    }
+}
+
+/// The first and last day of something (a tour), one date when they are the same day.
+pub fn date_span(
+    lang: Lang,
+    (first, first_tz): (NaiveDateTime, Tz),
+    (last, last_tz): (NaiveDateTime, Tz),
+) -> String {
+    let (a, b) = (date(lang, first, first_tz), date(lang, last, last_tz));
+    if a == b { a } else { format!("{a} – {b}") }
+}
+
+/// The zone, named after a time: " (Asia/Shanghai)", or "（Asia/Shanghai）" in Chinese.
+fn zone_label(lang: Lang, tz: Tz) -> String {
+    match lang {
+        Lang::En => format!(" ({})", tz.name()),
+        Lang::ZhCn => format!("（{}）", tz.name()),
+    }
+}
+
+/// A time of day in a zone, with the zone named: "13:30 (Asia/Shanghai)". Every time shown
+/// in a list or an e-mail carries its zone this way.
+pub fn clock(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
+    format!(
+        "{}{}",
+        in_zone(utc, tz).format("%H:%M"),
+        zone_label(lang, tz)
+    )
+}
+
+/// A date and time with the zone named: "Sun 20 Mar 2027, 23:59 (UTC)".
+pub fn date_time(lang: Lang, utc: NaiveDateTime, tz: Tz) -> String {
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::ZhCn => " ",
+    };
+    format!("{}{sep}{}", date(lang, utc, tz), clock(lang, utc, tz))
+}
+
+/// "Sun 16 Sep 2012, 13:30–17:30 (Asia/Shanghai)" in the stop's zone, with the zone named
+/// ("2012年9月16日 周日 13:30–17:30（Asia/Shanghai）" in Chinese).
+pub fn time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime, tz: Tz) -> String {
+    let (s, e) = (in_zone(start, tz), in_zone(end, tz));
+    let end_text = if s.date_naive() == e.date_naive() {
+        e.format("%H:%M").to_string()
+    } else {
+        format!("{} {}", date(lang, end, tz), e.format("%H:%M"))
+    };
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::ZhCn => " ",
+    };
+    format!(
+        "{}{sep}{}–{}{}",
+        date(lang, start, tz),
+        s.format("%H:%M"),
+        end_text,
+        zone_label(lang, tz)
+    )
+}
+
+/// "31 distinct speakers in 47 speaking slots" (the agenda builder and the tour report).
+pub fn speakers_in_slots(lang: Lang, speakers: usize, slots: usize) -> String {
+    lang.tf(
+        "report.speakers_vs_slots",
+        &[
+            (
+                "speakers",
+                &lang.tn("count.distinct_speakers", count(speakers), &[]),
+            ),
+            ("slots", &lang.tn("count.speaking_slots", count(slots), &[])),
+        ],
+    )
+}
+
+/// What the tour report's summary line counts.
+pub struct SummaryCounts {
+    pub stops: usize,
+    pub registrations: i64,
+    pub attendance: i64,
+    /// The show rate, formatted ("67%", or "—").
+    pub rate: String,
+    pub speakers: usize,
+    pub slots: usize,
+}
+
+/// The tour report's one-line summary, each count in words.
+pub fn report_summary(lang: Lang, t: &SummaryCounts) -> String {
+    lang.tf(
+        "report.summary",
+        &[
+            ("stops", &lang.tn("count.stops", count(t.stops), &[])),
+            (
+                "registrations",
+                &lang.tn("count.registrations", t.registrations, &[]),
+            ),
+            ("attendance", &lang.tn("count.people", t.attendance, &[])),
+            ("rate", &t.rate),
+            (
+                "speakers",
+                &lang.tn("count.speakers", count(t.speakers), &[]),
+            ),
+            (
+                "slots",
+                &lang.tn("count.speaking_slots", count(t.slots), &[]),
+            ),
+        ],
+    )
+}
+
+/// "47 talks given, 30 different ones".
+pub fn talks_given(lang: Lang, talks: usize, distinct: usize) -> String {
+    lang.tf(
+        "report.talks_given",
+        &[
+            ("talks", &lang.tn("count.talks", count(talks), &[])),
+            (
+                "distinct",
+                &lang.tn("count.different_talks", count(distinct), &[]),
+            ),
+        ],
+    )
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A `datetime-local` input value in the zone.
+pub fn local_input(utc: NaiveDateTime, tz: Tz) -> String {
+    in_zone(utc, tz).format("%Y-%m-%dT%H:%M").to_string()
 }
 
 #[cfg(test)]
@@ -117,6 +281,76 @@ mod tests {
         assert_eq!(
             moment(Lang::ZhCn, utc, tz),
             "2012年9月16日 周日 17:30（Asia/Shanghai）"
+        );
+    }
+
+    fn utc(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn counts_in_sentences_take_their_own_plural() {
+        assert_eq!(
+            speakers_in_slots(Lang::En, 1, 1),
+            "1 distinct speaker in 1 speaking slot"
+        );
+        assert_eq!(
+            speakers_in_slots(Lang::En, 31, 47),
+            "31 distinct speakers in 47 speaking slots"
+        );
+        assert_eq!(talks_given(Lang::En, 1, 1), "1 talk given, 1 different one");
+        let counts = |stops, n| SummaryCounts {
+            stops,
+            registrations: n,
+            attendance: n,
+            rate: "100%".into(),
+            speakers: stops,
+            slots: stops,
+        };
+        assert_eq!(
+            report_summary(Lang::En, &counts(1, 1)),
+            "1 stop, 1 registration, 1 person in the room (100%), 1 speaker in 1 speaking slot."
+        );
+        assert_eq!(
+            report_summary(Lang::ZhCn, &counts(8, 1060)),
+            "共 8 站，报名 1060 人，现场 1060 人（100%），8 位讲师，8 个分享时段。"
+        );
+    }
+
+    #[test]
+    fn a_one_day_span_is_one_date_and_times_name_their_zone() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let a = utc("2027-03-20 01:00");
+        assert_eq!(date_span(Lang::En, (a, tz), (a, tz)), "Sat 20 Mar 2027");
+        assert_eq!(
+            date_span(Lang::En, (a, tz), (utc("2027-04-20 01:00"), tz)),
+            "Sat 20 Mar 2027 – Tue 20 Apr 2027"
+        );
+        assert_eq!(
+            clock(Lang::En, utc("2027-03-20 05:30"), tz),
+            "13:30 (Asia/Shanghai)"
+        );
+        assert_eq!(
+            date_time(Lang::ZhCn, utc("2027-03-20 05:30"), tz),
+            "2027年3月20日 周六 13:30（Asia/Shanghai）"
+        );
+        assert_eq!(
+            time_range(
+                Lang::ZhCn,
+                utc("2027-03-20 05:30"),
+                utc("2027-03-20 09:30"),
+                tz
+            ),
+            "2027年3月20日 周六 13:30–17:30（Asia/Shanghai）"
+        );
+        assert_eq!(
+            time_range(
+                Lang::En,
+                utc("2027-03-20 05:30"),
+                utc("2027-03-20 09:30"),
+                tz
+            ),
+            "Sat 20 Mar 2027, 13:30–17:30 (Asia/Shanghai)"
         );
     }
 }

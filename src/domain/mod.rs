@@ -10,6 +10,16 @@ pub mod text;
 pub mod tour;
 pub mod venue;
 
+/// What is wrong with one field of the input: the domain's parsers answer with it, and the
+/// HTTP layer (`crate::error`) gathers them into one answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// A translation key under `field_error.` (`required`, `too_long`, …).
+    pub code: &'static str,
+    /// English text for the API.
+    pub message: String,
+}
+
 /// An enum stored as text (with a CHECK in the migrations) and sent as snake_case JSON.
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {

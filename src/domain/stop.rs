@@ -1,8 +1,8 @@
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::FieldError;
 use crate::domain::text_enum;
-use crate::error::FieldError;
 
 text_enum!(
     /// `open` takes registrations; `closed` no longer does; `done` is over and measured.

@@ -1,7 +1,7 @@
 //! Parsers for the plain values of user input. Each returns a `FieldError` that names the
 //! rule broken, so the API can say it in English and pages in the reader's language.
 
-use crate::error::FieldError;
+use crate::domain::FieldError;
 
 fn err(code: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {

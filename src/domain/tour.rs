@@ -1,5 +1,5 @@
+use crate::domain::FieldError;
 use crate::domain::text_enum;
-use crate::error::FieldError;
 
 text_enum!(
     /// Only published tours are seen by the public; archived ones stay readable by their team.

@@ -413,7 +413,7 @@ fn send_slot_mail(
     change: &str,
 ) -> Result<(), AppError> {
     let lang = speaker.lang();
-    let when = crate::views::components::time_range(
+    let when = crate::format::time_range(
         lang,
         entry.item.starts_at,
         entry.item.ends_at(),

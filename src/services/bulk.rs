@@ -187,12 +187,7 @@ fn render(
         ("{city}", ctx.stop.city.clone()),
         (
             "{date}",
-            crate::views::components::time_range(
-                lang,
-                ctx.stop.starts_at,
-                ctx.stop.ends_at,
-                ctx.stop.tz(),
-            ),
+            crate::format::time_range(lang, ctx.stop.starts_at, ctx.stop.ends_at, ctx.stop.tz()),
         ),
         ("{venue}", ctx.venue.name.clone()),
         ("{address}", ctx.venue.address.clone()),

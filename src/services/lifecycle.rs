@@ -160,8 +160,7 @@ fn tell(
             Some(r) => registrations::manage_link(conn, env, r)?,
             None => None,
         };
-        let old_when =
-            old.map(|(s, e)| crate::views::components::time_range(to.lang, s, e, ctx.stop.tz()));
+        let old_when = old.map(|(s, e)| crate::format::time_range(to.lang, s, e, ctx.stop.tz()));
         let change = match &old_when {
             Some(old_when) => Change::Moved { old_when },
             None => Change::Cancelled,

@@ -127,7 +127,7 @@ impl StopContext {
         StopMail {
             tour: self.tour.name.clone(),
             city: self.stop.city.clone(),
-            when: crate::views::components::time_range(
+            when: crate::format::time_range(
                 lang,
                 self.stop.starts_at,
                 self.stop.ends_at,

@@ -333,9 +333,9 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         "# {}\n\n",
         lang.tf("report.title", &[("tour", &r.tour.name)])
     );
-    md.push_str(&crate::views::components::report_summary(
+    md.push_str(&crate::format::report_summary(
         lang,
-        &crate::views::components::SummaryCounts {
+        &crate::format::SummaryCounts {
             stops: t.stops,
             registrations: t.registrations,
             attendance: t.attendance,
@@ -363,7 +363,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} |\n",
             cell(&row.stop.city),
-            crate::views::components::date(lang, row.stop.starts_at, row.stop.tz()),
+            crate::format::date(lang, row.stop.starts_at, row.stop.tz()),
             cell(&row.venue.name),
             lang.t(&format!("venue_cost.{}", row.venue.cost)),
             row.registrations,
@@ -400,7 +400,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     ));
     md.push_str(&format!(
         "- {}\n",
-        crate::views::components::speakers_in_slots(lang, t.distinct_speakers, t.speaking_slots)
+        crate::format::speakers_in_slots(lang, t.distinct_speakers, t.speaking_slots)
     ));
     for (name, n) in &t.repeat_speakers {
         md.push_str(&format!(
@@ -413,7 +413,7 @@ pub fn markdown(r: &Report, lang: Lang) -> String {
     }
     md.push_str(&format!(
         "- {}\n",
-        crate::views::components::talks_given(lang, t.talks, t.distinct_talks)
+        crate::format::talks_given(lang, t.talks, t.distinct_talks)
     ));
     for (title, cities) in &t.repeat_talks {
         md.push_str(&format!(

@@ -252,11 +252,7 @@ fn unconfirmed_slots_for(
                 // The organizers' e-mail is in the default language (below).
                 format!(
                     "{} {} ({who})",
-                    crate::views::components::clock(
-                        crate::i18n::Lang::default(),
-                        e.item.starts_at,
-                        tz
-                    ),
+                    crate::format::clock(crate::i18n::Lang::default(), e.item.starts_at, tz),
                     e.title()
                 )
             })

@@ -214,7 +214,7 @@ fn task_start(task: &Task, stop: &Stop) -> NaiveDateTime {
 fn when(task: &Task, stop: &Stop, lang: Lang) -> String {
     let start = task_start(task, stop);
     let end = task.ends_at.unwrap_or(stop.ends_at);
-    crate::views::components::time_range(lang, start, end, stop.tz())
+    crate::format::time_range(lang, start, end, stop.tz())
 }
 
 pub fn sign_in_url(

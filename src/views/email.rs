@@ -3,9 +3,10 @@
 use maud::{Markup, html};
 
 use crate::email::Rendered;
+use crate::format::date;
 use crate::models::outbox::{OutboxCounts, OutboxMessage};
 use crate::views::Ctx;
-use crate::views::components::{button_form, date, status_badge};
+use crate::views::components::{button_form, status_badge};
 use crate::views::layout::page;
 
 /// `retry_base`: where retry buttons post (`{retry_base}/{id}/retry`).

@@ -7,6 +7,7 @@ use crate::domain::access::{TeamRole, TourAccess};
 use crate::domain::stop::{Affected, StopStatus};
 use crate::domain::tour::TourStatus;
 use crate::error::FieldErrors;
+use crate::format::{date, time_range};
 use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopDetail};
 use crate::models::team::TeamMemberView;
@@ -14,8 +15,8 @@ use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, checkbox, confirm_form, date, error_summary, input, markdown, post_form,
-    select, status_badge, time_range, timezone_choices,
+    Field, button_form, checkbox, confirm_form, error_summary, input, markdown, post_form, select,
+    status_badge, timezone_choices,
 };
 use crate::views::layout::page;
 
@@ -244,8 +245,8 @@ impl StopForm {
         let backup = |i: usize| d.backups.get(i).map(|v| v.id.clone()).unwrap_or_default();
         StopForm {
             city: d.stop.city.clone(),
-            starts_at: crate::views::components::local_input(d.stop.starts_at, tz),
-            ends_at: crate::views::components::local_input(d.stop.ends_at, tz),
+            starts_at: crate::format::local_input(d.stop.starts_at, tz),
+            ends_at: crate::format::local_input(d.stop.ends_at, tz),
             timezone: d.stop.timezone.clone(),
             venue_id: d.stop.venue_id.clone(),
             backup_1: backup(0),

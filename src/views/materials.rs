@@ -3,15 +3,14 @@
 use maud::{Markup, html};
 
 use crate::error::FieldErrors;
+use crate::format::date;
 use crate::models::material::Material;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::services::agenda::Entry;
 use crate::services::collection::MaterialRow;
 use crate::views::Ctx;
-use crate::views::components::{
-    button_form, date, error_summary, field_error, markdown, status_badge,
-};
+use crate::views::components::{button_form, error_summary, field_error, markdown, status_badge};
 use crate::views::layout::page;
 
 /// What a material is, for a heading: "Slides of “Cinder in production”", "Photos".

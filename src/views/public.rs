@@ -1,10 +1,11 @@
 use maud::{Markup, html};
 
+use crate::format::{date_span, date_time, time_range};
 use crate::models::stop::StopDetail;
 use crate::models::tour::Tour;
 use crate::services::public::PublicTour;
 use crate::views::Ctx;
-use crate::views::components::{date_span, date_time, markdown, status_badge, time_range};
+use crate::views::components::{markdown, status_badge};
 use crate::views::layout::page;
 
 pub fn home(ctx: &Ctx, tours: &[PublicTour]) -> Markup {

@@ -5,14 +5,14 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use crate::error::FieldErrors;
+use crate::format::{clock, date, time_range};
 use crate::models::registration::Registration;
 use crate::models::stop::{Stop, StopDetail};
 use crate::models::tour::Tour;
 use crate::services::registrations::{StopContext, StopStats};
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, checkbox, clock, confirm_form, date, error_summary, input, post_form, status_badge,
-    time_range,
+    Field, checkbox, confirm_form, error_summary, input, post_form, status_badge,
 };
 use crate::views::layout::page;
 

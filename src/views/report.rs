@@ -2,10 +2,11 @@
 
 use maud::{Markup, html};
 
+use crate::format::date;
 use crate::services::report::Report;
 use crate::views::Ctx;
 use crate::views::charts;
-use crate::views::components::{button_form, date};
+use crate::views::components::button_form;
 use crate::views::layout::page;
 
 fn pct(r: Option<f64>) -> String {
@@ -38,7 +39,7 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                     }
                 }
             }
-            p.lead { (crate::views::components::report_summary(ctx.lang, &crate::views::components::SummaryCounts {
+            p.lead { (crate::format::report_summary(ctx.lang, &crate::format::SummaryCounts {
                 stops: t.stops, registrations: t.registrations, attendance: t.attendance,
                 rate: pct(t.show_rate), speakers: t.distinct_speakers, slots: t.speaking_slots,
             })) }
@@ -89,9 +90,9 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                 li { (ctx.t("report.registered")) (ctx.lang.colon()) strong { (t.registrations) } }
                 li { (ctx.t("stats.checked_in")) (ctx.lang.colon()) strong { (t.attendance) } (ctx.lang.parens(&pct(t.show_rate))) }
                 li { (ctx.t("field.online_viewers")) (ctx.lang.colon()) strong { (t.online_viewers) } }
-                li { (crate::views::components::speakers_in_slots(ctx.lang, t.distinct_speakers, t.speaking_slots)) }
+                li { (crate::format::speakers_in_slots(ctx.lang, t.distinct_speakers, t.speaking_slots)) }
                 @for (name, n) in &t.repeat_speakers { li.sub { (ctx.tf("report.repeat_speaker", &[("name", name), ("n", &n.to_string())])) } }
-                li { (crate::views::components::talks_given(ctx.lang, t.talks, t.distinct_talks)) }
+                li { (crate::format::talks_given(ctx.lang, t.talks, t.distinct_talks)) }
                 @for (title, cities) in &t.repeat_talks { li.sub { (ctx.tf("report.repeat_talk", &[("title", title), ("cities", &cities.join(ctx.lang.list_separator()))])) } }
                 li { (ctx.tf("report.venues", &[("free", &t.venues_free.to_string()), ("paid", &t.venues_paid.to_string()), ("shared", &t.venues_shared.to_string())])) }
                 li { (ctx.t("report.volunteers")) (ctx.lang.colon()) strong { (t.volunteers) } }

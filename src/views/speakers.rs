@@ -4,6 +4,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::error::FieldErrors;
+use crate::format::{date, local_input};
 use crate::models::agenda::AgendaChange;
 use crate::models::speaker::{Proposal, Speaker, Talk, TalkWithSpeakers};
 use crate::models::stop::Stop;
@@ -13,8 +14,8 @@ use crate::services::agenda::Entry;
 use crate::services::speakers::{Delivery, ProposalView, SpeakerPage};
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, confirm_form, date, error_summary, field_error, input, local_input,
-    markdown, post_form, select, status_badge,
+    Field, button_form, confirm_form, error_summary, field_error, input, markdown, post_form,
+    select, status_badge,
 };
 use crate::views::layout::page;
 
@@ -132,7 +133,7 @@ pub fn cfp(
             } @else {
                 p { (ctx.t("cfp.lead")) }
                 p.hint { (ctx.t("journeys.cfp.already")) " " a href="/speaker/login" { (ctx.t("journeys.cfp.sign_in")) } }
-                @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &crate::views::components::date_time(ctx.lang, c, chrono_tz::UTC))])) } }
+                @if let Some(c) = tour.cfp_closes_at { p.hint { (ctx.tf("cfp.until", &[("date", &crate::format::date_time(ctx.lang, c, chrono_tz::UTC))])) } }
                 (error_summary(ctx, errors))
                 form method="post" action={ "/tours/" (tour.slug) "/cfp" } {
                     fieldset {
@@ -542,6 +543,8 @@ pub struct BuilderPage<'a> {
     pub overruns: &'a [String],
     pub errors: &'a FieldErrors,
     pub form: &'a ItemForm,
+    /// The page's now (a view never reads a clock).
+    pub now: chrono::NaiveDateTime,
 }
 
 /// The agenda builder of a stop.
@@ -549,7 +552,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
     let stop = p.stop;
     let base = format!("/manage/stops/{}/agenda", stop.id);
     let (speakers, slots) = crate::services::speakers::counts(p.entries);
-    let soon = stop.starts_at - chrono::Duration::days(7) <= crate::db::now();
+    let soon = stop.starts_at - chrono::Duration::days(7) <= p.now;
     let talk_choices: Vec<(String, String)> = p
         .talks
         .iter()
@@ -586,7 +589,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
         html! {
             p.crumbs { a href={ "/manage/stops/" (stop.id) } { (p.tour.name) " · " (stop.city) } }
             h1 { (ctx.t("agenda.builder")) }
-            p { (crate::views::components::speakers_in_slots(ctx.lang, speakers, slots)) " · "
+            p { (crate::format::speakers_in_slots(ctx.lang, speakers, slots)) " · "
                 @if stop.agenda_published_at.is_some() { (ctx.t("agenda.published")) } @else { (button_form(ctx, &format!("{base}/publish"), &ctx.t("agenda.publish"), "")) } }
             (error_summary(ctx, p.errors))
             @if let Some(e) = p.errors.get("agenda") { p.flash.error role="alert" { (e.message) } }

@@ -3,11 +3,12 @@ use serde::Deserialize;
 
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::FieldErrors;
+use crate::format::date;
 use crate::models::venue::{Venue, VenueUse};
 use crate::services::venues::VenuePage;
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, checkbox, date, error_summary, input, post_form, select, status_badge,
+    Field, checkbox, error_summary, input, post_form, select, status_badge,
 };
 use crate::views::layout::page;
 

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use crate::error::FieldErrors;
+use crate::format::date;
 use crate::models::registration::Registration;
 use crate::models::stop::Stop;
 use crate::models::task::{Task, Volunteer};
@@ -10,7 +11,7 @@ use crate::models::tour::Tour;
 use crate::services::volunteers::{ClaimView, OwnTask, TaskView, TasksOutcome};
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, confirm_form, date, error_summary, field_error, input, post_form, select,
+    Field, button_form, confirm_form, error_summary, field_error, input, post_form, select,
 };
 use crate::views::layout::page;
 

@@ -247,7 +247,7 @@ pub async fn tour_calendar(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     let tour = state.db.run(move |conn| public::tour(conn, &slug)).await?;
-    let body = crate::calendar::tour_feed(&tour, state.env.links.base());
+    let body = crate::calendar::tour_feed(&tour.tour, &tour.stops, state.env.links.base());
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header((

@@ -638,7 +638,20 @@ pub async fn feed(
         .db
         .run(move |conn| speakers::itinerary_by_feed(conn, &token))
         .await?;
-    let body = crate::calendar::itinerary(&speaker.name, &deliveries, base.base());
+    let slots: Vec<crate::calendar::Slot> = deliveries
+        .iter()
+        .map(|d| crate::calendar::Slot {
+            id: &d.entry.item.id,
+            title: d.entry.title(),
+            starts_at: d.entry.item.starts_at,
+            ends_at: d.entry.item.ends_at(),
+            updated_at: d.entry.item.updated_at,
+            tour: &d.tour,
+            stop: &d.stop,
+            venue: &d.venue,
+        })
+        .collect();
+    let body = crate::calendar::itinerary(&speaker.name, &slots, base.base());
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .body(body))
@@ -828,6 +841,7 @@ async fn render_builder(
                 overruns: &overruns,
                 errors: &errors,
                 form: &form,
+                now: crate::clock::now(),
             },
         ),
     ))

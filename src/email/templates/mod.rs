@@ -234,7 +234,7 @@ pub fn sign_in_link(lang: Lang, name: &str, what: &str, link: &str, hours: i64) 
 /// An organizer's own message to a segment of people; `body` is Markdown with its
 /// placeholders already filled for this recipient.
 pub fn bulk(lang: Lang, subject: &str, body_markdown: &str, name: &str, tour: &str) -> Rendered {
-    let html = crate::views::components::markdown(body_markdown).into_string();
+    let html = crate::format::markdown_html(body_markdown);
     compose(
         lang,
         subject.to_owned(),

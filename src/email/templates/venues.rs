@@ -82,7 +82,7 @@ pub fn venue_changed(
     let lines: Vec<String> = stops
         .iter()
         .map(|s| {
-            let when = crate::views::components::date(lang, s.starts_at, s.tz);
+            let when = crate::format::date(lang, s.starts_at, s.tz);
             let mut line = format!("• {} · {} · {when}", s.tour, s.city);
             if s.as_backup {
                 line.push_str(&format!(" ({})", lang.t("email.venue_changed.backup")));
