@@ -65,6 +65,52 @@ impl CsvWriter {
     }
 }
 
+/// A stop's registrations as CSV, with each person's no-shows (the API and the organizers'
+/// page both download it).
+pub fn registrations(
+    list: &[(&crate::models::registration::Registration, i64)],
+) -> Result<Vec<u8>, AppError> {
+    use crate::domain::stop::to_rfc3339;
+
+    let mut w = CsvWriter::new();
+    w.row(&[
+        "id",
+        "name",
+        "email",
+        "affiliation",
+        "legal_name",
+        "status",
+        "code",
+        "checked_in_at",
+        "created_at",
+        "volunteer",
+        "walk_in",
+        "still_coming",
+        "no_shows",
+    ])?;
+    for (r, no_shows) in list {
+        let checked = r.checked_in_at.map(to_rfc3339).unwrap_or_default();
+        let created = to_rfc3339(r.created_at);
+        let shows = no_shows.to_string();
+        w.row(&[
+            r.id.as_str(),
+            &r.name,
+            &r.email,
+            &r.affiliation,
+            &r.legal_name,
+            &r.status,
+            &r.code,
+            &checked,
+            &created,
+            if r.wants_to_volunteer { "yes" } else { "no" },
+            if r.walk_in { "yes" } else { "no" },
+            r.still_coming.as_deref().unwrap_or(""),
+            &shows,
+        ])?;
+    }
+    w.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

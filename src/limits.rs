@@ -17,10 +17,9 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicI64, Ordering};
+
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -36,6 +35,7 @@ use futures_util::Stream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Settings;
+use crate::disk::DiskWatch;
 use crate::error::AppError;
 use crate::ratelimit::RateLimits;
 
@@ -245,7 +245,7 @@ impl BodyGuard {
 
     /// Before the request is handled: refuses NUL in the query string, and wraps the body.
     fn prepare(&self, req: &mut ServiceRequest) -> Result<Option<Rc<BodyState>>, AppError> {
-        crate::api::extract::refuse_nul_in_query(req.query_string())?;
+        crate::http::refuse_nul_in_query(req.query_string())?;
         let headers = req.headers();
         let declared = headers
             .get(header::CONTENT_LENGTH)
@@ -479,68 +479,5 @@ impl Stream for GuardedBody {
                 Poll::Pending => Poll::Pending,
             },
         }
-    }
-}
-
-// ----- the disk -----
-
-/// Whether the data folder's disk takes writes.
-pub struct DiskWatch {
-    dir: PathBuf,
-    min_free_bytes: u64,
-    /// When a write last failed for lack of space (Unix seconds; 0: never).
-    last_full: AtomicI64,
-}
-
-/// After a write failed for lack of space, not ready for this long (unless it happens again).
-const FULL_REMEMBERED_SECS: i64 = 60;
-
-impl DiskWatch {
-    pub fn new(settings: &Settings) -> Arc<DiskWatch> {
-        Arc::new(DiskWatch {
-            dir: settings.data_dir.clone(),
-            min_free_bytes: settings.min_free_disk_bytes,
-            last_full: AtomicI64::new(0),
-        })
-    }
-
-    pub fn record_full(&self) {
-        self.last_full
-            .store(chrono::Utc::now().timestamp(), Ordering::Relaxed);
-    }
-
-    /// Ok, or why not ready.
-    pub fn check(&self) -> Result<(), String> {
-        let last = self.last_full.load(Ordering::Relaxed);
-        if last > 0 && chrono::Utc::now().timestamp() - last < FULL_REMEMBERED_SECS {
-            return Err("a write just failed: the disk is full".into());
-        }
-        match free_bytes(&self.dir) {
-            Some(free) if free < self.min_free_bytes => Err(format!(
-                "low disk space: {} MiB free in the data folder",
-                free / MIB
-            )),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// Bytes an unprivileged process may still write on the disk holding `dir`.
-pub fn free_bytes(dir: &std::path::Path) -> Option<u64> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
-        // SAFETY: statvfs only writes the struct passed; the path is NUL-terminated.
-        let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-        if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
-            return None;
-        }
-        Some(stat.f_bavail.saturating_mul(stat.f_frsize))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        None
     }
 }

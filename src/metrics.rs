@@ -2,11 +2,9 @@
 //! become labels), page-cache hits, and, read from the database at scrape time so every
 //! instance reports the same figures, registrations, check-ins and the outbox.
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode};
-use actix_web::{HttpRequest, HttpResponse, web};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
@@ -15,10 +13,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::error::AppError;
-use crate::models::outbox::OutboxMessage;
 use crate::models::registration::Counters;
-use crate::state::AppState;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -142,11 +137,14 @@ impl Metrics {
             .inc();
     }
 
-    fn render(&self, state: &AppState, counters: Counters, outbox: (i64, i64, i64)) -> String {
-        let cache = state.db.cache();
-        // The cache keeps its own counts; the counters catch up to them at each scrape.
-        let hits = cache.hits.load(Ordering::Relaxed);
-        let misses = cache.misses.load(Ordering::Relaxed);
+    /// The figures at a scrape: the page cache's own counts (`hits`, `misses`), which the
+    /// counters catch up to, and what was read from the database.
+    pub fn render(
+        &self,
+        (hits, misses): (u64, u64),
+        counters: Counters,
+        outbox: (i64, i64, i64),
+    ) -> String {
         self.cache_hits
             .inc_by(hits.saturating_sub(self.cache_hits.get()));
         self.cache_misses
@@ -173,38 +171,4 @@ impl Metrics {
         let _ = encode(&mut text, &self.registry);
         text
     }
-}
-
-/// `GET /metrics`, in the OpenMetrics text format. With `metrics_token` set, only for
-/// `Authorization: Bearer <token>`.
-pub async fn metrics(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let token = state.settings.metrics_token.trim();
-    if !token.is_empty() {
-        let sent = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        // Compared as hashes, so the comparison's time tells nothing about the token.
-        if crate::secrets::token_hash(sent) != crate::secrets::token_hash(token) {
-            return Err(AppError::unauthorized("a valid metrics token is needed"));
-        }
-    }
-    let (counters, outbox) = state
-        .db
-        .run(|conn| {
-            let counters = Counters::totals(conn)?;
-            let c = OutboxMessage::counts(conn, None)?;
-            Ok::<_, AppError>((counters, (c.queued, c.sent, c.failed)))
-        })
-        .await?;
-    let text = state.metrics.render(&state, counters, outbox);
-    Ok(HttpResponse::Ok()
-        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(text))
 }

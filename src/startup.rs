@@ -42,7 +42,7 @@ impl Application {
             ))
         })?;
         crate::limits::raise_open_file_limit();
-        crate::web::uploads::prepare_temp_dir(&settings.data_dir).map_err(|e| {
+        crate::http::uploads::prepare_temp_dir(&settings.data_dir).map_err(|e| {
             AppError::unexpected_msg(format!(
                 "cannot prepare the temp folder in {}: {e}",
                 settings.data_dir.display()
@@ -75,7 +75,7 @@ impl Application {
         }
         // One TLS provider for every rustls client in the process (SMTP, S3).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let disk = crate::limits::DiskWatch::new(&settings);
+        let disk = crate::disk::DiskWatch::new(&settings);
         let mailer = crate::email::transport::Mailer::from_settings(&settings, disk.clone())?;
         tracing::info!(transport = %mailer.describe(), "e-mail");
         let db = Db::new(pool);
@@ -145,7 +145,7 @@ fn build_server(
     listener: TcpListener,
     key: Key,
     settings: &Settings,
-    disk: Arc<crate::limits::DiskWatch>,
+    disk: Arc<crate::disk::DiskWatch>,
 ) -> Result<Server, AppError> {
     use crate::limits::{BodyGuard, ConnectionLimit, UploadSlots};
     let secure = settings.secure_cookies;
@@ -153,7 +153,7 @@ fn build_server(
     let body_guard = Arc::new(BodyGuard::new(settings, uploads, disk.clone()));
     let connections =
         ConnectionLimit::new(settings.max_connections_per_client, state.limits.clone());
-    let temp_files = crate::web::uploads::temp_file_config(&settings.data_dir);
+    let temp_files = crate::http::uploads::temp_file_config(&settings.data_dir);
     let workers = if settings.workers == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -179,7 +179,7 @@ fn build_server(
                 AppError::bad_request("bad_query", format!("the query string is not valid: {err}"))
                     .into()
             }))
-            .app_data(crate::web::uploads::multipart_config(
+            .app_data(crate::http::uploads::multipart_config(
                 state.settings.max_upload_bytes,
             ))
             .app_data(temp_files.clone())
@@ -237,7 +237,7 @@ fn build_server(
                 let fut = srv.call(req);
                 async move { Ok(crate::limits::close_marked(fut.await?)) }
             })
-            .route("/metrics", web::get().to(crate::metrics::metrics))
+            .route("/metrics", web::get().to(crate::api::metrics))
             .route("/healthz", web::get().to(crate::api::healthz))
             .route("/healthz", web::head().to(crate::api::healthz))
             .route("/readyz", web::get().to(crate::api::readyz))

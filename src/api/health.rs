@@ -1,7 +1,12 @@
-use actix_web::{HttpResponse, web};
+use std::sync::atomic::Ordering;
+
+use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::connection::SimpleConnection;
 
 use crate::db;
+use crate::error::AppError;
+use crate::models::outbox::OutboxMessage;
+use crate::models::registration::Counters;
 use crate::state::AppState;
 
 /// Liveness: the process answers.
@@ -13,7 +18,7 @@ pub async fn healthz() -> HttpResponse {
 /// takes writes (enough free space, no write just failed for lack of it).
 pub async fn readyz(
     state: web::Data<AppState>,
-    disk: web::Data<crate::limits::DiskWatch>,
+    disk: web::Data<crate::disk::DiskWatch>,
 ) -> HttpResponse {
     if let Err(why) = disk.check() {
         return HttpResponse::ServiceUnavailable()
@@ -36,4 +41,43 @@ pub async fn readyz(
             .content_type("text/plain")
             .body("database unreachable"),
     }
+}
+
+/// `GET /metrics`, in the OpenMetrics text format. With `metrics_token` set, only for
+/// `Authorization: Bearer <token>`.
+pub async fn metrics(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let token = state.settings.metrics_token.trim();
+    if !token.is_empty() {
+        let sent = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        // Compared as hashes, so the comparison's time tells nothing about the token.
+        if crate::secrets::token_hash(sent) != crate::secrets::token_hash(token) {
+            return Err(AppError::unauthorized("a valid metrics token is needed"));
+        }
+    }
+    let (counters, outbox) = state
+        .db
+        .run(|conn| {
+            let counters = Counters::totals(conn)?;
+            let c = OutboxMessage::counts(conn, None)?;
+            Ok::<_, AppError>((counters, (c.queued, c.sent, c.failed)))
+        })
+        .await?;
+    let cache = state.db.cache();
+    let hits = (
+        cache.hits.load(Ordering::Relaxed),
+        cache.misses.load(Ordering::Relaxed),
+    );
+    let text = state.metrics.render(hits, counters, outbox);
+    Ok(HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(text))
 }

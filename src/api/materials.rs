@@ -6,16 +6,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::ApiCaller;
-use crate::api::extract::{ApiJson, path_id};
+use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
-use crate::files::{self, FileType};
+use crate::http::path_id;
+use crate::http::uploads;
 use crate::models::access;
 use crate::models::material::{Content, Material, MaterialKind};
+use crate::services::materials::allowed_types;
 use crate::services::materials::{self, Uploader};
 use crate::state::AppState;
-use crate::web::uploads;
 
 #[derive(Serialize, ToSchema)]
 pub struct MaterialJson {
@@ -57,17 +58,6 @@ impl From<Material> for MaterialJson {
             received_at: m.received_at.map(to_rfc3339),
             published_at: m.published_at.map(to_rfc3339),
         }
-    }
-}
-
-/// The file types accepted for each kind of material.
-pub fn allowed_types(kind: MaterialKind) -> &'static [FileType] {
-    match kind {
-        MaterialKind::Slides => files::SLIDES,
-        MaterialKind::Photos => &[files::JPEG, files::PNG, files::WEBP, files::ZIP],
-        MaterialKind::Video => &[files::MP4, files::WEBM],
-        MaterialKind::Report => &[files::PDF],
-        MaterialKind::Other => &[files::PDF, files::ZIP, files::JPEG, files::PNG],
     }
 }
 

@@ -3,9 +3,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::ApiCaller;
-use crate::api::extract::{ApiJson, path_id};
+use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::services::bulk::{self, Draft, Segment};
 use crate::state::AppState;
 

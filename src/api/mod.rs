@@ -18,9 +18,7 @@ mod venues;
 use actix_web::web;
 
 pub use auth::{ApiCaller, MaybeCaller};
-pub use health::{healthz, readyz};
-pub use materials::allowed_types as material_types;
-pub use registrations::csv_response as registrations_csv;
+pub use health::{healthz, metrics, readyz};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

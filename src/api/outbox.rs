@@ -3,10 +3,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::ApiCaller;
-use crate::api::extract::path_id;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::models::outbox::{OutboxMessage, OutboxStatus};
 use crate::services::outbox;
 use crate::state::AppState;

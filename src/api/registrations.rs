@@ -1,15 +1,15 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::extract::{ApiJson, path_id};
+use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::api::stops::StopJson;
 use crate::api::{ApiCaller, MaybeCaller};
 use crate::domain::attendance::{RegistrationStatus, Signal};
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::registration::{Registration, RegistrationFilter};
 use crate::services::registrations::{self, Canceller, RegistrationInput};
@@ -188,61 +188,15 @@ pub async fn list_registrations(
         .run(move |conn| registrations::list(conn, &me, &id, &filter))
         .await?;
     if q.format.as_deref() == Some("csv") {
-        return csv_response(&list.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>());
+        let bytes =
+            crate::export::registrations(&list.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())?;
+        return Ok(crate::http::csv_download("registrations.csv", bytes));
     }
     Ok(HttpResponse::Ok().json(
         list.into_iter()
             .map(|(r, n)| RegistrationJson::new(r, n))
             .collect::<Vec<_>>(),
     ))
-}
-
-/// The registrations as CSV (also used by the organizers' page).
-pub fn csv_response(list: &[(&Registration, i64)]) -> Result<HttpResponse, AppError> {
-    let mut w = crate::export::CsvWriter::new();
-    w.row(&[
-        "id",
-        "name",
-        "email",
-        "affiliation",
-        "legal_name",
-        "status",
-        "code",
-        "checked_in_at",
-        "created_at",
-        "volunteer",
-        "walk_in",
-        "still_coming",
-        "no_shows",
-    ])?;
-    for (r, no_shows) in list {
-        let checked = r.checked_in_at.map(to_rfc3339).unwrap_or_default();
-        let created = to_rfc3339(r.created_at);
-        let shows = no_shows.to_string();
-        w.row(&[
-            r.id.as_str(),
-            &r.name,
-            &r.email,
-            &r.affiliation,
-            &r.legal_name,
-            &r.status,
-            &r.code,
-            &checked,
-            &created,
-            if r.wants_to_volunteer { "yes" } else { "no" },
-            if r.walk_in { "yes" } else { "no" },
-            r.still_coming.as_deref().unwrap_or(""),
-            &shows,
-        ])?;
-    }
-    let bytes = w.finish()?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"registrations.csv\"",
-        ))
-        .body(bytes))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

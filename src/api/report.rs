@@ -3,11 +3,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::ApiCaller;
-use crate::api::extract::{ApiJson, path_id};
+use crate::api::extract::ApiJson;
 use crate::api::materials::MaterialJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::services::{collection, report};
 use crate::state::AppState;
 

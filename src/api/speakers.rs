@@ -3,10 +3,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::ApiCaller;
-use crate::api::extract::{ApiJson, path_id};
+use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::speaker::{Speaker, TalkWithSpeakers};
 use crate::services::agenda::{self, Entry, ItemInput};

@@ -3,10 +3,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::ApiCaller;
-use crate::api::extract::{ApiJson, double_option, path_id};
+use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::{StopStatus, in_zone, rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::models::stop::{StopDetail, Supporter};
 use crate::services::stops::{self, StopInput};
 use crate::state::AppState;

@@ -2,12 +2,13 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::extract::{ApiJson, double_option, path_id};
+use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::api::{ApiCaller, MaybeCaller};
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::task::TaskKind;
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::task::Task;
 use crate::services::volunteers::{self, Releaser, TaskInput};

@@ -3,12 +3,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::ApiCaller;
-use crate::api::extract::{ApiJson, double_option, path_id};
+use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::domain::access::TeamRole;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::tour::TourStatus;
 use crate::error::{AppError, Validator};
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;

@@ -3,11 +3,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::ApiCaller;
-use crate::api::extract::{ApiJson, path_id};
+use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::{StopStatus, to_rfc3339};
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::AppError;
+use crate::http::path_id;
 use crate::models::venue::Venue;
 use crate::services::venues::{self, VenueInput};
 use crate::state::AppState;

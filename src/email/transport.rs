@@ -17,7 +17,7 @@ pub enum Mailer {
     File {
         dir: PathBuf,
         /// Told when a write fails for lack of space (`/readyz`).
-        disk: std::sync::Arc<crate::limits::DiskWatch>,
+        disk: std::sync::Arc<crate::disk::DiskWatch>,
     },
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
 }
@@ -27,7 +27,7 @@ impl Mailer {
     /// `smtp://host:25` on a trusted network; files when no URL is set.
     pub fn from_settings(
         settings: &Settings,
-        disk: std::sync::Arc<crate::limits::DiskWatch>,
+        disk: std::sync::Arc<crate::disk::DiskWatch>,
     ) -> Result<Mailer, AppError> {
         let url = settings.smtp_url.trim();
         if url.is_empty() {

@@ -14,7 +14,7 @@ use crate::models::agenda::{AgendaChange, AgendaItem};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::{Speaker, Talk, TalkWithSpeakers};
 use crate::models::stop::{Stop, StopChanges};
-use crate::services::registrations::StopContext;
+use crate::services::stop_context::StopContext;
 use crate::services::{Env, speakers};
 
 /// An item with its talk and speakers, as pages and the API show it.
@@ -419,7 +419,7 @@ fn send_slot_mail(
         entry.item.ends_at(),
         ctx.stop.tz(),
     );
-    let link = speakers::sign_in_url(conn, env, speaker)?;
+    let link = crate::services::magic_links::speaker(conn, env, speaker)?;
     let content = templates::slot_changed(
         lang,
         &speaker.name,

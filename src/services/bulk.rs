@@ -16,7 +16,7 @@ use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::services::Env;
-use crate::services::registrations::StopContext;
+use crate::services::stop_context::StopContext;
 
 text_enum!(
     /// Who receives a message.

@@ -17,8 +17,8 @@ use crate::models::speaker::Speaker;
 use crate::models::stop::Stop;
 use crate::models::task::Claim;
 use crate::models::tour::Tour;
-use crate::services::registrations::StopContext;
-use crate::services::{Env, agenda, speakers, volunteers};
+use crate::services::stop_context::StopContext;
+use crate::services::{Env, agenda};
 
 /// The stop-level materials and the volunteer task whose holder owns each.
 const STOP_MATERIALS: &[(MaterialKind, TaskKind)] = &[
@@ -153,13 +153,13 @@ fn remind_owner(conn: &mut DbConnection, env: &Env, m: &Material) -> Result<usiz
             None => vec![speaker_id.clone()],
         };
         for s in Speaker::find_many(conn, &ids)? {
-            let link = speakers::sign_in_url(conn, env, &s)?;
+            let link = crate::services::magic_links::speaker(conn, env, &s)?;
             people.push((s.email.clone(), s.name.clone(), s.lang(), link));
         }
     } else if let Some(address) = &m.owner_email
         && let Some(v) = crate::models::task::Volunteer::find_by_email(conn, address)?
     {
-        let link = volunteers::sign_in_url(conn, env, &v, Duration::days(8))?;
+        let link = crate::services::magic_links::volunteer(conn, env, &v, Duration::days(8))?;
         people.push((v.email.clone(), v.name.clone(), v.lang(), link));
     }
     if people.is_empty() {

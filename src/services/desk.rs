@@ -16,7 +16,7 @@ use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
 use crate::services::Env;
-use crate::services::registrations::StopContext;
+use crate::services::stop_context::StopContext;
 
 pub const PURPOSE: &str = "desk";
 

@@ -18,7 +18,8 @@ use crate::models::stop::StopDetail;
 use crate::models::task::Claim;
 use crate::models::tour::Tour;
 use crate::services::Env;
-use crate::services::registrations::{self, StopContext};
+use crate::services::registrations;
+use crate::services::stop_context::StopContext;
 
 pub use crate::domain::stop::{Affected, moves_people};
 

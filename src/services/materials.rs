@@ -52,6 +52,17 @@ fn file_error(mut e: AppError, code: &'static str, message: &str) -> AppError {
     e
 }
 
+/// The file types accepted for each kind of material.
+pub fn allowed_types(kind: MaterialKind) -> &'static [FileType] {
+    match kind {
+        MaterialKind::Slides => files::SLIDES,
+        MaterialKind::Photos => &[files::JPEG, files::PNG, files::WEBP, files::ZIP],
+        MaterialKind::Video => &[files::MP4, files::WEBM],
+        MaterialKind::Report => &[files::PDF],
+        MaterialKind::Other => &[files::PDF, files::ZIP, files::JPEG, files::PNG],
+    }
+}
+
 /// No file was chosen (or the browser sent an empty, nameless one).
 pub fn no_file() -> AppError {
     AppError::invalid("file", "file_required", "choose a file")

@@ -11,7 +11,8 @@ use crate::models::stop::{Stop, StopDetail};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::services::Env;
-use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, StopContext, TYPED_ADDRESS_KINDS};
+use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, TYPED_ADDRESS_KINDS};
+use crate::services::stop_context::StopContext;
 
 /// A tour with its public stops and their venues.
 pub struct PublicTour {

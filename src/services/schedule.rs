@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::models::registration::Registration;
 use crate::models::stop::Stop;
 use crate::services::Env;
-use crate::services::registrations::StopContext;
+use crate::services::stop_context::StopContext;
 
 /// Claims a job; false if it was done already.
 fn claim(

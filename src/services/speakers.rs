@@ -28,7 +28,7 @@ use crate::secrets;
 use crate::services::Env;
 use crate::services::agenda::{self, Entry};
 
-pub const PURPOSE: &str = "speaker";
+pub const PURPOSE: &str = crate::services::magic_links::SPEAKER;
 /// The link that confirms a proposal sent from the public form.
 pub const CONFIRM_PURPOSE: &str = "proposal_confirm";
 /// How long that link works.
@@ -41,22 +41,6 @@ pub const RESEND_CONFIRMATION_DAYS: i64 = 14;
 /// Invitations one speaker is e-mailed in a day; more talks may name them (they see those on
 /// their page), but no more mail.
 pub const INVITATIONS_PER_DAY: i64 = 5;
-
-/// A fresh sign-in link to the speaker's page.
-pub fn sign_in_url(
-    conn: &mut DbConnection,
-    env: &Env,
-    speaker: &Speaker,
-) -> Result<String, AppError> {
-    let token = MagicLink::create(
-        conn,
-        PURPOSE,
-        &speaker.email,
-        Some(&speaker.id),
-        Duration::hours(env.magic_link_hours),
-    )?;
-    Ok(env.links.url(&format!("/speaker/enter/{token}")))
-}
 
 /// Mails a sign-in link if the address is a speaker's; says nothing either way. A proposal
 /// of theirs still waiting for its confirmation (its link used up by a scanner, or expired)
@@ -90,7 +74,7 @@ pub fn request_link(
                 &talk.title,
             )?;
         }
-        let link = sign_in_url(conn, env, &speaker)?;
+        let link = crate::services::magic_links::speaker(conn, env, &speaker)?;
         let content = templates::sign_in_link(
             lang,
             &speaker.name,
@@ -438,7 +422,7 @@ fn invite(
     {
         return Ok(());
     }
-    let link = sign_in_url(conn, env, speaker)?;
+    let link = crate::services::magic_links::speaker(conn, env, speaker)?;
     let content = templates::speakers::talk_invitation(
         speaker.lang(),
         &speaker.name,
@@ -788,7 +772,7 @@ fn tell_decision(
     let ids = Talk::accepted_speaker_ids(conn, &talk.id)?;
     let speakers = Speaker::find_many(conn, &ids)?;
     for s in speakers {
-        let link = sign_in_url(conn, env, &s)?;
+        let link = crate::services::magic_links::speaker(conn, env, &s)?;
         let content = templates::proposal_decided(
             s.lang(),
             &s.name,

@@ -11,7 +11,8 @@ use crate::models::registration::Counters;
 use crate::models::stop::{Stop, StopChanges, StopDetail, VenueSwitch};
 use crate::models::venue::Venue;
 use crate::services::Env;
-use crate::services::registrations::{self, StopContext};
+use crate::services::registrations;
+use crate::services::stop_context::StopContext;
 
 /// Moves the stop to `to` (the first ranked backup unless told), logs it, and e-mails every
 /// confirmed and waitlisted attendee the new address, directions and an updated calendar

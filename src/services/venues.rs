@@ -266,7 +266,7 @@ fn target_of(
     if !capacity_moves || u.as_backup || u.stop.capacity_override.is_some() {
         return Ok(None);
     }
-    let plan = crate::services::registrations::plan(conn, env, &u.stop, venue, &u.tour)?;
+    let plan = crate::services::stop_context::plan(conn, env, &u.stop, venue, &u.tour)?;
     Ok(Some(plan.target))
 }
 

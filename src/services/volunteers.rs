@@ -19,9 +19,9 @@ use crate::models::task::{Claim, Task, TaskChanges, Volunteer};
 use crate::models::tour::Tour;
 use crate::secrets;
 use crate::services::Env;
-use crate::services::registrations::StopContext;
+use crate::services::stop_context::StopContext;
 
-pub const PURPOSE: &str = "volunteer";
+pub const PURPOSE: &str = crate::services::magic_links::VOLUNTEER;
 pub const INVITE_PURPOSE: &str = "volunteer_invite";
 /// An invitation to a task lasts this long at most.
 pub const INVITE_DAYS: i64 = 7;
@@ -217,16 +217,6 @@ fn when(task: &Task, stop: &Stop, lang: Lang) -> String {
     crate::format::time_range(lang, start, end, stop.tz())
 }
 
-pub fn sign_in_url(
-    conn: &mut DbConnection,
-    env: &Env,
-    v: &Volunteer,
-    valid_for: Duration,
-) -> Result<String, AppError> {
-    let token = MagicLink::create(conn, PURPOSE, &v.email, Some(&v.id), valid_for)?;
-    Ok(env.links.url(&format!("/volunteer/enter/{token}")))
-}
-
 /// The outcome of a claim.
 pub struct Claimed {
     pub claim: Claim,
@@ -311,7 +301,12 @@ fn mail_claims(
     volunteer: &Volunteer,
     tasks: &[Task],
 ) -> Result<(), AppError> {
-    let link = sign_in_url(conn, env, volunteer, Duration::hours(env.magic_link_hours))?;
+    let link = crate::services::magic_links::volunteer(
+        conn,
+        env,
+        volunteer,
+        Duration::hours(env.magic_link_hours),
+    )?;
     let lang = volunteer.lang();
     let is_desk = |t: &Task| t.kind == TaskKind::RegistrationDesk.as_str();
     let content = match tasks {
@@ -731,7 +726,12 @@ pub fn request_link(
         let Some(v) = Volunteer::find_by_email(conn, &address)? else {
             return Ok(());
         };
-        let link = sign_in_url(conn, env, &v, Duration::hours(env.magic_link_hours))?;
+        let link = crate::services::magic_links::volunteer(
+            conn,
+            env,
+            &v,
+            Duration::hours(env.magic_link_hours),
+        )?;
         let content = templates::sign_in_link(
             lang,
             &v.name,
@@ -871,7 +871,7 @@ pub fn remind(conn: &mut DbConnection, env: &Env, stop: &Stop) -> Result<usize, 
     let n = by_volunteer.len();
     for (v, titles) in by_volunteer {
         let lang = v.lang();
-        let link = sign_in_url(conn, env, &v, Duration::hours(48))?;
+        let link = crate::services::magic_links::volunteer(conn, env, &v, Duration::hours(48))?;
         let content = templates::volunteer_reminder(
             lang,
             &v.name,

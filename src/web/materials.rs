@@ -7,13 +7,14 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use crate::error::{AppError, FieldError, FieldErrors};
+use crate::http::uploads;
 use crate::models::material::{Content, MaterialKind};
 use crate::services::collection::{self, Handler};
 use crate::services::report;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{self, CsrfForm, Empty, OrganizerPage, PageCtx, VolunteerSession, flash};
-use crate::web::{html, html_status, page_id, see_other, uploads};
+use crate::web::{html, html_status, page_id, see_other};
 
 #[derive(MultipartForm)]
 pub struct HandInForm {
@@ -62,7 +63,9 @@ async fn hand_in(
         .filter(|b| !b.trim().is_empty());
     match (file, link, body) {
         (Some(file), _, body) => {
-            let stored = uploads::store(state, file, crate::api::material_types(kind)).await?;
+            let stored =
+                uploads::store(state, file, crate::services::materials::allowed_types(kind))
+                    .await?;
             let mut content = stored.content(uploaded_by);
             content.licence = licence;
             content.people_consented = consent;

@@ -13,7 +13,6 @@ pub mod session;
 mod speakers;
 mod stops;
 mod tours;
-pub mod uploads;
 mod venues;
 mod volunteers;
 
@@ -469,7 +468,7 @@ pub fn field_errors<T>(result: Result<T, AppError>) -> Result<Result<T, FieldErr
 
 /// An id from the path of a page; anything but a UUID is a page that does not exist.
 pub fn page_id(raw: &str) -> Result<String, AppError> {
-    crate::api::extract::path_id(raw, "page")
+    crate::http::path_id(raw, "page")
 }
 
 async fn desk_script() -> HttpResponse {

@@ -266,7 +266,9 @@ pub async fn csv(
         .db
         .run(move |conn| registrations::list(conn, &me, &id, &filter))
         .await?;
-    crate::api::registrations_csv(&rows.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())
+    let bytes =
+        crate::export::registrations(&rows.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())?;
+    Ok(crate::http::csv_download("registrations.csv", bytes))
 }
 
 #[derive(serde::Deserialize)]

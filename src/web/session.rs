@@ -16,8 +16,8 @@ use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::api::extract::read_body;
 use crate::error::AppError;
+use crate::http::read_body;
 use crate::i18n::Lang;
 use crate::models::organizer::Organizer;
 use crate::models::session::BrowserSession;
@@ -380,7 +380,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             check_csrf(&session, token.csrf.as_deref())?;
             let pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-            crate::api::extract::refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+            crate::http::refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
             let data: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
                 AppError::bad_request("bad_form", format!("the form could not be read: {e}"))
             })?;
@@ -448,7 +448,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
             let bytes = body.await?;
             let pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-            crate::api::extract::refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+            crate::http::refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
             serde_urlencoded::from_bytes(&bytes)
                 .map(PublicForm)
                 .map_err(|e| {

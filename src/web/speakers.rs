@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, ErrorKind, FieldErrors};
+use crate::http::uploads;
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::speaker::{Talk, TalkWithSpeakers};
@@ -22,7 +23,7 @@ use crate::views::speakers::{BuilderPage, CfpForm, ItemForm};
 use crate::web::session::{
     self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, PublicForm, SpeakerSession, flash,
 };
-use crate::web::{field_errors, html, html_status, page_id, see_other, uploads};
+use crate::web::{field_errors, html, html_status, page_id, see_other};
 
 // ----- the call for proposals -----
 

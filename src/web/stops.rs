@@ -189,7 +189,7 @@ async fn render_stop_page(
         .db
         .run(move |conn| {
             let (detail, tour, access) = stops::stop_detail(conn, &me, &id)?;
-            let sc = registrations::StopContext::load(conn, &id)?;
+            let sc = crate::services::stop_context::StopContext::load(conn, &id)?;
             let stats = registrations::stats_for(conn, &env, &sc)?;
             let timeline = registrations::timeline(conn, &sc.stop)?;
             let switches = venue_switch::switches(conn, &me, &id)?;

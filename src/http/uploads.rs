@@ -202,7 +202,9 @@ pub async fn download(
         ExtendedValue,
     };
     if let Some(url) = &m.link_url {
-        return Ok(crate::web::see_other(url));
+        return Ok(actix_web::HttpResponse::SeeOther()
+            .insert_header((actix_web::http::header::LOCATION, url.as_str()))
+            .finish());
     }
     let key = m
         .storage_key

@@ -1,0 +1,41 @@
+//! Sign-in links for the people who have no password (speakers and volunteers): one place
+//! that makes them, so every e-mail that carries one (an invitation, a reminder, a request
+//! for materials) carries the same kind of link.
+
+use chrono::Duration;
+
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::models::magic_link::MagicLink;
+use crate::models::speaker::Speaker;
+use crate::models::task::Volunteer;
+use crate::services::Env;
+
+/// What a speaker's sign-in link is for (`magic_links.purpose`).
+pub const SPEAKER: &str = "speaker";
+/// What a volunteer's sign-in link is for.
+pub const VOLUNTEER: &str = "volunteer";
+
+/// A fresh sign-in link to the speaker's page, good for the usual hours.
+pub fn speaker(conn: &mut DbConnection, env: &Env, speaker: &Speaker) -> Result<String, AppError> {
+    let token = MagicLink::create(
+        conn,
+        SPEAKER,
+        &speaker.email,
+        Some(&speaker.id),
+        Duration::hours(env.magic_link_hours),
+    )?;
+    Ok(env.links.url(&format!("/speaker/enter/{token}")))
+}
+
+/// A fresh sign-in link to the volunteer's page, good for `valid_for` (longer in mails that
+/// are read days later, such as a request for photos after the stop).
+pub fn volunteer(
+    conn: &mut DbConnection,
+    env: &Env,
+    v: &Volunteer,
+    valid_for: Duration,
+) -> Result<String, AppError> {
+    let token = MagicLink::create(conn, VOLUNTEER, &v.email, Some(&v.id), valid_for)?;
+    Ok(env.links.url(&format!("/volunteer/enter/{token}")))
+}

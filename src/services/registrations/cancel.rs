@@ -1,0 +1,302 @@
+//! Cancelling and the waitlist: a freed place goes to the oldest waitlisted person, and the
+//! attendee's own link (cancel, "still coming?", a new link, erase).
+
+use super::register::confirmation_email;
+use super::{NO_LINK, counts_changed, link_for_mail, manage_url};
+use crate::db::{self, DbConnection};
+use crate::domain::attendance::RegistrationStatus;
+use crate::domain::stop::StopStatus;
+use crate::email::templates::{self};
+use crate::email::{self, Email};
+use crate::error::AppError;
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::models::registration::{Counters, Registration};
+use crate::secrets;
+use crate::services::Env;
+use crate::services::stop_context::{StopContext, plan};
+
+/// Confirms the oldest waitlisted registrations while the stop is below its target, each
+/// with an e-mail. Runs under the stop's lock (the caller took it).
+fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usize, AppError> {
+    if !matches!(ctx.stop.status(), StopStatus::Open | StopStatus::Closed) {
+        return Ok(0);
+    }
+    let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
+    let counters = Counters::get(conn, &ctx.stop.id)?;
+    let free = plan.target - i64::from(counters.confirmed);
+    if free <= 0 {
+        return Ok(0);
+    }
+    let now = db::now();
+    let mut promoted = 0;
+    for r in Registration::waitlist_head(conn, &ctx.stop.id, free)? {
+        if !Registration::move_status(
+            conn,
+            &r.id,
+            RegistrationStatus::Waitlisted,
+            RegistrationStatus::Confirmed,
+            now,
+        )? {
+            continue;
+        }
+        Counters::add(
+            conn,
+            &ctx.stop.id,
+            Counters {
+                confirmed: 1,
+                waitlisted: -1,
+                ..Counters::default()
+            },
+        )?;
+        // The same manage link as in their earlier e-mails.
+        let r = Registration::get(conn, &r.id)?;
+        let link = link_for_mail(conn, env, &r)?;
+        email::enqueue(
+            conn,
+            &env.links,
+            confirmation_email(env, ctx, &r, &link, true),
+        )?;
+        promoted += 1;
+    }
+    if promoted > 0 {
+        counts_changed(conn, &ctx.stop)?;
+    }
+    Ok(promoted)
+}
+
+/// Fills the stop up to its target from the waitlist (after its capacity, show rate or
+/// venue changed). Confirmed people are never demoted.
+pub fn rebalance(conn: &mut DbConnection, env: &Env, stop_id: &str) -> Result<usize, AppError> {
+    db::write_transaction(conn, |conn| {
+        Counters::lock(conn, stop_id)?;
+        let ctx = StopContext::load(conn, stop_id)?;
+        promote(conn, env, &ctx)
+    })
+}
+
+/// Who asks to cancel.
+pub enum Canceller<'a> {
+    /// The attendee, with the secret of their manage link.
+    Attendee(&'a str),
+    /// An organizer who runs the stop.
+    Organizer(&'a Organizer),
+}
+
+fn authorize(
+    conn: &mut DbConnection,
+    registration_id: &str,
+    who: &Canceller,
+) -> Result<Registration, AppError> {
+    let r = Registration::find(conn, registration_id)?
+        .ok_or_else(|| AppError::not_found("registration"))?;
+    match who {
+        Canceller::Attendee(token) => {
+            let given = secrets::token_hash(token);
+            if given.len() != r.manage_token_hash.len()
+                || given
+                    .bytes()
+                    .zip(r.manage_token_hash.bytes())
+                    .fold(0u8, |a, (x, y)| a | (x ^ y))
+                    != 0
+            {
+                return Err(AppError::forbidden(
+                    "this manage token does not belong to this registration",
+                ));
+            }
+        }
+        Canceller::Organizer(o) => {
+            access::stop_for(conn, o, &r.stop_id)
+                .map_err(|_| AppError::not_found("registration"))?;
+        }
+    }
+    Ok(r)
+}
+
+/// Cancels a registration; a freed place goes to the oldest waitlisted person at once.
+#[tracing::instrument(skip(conn, env, who))]
+pub fn cancel(
+    conn: &mut DbConnection,
+    env: &Env,
+    registration_id: &str,
+    who: Canceller,
+) -> Result<Registration, AppError> {
+    db::write_transaction(conn, |conn| {
+        let r = authorize(conn, registration_id, &who)?;
+        cancel_locked(conn, env, &r.stop_id, &r.id, true)
+    })
+}
+
+/// A person checked in was in the room: their seat was used and the check-in counts.
+fn checked_in_error() -> AppError {
+    AppError::conflict(
+        "checked_in",
+        "this registration is checked in: it can no longer be cancelled",
+    )
+}
+
+/// Cancels under a transaction the caller holds; takes the stop lock first.
+fn cancel_locked(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+    registration_id: &str,
+    notify: bool,
+) -> Result<Registration, AppError> {
+    Counters::lock(conn, stop_id)?;
+    let r = Registration::get(conn, registration_id)?;
+    let ctx = StopContext::load(conn, stop_id)?;
+    if r.status() == RegistrationStatus::Cancelled {
+        return Ok(r);
+    }
+    if ctx.stop.status() == StopStatus::Done {
+        return Err(AppError::conflict(
+            "stop_over",
+            "this stop is over: its registrations stay as they are",
+        ));
+    }
+    if r.checked_in_at.is_some() {
+        return Err(checked_in_error());
+    }
+    let now = db::now();
+    let was = r.status();
+    if !Registration::move_status(conn, &r.id, was, RegistrationStatus::Cancelled, now)? {
+        // Door check-ins do not take the stop lock: one may have landed since the read.
+        if Registration::get(conn, &r.id)?.checked_in_at.is_some() {
+            return Err(checked_in_error());
+        }
+        return Err(AppError::unexpected_msg(
+            "registration changed under the stop lock",
+        ));
+    }
+    let mut delta = Counters {
+        cancelled: 1,
+        ..Counters::default()
+    };
+    match was {
+        RegistrationStatus::Confirmed => {
+            delta.confirmed = -1;
+            if r.still_coming.as_deref() == Some("yes") {
+                delta.still_coming_yes = -1;
+            }
+        }
+        RegistrationStatus::Waitlisted => delta.waitlisted = -1,
+        RegistrationStatus::Cancelled => {}
+    }
+    Counters::add(conn, stop_id, delta)?;
+    counts_changed(conn, &ctx.stop)?;
+    if notify {
+        let content = templates::registration_cancelled(
+            r.lang(),
+            &r.name,
+            &ctx.mail(r.lang()),
+            &env.links.url(&format!("/stops/{}", ctx.stop.id)),
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("registration_cancelled", &r.email, &r.name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id),
+        )?;
+    }
+    if was == RegistrationStatus::Confirmed {
+        promote(conn, env, &ctx)?;
+    }
+    Ok(Registration::get(conn, &r.id)?)
+}
+
+/// The registration behind a manage link.
+pub fn by_token(
+    conn: &mut DbConnection,
+    token: &str,
+) -> Result<(Registration, StopContext), AppError> {
+    let r = Registration::find_by_token_hash(conn, &secrets::token_hash(token))?
+        .ok_or_else(|| AppError::not_found("registration"))?;
+    let ctx = StopContext::load(conn, &r.stop_id)?;
+    Ok((r, ctx))
+}
+
+/// The attendee asks for a new manage link (the old one leaked): the only thing that ever
+/// changes a registration's link. The old link stops working; the new one is e-mailed to
+/// the registration's address and answered (the browser that asked goes on to it).
+#[tracing::instrument(skip_all)]
+pub fn new_link(conn: &mut DbConnection, env: &Env, token: &str) -> Result<String, AppError> {
+    db::write_transaction(conn, |conn| {
+        let (r, ctx) = by_token(conn, token)?;
+        let version = r.manage_link_version.max(0) + 1;
+        let token = env.manage_links.token(&r.id, version);
+        Registration::set_manage_link(conn, &r.id, version, &secrets::token_hash(&token))?;
+        let lang = r.lang();
+        let content = templates::people::registration_new_link(
+            lang,
+            &r.name,
+            &ctx.mail(lang),
+            &manage_url(env, &token),
+        );
+        email::enqueue(
+            conn,
+            &env.links,
+            Email::new("registration_new_link", &r.email, &r.name, content)
+                .for_stop(&ctx.tour.id, &ctx.stop.id)
+                .reply_to(ctx.tour.contact_email.as_deref()),
+        )?;
+        Ok(token)
+    })
+}
+
+/// The attendee's answer to "still coming?": yes is counted; no frees the seat at once.
+pub fn still_coming(
+    conn: &mut DbConnection,
+    env: &Env,
+    token: &str,
+    coming: bool,
+) -> Result<Registration, AppError> {
+    db::write_transaction(conn, |conn| {
+        let (r, ctx) = by_token(conn, token)?;
+        if coming {
+            Counters::lock(conn, &ctx.stop.id)?;
+            let r = Registration::get(conn, &r.id)?;
+            if r.status() == RegistrationStatus::Confirmed
+                && Registration::set_still_coming(conn, &r.id, "yes", db::now())?
+            {
+                Counters::add(
+                    conn,
+                    &ctx.stop.id,
+                    Counters {
+                        still_coming_yes: 1,
+                        ..Counters::default()
+                    },
+                )?;
+                counts_changed(conn, &ctx.stop)?;
+            }
+            Ok(Registration::get(conn, &r.id)?)
+        } else {
+            Registration::set_still_coming(conn, &r.id, "no", db::now())?;
+            cancel_locked(conn, env, &ctx.stop.id, &r.id, true)
+        }
+    })
+}
+
+/// The attendee removes their personal data: the registration is cancelled (unless the stop
+/// is over) and what identifies them is erased; the stop's figures stay true.
+pub fn erase(conn: &mut DbConnection, env: &Env, token: &str) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let (r, ctx) = by_token(conn, token)?;
+        // A checked-in registration stays (it counts as attended), like one of a done stop.
+        if ctx.stop.status() != StopStatus::Done
+            && r.status() != RegistrationStatus::Cancelled
+            && r.checked_in_at.is_none()
+        {
+            cancel_locked(conn, env, &ctx.stop.id, &r.id, false)?;
+        }
+        Registration::erase_personal_data(conn, &r.id, db::now())?;
+        // The link dies with the data, and no later e-mail brings it back.
+        Registration::set_manage_link(
+            conn,
+            &r.id,
+            NO_LINK,
+            &secrets::token_hash(&secrets::new_token()),
+        )?;
+        Ok(())
+    })
+}

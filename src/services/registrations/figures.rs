@@ -1,0 +1,170 @@
+//! A stop's figures, its registrations as organizers list them, a person's history.
+
+use crate::db::{self, DbConnection};
+use crate::domain::attendance::{self, RegistrationStatus, Signal};
+use crate::domain::stop::StopStatus;
+use crate::domain::text;
+use crate::error::AppError;
+use crate::models::access;
+use crate::models::organizer::Organizer;
+use crate::models::registration::{Counters, Registration, RegistrationFilter};
+use crate::models::stop::Stop;
+use crate::models::tour::Tour;
+use crate::services::Env;
+
+use crate::services::stop_context::Plan;
+use crate::services::stop_context::{StopContext, plan};
+
+/// A stop's figures for its dashboard and the API.
+#[derive(Clone, Debug)]
+pub struct StopStats {
+    pub plan: Plan,
+    pub counters: Counters,
+    pub signal: Signal,
+    pub forecast_attendance: f64,
+    /// Confirmed beyond the target (after a move to a smaller room, or walk-ins).
+    pub over_target: i64,
+    /// Checked in / confirmed, once the stop is done.
+    pub actual_show_rate: Option<f64>,
+}
+
+pub fn stats_for(
+    conn: &mut DbConnection,
+    env: &Env,
+    ctx: &StopContext,
+) -> Result<StopStats, AppError> {
+    let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
+    let counters = Counters::get(conn, &ctx.stop.id)?;
+    let confirmed = i64::from(counters.confirmed);
+    Ok(StopStats {
+        signal: if ctx.stop.status() == StopStatus::Cancelled {
+            attendance::Signal::Cancelled
+        } else {
+            attendance::signal(
+                plan.capacity,
+                plan.show_rate,
+                confirmed,
+                plan.target,
+                db::now(),
+                ctx.stop.starts_at,
+            )
+        },
+        forecast_attendance: attendance::forecast_attendance(
+            confirmed,
+            i64::from(counters.still_coming_yes),
+            plan.show_rate,
+        ),
+        over_target: (confirmed - plan.target).max(0),
+        actual_show_rate: (ctx.stop.status() == StopStatus::Done)
+            .then(|| attendance::actual_show_rate(confirmed, i64::from(counters.checked_in)))
+            .flatten(),
+        plan,
+        counters,
+    })
+}
+
+/// The figures of a stop the organizer runs.
+pub fn stats(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<StopStats, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    let ctx = StopContext::load(conn, &stop.id)?;
+    stats_for(conn, env, &ctx)
+}
+
+/// A stop's registrations for its organizers, with each person's no-shows in the tours the
+/// organizer may see (to spot habitual no-shows).
+pub fn list(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    filter: &RegistrationFilter,
+) -> Result<Vec<(Registration, i64)>, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    let list = Registration::list(conn, &stop.id, filter)?;
+    let tour_ids = access::visible_tour_ids(conn, organizer)?;
+    let emails: Vec<String> = list.iter().map(|r| r.email.clone()).collect();
+    let mut no_shows = std::collections::HashMap::new();
+    for chunk in emails.chunks(500) {
+        no_shows.extend(Registration::no_show_counts(conn, chunk, &tour_ids)?);
+    }
+    Ok(list
+        .into_iter()
+        .map(|r| {
+            let n = no_shows.get(&r.email).copied().unwrap_or(0);
+            (r, n)
+        })
+        .collect())
+}
+
+/// One person's registrations across the tours the organizer may see.
+pub fn person_history(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    email: &str,
+) -> Result<Vec<(Registration, Stop, Tour)>, AppError> {
+    let email = text::email(email).map_err(|e| AppError::invalid("email", e.code, e.message))?;
+    let tour_ids = access::visible_tour_ids(conn, organizer)?;
+    let mut rows = Registration::history(conn, &email, &tour_ids)?;
+    // Local co-organizers see only their own stops' rows.
+    let mut keep = Vec::with_capacity(rows.len());
+    for (r, s, t) in rows.drain(..) {
+        let reach = access::tour_access(conn, organizer, &t.id)?;
+        if access::sees_stop_tour(reach.as_ref(), &s) {
+            keep.push((r, s, t));
+        }
+    }
+    Ok(keep)
+}
+
+/// Registrations over time, cumulated per day in the stop's zone: (day, registered, confirmed now).
+pub fn timeline(
+    conn: &mut DbConnection,
+    stop: &Stop,
+) -> Result<Vec<(chrono::NaiveDate, i64, i64)>, AppError> {
+    let rows = Registration::created_times(conn, &stop.id)?;
+    let tz = stop.tz();
+    let mut days: Vec<(chrono::NaiveDate, i64, i64)> = Vec::new();
+    let (mut total, mut confirmed) = (0i64, 0i64);
+    for (at, status) in rows {
+        let day = crate::domain::stop::in_zone(at, tz).date_naive();
+        total += 1;
+        if status == "confirmed" {
+            confirmed += 1;
+        }
+        match days.last_mut() {
+            Some(last) if last.0 == day => {
+                last.1 = total;
+                last.2 = confirmed;
+            }
+            _ => days.push((day, total, confirmed)),
+        }
+    }
+    Ok(days)
+}
+
+/// Used by reminders and venue switches: everyone still concerned by a stop.
+pub fn concerned(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<Registration>, AppError> {
+    Ok(Registration::with_status(
+        conn,
+        stop_id,
+        &[
+            RegistrationStatus::Confirmed,
+            RegistrationStatus::Waitlisted,
+        ],
+    )?)
+}
+
+/// For tests and the crash check: the running counters equal the rows.
+pub fn counters_match_rows(conn: &mut DbConnection, stop_id: &str) -> Result<bool, AppError> {
+    let running = Counters::get(conn, stop_id)?;
+    let counted = Counters::recount(conn, stop_id)?;
+    Ok(running.confirmed == counted.confirmed
+        && running.waitlisted == counted.waitlisted
+        && running.cancelled == counted.cancelled
+        && running.checked_in == counted.checked_in
+        && running.still_coming_yes == counted.still_coming_yes)
+}

@@ -1,0 +1,108 @@
+//! A stop with its venue and tour, as the use cases about it load it, and its plan (capacity,
+//! expected show rate, registration target) right now.
+
+use crate::db::DbConnection;
+use crate::domain::attendance::{self, History};
+use crate::email::Attachment;
+use crate::email::templates::StopMail;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::models::registration::Counters;
+use crate::models::stop::Stop;
+use crate::models::tour::Tour;
+use crate::models::venue::Venue;
+use crate::services::Env;
+
+/// The capacity, expected show rate and registration target of a stop, right now.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plan {
+    pub capacity: i32,
+    pub show_rate: f64,
+    pub target: i64,
+}
+
+pub fn plan(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop: &Stop,
+    venue: &Venue,
+    tour: &Tour,
+) -> Result<Plan, AppError> {
+    let capacity = stop.capacity_override.unwrap_or(venue.capacity);
+    let history: History = if stop.show_rate_override.is_some() {
+        History::default()
+    } else {
+        Counters::history(conn, &tour.id, stop.starts_at)?
+    };
+    let show_rate = attendance::expected_show_rate(
+        stop.show_rate_override,
+        history,
+        tour.prior_show_rate,
+        env.prior_weight,
+    );
+    Ok(Plan {
+        capacity,
+        show_rate,
+        target: attendance::registration_target(capacity, show_rate),
+    })
+}
+
+/// The stop with what its registration e-mails need.
+pub struct StopContext {
+    pub stop: Stop,
+    pub venue: Venue,
+    pub tour: Tour,
+}
+
+impl StopContext {
+    pub fn load(conn: &mut DbConnection, stop_id: &str) -> Result<StopContext, AppError> {
+        let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        let venue = Venue::get(conn, &stop.venue_id)?;
+        let tour = Tour::find(conn, &stop.tour_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        Ok(StopContext { stop, venue, tour })
+    }
+
+    pub fn mail(&self, lang: Lang) -> StopMail {
+        StopMail {
+            tour: self.tour.name.clone(),
+            city: self.stop.city.clone(),
+            when: crate::format::time_range(
+                lang,
+                self.stop.starts_at,
+                self.stop.ends_at,
+                self.stop.tz(),
+            ),
+            venue: self.venue.name.clone(),
+            address: self.venue.address.clone(),
+            directions: self.venue.directions.clone(),
+            contact: self.tour.contact_email.clone(),
+            id_check: self.venue.id_check_required,
+        }
+    }
+
+    pub fn ics(&self, env: &Env) -> Attachment {
+        self.calendar(env, crate::calendar::Method::Publish)
+    }
+
+    /// The stop's calendar file as a copy to keep, an update or a cancellation.
+    pub fn calendar(&self, env: &Env, method: crate::calendar::Method) -> Attachment {
+        Attachment {
+            filename: "roadshow.ics".into(),
+            content_type: format!("text/calendar; charset=utf-8; method={}", method.as_str()),
+            content: crate::calendar::stop_ics_as(
+                method,
+                &self.tour.name,
+                self.tour.contact_email.as_deref(),
+                &self.stop,
+                &self.venue,
+                &env.links.url(&format!("/stops/{}", self.stop.id)),
+            ),
+        }
+    }
+
+    /// What the desk scans: opens the desk page with the code filled in.
+    pub fn qr_data(&self, env: &Env, code: &str) -> String {
+        env.links
+            .url(&format!("/desk/{}?code={code}", self.stop.id))
+    }
+}
