@@ -6,15 +6,12 @@
 //! after the commit this instance drops the pages at once, and every other instance notices
 //! within a poll (a quarter of a second) and drops them too.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use actix_web::http::header;
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamp};
@@ -98,6 +95,16 @@ const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 impl PageCache {
     pub fn new() -> Arc<PageCache> {
         Arc::new(PageCache::default())
+    }
+
+    /// What the database layer tells after each commit: the pages of the changed keys go.
+    pub fn hook(self: &Arc<Self>) -> db::CommitHook {
+        let cache = self.clone();
+        Arc::new(move |keys| {
+            for key in keys {
+                cache.bump(key);
+            }
+        })
     }
 
     /// How often `key` changed as far as this instance knows.
@@ -212,63 +219,6 @@ impl PageCache {
     }
 }
 
-thread_local! {
-    /// The cache of the database the work on this thread runs against (see `Db::run`).
-    static CURRENT: RefCell<Option<Arc<PageCache>>> = const { RefCell::new(None) };
-    /// Keys touched by the write transaction running on this thread, applied on commit.
-    static PENDING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    static DEPTH: RefCell<u32> = const { RefCell::new(0) };
-}
-
-/// Runs `f` with `cache` as the one its changes invalidate.
-pub(crate) fn with_current<T>(cache: Arc<PageCache>, f: impl FnOnce() -> T) -> T {
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            CURRENT.with(|c| c.borrow_mut().take());
-            PENDING.with(|p| p.borrow_mut().clear());
-            DEPTH.with(|d| *d.borrow_mut() = 0);
-        }
-    }
-    CURRENT.with(|c| *c.borrow_mut() = Some(cache));
-    let _reset = Reset;
-    f()
-}
-
-fn bump_current(keys: &[String]) {
-    CURRENT.with(|c| {
-        if let Some(cache) = c.borrow().as_ref() {
-            for key in keys {
-                cache.bump(key);
-            }
-        }
-    });
-}
-
-/// Whether a write transaction runs on this thread.
-pub(crate) fn in_transaction() -> bool {
-    DEPTH.with(|d| *d.borrow() > 0)
-}
-
-/// Called by `db::write_transaction` around each transaction.
-pub(crate) fn transaction_begun() {
-    DEPTH.with(|d| *d.borrow_mut() += 1);
-}
-
-pub(crate) fn transaction_ended(committed: bool) {
-    let outermost = DEPTH.with(|d| {
-        let mut d = d.borrow_mut();
-        *d = d.saturating_sub(1);
-        *d == 0
-    });
-    if outermost {
-        let pending = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
-        if committed {
-            bump_current(&pending);
-        }
-    }
-}
-
 /// Records that the data behind `keys` changed: in the database (for every instance), and
 /// for this instance's pages once the surrounding transaction commits (at once outside one),
 /// so a page is never cached from data that is not committed yet.
@@ -283,11 +233,7 @@ pub fn touch(conn: &mut DbConnection, keys: &[String]) -> QueryResult<()> {
         .bind::<Timestamp, _>(now)
         .execute(conn)?;
     }
-    if DEPTH.with(|d| *d.borrow() > 0) {
-        PENDING.with(|p| p.borrow_mut().extend(keys.iter().cloned()));
-    } else {
-        bump_current(keys);
-    }
+    db::changed(keys);
     Ok(())
 }
 
@@ -311,54 +257,11 @@ pub fn changed_since(
     Ok(rows.into_iter().map(|r| (r.key, r.version)).collect())
 }
 
-/// Serves a cached page, honouring If-None-Match and Accept-Encoding.
-pub fn respond(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
-    let not_modified = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == page.etag || t.trim() == "*")
-        });
-    let mut res = if not_modified {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, page.etag.clone()))
-        .insert_header((header::LAST_MODIFIED, page.last_modified.clone()))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header((header::VARY, "Accept-Encoding, Accept-Language, Cookie"));
-    if not_modified {
-        return res.finish();
-    }
-    res.content_type("text/html; charset=utf-8");
-    let gzip_ok = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    if gzip_ok && !page.gzip.is_empty() {
-        res.insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(page.gzip.clone())
-    } else {
-        res.body(page.body.clone())
-    }
-}
-
-/// Whether this request may be served from the shared cache: visitors without a session
-/// (signed-in people see their own navigation and messages).
-pub fn cacheable(req: &HttpRequest) -> bool {
-    req.cookie("roadshow_session").is_none()
-}
-
 /// How often each instance looks for changes made by the others.
 const POLL_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Keeps this instance's pages in step with changes committed by any instance.
-pub fn spawn_poller(db: crate::db::Db) {
-    let cache = db.cache().clone();
+pub fn spawn_poller(db: crate::db::Db, cache: Arc<PageCache>) {
     actix_web::rt::spawn(async move {
         loop {
             let since = db::now();

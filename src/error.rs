@@ -298,20 +298,29 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 AppError::conflict("duplicate", "that already exists")
             }
-            other => {
-                if matches!(
-                    other,
+            other => AppError::unexpected(other),
+        }
+    }
+}
+
+impl AppError {
+    /// Whether the database connection behind this error is gone (the server restarted): the
+    /// pool must not hand that connection out again (`db::Db::run`).
+    pub fn lost_connection(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        self.source
+            .as_ref()
+            .and_then(|s| s.downcast_ref::<Error>())
+            .is_some_and(|e| {
+                matches!(
+                    e,
                     Error::DatabaseError(
                         DatabaseErrorKind::ClosedConnection
                             | DatabaseErrorKind::UnableToSendCommand,
                         _
                     )
-                ) {
-                    crate::db::connection_broke();
-                }
-                AppError::unexpected(other)
-            }
-        }
+                )
+            })
     }
 }
 

@@ -78,14 +78,19 @@ impl Application {
         let disk = crate::disk::DiskWatch::new(&settings);
         let mailer = crate::email::transport::Mailer::from_settings(&settings, disk.clone())?;
         tracing::info!(transport = %mailer.describe(), "e-mail");
-        let db = Db::new(pool);
+        let pages = crate::cache::PageCache::new();
+        let db = Db::new(pool, pages.hook());
         let env =
             crate::services::Env::new(crate::email::Links::new(&base_url), &settings, key.master());
         let state = AppState {
             intake: crate::services::intake::intake(db.clone(), env.clone()),
             door: crate::services::intake::door(db.clone(), env.clone()),
             limits: Arc::new(crate::ratelimit::RateLimits::from_settings(&settings)?),
-            callers: Arc::new(crate::services::accounts::ApiCallers::new(db.clone())),
+            callers: Arc::new(crate::services::accounts::ApiCallers::new(
+                db.clone(),
+                pages.clone(),
+            )),
+            pages,
             metrics: Arc::default(),
             db,
             settings: Arc::new(settings.clone()),
@@ -97,7 +102,7 @@ impl Application {
             },
             env,
         };
-        crate::cache::spawn_poller(state.db.clone());
+        crate::cache::spawn_poller(state.db.clone(), state.pages.clone());
         state.db.spawn_checkpointer();
         let limits = state.limits.clone();
         actix_web::rt::spawn(async move {

@@ -9,6 +9,8 @@ use crate::services::Env;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Public pages as rendered, dropped when what they show changes (`crate::cache`).
+    pub pages: Arc<crate::cache::PageCache>,
     pub settings: Arc<Settings>,
     pub mailer: Arc<Mailer>,
     pub storage: crate::storage::Storage,

@@ -1,4 +1,4 @@
-//! Input extraction for the API, answering bad input with the error shape of DESIGN.md:
+//! Input extraction for the API, answering bad input with the error shape of docs/design.md#errors:
 //! malformed JSON → 400, wrong types or values → 422 naming the field, wrong content
 //! type → 415, too large → 413.
 

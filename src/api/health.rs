@@ -70,7 +70,7 @@ pub async fn metrics(
             Ok::<_, AppError>((counters, (c.queued, c.sent, c.failed)))
         })
         .await?;
-    let cache = state.db.cache();
+    let cache = &state.pages;
     let hits = (
         cache.hits.load(Ordering::Relaxed),
         cache.misses.load(Ordering::Relaxed),

@@ -1,4 +1,4 @@
-//! The JSON API v1: bearer-token auth, the error shape of DESIGN.md, the OpenAPI document.
+//! The JSON API v1: bearer-token auth, the error shape of docs/design.md#errors, the OpenAPI document.
 
 mod auth;
 pub mod extract;

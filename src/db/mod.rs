@@ -69,10 +69,6 @@ thread_local! {
     static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-pub(crate) fn connection_broke() {
-    BROKEN.with(|b| b.set(true));
-}
-
 // busy_timeout first: switching a new file to WAL needs a lock other connections may hold.
 // wal_autocheckpoint: with SQLite's default (1000 pages) a rush of registrations met a
 // checkpoint every other batch, run by the committing writer while it held the write lock.
@@ -186,7 +182,7 @@ where
 {
     // SQLite has one writer: writers of this process queue here, in order, instead of
     // meeting SQLite's busy handler, which sleeps whole milliseconds between attempts.
-    let _writer = (matches!(conn, DbConnection::Sqlite(_)) && !crate::cache::in_transaction())
+    let _writer = (matches!(conn, DbConnection::Sqlite(_)) && !in_transaction())
         .then(|| SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner()));
     match conn {
         DbConnection::Sqlite(c) => {
@@ -196,7 +192,7 @@ where
             <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?
         }
     }
-    crate::cache::transaction_begun();
+    DEPTH.with(|d| d.set(d.get() + 1));
     let result = match f(conn) {
         Ok(value) => {
             match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {
@@ -217,9 +213,76 @@ where
             Err(e)
         }
     };
-    // Pages are dropped only once what they would show is committed.
-    crate::cache::transaction_ended(result.is_ok());
+    // What changed is told only once it is committed (pages are never cached from data that
+    // is not).
+    transaction_ended(result.is_ok());
     result
+}
+
+/// Told, after each commit, the names of what the transaction changed (`stop:<id>`, `tour:<id>`,
+/// … as `crate::cache::keys` names them): the page cache subscribes with one (`Db::new`).
+pub type CommitHook = std::sync::Arc<dyn Fn(&[String]) + Send + Sync>;
+
+thread_local! {
+    /// Depth of the write transactions running on this thread (`write_transaction` nests).
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// What the running write transaction changed, told on its commit.
+    static CHANGED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The hook of the `Db` whose work runs on this thread (see `Db::run`).
+    static HOOK: std::cell::RefCell<Option<CommitHook>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether a write transaction runs on this thread.
+pub fn in_transaction() -> bool {
+    DEPTH.with(|d| d.get() > 0)
+}
+
+/// Records that the data named by `keys` changed: told to the hook when the surrounding write
+/// transaction commits (at once outside one; never if it rolls back).
+pub fn changed(keys: &[String]) {
+    if in_transaction() {
+        CHANGED.with(|c| c.borrow_mut().extend(keys.iter().cloned()));
+    } else {
+        tell(keys);
+    }
+}
+
+fn tell(keys: &[String]) {
+    if keys.is_empty() {
+        return;
+    }
+    let hook = HOOK.with(|h| h.borrow().clone());
+    if let Some(hook) = hook {
+        hook(keys);
+    }
+}
+
+fn transaction_ended(committed: bool) {
+    let outermost = DEPTH.with(|d| {
+        d.set(d.get().saturating_sub(1));
+        d.get() == 0
+    });
+    if outermost {
+        let changed = CHANGED.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        if committed {
+            tell(&changed);
+        }
+    }
+}
+
+/// Runs `f` with `hook` told of what its transactions change; leaves the thread clean.
+fn with_hook<T>(hook: CommitHook, f: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            HOOK.with(|h| h.borrow_mut().take());
+            CHANGED.with(|c| c.borrow_mut().clear());
+            DEPTH.with(|d| d.set(0));
+        }
+    }
+    HOOK.with(|h| *h.borrow_mut() = Some(hook));
+    let _reset = Reset;
+    f()
 }
 
 /// A filter that keeps a query from being kept prepared, so PostgreSQL plans it with the
@@ -250,8 +313,8 @@ pub fn new_id() -> String {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
-    /// Pages rendered from this database; work run through `run` drops the ones it changes.
-    cache: std::sync::Arc<crate::cache::PageCache>,
+    /// Told what the work run through `run` changed, once committed (the page cache).
+    on_commit: CommitHook,
     /// One permit per pooled connection: requests queue here, as cheap waiting tasks, rather
     /// than as blocking threads parked on the pool, where each returned connection woke
     /// threads that found it taken (under a rush, most of the time went to switching).
@@ -265,7 +328,7 @@ pub struct Db {
 const BATCH_CONNECTIONS: usize = 2;
 
 impl Db {
-    pub fn new(pool: Pool) -> Self {
+    pub fn new(pool: Pool, on_commit: CommitHook) -> Self {
         let size = pool.max_size() as usize;
         let batches = if size > BATCH_CONNECTIONS {
             BATCH_CONNECTIONS
@@ -274,16 +337,12 @@ impl Db {
         };
         Db {
             pool,
-            cache: crate::cache::PageCache::new(),
+            on_commit,
             permits: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 size.saturating_sub(batches).max(1),
             )),
             batch_permits: std::sync::Arc::new(tokio::sync::Semaphore::new(batches)),
         }
-    }
-
-    pub fn cache(&self) -> &std::sync::Arc<crate::cache::PageCache> {
-        &self.cache
     }
 
     pub fn pool(&self) -> &Pool {
@@ -351,10 +410,15 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let cache = self.cache.clone();
+        let hook = self.on_commit.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(AppError::unexpected)?;
-            crate::cache::with_current(cache, || f(&mut conn))
+            let result = with_hook(hook, || f(&mut conn));
+            if result.as_ref().is_err_and(AppError::lost_connection) {
+                // The pool then drops this connection instead of handing it out again.
+                BROKEN.with(|b| b.set(true));
+            }
+            result
         })
         .await
         .map_err(AppError::unexpected)?

@@ -1,4 +1,4 @@
-//! Registrations against attendance ratios (DESIGN.md): the expected show rate, the
+//! Registrations against attendance ratios (docs/design.md#attendance-ratio): the expected show rate, the
 //! registration target, the decision for each new registration, and the dashboard signal.
 
 use chrono::{Duration, NaiveDateTime};
@@ -17,7 +17,7 @@ pub struct History {
 /// (capacity / rate) stops meaning anything (1e-300 would allow i64::MAX registrations).
 pub const MIN_SHOW_RATE: f64 = 0.05;
 
-/// How much the tour's prior counts, in registrations (DESIGN.md: w = 20).
+/// How much the tour's prior counts, in registrations (docs/design.md#expected-show-rate: w = 20).
 pub const DEFAULT_PRIOR_WEIGHT: f64 = 20.0;
 
 /// r(S): the stop's override if set, else the learned rate smoothed toward the prior p0:

@@ -1,9 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{stop_backups, stop_counters, stops, supporters, venues};
+use crate::db::schema::{stop_backups, stop_counters, stops, supporters, tours, venues};
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
+use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
@@ -332,6 +333,67 @@ impl VenueSwitch {
                 .first(conn)?;
             out.push((s, from, to));
         }
+        Ok(out)
+    }
+}
+
+/// A stop still to come that uses a venue, as its place or as a backup.
+#[derive(Clone, Debug)]
+pub struct VenueUse {
+    pub stop: Stop,
+    pub tour: Tour,
+    pub as_backup: bool,
+}
+
+impl Stop {
+    /// Every stop held (or planned) at a venue, with its tour, newest first.
+    pub fn held_at(conn: &mut DbConnection, venue_id: &str) -> QueryResult<Vec<(Stop, Tour)>> {
+        stops::table
+            .inner_join(tours::table)
+            .filter(stops::venue_id.eq(venue_id))
+            .order(stops::starts_at.desc())
+            .select((Stop::as_select(), Tour::as_select()))
+            .load(conn)
+    }
+}
+
+impl VenueUse {
+    /// Stops not over (not done, not cancelled, not ended) held at the venue or keeping it as
+    /// a backup, with their tours, soonest first.
+    pub fn upcoming(
+        conn: &mut DbConnection,
+        venue_id: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<VenueUse>> {
+        let live = ["draft", "open", "closed"];
+        let held: Vec<(Stop, Tour)> = stops::table
+            .inner_join(tours::table)
+            .filter(stops::venue_id.eq(venue_id))
+            .filter(stops::status.eq_any(live))
+            .filter(stops::ends_at.gt(now))
+            .select((Stop::as_select(), Tour::as_select()))
+            .load(conn)?;
+        let backup: Vec<(Stop, Tour)> = stop_backups::table
+            .inner_join(stops::table.inner_join(tours::table))
+            .filter(stop_backups::venue_id.eq(venue_id))
+            .filter(stops::status.eq_any(live))
+            .filter(stops::ends_at.gt(now))
+            .select((Stop::as_select(), Tour::as_select()))
+            .load(conn)?;
+        let mut out: Vec<VenueUse> = held
+            .into_iter()
+            .map(|(stop, tour)| VenueUse {
+                stop,
+                tour,
+                as_backup: false,
+            })
+            .chain(backup.into_iter().map(|(stop, tour)| VenueUse {
+                stop,
+                tour,
+                as_backup: true,
+            }))
+            .collect();
+        out.sort_by_key(|u| u.stop.starts_at);
         Ok(out)
     }
 }

@@ -2,10 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{outbox, stop_backups, stops, tours, venues};
+use crate::db::schema::{outbox, venues};
 use crate::domain::venue::{CostKind, VenueKind};
-use crate::models::stop::Stop;
-use crate::models::tour::Tour;
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
 #[diesel(table_name = venues)]
@@ -65,14 +63,6 @@ impl VenueFields {
             ("caveats", self.caveats.clone()),
         ]
     }
-}
-
-/// A stop still to come that uses a venue, as its place or as a backup.
-#[derive(Clone, Debug)]
-pub struct VenueUse {
-    pub stop: Stop,
-    pub tour: Tour,
-    pub as_backup: bool,
 }
 
 impl Venue {
@@ -191,57 +181,6 @@ impl Venue {
             );
         }
         query.load(conn)
-    }
-
-    /// Every stop held (or planned) at this venue, with its tour, newest first.
-    pub fn history(conn: &mut DbConnection, venue_id: &str) -> QueryResult<Vec<(Stop, Tour)>> {
-        stops::table
-            .inner_join(tours::table)
-            .filter(stops::venue_id.eq(venue_id))
-            .order(stops::starts_at.desc())
-            .select((Stop::as_select(), Tour::as_select()))
-            .load(conn)
-    }
-}
-
-impl VenueUse {
-    /// Stops not over (not done, not cancelled, not ended) held at the venue or keeping it as
-    /// a backup, with their tours, soonest first.
-    pub fn upcoming(
-        conn: &mut DbConnection,
-        venue_id: &str,
-        now: NaiveDateTime,
-    ) -> QueryResult<Vec<VenueUse>> {
-        let live = ["draft", "open", "closed"];
-        let held: Vec<(Stop, Tour)> = stops::table
-            .inner_join(tours::table)
-            .filter(stops::venue_id.eq(venue_id))
-            .filter(stops::status.eq_any(live))
-            .filter(stops::ends_at.gt(now))
-            .select((Stop::as_select(), Tour::as_select()))
-            .load(conn)?;
-        let backup: Vec<(Stop, Tour)> = stop_backups::table
-            .inner_join(stops::table.inner_join(tours::table))
-            .filter(stop_backups::venue_id.eq(venue_id))
-            .filter(stops::status.eq_any(live))
-            .filter(stops::ends_at.gt(now))
-            .select((Stop::as_select(), Tour::as_select()))
-            .load(conn)?;
-        let mut out: Vec<VenueUse> = held
-            .into_iter()
-            .map(|(stop, tour)| VenueUse {
-                stop,
-                tour,
-                as_backup: false,
-            })
-            .chain(backup.into_iter().map(|(stop, tour)| VenueUse {
-                stop,
-                tour,
-                as_backup: true,
-            }))
-            .collect();
-        out.sort_by_key(|u| u.stop.starts_at);
-        Ok(out)
     }
 }
 

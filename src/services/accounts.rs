@@ -448,13 +448,16 @@ struct Remembered {
 
 pub struct ApiCallers {
     db: Db,
+    /// Whose `auth` key says when remembered callers are stale.
+    pages: std::sync::Arc<crate::cache::PageCache>,
     known: RwLock<HashMap<String, Remembered>>,
 }
 
 impl ApiCallers {
-    pub fn new(db: Db) -> Self {
+    pub fn new(db: Db, pages: std::sync::Arc<crate::cache::PageCache>) -> Self {
         ApiCallers {
             db,
+            pages,
             known: RwLock::default(),
         }
     }
@@ -463,7 +466,7 @@ impl ApiCallers {
     pub async fn organizer(&self, token: String) -> Result<Option<Organizer>, AppError> {
         let hash = secrets::token_hash(&token);
         // Read before the lookup: a change committed meanwhile makes the entry stale at once.
-        let generation = self.db.cache().generation(cache::keys::AUTH);
+        let generation = self.pages.generation(cache::keys::AUTH);
         if let Some(organizer) = self.known.read().ok().and_then(|k| {
             k.get(&hash)
                 .filter(|r| {

@@ -15,10 +15,11 @@ use crate::error::{AppError, FieldError, Validator};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::Organizer;
+use crate::models::stop::VenueUse;
 use crate::models::stop::{Stop, StopChanges};
 use crate::models::team::TourMember;
 use crate::models::tour::Tour;
-use crate::models::venue::{self as venue_model, Venue, VenueFields, VenueUse};
+use crate::models::venue::{self as venue_model, Venue, VenueFields};
 use crate::services::Env;
 
 /// A venue as an organizer describes it; `None` means "not given".
@@ -558,7 +559,7 @@ pub fn venue_history(
     venue_id: &str,
 ) -> Result<Vec<(Stop, Tour)>, AppError> {
     let mine = access::visible_tour_ids(conn, organizer)?;
-    let history = Venue::history(conn, venue_id)?;
+    let history = Stop::held_at(conn, venue_id)?;
     let mut out = Vec::new();
     for (stop, tour) in history {
         let visible = if mine.contains(&tour.id) {

@@ -38,7 +38,7 @@ pub fn register_form(
     html! {
         section #register {
             h2 { (ctx.t("register.title")) }
-            // The target, not the seats: more people register than come (DESIGN.md), so
+            // The target, not the seats: more people register than come (docs/design.md#registration-target-and-waitlist), so
             // the count says what it is, places to register before the waitlist.
             @if places_left > 0 {
                 p.hint { (ctx.lang.tn("register.places_left", places_left, &[])) }

@@ -4,7 +4,8 @@ use serde::Deserialize;
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::FieldErrors;
 use crate::format::date;
-use crate::models::venue::{Venue, VenueUse};
+use crate::models::stop::VenueUse;
+use crate::models::venue::Venue;
 use crate::services::venues::VenuePage;
 use crate::views::Ctx;
 use crate::views::components::{

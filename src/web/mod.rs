@@ -411,26 +411,26 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(Markup, Vec<String>), AppError>>,
 {
-    if !crate::cache::cacheable(req) {
+    if !cacheable(req) {
         return Ok(html(render().await?.0));
     }
-    let cache = state.db.cache();
+    let cache = &state.pages;
     let key = format!("{}|{}", ctx.lang.code(), ctx.path);
     if let Some(page) = cache.get(&key) {
-        return Ok(crate::cache::respond(req, &page));
+        return Ok(respond(req, &page));
     }
     let lock = cache.render_lock(&key);
     let _rendering = lock.lock().await;
     // Whoever held the lock before may have rendered it.
     if let Some(page) = cache.get(&key) {
-        return Ok(crate::cache::respond(req, &page));
+        return Ok(respond(req, &page));
     }
     let clock = cache.clock();
     let rendered = render().await;
     cache.rendered(&key);
     let (markup, deps) = rendered?;
     let page = cache.put(key, markup.into_string(), &deps, clock);
-    Ok(crate::cache::respond(req, &page))
+    Ok(respond(req, &page))
 }
 
 /// The one-field form that asks for a sign-in link (speakers, volunteers).
@@ -489,4 +489,52 @@ async fn upload_script() -> HttpResponse {
             "public, max-age=3600",
         ))
         .body(include_str!("../../static/upload.js"))
+}
+
+/// Serves a cached page, honouring If-None-Match and Accept-Encoding.
+fn respond(req: &actix_web::HttpRequest, page: &crate::cache::CachedPage) -> HttpResponse {
+    let not_modified = req
+        .headers()
+        .get(actix_web::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == page.etag || t.trim() == "*")
+        });
+    let mut res = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((actix_web::http::header::ETAG, page.etag.clone()))
+        .insert_header((
+            actix_web::http::header::LAST_MODIFIED,
+            page.last_modified.clone(),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-cache"))
+        .insert_header((
+            actix_web::http::header::VARY,
+            "Accept-Encoding, Accept-Language, Cookie",
+        ));
+    if not_modified {
+        return res.finish();
+    }
+    res.content_type("text/html; charset=utf-8");
+    let gzip_ok = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    if gzip_ok && !page.gzip.is_empty() {
+        res.insert_header((actix_web::http::header::CONTENT_ENCODING, "gzip"))
+            .body(page.gzip.clone())
+    } else {
+        res.body(page.body.clone())
+    }
+}
+
+/// Whether this request may be served from the shared cache: visitors without a session
+/// (signed-in people see their own navigation and messages).
+fn cacheable(req: &actix_web::HttpRequest) -> bool {
+    req.cookie("roadshow_session").is_none()
 }

@@ -78,7 +78,7 @@ impl At {
     }
 }
 
-/// Who may use a route (DESIGN.md "Users" and `domain::access`).
+/// Who may use a route (docs/design.md#users-and-roles and `domain::access`).
 #[derive(Clone, Copy, Debug)]
 enum Access {
     /// Every signed-in organizer; what they see is limited to their own tours.
@@ -839,7 +839,7 @@ impl Outcome {
         (200..400).contains(&self.status) && !self.to_sign_in()
     }
 
-    /// The refusal DESIGN.md asks for: anonymous callers are asked to sign in (401 from the
+    /// The refusal docs/design.md#how-refusals-look asks for: anonymous callers are asked to sign in (401 from the
     /// API, a redirect to the sign-in page from pages); signed-in organizers get 403 or 404;
     /// attendees, speakers and volunteers are organizers to nobody: 401 from the API (403 for
     /// a manage token that is not theirs), sign in or 403/404 on pages.

@@ -38,10 +38,10 @@ both_backends! {
         let (headers, page) = stop_page(&app, &s.stop_id).await;
         assert!(page.contains("100 places left"), "{page}");
         let etag = headers.get("etag").expect("an ETag").to_str().unwrap().to_owned();
-        let hits = app.state.db.cache().hits.load(std::sync::atomic::Ordering::Relaxed);
+        let hits = app.state.pages.hits.load(std::sync::atomic::Ordering::Relaxed);
         let (again, _) = stop_page(&app, &s.stop_id).await;
         assert_eq!(again.get("etag").unwrap(), etag.as_str());
-        assert!(app.state.db.cache().hits.load(std::sync::atomic::Ordering::Relaxed) > hits, "the second view is a cache hit");
+        assert!(app.state.pages.hits.load(std::sync::atomic::Ordering::Relaxed) > hits, "the second view is a cache hit");
 
         // Unchanged: 304 without a body; compressed for clients that take gzip.
         let res = app.api.get(app.url(&format!("/stops/{}", s.stop_id))).header("If-None-Match", &etag).send().await.unwrap();
