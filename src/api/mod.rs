@@ -171,6 +171,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(venues::suggest_change),
             )
             .route("/venues/{id}/copy", web::post().to(venues::copy_venue))
-            .default_service(web::to(extract::api_not_found)),
+            .default_service(web::to(openapi::api_not_found)),
     );
 }

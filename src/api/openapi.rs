@@ -1,3 +1,4 @@
+use crate::error::AppError;
 use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -124,4 +125,50 @@ pub struct ApiDoc;
 
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// No route: 404. A route that exists but not for this method (the scope's default service
+/// also answers those): 405.
+pub async fn api_not_found(
+    req: actix_web::HttpRequest,
+) -> Result<actix_web::HttpResponse, AppError> {
+    use actix_web::ResponseError;
+    if let Some(pattern) = req.match_pattern().filter(|p| p != "/api/v1") {
+        let mut res = AppError::method_not_allowed(req.method().as_str()).error_response();
+        if let Some(allow) = allowed_methods().get(&pattern)
+            && let Ok(value) = actix_web::http::header::HeaderValue::from_str(allow)
+        {
+            res.headers_mut()
+                .insert(actix_web::http::header::ALLOW, value);
+        }
+        return Ok(res);
+    }
+    Err(AppError::not_found("API route"))
+}
+
+/// Route pattern → the methods it answers (for Allow), read from the OpenAPI document.
+fn allowed_methods() -> &'static std::collections::HashMap<String, String> {
+    use utoipa::OpenApi;
+    static ALLOWED: std::sync::LazyLock<std::collections::HashMap<String, String>> =
+        std::sync::LazyLock::new(|| {
+            ApiDoc::openapi()
+                .paths
+                .paths
+                .into_iter()
+                .map(|(path, item)| {
+                    let methods: Vec<&str> = [
+                        ("GET", item.get.is_some()),
+                        ("POST", item.post.is_some()),
+                        ("PUT", item.put.is_some()),
+                        ("PATCH", item.patch.is_some()),
+                        ("DELETE", item.delete.is_some()),
+                    ]
+                    .into_iter()
+                    .filter_map(|(m, present)| present.then_some(m))
+                    .collect();
+                    (path, methods.join(", "))
+                })
+                .collect()
+        });
+    &ALLOWED
 }

@@ -246,3 +246,11 @@ pub async fn download(
         .insert_header((CACHE_CONTROL, "private, max-age=300"))
         .body(bytes))
 }
+
+/// Deletes a stored file nothing refers to any more (replaced or removed slides). A failure
+/// only leaves an orphan behind, which is logged.
+pub async fn forget_file(state: &AppState, key: &str) {
+    if let Err(e) = state.storage.delete(key).await {
+        tracing::error!(error = ?e, key = %key, "could not remove a replaced upload");
+    }
+}

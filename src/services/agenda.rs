@@ -14,8 +14,8 @@ use crate::models::agenda::{AgendaChange, AgendaItem};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::{Speaker, Talk, TalkWithSpeakers};
 use crate::models::stop::{Stop, StopChanges};
+use crate::services::Env;
 use crate::services::stop_context::StopContext;
-use crate::services::{Env, speakers};
 
 /// An item with its talk and speakers, as pages and the API show it.
 #[derive(Clone, Debug)]
@@ -153,7 +153,9 @@ pub fn add_item(
                 let talk = Talk::find(conn, id)?.ok_or_else(|| {
                     AppError::invalid("talk_id", "unknown_talk", "no talk has this id")
                 })?;
-                Some(speakers::talk_for_stop(conn, env, organizer, &stop, &talk)?)
+                Some(crate::services::invitations::talk_for_stop(
+                    conn, env, organizer, &stop, &talk,
+                )?)
             }
             None => None,
         };

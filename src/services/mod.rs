@@ -7,6 +7,7 @@ pub mod collection;
 pub mod demo;
 pub mod desk;
 pub mod intake;
+pub mod invitations;
 pub mod lifecycle;
 pub mod magic_links;
 pub mod materials;

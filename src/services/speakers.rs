@@ -25,8 +25,8 @@ use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::secrets;
-use crate::services::Env;
 use crate::services::agenda::{self, Entry};
+use crate::services::{Env, invitations};
 
 pub const PURPOSE: &str = crate::services::magic_links::SPEAKER;
 /// The link that confirms a proposal sent from the public form.
@@ -38,9 +38,7 @@ pub const UNCONFIRMED_PER_HOUR: i64 = 3;
 /// A proposal waiting this long for its confirmation is not offered a new link any more
 /// (its submitter proposes it again).
 pub const RESEND_CONFIRMATION_DAYS: i64 = 14;
-/// Invitations one speaker is e-mailed in a day; more talks may name them (they see those on
-/// their page), but no more mail.
-pub const INVITATIONS_PER_DAY: i64 = 5;
+pub use crate::services::invitations::INVITATIONS_PER_DAY;
 
 /// Mails a sign-in link if the address is a speaker's; says nothing either way. A proposal
 /// of theirs still waiting for its confirmation (its link used up by a scanner, or expired)
@@ -396,7 +394,7 @@ pub fn confirm_proposal(
                 continue;
             }
             if let Some(co) = Speaker::find(conn, &id)? {
-                invite(conn, env, &co, &submitter.name, Some(&tour), &talk)?;
+                invitations::invite(conn, env, &co, &submitter.name, Some(&tour), &talk)?;
             }
         }
         crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
@@ -405,39 +403,6 @@ pub fn confirm_proposal(
             profile_confirmed,
         })
     })
-}
-
-/// Asks a speaker to give a talk: an e-mail with a link to their page, where they accept or
-/// decline (at most `INVITATIONS_PER_DAY` such e-mails a day; the rest wait on their page).
-fn invite(
-    conn: &mut DbConnection,
-    env: &Env,
-    speaker: &Speaker,
-    by: &str,
-    tour: Option<&Tour>,
-    talk: &Talk,
-) -> Result<(), AppError> {
-    let since = db::now() - Duration::days(1);
-    if Speaker::mails_since(conn, "talk_invitation", &speaker.email, since)? >= INVITATIONS_PER_DAY
-    {
-        return Ok(());
-    }
-    let link = crate::services::magic_links::speaker(conn, env, speaker)?;
-    let content = templates::speakers::talk_invitation(
-        speaker.lang(),
-        &speaker.name,
-        by,
-        tour.map(|t| t.name.as_str()),
-        &talk.title,
-        &link,
-        env.magic_link_hours,
-    );
-    let mut mail = Email::new("talk_invitation", &speaker.email, &speaker.name, content);
-    if let Some(t) = tour {
-        mail = mail.for_tour(&t.id).reply_to(t.contact_email.as_deref());
-    }
-    email::enqueue(conn, &env.links, mail)?;
-    Ok(())
 }
 
 /// What `create_speaker` answers.
@@ -580,47 +545,10 @@ pub fn create_talk(
             None,
         )?;
         for s in &speakers {
-            invite(conn, env, s, organizer.display_name(), None, &talk)?;
+            invitations::invite(conn, env, s, organizer.display_name(), None, &talk)?;
         }
         Ok(Talk::with_speakers(conn, std::slice::from_ref(&talk.id))?.remove(0))
     })
-}
-
-/// The talk to place at a stop: the talk itself if it belongs to the stop's tour (or to no
-/// tour yet: just made by an organizer); otherwise a copy whose speakers are asked anew.
-/// A speaker's yes to one tour is not a yes to every tour that finds their talk.
-pub(crate) fn talk_for_stop(
-    conn: &mut DbConnection,
-    env: &Env,
-    organizer: &Organizer,
-    stop: &Stop,
-    talk: &Talk,
-) -> Result<Talk, AppError> {
-    let tours = Talk::tour_ids(conn, &talk.id)?;
-    if tours.is_empty() || tours.contains(&stop.tour_id) {
-        return Ok(talk.clone());
-    }
-    let ids = Talk::speaker_ids(conn, &talk.id)?;
-    let copy = Talk::insert(
-        conn,
-        &talk.title,
-        &talk.summary,
-        talk.duration_minutes,
-        &ids,
-        None,
-    )?;
-    let tour = Tour::find(conn, &stop.tour_id)?;
-    for s in Speaker::find_many(conn, &ids)? {
-        invite(
-            conn,
-            env,
-            &s,
-            organizer.display_name(),
-            tour.as_ref(),
-            &copy,
-        )?;
-    }
-    Ok(copy)
 }
 
 /// A proposal as the organizers review it.
@@ -808,7 +736,7 @@ pub fn invite_to_stop(
         let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
         access::editable_tour(conn, organizer, &tour.id)?;
         let talk = Talk::find(conn, talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
-        let talk = talk_for_stop(conn, env, organizer, &stop, &talk)?;
+        let talk = invitations::talk_for_stop(conn, env, organizer, &stop, &talk)?;
         let entry = agenda::place_talk(conn, env, &stop, &talk)?.ok_or_else(|| {
             AppError::conflict(
                 "already_scheduled",

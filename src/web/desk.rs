@@ -15,8 +15,8 @@ use crate::services::stop_context::StopContext;
 use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::registrations::DeskResult;
+use crate::web::guests::or_spent;
 use crate::web::session::{self, CsrfForm, FormCtx};
-use crate::web::speakers::or_spent;
 use crate::web::{html_status, page_id, see_other};
 
 /// Lets in the stop's organizers and the helpers they named; anyone else is sent to sign in

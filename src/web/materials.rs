@@ -6,7 +6,7 @@ use actix_multipart::form::text::Text;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
-use crate::error::{AppError, FieldError, FieldErrors};
+use crate::error::{AppError, FieldErrors};
 use crate::http::uploads;
 use crate::models::material::{Content, MaterialKind};
 use crate::services::collection::{self, Handler};
@@ -108,50 +108,6 @@ async fn hand_in(
         }
     }
     Ok(())
-}
-
-/// A refused upload as the field errors of one form of a page (`{scope}.{field}`): what is
-/// wrong with the file or the other fields. None for what is no fault of the input (a
-/// material out of reach, a form from elsewhere, a fault of ours): those are answered as such.
-pub(crate) fn upload_errors(e: &AppError, scope: &str) -> Option<FieldErrors> {
-    use actix_web::http::StatusCode;
-    if !matches!(
-        e.status(),
-        StatusCode::CONFLICT
-            | StatusCode::PAYLOAD_TOO_LARGE
-            | StatusCode::UNSUPPORTED_MEDIA_TYPE
-            | StatusCode::UNPROCESSABLE_ENTITY
-    ) {
-        return None;
-    }
-    let mut errors: FieldErrors = e
-        .fields
-        .iter()
-        .map(|(k, v)| (format!("{scope}.{k}"), v.clone()))
-        .collect();
-    if errors.is_empty() {
-        let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "file_too_large"
-        } else {
-            "upload_refused"
-        };
-        errors.insert(
-            format!("{scope}.file"),
-            FieldError {
-                code,
-                message: e.message.clone(),
-            },
-        );
-    }
-    Some(errors)
-}
-
-/// Deletes a stored file nothing refers to any more (replaced or removed slides). A failure
-/// only leaves an orphan behind, which is logged.
-pub(crate) async fn forget_file(state: &AppState, key: &str) {
-    if let Err(e) = state.storage.delete(key).await {
-        tracing::error!(error = ?e, key = %key, "could not remove a replaced upload");
-    }
 }
 
 /// Who hands in, in a form that can cross into the blocking pool.
@@ -271,7 +227,7 @@ pub async fn organizer_hand_in(
             );
             Ok(see_other(&format!("/manage/stops/{id}/materials")))
         }
-        Err(e) => match upload_errors(&e, &material) {
+        Err(e) => match crate::web::upload_errors(&e, &material) {
             Some(errors) => render_dashboard(&state, &page, id, errors, e.status()).await,
             None => Err(e),
         },
@@ -349,7 +305,7 @@ pub async fn volunteer_hand_in(
             flash(&session, FlashKind::Success, ctx.t("material.received"));
             Ok(see_other("/volunteer"))
         }
-        Err(e) => match upload_errors(&e, &material) {
+        Err(e) => match crate::web::upload_errors(&e, &material) {
             Some(errors) => {
                 let mut res =
                     crate::web::volunteers::render_own(&state, &ctx, volunteer, None, errors)

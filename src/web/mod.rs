@@ -4,6 +4,7 @@ mod account;
 mod auth;
 mod desk;
 pub mod errors;
+mod guests;
 mod mail;
 mod materials;
 mod organizers;
@@ -537,4 +538,40 @@ fn respond(req: &actix_web::HttpRequest, page: &crate::cache::CachedPage) -> Htt
 /// (signed-in people see their own navigation and messages).
 fn cacheable(req: &actix_web::HttpRequest) -> bool {
     req.cookie("roadshow_session").is_none()
+}
+
+/// A refused upload as the field errors of one form of a page (`{scope}.{field}`): what is
+/// wrong with the file or the other fields. None for what is no fault of the input (a
+/// material out of reach, a form from elsewhere, a fault of ours): those are answered as such.
+pub fn upload_errors(e: &AppError, scope: &str) -> Option<FieldErrors> {
+    use actix_web::http::StatusCode;
+    if !matches!(
+        e.status(),
+        StatusCode::CONFLICT
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+    ) {
+        return None;
+    }
+    let mut errors: FieldErrors = e
+        .fields
+        .iter()
+        .map(|(k, v)| (format!("{scope}.{k}"), v.clone()))
+        .collect();
+    if errors.is_empty() {
+        let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            "file_too_large"
+        } else {
+            "upload_refused"
+        };
+        errors.insert(
+            format!("{scope}.file"),
+            crate::error::FieldError {
+                code,
+                message: e.message.clone(),
+            },
+        );
+    }
+    Some(errors)
 }

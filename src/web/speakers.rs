@@ -20,6 +20,7 @@ use crate::services::speakers::{self, PersonInput, ProposalInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::speakers::{BuilderPage, CfpForm, ItemForm};
+use crate::web::guests::or_spent;
 use crate::web::session::{
     self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, PublicForm, SpeakerSession, flash,
 };
@@ -174,32 +175,6 @@ pub async fn login_submit(
         .run(move |conn| speakers::request_link(conn, &env, lang, &email))
         .await?;
     Ok(html(crate::views::speakers::login(&ctx, true)))
-}
-
-/// The page of a one-time link that was used or has expired (a speaker's, a volunteer's, a
-/// desk helper's): it says so and offers a fresh link by e-mail, posted to `action` (which
-/// answers the same whether or not the address is known). 404 as before: the link leads
-/// nowhere any more, but the page says why and what to do.
-pub(crate) fn spent_link(ctx: &crate::views::Ctx, lead_key: &str, action: &str) -> HttpResponse {
-    html_status(
-        StatusCode::NOT_FOUND,
-        crate::views::speakers::link_spent(ctx, &ctx.t(lead_key), action),
-    )
-}
-
-/// `result`, or the page of a used or expired link when it says the link leads nowhere.
-pub(crate) fn or_spent(
-    result: Result<HttpResponse, AppError>,
-    ctx: &crate::views::Ctx,
-    lead_key: &str,
-    action: &str,
-) -> Result<HttpResponse, AppError> {
-    match result {
-        Err(e) if e.kind == crate::error::ErrorKind::NotFound => {
-            Ok(spent_link(ctx, lead_key, action))
-        }
-        other => other,
-    }
 }
 
 /// Where a sign-in link lands: it is only looked at (mail scanners open links); the button
@@ -539,7 +514,7 @@ pub async fn upload_slides(
             flash(&s.session, FlashKind::Success, s.ctx.t(key));
             Ok(see_other("/speaker"))
         }
-        Err(e) => match crate::web::materials::upload_errors(&e, &item_id) {
+        Err(e) => match crate::web::upload_errors(&e, &item_id) {
             Some(errors) => render_errors(&state, &s, errors, e.status()).await,
             None => Err(e),
         },
@@ -575,7 +550,7 @@ async fn store_slides(
     .await?;
     let replaced = recorded.replaced.is_some();
     if let Some(old) = recorded.replaced {
-        crate::web::materials::forget_file(state, &old).await;
+        crate::http::uploads::forget_file(state, &old).await;
     }
     Ok(replaced)
 }
@@ -596,7 +571,7 @@ pub async fn remove_slides(
     {
         Ok(key) => {
             if let Some(key) = key {
-                crate::web::materials::forget_file(&state, &key).await;
+                crate::http::uploads::forget_file(&state, &key).await;
             }
             flash(
                 &s.session,

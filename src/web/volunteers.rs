@@ -13,10 +13,10 @@ use crate::services::volunteers::{self, Releaser, TaskInput};
 use crate::state::AppState;
 use crate::views::volunteers::HelpForm;
 use crate::views::{Ctx, FlashKind};
+use crate::web::guests::or_spent;
 use crate::web::session::{
     self, CsrfForm, Empty, FormCtx, OrganizerPage, PageCtx, PublicForm, VolunteerSession, flash,
 };
-use crate::web::speakers::or_spent;
 use crate::web::{html, html_status, page_id, see_other};
 
 // ----- public -----
