@@ -4,7 +4,7 @@
 # not match /api/v1/openapi.json, or any other check. Runs on SQLite, and on PostgreSQL when
 # ROADSHOW_FUZZ_POSTGRES_URL names a (fresh) database.
 # Two checks are left out, on purpose: positive_data_acceptance expects every schema-valid
-# body to succeed, but the rules of DESIGN.md (a stop lasts at most 7 days, an agenda item is
+# body to succeed, but the rules of docs/design.md#validation-beyond-the-schema (a stop lasts at most 7 days, an agenda item is
 # a talk or a titled break, a talk has a speaker…) are enforced with 422s the schema cannot
 # state; ensure_resource_availability reads a 404 for an object of another tour (a stop_id
 # the fuzzer borrowed) as a lost resource, while hiding it is the rule.
