@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod models;
 pub mod qr;
 pub mod ratelimit;
+pub mod read;
 pub mod secrets;
 pub mod services;
 pub mod startup;

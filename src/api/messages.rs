@@ -5,9 +5,10 @@ use utoipa::ToSchema;
 use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::message::Segment;
 use crate::error::AppError;
 use crate::http::path_id;
-use crate::services::bulk::{self, Draft, Segment};
+use crate::services::bulk::{self, Draft};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]

@@ -79,8 +79,8 @@ pub struct ReportJson {
     totals: ReportTotalsJson,
 }
 
-impl From<report::Report> for ReportJson {
-    fn from(r: report::Report) -> Self {
+impl From<crate::read::report::Report> for ReportJson {
+    fn from(r: crate::read::report::Report) -> Self {
         let t = r.totals;
         ReportJson {
             tour_id: r.tour.id,

@@ -10,8 +10,10 @@ use crate::error::AppError;
 use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::speaker::{Speaker, TalkWithSpeakers};
-use crate::services::agenda::{self, Entry, ItemInput};
-use crate::services::speakers::{self, PersonInput, ProposalInput, ProposalView};
+use crate::read::agenda::Entry;
+use crate::read::speakers::ProposalView;
+use crate::services::agenda::{self, ItemInput};
+use crate::services::speakers::{self, PersonInput, ProposalInput};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

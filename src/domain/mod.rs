@@ -4,6 +4,7 @@
 pub mod access;
 pub mod agenda;
 pub mod attendance;
+pub mod message;
 pub mod stop;
 pub mod task;
 pub mod text;

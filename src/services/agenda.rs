@@ -12,26 +12,11 @@ use crate::error::{AppError, Validator};
 use crate::models::access;
 use crate::models::agenda::{AgendaChange, AgendaItem};
 use crate::models::organizer::Organizer;
-use crate::models::speaker::{Speaker, Talk, TalkWithSpeakers};
+use crate::models::speaker::{Speaker, Talk};
 use crate::models::stop::{Stop, StopChanges};
+use crate::read::agenda::Entry;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
-
-/// An item with its talk and speakers, as pages and the API show it.
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub item: AgendaItem,
-    pub talk: Option<TalkWithSpeakers>,
-}
-
-impl Entry {
-    pub fn title(&self) -> String {
-        match &self.talk {
-            Some(t) => t.talk.title.clone(),
-            None => self.item.title.clone(),
-        }
-    }
-}
 
 /// The agenda of a stop, in time order.
 pub fn entries(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<Entry>, AppError> {

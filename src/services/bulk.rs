@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::RegistrationStatus;
+use crate::domain::message::Segment;
 use crate::domain::text;
-use crate::domain::text_enum;
 use crate::email::{self, Email, Rendered, templates};
 use crate::error::{AppError, Validator};
 use crate::models::access;
@@ -15,20 +15,9 @@ use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
+use crate::read::bulk::Preview;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
-
-text_enum!(
-    /// Who receives a message.
-    Segment {
-        Confirmed => "confirmed",
-        Waitlisted => "waitlisted",
-        CheckedIn => "checked_in",
-        NoShows => "no_shows",
-        Speakers => "speakers",
-        Volunteers => "volunteers",
-    }
-);
 
 /// What the organizer wrote.
 #[derive(Clone, Debug, Default)]
@@ -41,17 +30,6 @@ pub struct Draft {
     /// Markdown, with placeholders such as {name} and {manage_link}.
     pub body: String,
 }
-
-/// The placeholders a message may use.
-pub const PLACEHOLDERS: &[&str] = &[
-    "{name}",
-    "{tour}",
-    "{city}",
-    "{date}",
-    "{venue}",
-    "{address}",
-    "{manage_link}",
-];
 
 /// One person to write to, with the stop their message is about.
 struct Recipient {
@@ -200,13 +178,6 @@ fn render(
         &r.name,
         &tour.name,
     )
-}
-
-/// What the organizer sees before sending.
-pub struct Preview {
-    pub recipients: usize,
-    /// The message as the first recipient would get it (their manage link shown as an example).
-    pub sample: Option<(String, Rendered)>,
 }
 
 pub fn preview(

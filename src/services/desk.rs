@@ -15,20 +15,11 @@ use crate::models::access;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
+use crate::read::desk::DeskHelper;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
 
 pub const PURPOSE: &str = "desk";
-
-#[derive(Queryable, Selectable, Clone, Debug)]
-#[diesel(table_name = desk_helpers)]
-pub struct DeskHelper {
-    pub stop_id: String,
-    pub email: String,
-    pub name: String,
-    pub added_by: Option<String>,
-    pub created_at: chrono::NaiveDateTime,
-}
 
 /// A desk link lasts at most this long (a helper whose link ran out asks for a new one from
 /// the desk's sign-in page, or the organizers send one again).

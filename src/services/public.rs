@@ -9,23 +9,21 @@ use crate::models::outbox::OutboxMessage;
 use crate::models::registration::Registration;
 use crate::models::stop::{Stop, StopDetail};
 use crate::models::tour::Tour;
-use crate::models::venue::Venue;
+use crate::read::public::PublicTour;
 use crate::services::Env;
 use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, TYPED_ADDRESS_KINDS};
 use crate::services::stop_context::StopContext;
-
-/// A tour with its public stops and their venues.
-pub struct PublicTour {
-    pub tour: Tour,
-    pub stops: Vec<(Stop, Venue)>,
-}
 
 pub fn home(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
     Tour::list_published(conn)?
         .into_iter()
         .map(|tour| {
             let stops = Stop::list_public(conn, &tour.id)?;
-            Ok(PublicTour { tour, stops })
+            Ok(PublicTour {
+                cfp_open: crate::services::speakers::cfp_open(&tour),
+                tour,
+                stops,
+            })
         })
         .collect()
 }
@@ -33,7 +31,11 @@ pub fn home(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
 pub fn tour(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError> {
     let tour = Tour::find_public_by_slug(conn, slug)?.ok_or_else(|| AppError::not_found("tour"))?;
     let stops = Stop::list_public(conn, &tour.id)?;
-    Ok(PublicTour { tour, stops })
+    Ok(PublicTour {
+        cfp_open: crate::services::speakers::cfp_open(&tour),
+        tour,
+        stops,
+    })
 }
 
 pub fn stop(conn: &mut DbConnection, stop_id: &str) -> Result<(StopDetail, Tour), AppError> {

@@ -24,8 +24,12 @@ use crate::models::speaker::{Proposal, Speaker, Talk, TalkWithSpeakers};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+use crate::read::agenda::Entry;
+use crate::read::speakers::{
+    Delivery, Invitation, OwnProposal, ProposalView, SpeakerHistory, SpeakerPage,
+};
 use crate::secrets;
-use crate::services::agenda::{self, Entry};
+use crate::services::agenda;
 use crate::services::{Env, invitations};
 
 pub const PURPOSE: &str = crate::services::magic_links::SPEAKER;
@@ -39,6 +43,14 @@ pub const UNCONFIRMED_PER_HOUR: i64 = 3;
 /// (its submitter proposes it again).
 pub const RESEND_CONFIRMATION_DAYS: i64 = 14;
 pub use crate::services::invitations::INVITATIONS_PER_DAY;
+
+/// Whether the tour's call for proposals takes proposals now.
+pub fn cfp_open(tour: &Tour) -> bool {
+    let now = db::now();
+    tour.is_public()
+        && tour.cfp_opens_at.is_some_and(|o| o <= now)
+        && tour.cfp_closes_at.is_some_and(|c| now < c)
+}
 
 /// Mails a sign-in link if the address is a speaker's; says nothing either way. A proposal
 /// of theirs still waiting for its confirmation (its link used up by a scanner, or expired)
@@ -122,14 +134,6 @@ pub struct ProposalInput {
     pub summary: String,
     pub duration_minutes: Option<i64>,
     pub stop_ids: Vec<String>,
-}
-
-/// Whether the tour's call for proposals takes proposals now.
-pub fn cfp_open(tour: &Tour) -> bool {
-    let now = db::now();
-    tour.is_public()
-        && tour.cfp_opens_at.is_some_and(|o| o <= now)
-        && tour.cfp_closes_at.is_some_and(|c| now < c)
 }
 
 /// Stops a proposal may name: the tour's public stops still to come.
@@ -551,16 +555,6 @@ pub fn create_talk(
     })
 }
 
-/// A proposal as the organizers review it.
-pub struct ProposalView {
-    pub proposal: Proposal,
-    pub talk: TalkWithSpeakers,
-    /// Where the speakers could give it.
-    pub stop_ids: Vec<String>,
-    /// Where it is on the agenda.
-    pub scheduled_stop_ids: Vec<String>,
-}
-
 pub fn proposals(
     conn: &mut DbConnection,
     organizer: &Organizer,
@@ -759,16 +753,6 @@ pub fn invite_to_stop(
     })
 }
 
-/// One delivery of a talk: the slot, its stop and tour, and its materials.
-#[derive(Clone, Debug)]
-pub struct Delivery {
-    pub entry: Entry,
-    pub stop: Stop,
-    pub tour: Tour,
-    pub venue: Venue,
-    pub materials: Vec<Material>,
-}
-
 fn deliveries(conn: &mut DbConnection, talk_ids: &[String]) -> Result<Vec<Delivery>, AppError> {
     let rows = AgendaItem::deliveries_of_talks(conn, talk_ids)?;
     let mut out = Vec::with_capacity(rows.len());
@@ -785,36 +769,6 @@ fn deliveries(conn: &mut DbConnection, talk_ids: &[String]) -> Result<Vec<Delive
         });
     }
     Ok(out)
-}
-
-/// A talk the speaker is asked to give and has not accepted: where it is placed, and the
-/// proposals it is in.
-pub struct Invitation {
-    pub talk: TalkWithSpeakers,
-    pub deliveries: Vec<Delivery>,
-    pub tours: Vec<Tour>,
-}
-
-/// A proposal on its speaker's page.
-pub struct OwnProposal {
-    pub proposal: Proposal,
-    pub talk: Talk,
-    pub tour: Tour,
-    /// Undecided, not on any agenda yet, and this speaker accepted the talk: they may edit
-    /// or withdraw it.
-    pub changeable: bool,
-}
-
-/// What a speaker's own page shows.
-pub struct SpeakerPage {
-    pub speaker: Speaker,
-    pub proposals: Vec<OwnProposal>,
-    /// Whether their public profile shows (confirmed, with a talk on a published agenda):
-    /// the page links to it only then.
-    pub profile_is_public: bool,
-    /// Slots of the talks they accepted.
-    pub deliveries: Vec<Delivery>,
-    pub invitations: Vec<Invitation>,
 }
 
 pub fn own_page(conn: &mut DbConnection, speaker_id: &str) -> Result<SpeakerPage, AppError> {
@@ -1110,9 +1064,6 @@ pub fn public_profile(
     Ok((speaker, list))
 }
 
-/// A speaker, their deliveries, and their proposals with talk and tour.
-pub type SpeakerHistory = (Speaker, Vec<Delivery>, Vec<(Proposal, Talk, Tour)>);
-
 /// A speaker's history for organizers: every delivery in the tours they may see (asked or
 /// accepted), the public deliveries they accepted elsewhere, and the proposals to tours the
 /// organizer sees. The address only for those who work with the speaker.
@@ -1155,19 +1106,4 @@ pub fn history(
         return Err(AppError::not_found("speaker"));
     }
     Ok((speaker, deliveries, proposals))
-}
-
-/// Distinct speakers and speaking slots of a set of agenda entries.
-pub fn counts(entries: &[Entry]) -> (usize, usize) {
-    let mut speakers = std::collections::HashSet::new();
-    let mut slots = 0;
-    for e in entries {
-        if let Some(t) = &e.talk {
-            for s in &t.speakers {
-                speakers.insert(s.id.clone());
-                slots += 1;
-            }
-        }
-    }
-    (speakers.len(), slots)
 }

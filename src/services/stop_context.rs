@@ -11,15 +11,8 @@ use crate::models::registration::Counters;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+pub use crate::read::stop::{Plan, StopContext};
 use crate::services::Env;
-
-/// The capacity, expected show rate and registration target of a stop, right now.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Plan {
-    pub capacity: i32,
-    pub show_rate: f64,
-    pub target: i64,
-}
 
 pub fn plan(
     conn: &mut DbConnection,
@@ -47,21 +40,8 @@ pub fn plan(
     })
 }
 
-/// The stop with what its registration e-mails need.
-pub struct StopContext {
-    pub stop: Stop,
-    pub venue: Venue,
-    pub tour: Tour,
-}
-
+// What e-mails about the stop carry: its details in words, its calendar file, the desk's QR.
 impl StopContext {
-    pub fn load(conn: &mut DbConnection, stop_id: &str) -> Result<StopContext, AppError> {
-        let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        let venue = Venue::get(conn, &stop.venue_id)?;
-        let tour = Tour::find(conn, &stop.tour_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        Ok(StopContext { stop, venue, tour })
-    }
-
     pub fn mail(&self, lang: Lang) -> StopMail {
         StopMail {
             tour: self.tour.name.clone(),

@@ -20,6 +20,7 @@ use crate::models::stop::{Stop, StopChanges};
 use crate::models::team::TourMember;
 use crate::models::tour::Tour;
 use crate::models::venue::{self as venue_model, Venue, VenueFields};
+use crate::read::venues::VenuePage;
 use crate::services::Env;
 
 /// A venue as an organizer describes it; `None` means "not given".
@@ -517,17 +518,6 @@ pub fn copy_venue(
 
 pub fn get_venue(conn: &mut DbConnection, venue_id: &str) -> Result<Venue, AppError> {
     Venue::find(conn, venue_id)?.ok_or_else(|| AppError::not_found("venue"))
-}
-
-/// A venue as its page shows it to one organizer: who may change it, where it came from,
-/// and the caller's own stops there.
-pub struct VenuePage {
-    pub venue: Venue,
-    pub history: Vec<(Stop, Tour)>,
-    pub can_edit: bool,
-    pub is_creator: bool,
-    pub copied_from: Option<Venue>,
-    pub my_uses: Vec<VenueUse>,
 }
 
 pub fn venue_page(

@@ -17,6 +17,7 @@ use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::task::{Claim, Task, TaskChanges, Volunteer};
 use crate::models::tour::Tour;
+use crate::read::volunteers::{ClaimView, OwnTask, TaskView, TasksOutcome, VolunteerTasks};
 use crate::secrets;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
@@ -368,17 +369,6 @@ fn mail_claims(
     Ok(())
 }
 
-/// What became of the tasks picked on the help page.
-#[derive(Default)]
-pub struct TasksOutcome {
-    /// Taken now.
-    pub taken: Vec<Task>,
-    /// This person held them already.
-    pub already: Vec<Task>,
-    /// No place was left.
-    pub full: Vec<Task>,
-}
-
 /// The most tasks one form may pick.
 pub const MAX_PICKED: usize = 30;
 
@@ -513,25 +503,6 @@ pub fn mark_showed_up(
     access::stop_for(conn, organizer, &task.stop_id).map_err(|_| AppError::not_found("claim"))?;
     Claim::set_showed_up(conn, &claim.id, showed_up)?;
     Ok(())
-}
-
-/// A task with who holds it.
-pub struct TaskView {
-    pub task: Task,
-    pub claims: Vec<ClaimView>,
-    /// Unfilled close to the stop.
-    pub flagged: bool,
-}
-
-/// One claim of a task, for its organizers.
-pub struct ClaimView {
-    pub claim: Claim,
-    pub volunteer: Volunteer,
-    /// Earlier no-shows of the volunteer.
-    pub no_shows: i64,
-    /// For a registration-desk task: whether an organizer gave this volunteer access to the
-    /// stop's desk (a claim alone never does).
-    pub desk_access: Option<bool>,
 }
 
 pub fn coverage(
@@ -772,20 +743,6 @@ pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
     MagicLink::consume(conn, PURPOSE, token)?
         .and_then(|l| l.subject_id)
         .ok_or_else(|| AppError::not_found("sign-in link"))
-}
-
-/// A volunteer and their active claims, with task, stop and tour.
-pub type VolunteerTasks = (Volunteer, Vec<(Claim, Task, Stop, Tour)>);
-
-/// One task on its volunteer's page: where it happens (the venue's address and
-/// directions), and whether they may still release it themselves.
-pub struct OwnTask {
-    pub claim: Claim,
-    pub task: Task,
-    pub stop: Stop,
-    pub tour: Tour,
-    pub venue: crate::models::venue::Venue,
-    pub releasable: bool,
 }
 
 /// A volunteer's tasks across stops, for their page.

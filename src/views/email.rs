@@ -108,7 +108,7 @@ pub fn message_form(
     stops: &[crate::models::stop::Stop],
     form: &MessageForm,
     errors: &crate::error::FieldErrors,
-    preview: Option<&crate::services::bulk::Preview>,
+    preview: Option<&crate::read::bulk::Preview>,
 ) -> Markup {
     use crate::views::components::{Field, error_summary, input, post_form, select};
     let mut scopes = vec![(String::new(), ctx.t("message.whole_tour").into_owned())];
@@ -118,7 +118,7 @@ pub fn message_form(
             format!("{} ({})", s.city, date(ctx.lang, s.starts_at, s.tz())),
         )
     }));
-    let segments: Vec<(String, String)> = crate::services::bulk::Segment::ALL
+    let segments: Vec<(String, String)> = crate::domain::message::Segment::ALL
         .iter()
         .map(|s| {
             (
@@ -148,7 +148,7 @@ pub fn message_form(
                 (select(ctx, errors, "stop_id", &ctx.t("message.scope"), &form.stop_id, &scopes))
                 (select(ctx, errors, "segment", &ctx.t("message.segment"), &form.segment, &segments))
                 (input(ctx, errors, Field::new("subject", &ctx.t("outbox.subject"), &form.subject).required()))
-                (input(ctx, errors, Field::new("body", &ctx.t("message.body"), &form.body).kind("textarea").required().hint(&ctx.tf("message.placeholders", &[("list", &crate::services::bulk::PLACEHOLDERS.join(" "))]))))
+                (input(ctx, errors, Field::new("body", &ctx.t("message.body"), &form.body).kind("textarea").required().hint(&ctx.tf("message.placeholders", &[("list", &crate::read::bulk::PLACEHOLDERS.join(" "))]))))
                 div.actions {
                     button.secondary type="submit" name="action" value="preview" { (ctx.t("message.preview")) }
                     @if preview.is_some_and(|p| p.recipients > 0) {

@@ -386,10 +386,10 @@ pub struct StopPage<'a> {
     pub detail: &'a StopDetail,
     pub venues: &'a [Venue],
     pub errors: &'a FieldErrors,
-    pub stats: &'a crate::services::registrations::StopStats,
+    pub stats: &'a crate::read::registrations::StopStats,
     pub timeline: &'a [(chrono::NaiveDate, i64, i64)],
     pub switches: &'a [(crate::models::stop::VenueSwitch, String, String)],
-    pub helpers: &'a [crate::services::desk::DeskHelper],
+    pub helpers: &'a [crate::read::desk::DeskHelper],
 }
 
 pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {

@@ -7,8 +7,8 @@ use crate::format::date;
 use crate::models::material::Material;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
-use crate::services::agenda::Entry;
-use crate::services::collection::MaterialRow;
+use crate::read::agenda::Entry;
+use crate::read::materials::MaterialRow;
 use crate::views::Ctx;
 use crate::views::components::{button_form, error_summary, field_error, markdown, status_badge};
 use crate::views::layout::page;
@@ -141,14 +141,14 @@ pub fn stop_dashboard(
             @if list.is_empty() { p.empty { (ctx.t("material.none_yet")) } }
             (button_form(ctx, &format!("{base}/open"), &ctx.t("material.open_requests"), "secondary"))
             @for MaterialRow { material: m, talk, owner } in list {
-                article.card.flagged[crate::services::collection::is_overdue(m, now)] id={ "m-" (m.id) } {
+                article.card.flagged[crate::read::materials::is_overdue(m, now)] id={ "m-" (m.id) } {
                     h3 { (what(ctx, m, talk.as_deref())) " " (status_badge(ctx, "material_status", &m.status)) }
                     p.meta {
                         @if owner.is_empty() { (ctx.t("material.owner_organizers")) }
                         @else if m.status == "requested" { (ctx.tf("material.owner", &[("name", owner)])) }
                         @else { (ctx.tf("journeys.material.from", &[("name", owner)])) }
                         @if m.reminders_sent > 0 { " · " (ctx.tf("material.reminded", &[("n", &m.reminders_sent.to_string())])) }
-                        @if crate::services::collection::is_overdue(m, now) { " · " strong { (ctx.t("material.overdue")) } }
+                        @if crate::read::materials::is_overdue(m, now) { " · " strong { (ctx.t("material.overdue")) } }
                     }
                     @if m.status != "requested" {
                         p {
@@ -189,7 +189,7 @@ pub fn tour_dashboard(
                 thead { tr { th { (ctx.t("field.city")) } th { (ctx.t("material_status.requested")) } th { (ctx.t("material_status.received")) } th { (ctx.t("material_status.published")) } th { (ctx.t("material.overdue")) } } }
                 tbody {
                     @for (stop, list) in per_stop {
-                        @let (r, rc, p, o) = crate::services::collection::completeness(list, now);
+                        @let (r, rc, p, o) = crate::read::materials::completeness(list, now);
                         tr {
                             td { a href={ "/manage/stops/" (stop.id) "/materials" } { (stop.city) } " · " (date(ctx.lang, stop.starts_at, stop.tz())) }
                             td.num { (r) } td.num { (rc) } td.num { (p) } td.num { @if o > 0 { strong { (o) } } @else { (o) } }

@@ -3,7 +3,7 @@ use maud::{Markup, html};
 use crate::format::{date_span, date_time, time_range};
 use crate::models::stop::StopDetail;
 use crate::models::tour::Tour;
-use crate::services::public::PublicTour;
+use crate::read::public::PublicTour;
 use crate::views::Ctx;
 use crate::views::components::{markdown, status_badge};
 use crate::views::layout::page;
@@ -54,7 +54,7 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
             }
             p { a href={ "/tours/" (tour.slug) "/calendar.ics" } { (ctx.t("tour.calendar")) } }
             p { a href={ "/tours/" (tour.slug) "/help" } { (ctx.t("help.link")) } }
-            @if crate::services::speakers::cfp_open(tour) {
+            @if t.cfp_open {
                 p.notice { (ctx.t("cfp.invite")) " " a href={ "/tours/" (tour.slug) "/cfp" } { (ctx.t("cfp.submit")) } }
             }
             h2 { (ctx.t("tour.stops")) }

@@ -9,8 +9,8 @@ use crate::format::{clock, date, time_range};
 use crate::models::registration::Registration;
 use crate::models::stop::{Stop, StopDetail};
 use crate::models::tour::Tour;
-use crate::services::registrations::StopStats;
-use crate::services::stop_context::StopContext;
+use crate::read::registrations::StopStats;
+use crate::read::stop::StopContext;
 use crate::views::Ctx;
 use crate::views::components::{
     Field, checkbox, confirm_form, error_summary, input, post_form, status_badge,

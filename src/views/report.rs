@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use crate::format::date;
-use crate::services::report::Report;
+use crate::read::report::Report;
 use crate::views::Ctx;
 use crate::views::charts;
 use crate::views::components::button_form;

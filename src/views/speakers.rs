@@ -10,8 +10,8 @@ use crate::models::speaker::{Proposal, Speaker, Talk, TalkWithSpeakers};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
-use crate::services::agenda::Entry;
-use crate::services::speakers::{Delivery, ProposalView, SpeakerPage};
+use crate::read::agenda::Entry;
+use crate::read::speakers::{Delivery, ProposalView, SpeakerPage};
 use crate::views::Ctx;
 use crate::views::components::{
     Field, button_form, confirm_form, error_summary, field_error, input, markdown, post_form,
@@ -551,7 +551,7 @@ pub struct BuilderPage<'a> {
 pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
     let stop = p.stop;
     let base = format!("/manage/stops/{}/agenda", stop.id);
-    let (speakers, slots) = crate::services::speakers::counts(p.entries);
+    let (speakers, slots) = crate::read::speakers::counts(p.entries);
     let soon = stop.starts_at - chrono::Duration::days(7) <= p.now;
     let talk_choices: Vec<(String, String)> = p
         .talks

@@ -6,7 +6,7 @@ use crate::error::FieldErrors;
 use crate::format::date;
 use crate::models::stop::VenueUse;
 use crate::models::venue::Venue;
-use crate::services::venues::VenuePage;
+use crate::read::venues::VenuePage;
 use crate::views::Ctx;
 use crate::views::components::{
     Field, checkbox, error_summary, input, post_form, select, status_badge,

@@ -8,7 +8,7 @@ use crate::models::registration::Registration;
 use crate::models::stop::Stop;
 use crate::models::task::{Task, Volunteer};
 use crate::models::tour::Tour;
-use crate::services::volunteers::{ClaimView, OwnTask, TaskView, TasksOutcome};
+use crate::read::volunteers::{ClaimView, OwnTask, TaskView, TasksOutcome};
 use crate::views::Ctx;
 use crate::views::components::{
     Field, button_form, confirm_form, error_summary, field_error, input, post_form, select,

@@ -189,7 +189,7 @@ async fn render_message_form(
     tour_id: String,
     form: &crate::views::email::MessageForm,
     errors: crate::error::FieldErrors,
-    preview: Option<crate::services::bulk::Preview>,
+    preview: Option<crate::read::bulk::Preview>,
 ) -> Result<HttpResponse, AppError> {
     let me = page.organizer.clone();
     let (tour, stops) = state

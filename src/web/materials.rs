@@ -321,7 +321,7 @@ pub async fn volunteer_hand_in(
 // ----- the report -----
 
 fn exported(
-    report: &report::Report,
+    report: &crate::read::report::Report,
     ext: &str,
     lang: crate::i18n::Lang,
 ) -> Result<HttpResponse, AppError> {

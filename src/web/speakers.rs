@@ -45,7 +45,7 @@ async fn cfp_data(
             let tour = Tour::find_public_by_slug(conn, &slug)?
                 .ok_or_else(|| AppError::not_found("tour"))?;
             let stops = speakers::cfp_stops(conn, &tour)?;
-            let open = speakers::cfp_open(&tour);
+            let open = crate::services::speakers::cfp_open(&tour);
             Ok((tour, stops, open))
         })
         .await

@@ -1,7 +1,7 @@
 //! A stop's figures, its registrations as organizers list them, a person's history.
 
 use crate::db::{self, DbConnection};
-use crate::domain::attendance::{self, RegistrationStatus, Signal};
+use crate::domain::attendance::{self, RegistrationStatus};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::error::AppError;
@@ -12,21 +12,8 @@ use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::services::Env;
 
-use crate::services::stop_context::Plan;
+use crate::read::registrations::StopStats;
 use crate::services::stop_context::{StopContext, plan};
-
-/// A stop's figures for its dashboard and the API.
-#[derive(Clone, Debug)]
-pub struct StopStats {
-    pub plan: Plan,
-    pub counters: Counters,
-    pub signal: Signal,
-    pub forecast_attendance: f64,
-    /// Confirmed beyond the target (after a move to a smaller room, or walk-ins).
-    pub over_target: i64,
-    /// Checked in / confirmed, once the stop is done.
-    pub actual_show_rate: Option<f64>,
-}
 
 pub fn stats_for(
     conn: &mut DbConnection,
