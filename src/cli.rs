@@ -143,13 +143,13 @@ pub async fn run() -> Result<(), AppError> {
         } => {
             let mut conn = connect(&settings)?;
             db::run_migrations(&mut conn)?;
-            let size = crate::services::demo::Size {
+            let size = crate::demo::Size {
                 stops: stops.clamp(1, 10_000),
                 registrations: registrations.min(10_000_000),
                 talks: talks.min(100_000),
             };
             let started = std::time::Instant::now();
-            let g = crate::services::demo::generate(&mut conn, size)?;
+            let g = crate::demo::generate(&mut conn, size)?;
             let base = settings.base_url();
             println!("Generated {} in {:.1?}.", g.tour.name, started.elapsed());
             println!("  tour_id {}", g.tour.id);
@@ -163,7 +163,7 @@ pub async fn run() -> Result<(), AppError> {
         Command::Demo { .. } => {
             let mut conn = connect(&settings)?;
             db::run_migrations(&mut conn)?;
-            let loaded = crate::services::demo::load(&mut conn)?;
+            let loaded = crate::demo::load(&mut conn)?;
             let base = settings.base_url();
             if loaded.created {
                 println!("Loaded {}.", loaded.tour.name);

@@ -80,6 +80,25 @@ pub struct Content {
 }
 
 impl Material {
+    /// What the owner of this address still has to hand in (not yet published), with its
+    /// stop, soonest stop first.
+    pub fn unpublished_of_owner(
+        conn: &mut DbConnection,
+        email: &str,
+    ) -> QueryResult<Vec<(Material, crate::models::stop::Stop)>> {
+        use crate::db::schema::stops;
+        materials::table
+            .inner_join(stops::table)
+            .filter(materials::owner_email.eq(email))
+            .filter(materials::status.ne(MaterialStatus::Published.as_str()))
+            .order(stops::starts_at)
+            .select((
+                Material::as_select(),
+                crate::models::stop::Stop::as_select(),
+            ))
+            .load(conn)
+    }
+
     pub fn kind(&self) -> MaterialKind {
         MaterialKind::from_db(&self.kind)
     }

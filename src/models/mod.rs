@@ -4,6 +4,7 @@
 pub mod access;
 pub mod agenda;
 pub mod api_token;
+pub mod desk_helper;
 pub mod magic_link;
 pub mod material;
 pub mod organizer;
@@ -13,6 +14,7 @@ pub mod session;
 pub mod sign_in_failure;
 pub mod speaker;
 pub mod stop;
+pub mod stop_job;
 pub mod task;
 pub mod team;
 pub mod tour;

@@ -567,6 +567,26 @@ impl Registration {
 }
 
 impl Counters {
+    /// A tour's stops past the draft, soonest first, with their venues and running counters
+    /// (the tour report).
+    pub fn of_planned_stops(
+        conn: &mut DbConnection,
+        tour_id: &str,
+    ) -> QueryResult<Vec<(Stop, crate::models::venue::Venue, Option<Counters>)>> {
+        crate::db::schema::stops::table
+            .inner_join(crate::db::schema::venues::table)
+            .left_join(stop_counters::table)
+            .filter(stops::tour_id.eq(tour_id))
+            .filter(stops::status.ne(crate::domain::stop::StopStatus::Draft.as_str()))
+            .order(stops::starts_at)
+            .select((
+                Stop::as_select(),
+                crate::models::venue::Venue::as_select(),
+                Option::<Counters>::as_select(),
+            ))
+            .load(conn)
+    }
+
     /// Takes the stop's registration lock: a no-op update of its counter row. On PostgreSQL
     /// this row lock serialises every registration change of the stop until commit.
     pub fn lock(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Counters> {

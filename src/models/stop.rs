@@ -346,6 +346,37 @@ pub struct VenueUse {
 }
 
 impl Stop {
+    /// Open or closed stops starting after `from`, up to `until`: the scheduler's reminders.
+    pub fn starting_between(
+        conn: &mut DbConnection,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> QueryResult<Vec<Stop>> {
+        stops::table
+            .filter(stops::status.eq_any(["open", "closed"]))
+            .filter(stops::starts_at.gt(from))
+            .filter(stops::starts_at.le(until))
+            .select(Stop::as_select())
+            .load(conn)
+    }
+
+    /// Stops held (open, closed or done) that ended after `from`, up to `until`: whose
+    /// materials are asked for.
+    pub fn ended_between(
+        conn: &mut DbConnection,
+        from: NaiveDateTime,
+        until: NaiveDateTime,
+    ) -> QueryResult<Vec<Stop>> {
+        stops::table
+            .filter(stops::status.eq_any(["open", "closed", "done"]))
+            .filter(stops::ends_at.le(until))
+            .filter(stops::ends_at.gt(from))
+            .select(Stop::as_select())
+            .load(conn)
+    }
+}
+
+impl Stop {
     /// Every stop held (or planned) at a venue, with its tour, newest first.
     pub fn held_at(conn: &mut DbConnection, venue_id: &str) -> QueryResult<Vec<(Stop, Tour)>> {
         stops::table

@@ -225,6 +225,19 @@ impl Volunteer {
 }
 
 impl Claim {
+    /// (stop id, volunteer id) of every slot claimed at these stops.
+    pub fn volunteers_of_stops(
+        conn: &mut DbConnection,
+        stop_ids: &[String],
+    ) -> QueryResult<Vec<(String, String)>> {
+        claims::table
+            .inner_join(tasks::table)
+            .filter(tasks::stop_id.eq_any(stop_ids))
+            .filter(claims::status.eq("claimed"))
+            .select((tasks::stop_id, claims::volunteer_id))
+            .load(conn)
+    }
+
     pub fn active(
         conn: &mut DbConnection,
         task_id: &str,

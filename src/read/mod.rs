@@ -4,7 +4,6 @@
 
 pub mod agenda;
 pub mod bulk;
-pub mod desk;
 pub mod materials;
 pub mod public;
 pub mod registrations;

@@ -15,6 +15,7 @@ use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, 
 use crate::models::organizer::Organizer;
 use crate::models::speaker::Speaker;
 use crate::models::stop::Stop;
+use crate::models::stop_job::{self, StopJob};
 use crate::models::task::Claim;
 use crate::read::materials::{MaterialRow, StopMaterials, TourCollection};
 use crate::services::stop_context::StopContext;
@@ -208,22 +209,11 @@ pub fn open_for_ended_stops(
     conn: &mut DbConnection,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    use crate::db::schema::stops;
-    use diesel::prelude::*;
-    let ended: Vec<Stop> = stops::table
-        .filter(stops::status.eq_any(["open", "closed", "done"]))
-        .filter(stops::ends_at.le(now))
-        .filter(stops::ends_at.gt(now - Duration::days(30)))
-        .select(Stop::as_select())
-        .load(conn)?;
+    let ended = Stop::ended_between(conn, now - Duration::days(30), now)?;
     let mut n = 0;
     for stop in ended {
         n += db::write_transaction(conn, |conn| {
-            let claimed = diesel::sql_query("INSERT INTO stop_jobs (stop_id, job, done_at) VALUES ($1, 'materials', $2) ON CONFLICT DO NOTHING")
-                .bind::<diesel::sql_types::Text, _>(&stop.id)
-                .bind::<diesel::sql_types::Timestamp, _>(now)
-                .execute(conn)?;
-            if claimed == 0 {
+            if !StopJob::claim(conn, &stop.id, stop_job::MATERIALS, now)? {
                 return Ok(0);
             }
             open_requests(conn, &stop, now)
@@ -413,17 +403,9 @@ pub fn volunteer_requests(
     conn: &mut DbConnection,
     volunteer_id: &str,
 ) -> Result<Vec<(Material, Stop)>, AppError> {
-    use crate::db::schema::{materials, stops};
-    use diesel::prelude::*;
     let v = crate::models::task::Volunteer::find(conn, volunteer_id)?
         .ok_or_else(|| AppError::not_found("volunteer"))?;
-    Ok(materials::table
-        .inner_join(stops::table)
-        .filter(materials::owner_email.eq(&v.email))
-        .filter(materials::status.ne(MaterialStatus::Published.as_str()))
-        .order(stops::starts_at)
-        .select((Material::as_select(), Stop::as_select()))
-        .load(conn)?)
+    Ok(Material::unpublished_of_owner(conn, &v.email)?)
 }
 
 /// The published materials of a public stop, for its page: per agenda item and per stop.

@@ -2,9 +2,7 @@
 //! who sign in with a link mailed to them and reach that desk and nothing else.
 
 use chrono::Duration;
-use diesel::prelude::*;
 
-use crate::db::schema::desk_helpers;
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
@@ -12,10 +10,10 @@ use crate::email::{self, Email, templates};
 use crate::error::{AppError, Validator};
 use crate::i18n::Lang;
 use crate::models::access;
+use crate::models::desk_helper::DeskHelper;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
-use crate::read::desk::DeskHelper;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
 
@@ -80,23 +78,7 @@ pub fn add_helper(
     let (address, name) = (address.unwrap_or_default(), name.unwrap_or_default());
     db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-        let exists = desk_helpers::table
-            .find((&stop.id, &address))
-            .select(desk_helpers::email)
-            .first::<String>(conn)
-            .optional()?
-            .is_some();
-        if !exists {
-            diesel::insert_into(desk_helpers::table)
-                .values((
-                    desk_helpers::stop_id.eq(&stop.id),
-                    desk_helpers::email.eq(&address),
-                    desk_helpers::name.eq(&name),
-                    desk_helpers::added_by.eq(Some(&organizer.id)),
-                    desk_helpers::created_at.eq(db::now()),
-                ))
-                .execute(conn)?;
-        }
+        DeskHelper::add(conn, &stop.id, &address, &name, &organizer.id)?;
         mail_link(conn, env, lang, &stop, &address, &name)
     })
 }
@@ -115,16 +97,13 @@ pub fn request_link(
     };
     db::write_transaction(conn, |conn| {
         let sc = sign_in_stop(conn, stop_id)?;
-        if matches!(sc.stop.status(), StopStatus::Done | StopStatus::Cancelled)
-            || !is_helper(conn, &sc.stop.id, &address)?
-        {
+        if matches!(sc.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
             return Ok(());
         }
-        let name = desk_helpers::table
-            .find((&sc.stop.id, &address))
-            .select(desk_helpers::name)
-            .first::<String>(conn)?;
-        mail_link(conn, env, lang, &sc.stop, &address, &name)
+        let Some(helper) = DeskHelper::find(conn, &sc.stop.id, &address)? else {
+            return Ok(());
+        };
+        mail_link(conn, env, lang, &sc.stop, &address, &helper.name)
     })
 }
 
@@ -140,11 +119,7 @@ pub fn request_links(
         return Ok(());
     };
     db::write_transaction(conn, |conn| {
-        let desks: Vec<(String, String)> = desk_helpers::table
-            .filter(desk_helpers::email.eq(&address))
-            .select((desk_helpers::stop_id, desk_helpers::name))
-            .load(conn)?;
-        for (stop_id, name) in desks {
+        for DeskHelper { stop_id, name, .. } in DeskHelper::of_address(conn, &address)? {
             let Ok(sc) = sign_in_stop(conn, &stop_id) else {
                 continue;
             };
@@ -186,9 +161,11 @@ pub fn remove_helper(
     email_address: &str,
 ) -> Result<(), AppError> {
     let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-    diesel::delete(desk_helpers::table.find((&stop.id, email_address.trim().to_lowercase())))
-        .execute(conn)?;
-    Ok(())
+    Ok(DeskHelper::remove(
+        conn,
+        &stop.id,
+        &email_address.trim().to_lowercase(),
+    )?)
 }
 
 pub fn helpers(
@@ -197,11 +174,7 @@ pub fn helpers(
     stop_id: &str,
 ) -> Result<Vec<DeskHelper>, AppError> {
     let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-    Ok(desk_helpers::table
-        .filter(desk_helpers::stop_id.eq(&stop.id))
-        .order(desk_helpers::created_at)
-        .select(DeskHelper::as_select())
-        .load(conn)?)
+    Ok(DeskHelper::of_stop(conn, &stop.id)?)
 }
 
 /// The stops whose desk this address may use.
@@ -209,18 +182,18 @@ pub fn stops_of_helper(
     conn: &mut DbConnection,
     email_address: &str,
 ) -> Result<Vec<String>, AppError> {
-    Ok(desk_helpers::table
-        .filter(desk_helpers::email.eq(email_address))
-        .select(desk_helpers::stop_id)
-        .load(conn)?)
+    Ok(DeskHelper::of_address(conn, email_address)?
+        .into_iter()
+        .map(|h| h.stop_id)
+        .collect())
 }
 
 /// The addresses of a stop's helpers.
 pub fn helper_emails(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<String>, AppError> {
-    Ok(desk_helpers::table
-        .filter(desk_helpers::stop_id.eq(stop_id))
-        .select(desk_helpers::email)
-        .load(conn)?)
+    Ok(DeskHelper::of_stop(conn, stop_id)?
+        .into_iter()
+        .map(|h| h.email)
+        .collect())
 }
 
 /// Uses a desk link: the stop and the helper's address (single use).
@@ -242,10 +215,5 @@ pub fn is_helper(
     stop_id: &str,
     email_address: &str,
 ) -> Result<bool, AppError> {
-    Ok(desk_helpers::table
-        .find((stop_id, email_address))
-        .select(desk_helpers::email)
-        .first::<String>(conn)
-        .optional()?
-        .is_some())
+    Ok(DeskHelper::find(conn, stop_id, email_address)?.is_some())
 }

@@ -4,7 +4,6 @@ pub mod accounts;
 pub mod agenda;
 pub mod bulk;
 pub mod collection;
-pub mod demo;
 pub mod desk;
 pub mod intake;
 pub mod invitations;

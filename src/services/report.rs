@@ -4,9 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use diesel::prelude::*;
-
-use crate::db::schema::{claims, stop_counters, stops, tasks, venues};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, History};
 use crate::domain::stop::StopStatus;
@@ -19,9 +16,8 @@ use crate::models::material::Material;
 use crate::models::organizer::Organizer;
 use crate::models::registration::Counters;
 use crate::models::speaker::Talk;
-use crate::models::stop::Stop;
+use crate::models::task::Claim;
 use crate::models::tour::{Tour, TourChanges};
-use crate::models::venue::Venue;
 use crate::read::report::{Report, StopRow, Totals};
 use crate::services::Env;
 
@@ -39,18 +35,7 @@ fn build_for(
     tour: Tour,
     visible: &dyn Fn(&str) -> bool,
 ) -> Result<Report, AppError> {
-    let rows: Vec<(Stop, Venue, Option<Counters>)> = stops::table
-        .inner_join(venues::table)
-        .left_join(stop_counters::table)
-        .filter(stops::tour_id.eq(&tour.id))
-        .filter(stops::status.ne(StopStatus::Draft.as_str()))
-        .order(stops::starts_at)
-        .select((
-            Stop::as_select(),
-            Venue::as_select(),
-            Option::<Counters>::as_select(),
-        ))
-        .load(conn)?;
+    let rows = Counters::of_planned_stops(conn, &tour.id)?;
     let stop_ids: Vec<String> = rows.iter().map(|(s, _, _)| s.id.clone()).collect();
 
     let items = AgendaItem::for_stops(conn, &stop_ids)?;
@@ -65,12 +50,7 @@ fn build_for(
             .into_iter()
             .map(|t| (t.talk.id.clone(), t))
             .collect();
-    let volunteers: Vec<(String, String)> = claims::table
-        .inner_join(tasks::table)
-        .filter(tasks::stop_id.eq_any(stop_ids.clone()))
-        .filter(claims::status.eq("claimed"))
-        .select((tasks::stop_id, claims::volunteer_id))
-        .load(conn)?;
+    let volunteers = Claim::volunteers_of_stops(conn, &stop_ids)?;
     let materials = Material::for_stops(conn, &stop_ids)?;
     let now = db::now();
 

@@ -5,33 +5,24 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Text, Timestamp};
 
-use crate::db::schema::stops;
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
 use crate::email::{self, Email, templates};
 use crate::error::AppError;
 use crate::models::registration::Registration;
 use crate::models::stop::Stop;
+use crate::models::stop_job::StopJob;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
 
-/// Claims a job; false if it was done already.
 fn claim(
     conn: &mut DbConnection,
     stop_id: &str,
     job: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::sql_query(
-        "INSERT INTO stop_jobs (stop_id, job, done_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind::<Text, _>(stop_id)
-    .bind::<Text, _>(job)
-    .bind::<Timestamp, _>(now)
-    .execute(conn)?;
-    Ok(n == 1)
+    StopJob::claim(conn, stop_id, job, now)
 }
 
 /// A stop moved in time: a job done already is due again at the new time when that is
@@ -45,7 +36,6 @@ pub fn reschedule(
     starts_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    use crate::db::schema::stop_jobs;
     let mut due: Vec<(String, NaiveDateTime)> = env
         .reminder_hours
         .iter()
@@ -56,10 +46,7 @@ pub fn reschedule(
         starts_at - Duration::days(UNCONFIRMED_DAYS),
     ));
     due.push(("volunteer_reminder".into(), starts_at - Duration::hours(24)));
-    let done: Vec<(String, NaiveDateTime)> = stop_jobs::table
-        .filter(stop_jobs::stop_id.eq(stop_id))
-        .select((stop_jobs::job, stop_jobs::done_at))
-        .load(conn)?;
+    let done = StopJob::done(conn, stop_id)?;
     let again: Vec<String> = done
         .into_iter()
         .filter(|(job, done_at)| {
@@ -71,12 +58,7 @@ pub fn reschedule(
     if again.is_empty() {
         return Ok(0);
     }
-    diesel::delete(
-        stop_jobs::table
-            .filter(stop_jobs::stop_id.eq(stop_id))
-            .filter(stop_jobs::job.eq_any(again)),
-    )
-    .execute(conn)
+    StopJob::forget(conn, stop_id, &again)
 }
 
 /// Runs every job that is due at `now`; returns how many e-mails were queued.
@@ -90,12 +72,7 @@ pub fn run_due(conn: &mut DbConnection, env: &Env, now: NaiveDateTime) -> Result
         .chain(std::iter::once(Duration::days(UNCONFIRMED_DAYS)))
         .max()
         .unwrap_or_default();
-    let upcoming: Vec<Stop> = stops::table
-        .filter(stops::status.eq_any(["open", "closed"]))
-        .filter(stops::starts_at.gt(now))
-        .filter(stops::starts_at.le(now + horizon))
-        .select(Stop::as_select())
-        .load(conn)?;
+    let upcoming = Stop::starting_between(conn, now, now + horizon)?;
     let mut queued = 0;
     for stop in upcoming {
         queued += reminders_for(conn, env, &stop, now)?;

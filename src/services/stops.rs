@@ -1,5 +1,4 @@
 use chrono::NaiveDateTime;
-use diesel::RunQueryDsl;
 
 use crate::db::{self, DbConnection};
 use crate::domain::stop::{self as stop_rules, StopStatus};
@@ -356,11 +355,8 @@ pub fn update_stop_telling(
         // Marked done: the material requests open now, not at the next scheduler run.
         if stop.status() == StopStatus::Done && !was_done {
             let now = db::now();
-            let claimed = diesel::sql_query("INSERT INTO stop_jobs (stop_id, job, done_at) VALUES ($1, 'materials', $2) ON CONFLICT DO NOTHING")
-                .bind::<diesel::sql_types::Text, _>(&stop.id)
-                .bind::<diesel::sql_types::Timestamp, _>(now)
-                .execute(conn)?;
-            if claimed == 1 {
+            use crate::models::stop_job::{self, StopJob};
+            if StopJob::claim(conn, &stop.id, stop_job::MATERIALS, now)? {
                 crate::services::collection::open_requests(conn, &stop, now)?;
             }
         }

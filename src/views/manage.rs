@@ -389,7 +389,7 @@ pub struct StopPage<'a> {
     pub stats: &'a crate::read::registrations::StopStats,
     pub timeline: &'a [(chrono::NaiveDate, i64, i64)],
     pub switches: &'a [(crate::models::stop::VenueSwitch, String, String)],
-    pub helpers: &'a [crate::read::desk::DeskHelper],
+    pub helpers: &'a [crate::models::desk_helper::DeskHelper],
 }
 
 pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {

@@ -1,5 +1,7 @@
 //! `roadshow demo`: loads the 2012 OpenStack China Tour (transcribed from its review post into
-//! `demo/openstack-china-tour-2012.json`, embedded in the binary) as sample data.
+//! `demo/openstack-china-tour-2012.json`, embedded in the binary) as sample data, and makes
+//! big generated tours for benchmarks. A tool beside the use cases, not one of them: it bulk
+//! loads rows directly, which no person's action does.
 
 use std::collections::HashMap;
 
@@ -22,7 +24,7 @@ use crate::secrets;
 use crate::services::accounts;
 use crate::services::tours::{self, TourInput};
 
-const DATA: &str = include_str!("../../demo/openstack-china-tour-2012.json");
+const DATA: &str = include_str!("../demo/openstack-china-tour-2012.json");
 
 #[derive(Deserialize)]
 struct Demo {
