@@ -5,6 +5,7 @@ mod helpers;
 
 mod abuse;
 mod accounts;
+mod architecture;
 mod attendee;
 mod authz;
 mod bad_input;

@@ -203,9 +203,9 @@ both_backends! {
     }
 
     async fn the_demo_tour_reproduces_the_2012_figures(app: TestApp) {
-        let loaded = app.db(|conn| roadshow::services::demo::load(conn).unwrap()).await;
+        let loaded = app.db(|conn| roadshow::demo::load(conn).unwrap()).await;
         assert!(loaded.created);
-        let again = app.db(|conn| roadshow::services::demo::load(conn).unwrap()).await;
+        let again = app.db(|conn| roadshow::demo::load(conn).unwrap()).await;
         assert!(!again.created, "loading twice changes nothing");
         let (status, body) = json(app.api.post(app.url("/api/v1/tokens")).json(&json!({"email": loaded.email, "password": loaded.password})).send().await.unwrap()).await;
         assert_eq!(status, 201, "the printed login works");
@@ -234,7 +234,7 @@ both_backends! {
     }
 
     async fn a_generated_big_tour_keeps_its_counters_equal_to_its_rows(app: TestApp) {
-        use roadshow::services::demo::{generate, Size};
+        use roadshow::demo::{generate, Size};
         let made = app.db(|conn| generate(conn, Size { stops: 10, registrations: 2_000, talks: 30 }).unwrap()).await;
         let open = made.open_stop_id.expect("an open stop");
         let tour_id = made.tour.id.clone();
