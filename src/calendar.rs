@@ -108,7 +108,7 @@ fn feed(name: &str, entries: impl IntoIterator<Item = Entry>) -> String {
 }
 
 fn is_cancelled(stop: &Stop) -> bool {
-    stop.status == crate::domain::stop::StopStatus::Cancelled.as_str()
+    stop.status == crate::domain::stop::StopStatus::Cancelled
 }
 
 fn at(venue: &Venue) -> Option<String> {

@@ -213,7 +213,7 @@ pub fn load(conn: &mut DbConnection) -> Result<Loaded, AppError> {
             conn,
             &tour.id,
             &TourChanges {
-                status: Some("published".into()),
+                status: Some(crate::domain::tour::TourStatus::Published),
                 report_published_at: Some(Some(now)),
                 updated_at: Some(now),
                 ..TourChanges::default()
@@ -254,8 +254,10 @@ fn load_stop(
             address: s.venue.address.clone(),
             directions: s.venue.directions.clone(),
             capacity: s.venue.capacity,
-            kind: s.venue.kind.clone(),
-            cost: s.venue.cost.clone(),
+            kind: crate::domain::venue::VenueKind::parse(&s.venue.kind)
+                .ok_or_else(|| AppError::unexpected_msg("a venue kind of the demo data"))?,
+            cost: crate::domain::venue::CostKind::parse(&s.venue.cost)
+                .ok_or_else(|| AppError::unexpected_msg("a venue cost of the demo data"))?,
             cost_note: s.venue.cost_note.clone(),
             contact: String::new(),
             weekday_only: false,
@@ -285,7 +287,7 @@ fn load_stop(
             show_rate_override: None,
             livestream_url: None,
             online_viewers: s.online_viewers,
-            status: "done".into(),
+            status: crate::domain::stop::StopStatus::Done,
             created_at: now,
             updated_at: now,
         },
@@ -438,8 +440,12 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     address: format!("{} Example Road, {city}", n + 1),
                     directions: "Third floor.".into(),
                     capacity: (per_stop * 3 / 5).max(1) as i32,
-                    kind: "company_office".into(),
-                    cost: if n % 5 == 0 { "paid" } else { "free" }.into(),
+                    kind: crate::domain::venue::VenueKind::CompanyOffice,
+                    cost: if n % 5 == 0 {
+                crate::domain::venue::CostKind::Paid
+            } else {
+                crate::domain::venue::CostKind::Free
+            },
                     cost_note: String::new(),
                     contact: String::new(),
                     weekday_only: false,
@@ -466,7 +472,11 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     show_rate_override: None,
                     livestream_url: None,
                     online_viewers: is_done.then_some(50),
-                    status: if is_done { "done" } else { "open" }.into(),
+                    status: if is_done {
+                crate::domain::stop::StopStatus::Done
+            } else {
+                crate::domain::stop::StopStatus::Open
+            },
                     created_at: now,
                     updated_at: now,
                 },
@@ -534,7 +544,7 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
             conn,
             &tour.id,
             &TourChanges {
-                status: Some("published".into()),
+                status: Some(crate::domain::tour::TourStatus::Published),
                 report_published_at: Some(Some(now)),
                 updated_at: Some(now),
                 ..TourChanges::default()

@@ -47,7 +47,7 @@ impl From<Material> for MaterialJson {
             id: m.id,
             stop_id: m.stop_id,
             agenda_item_id: m.agenda_item_id,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             title: m.title,
             file_name: m.file_name,
             content_type: m.content_type,

@@ -416,7 +416,7 @@ pub async fn attendance(
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|(r, s, t)| AttendanceJson {
-                no_show: s.status == "done"
+                no_show: s.status == crate::domain::stop::StopStatus::Done
                     && r.status() == RegistrationStatus::Confirmed
                     && r.checked_in_at.is_none(),
                 checked_in: r.checked_in_at.is_some(),

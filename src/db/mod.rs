@@ -2,6 +2,7 @@
 //! an r2d2 pool, the embedded migrations, and the few places where the dialects differ.
 
 pub mod schema;
+pub mod types;
 
 use std::time::Duration;
 

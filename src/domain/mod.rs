@@ -28,8 +28,12 @@ macro_rules! text_enum {
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, Hash,
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            diesel::AsExpression, diesel::FromSqlRow,
         )]
         #[serde(rename_all = "snake_case")]
+        // Stored as its text; how it is written and read is `crate::db::types`' (the domain
+        // only names the column type).
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
             $($variant),+
         }

@@ -31,8 +31,8 @@ pub struct Material {
     pub id: String,
     pub stop_id: String,
     pub agenda_item_id: Option<String>,
-    pub kind: String,
-    pub status: String,
+    pub kind: MaterialKind,
+    pub status: MaterialStatus,
     pub title: String,
     pub storage_key: Option<String>,
     pub file_name: Option<String>,
@@ -100,11 +100,11 @@ impl Material {
     }
 
     pub fn kind(&self) -> MaterialKind {
-        MaterialKind::from_db(&self.kind)
+        self.kind
     }
 
     pub fn status(&self) -> MaterialStatus {
-        MaterialStatus::from_db(&self.status)
+        self.status
     }
 
     pub fn get(conn: &mut DbConnection, id: &str) -> QueryResult<Material> {

@@ -545,7 +545,7 @@ impl Registration {
             .inner_join(stops::table)
             .filter(registrations::email.eq_any(emails.to_vec()))
             .filter(stops::tour_id.eq_any(tour_ids.to_vec()))
-            .filter(stops::status.eq("done"))
+            .filter(stops::status.eq(crate::domain::stop::StopStatus::Done))
             .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str()))
             .filter(registrations::checked_in_at.is_null())
             .group_by(registrations::email)
@@ -577,7 +577,7 @@ impl Counters {
             .inner_join(crate::db::schema::venues::table)
             .left_join(stop_counters::table)
             .filter(stops::tour_id.eq(tour_id))
-            .filter(stops::status.ne(crate::domain::stop::StopStatus::Draft.as_str()))
+            .filter(stops::status.ne(crate::domain::stop::StopStatus::Draft))
             .order(stops::starts_at)
             .select((
                 Stop::as_select(),
@@ -701,7 +701,7 @@ impl Counters {
         let rows: Vec<(i32, i32)> = stop_counters::table
             .inner_join(stops::table)
             .filter(stops::tour_id.eq(tour_id))
-            .filter(stops::status.eq("done"))
+            .filter(stops::status.eq(crate::domain::stop::StopStatus::Done))
             .filter(stops::starts_at.lt(before))
             .select((stop_counters::confirmed, stop_counters::checked_in))
             .load(conn)?;

@@ -21,7 +21,7 @@ pub struct Stop {
     pub show_rate_override: Option<f64>,
     pub livestream_url: Option<String>,
     pub online_viewers: Option<i32>,
-    pub status: String,
+    pub status: StopStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     /// Bumped when the stop moves (time or venue), so calendars update their entry.
@@ -47,7 +47,7 @@ pub struct NewStop {
     pub show_rate_override: Option<f64>,
     pub livestream_url: Option<String>,
     pub online_viewers: Option<i32>,
-    pub status: String,
+    pub status: StopStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -64,7 +64,7 @@ pub struct StopChanges {
     pub show_rate_override: Option<Option<f64>>,
     pub livestream_url: Option<Option<String>>,
     pub online_viewers: Option<Option<i32>>,
-    pub status: Option<String>,
+    pub status: Option<StopStatus>,
     pub updated_at: Option<NaiveDateTime>,
     pub calendar_sequence: Option<i32>,
     pub agenda_published_at: Option<Option<NaiveDateTime>>,
@@ -100,7 +100,7 @@ impl StopDetail {
 
 impl Stop {
     pub fn status(&self) -> StopStatus {
-        StopStatus::from_db(&self.status)
+        self.status
     }
 
     pub fn tz(&self) -> chrono_tz::Tz {
@@ -163,7 +163,7 @@ impl Stop {
         stops::table
             .inner_join(venues::table)
             .filter(stops::tour_id.eq(tour_id))
-            .filter(stops::status.ne(StopStatus::Draft.as_str()))
+            .filter(stops::status.ne(StopStatus::Draft))
             .order(stops::starts_at)
             .select((Stop::as_select(), Venue::as_select()))
             .load(conn)
@@ -353,7 +353,7 @@ impl Stop {
         until: NaiveDateTime,
     ) -> QueryResult<Vec<Stop>> {
         stops::table
-            .filter(stops::status.eq_any(["open", "closed"]))
+            .filter(stops::status.eq_any([crate::domain::stop::StopStatus::Open, crate::domain::stop::StopStatus::Closed]))
             .filter(stops::starts_at.gt(from))
             .filter(stops::starts_at.le(until))
             .select(Stop::as_select())
@@ -368,7 +368,7 @@ impl Stop {
         until: NaiveDateTime,
     ) -> QueryResult<Vec<Stop>> {
         stops::table
-            .filter(stops::status.eq_any(["open", "closed", "done"]))
+            .filter(stops::status.eq_any([crate::domain::stop::StopStatus::Open, crate::domain::stop::StopStatus::Closed, crate::domain::stop::StopStatus::Done]))
             .filter(stops::ends_at.le(until))
             .filter(stops::ends_at.gt(from))
             .select(Stop::as_select())
@@ -396,7 +396,7 @@ impl VenueUse {
         venue_id: &str,
         now: NaiveDateTime,
     ) -> QueryResult<Vec<VenueUse>> {
-        let live = ["draft", "open", "closed"];
+        let live = [StopStatus::Draft, StopStatus::Open, StopStatus::Closed];
         let held: Vec<(Stop, Tour)> = stops::table
             .inner_join(tours::table)
             .filter(stops::venue_id.eq(venue_id))

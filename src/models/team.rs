@@ -13,7 +13,7 @@ use crate::models::organizer::Organizer;
 pub struct TourMember {
     pub tour_id: String,
     pub organizer_id: String,
-    pub role: String,
+    pub role: TeamRole,
     pub created_at: NaiveDateTime,
 }
 
@@ -27,7 +27,7 @@ pub struct TeamMemberView {
 
 impl TourMember {
     pub fn role(&self) -> TeamRole {
-        TeamRole::from_db(&self.role)
+        self.role
     }
 
     /// Adds or changes a member; a local member's stops are replaced by `stop_ids`.

@@ -14,7 +14,7 @@ pub struct Tour {
     pub name: String,
     pub description: String,
     pub contact_email: Option<String>,
-    pub status: String,
+    pub status: TourStatus,
     pub prior_show_rate: f64,
     pub cfp_opens_at: Option<NaiveDateTime>,
     pub cfp_closes_at: Option<NaiveDateTime>,
@@ -32,7 +32,7 @@ pub struct NewTour {
     pub name: String,
     pub description: String,
     pub contact_email: Option<String>,
-    pub status: String,
+    pub status: TourStatus,
     pub prior_show_rate: f64,
     pub cfp_opens_at: Option<NaiveDateTime>,
     pub cfp_closes_at: Option<NaiveDateTime>,
@@ -49,7 +49,7 @@ pub struct TourChanges {
     pub name: Option<String>,
     pub description: Option<String>,
     pub contact_email: Option<Option<String>>,
-    pub status: Option<String>,
+    pub status: Option<TourStatus>,
     pub prior_show_rate: Option<f64>,
     pub cfp_opens_at: Option<Option<NaiveDateTime>>,
     pub cfp_closes_at: Option<Option<NaiveDateTime>>,
@@ -70,7 +70,7 @@ impl Tour {
     }
 
     pub fn status(&self) -> TourStatus {
-        TourStatus::from_db(&self.status)
+        self.status
     }
 
     /// Readable by anyone: published, or archived (a past tour's pages stay up).

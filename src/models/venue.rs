@@ -14,8 +14,8 @@ pub struct Venue {
     pub address: String,
     pub directions: String,
     pub capacity: i32,
-    pub kind: String,
-    pub cost: String,
+    pub kind: VenueKind,
+    pub cost: CostKind,
     pub cost_note: String,
     pub contact: String,
     pub weekday_only: bool,
@@ -36,8 +36,8 @@ pub struct VenueFields {
     pub address: String,
     pub directions: String,
     pub capacity: i32,
-    pub kind: String,
-    pub cost: String,
+    pub kind: VenueKind,
+    pub cost: CostKind,
     pub cost_note: String,
     pub contact: String,
     pub weekday_only: bool,
@@ -54,8 +54,8 @@ impl VenueFields {
             ("address", self.address.clone()),
             ("directions", self.directions.clone()),
             ("capacity", self.capacity.to_string()),
-            ("kind", self.kind.clone()),
-            ("cost", self.cost.clone()),
+            ("kind", self.kind.as_str().to_owned()),
+            ("cost", self.cost.as_str().to_owned()),
             ("cost_note", self.cost_note.clone()),
             ("contact", self.contact.clone()),
             ("weekday_only", self.weekday_only.to_string()),
@@ -85,11 +85,11 @@ impl Venue {
     }
 
     pub fn kind(&self) -> VenueKind {
-        VenueKind::from_db(&self.kind)
+        self.kind
     }
 
     pub fn cost(&self) -> CostKind {
-        CostKind::from_db(&self.cost)
+        self.cost
     }
 
     pub fn insert(

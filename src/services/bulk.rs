@@ -125,7 +125,7 @@ fn recipients(
                 checked_in: Some(true),
                 ..Default::default()
             },
-            Segment::NoShows if stop.status == "done" => RegistrationFilter {
+            Segment::NoShows if stop.status == crate::domain::stop::StopStatus::Done => RegistrationFilter {
                 status: Some(RegistrationStatus::Confirmed),
                 checked_in: Some(false),
                 ..Default::default()

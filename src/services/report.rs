@@ -413,7 +413,7 @@ pub fn csv(r: &Report) -> Result<Vec<u8>, AppError> {
                 .format("%Y-%m-%d")
                 .to_string(),
             row.venue.name.clone(),
-            row.venue.cost.clone(),
+            row.venue.cost.as_str().to_owned(),
             row.registrations.to_string(),
             row.confirmed.to_string(),
             row.checked_in.to_string(),

@@ -100,7 +100,7 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
     }
     if let Some(status) = &input.status {
         match StopStatus::parse(status.trim()) {
-            Some(s) => changes.status = Some(s.as_str().to_owned()),
+            Some(s) => changes.status = Some(s),
             None => v.add(
                 "status",
                 "invalid_choice",
@@ -171,8 +171,7 @@ pub fn create_stop(
         }
         if changes
             .status
-            .as_deref()
-            .is_some_and(|s| s != StopStatus::Draft.as_str() && s != StopStatus::Open.as_str())
+            .is_some_and(|s| s != StopStatus::Draft && s != StopStatus::Open)
         {
             v.add(
                 "status",
@@ -206,9 +205,7 @@ pub fn create_stop(
                 show_rate_override: changes.show_rate_override.flatten(),
                 livestream_url: changes.livestream_url.flatten(),
                 online_viewers: changes.online_viewers.flatten(),
-                status: changes
-                    .status
-                    .unwrap_or_else(|| StopStatus::Draft.as_str().to_owned()),
+                status: changes.status.unwrap_or(StopStatus::Draft),
                 created_at: now,
                 updated_at: now,
             },
@@ -292,7 +289,7 @@ pub fn update_stop_telling(
             changes.starts_at.unwrap_or(stop.starts_at),
             changes.ends_at.unwrap_or(stop.ends_at),
         );
-        if let Some(next) = changes.status.as_deref().and_then(StopStatus::parse)
+        if let Some(next) = changes.status
             && !stop_rules::can_move(stop.status(), next)
         {
             v.add(
@@ -314,11 +311,7 @@ pub fn update_stop_telling(
         if let Some(backups) = &input.backup_venue_ids {
             Stop::set_backups(conn, &stop.id, backups)?;
         }
-        let next = changes
-            .status
-            .as_deref()
-            .and_then(StopStatus::parse)
-            .unwrap_or(stop.status());
+        let next = changes.status.unwrap_or(stop.status());
         let cancelling = next == StopStatus::Cancelled && stop.status() != StopStatus::Cancelled;
         let old_times = (stop.starts_at, stop.ends_at);
         let new_times = (

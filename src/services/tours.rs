@@ -58,7 +58,7 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
     }
     if let Some(status) = &input.status {
         match TourStatus::parse(status) {
-            Some(s) => changes.status = Some(s.as_str().to_owned()),
+            Some(s) => changes.status = Some(s),
             None => v.add(
                 "status",
                 "invalid_choice",
@@ -121,10 +121,7 @@ pub fn create_tour(
                 name,
                 description: changes.description.clone().unwrap_or_default(),
                 contact_email: changes.contact_email.clone().flatten(),
-                status: changes
-                    .status
-                    .clone()
-                    .unwrap_or_else(|| TourStatus::Draft.as_str().to_owned()),
+                status: changes.status.unwrap_or(TourStatus::Draft),
                 prior_show_rate: changes.prior_show_rate.unwrap_or(DEFAULT_PRIOR_SHOW_RATE),
                 cfp_opens_at: changes.cfp_opens_at.flatten(),
                 cfp_closes_at: changes.cfp_closes_at.flatten(),

@@ -123,33 +123,33 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
     };
     let kind = match (input.kind, base) {
         (Some(k), _) => match VenueKind::parse(k.trim()) {
-            Some(k) => k.as_str().to_owned(),
+            Some(k) => k,
             None => {
                 v.add(
                     "kind",
                     "invalid_choice",
                     format!("must be one of: {}", VenueKind::choices()),
                 );
-                String::new()
+                VenueKind::Other
             }
         },
-        (None, Some(b)) => b.kind.clone(),
-        (None, None) => VenueKind::Other.as_str().to_owned(),
+        (None, Some(b)) => b.kind,
+        (None, None) => VenueKind::Other,
     };
     let cost = match (input.cost, base) {
         (Some(c), _) => match CostKind::parse(c.trim()) {
-            Some(c) => c.as_str().to_owned(),
+            Some(c) => c,
             None => {
                 v.add(
                     "cost",
                     "invalid_choice",
                     format!("must be one of: {}", CostKind::choices()),
                 );
-                String::new()
+                CostKind::Free
             }
         },
-        (None, Some(b)) => b.cost.clone(),
-        (None, None) => CostKind::Free.as_str().to_owned(),
+        (None, Some(b)) => b.cost,
+        (None, None) => CostKind::Free,
     };
     v.finish()?;
     Ok(VenueFields {

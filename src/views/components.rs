@@ -163,7 +163,7 @@ pub fn markdown(text: &str) -> PreEscaped<String> {
     PreEscaped(crate::format::markdown_html(text))
 }
 
-pub fn status_badge(ctx: &Ctx, kind: &str, status: &str) -> Markup {
+pub fn status_badge(ctx: &Ctx, kind: &str, status: impl std::fmt::Display) -> Markup {
     html! { span class={ "badge " (status) } { (ctx.t(&format!("{kind}.{status}"))) } }
 }
 

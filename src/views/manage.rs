@@ -169,7 +169,7 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
                                 td { a href={ "/manage/stops/" (d.stop.id) } { (d.stop.city) } }
                                 td { (d.venue.name) }
                                 td.num { (d.capacity()) }
-                                td { (status_badge(ctx, "stop_status", &d.stop.status)) }
+                                td { (status_badge(ctx, "stop_status", d.stop.status.as_str())) }
                             }
                         }
                     }
@@ -417,7 +417,7 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
         &format!("{} · {}", p.tour.name, stop.city),
         html! {
             p.crumbs { a href={ "/manage/tours/" (p.tour.id) } { (p.tour.name) } }
-            h1 { (stop.city) " " (status_badge(ctx, "stop_status", &stop.status)) }
+            h1 { (stop.city) " " (status_badge(ctx, "stop_status", stop.status.as_str())) }
             p.actions {
                 a.button.secondary href={ (base) "/edit" } { (ctx.t("stop.edit")) }
                 @if p.access.can_edit_tour() {

@@ -17,7 +17,7 @@ use crate::views::layout::page;
 /// `talk`: the current title of the talk of a slot's slides (the stored title is what it
 /// was when asked for, and empty for slides handed in before any request).
 fn what(ctx: &Ctx, m: &Material, talk: Option<&str>) -> String {
-    if m.kind == "slides" {
+    if m.kind == crate::models::material::MaterialKind::Slides {
         let title = talk.unwrap_or(&m.title);
         ctx.tf("journeys.material.slides_heading", &[("title", title)])
     } else {
@@ -94,7 +94,7 @@ pub fn hand_in_form(ctx: &Ctx, action: &str, m: &Material, errors: &FieldErrors)
     html! {
         form method="post" action=(action) enctype="multipart/form-data" class="handin" data-progress data-failed=(ctx.t("journeys.upload.failed")) {
             input type="hidden" name="_csrf" value=(ctx.csrf);
-            @if m.kind == "report" {
+            @if m.kind == crate::models::material::MaterialKind::Report {
                 (scoped_field(ctx, errors, scope, "body", &ctx.t("material.report_text"), |id, invalid, described| html! {
                     textarea id=(id) name="body" rows="8" aria-invalid=[invalid] aria-describedby=(described) { (m.body) }
                 }))
@@ -145,21 +145,21 @@ pub fn stop_dashboard(
                     h3 { (what(ctx, m, talk.as_deref())) " " (status_badge(ctx, "material_status", &m.status)) }
                     p.meta {
                         @if owner.is_empty() { (ctx.t("material.owner_organizers")) }
-                        @else if m.status == "requested" { (ctx.tf("material.owner", &[("name", owner)])) }
+                        @else if m.status == crate::models::material::MaterialStatus::Requested { (ctx.tf("material.owner", &[("name", owner)])) }
                         @else { (ctx.tf("journeys.material.from", &[("name", owner)])) }
                         @if m.reminders_sent > 0 { " · " (ctx.tf("material.reminded", &[("n", &m.reminders_sent.to_string())])) }
                         @if crate::read::materials::is_overdue(m, now) { " · " strong { (ctx.t("material.overdue")) } }
                     }
-                    @if m.status != "requested" {
+                    @if m.status != crate::models::material::MaterialStatus::Requested {
                         p {
                             @if m.storage_key.is_some() || m.link_url.is_some() { a href={ "/materials/" (m.id) "/download" } { (file_label(m)) } }
                             @if !m.licence.is_empty() { " · " (m.licence) }
                         }
                         @if !m.body.is_empty() { div.prose { (markdown(&m.body)) } }
-                        @if m.status == "received" { (button_form(ctx, &format!("{base}/{}/publish", m.id), &ctx.t("material.publish"), "")) }
+                        @if m.status == crate::models::material::MaterialStatus::Received { (button_form(ctx, &format!("{base}/{}/publish", m.id), &ctx.t("material.publish"), "")) }
                         @else { (button_form(ctx, &format!("{base}/{}/unpublish", m.id), &ctx.t("material.unpublish"), "secondary")) }
                     }
-                    @if m.status != "published" {
+                    @if m.status != crate::models::material::MaterialStatus::Published {
                         details open[errors.keys().any(|k| k.starts_with(&format!("{}.", m.id)))] {
                             summary { (ctx.t("material.hand_in_for")) }
                             (hand_in_form(ctx, &format!("{base}/{}", m.id), m, errors))
@@ -203,8 +203,8 @@ pub fn tour_dashboard(
 
 /// The public "Materials" section of a stop page.
 pub fn public_section(ctx: &Ctx, entries: &[Entry], published: &[Material]) -> Markup {
-    let slides: Vec<&Material> = published.iter().filter(|m| m.kind == "slides").collect();
-    let others: Vec<&Material> = published.iter().filter(|m| m.kind != "slides").collect();
+    let slides: Vec<&Material> = published.iter().filter(|m| m.kind == crate::models::material::MaterialKind::Slides).collect();
+    let others: Vec<&Material> = published.iter().filter(|m| m.kind != crate::models::material::MaterialKind::Slides).collect();
     html! {
         @if !published.is_empty() {
             section #materials {

@@ -67,8 +67,8 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
                         time datetime=(crate::domain::stop::to_rfc3339(stop.starts_at)) { (date_time(ctx.lang, stop.starts_at, stop.tz())) }
                         h3 { a href={ "/stops/" (stop.id) } { (stop.city) } }
                         p { (venue.name) }
-                        @if stop.status != "open" {
-                            (status_badge(ctx, "stop_status", &stop.status))
+                        @if stop.status != crate::domain::stop::StopStatus::Open {
+                            (status_badge(ctx, "stop_status", stop.status.as_str()))
                         }
                     }
                 }
@@ -99,7 +99,7 @@ pub fn stop(
                 "closed" => p.notice { (ctx.t("stop.closed_notice")) },
                 _ => {},
             }
-            @if stop.status != "done" { (crate::views::components::organizers_notice(ctx, stop.notice.as_deref())) }
+            @if stop.status != crate::domain::stop::StopStatus::Done { (crate::views::components::organizers_notice(ctx, stop.notice.as_deref())) }
             @if let Some((switch, from, to)) = moved {
                 div.notice.moved {
                     p { strong { (ctx.tf("stop.moved_notice", &[("from", from), ("to", to)])) } }

@@ -118,17 +118,17 @@ pub fn manage(
         html! {
             p.crumbs { a href={ "/stops/" (s.stop.id) } { (s.tour.name) " · " (s.stop.city) } }
             h1 { (ctx.t("manage.title")) }
-            @if s.stop.status == "cancelled" {
+            @if s.stop.status == crate::domain::stop::StopStatus::Cancelled {
                 // Whatever the registration was, there is no event to come to.
-                p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "stop_status", &s.stop.status)) }
+                p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "stop_status", s.stop.status.as_str())) }
                 p.notice.error.stop-cancelled role="status" { (ctx.t("lifecycle.ticket.cancelled")) }
                 (crate::views::components::organizers_notice(ctx, s.stop.notice.as_deref()))
             } @else {
-                @if s.stop.status != "done" { (crate::views::components::organizers_notice(ctx, s.stop.notice.as_deref())) }
+                @if s.stop.status != crate::domain::stop::StopStatus::Done { (crate::views::components::organizers_notice(ctx, s.stop.notice.as_deref())) }
                 p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "registration_status", &r.status)) }
             }
             @match r.status.as_str() {
-                _ if s.stop.status == "cancelled" => {},
+                _ if s.stop.status == crate::domain::stop::StopStatus::Cancelled => {},
                 "confirmed" => {
                     div.ticket {
                         p { (ctx.t("manage.show_code")) }
@@ -165,7 +165,7 @@ pub fn manage(
                         &ctx.t("manage.cancel_confirm")))
                 }
             }
-            @if r.status == "cancelled" && s.stop.status == "open" && s.tour.is_public() {
+            @if r.status == "cancelled" && s.stop.status == crate::domain::stop::StopStatus::Open && s.tour.is_public() {
                 p.actions { a.button href={ "/stops/" (s.stop.id) "#register" } { (ctx.t("manage.register_again")) } }
             }
             h2 { (ctx.t("people.manage.new_link_title")) }
@@ -177,7 +177,7 @@ pub fn manage(
             // What erasing does here: it cancels only a registration that still holds a
             // place (see `services::registrations::erase`).
             (confirm_form(ctx, &format!("{base}/erase"), &ctx.t("manage.erase"),
-                &ctx.t(if s.stop.status != "done" && r.status != "cancelled" && r.checked_in_at.is_none() { "manage.erase_explain" } else { "manage.erase_explain_kept" }),
+                &ctx.t(if s.stop.status != crate::domain::stop::StopStatus::Done && r.status != "cancelled" && r.checked_in_at.is_none() { "manage.erase_explain" } else { "manage.erase_explain_kept" }),
                 &ctx.t("manage.erase_confirm")))
         },
     )
@@ -351,7 +351,7 @@ pub fn person(ctx: &Ctx, email: &str, rows: &[(Registration, Stop, Tour)]) -> Ma
                                     td { (status_badge(ctx, "registration_status", &r.status)) }
                                     td {
                                         @if r.checked_in_at.is_some() { (ctx.t("people.came")) }
-                                        @else if s.status == "done" && r.status == "confirmed" { strong { (ctx.t("people.no_show")) } }
+                                        @else if s.status == crate::domain::stop::StopStatus::Done && r.status == "confirmed" { strong { (ctx.t("people.no_show")) } }
                                         @else { "—" }
                                     }
                                 }

@@ -72,7 +72,7 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                         tr {
                             td {
                                 a href={ "/stops/" (row.stop.id) } { (row.stop.city) }
-                                @if row.stop.status == "cancelled" { " " (crate::views::components::status_badge(ctx, "stop_status", &row.stop.status)) }
+                                @if row.stop.status == crate::domain::stop::StopStatus::Cancelled { " " (crate::views::components::status_badge(ctx, "stop_status", row.stop.status.as_str())) }
                             }
                             td { (date(ctx.lang, row.stop.starts_at, row.stop.tz())) }
                             td { (row.venue.name) br; small { (ctx.t(&format!("venue_cost.{}", row.venue.cost))) } }

@@ -268,7 +268,7 @@ fn own_slides(ctx: &Ctx, d: &Delivery, errors: &FieldErrors) -> Markup {
     let handed_in: Vec<&crate::models::material::Material> = d
         .materials
         .iter()
-        .filter(|m| m.kind == "slides" && m.status != "requested")
+        .filter(|m| m.kind == crate::models::material::MaterialKind::Slides && m.status != crate::models::material::MaterialStatus::Requested)
         .collect();
     let upload = |replacing: bool| {
         upload_form(
@@ -295,7 +295,7 @@ fn own_slides(ctx: &Ctx, d: &Delivery, errors: &FieldErrors) -> Markup {
                         a href={ "/materials/" (m.id) "/download" } { (m.file_name.clone().or(m.link_url.clone()).unwrap_or_default()) }
                         " " (status_badge(ctx, "material_status", &m.status))
                         @if let Some(at) = m.received_at { " · " (ctx.tf("journeys.slides.received", &[("when", &crate::format::moment(ctx.lang, at, d.stop.tz()))])) }
-                        @if m.status == "published" {
+                        @if m.status == crate::models::material::MaterialStatus::Published {
                             br; span.hint { (ctx.t("journeys.slides.published_hint")) }
                         } @else {
                             (confirm_form(ctx, &format!("/speaker/materials/{}/remove", m.id), &ctx.t("journeys.slides.remove"), &ctx.t("journeys.slides.remove_explain"), &ctx.t("journeys.slides.remove_button")))
@@ -303,7 +303,7 @@ fn own_slides(ctx: &Ctx, d: &Delivery, errors: &FieldErrors) -> Markup {
                     }
                 }
             }
-            @if handed_in.iter().any(|m| m.status == "published") {
+            @if handed_in.iter().any(|m| m.status == crate::models::material::MaterialStatus::Published) {
                 // No form to mark: say it where the slides are.
                 @if let Some(e) = field_error(ctx, errors, &format!("{item}.file")) { p.error id={ "file-" (item) "-help" } role="alert" { (e) } }
             } @else {
@@ -454,7 +454,7 @@ pub fn public_profile(ctx: &Ctx, s: &Speaker, deliveries: &[Delivery]) -> Markup
                     li {
                         strong { (d.entry.title()) } " — "
                         a href={ "/stops/" (d.stop.id) } { (d.tour.name) " · " (d.stop.city) } " · " (date(ctx.lang, d.entry.item.starts_at, d.stop.tz()))
-                        @for m in d.materials.iter().filter(|m| m.status == "published") {
+                        @for m in d.materials.iter().filter(|m| m.status == crate::models::material::MaterialStatus::Published) {
                             " · " a href={ "/materials/" (m.id) "/download" } { (ctx.t("speaker.slides")) }
                         }
                     }

@@ -72,8 +72,8 @@ impl VenueForm {
             address: v.address.clone(),
             directions: v.directions.clone(),
             capacity: v.capacity.to_string(),
-            kind: v.kind.clone(),
-            cost: v.cost.clone(),
+            kind: v.kind.as_str().to_owned(),
+            cost: v.cost.as_str().to_owned(),
             cost_note: v.cost_note.clone(),
             contact: v.contact.clone(),
             weekday_only: v.weekday_only.then(|| "on".into()),
@@ -256,7 +256,7 @@ pub fn detail(ctx: &Ctx, p: &VenuePage) -> Markup {
                                 td { (date(ctx.lang, stop.starts_at, stop.tz())) }
                                 td { (tour.name) }
                                 td { (stop.city) }
-                                td { (status_badge(ctx, "stop_status", &stop.status)) }
+                                td { (status_badge(ctx, "stop_status", stop.status.as_str())) }
                             }
                         }
                     }

@@ -74,7 +74,7 @@ async fn render_stop(
             } else {
                 crate::services::agenda::entries(conn, &detail.stop.id)?
             };
-            let places_left = if detail.stop.status == "open" {
+            let places_left = if detail.stop.status == crate::domain::stop::StopStatus::Open {
                 let sc = StopContext::load(conn, &detail.stop.id)?;
                 let stats = registrations::stats_for(conn, &env, &sc)?;
                 Some(stats.plan.target - i64::from(stats.counters.confirmed))
