@@ -442,10 +442,10 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     capacity: (per_stop * 3 / 5).max(1) as i32,
                     kind: crate::domain::venue::VenueKind::CompanyOffice,
                     cost: if n % 5 == 0 {
-                crate::domain::venue::CostKind::Paid
-            } else {
-                crate::domain::venue::CostKind::Free
-            },
+                        crate::domain::venue::CostKind::Paid
+                    } else {
+                        crate::domain::venue::CostKind::Free
+                    },
                     cost_note: String::new(),
                     contact: String::new(),
                     weekday_only: false,
@@ -473,10 +473,10 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     livestream_url: None,
                     online_viewers: is_done.then_some(50),
                     status: if is_done {
-                crate::domain::stop::StopStatus::Done
-            } else {
-                crate::domain::stop::StopStatus::Open
-            },
+                        crate::domain::stop::StopStatus::Done
+                    } else {
+                        crate::domain::stop::StopStatus::Open
+                    },
                     created_at: now,
                     updated_at: now,
                 },
@@ -519,7 +519,7 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                     affiliation: String::new(),
                     legal_name: String::new(),
                     wants_to_volunteer: false,
-                    status: "confirmed".into(),
+                    status: crate::domain::attendance::RegistrationStatus::Confirmed,
                     code: format!("G{:03}{:06}", n + 1, i + 1),
                     manage_token_hash: secrets::token_hash(&db::new_id()),
                     lang: "zh-CN".into(),

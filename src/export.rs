@@ -98,7 +98,7 @@ pub fn registrations(
             &r.email,
             &r.affiliation,
             &r.legal_name,
-            &r.status,
+            r.status.as_str(),
             &r.code,
             &checked,
             &created,

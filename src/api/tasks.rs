@@ -46,7 +46,7 @@ pub struct TaskClaimJson {
 impl From<Task> for TaskJson {
     fn from(t: Task) -> Self {
         TaskJson {
-            kind: TaskKind::from_db(&t.kind),
+            kind: t.kind,
             free: t.free(),
             id: t.id,
             stop_id: t.stop_id,

@@ -54,11 +54,6 @@ macro_rules! text_enum {
                 }
             }
 
-            /// For values read back from the database, where the CHECK guarantees a known text.
-            pub fn from_db(text: &str) -> $name {
-                Self::parse(text).unwrap_or(Self::ALL[0])
-            }
-
             /// The list of accepted values, for error messages.
             pub fn choices() -> String {
                 Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")

@@ -144,7 +144,7 @@ fn outbox_row(links: &Links, email: Email, now: chrono::NaiveDateTime) -> NewOut
         tour_id: email.tour_id,
         stop_id: email.stop_id,
         batch_id: email.batch_id,
-        status: OutboxStatus::Queued.as_str().to_owned(),
+        status: OutboxStatus::Queued,
         next_attempt_at: now,
         created_at: now,
     }

@@ -33,7 +33,7 @@ pub struct OutboxMessage {
     pub tour_id: Option<String>,
     pub stop_id: Option<String>,
     pub batch_id: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,
@@ -60,7 +60,7 @@ pub struct NewOutboxMessage {
     pub tour_id: Option<String>,
     pub stop_id: Option<String>,
     pub batch_id: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
 }
@@ -79,7 +79,7 @@ const COLUMNS: &str = "id, kind, to_email, to_name, reply_to, subject, body_text
 
 impl OutboxMessage {
     pub fn status(&self) -> OutboxStatus {
-        OutboxStatus::from_db(&self.status)
+        self.status
     }
 
     pub fn insert(conn: &mut DbConnection, new: &NewOutboxMessage) -> QueryResult<()> {
@@ -247,10 +247,10 @@ impl OutboxMessage {
         if let Some(ids) = tour_ids {
             query = query.filter(outbox::tour_id.eq_any(ids.to_vec()));
         }
-        let rows: Vec<(String, i64)> = query.load(conn)?;
+        let rows: Vec<(OutboxStatus, i64)> = query.load(conn)?;
         let mut counts = OutboxCounts::default();
         for (status, n) in rows {
-            match OutboxStatus::from_db(&status) {
+            match status {
                 OutboxStatus::Queued | OutboxStatus::Sending => counts.queued += n,
                 OutboxStatus::Sent => counts.sent += n,
                 OutboxStatus::Failed => counts.failed += n,

@@ -19,7 +19,7 @@ pub struct Registration {
     pub affiliation: String,
     pub legal_name: String,
     pub wants_to_volunteer: bool,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub code: String,
     pub manage_token_hash: String,
     pub lang: String,
@@ -46,7 +46,7 @@ pub struct NewRegistration {
     pub affiliation: String,
     pub legal_name: String,
     pub wants_to_volunteer: bool,
-    pub status: String,
+    pub status: RegistrationStatus,
     pub code: String,
     pub manage_token_hash: String,
     pub lang: String,
@@ -69,7 +69,7 @@ impl NewRegistration {
             affiliation: self.affiliation.clone(),
             legal_name: self.legal_name.clone(),
             wants_to_volunteer: self.wants_to_volunteer,
-            status: self.status.clone(),
+            status: self.status,
             code: self.code.clone(),
             manage_token_hash: self.manage_token_hash.clone(),
             lang: self.lang.clone(),
@@ -115,7 +115,7 @@ pub struct RegistrationFilter {
 
 impl Registration {
     pub fn status(&self) -> RegistrationStatus {
-        RegistrationStatus::from_db(&self.status)
+        self.status
     }
 
     pub fn lang(&self) -> crate::i18n::Lang {
@@ -713,17 +713,18 @@ impl Counters {
 
     /// Recounts from the rows (a check that the running counters are right).
     pub fn recount(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Counters> {
-        let rows: Vec<(String, Option<NaiveDateTime>, Option<String>)> = registrations::table
-            .filter(registrations::stop_id.eq(stop_id))
-            .select((
-                registrations::status,
-                registrations::checked_in_at,
-                registrations::still_coming,
-            ))
-            .load(conn)?;
+        let rows: Vec<(RegistrationStatus, Option<NaiveDateTime>, Option<String>)> =
+            registrations::table
+                .filter(registrations::stop_id.eq(stop_id))
+                .select((
+                    registrations::status,
+                    registrations::checked_in_at,
+                    registrations::still_coming,
+                ))
+                .load(conn)?;
         let mut c = Counters::default();
         for (status, checked_in, coming) in rows {
-            match RegistrationStatus::from_db(&status) {
+            match status {
                 RegistrationStatus::Confirmed => {
                     c.confirmed += 1;
                     if coming.as_deref() == Some("yes") {

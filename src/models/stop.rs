@@ -353,7 +353,10 @@ impl Stop {
         until: NaiveDateTime,
     ) -> QueryResult<Vec<Stop>> {
         stops::table
-            .filter(stops::status.eq_any([crate::domain::stop::StopStatus::Open, crate::domain::stop::StopStatus::Closed]))
+            .filter(stops::status.eq_any([
+                crate::domain::stop::StopStatus::Open,
+                crate::domain::stop::StopStatus::Closed,
+            ]))
             .filter(stops::starts_at.gt(from))
             .filter(stops::starts_at.le(until))
             .select(Stop::as_select())
@@ -368,7 +371,11 @@ impl Stop {
         until: NaiveDateTime,
     ) -> QueryResult<Vec<Stop>> {
         stops::table
-            .filter(stops::status.eq_any([crate::domain::stop::StopStatus::Open, crate::domain::stop::StopStatus::Closed, crate::domain::stop::StopStatus::Done]))
+            .filter(stops::status.eq_any([
+                crate::domain::stop::StopStatus::Open,
+                crate::domain::stop::StopStatus::Closed,
+                crate::domain::stop::StopStatus::Done,
+            ]))
             .filter(stops::ends_at.le(until))
             .filter(stops::ends_at.gt(from))
             .select(Stop::as_select())

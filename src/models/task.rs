@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{claims, stops, tasks, tours, volunteers};
 use crate::db::{self, DbConnection};
+use crate::domain::task::TaskKind;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 
@@ -13,7 +14,7 @@ use crate::models::tour::Tour;
 pub struct Task {
     pub id: String,
     pub stop_id: String,
-    pub kind: String,
+    pub kind: TaskKind,
     pub title: String,
     pub description: String,
     pub starts_at: Option<NaiveDateTime>,

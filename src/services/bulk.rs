@@ -125,11 +125,13 @@ fn recipients(
                 checked_in: Some(true),
                 ..Default::default()
             },
-            Segment::NoShows if stop.status == crate::domain::stop::StopStatus::Done => RegistrationFilter {
-                status: Some(RegistrationStatus::Confirmed),
-                checked_in: Some(false),
-                ..Default::default()
-            },
+            Segment::NoShows if stop.status == crate::domain::stop::StopStatus::Done => {
+                RegistrationFilter {
+                    status: Some(RegistrationStatus::Confirmed),
+                    checked_in: Some(false),
+                    ..Default::default()
+                }
+            }
             Segment::NoShows | Segment::Speakers | Segment::Volunteers => continue,
         };
         for r in Registration::list(conn, &stop.id, &filter)? {

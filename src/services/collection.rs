@@ -69,7 +69,7 @@ pub fn open_requests(
         }
         let owner = claims
             .iter()
-            .find(|(_, t, _)| t.kind == task_kind.as_str())
+            .find(|(_, t, _)| t.kind == *task_kind)
             .map(|(_, _, v)| v.email.clone());
         Material::request(
             conn,

@@ -125,12 +125,12 @@ pub fn apply_standard_set(
 ) -> Result<Vec<Task>, AppError> {
     db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-        let existing: Vec<String> = Task::for_stop(conn, &stop.id)?
+        let existing: Vec<TaskKind> = Task::for_stop(conn, &stop.id)?
             .into_iter()
             .map(|t| t.kind)
             .collect();
         for (kind, slots) in STANDARD_SET {
-            if !existing.iter().any(|k| k == kind.as_str()) {
+            if !existing.contains(kind) {
                 Task::insert(
                     conn,
                     &stop.id,
@@ -309,7 +309,7 @@ fn mail_claims(
         Duration::hours(env.magic_link_hours),
     )?;
     let lang = volunteer.lang();
-    let is_desk = |t: &Task| t.kind == TaskKind::RegistrationDesk.as_str();
+    let is_desk = |t: &Task| t.kind == TaskKind::RegistrationDesk;
     let content = match tasks {
         [] => return Ok(()),
         // The slot is theirs; the desk opens when an organizer gives them access.
@@ -524,7 +524,7 @@ pub fn coverage(
     let views = tasks
         .into_iter()
         .map(|task| {
-            let desk = task.kind == TaskKind::RegistrationDesk.as_str();
+            let desk = task.kind == TaskKind::RegistrationDesk;
             TaskView {
                 flagged: soon && task.claimed < task.slots,
                 claims: claims
@@ -588,7 +588,7 @@ fn desk_claim(
     let claim = Claim::find(conn, claim_id)?.ok_or_else(|| AppError::not_found("claim"))?;
     let task = Task::find(conn, &claim.task_id)?.ok_or_else(|| AppError::not_found("claim"))?;
     access::stop_for(conn, organizer, &task.stop_id).map_err(|_| AppError::not_found("claim"))?;
-    if task.kind != TaskKind::RegistrationDesk.as_str() || claim.status != "claimed" {
+    if task.kind != TaskKind::RegistrationDesk || claim.status != "claimed" {
         return Err(AppError::conflict(
             "not_desk_claim",
             "only a volunteer holding a registration-desk slot can be given desk access here",
@@ -615,7 +615,7 @@ pub fn candidates(
         },
     )?
     .into_iter()
-    .filter(|r| r.status != "cancelled")
+    .filter(|r| r.status != crate::domain::attendance::RegistrationStatus::Cancelled)
     .collect())
 }
 

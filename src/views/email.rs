@@ -41,10 +41,10 @@ pub fn outbox(
                                 td { (m.to_email) }
                                 td { (m.subject) }
                                 td {
-                                    (status_badge(ctx, "outbox_status", &m.status))
-                                    @if m.attempts > 1 || m.status == "failed" { " " small { (ctx.tf("outbox.attempts", &[("n", &m.attempts.to_string())])) } }
+                                    (status_badge(ctx, "outbox_status", m.status))
+                                    @if m.attempts > 1 || m.status == crate::models::outbox::OutboxStatus::Failed { " " small { (ctx.tf("outbox.attempts", &[("n", &m.attempts.to_string())])) } }
                                     @if let Some(e) = &m.last_error { br; small.error { (e) } }
-                                    @if m.status == "failed" { " " (button_form(ctx, &format!("/manage/outbox/{}/retry", m.id), &ctx.t("outbox.retry"), "link")) }
+                                    @if m.status == crate::models::outbox::OutboxStatus::Failed { " " (button_form(ctx, &format!("/manage/outbox/{}/retry", m.id), &ctx.t("outbox.retry"), "link")) }
                                 }
                             }
                         }

@@ -42,7 +42,7 @@ pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
                         @for (tour, role) in tours {
                             tr {
                                 td { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
-                                td { (status_badge(ctx, "tour_status", &tour.status)) }
+                                td { (status_badge(ctx, "tour_status", tour.status)) }
                                 td { @if let Some(r) = role { (ctx.t(&format!("team.{}", r.as_str()))) } @else { (ctx.t("team.admin")) } }
                             }
                         }
@@ -128,7 +128,7 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
         &tour.name,
         html! {
             p.crumbs { a href="/manage" { (ctx.t("dashboard.title")) } }
-            h1 { (tour.name) " " (status_badge(ctx, "tour_status", &tour.status)) }
+            h1 { (tour.name) " " (status_badge(ctx, "tour_status", tour.status)) }
             @if p.access.can_edit_tour() {
                 p.actions {
                     a.button.secondary href={ (base) "/edit" } { (ctx.t("tour.edit")) }

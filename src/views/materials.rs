@@ -142,7 +142,7 @@ pub fn stop_dashboard(
             (button_form(ctx, &format!("{base}/open"), &ctx.t("material.open_requests"), "secondary"))
             @for MaterialRow { material: m, talk, owner } in list {
                 article.card.flagged[crate::read::materials::is_overdue(m, now)] id={ "m-" (m.id) } {
-                    h3 { (what(ctx, m, talk.as_deref())) " " (status_badge(ctx, "material_status", &m.status)) }
+                    h3 { (what(ctx, m, talk.as_deref())) " " (status_badge(ctx, "material_status", m.status)) }
                     p.meta {
                         @if owner.is_empty() { (ctx.t("material.owner_organizers")) }
                         @else if m.status == crate::models::material::MaterialStatus::Requested { (ctx.tf("material.owner", &[("name", owner)])) }
@@ -203,8 +203,14 @@ pub fn tour_dashboard(
 
 /// The public "Materials" section of a stop page.
 pub fn public_section(ctx: &Ctx, entries: &[Entry], published: &[Material]) -> Markup {
-    let slides: Vec<&Material> = published.iter().filter(|m| m.kind == crate::models::material::MaterialKind::Slides).collect();
-    let others: Vec<&Material> = published.iter().filter(|m| m.kind != crate::models::material::MaterialKind::Slides).collect();
+    let slides: Vec<&Material> = published
+        .iter()
+        .filter(|m| m.kind == crate::models::material::MaterialKind::Slides)
+        .collect();
+    let others: Vec<&Material> = published
+        .iter()
+        .filter(|m| m.kind != crate::models::material::MaterialKind::Slides)
+        .collect();
     html! {
         @if !published.is_empty() {
             section #materials {

@@ -125,7 +125,7 @@ pub fn manage(
                 (crate::views::components::organizers_notice(ctx, s.stop.notice.as_deref()))
             } @else {
                 @if s.stop.status != crate::domain::stop::StopStatus::Done { (crate::views::components::organizers_notice(ctx, s.stop.notice.as_deref())) }
-                p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "registration_status", &r.status)) }
+                p { (ctx.tf("manage.hello", &[("name", &r.name)])) " " (status_badge(ctx, "registration_status", r.status)) }
             }
             @match r.status.as_str() {
                 _ if s.stop.status == crate::domain::stop::StopStatus::Cancelled => {},
@@ -146,13 +146,13 @@ pub fn manage(
                 @if !s.venue.directions.is_empty() { dt { (ctx.t("stop.directions")) } dd.pre { (s.venue.directions) } }
                 @if let Some(c) = &s.tour.contact_email { dt { (ctx.t("tour.contact")) } dd { a href={ "mailto:" (c) } { (c) } } }
             }
-            @if r.status != "cancelled" && !over {
+            @if r.status != crate::domain::attendance::RegistrationStatus::Cancelled && !over {
                 p { a href={ (base) "/calendar.ics" } { (ctx.t("manage.calendar")) } }
                 @if r.checked_in_at.is_some() {
                     // In the room: the seat was used, so there is nothing to cancel.
                     p.notice { (ctx.t("people.manage.checked_in")) }
                 } @else {
-                    @if r.status == "confirmed" && r.still_coming.is_none() {
+                    @if r.status == crate::domain::attendance::RegistrationStatus::Confirmed && r.still_coming.is_none() {
                         p.actions {
                             a.button href={ (base) "/coming/yes" } { (ctx.t("email.still_coming.yes")) }
                             a.button.secondary href={ (base) "/coming/no" } { (ctx.t("email.still_coming.no")) }
@@ -161,11 +161,11 @@ pub fn manage(
                     @if r.still_coming.as_deref() == Some("yes") { p.flash.success { (ctx.t("manage.said_yes")) } }
                     h2 { (ctx.t("manage.cancel_title")) }
                     (confirm_form(ctx, &format!("{base}/cancel"), &ctx.t("manage.cancel"),
-                        &ctx.t(if r.status == "waitlisted" { "manage.cancel_explain_waitlisted" } else { "manage.cancel_explain_confirmed" }),
+                        &ctx.t(if r.status == crate::domain::attendance::RegistrationStatus::Waitlisted { "manage.cancel_explain_waitlisted" } else { "manage.cancel_explain_confirmed" }),
                         &ctx.t("manage.cancel_confirm")))
                 }
             }
-            @if r.status == "cancelled" && s.stop.status == crate::domain::stop::StopStatus::Open && s.tour.is_public() {
+            @if r.status == crate::domain::attendance::RegistrationStatus::Cancelled && s.stop.status == crate::domain::stop::StopStatus::Open && s.tour.is_public() {
                 p.actions { a.button href={ "/stops/" (s.stop.id) "#register" } { (ctx.t("manage.register_again")) } }
             }
             h2 { (ctx.t("people.manage.new_link_title")) }
@@ -177,7 +177,7 @@ pub fn manage(
             // What erasing does here: it cancels only a registration that still holds a
             // place (see `services::registrations::erase`).
             (confirm_form(ctx, &format!("{base}/erase"), &ctx.t("manage.erase"),
-                &ctx.t(if s.stop.status != crate::domain::stop::StopStatus::Done && r.status != "cancelled" && r.checked_in_at.is_none() { "manage.erase_explain" } else { "manage.erase_explain_kept" }),
+                &ctx.t(if s.stop.status != crate::domain::stop::StopStatus::Done && r.status != crate::domain::attendance::RegistrationStatus::Cancelled && r.checked_in_at.is_none() { "manage.erase_explain" } else { "manage.erase_explain_kept" }),
                 &ctx.t("manage.erase_confirm")))
         },
     )
@@ -312,7 +312,7 @@ pub fn list(
                             td { (r.name) @if r.wants_to_volunteer { " " span.badge { (ctx.t("registrations.volunteer")) } } @if r.walk_in { " " span.badge { (ctx.t("registrations.walk_in")) } } }
                             td { (r.email) }
                             td { (r.affiliation) }
-                            td { (status_badge(ctx, "registration_status", &r.status)) }
+                            td { (status_badge(ctx, "registration_status", r.status)) }
                             td { code { (r.code) } }
                             td { @if let Some(t) = r.checked_in_at { (clock(ctx.lang, t, stop.tz())) } }
                             td {
@@ -348,10 +348,10 @@ pub fn person(ctx: &Ctx, email: &str, rows: &[(Registration, Stop, Tour)]) -> Ma
                                     td { (date(ctx.lang, s.starts_at, s.tz())) }
                                     td { (t.name) }
                                     td { a href={ "/manage/stops/" (s.id) } { (s.city) } }
-                                    td { (status_badge(ctx, "registration_status", &r.status)) }
+                                    td { (status_badge(ctx, "registration_status", r.status)) }
                                     td {
                                         @if r.checked_in_at.is_some() { (ctx.t("people.came")) }
-                                        @else if s.status == crate::domain::stop::StopStatus::Done && r.status == "confirmed" { strong { (ctx.t("people.no_show")) } }
+                                        @else if s.status == crate::domain::stop::StopStatus::Done && r.status == crate::domain::attendance::RegistrationStatus::Confirmed { strong { (ctx.t("people.no_show")) } }
                                         @else { "—" }
                                     }
                                 }
@@ -443,8 +443,8 @@ pub fn desk(
                     ul {
                         @for r in list {
                             li {
-                                strong { (r.name) } " · " (r.affiliation) " · " code { (r.code) } " " (status_badge(ctx, "registration_status", &r.status))
-                                @if r.checked_in_at.is_none() && r.status != "cancelled" {
+                                strong { (r.name) } " · " (r.affiliation) " · " code { (r.code) } " " (status_badge(ctx, "registration_status", r.status))
+                                @if r.checked_in_at.is_none() && r.status != crate::domain::attendance::RegistrationStatus::Cancelled {
                                     " " (post_form(ctx, &format!("{base}/checkin"), "inline", html! {
                                         input type="hidden" name="registration_id" value=(r.id);
                                         button.link type="submit" { (ctx.t("desk.check_in")) }

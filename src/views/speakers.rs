@@ -268,7 +268,10 @@ fn own_slides(ctx: &Ctx, d: &Delivery, errors: &FieldErrors) -> Markup {
     let handed_in: Vec<&crate::models::material::Material> = d
         .materials
         .iter()
-        .filter(|m| m.kind == crate::models::material::MaterialKind::Slides && m.status != crate::models::material::MaterialStatus::Requested)
+        .filter(|m| {
+            m.kind == crate::models::material::MaterialKind::Slides
+                && m.status != crate::models::material::MaterialStatus::Requested
+        })
         .collect();
     let upload = |replacing: bool| {
         upload_form(
@@ -293,7 +296,7 @@ fn own_slides(ctx: &Ctx, d: &Delivery, errors: &FieldErrors) -> Markup {
                 @for m in &handed_in {
                     li {
                         a href={ "/materials/" (m.id) "/download" } { (m.file_name.clone().or(m.link_url.clone()).unwrap_or_default()) }
-                        " " (status_badge(ctx, "material_status", &m.status))
+                        " " (status_badge(ctx, "material_status", m.status))
                         @if let Some(at) = m.received_at { " · " (ctx.tf("journeys.slides.received", &[("when", &crate::format::moment(ctx.lang, at, d.stop.tz()))])) }
                         @if m.status == crate::models::material::MaterialStatus::Published {
                             br; span.hint { (ctx.t("journeys.slides.published_hint")) }

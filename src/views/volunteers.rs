@@ -128,7 +128,7 @@ pub fn claimed(ctx: &Ctx, outcome: &TasksOutcome, back: &str, stop_ids: &[String
             @if !outcome.full.is_empty() {
                 p.flash.error role="status" { (ctx.tf("journeys.help.quicker", &[("tasks", &titles(&outcome.full))])) }
             }
-            @if outcome.taken.iter().chain(&outcome.already).any(|t| t.kind == "registration_desk") { p { (ctx.t("people.volunteer.desk_pending")) } }
+            @if outcome.taken.iter().chain(&outcome.already).any(|t| t.kind == crate::domain::task::TaskKind::RegistrationDesk) { p { (ctx.t("people.volunteer.desk_pending")) } }
             p { (ctx.t("journeys.help.mailed")) }
             ul.links {
                 li { a href=(back) { (ctx.t("journeys.help.back")) } }
@@ -200,7 +200,7 @@ pub fn own(ctx: &Ctx, p: &VolunteerPage, feed_url: Option<&str>, errors: &FieldE
                     }
                     @if !venue.directions.is_empty() { p.pre.directions { (ctx.t("stop.directions")) ": " (venue.directions) } }
                     // The desk opens only with the link an organizer sends (it shows people's data).
-                    @if t.kind == "registration_desk" {
+                    @if t.kind == crate::domain::task::TaskKind::RegistrationDesk {
                         @if desk_stops.contains(&s.id) {
                             p { (ctx.t("people.volunteer.desk_given")) " " a href={ "/desk/" (s.id) "/login" } { (ctx.t("people.email.desk_fresh")) } }
                         } @else {
@@ -220,7 +220,7 @@ pub fn own(ctx: &Ctx, p: &VolunteerPage, feed_url: Option<&str>, errors: &FieldE
                 h2 { (ctx.t("volunteer.materials")) }
                 @for (m, stop) in requests {
                     article.card {
-                        h3 { (ctx.t(&format!("material_kind.{}", m.kind))) " · " (stop.city) " " (crate::views::components::status_badge(ctx, "material_status", &m.status)) }
+                        h3 { (ctx.t(&format!("material_kind.{}", m.kind))) " · " (stop.city) " " (crate::views::components::status_badge(ctx, "material_status", m.status)) }
                         (crate::views::materials::hand_in_form(ctx, &format!("/volunteer/materials/{}", m.id), m, errors))
                     }
                 }
@@ -285,7 +285,7 @@ pub fn coverage(
                 article.card.flagged[v.flagged] {
                     h3 { (v.task.title) " " span.badge.(if v.task.claimed >= v.task.slots { "published" } else if v.flagged { "cancelled" } else { "" }) { (v.task.claimed) "/" (v.task.slots) } }
                     @if v.flagged { p.flash.error { (ctx.t("tasks.unfilled")) } }
-                    @if v.task.kind == "registration_desk" { p.hint { (ctx.t("people.tasks.desk_hint")) } }
+                    @if v.task.kind == crate::domain::task::TaskKind::RegistrationDesk { p.hint { (ctx.t("people.tasks.desk_hint")) } }
                     ul {
                         @for ClaimView { claim: c, volunteer: vol, no_shows, desk_access } in &v.claims {
                             li {

@@ -175,7 +175,7 @@ impl Life {
         let mut calm = 0;
         loop {
             let rows = self.outbox().await;
-            let unsent = rows.iter().filter(|m| m.status != "sent").count();
+            let unsent = rows.iter().filter(|m| m.status.as_str() != "sent").count();
             if unsent == 0 && rows.len() == last {
                 calm += 1;
                 if calm >= 3 {

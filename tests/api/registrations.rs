@@ -319,7 +319,7 @@ both_backends! {
         let answers = app.db(move |conn| register_batch(conn, &env, &stop, &batch).unwrap()).await;
         assert_eq!(answers.len(), 5);
         let lin = answers[0].as_ref().unwrap();
-        assert!(lin.created && lin.registration.status == "confirmed");
+        assert!(lin.created && lin.registration.status == roadshow::domain::attendance::RegistrationStatus::Confirmed);
         let bad = answers[1].as_ref().err().expect("a bad address is refused");
         assert!(bad.fields.contains_key("email"), "{bad:?}");
         let again = answers[2].as_ref().unwrap();

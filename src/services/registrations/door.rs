@@ -344,7 +344,7 @@ pub fn walk_in(
                 affiliation: input.affiliation,
                 legal_name: input.legal_name,
                 wants_to_volunteer: input.volunteer,
-                status: RegistrationStatus::Confirmed.as_str().to_owned(),
+                status: RegistrationStatus::Confirmed,
                 code,
                 manage_token_hash: secrets::token_hash(&token),
                 lang: lang.code().to_owned(),

@@ -353,7 +353,7 @@ impl Intake<'_> {
                     affiliation: input.affiliation,
                     legal_name: input.legal_name,
                     wants_to_volunteer: input.volunteer,
-                    status: status.as_str().to_owned(),
+                    status,
                     code,
                     manage_token_hash: secrets::token_hash(&token),
                     lang: lang.code().to_owned(),
