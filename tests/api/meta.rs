@@ -251,3 +251,30 @@ mod security_headers {
         );
     }
 }
+
+mod typed_columns {
+    use crate::both_backends;
+    use diesel::prelude::*;
+    use roadshow::domain::stop::StopStatus;
+
+    #[derive(QueryableByName, Debug)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        status: StopStatus,
+    }
+
+    both_backends! {
+        async fn a_status_the_code_does_not_know_is_an_error_not_the_first_variant(app: TestApp) {
+            let read = |text: &'static str| {
+                app.db(move |conn| {
+                    diesel::sql_query(format!("SELECT '{text}' AS status"))
+                        .get_result::<Row>(conn)
+                        .map(|r| r.status)
+                })
+            };
+            assert_eq!(read("cancelled").await.unwrap(), StopStatus::Cancelled);
+            let err = read("postponed").await.unwrap_err();
+            assert!(err.to_string().contains("postponed"), "{err}");
+        }
+    }
+}
