@@ -58,7 +58,10 @@ pub async fn metrics(
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
         // Compared as hashes, so the comparison's time tells nothing about the token.
-        if crate::secrets::token_hash(sent) != crate::secrets::token_hash(token) {
+        if !crate::secrets::same(
+            &crate::secrets::token_hash(sent),
+            &crate::secrets::token_hash(token),
+        ) {
             return Err(AppError::unauthorized("a valid metrics token is needed"));
         }
     }

@@ -16,7 +16,7 @@ pub struct ErrorJson {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetailJson {
-    /// Stable, snake_case: `validation_failed`, `not_found`, `stop_full`, …
+    /// Stable, snake_case: `validation_failed`, `not_found`, `registration_closed`, `stop_over`, …
     code: String,
     message: String,
     /// For `validation_failed`: field → what is wrong with it.

@@ -2,28 +2,29 @@
 //! migrations), read back strictly. A text no variant has (a corrupt row, a value renamed in
 //! one place only) is an error of the query that read it, never silently the first variant.
 
-use diesel::backend::Backend;
-use diesel::deserialize::{self, FromSql};
-use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::Text;
-
-/// `ToSql`/`FromSql<Text>` for each enum, on every backend (each is a `text_enum!`).
+/// `ToSql`/`FromSql<Text>` for each enum, on every backend (each is a `text_enum!`). The
+/// models' own enums (a material's kind, an outbox message's status) call it where they are.
 macro_rules! text_columns {
     ($($ty:path),+ $(,)?) => {$(
-        impl<DB: Backend> ToSql<Text, DB> for $ty
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $ty
         where
-            str: ToSql<Text, DB>,
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
         {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
                 self.as_str().to_sql(out)
             }
         }
 
-        impl<DB: Backend> FromSql<Text, DB> for $ty
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $ty
         where
-            String: FromSql<Text, DB>,
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
         {
-            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
                 let text = String::from_sql(bytes)?;
                 <$ty>::parse(&text).ok_or_else(|| {
                     format!("{:?} is no {}", text, stringify!($ty)).into()
@@ -32,6 +33,7 @@ macro_rules! text_columns {
         }
     )+};
 }
+pub(crate) use text_columns;
 
 text_columns!(
     crate::domain::access::TeamRole,
@@ -44,7 +46,4 @@ text_columns!(
     crate::domain::tour::TourStatus,
     crate::domain::venue::CostKind,
     crate::domain::venue::VenueKind,
-    crate::models::material::MaterialKind,
-    crate::models::material::MaterialStatus,
-    crate::models::outbox::OutboxStatus,
 );

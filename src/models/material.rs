@@ -25,6 +25,8 @@ text_enum!(
     }
 );
 
+crate::db::types::text_columns!(MaterialKind, MaterialStatus);
+
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
 #[diesel(table_name = materials)]
 pub struct Material {

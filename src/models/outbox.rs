@@ -17,6 +17,8 @@ text_enum!(
     }
 );
 
+crate::db::types::text_columns!(OutboxStatus);
+
 #[derive(Queryable, QueryableByName, Selectable, Clone, Debug)]
 #[diesel(table_name = outbox)]
 pub struct OutboxMessage {

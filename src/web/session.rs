@@ -49,15 +49,11 @@ pub fn csrf_token(session: &Session) -> String {
 pub fn check_csrf(session: &Session, submitted: Option<&str>) -> Result<(), AppError> {
     let expected = session.get::<String>(CSRF).ok().flatten();
     match (expected, submitted) {
-        (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()) => Ok(()),
+        (Some(e), Some(s)) if crate::secrets::same(&e, s) => Ok(()),
         _ => Err(AppError::forbidden(
             "this form has expired or did not come from roadshow: reload the page and try again",
         )),
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Signs an organizer in: a new session (so a planted cookie cannot be promoted: session

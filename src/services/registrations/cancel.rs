@@ -93,13 +93,7 @@ fn authorize(
     match who {
         Canceller::Attendee(token) => {
             let given = secrets::token_hash(token);
-            if given.len() != r.manage_token_hash.len()
-                || given
-                    .bytes()
-                    .zip(r.manage_token_hash.bytes())
-                    .fold(0u8, |a, (x, y)| a | (x ^ y))
-                    != 0
-            {
+            if !secrets::same(&given, &r.manage_token_hash) {
                 return Err(AppError::forbidden(
                     "this manage token does not belong to this registration",
                 ));
