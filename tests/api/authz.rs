@@ -10,8 +10,6 @@
 //! whole-tour organizers whose cookie and token outlived a sign-out (and revocation), a
 //! password reset, or their expiry, are refused everywhere as if they were nobody.
 
-mod coverage;
-
 use std::cell::Cell;
 use std::collections::HashMap;
 
