@@ -6,7 +6,7 @@ use super::{NO_LINK, counts_changed, link_for_mail, manage_url};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::RegistrationStatus;
 use crate::domain::stop::StopStatus;
-use crate::email::templates::{self};
+use crate::email::templates;
 use crate::email::{self, Email};
 use crate::error::AppError;
 use crate::models::access;

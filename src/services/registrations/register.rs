@@ -6,7 +6,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
-use crate::email::templates::{self};
+use crate::email::templates;
 use crate::email::{self, Email};
 use crate::error::{AppError, Validator};
 use crate::i18n::Lang;

@@ -1,0 +1,138 @@
+//! The call for proposals: the public form and its confirmation.
+
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::Lang;
+use crate::models::tour::Tour;
+use crate::services::speakers::{self, PersonInput, ProposalInput};
+use crate::state::AppState;
+use crate::views::speakers::CfpForm;
+use crate::web::session::{PageCtx, PublicForm};
+use crate::web::{field_errors, html, html_status};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+async fn cfp_data(
+    state: &AppState,
+    slug: String,
+) -> Result<
+    (
+        Tour,
+        Vec<(crate::models::stop::Stop, crate::models::venue::Venue)>,
+        bool,
+    ),
+    AppError,
+> {
+    state
+        .db
+        .run(move |conn| {
+            let tour = Tour::find_public_by_slug(conn, &slug)?
+                .ok_or_else(|| AppError::not_found("tour"))?;
+            let stops = speakers::cfp_stops(conn, &tour)?;
+            let open = crate::services::speakers::cfp_open(&tour);
+            Ok((tour, stops, open))
+        })
+        .await
+}
+
+pub async fn cfp_page(
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let (tour, stops, open) = cfp_data(&state, slug.into_inner()).await?;
+    Ok(html(crate::views::speakers::cfp(
+        &ctx,
+        &tour,
+        &stops,
+        open,
+        &CfpForm::default(),
+        &[],
+        &FieldErrors::new(),
+    )))
+}
+
+pub async fn cfp_submit(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    PageCtx(ctx, _): PageCtx,
+    lang: Lang,
+    slug: web::Path<String>,
+    form: PublicForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::Proposal)?;
+    let pairs = form.0;
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let chosen: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "stop_ids")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let f = CfpForm {
+        name: get("name"),
+        email: get("email"),
+        affiliation: get("affiliation"),
+        bio: get("bio"),
+        co_name: get("co_name"),
+        co_email: get("co_email"),
+        title: get("title"),
+        summary: get("abstract"),
+        duration_minutes: get("duration_minutes"),
+    };
+    let (tour, stops, open) = cfp_data(&state, slug.into_inner()).await?;
+    let mut errors = FieldErrors::new();
+    let duration = match f.duration_minutes.trim().parse::<i64>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.insert(
+                "duration_minutes".into(),
+                crate::error::FieldError {
+                    code: "not_a_number",
+                    message: "must be a whole number".into(),
+                },
+            );
+            None
+        }
+    };
+    let input = ProposalInput {
+        speaker: PersonInput {
+            name: f.name.clone(),
+            email: f.email.clone(),
+            affiliation: f.affiliation.clone(),
+            bio: f.bio.clone(),
+        },
+        co_speakers: vec![PersonInput {
+            name: f.co_name.clone(),
+            email: f.co_email.clone(),
+            ..PersonInput::default()
+        }],
+        title: f.title.clone(),
+        summary: f.summary.clone(),
+        duration_minutes: duration,
+        stop_ids: chosen.clone(),
+    };
+    let env = state.env.clone();
+    let tour_id = tour.id.clone();
+    let result = state
+        .db
+        .run(move |conn| speakers::submit_proposal(conn, &env, lang, &tour_id, &input))
+        .await;
+    // A duration that is not a number reaches the service as missing, which refuses it.
+    match field_errors(result)? {
+        Ok(_) => Ok(html(crate::views::speakers::cfp_sent(&ctx, &tour))),
+        Err(mut more) => {
+            more.extend(errors);
+            Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::views::speakers::cfp(&ctx, &tour, &stops, open, &f, &chosen, &more),
+            ))
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! Organizers: proposals, agendas, speaker history.
+
+use crate::domain::stop::local_to_utc;
+use crate::error::{AppError, FieldErrors};
+use crate::models::access;
+use crate::models::speaker::{Talk, TalkWithSpeakers};
+use crate::services::agenda::{self, ItemInput};
+use crate::services::speakers;
+use crate::state::AppState;
+use crate::views::FlashKind;
+use crate::views::speakers::{BuilderPage, ItemForm};
+use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
+use crate::web::{html, html_status, page_id, see_other};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+pub async fn proposals_page(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let (tour, stops, list) = state
+        .db
+        .run(move |conn| speakers::proposals(conn, &me, &id))
+        .await?;
+    Ok(html(crate::views::speakers::proposals(
+        &page.ctx,
+        &tour,
+        &stops,
+        &list,
+        &FieldErrors::new(),
+    )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    message: String,
+}
+
+pub async fn accept(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let stop_ids = form.all("stop_ids");
+    let (me, env, message) = (page.organizer.clone(), state.env.clone(), form.data.message);
+    let view = state
+        .db
+        .run(move |conn| speakers::accept(conn, &env, &me, &id, &stop_ids, &message))
+        .await?;
+    flash(
+        &page.session,
+        FlashKind::Success,
+        page.ctx.t("proposals.accepted"),
+    );
+    Ok(see_other(&format!(
+        "/manage/tours/{}/proposals",
+        view.proposal.tour_id
+    )))
+}
+
+pub async fn reject(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (me, env, message, pid) = (
+        page.organizer.clone(),
+        state.env.clone(),
+        form.data.message,
+        id.clone(),
+    );
+    let tour_id = state
+        .db
+        .run(move |conn| {
+            speakers::reject(conn, &env, &me, &pid, &message)?;
+            Ok(crate::models::speaker::Proposal::find(conn, &pid)?
+                .map(|p| p.tour_id)
+                .unwrap_or_default())
+        })
+        .await?;
+    flash(
+        &page.session,
+        FlashKind::Success,
+        page.ctx.t("proposals.rejected"),
+    );
+    Ok(see_other(&format!("/manage/tours/{tour_id}/proposals")))
+}
+
+async fn render_builder(
+    state: &AppState,
+    page: &OrganizerPage,
+    stop_id: String,
+    form: ItemForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let me = page.organizer.clone();
+    let (tour, stop, entries, talks) = state
+        .db
+        .run(move |conn| {
+            let (stop, tour, _) = access::stop_for(conn, &me, &stop_id)?;
+            let entries = agenda::entries(conn, &stop.id)?;
+            // Talks to place: the tour's accepted or proposed ones, and those already here.
+            let mut ids: Vec<String> =
+                crate::models::speaker::Proposal::list_for_tour(conn, &tour.id)?
+                    .into_iter()
+                    .filter(|p| p.status == "accepted" || p.status == "proposed")
+                    .map(|p| p.talk_id)
+                    .collect();
+            ids.extend(entries.iter().filter_map(|e| e.item.talk_id.clone()));
+            ids.sort();
+            ids.dedup();
+            let talks: Vec<TalkWithSpeakers> = Talk::with_speakers(conn, &ids)?;
+            Ok((tour, stop, entries, talks))
+        })
+        .await?;
+    let overruns = agenda::overrun_ids(&stop, &entries);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_status(
+        status,
+        crate::views::speakers::builder(
+            &page.ctx,
+            BuilderPage {
+                tour: &tour,
+                stop: &stop,
+                entries: &entries,
+                talks: &talks,
+                overruns: &overruns,
+                errors: &errors,
+                form: &form,
+                now: crate::clock::now(),
+            },
+        ),
+    ))
+}
+
+/// Conflicts (clashes, a full agenda) are shown on the builder like field errors.
+fn agenda_errors(result: Result<impl Sized, AppError>) -> Result<Option<FieldErrors>, AppError> {
+    match result {
+        Ok(_) => Ok(None),
+        Err(e) if e.kind == crate::error::ErrorKind::Validation => Ok(Some(e.fields)),
+        Err(e) if e.kind == crate::error::ErrorKind::Conflict => {
+            let mut f = FieldErrors::new();
+            f.insert(
+                "agenda".into(),
+                crate::error::FieldError {
+                    code: "agenda_clash",
+                    message: e.message,
+                },
+            );
+            Ok(Some(f))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn builder(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    render_builder(&state, &page, id, ItemForm::default(), FieldErrors::new()).await
+}
+
+async fn stop_tz(
+    state: &AppState,
+    page: &OrganizerPage,
+    stop_id: &str,
+) -> Result<chrono_tz::Tz, AppError> {
+    let (me, id) = (page.organizer.clone(), stop_id.to_owned());
+    state
+        .db
+        .run(move |conn| Ok(access::stop_for(conn, &me, &id)?.0.tz()))
+        .await
+}
+
+pub async fn add_item(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<ItemForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let f = form.data;
+    let tz = stop_tz(&state, &page, &id).await?;
+    let duration = f.duration_minutes.trim().parse::<i64>().ok();
+    let input = ItemInput {
+        talk_id: (!f.talk_id.is_empty()).then(|| f.talk_id.clone()),
+        kind: if f.talk_id.is_empty() {
+            Some(f.kind.clone())
+        } else {
+            None
+        },
+        title: Some(f.title.clone()),
+        starts_at: Some(local_to_utc(&f.starts_at, tz)),
+        duration_minutes: duration,
+    };
+    let (me, env, sid) = (page.organizer.clone(), state.env.clone(), id.clone());
+    match agenda_errors(
+        state
+            .db
+            .run(move |conn| agenda::add_item(conn, &env, &me, &sid, input))
+            .await,
+    )? {
+        None => Ok(see_other(&format!("/manage/stops/{id}/agenda"))),
+        Some(errors) => render_builder(&state, &page, id, f, errors).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MoveForm {
+    starts_at: String,
+    duration_minutes: String,
+}
+
+pub async fn move_item(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    form: CsrfForm<MoveForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, item) = path.into_inner();
+    let (id, item) = (page_id(&id)?, page_id(&item)?);
+    let tz = stop_tz(&state, &page, &id).await?;
+    let starts = local_to_utc(&form.data.starts_at, tz);
+    let duration = form.data.duration_minutes.trim().parse::<i64>().ok();
+    let (me, env) = (page.organizer.clone(), state.env.clone());
+    match agenda_errors(
+        state
+            .db
+            .run(move |conn| agenda::move_item(conn, &env, &me, &item, starts, duration))
+            .await,
+    )? {
+        None => Ok(see_other(&format!("/manage/stops/{id}/agenda"))),
+        Some(errors) => render_builder(&state, &page, id, ItemForm::default(), errors).await,
+    }
+}
+
+pub async fn remove_item(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, item) = path.into_inner();
+    let (id, item) = (page_id(&id)?, page_id(&item)?);
+    let (me, env) = (page.organizer.clone(), state.env.clone());
+    state
+        .db
+        .run(move |conn| agenda::remove_item(conn, &env, &me, &item))
+        .await?;
+    Ok(see_other(&format!("/manage/stops/{id}/agenda")))
+}
+
+pub async fn publish(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let (me, sid) = (page.organizer.clone(), id.clone());
+    state
+        .db
+        .run(move |conn| agenda::publish(conn, &me, &sid))
+        .await?;
+    flash(
+        &page.session,
+        FlashKind::Success,
+        page.ctx.t("agenda.published"),
+    );
+    Ok(see_other(&format!("/manage/stops/{id}/agenda")))
+}
+
+pub async fn speaker_history(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id(&id)?;
+    let me = page.organizer.clone();
+    let (speaker, deliveries, proposals, stops) = state
+        .db
+        .run(move |conn| {
+            let (speaker, deliveries, proposals) = speakers::history(conn, &me, &id)?;
+            // Stops still to come of the tours the organizer runs: where to ask them next.
+            let mut stops = Vec::new();
+            for (tour, role) in crate::services::tours::list_tours(conn, &me)? {
+                let reach = access::tour_access(conn, &me, &tour.id)?;
+                if (role.is_some() || me.is_admin)
+                    && let Some(reach) = reach.filter(|r| r.can_edit_tour())
+                {
+                    for s in access::stops_in_reach(conn, &tour.id, &reach)? {
+                        if matches!(
+                            s.status(),
+                            crate::domain::stop::StopStatus::Draft
+                                | crate::domain::stop::StopStatus::Open
+                                | crate::domain::stop::StopStatus::Closed
+                        ) {
+                            stops.push((s, tour.clone()));
+                        }
+                    }
+                }
+            }
+            Ok((speaker, deliveries, proposals, stops))
+        })
+        .await?;
+    Ok(html(crate::views::speakers::history(
+        &page.ctx,
+        &speaker,
+        &deliveries,
+        &proposals,
+        &stops,
+    )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteForm {
+    talk_id: String,
+    stop_id: String,
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    form: CsrfForm<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    let speaker_id = page_id(&id)?;
+    let f = form.data;
+    let (talk_id, stop_id) = (page_id(&f.talk_id)?, page_id(&f.stop_id)?);
+    let (me, env, sid) = (page.organizer.clone(), state.env.clone(), stop_id.clone());
+    match agenda_errors(
+        state
+            .db
+            .run(move |conn| speakers::invite_to_stop(conn, &env, &me, &talk_id, &sid))
+            .await,
+    )? {
+        None => {
+            flash(
+                &page.session,
+                FlashKind::Success,
+                page.ctx.t("speaker.asked"),
+            );
+            Ok(see_other(&format!("/manage/stops/{stop_id}/agenda")))
+        }
+        Some(errors) => {
+            let message = errors
+                .values()
+                .next()
+                .map(|e| e.message.clone())
+                .unwrap_or_default();
+            flash(&page.session, FlashKind::Error, message);
+            Ok(see_other(&format!("/manage/speakers/{speaker_id}")))
+        }
+    }
+}

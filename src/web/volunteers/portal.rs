@@ -1,0 +1,251 @@
+//! Volunteers' own pages, behind their sign-in links: tasks, claims, hand-ins.
+
+use crate::error::{AppError, FieldErrors};
+use crate::services::volunteers::{self, Releaser};
+use crate::state::AppState;
+use crate::views::{Ctx, FlashKind};
+use crate::web::guests::or_spent;
+use crate::web::session::{self, CsrfForm, Empty, FormCtx, VolunteerSession, flash};
+use crate::web::{html, html_status, page_id, see_other};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+pub async fn login_form(FormCtx(ctx, _): FormCtx) -> HttpResponse {
+    html(crate::views::volunteers::login(&ctx, false))
+}
+
+pub async fn login_submit(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    form: CsrfForm<crate::web::EmailForm>,
+) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check(&req, crate::ratelimit::Action::SignInLink)?;
+    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
+    state
+        .db
+        .run(move |conn| volunteers::request_link(conn, &env, lang, &email))
+        .await?;
+    Ok(html(crate::views::volunteers::login(&ctx, true)))
+}
+
+/// A sign-in link, opened: a page with one button (mail scanners open links too, and must
+/// not use them up). Used or expired: a page that sends a fresh one.
+pub async fn enter_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let result = state
+        .db
+        .run(move |conn| volunteers::peek(conn, &t))
+        .await
+        .map(|()| {
+            html(crate::views::auth::link_landing(
+                &ctx,
+                &ctx.t("people.volunteer.enter_title"),
+                &ctx.t("people.volunteer.enter_lead"),
+                &format!("/volunteer/enter/{token}"),
+                &ctx.t("people.volunteer.enter_button"),
+            ))
+        });
+    or_spent(result, &ctx, "journeys.spent.volunteer", "/volunteer/login")
+}
+
+/// The button pressed: the link is used up and the volunteer signed in.
+pub async fn enter(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let used = state
+        .db
+        .run(move |conn| volunteers::enter(conn, &token))
+        .await;
+    let result = match used {
+        Ok(id) => session::sign_in_volunteer(&state, &session, &id)
+            .await
+            .map(|()| see_other("/volunteer")),
+        Err(e) => Err(e),
+    };
+    or_spent(result, &ctx, "journeys.spent.volunteer", "/volunteer/login")
+}
+
+/// An invitation, opened: what the task is, and one button to take it.
+pub async fn accept_page(
+    state: web::Data<AppState>,
+    FormCtx(ctx, _): FormCtx,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let result = state
+        .db
+        .run(move |conn| volunteers::peek_invite(conn, &t))
+        .await
+        .map(|(task, sc)| {
+            let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
+            html(crate::views::auth::link_landing(
+                &ctx,
+                &ctx.t("people.volunteer.accept_title"),
+                &ctx.tf(
+                    "people.volunteer.accept_lead",
+                    &[("stop", &stop), ("task", &task.title)],
+                ),
+                &format!("/volunteer/accept/{token}"),
+                &ctx.t("people.volunteer.accept_button"),
+            ))
+        });
+    or_spent(result, &ctx, "journeys.spent.invite", "/volunteer/login")
+}
+
+/// The button pressed: the invited attendee takes the slot (and is signed in).
+pub async fn accept_invite(
+    state: web::Data<AppState>,
+    FormCtx(ctx, session): FormCtx,
+    token: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (token, env) = (token.into_inner(), state.env.clone());
+    match state
+        .db
+        .run(move |conn| volunteers::accept_invite(conn, &env, &token))
+        .await
+    {
+        Ok(id) => {
+            session::sign_in_volunteer(&state, &session, &id).await?;
+            flash(&session, FlashKind::Success, ctx.t("help.thanks_title"));
+            Ok(see_other("/volunteer"))
+        }
+        Err(e) if e.code == "task_full" => Ok(html_status(
+            StatusCode::CONFLICT,
+            crate::views::error::error_page(
+                &ctx,
+                StatusCode::CONFLICT,
+                "task_full",
+                &ctx.t("help.full"),
+            ),
+        )),
+        Err(e) => or_spent(Err(e), &ctx, "journeys.spent.invite", "/volunteer/login"),
+    }
+}
+
+/// The volunteer's page; `errors`: a refused hand-in's fields (see `web::materials`).
+pub(crate) async fn render_own(
+    state: &AppState,
+    ctx: &Ctx,
+    volunteer_id: String,
+    feed: Option<String>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let env = state.env.clone();
+    let (v, tasks, requests, desks) = state
+        .db
+        .run(move |conn| {
+            let (v, tasks) = volunteers::own_tasks(conn, &env, &volunteer_id)?;
+            let requests = crate::services::collection::volunteer_requests(conn, &volunteer_id)?;
+            let desks = crate::services::desk::stops_of_helper(conn, &v.email)?;
+            Ok((v, tasks, requests, desks))
+        })
+        .await?;
+    Ok(html(crate::views::volunteers::own(
+        ctx,
+        &crate::views::volunteers::VolunteerPage {
+            volunteer: &v,
+            tasks: &tasks,
+            requests: &requests,
+            release_hours: state.env.release_hours,
+            desk_stops: &desks,
+        },
+        feed.as_deref(),
+        &errors,
+    )))
+}
+
+pub async fn own_page(
+    state: web::Data<AppState>,
+    me: VolunteerSession,
+) -> Result<HttpResponse, AppError> {
+    render_own(&state, &me.ctx, me.volunteer_id, None, FieldErrors::new()).await
+}
+
+pub async fn release(
+    state: web::Data<AppState>,
+    VolunteerSession {
+        ctx,
+        session,
+        volunteer_id: me,
+    }: VolunteerSession,
+    id: web::Path<String>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (claim, env) = (page_id(&id)?, state.env.clone());
+    match state
+        .db
+        .run(move |conn| volunteers::release(conn, &env, &claim, Releaser::Volunteer(&me)))
+        .await
+    {
+        Ok(()) => {
+            flash(&session, FlashKind::Success, ctx.t("volunteer.released"));
+            Ok(see_other("/volunteer"))
+        }
+        Err(e) if e.code == "release_closed" => {
+            flash(
+                &session,
+                FlashKind::Error,
+                ctx.tf(
+                    "volunteer.release_closed",
+                    &[(
+                        "duration",
+                        &crate::format::hours(ctx.lang, state.env.release_hours),
+                    )],
+                ),
+            );
+            Ok(see_other("/volunteer"))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn make_feed(
+    state: web::Data<AppState>,
+    VolunteerSession {
+        ctx,
+        volunteer_id: id,
+        ..
+    }: VolunteerSession,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (env, vid) = (state.env.clone(), id.clone());
+    let url = state
+        .db
+        .run(move |conn| volunteers::feed_url(conn, &env, &vid))
+        .await?;
+    render_own(&state, &ctx, id, Some(url), FieldErrors::new()).await
+}
+
+pub async fn feed(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let token = token.strip_suffix(".ics").unwrap_or(&token).to_owned();
+    let base = state.env.links.clone();
+    let (v, claims) = state
+        .db
+        .run(move |conn| volunteers::tasks_by_feed(conn, &token))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .body(crate::calendar::volunteer_tasks(
+            &v.name,
+            &claims,
+            base.base(),
+        )))
+}
