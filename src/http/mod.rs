@@ -84,6 +84,13 @@ pub fn refuse_nul_in_query(query: &str) -> Result<(), AppError> {
     refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
+/// 303 to `location`: where a form's answer, or a file kept elsewhere, is.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
 /// A CSV file to download.
 pub fn csv_download(filename: &str, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()

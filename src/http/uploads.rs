@@ -202,9 +202,7 @@ pub async fn download(
         ExtendedValue,
     };
     if let Some(url) = &m.link_url {
-        return Ok(actix_web::HttpResponse::SeeOther()
-            .insert_header((actix_web::http::header::LOCATION, url.as_str()))
-            .finish());
+        return Ok(crate::http::see_other(url));
     }
     let key = m
         .storage_key

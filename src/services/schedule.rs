@@ -16,15 +16,6 @@ use crate::models::stop_job::StopJob;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
 
-fn claim(
-    conn: &mut DbConnection,
-    stop_id: &str,
-    job: &str,
-    now: NaiveDateTime,
-) -> QueryResult<bool> {
-    StopJob::claim(conn, stop_id, job, now)
-}
-
 /// A stop moved in time: a job done already is due again at the new time when that is
 /// still ahead and more than a day after it was done (a reminder sent for the old date is
 /// stale; one sent an hour before a small shift is not sent twice). "Still coming?" is
@@ -103,7 +94,7 @@ fn reminders_for(
     db::write_transaction(conn, |conn| {
         let mut claimed_nearest = false;
         for h in &due {
-            let mine = claim(conn, &stop.id, &format!("reminder_{h}h"), now)?;
+            let mine = StopJob::claim(conn, &stop.id, &format!("reminder_{h}h"), now)?;
             if *h == nearest {
                 claimed_nearest = mine;
             }
@@ -157,7 +148,7 @@ fn still_coming_for(
         return Ok(0);
     }
     db::write_transaction(conn, |conn| {
-        if !claim(conn, &stop.id, "still_coming", now)? {
+        if !StopJob::claim(conn, &stop.id, "still_coming", now)? {
             return Ok(0);
         }
         let ctx = StopContext::load(conn, &stop.id)?;
@@ -212,7 +203,7 @@ fn unconfirmed_slots_for(
         return Ok(0);
     }
     db::write_transaction(conn, |conn| {
-        if !claim(conn, &stop.id, "unconfirmed_slots", now)? {
+        if !StopJob::claim(conn, &stop.id, "unconfirmed_slots", now)? {
             return Ok(0);
         }
         let entries = crate::services::agenda::entries(conn, &stop.id)?;
@@ -276,7 +267,7 @@ fn volunteers_for(
         return Ok(0);
     }
     db::write_transaction(conn, |conn| {
-        if !claim(conn, &stop.id, "volunteer_reminder", now)? {
+        if !StopJob::claim(conn, &stop.id, "volunteer_reminder", now)? {
             return Ok(0);
         }
         crate::services::volunteers::remind(conn, env, stop)

@@ -42,7 +42,6 @@ pub const UNCONFIRMED_PER_HOUR: i64 = 3;
 /// A proposal waiting this long for its confirmation is not offered a new link any more
 /// (its submitter proposes it again).
 pub const RESEND_CONFIRMATION_DAYS: i64 = 14;
-pub use crate::services::invitations::INVITATIONS_PER_DAY;
 
 /// Whether the tour's call for proposals takes proposals now.
 pub fn cfp_open(tour: &Tour) -> bool {

@@ -451,12 +451,7 @@ pub fn html_status(status: StatusCode, markup: Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
-/// After a successful form post: go to the page that shows the result.
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, location))
-        .finish()
-}
+pub use crate::http::see_other;
 
 /// Splits a service result into "redisplay the form with these field errors" and the rest.
 pub fn field_errors<T>(result: Result<T, AppError>) -> Result<Result<T, FieldErrors>, AppError> {
