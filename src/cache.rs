@@ -1,10 +1,11 @@
 //! Rendered public pages kept in memory, and invalidated exactly when the data behind them
 //! changes.
 //!
-//! Each page depends on a few keys (`stop:<id>`, `tour:<id>`, `home`, …). A change bumps the
-//! version of its keys in the `cache_versions` table, in the same transaction as the change;
-//! after the commit this instance drops the pages at once, and every other instance notices
-//! within a poll (a quarter of a second) and drops them too.
+//! Each page depends on a few keys (`stop:<id>`, `tour:<id>`, `home`, …). A model's write
+//! records what it changed (`record`, a `Change`); the database layer bumps the version of
+//! those keys in the `cache_versions` table in the same transaction (`db::changed`); after the
+//! commit this instance drops the pages at once, and every other instance notices within a
+//! poll (a quarter of a second) and drops them too.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -12,9 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use actix_web::web::Bytes;
-use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Text, Timestamp};
 
 use crate::db::{self, DbConnection};
 
@@ -39,16 +38,85 @@ pub mod keys {
     pub const AUTH: &str = "auth";
 }
 
+/// What a write changed, in the words of the pages that show it. `keys` is the one place that
+/// says which pages those are; the models' writes record their change (`record`), so a use case
+/// cannot forget to, and `models_record_what_they_change` (tests/api/page_changes.rs) checks that
+/// every write of a table pages show records one.
+#[derive(Clone, Copy, Debug)]
+pub enum Change<'a> {
+    /// A tour's own fields: its pages (the stop pages show its name) and the home page.
+    Tour(&'a str),
+    /// A stop's fields, or a new stop: its page, its tour's pages (they list it) and home.
+    Stop { id: &'a str, tour_id: &'a str },
+    /// What only the stop's own page shows: its backups and supporters.
+    StopPage(&'a str),
+    /// The stop's registration figures. Places left and the waitlist show on its page; its
+    /// attendance (check-ins) only once it is done, when it also feeds the expected show
+    /// rate its tour's later stops show.
+    Figures {
+        stop_id: &'a str,
+        tour_id: &'a str,
+        done: bool,
+        only_check_ins: bool,
+    },
+    /// A stop's agenda or materials: its page, and the speakers' profiles listing talks and
+    /// slides (the report depends on each stop's key).
+    Program(&'a str),
+    /// Speakers' profiles and talks, wherever they show.
+    Speakers,
+    /// Venue details, shown on stop and tour pages.
+    Venues,
+    /// Whether the tour's report is published.
+    Report(&'a str),
+    /// Organizers and their API tokens (see `services::accounts::ApiCallers`).
+    Auth,
+}
+
+impl Change<'_> {
+    /// The keys of the pages showing what changed.
+    pub fn keys(self) -> Vec<String> {
+        match self {
+            Change::Tour(id) => vec![keys::tour(id), keys::HOME.to_owned()],
+            Change::Stop { id, tour_id } => {
+                vec![keys::stop(id), keys::tour(tour_id), keys::HOME.to_owned()]
+            }
+            Change::StopPage(id) => vec![keys::stop(id)],
+            Change::Figures {
+                done: false,
+                only_check_ins: true,
+                ..
+            } => vec![],
+            Change::Figures {
+                stop_id,
+                tour_id,
+                done,
+                ..
+            } => {
+                let mut k = vec![keys::stop(stop_id)];
+                if done {
+                    k.push(keys::tour(tour_id));
+                }
+                k
+            }
+            Change::Program(stop_id) => vec![keys::stop(stop_id), keys::SPEAKERS.to_owned()],
+            Change::Speakers => vec![keys::SPEAKERS.to_owned()],
+            Change::Venues => vec![keys::VENUES.to_owned()],
+            Change::Report(tour_id) => vec![keys::report(tour_id)],
+            Change::Auth => vec![keys::AUTH.to_owned()],
+        }
+    }
+}
+
 /// An organizer or an API token changed: callers remembered by their token are looked up
 /// again, on every instance.
 pub fn auth_changed(conn: &mut DbConnection) -> QueryResult<()> {
-    touch(conn, &[keys::AUTH.to_owned()])
+    record(conn, Change::Auth)
 }
 
-/// A tour, or the list of its stops, changed: its page, the home page and every page
-/// of the tour (they all depend on the tour key).
-pub fn tour_changed(conn: &mut DbConnection, tour_id: &str) -> QueryResult<()> {
-    touch(conn, &[keys::tour(tour_id), keys::HOME.to_owned()])
+/// Records `change` for the pages showing it: their versions move when the surrounding
+/// transaction commits, on every instance (at once outside a transaction).
+pub fn record(conn: &mut DbConnection, change: Change<'_>) -> QueryResult<()> {
+    db::changed(conn, &change.keys())
 }
 
 /// A rendered page, plain and gzipped, with what it was rendered from.
@@ -100,11 +168,7 @@ impl PageCache {
     /// What the database layer tells after each commit: the pages of the changed keys go.
     pub fn hook(self: &Arc<Self>) -> db::CommitHook {
         let cache = self.clone();
-        Arc::new(move |keys| {
-            for key in keys {
-                cache.bump(key);
-            }
-        })
+        Arc::new(move |versions| cache.apply(versions.to_vec()))
     }
 
     /// How often `key` changed as far as this instance knows.
@@ -197,7 +261,9 @@ impl PageCache {
         self.clock.fetch_add(1, Ordering::SeqCst);
     }
 
-    /// Applies the versions read from the database (changes made by any instance).
+    /// Applies versions of keys: committed here (told by the database layer), or read from
+    /// the database (changes made by any instance). A version drops the pages once,
+    /// whichever of the two tells it first (the poll reads this instance's own changes too).
     pub fn apply(&self, rows: Vec<(String, i64)>) {
         let Ok(mut seen) = self.seen.lock() else {
             return;
@@ -219,44 +285,6 @@ impl PageCache {
     }
 }
 
-/// Records that the data behind `keys` changed: in the database (for every instance), and
-/// for this instance's pages once the surrounding transaction commits (at once outside one),
-/// so a page is never cached from data that is not committed yet.
-pub fn touch(conn: &mut DbConnection, keys: &[String]) -> QueryResult<()> {
-    let now = db::now();
-    for key in keys {
-        diesel::sql_query(
-            "INSERT INTO cache_versions (key, version, changed_at) VALUES ($1, 1, $2) \
-             ON CONFLICT (key) DO UPDATE SET version = cache_versions.version + 1, changed_at = $2",
-        )
-        .bind::<Text, _>(key)
-        .bind::<Timestamp, _>(now)
-        .execute(conn)?;
-    }
-    db::changed(keys);
-    Ok(())
-}
-
-#[derive(QueryableByName)]
-struct VersionRow {
-    #[diesel(sql_type = Text)]
-    key: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    version: i64,
-}
-
-/// The versions changed since `since` (with a margin for transactions still running then).
-pub fn changed_since(
-    conn: &mut DbConnection,
-    since: NaiveDateTime,
-) -> QueryResult<Vec<(String, i64)>> {
-    let rows: Vec<VersionRow> =
-        diesel::sql_query("SELECT key, version FROM cache_versions WHERE changed_at >= $1")
-            .bind::<Timestamp, _>(since - Duration::seconds(30))
-            .load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.key, r.version)).collect())
-}
-
 /// How often each instance looks for changes made by the others.
 const POLL_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -265,7 +293,9 @@ pub fn spawn_poller(db: crate::db::Db, cache: Arc<PageCache>) {
     actix_web::rt::spawn(async move {
         loop {
             let since = db::now();
-            let rows = db.run(move |conn| Ok(changed_since(conn, since)?)).await;
+            let rows = db
+                .run(move |conn| Ok(db::changed_since(conn, since)?))
+                .await;
             match rows {
                 Ok(rows) => cache.apply(rows),
                 Err(e) => tracing::warn!(error = ?e, "page cache poll"),
@@ -273,4 +303,37 @@ pub fn spawn_poller(db: crate::db::Db, cache: Arc<PageCache>) {
             actix_web::rt::time::sleep(POLL_EVERY).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Change, keys};
+
+    #[test]
+    fn a_stop_change_reaches_its_tour_and_home() {
+        let k = Change::Stop {
+            id: "s",
+            tour_id: "t",
+        }
+        .keys();
+        assert_eq!(k, [keys::stop("s"), keys::tour("t"), keys::HOME.to_owned()]);
+        assert_eq!(Change::StopPage("s").keys(), [keys::stop("s")]);
+    }
+
+    #[test]
+    fn check_ins_show_only_once_the_stop_is_done() {
+        let figures = |done, only_check_ins| {
+            Change::Figures {
+                stop_id: "s",
+                tour_id: "t",
+                done,
+                only_check_ins,
+            }
+            .keys()
+        };
+        assert!(figures(false, true).is_empty());
+        assert_eq!(figures(false, false), [keys::stop("s")]);
+        // A done stop's attendance feeds the expected show rate of the tour's later stops.
+        assert_eq!(figures(true, true), [keys::stop("s"), keys::tour("t")]);
+    }
 }

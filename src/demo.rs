@@ -219,7 +219,7 @@ pub fn load(conn: &mut DbConnection) -> Result<Loaded, AppError> {
                 ..TourChanges::default()
             },
         )?;
-        crate::cache::tour_changed(conn, &tour.id)?;
+        crate::cache::record(conn, crate::cache::Change::Tour(&tour.id))?;
         Ok::<_, AppError>(())
     })?;
     let tour = Tour::find(conn, &tour.id)?.ok_or_else(|| bad("tour"))?;
@@ -550,7 +550,7 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
                 ..TourChanges::default()
             },
         )?;
-        crate::cache::tour_changed(conn, &tour.id)?;
+        crate::cache::record(conn, crate::cache::Change::Tour(&tour.id))?;
         Ok::<_, AppError>(open_stop_id)
     })?;
     let tour = Tour::find(conn, &tour.id)?.ok_or_else(|| bad("tour"))?;

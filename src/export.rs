@@ -104,7 +104,7 @@ pub fn registrations(
             &created,
             if r.wants_to_volunteer { "yes" } else { "no" },
             if r.walk_in { "yes" } else { "no" },
-            r.still_coming.as_deref().unwrap_or(""),
+            r.still_coming.map_or("", |a| a.as_str()),
             &shows,
         ])?;
     }

@@ -6,12 +6,13 @@ use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::api::stops::StopJson;
 use crate::api::{ApiCaller, MaybeCaller};
-use crate::domain::attendance::{RegistrationStatus, Signal};
+use crate::domain::attendance::{RegistrationStatus, Signal, StillComing};
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
 use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::registration::{Registration, RegistrationFilter};
+use crate::services::desk::{self, Doorkeeper, Scan};
 use crate::services::registrations::{self, Canceller, RegistrationInput};
 use crate::services::venue_switch;
 use crate::state::AppState;
@@ -33,7 +34,7 @@ pub struct RegistrationJson {
     wants_to_volunteer: bool,
     walk_in: bool,
     /// The answer to "still coming?": yes, no, or none yet.
-    still_coming: Option<String>,
+    still_coming: Option<StillComing>,
     /// Confirmed for a done stop of the caller's tours without coming.
     no_shows: i64,
 }
@@ -256,14 +257,14 @@ pub async fn check_in(
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id(&id, "stop")?;
-    let step = state
-        .db
-        .run(move |conn| registrations::check_in_start_for(conn, &me, &id, &body.code))
-        .await?;
-    let done = match step {
-        registrations::DoorStep::Done(done) => done,
-        registrations::DoorStep::Confirm(r) => state.door.submit(r.stop_id.clone(), r).await?,
-    };
+    let done = desk::check_in(
+        &state.door,
+        &state.db,
+        Doorkeeper::Organizer(me),
+        id,
+        Scan::Code(body.code),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(CheckInJson {
         registration: RegistrationJson::new(done.registration, 0),
         already_checked_in: done.already,

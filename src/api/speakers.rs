@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::proposal::ProposalStatus;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
 use crate::http::path_id;
@@ -359,7 +360,7 @@ pub struct SubmitProposal {
 pub struct ProposalJson {
     id: String,
     tour_id: String,
-    status: String,
+    status: ProposalStatus,
     talk: TalkJson,
     /// Where the speakers could give it (organizers only).
     stop_ids: Vec<String>,
@@ -385,7 +386,7 @@ impl From<ProposalView> for ProposalJson {
 #[derive(Serialize, ToSchema)]
 pub struct ProposalReceivedJson {
     id: String,
-    status: String,
+    status: ProposalStatus,
     /// Always false here: the proposal counts once its submitter follows the link e-mailed
     /// to them.
     confirmed: bool,

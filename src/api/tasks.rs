@@ -6,7 +6,7 @@ use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::api::{ApiCaller, MaybeCaller};
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
-use crate::domain::task::TaskKind;
+use crate::domain::task::{ClaimStatus, TaskKind};
 use crate::error::AppError;
 use crate::http::path_id;
 use crate::i18n::Lang;
@@ -243,7 +243,7 @@ pub struct CreateClaim {
 pub struct ClaimJson {
     id: String,
     task_id: String,
-    status: String,
+    status: ClaimStatus,
     /// Already held by this person (the request changed nothing).
     already_claimed: bool,
     free_slots_left: i32,

@@ -1,8 +1,12 @@
 //! One diesel code base for SQLite and PostgreSQL: a connection enum picked from the URL scheme,
 //! an r2d2 pool, the embedded migrations, and the few places where the dialects differ.
 
+mod changes;
 pub mod schema;
 pub mod types;
+
+pub use changes::{CommitHook, changed, changed_since, in_transaction};
+use changes::{begun, ended, record_pending, with_hook};
 
 use std::time::Duration;
 
@@ -193,8 +197,8 @@ where
             <DbConnection as Connection>::TransactionManager::begin_transaction(conn)?
         }
     }
-    DEPTH.with(|d| d.set(d.get() + 1));
-    let result = match f(conn) {
+    begun();
+    let result = match f(conn).and_then(|value| Ok(record_pending(conn).map(|()| value)?)) {
         Ok(value) => {
             match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {
                 Ok(()) => Ok(value),
@@ -216,74 +220,8 @@ where
     };
     // What changed is told only once it is committed (pages are never cached from data that
     // is not).
-    transaction_ended(result.is_ok());
+    ended(result.is_ok());
     result
-}
-
-/// Told, after each commit, the names of what the transaction changed (`stop:<id>`, `tour:<id>`,
-/// … as `crate::cache::keys` names them): the page cache subscribes with one (`Db::new`).
-pub type CommitHook = std::sync::Arc<dyn Fn(&[String]) + Send + Sync>;
-
-thread_local! {
-    /// Depth of the write transactions running on this thread (`write_transaction` nests).
-    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    /// What the running write transaction changed, told on its commit.
-    static CHANGED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// The hook of the `Db` whose work runs on this thread (see `Db::run`).
-    static HOOK: std::cell::RefCell<Option<CommitHook>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Whether a write transaction runs on this thread.
-pub fn in_transaction() -> bool {
-    DEPTH.with(|d| d.get() > 0)
-}
-
-/// Records that the data named by `keys` changed: told to the hook when the surrounding write
-/// transaction commits (at once outside one; never if it rolls back).
-pub fn changed(keys: &[String]) {
-    if in_transaction() {
-        CHANGED.with(|c| c.borrow_mut().extend(keys.iter().cloned()));
-    } else {
-        tell(keys);
-    }
-}
-
-fn tell(keys: &[String]) {
-    if keys.is_empty() {
-        return;
-    }
-    let hook = HOOK.with(|h| h.borrow().clone());
-    if let Some(hook) = hook {
-        hook(keys);
-    }
-}
-
-fn transaction_ended(committed: bool) {
-    let outermost = DEPTH.with(|d| {
-        d.set(d.get().saturating_sub(1));
-        d.get() == 0
-    });
-    if outermost {
-        let changed = CHANGED.with(|c| std::mem::take(&mut *c.borrow_mut()));
-        if committed {
-            tell(&changed);
-        }
-    }
-}
-
-/// Runs `f` with `hook` told of what its transactions change; leaves the thread clean.
-fn with_hook<T>(hook: CommitHook, f: impl FnOnce() -> T) -> T {
-    struct Reset;
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            HOOK.with(|h| h.borrow_mut().take());
-            CHANGED.with(|c| c.borrow_mut().clear());
-            DEPTH.with(|d| d.set(0));
-        }
-    }
-    HOOK.with(|h| *h.borrow_mut() = Some(hook));
-    let _reset = Reset;
-    f()
 }
 
 /// A filter that keeps a query from being kept prepared, so PostgreSQL plans it with the

@@ -53,6 +53,14 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A confirmed person's answer to "still coming?" (asked days before the stop; once).
+    StillComing {
+        Yes => "yes",
+        No => "no",
+    }
+);
+
 /// Confirmed while confirmed < T, then waitlisted.
 pub fn decide(confirmed: i64, target: i64) -> RegistrationStatus {
     if confirmed < target {

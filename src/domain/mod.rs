@@ -5,6 +5,7 @@ pub mod access;
 pub mod agenda;
 pub mod attendance;
 pub mod message;
+pub mod proposal;
 pub mod stop;
 pub mod task;
 pub mod text;

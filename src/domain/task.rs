@@ -20,6 +20,15 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A volunteer's hold on a slot of a task: claimed until they (or the organizers) release
+    /// it; a released claim stays, as the volunteer's history.
+    ClaimStatus {
+        Claimed => "claimed",
+        Released => "released",
+    }
+);
+
 /// The standard set applied to a stop in one step: kind and number of slots.
 pub const STANDARD_SET: &[(TaskKind, i32)] = &[
     (TaskKind::RegistrationDesk, 2),

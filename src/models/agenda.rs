@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::schema::{agenda_changes, agenda_items, stops, talk_speakers, tours};
 use crate::db::{self, DbConnection};
 use crate::models::stop::Stop;
@@ -64,6 +65,7 @@ impl AgendaItem {
                 agenda_items::updated_at.eq(now),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::Program(stop_id))?;
         Self::get(conn, &id)
     }
 
@@ -138,22 +140,33 @@ impl AgendaItem {
                 agenda_items::updated_at.eq(db::now()),
             ))
             .execute(conn)?;
-        Self::get(conn, id)
+        let item = Self::get(conn, id)?;
+        cache::record(conn, Change::Program(&item.stop_id))?;
+        Ok(item)
     }
 
     pub fn confirm(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-        diesel::update(
+        let n = diesel::update(
             agenda_items::table
                 .find(id)
                 .filter(agenda_items::confirmed_at.is_null()),
         )
         .set(agenda_items::confirmed_at.eq(Some(db::now())))
-        .execute(conn)
-        .map(drop)
+        .execute(conn)?;
+        if n > 0 {
+            let item = Self::get(conn, id)?;
+            cache::record(conn, Change::Program(&item.stop_id))?;
+        }
+        Ok(())
     }
 
     pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
-        diesel::delete(agenda_items::table.find(id)).execute(conn)
+        let Some(item) = Self::find(conn, id)? else {
+            return Ok(0);
+        };
+        let n = diesel::delete(agenda_items::table.find(id)).execute(conn)?;
+        cache::record(conn, Change::Program(&item.stop_id))?;
+        Ok(n)
     }
 }
 
@@ -176,8 +189,8 @@ impl AgendaChange {
                 agenda_changes::new_starts_at.eq(new),
                 agenda_changes::created_at.eq(db::now()),
             ))
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        cache::record(conn, Change::Program(stop_id))
     }
 
     pub fn for_stop(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Vec<AgendaChange>> {

@@ -1,6 +1,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::schema::{api_tokens, organizers};
 use crate::db::{self, DbConnection};
 use crate::models::organizer::Organizer;
@@ -39,6 +40,7 @@ impl ApiToken {
                 api_tokens::expires_at.eq(expires_at),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::Auth)?;
         let row = api_tokens::table
             .find(&id)
             .select(ApiToken::as_select())
@@ -95,17 +97,27 @@ impl ApiToken {
 
     /// Revokes one of an organizer's tokens; 0 when it is not theirs.
     pub fn delete_of(conn: &mut DbConnection, organizer_id: &str, id: &str) -> QueryResult<usize> {
-        diesel::delete(
+        let n = diesel::delete(
             api_tokens::table
                 .filter(api_tokens::id.eq(id))
                 .filter(api_tokens::organizer_id.eq(organizer_id)),
         )
-        .execute(conn)
+        .execute(conn)?;
+        auth_changed(conn, n)
     }
 
     /// Revokes every token of an organizer (their password was reset).
     pub fn delete_all_of(conn: &mut DbConnection, organizer_id: &str) -> QueryResult<usize> {
-        diesel::delete(api_tokens::table.filter(api_tokens::organizer_id.eq(organizer_id)))
-            .execute(conn)
+        let n = diesel::delete(api_tokens::table.filter(api_tokens::organizer_id.eq(organizer_id)))
+            .execute(conn)?;
+        auth_changed(conn, n)
     }
+}
+
+/// Instances that remember a token's caller look it up again (only when a row went).
+fn auth_changed(conn: &mut DbConnection, rows: usize) -> QueryResult<usize> {
+    if rows > 0 {
+        cache::record(conn, Change::Auth)?;
+    }
+    Ok(rows)
 }

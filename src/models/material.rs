@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::schema::materials;
 use crate::db::{self, DbConnection};
 use crate::domain::text_enum;
@@ -146,6 +147,7 @@ impl Material {
                 materials::next_reminder_at.eq(first_reminder_at),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::Program(stop_id))?;
         Self::get(conn, &id)
     }
 
@@ -168,7 +170,7 @@ impl Material {
                 materials::next_reminder_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        Self::get(conn, id)
+        changed(conn, id)
     }
 
     /// Slides keep their talk's title and their speaker, whoever handed them in and when.
@@ -192,7 +194,7 @@ impl Material {
             .set(materials::owner_speaker_id.eq(owner))
             .execute(conn)?;
         }
-        Self::get(conn, id)
+        changed(conn, id)
     }
 
     /// What was handed in is taken back: the material is asked for again, its owner reminded
@@ -219,7 +221,7 @@ impl Material {
                 materials::next_reminder_at.eq(Some(next_reminder_at)),
             ))
             .execute(conn)?;
-        Self::get(conn, id)
+        changed(conn, id)
     }
 
     /// A material handed in without a request (an extra photo set, a link).
@@ -258,7 +260,7 @@ impl Material {
                 materials::published_at.eq(published_at),
             ))
             .execute(conn)?;
-        Self::get(conn, id)
+        changed(conn, id)
     }
 
     pub fn for_stop(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Vec<Material>> {
@@ -286,7 +288,12 @@ impl Material {
     }
 
     pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
-        diesel::delete(materials::table.find(id)).execute(conn)
+        let Some(m) = Self::find(conn, id)? else {
+            return Ok(0);
+        };
+        let n = diesel::delete(materials::table.find(id)).execute(conn)?;
+        cache::record(conn, Change::Program(&m.stop_id))?;
+        Ok(n)
     }
 
     /// Requests still open whose reminder is due.
@@ -321,4 +328,11 @@ impl Material {
         .execute(conn)?;
         Ok(n == 1)
     }
+}
+
+/// The material as it is now, recorded as a change of its stop's program.
+fn changed(conn: &mut DbConnection, id: &str) -> QueryResult<Material> {
+    let m = Material::get(conn, id)?;
+    cache::record(conn, Change::Program(&m.stop_id))?;
+    Ok(m)
 }

@@ -64,14 +64,14 @@ impl Organizer {
         diesel::update(organizers::table.find(id))
             .set(organizers::password_hash.eq(Some(hash)))
             .execute(conn)?;
-        crate::cache::auth_changed(conn)
+        crate::cache::record(conn, crate::cache::Change::Auth)
     }
 
     pub fn set_name(conn: &mut DbConnection, id: &str, name: &str) -> QueryResult<()> {
         diesel::update(organizers::table.find(id))
             .set(organizers::name.eq(name))
             .execute(conn)?;
-        crate::cache::auth_changed(conn)
+        crate::cache::record(conn, crate::cache::Change::Auth)
     }
 
     /// Display name, falling back to the address's local part.

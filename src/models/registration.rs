@@ -3,9 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::schema::{registrations, stop_counters, stops, tours};
 use crate::db::{self, DbConnection};
-use crate::domain::attendance::{History, RegistrationStatus};
+use crate::domain::attendance::{History, RegistrationStatus, StillComing};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 
@@ -25,7 +26,7 @@ pub struct Registration {
     pub lang: String,
     pub walk_in: bool,
     pub checked_in_at: Option<NaiveDateTime>,
-    pub still_coming: Option<String>,
+    pub still_coming: Option<StillComing>,
     pub confirmed_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -371,7 +372,7 @@ impl Registration {
     pub fn set_still_coming(
         conn: &mut DbConnection,
         id: &str,
-        answer: &str,
+        answer: StillComing,
         now: NaiveDateTime,
     ) -> QueryResult<bool> {
         let n = diesel::update(
@@ -634,35 +635,22 @@ impl Counters {
             .map(Option::unwrap_or_default)
     }
 
-    /// Takes one confirmed place if fewer than `target` are taken; false when none is left.
-    pub fn take_place(conn: &mut DbConnection, stop_id: &str, target: i64) -> QueryResult<bool> {
-        let target = i32::try_from(target).unwrap_or(i32::MAX);
-        let n = diesel::update(
-            stop_counters::table
-                .find(stop_id)
-                .filter(stop_counters::confirmed.lt(target)),
-        )
-        .set(stop_counters::confirmed.eq(stop_counters::confirmed + 1))
-        .execute(conn)?;
-        Ok(n == 1)
-    }
-
     /// Adds the deltas to the stop's counters unless the confirmed count would pass
     /// `target` (when it grows); false then, and nothing changes.
     pub fn apply_within(
         conn: &mut DbConnection,
-        stop_id: &str,
+        stop: &Stop,
         d: Counters,
         target: i64,
     ) -> QueryResult<bool> {
         if d.confirmed <= 0 {
-            Self::add(conn, stop_id, d)?;
+            Self::add(conn, stop, d)?;
             return Ok(true);
         }
         let limit = i32::try_from(target - i64::from(d.confirmed)).unwrap_or(i32::MAX);
         let n = diesel::update(
             stop_counters::table
-                .find(stop_id)
+                .find(&stop.id)
                 .filter(stop_counters::confirmed.le(limit)),
         )
         .set((
@@ -674,12 +662,15 @@ impl Counters {
                 .eq(stop_counters::still_coming_yes + d.still_coming_yes),
         ))
         .execute(conn)?;
+        if n == 1 {
+            figures_changed(conn, stop, &d)?;
+        }
         Ok(n == 1)
     }
 
     /// Adds the deltas to the stop's counters.
-    pub fn add(conn: &mut DbConnection, stop_id: &str, d: Counters) -> QueryResult<()> {
-        diesel::update(stop_counters::table.find(stop_id))
+    pub fn add(conn: &mut DbConnection, stop: &Stop, d: Counters) -> QueryResult<()> {
+        diesel::update(stop_counters::table.find(&stop.id))
             .set((
                 stop_counters::confirmed.eq(stop_counters::confirmed + d.confirmed),
                 stop_counters::waitlisted.eq(stop_counters::waitlisted + d.waitlisted),
@@ -688,8 +679,8 @@ impl Counters {
                 stop_counters::still_coming_yes
                     .eq(stop_counters::still_coming_yes + d.still_coming_yes),
             ))
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        figures_changed(conn, stop, &d)
     }
 
     /// N and A over the tour's done stops that started before `before`.
@@ -740,4 +731,21 @@ impl Counters {
         }
         Ok(c)
     }
+}
+
+/// The stop's figures moved by `d`.
+fn figures_changed(conn: &mut DbConnection, stop: &Stop, d: &Counters) -> QueryResult<()> {
+    cache::record(
+        conn,
+        Change::Figures {
+            stop_id: &stop.id,
+            tour_id: &stop.tour_id,
+            done: stop.status() == crate::domain::stop::StopStatus::Done,
+            only_check_ins: *d
+                == Counters {
+                    checked_in: d.checked_in,
+                    ..Counters::default()
+                },
+        },
+    )
 }

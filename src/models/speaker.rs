@@ -3,10 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::schema::{
     agenda_items, outbox, proposal_stops, proposals, speakers, stops, talk_speakers, talks,
 };
 use crate::db::{self, DbConnection};
+use crate::domain::proposal::ProposalStatus;
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
 #[diesel(table_name = speakers)]
@@ -45,7 +47,7 @@ pub struct Proposal {
     pub tour_id: String,
     pub talk_id: String,
     pub submitted_by: Option<String>,
-    pub status: String,
+    pub status: ProposalStatus,
     pub decision_message: String,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
@@ -148,6 +150,7 @@ impl Speaker {
                 speakers::confirmed_at.eq(confirmed_at),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::Speakers)?;
         speakers::table
             .find(&id)
             .select(Speaker::as_select())
@@ -169,6 +172,7 @@ impl Speaker {
                 speakers::updated_at.eq(db::now()),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::Speakers)?;
         speakers::table
             .find(id)
             .select(Speaker::as_select())
@@ -186,7 +190,7 @@ impl Speaker {
         lang: crate::i18n::Lang,
         now: NaiveDateTime,
     ) -> QueryResult<usize> {
-        diesel::update(
+        let n = diesel::update(
             speakers::table
                 .find(id)
                 .filter(speakers::confirmed_at.is_null()),
@@ -198,18 +202,20 @@ impl Speaker {
             speakers::lang.eq(lang.code()),
             speakers::updated_at.eq(now),
         ))
-        .execute(conn)
+        .execute(conn)?;
+        speakers_changed(conn, n)
     }
 
     /// Marks the profile confirmed (once).
     pub fn confirm(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-        diesel::update(
+        let n = diesel::update(
             speakers::table
                 .find(id)
                 .filter(speakers::confirmed_at.is_null()),
         )
         .set(speakers::confirmed_at.eq(Some(now)))
-        .execute(conn)
+        .execute(conn)?;
+        speakers_changed(conn, n)
     }
 
     pub fn set_feed_token_hash(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
@@ -297,6 +303,7 @@ impl Talk {
                 ))
                 .execute(conn)?;
         }
+        cache::record(conn, Change::Speakers)?;
         talks::table.find(&id).select(Talk::as_select()).first(conn)
     }
 
@@ -309,14 +316,15 @@ impl Talk {
         duration: i32,
         now: NaiveDateTime,
     ) -> QueryResult<usize> {
-        diesel::update(talks::table.find(id))
+        let n = diesel::update(talks::table.find(id))
             .set((
                 talks::title.eq(title),
                 talks::abstract_.eq(summary),
                 talks::duration_minutes.eq(duration),
                 talks::updated_at.eq(now),
             ))
-            .execute(conn)
+            .execute(conn)?;
+        speakers_changed(conn, n)
     }
 
     /// Whether the talk is on any stop's agenda.
@@ -334,13 +342,14 @@ impl Talk {
         speaker_id: &str,
         now: NaiveDateTime,
     ) -> QueryResult<usize> {
-        diesel::update(
+        let n = diesel::update(
             talk_speakers::table
                 .find((talk_id, speaker_id))
                 .filter(talk_speakers::accepted_at.is_null()),
         )
         .set(talk_speakers::accepted_at.eq(Some(now)))
-        .execute(conn)
+        .execute(conn)?;
+        speakers_changed(conn, n)
     }
 
     /// Takes a speaker off a talk they have not accepted (they declined).
@@ -349,12 +358,13 @@ impl Talk {
         talk_id: &str,
         speaker_id: &str,
     ) -> QueryResult<usize> {
-        diesel::delete(
+        let n = diesel::delete(
             talk_speakers::table
                 .find((talk_id, speaker_id))
                 .filter(talk_speakers::accepted_at.is_null()),
         )
-        .execute(conn)
+        .execute(conn)?;
+        speakers_changed(conn, n)
     }
 
     /// Whether the speaker is on the talk, and since when they accepted it.
@@ -480,7 +490,7 @@ impl Proposal {
                 proposals::tour_id.eq(tour_id),
                 proposals::talk_id.eq(talk_id),
                 proposals::submitted_by.eq(submitted_by),
-                proposals::status.eq("proposed"),
+                proposals::status.eq(ProposalStatus::Proposed),
                 proposals::created_at.eq(now),
             ))
             .execute(conn)?;
@@ -604,10 +614,10 @@ impl Proposal {
         let n = diesel::update(
             proposals::table
                 .find(id)
-                .filter(proposals::status.eq("proposed")),
+                .filter(proposals::status.eq(ProposalStatus::Proposed)),
         )
         .set((
-            proposals::status.eq("withdrawn"),
+            proposals::status.eq(ProposalStatus::Withdrawn),
             proposals::decided_at.eq(Some(now)),
         ))
         .execute(conn)?;
@@ -617,7 +627,7 @@ impl Proposal {
     pub fn set_status(
         conn: &mut DbConnection,
         id: &str,
-        status: &str,
+        status: ProposalStatus,
         message: &str,
     ) -> QueryResult<()> {
         diesel::update(proposals::table.find(id))
@@ -629,4 +639,13 @@ impl Proposal {
             .execute(conn)
             .map(drop)
     }
+}
+
+/// Profiles and talks show wherever speakers do; only a write that changed a row counts
+/// (confirming twice is no change).
+fn speakers_changed(conn: &mut DbConnection, rows: usize) -> QueryResult<usize> {
+    if rows > 0 {
+        cache::record(conn, Change::Speakers)?;
+    }
+    Ok(rows)
 }

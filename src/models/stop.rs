@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::schema::{stop_backups, stop_counters, stops, supporters, tours, venues};
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
@@ -114,8 +115,14 @@ impl Stop {
             .execute(conn)?;
         diesel::insert_into(stop_counters::table)
             .values(stop_counters::stop_id.eq(&new.id))
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        cache::record(
+            conn,
+            Change::Stop {
+                id: &new.id,
+                tour_id: &new.tour_id,
+            },
+        )
     }
 
     /// Takes the stop's agenda lock: a no-op update of its row, which on PostgreSQL holds
@@ -155,7 +162,18 @@ impl Stop {
         diesel::update(stops::table.find(id))
             .set(changes)
             .execute(conn)?;
-        stops::table.find(id).select(Stop::as_select()).first(conn)
+        let stop: Stop = stops::table
+            .find(id)
+            .select(Stop::as_select())
+            .first(conn)?;
+        cache::record(
+            conn,
+            Change::Stop {
+                id,
+                tour_id: &stop.tour_id,
+            },
+        )?;
+        Ok(stop)
     }
 
     /// The public stops of a tour, in time order.
@@ -221,7 +239,7 @@ impl Stop {
                 ))
                 .execute(conn)?;
         }
-        Ok(())
+        cache::record(conn, Change::StopPage(stop_id))
     }
 
     pub fn supporters(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Vec<Supporter>> {
@@ -253,6 +271,7 @@ impl Stop {
                 supporters::created_at.eq(db::now()),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::StopPage(stop_id))?;
         supporters::table
             .find(&id)
             .select(Supporter::as_select())
@@ -264,12 +283,14 @@ impl Stop {
         stop_id: &str,
         supporter_id: &str,
     ) -> QueryResult<usize> {
-        diesel::delete(
+        let removed = diesel::delete(
             supporters::table
                 .filter(supporters::id.eq(supporter_id))
                 .filter(supporters::stop_id.eq(stop_id)),
         )
-        .execute(conn)
+        .execute(conn)?;
+        cache::record(conn, Change::StopPage(stop_id))?;
+        Ok(removed)
     }
 }
 

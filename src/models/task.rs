@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{claims, stops, tasks, tours, volunteers};
 use crate::db::{self, DbConnection};
-use crate::domain::task::TaskKind;
+use crate::domain::task::{ClaimStatus, TaskKind};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 
@@ -42,7 +42,7 @@ pub struct Claim {
     pub id: String,
     pub task_id: String,
     pub volunteer_id: String,
-    pub status: String,
+    pub status: ClaimStatus,
     pub assigned_by: Option<String>,
     pub showed_up: Option<bool>,
     pub created_at: NaiveDateTime,
@@ -234,7 +234,7 @@ impl Claim {
         claims::table
             .inner_join(tasks::table)
             .filter(tasks::stop_id.eq_any(stop_ids))
-            .filter(claims::status.eq("claimed"))
+            .filter(claims::status.eq(ClaimStatus::Claimed))
             .select((tasks::stop_id, claims::volunteer_id))
             .load(conn)
     }
@@ -247,7 +247,7 @@ impl Claim {
         claims::table
             .filter(claims::task_id.eq(task_id))
             .filter(claims::volunteer_id.eq(volunteer_id))
-            .filter(claims::status.eq("claimed"))
+            .filter(claims::status.eq(ClaimStatus::Claimed))
             .select(Claim::as_select())
             .first(conn)
             .optional()
@@ -265,7 +265,7 @@ impl Claim {
                 claims::id.eq(&id),
                 claims::task_id.eq(task_id),
                 claims::volunteer_id.eq(volunteer_id),
-                claims::status.eq("claimed"),
+                claims::status.eq(ClaimStatus::Claimed),
                 claims::assigned_by.eq(assigned_by),
                 claims::created_at.eq(db::now()),
             ))
@@ -286,12 +286,16 @@ impl Claim {
 
     /// Releases an active claim; false if it was not active.
     pub fn release(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-        let n = diesel::update(claims::table.find(id).filter(claims::status.eq("claimed")))
-            .set((
-                claims::status.eq("released"),
-                claims::released_at.eq(Some(db::now())),
-            ))
-            .execute(conn)?;
+        let n = diesel::update(
+            claims::table
+                .find(id)
+                .filter(claims::status.eq(ClaimStatus::Claimed)),
+        )
+        .set((
+            claims::status.eq(ClaimStatus::Released),
+            claims::released_at.eq(Some(db::now())),
+        ))
+        .execute(conn)?;
         Ok(n == 1)
     }
 
@@ -314,7 +318,7 @@ impl Claim {
         claims::table
             .inner_join(volunteers::table)
             .filter(claims::task_id.eq_any(task_ids.to_vec()))
-            .filter(claims::status.eq("claimed"))
+            .filter(claims::status.eq(ClaimStatus::Claimed))
             .order(claims::created_at)
             .select((Claim::as_select(), Volunteer::as_select()))
             .load(conn)
@@ -328,7 +332,7 @@ impl Claim {
         claims::table
             .inner_join(tasks::table.inner_join(stops::table.inner_join(tours::table)))
             .filter(claims::volunteer_id.eq(volunteer_id))
-            .filter(claims::status.eq("claimed"))
+            .filter(claims::status.eq(ClaimStatus::Claimed))
             .order(stops::starts_at)
             .select((
                 Claim::as_select(),
@@ -346,7 +350,7 @@ impl Claim {
     ) -> QueryResult<Vec<(String, i64)>> {
         claims::table
             .filter(claims::volunteer_id.eq_any(volunteer_ids.to_vec()))
-            .filter(claims::status.eq("claimed"))
+            .filter(claims::status.eq(ClaimStatus::Claimed))
             .filter(claims::showed_up.eq(false))
             .group_by(claims::volunteer_id)
             .select((claims::volunteer_id, diesel::dsl::count_star()))
@@ -362,7 +366,7 @@ impl Claim {
             .inner_join(tasks::table)
             .inner_join(volunteers::table)
             .filter(tasks::stop_id.eq(stop_id))
-            .filter(claims::status.eq("claimed"))
+            .filter(claims::status.eq(ClaimStatus::Claimed))
             .select((
                 Claim::as_select(),
                 Task::as_select(),

@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::DbConnection;
 use crate::db::schema::{tour_members, tours};
 use crate::domain::access::TeamRole;
@@ -81,8 +82,8 @@ impl Tour {
     pub fn insert(conn: &mut DbConnection, new: &NewTour) -> QueryResult<()> {
         diesel::insert_into(tours::table)
             .values(new)
-            .execute(conn)
-            .map(drop)
+            .execute(conn)?;
+        cache::record(conn, Change::Tour(&new.id))
     }
 
     /// Unscoped: callers outside `models::access` must not hand this to organizers.
@@ -169,6 +170,10 @@ impl Tour {
         diesel::update(tours::table.find(id))
             .set(changes)
             .execute(conn)?;
+        cache::record(conn, Change::Tour(id))?;
+        if changes.report_published_at.is_some() {
+            cache::record(conn, Change::Report(id))?;
+        }
         tours::table.find(id).select(Tour::as_select()).first(conn)
     }
 }

@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::cache::{self, Change};
 use crate::db::DbConnection;
 use crate::db::schema::{outbox, venues};
 use crate::domain::venue::{CostKind, VenueKind};
@@ -108,6 +109,7 @@ impl Venue {
                 venues::updated_at.eq(now),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::Venues)?;
         Self::get(conn, id)
     }
 
@@ -130,6 +132,7 @@ impl Venue {
                 venues::updated_at.eq(now),
             ))
             .execute(conn)?;
+        cache::record(conn, Change::Venues)?;
         Self::get(conn, id)
     }
 
@@ -142,6 +145,7 @@ impl Venue {
         diesel::update(venues::table.find(id))
             .set((fields, venues::updated_at.eq(now)))
             .execute(conn)?;
+        cache::record(conn, Change::Venues)?;
         Self::get(conn, id)
     }
 

@@ -287,8 +287,6 @@ pub fn revoke_api_token(
         if ApiToken::delete_of(conn, &organizer.id, token_id)? == 0 {
             return Err(AppError::not_found("API token"));
         }
-        // Instances that remember the token's caller forget it now.
-        cache::auth_changed(conn)?;
         Ok(())
     })
 }
@@ -329,7 +327,6 @@ fn password_changed(conn: &mut DbConnection, organizer: &Organizer) -> Result<()
     ApiToken::delete_all_of(conn, &organizer.id)?;
     MagicLink::revoke_for_subject(conn, &purpose::ORGANIZER_CREDENTIALS, &organizer.id)?;
     SignInFailure::clear_all(conn, &organizer.email)?;
-    cache::auth_changed(conn)?;
     Ok(())
 }
 
@@ -436,7 +433,7 @@ const MAX_CALLERS: usize = 10_000;
 
 /// Organizers found by their API tokens, remembered for a minute: a desk sends its token with
 /// every scan, and looking it up cost a database round trip (and a thread hop) per check-in.
-/// Any change of an organizer or a token bumps the `auth` key (`cache::auth_changed`), which
+/// Any change of an organizer or a token bumps the `auth` key (`cache::Change::Auth`), which
 /// forgets them all at once here and on the other instances within a poll. Kept by the
 /// token's hash; unknown tokens are not remembered.
 struct Remembered {

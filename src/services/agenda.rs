@@ -186,7 +186,6 @@ pub fn add_item(
             )?;
             tell_speakers(conn, env, &stop, &entry, "added")?;
         }
-        agenda_changed(conn, &stop.id)?;
         Ok(entry)
     })
 }
@@ -196,17 +195,6 @@ pub fn add_item(
 /// requests cannot both find the same time free (on PostgreSQL; SQLite serialises writers).
 fn locked(conn: &mut DbConnection, stop_id: &str) -> Result<Stop, AppError> {
     Stop::lock(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))
-}
-
-/// What the public agenda, the speakers' profiles and the report show changed.
-pub(crate) fn agenda_changed(conn: &mut DbConnection, stop_id: &str) -> Result<(), AppError> {
-    Ok(crate::cache::touch(
-        conn,
-        &[
-            crate::cache::keys::stop(stop_id),
-            crate::cache::keys::SPEAKERS.to_owned(),
-        ],
-    )?)
 }
 
 /// Places a talk at the first free time of a stop (used when a proposal is accepted or a
@@ -258,7 +246,6 @@ pub fn place_talk(
         )?;
         tell_speakers(conn, env, stop, &entry, "added")?;
     }
-    agenda_changed(conn, &stop.id)?;
     Ok(Some(entry))
 }
 
@@ -315,7 +302,6 @@ pub fn move_item(
             )?;
             tell_speakers(conn, env, &stop, &entry, "moved")?;
         }
-        agenda_changed(conn, &stop.id)?;
         Ok(entry)
     })
 }
@@ -347,7 +333,6 @@ pub fn remove_item(
             tell_speakers(conn, env, &stop, &entry, "removed")?;
         }
         AgendaItem::delete(conn, &item.id)?;
-        agenda_changed(conn, &stop.id)?;
         Ok(())
     })
 }
@@ -368,7 +353,6 @@ pub fn publish(
                 ..StopChanges::default()
             },
         )?;
-        agenda_changed(conn, &stop.id)?;
     }
     Ok(())
 }

@@ -293,19 +293,7 @@ pub fn hand_in(
 ) -> Result<Material, AppError> {
     let m = target(conn, material_id, who)?;
     let received = Material::receive(conn, &m.id, content)?;
-    materials_changed(conn, &m.stop_id)?;
     Ok(received)
-}
-
-/// Published materials show on the stop page, the speakers' profiles and the report.
-pub(crate) fn materials_changed(conn: &mut DbConnection, stop_id: &str) -> Result<(), AppError> {
-    Ok(crate::cache::touch(
-        conn,
-        &[
-            crate::cache::keys::stop(stop_id),
-            crate::cache::keys::SPEAKERS.to_owned(),
-        ],
-    )?)
 }
 
 /// A written report (Markdown), handed in as text.
@@ -340,7 +328,6 @@ pub fn set_published(
         MaterialStatus::Received
     };
     let m = Material::set_status(conn, &m.id, status)?;
-    materials_changed(conn, &m.stop_id)?;
     Ok(m)
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use crate::db::{self, DbConnection};
+use crate::db::{self, Db, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
@@ -15,6 +15,9 @@ use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
 use crate::services::Env;
+use crate::services::caller::Caller;
+use crate::services::intake::Door;
+use crate::services::registrations::{self, CheckIn, DoorStep};
 use crate::services::stop_context::StopContext;
 
 pub const PURPOSE: &str = "desk";
@@ -210,10 +213,89 @@ pub fn enter(conn: &mut DbConnection, token: &str) -> Result<(String, String), A
 }
 
 /// Still a helper of that stop (organizers can take the right back).
+/// Lets in the stop's organizers and the helpers they named; anyone else is told to sign in
+/// (401) or, signed in, that there is no such desk (404). The desk opens people's data, so
+/// no claim of a public task lets anyone in: an organizer names each helper (`add_helper`).
+pub fn authorize(conn: &mut DbConnection, caller: &Caller, stop_id: &str) -> Result<(), AppError> {
+    if let Some(id) = &caller.organizer_id
+        && let Ok(o) = Organizer::find(conn, id)
+        && access::stop_for(conn, &o, stop_id).is_ok()
+    {
+        return Ok(());
+    }
+    for (s, email) in &caller.desk_grants {
+        if s == stop_id && is_helper(conn, s, email)? {
+            return Ok(());
+        }
+    }
+    if caller.is_anyone() {
+        Err(AppError::not_found("desk"))
+    } else {
+        Err(AppError::unauthorized("sign in first"))
+    }
+}
+
 pub fn is_helper(
     conn: &mut DbConnection,
     stop_id: &str,
     email_address: &str,
 ) -> Result<bool, AppError> {
     Ok(DeskHelper::find(conn, stop_id, email_address)?.is_some())
+}
+
+/// How the door finds whom to check in: the code on their ticket (scanned or typed), or
+/// their registration, found by name at the desk.
+pub enum Scan {
+    Code(String),
+    Registration(String),
+}
+
+/// Who stands at the door: an organizer with an API token (the scanner apps), or a browser
+/// on the desk page (the stop's organizers and the helpers they named).
+pub enum Doorkeeper {
+    Organizer(Organizer),
+    Desk(Caller),
+}
+
+/// A check-in, from a scanner or the desk page alike. Who may is decided first; repeats,
+/// waitlisted and cancelled people are answered at once (read again under the stop's lock),
+/// and a confirmed person's first check-in goes into one transaction with whoever is
+/// scanned at the stop at the same moment (`registrations::check_in_batch`).
+pub async fn check_in(
+    door: &Door,
+    db: &Db,
+    who: Doorkeeper,
+    stop_id: String,
+    scan: Scan,
+) -> Result<CheckIn, AppError> {
+    let step = db
+        .run(move |conn| match (&who, &scan) {
+            // One query finds the code's registration with its stop and tour, and the right
+            // to the stop is checked before anything is answered.
+            (Doorkeeper::Organizer(o), Scan::Code(code)) => {
+                registrations::check_in_start_for(conn, o, &stop_id, code)
+            }
+            (Doorkeeper::Organizer(o), Scan::Registration(id)) => {
+                access::stop_for(conn, o, &stop_id)?;
+                registrations::check_in_start_by_id(conn, &stop_id, id)
+            }
+            (Doorkeeper::Desk(caller), scan) => {
+                authorize(conn, caller, &stop_id)?;
+                match scan {
+                    Scan::Code(code) => {
+                        let stop = Stop::find(conn, &stop_id)?
+                            .ok_or_else(|| AppError::not_found("stop"))?;
+                        registrations::check_in_start(conn, &stop, code)
+                    }
+                    Scan::Registration(id) => {
+                        registrations::check_in_start_by_id(conn, &stop_id, id)
+                    }
+                }
+            }
+        })
+        .await?;
+    match step {
+        DoorStep::Done(done) => Ok(done),
+        DoorStep::Confirm(r) => door.submit(r.stop_id.clone(), r).await,
+    }
 }

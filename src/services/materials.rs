@@ -217,7 +217,6 @@ pub fn record_slides(
     };
     Material::receive(conn, &target, content)?;
     let material = Material::keep_talk_and_owner(conn, &target, &title, owner.as_deref())?;
-    crate::services::collection::materials_changed(conn, &item.stop_id)?;
     Ok(Recorded { material, replaced })
 }
 
@@ -257,7 +256,6 @@ pub fn remove_own_slides(
         } else {
             Material::delete(conn, &m.id)?;
         }
-        crate::services::collection::materials_changed(conn, &m.stop_id)?;
         Ok(m.storage_key)
     })
 }

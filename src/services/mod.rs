@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod agenda;
 pub mod bulk;
+pub mod caller;
 pub mod collection;
 pub mod desk;
 pub mod intake;

@@ -242,7 +242,6 @@ pub fn set_published(
             ..TourChanges::default()
         },
     )?;
-    crate::cache::touch(conn, &[crate::cache::keys::report(&tour.id)])?;
     Ok(tour)
 }
 

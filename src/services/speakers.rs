@@ -10,6 +10,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{self, DbConnection};
+use crate::domain::proposal::ProposalStatus;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
@@ -400,7 +401,6 @@ pub fn confirm_proposal(
                 invitations::invite(conn, env, &co, &submitter.name, Some(&tour), &talk)?;
             }
         }
-        crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
         Ok(Confirmed {
             speaker_id: submitter.id,
             profile_confirmed,
@@ -443,7 +443,6 @@ pub fn create_speaker(
                     now,
                 )?;
                 Speaker::confirm(conn, &existing.id, now)?;
-                crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
                 let speaker = Speaker::find(conn, &existing.id)?
                     .ok_or_else(|| AppError::not_found("speaker"))?;
                 Ok(SpeakerAdded {
@@ -631,7 +630,7 @@ pub fn accept(
             agenda::place_talk(conn, env, &stop, &talk)?;
             cities.push(stop.city.clone());
         }
-        Proposal::set_status(conn, &proposal.id, "accepted", &message)?;
+        Proposal::set_status(conn, &proposal.id, ProposalStatus::Accepted, &message)?;
         tell_decision(conn, env, &tour, &talk, true, &cities, &message)?;
         let (_, _, list) = proposals(conn, organizer, &tour.id)?;
         list.into_iter()
@@ -655,7 +654,7 @@ pub fn reject(
         let (tour, _) = access::editable_tour(conn, organizer, &proposal.tour_id)
             .map_err(|_| AppError::not_found("proposal"))?;
         refuse_withdrawn(&proposal)?;
-        if proposal.status == "accepted" {
+        if proposal.status == ProposalStatus::Accepted {
             return Err(AppError::conflict(
                 "already_accepted",
                 "remove the talk from the agendas first",
@@ -663,7 +662,7 @@ pub fn reject(
         }
         let talk =
             Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
-        Proposal::set_status(conn, &proposal.id, "rejected", &message)?;
+        Proposal::set_status(conn, &proposal.id, ProposalStatus::Rejected, &message)?;
         tell_decision(conn, env, &tour, &talk, false, &[], &message)?;
         Ok(())
     })
@@ -671,7 +670,7 @@ pub fn reject(
 
 /// Its speakers withdrew it: there is nothing left to decide.
 fn refuse_withdrawn(proposal: &Proposal) -> Result<(), AppError> {
-    if proposal.status == "withdrawn" {
+    if proposal.status == ProposalStatus::Withdrawn {
         return Err(AppError::conflict(
             "proposal_withdrawn",
             "its speakers withdrew this proposal",
@@ -778,7 +777,7 @@ pub fn own_page(conn: &mut DbConnection, speaker_id: &str) -> Result<SpeakerPage
     for p in Proposal::for_talks(conn, &talk_ids)? {
         let talk = Talk::find(conn, &p.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
         let tour = Tour::find(conn, &p.tour_id)?.ok_or_else(|| AppError::not_found("tour"))?;
-        let changeable = p.status == "proposed"
+        let changeable = p.status.undecided()
             && accepted.contains(&talk.id)
             && !Talk::is_scheduled(conn, &talk.id)?;
         proposals.push(OwnProposal {
@@ -840,7 +839,7 @@ fn changeable_proposal(
     ) {
         return Err(AppError::not_found("proposal"));
     }
-    if proposal.status != "proposed" {
+    if !proposal.status.undecided() {
         return Err(AppError::conflict(
             "proposal_decided",
             "the organizers decided on this proposal already: write to them to change it",
@@ -930,7 +929,6 @@ pub fn update_profile(
             &bio.clone().unwrap_or_default(),
         )?;
         Speaker::confirm(conn, speaker_id, db::now())?;
-        crate::cache::touch(conn, &[crate::cache::keys::SPEAKERS.to_owned()])?;
         Speaker::find(conn, speaker_id)?.ok_or_else(|| AppError::not_found("speaker"))
     })
 }
@@ -950,7 +948,7 @@ pub fn accept_talk(
         let now = db::now();
         Talk::accept(conn, talk_id, speaker_id, now)?;
         Speaker::confirm(conn, speaker_id, now)?;
-        talk_changed(conn, talk_id)
+        Ok(())
     })
 }
 
@@ -973,17 +971,8 @@ pub fn decline_talk(
             Some(None) => {}
         }
         Talk::remove_pending_speaker(conn, talk_id, speaker_id)?;
-        talk_changed(conn, talk_id)
+        Ok(())
     })
-}
-
-/// The pages showing a talk's speakers changed: its stops' pages and the speaker pages.
-fn talk_changed(conn: &mut DbConnection, talk_id: &str) -> Result<(), AppError> {
-    let mut keys = vec![crate::cache::keys::SPEAKERS.to_owned()];
-    for (item, _, _) in AgendaItem::deliveries_of_talks(conn, &[talk_id.to_owned()])? {
-        keys.push(crate::cache::keys::stop(&item.stop_id));
-    }
-    Ok(crate::cache::touch(conn, &keys)?)
 }
 
 /// The speaker confirms a slot of theirs (which accepts its talk, if they had not yet).
@@ -999,9 +988,7 @@ pub fn confirm_slot(
             let now = db::now();
             Talk::accept(conn, talk_id, speaker_id, now)?;
             Speaker::confirm(conn, speaker_id, now)?;
-            talk_changed(conn, talk_id)?;
         }
-        crate::services::agenda::agenda_changed(conn, &item.stop_id)?;
         Ok(())
     })
 }

@@ -7,6 +7,7 @@ use crate::domain::venue::MAX_CAPACITY;
 use crate::error::{AppError, FieldError, Validator};
 use crate::models::access;
 use crate::models::organizer::Organizer;
+use crate::models::registration::Counters;
 use crate::models::stop::{NewStop, Stop, StopChanges, StopDetail, Supporter};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
@@ -212,7 +213,6 @@ pub fn create_stop(
         )?;
         Stop::set_backups(conn, &id, &backups)?;
         let stop = Stop::find(conn, &id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        crate::cache::tour_changed(conn, &stop.tour_id)?;
         Ok(Stop::detail(conn, stop)?)
     })
 }
@@ -248,8 +248,11 @@ pub fn update_stop_telling(
     input: StopInput,
     message: &str,
 ) -> Result<Updated, AppError> {
-    let (detail, told) = db::write_transaction(conn, |conn| {
+    db::write_transaction(conn, |conn| {
         let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+        // The registration lock first, as every writer of the stop's registrations takes
+        // it: the waitlist may move up at the end of this change.
+        Counters::lock(conn, &stop.id)?;
         let mut v = Validator::new();
         let mut changes = check(&input, &mut v, false);
         let message = v
@@ -343,8 +346,6 @@ pub fn update_stop_telling(
         } else {
             0
         };
-        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
-        crate::cache::tour_changed(conn, &stop.tour_id)?;
         // Marked done: the material requests open now, not at the next scheduler run.
         if stop.status() == StopStatus::Done && !was_done {
             let now = db::now();
@@ -353,14 +354,14 @@ pub fn update_stop_telling(
                 crate::services::collection::open_requests(conn, &stop, now)?;
             }
         }
-        Ok::<_, AppError>((Stop::detail(conn, stop)?, told))
-    })?;
-    // A larger room, a lower show rate or a re-opened stop may free places for the waitlist.
-    registrations::rebalance(conn, env, &detail.stop.id)?;
-    let stop = Stop::find(conn, &detail.stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
-    Ok(Updated {
-        detail: Stop::detail(conn, stop)?,
-        told,
+        // A larger room, a lower show rate or a re-opened stop may free places for the
+        // waitlist: in the same transaction, so nobody sees the change without its effect.
+        registrations::rebalance_within(conn, env, &stop.id)?;
+        let stop = Stop::find(conn, &stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
+        Ok(Updated {
+            detail: Stop::detail(conn, stop)?,
+            told,
+        })
     })
 }
 
@@ -424,7 +425,6 @@ pub fn clone_stop(
             &supporter.contribution,
         )?;
     }
-    crate::cache::touch(conn, &[crate::cache::keys::stop(&created.stop.id)])?;
     Ok(Stop::detail(conn, created.stop)?)
 }
 
@@ -450,7 +450,6 @@ pub fn move_backup(
             ids.swap(pos, target as usize);
             Stop::set_backups(conn, &stop.id, &ids)?;
         }
-        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
         Ok(())
     })
 }
@@ -472,7 +471,6 @@ pub fn add_backup(
         check_venues(conn, &mut v, Some(&stop.venue_id), Some(&ids))?;
         v.finish()?;
         Stop::set_backups(conn, &stop.id, &ids)?;
-        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
         Ok(())
     })
 }
@@ -491,7 +489,6 @@ pub fn remove_backup(
             .filter(|id| id != venue_id)
             .collect();
         Stop::set_backups(conn, &stop.id, &ids)?;
-        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
         Ok(())
     })
 }
@@ -514,7 +511,6 @@ pub fn add_supporter(
         &name.unwrap_or_default(),
         &contribution.unwrap_or_default(),
     )?;
-    crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
     Ok(supporter)
 }
 
@@ -528,7 +524,6 @@ pub fn remove_supporter(
     if Stop::remove_supporter(conn, &stop.id, supporter_id)? == 0 {
         return Err(AppError::not_found("supporter"));
     }
-    crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
     Ok(())
 }
 

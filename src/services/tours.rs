@@ -131,7 +131,6 @@ pub fn create_tour(
             },
         )?;
         TourMember::put(conn, &id, &organizer.id, TeamRole::Owner, &[])?;
-        crate::cache::tour_changed(conn, &id)?;
         Tour::find(conn, &id)?.ok_or_else(|| AppError::not_found("tour"))
     })
 }
@@ -175,7 +174,6 @@ pub fn update_tour(
         cfp_in_order(opens, closes)?;
         changes.updated_at = Some(db::now());
         let tour = Tour::update(conn, &tour.id, &changes)?;
-        crate::cache::tour_changed(conn, &tour.id)?;
         Ok(tour)
     })
 }

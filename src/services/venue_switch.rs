@@ -113,14 +113,10 @@ pub fn switch_venue(
                     .attach(ctx.ics(env)),
             )?;
         }
+        // A bigger room moves the waitlist up, in the same transaction.
+        registrations::rebalance_within(conn, env, &stop.id)?;
         let stop = Stop::find(conn, &stop.id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        crate::cache::touch(conn, &[crate::cache::keys::stop(&stop.id)])?;
-        crate::cache::tour_changed(conn, &stop.tour_id)?;
         Ok(Stop::detail(conn, stop)?)
-    })
-    .and_then(|detail| {
-        registrations::rebalance(conn, env, &detail.stop.id)?;
-        Ok(detail)
     })
 }
 

@@ -252,7 +252,6 @@ pub fn update_venue(
             ));
         }
         tell_teams(conn, env, organizer, &updated, &changes, &affected)?;
-        crate::cache::touch(conn, &[crate::cache::keys::VENUES.to_owned()])?;
         Ok(updated)
     })
 }
@@ -511,7 +510,6 @@ pub fn copy_venue(
             }
             moved.insert(u.stop.id.clone());
         }
-        crate::cache::touch(conn, &[crate::cache::keys::VENUES.to_owned()])?;
         Ok((copy, moved.len()))
     })
 }

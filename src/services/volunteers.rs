@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
-use crate::domain::task::{self as task_rules, STANDARD_SET, TaskKind};
+use crate::domain::task::{self as task_rules, ClaimStatus, STANDARD_SET, TaskKind};
 use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, FieldError, Validator};
@@ -588,7 +588,7 @@ fn desk_claim(
     let claim = Claim::find(conn, claim_id)?.ok_or_else(|| AppError::not_found("claim"))?;
     let task = Task::find(conn, &claim.task_id)?.ok_or_else(|| AppError::not_found("claim"))?;
     access::stop_for(conn, organizer, &task.stop_id).map_err(|_| AppError::not_found("claim"))?;
-    if task.kind != TaskKind::RegistrationDesk || claim.status != "claimed" {
+    if task.kind != TaskKind::RegistrationDesk || claim.status != ClaimStatus::Claimed {
         return Err(AppError::conflict(
             "not_desk_claim",
             "only a volunteer holding a registration-desk slot can be given desk access here",

@@ -158,7 +158,7 @@ pub fn manage(
                             a.button.secondary href={ (base) "/coming/no" } { (ctx.t("email.still_coming.no")) }
                         }
                     }
-                    @if r.still_coming.as_deref() == Some("yes") { p.flash.success { (ctx.t("manage.said_yes")) } }
+                    @if r.still_coming == Some(crate::domain::attendance::StillComing::Yes) { p.flash.success { (ctx.t("manage.said_yes")) } }
                     h2 { (ctx.t("manage.cancel_title")) }
                     (confirm_form(ctx, &format!("{base}/cancel"), &ctx.t("manage.cancel"),
                         &ctx.t(if r.status == crate::domain::attendance::RegistrationStatus::Waitlisted { "manage.cancel_explain_waitlisted" } else { "manage.cancel_explain_confirmed" }),

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::domain::proposal::ProposalStatus;
 use crate::error::FieldErrors;
 use crate::format::{date, local_input};
 use crate::models::agenda::AgendaChange;
@@ -344,7 +345,7 @@ fn own_proposals(ctx: &Ctx, p: &SpeakerPage, errors: &FieldErrors) -> Markup {
             @let (pr, talk) = (&own.proposal, &own.talk);
             @let scope = format!("proposal-{}", pr.id);
             article.card.proposal {
-                h3 { (talk.title) " " (status_badge(ctx, "proposal_status", &pr.status)) }
+                h3 { (talk.title) " " (status_badge(ctx, "proposal_status", pr.status.as_str())) }
                 p.meta { (own.tour.name) " · " (ctx.tf("journeys.proposal.minutes", &[("n", &talk.duration_minutes.to_string())])) }
                 @if !talk.summary.is_empty() { div.prose { (markdown(&talk.summary)) } }
                 @if !pr.decision_message.is_empty() { p { em { (pr.decision_message) } } }
@@ -359,7 +360,7 @@ fn own_proposals(ctx: &Ctx, p: &SpeakerPage, errors: &FieldErrors) -> Markup {
                         }))
                     }
                     (confirm_form(ctx, &format!("/speaker/proposals/{}/withdraw", pr.id), &ctx.t("journeys.proposal.withdraw"), &ctx.t("journeys.proposal.withdraw_explain"), &ctx.t("journeys.proposal.withdraw_button")))
-                } @else if pr.status == "proposed" {
+                } @else if pr.status.undecided() {
                     p.hint { (ctx.t("journeys.proposal.placed")) }
                 }
             }
@@ -493,18 +494,18 @@ pub fn proposals(
             @if list.is_empty() { p.empty { (ctx.t("proposals.none")) } }
             @for p in list {
                 article.card {
-                    h2 { (p.talk.talk.title) " " (status_badge(ctx, "proposal_status", &p.proposal.status)) }
+                    h2 { (p.talk.talk.title) " " (status_badge(ctx, "proposal_status", p.proposal.status.as_str())) }
                     p { (ctx.t("proposals.by")) " " (team_speakers_line(ctx, &p.talk)) " · " (p.talk.talk.duration_minutes) " min" }
-                    @if p.talk.talk.updated_at > p.talk.talk.created_at && p.proposal.status == "proposed" {
+                    @if p.talk.talk.updated_at > p.talk.talk.created_at && p.proposal.status.undecided() {
                         p.hint.edited { (ctx.tf("journeys.proposal.edited", &[("when", &date(ctx.lang, p.talk.talk.updated_at, chrono_tz::UTC))])) }
                     }
-                    @if p.proposal.status == "withdrawn" {
+                    @if p.proposal.status == ProposalStatus::Withdrawn {
                         p.notice.withdrawn { (ctx.t("journeys.proposal.withdrawn_note")) }
                     }
                     div.prose { (markdown(&p.talk.talk.summary)) }
                     p { (ctx.t("proposals.could_give")) ": " (p.stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) }
                     @if !p.scheduled_stop_ids.is_empty() { p { (ctx.t("proposals.scheduled")) ": " (p.scheduled_stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) } }
-                    @if p.proposal.status != "rejected" && p.proposal.status != "withdrawn" {
+                    @if p.proposal.status.standing() {
                         (post_form(ctx, &format!("/manage/proposals/{}/accept", p.proposal.id), "", html! {
                             fieldset {
                                 legend { (ctx.t("proposals.accept_at")) }
@@ -516,7 +517,7 @@ pub fn proposals(
                             button type="submit" { (ctx.t("proposals.accept")) }
                         }))
                     }
-                    @if p.proposal.status == "proposed" {
+                    @if p.proposal.status.undecided() {
                         (post_form(ctx, &format!("/manage/proposals/{}/reject", p.proposal.id), "row", html! {
                             (input(ctx, &FieldErrors::new(), Field::new("message", &ctx.t("proposals.message"), "")))
                             button.secondary.danger type="submit" { (ctx.t("proposals.reject")) }
@@ -688,7 +689,7 @@ pub fn history(
             }
             @if !proposals.is_empty() {
                 h2 { (ctx.t("speaker.proposals")) }
-                ul { @for (p, t, tour) in proposals { li { (t.title) " · " (tour.name) " " (status_badge(ctx, "proposal_status", &p.status)) } } }
+                ul { @for (p, t, tour) in proposals { li { (t.title) " · " (tour.name) " " (status_badge(ctx, "proposal_status", p.status)) } } }
             }
             @if !talks.is_empty() && !stops.is_empty() {
                 h2 { (ctx.t("speaker.ask")) }

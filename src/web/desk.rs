@@ -6,10 +6,8 @@ use serde::Deserialize;
 
 use crate::error::{AppError, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
-use crate::models::access;
-use crate::models::organizer::Organizer;
-use crate::models::stop::Stop;
-use crate::services::desk;
+use crate::services::caller::Caller;
+use crate::services::desk::{self, Doorkeeper, Scan};
 use crate::services::registrations::{self, RegistrationInput};
 use crate::services::stop_context::StopContext;
 use crate::state::AppState;
@@ -19,40 +17,15 @@ use crate::web::guests::or_spent;
 use crate::web::session::{self, CsrfForm, FormCtx};
 use crate::web::{html_status, page_id, see_other};
 
-/// Lets in the stop's organizers and the helpers they named; anyone else is sent to sign in
-/// (or, signed in, told there is no such desk). The desk opens people's data, so no claim
-/// of a public task lets anyone in: an organizer names each helper (`desk::add_helper`).
-async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<(), AppError> {
-    let who = session::identities(state, session).await?;
-    let someone = who.is_anyone();
-    let session::Identities {
-        organizer_id,
-        desk_grants: grants,
-        ..
-    } = who;
-    let stop = stop_id.to_owned();
-    let allowed = state
+/// Lets in whom `desk::authorize` lets in: who they are.
+async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<Caller, AppError> {
+    let caller = session::identities(state, session).await?;
+    let (stop, who) = (stop_id.to_owned(), caller.clone());
+    state
         .db
-        .run(move |conn| {
-            if let Some(id) = &organizer_id
-                && let Ok(o) = Organizer::find(conn, id)
-                && access::stop_for(conn, &o, &stop).is_ok()
-            {
-                return Ok(true);
-            }
-            for (s, email) in &grants {
-                if *s == stop && desk::is_helper(conn, s, email)? {
-                    return Ok(true);
-                }
-            }
-            Ok(false)
-        })
+        .run(move |conn| desk::authorize(conn, &who, &stop))
         .await?;
-    match (allowed, someone) {
-        (true, _) => Ok(()),
-        (false, true) => Err(AppError::not_found("desk")),
-        (false, false) => Err(AppError::unauthorized("sign in first")),
-    }
+    Ok(caller)
 }
 
 async fn render(
@@ -147,20 +120,23 @@ pub async fn check_in(
     form: CsrfForm<CheckInForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    authorize(&state, &session, &id).await?;
+    // The page is theirs (else its error page, not the desk's "unknown code"); the check-in
+    // use case decides the act itself, as for the API's scanners.
+    let caller = authorize(&state, &session, &id).await?;
     let form = form.data;
-    let sid = id.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            if form.registration_id.is_empty() {
-                let stop = Stop::find(conn, &sid)?.ok_or_else(|| AppError::not_found("stop"))?;
-                registrations::check_in(conn, &stop, &form.code)
-            } else {
-                registrations::check_in_by_id(conn, &sid, &page_id(&form.registration_id)?)
-            }
-        })
-        .await;
+    let scan = if form.registration_id.is_empty() {
+        Scan::Code(form.code)
+    } else {
+        Scan::Registration(page_id(&form.registration_id)?)
+    };
+    let outcome = desk::check_in(
+        &state.door,
+        &state.db,
+        Doorkeeper::Desk(caller),
+        id.clone(),
+        scan,
+    )
+    .await;
     let result = match outcome {
         Ok(c) => DeskResult::CheckedIn {
             name: c.registration.name,

@@ -22,6 +22,7 @@ use crate::i18n::Lang;
 use crate::models::organizer::Organizer;
 use crate::models::session::BrowserSession;
 use crate::secrets;
+use crate::services::caller::Caller;
 use crate::state::AppState;
 use crate::views::{Ctx, Flash, FlashKind, SignedIn};
 
@@ -151,26 +152,8 @@ pub async fn sign_out(state: &AppState, session: &Session) -> Result<(), AppErro
 }
 
 /// Who this browser is, as far as a live session says; empty when the session is gone.
-#[derive(Clone, Debug, Default)]
-pub struct Identities {
-    pub organizer_id: Option<String>,
-    pub speaker_id: Option<String>,
-    pub volunteer_id: Option<String>,
-    /// The desks this browser was let in at: (stop id, helper's address).
-    pub desk_grants: Vec<(String, String)>,
-}
-
-impl Identities {
-    pub fn is_anyone(&self) -> bool {
-        self.organizer_id.is_some()
-            || self.speaker_id.is_some()
-            || self.volunteer_id.is_some()
-            || !self.desk_grants.is_empty()
-    }
-}
-
-pub async fn identities(state: &AppState, session: &Session) -> Result<Identities, AppError> {
-    let claimed = Identities {
+pub async fn identities(state: &AppState, session: &Session) -> Result<Caller, AppError> {
+    let claimed = Caller {
         organizer_id: session.get::<String>(ORGANIZER_ID).ok().flatten(),
         speaker_id: session.get::<String>(SPEAKER_ID).ok().flatten(),
         volunteer_id: session.get::<String>(VOLUNTEER_ID).ok().flatten(),
@@ -183,7 +166,7 @@ pub async fn identities(state: &AppState, session: &Session) -> Result<Identitie
         Ok(claimed)
     } else {
         session.purge();
-        Ok(Identities::default())
+        Ok(Caller::default())
     }
 }
 

@@ -21,6 +21,7 @@ mod lifecycle;
 mod lifetime;
 mod materials;
 mod meta;
+mod page_changes;
 mod pages;
 mod registrations;
 mod smtp;

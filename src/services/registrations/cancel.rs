@@ -2,9 +2,9 @@
 //! attendee's own link (cancel, "still coming?", a new link, erase).
 
 use super::register::confirmation_email;
-use super::{NO_LINK, counts_changed, link_for_mail, manage_url};
+use super::{NO_LINK, link_for_mail, manage_url};
 use crate::db::{self, DbConnection};
-use crate::domain::attendance::RegistrationStatus;
+use crate::domain::attendance::{RegistrationStatus, StillComing};
 use crate::domain::stop::StopStatus;
 use crate::email::templates;
 use crate::email::{self, Email};
@@ -42,7 +42,7 @@ fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usiz
         }
         Counters::add(
             conn,
-            &ctx.stop.id,
+            &ctx.stop,
             Counters {
                 confirmed: 1,
                 waitlisted: -1,
@@ -59,20 +59,25 @@ fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usiz
         )?;
         promoted += 1;
     }
-    if promoted > 0 {
-        counts_changed(conn, &ctx.stop)?;
-    }
     Ok(promoted)
 }
 
 /// Fills the stop up to its target from the waitlist (after its capacity, show rate or
 /// venue changed). Confirmed people are never demoted.
 pub fn rebalance(conn: &mut DbConnection, env: &Env, stop_id: &str) -> Result<usize, AppError> {
-    db::write_transaction(conn, |conn| {
-        Counters::lock(conn, stop_id)?;
-        let ctx = StopContext::load(conn, stop_id)?;
-        promote(conn, env, &ctx)
-    })
+    db::write_transaction(conn, |conn| rebalance_within(conn, env, stop_id))
+}
+
+/// `rebalance` as the last step of a change of the stop, in its transaction (which took the
+/// stop's registration lock first, the order every writer of registrations keeps).
+pub fn rebalance_within(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+) -> Result<usize, AppError> {
+    Counters::lock(conn, stop_id)?;
+    let ctx = StopContext::load(conn, stop_id)?;
+    promote(conn, env, &ctx)
 }
 
 /// Who asks to cancel.
@@ -170,15 +175,14 @@ fn cancel_locked(
     match was {
         RegistrationStatus::Confirmed => {
             delta.confirmed = -1;
-            if r.still_coming.as_deref() == Some("yes") {
+            if r.still_coming == Some(StillComing::Yes) {
                 delta.still_coming_yes = -1;
             }
         }
         RegistrationStatus::Waitlisted => delta.waitlisted = -1,
         RegistrationStatus::Cancelled => {}
     }
-    Counters::add(conn, stop_id, delta)?;
-    counts_changed(conn, &ctx.stop)?;
+    Counters::add(conn, &ctx.stop, delta)?;
     if notify {
         let content = templates::registration_cancelled(
             r.lang(),
@@ -251,21 +255,20 @@ pub fn still_coming(
             Counters::lock(conn, &ctx.stop.id)?;
             let r = Registration::get(conn, &r.id)?;
             if r.status() == RegistrationStatus::Confirmed
-                && Registration::set_still_coming(conn, &r.id, "yes", db::now())?
+                && Registration::set_still_coming(conn, &r.id, StillComing::Yes, db::now())?
             {
                 Counters::add(
                     conn,
-                    &ctx.stop.id,
+                    &ctx.stop,
                     Counters {
                         still_coming_yes: 1,
                         ..Counters::default()
                     },
                 )?;
-                counts_changed(conn, &ctx.stop)?;
             }
             Ok(Registration::get(conn, &r.id)?)
         } else {
-            Registration::set_still_coming(conn, &r.id, "no", db::now())?;
+            Registration::set_still_coming(conn, &r.id, StillComing::No, db::now())?;
             cancel_locked(conn, env, &ctx.stop.id, &r.id, true)
         }
     })

@@ -1,7 +1,7 @@
 //! The door: ticket codes scanned or typed, check-ins one by one or in batches, walk-ins.
 
+use super::new_code;
 use super::register::{RegistrationInput, check};
-use super::{counts_changed, new_code};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::RegistrationStatus;
 use crate::domain::stop::StopStatus;
@@ -33,18 +33,6 @@ pub struct CheckIn {
     pub registration: Registration,
     /// Checked in before (the time shown is the first one).
     pub already: bool,
-}
-
-/// Checks someone in by their ticket code. A waitlisted person who is let in at the door is
-/// confirmed; a cancelled registration is refused.
-#[tracing::instrument(skip(conn))]
-pub fn check_in(conn: &mut DbConnection, stop: &Stop, code: &str) -> Result<CheckIn, AppError> {
-    match check_in_start(conn, stop, code)? {
-        DoorStep::Done(done) => Ok(done),
-        DoorStep::Confirm(r) => check_in_batch(conn, &stop.id, &[r])?
-            .pop()
-            .unwrap_or_else(|| Err(AppError::unexpected_msg("no answer for a check-in"))),
-    }
 }
 
 /// Where a scanned code stands before anything is written.
@@ -95,6 +83,19 @@ pub fn check_in_start(
     let r = Registration::find_by_code(conn, &stop.id, &code)?
         .ok_or_else(|| AppError::not_found("registration with this code at this stop"))?;
     door_step(conn, stop, r)
+}
+
+/// The registration the desk found by name, and what needs no batch.
+pub fn check_in_start_by_id(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    registration_id: &str,
+) -> Result<DoorStep, AppError> {
+    let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+    let r = Registration::find(conn, registration_id)?
+        .filter(|r| r.stop_id == stop_id)
+        .ok_or_else(|| AppError::not_found("registration"))?;
+    door_step(conn, &stop, r)
 }
 
 /// The typed or scanned code, normalised; refused when nothing is left of it.
@@ -168,19 +169,15 @@ pub fn check_in_batch(
         Counters::lock(conn, stop_id)?;
         let checked = Registration::check_in_confirmed_many(conn, &ids, now)?;
         if !checked.is_empty() {
+            let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
             Counters::add(
                 conn,
-                stop_id,
+                &stop,
                 Counters {
                     checked_in: i32::try_from(checked.len()).unwrap_or(i32::MAX),
                     ..Counters::default()
                 },
             )?;
-            // Places left do not move; a done stop's public figures do.
-            let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-            if stop.status() == StopStatus::Done {
-                counts_changed(conn, &stop)?;
-            }
         }
         Ok::<_, AppError>(checked.into_iter().collect())
     })?;
@@ -221,25 +218,10 @@ pub fn check_in_careful(
     })
 }
 
-/// Checks in a registration found by the desk (by name).
-pub fn check_in_by_id(
-    conn: &mut DbConnection,
-    stop_id: &str,
-    registration_id: &str,
-) -> Result<CheckIn, AppError> {
-    db::write_transaction(conn, |conn| {
-        Counters::lock(conn, stop_id)?;
-        let r = Registration::find(conn, registration_id)?
-            .filter(|r| r.stop_id == stop_id)
-            .ok_or_else(|| AppError::not_found("registration"))?;
-        check_in_locked(conn, stop_id, r)
-    })
-}
-
-fn count_check_in(conn: &mut DbConnection, stop_id: &str) -> Result<(), AppError> {
+fn count_check_in(conn: &mut DbConnection, stop: &Stop) -> Result<(), AppError> {
     Ok(Counters::add(
         conn,
-        stop_id,
+        stop,
         Counters {
             checked_in: 1,
             ..Counters::default()
@@ -272,7 +254,7 @@ fn check_in_locked(
             )?;
             Counters::add(
                 conn,
-                stop_id,
+                &stop,
                 Counters {
                     confirmed: 1,
                     waitlisted: -1,
@@ -285,11 +267,7 @@ fn check_in_locked(
     // Confirmed by now (a waitlisted person at the door was just moved up).
     let first_time = Registration::check_in_confirmed(conn, &r.id, now)?;
     if first_time {
-        count_check_in(conn, stop_id)?;
-    }
-    if first_time || r.status() == RegistrationStatus::Waitlisted {
-        let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        counts_changed(conn, &stop)?;
+        count_check_in(conn, &stop)?;
     }
     Ok(CheckIn {
         registration: Registration::get(conn, &r.id)?,
@@ -358,14 +336,13 @@ pub fn walk_in(
         )?;
         Counters::add(
             conn,
-            stop_id,
+            &ctx.stop,
             Counters {
                 confirmed: 1,
                 checked_in: 1,
                 ..Counters::default()
             },
         )?;
-        counts_changed(conn, &ctx.stop)?;
         Ok(CheckIn {
             registration: r,
             already: false,

@@ -15,13 +15,10 @@ pub use door::*;
 pub use figures::*;
 pub use register::*;
 
-use crate::cache;
 use crate::db::DbConnection;
 use crate::domain::attendance::RegistrationStatus;
-use crate::domain::stop::StopStatus;
 use crate::error::AppError;
 use crate::models::registration::Registration;
-use crate::models::stop::Stop;
 use crate::secrets;
 use crate::services::Env;
 
@@ -96,16 +93,6 @@ fn new_code(conn: &mut DbConnection, stop_id: &str) -> Result<String, AppError> 
         }
     }
     Err(AppError::unexpected_msg("no free ticket code"))
-}
-
-/// The stop's figures changed: its public page shows places left, and a done stop's
-/// attendance feeds the expected show rate of the tour's later stops.
-fn counts_changed(conn: &mut DbConnection, stop: &Stop) -> Result<(), AppError> {
-    let mut keys = vec![cache::keys::stop(&stop.id)];
-    if stop.status() == StopStatus::Done {
-        keys.push(cache::keys::tour(&stop.tour_id));
-    }
-    Ok(cache::touch(conn, &keys)?)
 }
 
 fn waitlist_position(conn: &mut DbConnection, r: &Registration) -> Result<Option<i64>, AppError> {

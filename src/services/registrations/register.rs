@@ -1,7 +1,7 @@
 //! Registering: one person, or a batch of requests decided together under the stop's lock
 //! (the group commit of `services::intake`).
 
-use super::{counts_changed, link_for_mail, manage_url, new_code, waitlist_position};
+use super::{link_for_mail, manage_url, new_code, waitlist_position};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
 use crate::domain::stop::StopStatus;
@@ -197,13 +197,12 @@ pub fn register_batch(
         }
         intake.flush(conn, env)?;
         let delta = intake.delta;
-        if delta != Counters::default() {
-            if !Counters::apply_within(conn, stop_id, delta, plan.target)? {
-                return Err(AppError::unexpected_msg(
-                    "the confirmed count moved under the stop lock",
-                ));
-            }
-            counts_changed(conn, &ctx.stop)?;
+        if delta != Counters::default()
+            && !Counters::apply_within(conn, &ctx.stop, delta, plan.target)?
+        {
+            return Err(AppError::unexpected_msg(
+                "the confirmed count moved under the stop lock",
+            ));
         }
         Ok(answers)
     })

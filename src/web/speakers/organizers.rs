@@ -112,7 +112,7 @@ async fn render_builder(
             let mut ids: Vec<String> =
                 crate::models::speaker::Proposal::list_for_tour(conn, &tour.id)?
                     .into_iter()
-                    .filter(|p| p.status == "accepted" || p.status == "proposed")
+                    .filter(|p| p.status.standing())
                     .map(|p| p.talk_id)
                     .collect();
             ids.extend(entries.iter().filter_map(|e| e.item.talk_id.clone()));
