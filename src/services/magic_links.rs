@@ -16,6 +16,40 @@ pub const SPEAKER: &str = "speaker";
 /// What a volunteer's sign-in link is for.
 pub const VOLUNTEER: &str = "volunteer";
 
+/// The people who sign in with a mailed link instead of a password. Both go the same way:
+/// ask for a link by address, open it (a page with one button: mail scanners open links
+/// too, and must not use them up), press the button (the link is used up, they are in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guest {
+    Speaker,
+    Volunteer,
+}
+
+impl Guest {
+    /// What their links are for (`magic_links.purpose`).
+    pub fn purpose(self) -> &'static str {
+        match self {
+            Guest::Speaker => SPEAKER,
+            Guest::Volunteer => VOLUNTEER,
+        }
+    }
+}
+
+/// A sign-in link that is still good, without using it.
+pub fn peek(conn: &mut DbConnection, guest: Guest, token: &str) -> Result<(), AppError> {
+    MagicLink::peek(conn, guest.purpose(), token)?
+        .and_then(|l| l.subject_id)
+        .map(drop)
+        .ok_or_else(|| AppError::not_found("sign-in link"))
+}
+
+/// Uses a sign-in link (once, before it expires): the id of the speaker or volunteer.
+pub fn enter(conn: &mut DbConnection, guest: Guest, token: &str) -> Result<String, AppError> {
+    MagicLink::consume(conn, guest.purpose(), token)?
+        .and_then(|l| l.subject_id)
+        .ok_or_else(|| AppError::not_found("sign-in link"))
+}
+
 /// A fresh sign-in link to the speaker's page, good for the usual hours.
 pub fn speaker(conn: &mut DbConnection, env: &Env, speaker: &Speaker) -> Result<String, AppError> {
     let token = MagicLink::create(

@@ -33,7 +33,6 @@ use crate::secrets;
 use crate::services::agenda;
 use crate::services::{Env, invitations};
 
-pub const PURPOSE: &str = crate::services::magic_links::SPEAKER;
 /// The link that confirms a proposal sent from the public form.
 pub const CONFIRM_PURPOSE: &str = "proposal_confirm";
 /// How long that link works.
@@ -99,21 +98,6 @@ pub fn request_link(
         )?;
         Ok(())
     })
-}
-
-/// Whether a sign-in link still works, without using it (the page it lands on asks for a
-/// button press: mail scanners open links).
-pub fn peek_link(conn: &mut DbConnection, token: &str) -> Result<(), AppError> {
-    MagicLink::peek(conn, PURPOSE, token)?
-        .map(drop)
-        .ok_or_else(|| AppError::not_found("sign-in link"))
-}
-
-/// Uses a sign-in link (once, before it expires): the speaker's id.
-pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
-    MagicLink::consume(conn, PURPOSE, token)?
-        .and_then(|l| l.subject_id)
-        .ok_or_else(|| AppError::not_found("sign-in link"))
 }
 
 /// A person on a proposal.

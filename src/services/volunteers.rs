@@ -22,7 +22,6 @@ use crate::secrets;
 use crate::services::Env;
 use crate::services::stop_context::StopContext;
 
-pub const PURPOSE: &str = crate::services::magic_links::VOLUNTEER;
 pub const INVITE_PURPOSE: &str = "volunteer_invite";
 /// An invitation to a task lasts this long at most.
 pub const INVITE_DAYS: i64 = 7;
@@ -719,14 +718,6 @@ pub fn request_link(
     })
 }
 
-/// A sign-in link that is still good, without using it.
-pub fn peek(conn: &mut DbConnection, token: &str) -> Result<(), AppError> {
-    MagicLink::peek(conn, PURPOSE, token)?
-        .and_then(|l| l.subject_id)
-        .map(drop)
-        .ok_or_else(|| AppError::not_found("sign-in link"))
-}
-
 /// An invitation that is still good, without using it: the task and its stop.
 pub fn peek_invite(conn: &mut DbConnection, token: &str) -> Result<(Task, StopContext), AppError> {
     let link = MagicLink::peek(conn, INVITE_PURPOSE, token)?
@@ -737,12 +728,6 @@ pub fn peek_invite(conn: &mut DbConnection, token: &str) -> Result<(Task, StopCo
     let task = Task::find(conn, &task_id)?.ok_or_else(|| AppError::not_found("invitation"))?;
     let ctx = StopContext::load(conn, &task.stop_id)?;
     Ok((task, ctx))
-}
-
-pub fn enter(conn: &mut DbConnection, token: &str) -> Result<String, AppError> {
-    MagicLink::consume(conn, PURPOSE, token)?
-        .and_then(|l| l.subject_id)
-        .ok_or_else(|| AppError::not_found("sign-in link"))
 }
 
 /// A volunteer's tasks across stops, for their page.

@@ -6,7 +6,7 @@ use crate::services::materials::{self, Uploader, Viewer};
 use crate::services::speakers;
 use crate::state::AppState;
 use crate::views::FlashKind;
-use crate::web::guests::or_spent;
+use crate::web::guests::{self, or_spent};
 use crate::web::session::{self, CsrfForm, Empty, FormCtx, PageCtx, SpeakerSession, flash};
 use crate::web::{field_errors, html, html_status, page_id, see_other};
 use actix_multipart::form::MultipartForm;
@@ -17,7 +17,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 pub async fn login_form(FormCtx(ctx, _): FormCtx) -> HttpResponse {
-    html(crate::views::speakers::login(&ctx, false))
+    guests::SPEAKER.login_form(&ctx)
 }
 
 pub async fn login_submit(
@@ -26,40 +26,20 @@ pub async fn login_submit(
     FormCtx(ctx, _): FormCtx,
     form: CsrfForm<crate::web::EmailForm>,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .limits
-        .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
-    state
-        .db
-        .run(move |conn| speakers::request_link(conn, &env, lang, &email))
-        .await?;
-    Ok(html(crate::views::speakers::login(&ctx, true)))
+    guests::SPEAKER
+        .login_submit(&req, &state, &ctx, form.data.email)
+        .await
 }
 
-/// Where a sign-in link lands: it is only looked at (mail scanners open links); the button
-/// uses it.
+/// Where a sign-in link lands (see `guests::Flow`).
 pub async fn enter(
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let t = token.clone();
-    let result = state
-        .db
-        .run(move |conn| speakers::peek_link(conn, &t))
+    guests::SPEAKER
+        .landing(&state, &ctx, token.into_inner())
         .await
-        .map(|()| {
-            html(crate::views::auth::link_landing(
-                &ctx,
-                &ctx.t("speaker.enter_title"),
-                &ctx.t("speaker.enter_lead"),
-                &format!("/speaker/enter/{token}"),
-                &ctx.t("speaker.enter_button"),
-            ))
-        });
-    or_spent(result, &ctx, "journeys.spent.speaker", "/speaker/login")
 }
 
 /// The button of a sign-in link: uses the link (once) and signs the speaker in.
@@ -69,18 +49,9 @@ pub async fn enter_submit(
     token: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let used = state
-        .db
-        .run(move |conn| speakers::enter(conn, &token))
-        .await;
-    let result = match used {
-        Ok(id) => session::sign_in_speaker(&state, &session, &id)
-            .await
-            .map(|()| see_other("/speaker")),
-        Err(e) => Err(e),
-    };
-    or_spent(result, &ctx, "journeys.spent.speaker", "/speaker/login")
+    guests::SPEAKER
+        .enter(&state, &ctx, &session, token.into_inner())
+        .await
 }
 
 /// Where a proposal's confirmation link lands: what it confirms, and the button.
@@ -126,7 +97,9 @@ pub async fn confirm_proposal_submit(
         Ok(done) => done,
         Err(e) => return or_spent(Err(e), &ctx, "journeys.spent.proposal", "/speaker/login"),
     };
-    session::sign_in_speaker(&state, &session, &done.speaker_id).await?;
+    guests::SPEAKER
+        .sign_in(&state, &session, &done.speaker_id)
+        .await?;
     flash(
         &session,
         FlashKind::Success,

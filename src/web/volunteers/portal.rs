@@ -4,14 +4,14 @@ use crate::error::{AppError, FieldErrors};
 use crate::services::volunteers::{self, Releaser};
 use crate::state::AppState;
 use crate::views::{Ctx, FlashKind};
-use crate::web::guests::or_spent;
-use crate::web::session::{self, CsrfForm, Empty, FormCtx, VolunteerSession, flash};
+use crate::web::guests::{self, or_spent};
+use crate::web::session::{CsrfForm, Empty, FormCtx, VolunteerSession, flash};
 use crate::web::{html, html_status, page_id, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 pub async fn login_form(FormCtx(ctx, _): FormCtx) -> HttpResponse {
-    html(crate::views::volunteers::login(&ctx, false))
+    guests::VOLUNTEER.login_form(&ctx)
 }
 
 pub async fn login_submit(
@@ -20,40 +20,21 @@ pub async fn login_submit(
     FormCtx(ctx, _): FormCtx,
     form: CsrfForm<crate::web::EmailForm>,
 ) -> Result<HttpResponse, AppError> {
-    state
-        .limits
-        .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
-    state
-        .db
-        .run(move |conn| volunteers::request_link(conn, &env, lang, &email))
-        .await?;
-    Ok(html(crate::views::volunteers::login(&ctx, true)))
+    guests::VOLUNTEER
+        .login_submit(&req, &state, &ctx, form.data.email)
+        .await
 }
 
-/// A sign-in link, opened: a page with one button (mail scanners open links too, and must
-/// not use them up). Used or expired: a page that sends a fresh one.
+/// A sign-in link, opened (see `guests::Flow`). Used or expired: a page that sends a fresh
+/// one.
 pub async fn enter_page(
     state: web::Data<AppState>,
     FormCtx(ctx, _): FormCtx,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let t = token.clone();
-    let result = state
-        .db
-        .run(move |conn| volunteers::peek(conn, &t))
+    guests::VOLUNTEER
+        .landing(&state, &ctx, token.into_inner())
         .await
-        .map(|()| {
-            html(crate::views::auth::link_landing(
-                &ctx,
-                &ctx.t("people.volunteer.enter_title"),
-                &ctx.t("people.volunteer.enter_lead"),
-                &format!("/volunteer/enter/{token}"),
-                &ctx.t("people.volunteer.enter_button"),
-            ))
-        });
-    or_spent(result, &ctx, "journeys.spent.volunteer", "/volunteer/login")
 }
 
 /// The button pressed: the link is used up and the volunteer signed in.
@@ -63,18 +44,9 @@ pub async fn enter(
     token: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let used = state
-        .db
-        .run(move |conn| volunteers::enter(conn, &token))
-        .await;
-    let result = match used {
-        Ok(id) => session::sign_in_volunteer(&state, &session, &id)
-            .await
-            .map(|()| see_other("/volunteer")),
-        Err(e) => Err(e),
-    };
-    or_spent(result, &ctx, "journeys.spent.volunteer", "/volunteer/login")
+    guests::VOLUNTEER
+        .enter(&state, &ctx, &session, token.into_inner())
+        .await
 }
 
 /// An invitation, opened: what the task is, and one button to take it.
@@ -119,7 +91,7 @@ pub async fn accept_invite(
         .await
     {
         Ok(id) => {
-            session::sign_in_volunteer(&state, &session, &id).await?;
+            guests::VOLUNTEER.sign_in(&state, &session, &id).await?;
             flash(&session, FlashKind::Success, ctx.t("help.thanks_title"));
             Ok(see_other("/volunteer"))
         }
