@@ -12,7 +12,7 @@
 //!
 //! The pieces: who calls and who may (`roles`), the route table (`routes`), the world the
 //! routes run in (`world`, with the objects a route consumes made `fresh` and the database's
-//! `snapshot`), sending and judging (`checks`), and the test that no route skips the table
+//! `snapshot`), sending and judging (`checks`), and the tests that no route skips the table
 //! (`coverage`, with the routes that are `public`).
 
 mod checks;

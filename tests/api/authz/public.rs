@@ -1,5 +1,5 @@
-//! The routes no organizer is needed for, each with its reason: the coverage test requires
-//! every registered route to be in the matrix or here.
+//! The routes no organizer is needed for, each with its reason: the coverage tests require
+//! every registered route (and every API operation) to be in the matrix or here.
 
 /// Routes anyone may use, not organizer routes: each with why it needs no organizer. Their
 /// own tests cover them (registering, the call for proposals, claims, the attendee's,
