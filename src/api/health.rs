@@ -5,8 +5,8 @@ use diesel::connection::SimpleConnection;
 
 use crate::db;
 use crate::error::AppError;
+use crate::models::counters::Counters;
 use crate::models::outbox::OutboxMessage;
-use crate::models::registration::Counters;
 use crate::state::AppState;
 
 /// Liveness: the process answers.

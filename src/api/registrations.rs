@@ -209,7 +209,9 @@ pub struct CancelRegistration {
 /// Cancels with the attendee's manage token or as an organizer of the stop. A freed place
 /// goes to the oldest waitlisted registration at once.
 #[utoipa::path(post, path = "/api/v1/registrations/{id}/cancel", tag = "registrations", params(("id" = String, Path)), request_body = CancelRegistration,
-    responses((status = 200, body = RegistrationJson), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)))]
+    responses((status = 200, body = RegistrationJson), (status = 401, body = ErrorJson), (status = 403, body = ErrorJson), (status = 404, body = ErrorJson), (status = 409, body = ErrorJson)),
+    // Either the attendee's manage token in the body (no header) or an organizer's token.
+    security((), ("bearer" = [])))]
 pub async fn cancel_registration(
     state: web::Data<AppState>,
     MaybeCaller(me): MaybeCaller,

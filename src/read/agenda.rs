@@ -1,7 +1,7 @@
 //! A stop's agenda as shown: each item with its talk and speakers.
 
 use crate::models::agenda::AgendaItem;
-use crate::models::speaker::TalkWithSpeakers;
+use crate::models::talk::TalkWithSpeakers;
 
 /// An item with its talk and speakers, as pages and the API show it.
 #[derive(Clone, Debug)]

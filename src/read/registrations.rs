@@ -1,7 +1,7 @@
 //! A stop's figures: registrations against the target, check-ins, the signal.
 
 use crate::domain::attendance::Signal;
-use crate::models::registration::Counters;
+use crate::models::counters::Counters;
 use crate::read::stop::Plan;
 
 /// A stop's figures for its dashboard and the API.

@@ -1,8 +1,10 @@
 //! Speakers, their proposals and where they speak, as pages show them.
 
 use crate::models::material::Material;
-use crate::models::speaker::{Proposal, Speaker, Talk, TalkWithSpeakers};
+use crate::models::proposal::Proposal;
+use crate::models::speaker::Speaker;
 use crate::models::stop::Stop;
+use crate::models::talk::{Talk, TalkWithSpeakers};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::read::agenda::Entry;

@@ -110,7 +110,7 @@ fn talk_title(conn: &mut DbConnection, m: &Material) -> Result<Option<String>, A
         return Ok(None);
     };
     Ok(match &item.talk_id {
-        Some(id) => crate::models::speaker::Talk::find(conn, id)?.map(|t| t.title),
+        Some(id) => crate::models::talk::Talk::find(conn, id)?.map(|t| t.title),
         None => None,
     })
 }

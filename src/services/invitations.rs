@@ -7,8 +7,9 @@ use crate::db::{self, DbConnection};
 use crate::email::{self, Email, templates};
 use crate::error::AppError;
 use crate::models::organizer::Organizer;
-use crate::models::speaker::{Speaker, Talk};
+use crate::models::speaker::Speaker;
 use crate::models::stop::Stop;
+use crate::models::talk::Talk;
 use crate::models::tour::Tour;
 use crate::services::Env;
 

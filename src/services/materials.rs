@@ -12,8 +12,9 @@ use crate::models::access;
 use crate::models::agenda::AgendaItem;
 use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
 use crate::models::organizer::Organizer;
-use crate::models::speaker::{Speaker, Talk};
+use crate::models::speaker::Speaker;
 use crate::models::stop::Stop;
+use crate::models::talk::Talk;
 use crate::services::speakers;
 
 /// Who hands a material in.

@@ -12,10 +12,10 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::agenda::AgendaItem;
+use crate::models::counters::Counters;
 use crate::models::material::Material;
 use crate::models::organizer::Organizer;
-use crate::models::registration::Counters;
-use crate::models::speaker::Talk;
+use crate::models::talk::Talk;
 use crate::models::task::Claim;
 use crate::models::tour::{Tour, TourChanges};
 use crate::read::report::{Report, StopRow, Totals};
@@ -45,7 +45,7 @@ fn build_for(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let talks: HashMap<String, crate::models::speaker::TalkWithSpeakers> =
+    let talks: HashMap<String, crate::models::talk::TalkWithSpeakers> =
         Talk::with_speakers(conn, &talk_ids)?
             .into_iter()
             .map(|t| (t.talk.id.clone(), t))

@@ -7,7 +7,7 @@ use crate::email::Attachment;
 use crate::email::templates::StopMail;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::models::registration::Counters;
+use crate::models::counters::Counters;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;

@@ -3,7 +3,7 @@
 use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, FieldErrors};
 use crate::models::access;
-use crate::models::speaker::{Talk, TalkWithSpeakers};
+use crate::models::talk::{Talk, TalkWithSpeakers};
 use crate::services::agenda::{self, ItemInput};
 use crate::services::speakers;
 use crate::state::AppState;
@@ -82,7 +82,7 @@ pub async fn reject(
         .db
         .run(move |conn| {
             speakers::reject(conn, &env, &me, &pid, &message)?;
-            Ok(crate::models::speaker::Proposal::find(conn, &pid)?
+            Ok(crate::models::proposal::Proposal::find(conn, &pid)?
                 .map(|p| p.tour_id)
                 .unwrap_or_default())
         })
@@ -110,7 +110,7 @@ async fn render_builder(
             let entries = agenda::entries(conn, &stop.id)?;
             // Talks to place: the tour's accepted or proposed ones, and those already here.
             let mut ids: Vec<String> =
-                crate::models::speaker::Proposal::list_for_tour(conn, &tour.id)?
+                crate::models::proposal::Proposal::list_for_tour(conn, &tour.id)?
                     .into_iter()
                     .filter(|p| p.status.standing())
                     .map(|p| p.talk_id)

@@ -150,8 +150,8 @@ pub(super) async fn snapshot(app: &TestApp) -> Vec<(&'static str, String)> {
             "talks",
             talks::table
                 .order(talks::id)
-                .select(models::speaker::Talk::as_select()),
-            models::speaker::Talk
+                .select(models::talk::Talk::as_select()),
+            models::talk::Talk
         );
         rows!(
             "talk_speakers",
@@ -162,8 +162,8 @@ pub(super) async fn snapshot(app: &TestApp) -> Vec<(&'static str, String)> {
             "proposals",
             proposals::table
                 .order(proposals::id)
-                .select(models::speaker::Proposal::as_select()),
-            models::speaker::Proposal
+                .select(models::proposal::Proposal::as_select()),
+            models::proposal::Proposal
         );
         rows!(
             "proposal_stops",
