@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::models::organizer::Organizer;
 use crate::services::accounts;
 use crate::startup::Application;
@@ -228,5 +228,5 @@ fn explain(e: AppError) -> AppError {
         .iter()
         .map(|(k, v)| format!("{k} {}", v.message))
         .collect();
-    AppError::bad_request("invalid", text.join("; "))
+    AppError::bad_request(ErrorCode::Invalid, text.join("; "))
 }

@@ -19,7 +19,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
 use crate::db::{self, Db};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::services::accounts;
 use crate::state::AppState;
 
@@ -181,8 +181,11 @@ fn build_server(
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                AppError::bad_request("bad_query", format!("the query string is not valid: {err}"))
-                    .into()
+                AppError::bad_request(
+                    ErrorCode::BadQuery,
+                    format!("the query string is not valid: {err}"),
+                )
+                .into()
             }))
             .app_data(crate::http::uploads::multipart_config(
                 state.settings.max_upload_bytes,

@@ -9,7 +9,7 @@ use crate::domain::attendance::RegistrationStatus;
 use crate::domain::message::Segment;
 use crate::domain::text;
 use crate::email::{self, Email, Rendered, templates};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, FieldCode, Validator};
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
@@ -66,7 +66,7 @@ fn check(draft: &Draft) -> Result<Checked, AppError> {
         None => {
             v.add(
                 "segment",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", Segment::choices()),
             );
             None

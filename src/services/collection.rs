@@ -8,7 +8,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::task::TaskKind;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
@@ -249,7 +249,7 @@ pub fn target(
     }
     if m.status() == MaterialStatus::Published {
         return Err(AppError::conflict(
-            "already_published",
+            ErrorCode::AlreadyPublished,
             "this material is published; ask the organizers to unpublish it first",
         ));
     }
@@ -270,7 +270,7 @@ pub fn media_terms(
     if !consent {
         return Err(AppError::invalid(
             "people_consented",
-            "consent_required",
+            FieldCode::ConsentRequired,
             "confirm that the people shown agreed",
         ));
     }
@@ -330,7 +330,7 @@ pub fn set_published(
     access::stop_for(conn, organizer, &m.stop_id).map_err(|_| AppError::not_found("material"))?;
     if m.status() == MaterialStatus::Requested {
         return Err(AppError::conflict(
-            "not_received",
+            ErrorCode::NotReceived,
             "nothing was handed in yet",
         ));
     }

@@ -9,7 +9,7 @@ use crate::calendar::Method;
 use crate::db::DbConnection;
 use crate::domain::stop::{self as stop_rules, StopStatus};
 use crate::email::{self, Email, templates};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::Organizer;
@@ -225,7 +225,7 @@ pub fn cancel_preview(
         || stop.status() == StopStatus::Cancelled
     {
         return Err(AppError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "this stop cannot be cancelled",
         ));
     }

@@ -13,7 +13,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::agenda::AgendaItem;
@@ -206,7 +206,7 @@ pub fn submit_proposal(
     let mut v = Validator::new();
     let speaker = check_person(&mut v, "", &input.speaker);
     if input.co_speakers.len() > 5 {
-        v.add("co_speakers", "too_many", "at most 5 co-speakers");
+        v.add("co_speakers", FieldCode::TooMany, "at most 5 co-speakers");
     }
     let co: Vec<PersonInput> = input
         .co_speakers
@@ -220,14 +220,14 @@ pub fn submit_proposal(
     let duration = match input.duration_minutes {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 240)),
         None => {
-            v.add("duration_minutes", "required", "is required");
+            v.add("duration_minutes", FieldCode::Required, "is required");
             None
         }
     };
     if input.stop_ids.is_empty() {
         v.add(
             "stop_ids",
-            "required",
+            FieldCode::Required,
             "name at least one stop where you could give the talk",
         );
     }
@@ -238,7 +238,7 @@ pub fn submit_proposal(
             .ok_or_else(|| AppError::not_found("tour"))?;
         if !cfp_open(&tour) {
             return Err(AppError::conflict(
-                "cfp_closed",
+                ErrorCode::CfpClosed,
                 "the call for proposals of this tour is not open",
             ));
         }
@@ -249,7 +249,7 @@ pub fn submit_proposal(
         if input.stop_ids.iter().any(|s| !allowed.contains(s)) {
             return Err(AppError::invalid(
                 "stop_ids",
-                "unknown_stop",
+                FieldCode::UnknownStop,
                 "pick stops of this tour that are still to come",
             ));
         }
@@ -520,12 +520,16 @@ pub fn create_talk(
     let duration = match duration {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 480)),
         None => {
-            v.add("duration_minutes", "required", "is required");
+            v.add("duration_minutes", FieldCode::Required, "is required");
             None
         }
     };
     if speaker_ids.is_empty() {
-        v.add("speaker_ids", "required", "a talk has at least one speaker");
+        v.add(
+            "speaker_ids",
+            FieldCode::Required,
+            "a talk has at least one speaker",
+        );
     }
     v.finish()?;
     let mut unique = speaker_ids.to_vec();
@@ -535,7 +539,7 @@ pub fn create_talk(
         if speakers.len() != unique.len() {
             return Err(AppError::invalid(
                 "speaker_ids",
-                "unknown_speaker",
+                FieldCode::UnknownSpeaker,
                 "one of these ids is not a speaker",
             ));
         }
@@ -596,7 +600,7 @@ pub fn accept(
     if stop_ids.is_empty() {
         return Err(AppError::invalid(
             "stop_ids",
-            "required",
+            FieldCode::Required,
             "accept the talk at one stop at least",
         ));
     }
@@ -624,7 +628,7 @@ pub fn accept(
                 .ok_or_else(|| {
                     AppError::invalid(
                         "stop_ids",
-                        "unknown_stop",
+                        FieldCode::UnknownStop,
                         "every stop must belong to this tour",
                     )
                 })?;
@@ -657,7 +661,7 @@ pub fn reject(
         refuse_withdrawn(&proposal)?;
         if proposal.status == "accepted" {
             return Err(AppError::conflict(
-                "already_accepted",
+                ErrorCode::AlreadyAccepted,
                 "remove the talk from the agendas first",
             ));
         }
@@ -673,7 +677,7 @@ pub fn reject(
 fn refuse_withdrawn(proposal: &Proposal) -> Result<(), AppError> {
     if proposal.status == "withdrawn" {
         return Err(AppError::conflict(
-            "proposal_withdrawn",
+            ErrorCode::ProposalWithdrawn,
             "its speakers withdrew this proposal",
         ));
     }
@@ -732,7 +736,7 @@ pub fn invite_to_stop(
         let talk = invitations::talk_for_stop(conn, env, organizer, &stop, &talk)?;
         let entry = agenda::place_talk(conn, env, &stop, &talk)?.ok_or_else(|| {
             AppError::conflict(
-                "already_scheduled",
+                ErrorCode::AlreadyScheduled,
                 "this talk is already on this stop's agenda",
             )
         })?;
@@ -842,13 +846,13 @@ fn changeable_proposal(
     }
     if proposal.status != "proposed" {
         return Err(AppError::conflict(
-            "proposal_decided",
+            ErrorCode::ProposalDecided,
             "the organizers decided on this proposal already: write to them to change it",
         ));
     }
     if Talk::is_scheduled(conn, &proposal.talk_id)? {
         return Err(AppError::conflict(
-            "proposal_scheduled",
+            ErrorCode::ProposalScheduled,
             "the organizers put this talk on an agenda already: write to them to change it",
         ));
     }
@@ -870,7 +874,11 @@ pub fn edit_proposal(
     let duration = match changes.duration_minutes {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 240)),
         None => {
-            v.add("duration_minutes", "not_a_number", "must be a whole number");
+            v.add(
+                "duration_minutes",
+                FieldCode::NotANumber,
+                "must be a whole number",
+            );
             None
         }
     };
@@ -966,7 +974,7 @@ pub fn decline_talk(
             None => return Err(AppError::not_found("talk")),
             Some(Some(_)) => {
                 return Err(AppError::conflict(
-                    "already_accepted",
+                    ErrorCode::AlreadyAccepted,
                     "you accepted this talk: ask the organizers to take you off it",
                 ));
             }

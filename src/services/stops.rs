@@ -4,7 +4,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::stop::{self as stop_rules, StopStatus};
 use crate::domain::text;
 use crate::domain::venue::MAX_CAPACITY;
-use crate::error::{AppError, FieldError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{NewStop, Stop, StopChanges, StopDetail, Supporter};
@@ -35,7 +35,7 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
     let mut changes = StopChanges::default();
     let required = |v: &mut Validator, field: &str, given: bool| {
         if creating && !given {
-            v.add(field, "required", "is required");
+            v.add(field, FieldCode::Required, "is required");
         }
     };
     required(v, "city", input.city.is_some());
@@ -103,7 +103,7 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
             Some(s) => changes.status = Some(s),
             None => v.add(
                 "status",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", StopStatus::choices()),
             ),
         }
@@ -121,25 +121,25 @@ fn check_venues(
     if let Some(id) = venue_id
         && Venue::find(conn, id)?.is_none()
     {
-        v.add("venue_id", "unknown_venue", "no venue has this id");
+        v.add("venue_id", FieldCode::UnknownVenue, "no venue has this id");
     }
     if let Some(backups) = backups {
         let mut seen = std::collections::HashSet::new();
         if backups.len() > 20 {
-            v.add("backup_venue_ids", "too_many", "at most 20 backups");
+            v.add("backup_venue_ids", FieldCode::TooMany, "at most 20 backups");
         } else if backups
             .iter()
             .any(|b| !seen.insert(b.as_str()) || Some(b.as_str()) == venue_id)
         {
             v.add(
                 "backup_venue_ids",
-                "duplicate",
+                FieldCode::Duplicate,
                 "each backup must be listed once and differ from the stop's venue",
             );
         } else if Venue::find_many(conn, backups)?.len() != backups.len() {
             v.add(
                 "backup_venue_ids",
-                "unknown_venue",
+                FieldCode::UnknownVenue,
                 "one of these ids is not a venue",
             );
         }
@@ -175,7 +175,7 @@ pub fn create_stop(
         {
             v.add(
                 "status",
-                "invalid_transition",
+                FieldCode::InvalidTransition,
                 "a new stop is draft or open",
             );
         }
@@ -261,7 +261,7 @@ pub fn update_stop_telling(
             .is_some_and(|id| id != stop.venue_id);
         if venue_changes && stop.status() != StopStatus::Draft {
             return Err(AppError::conflict(
-                "use_venue_switch",
+                ErrorCode::UseVenueSwitch,
                 "this stop is announced: move it to another venue with a venue switch",
             ));
         }
@@ -280,7 +280,7 @@ pub fn update_stop_telling(
         {
             v.add(
                 "backup_venue_ids",
-                "duplicate",
+                FieldCode::Duplicate,
                 "a backup must differ from the stop's venue",
             );
         }
@@ -294,7 +294,7 @@ pub fn update_stop_telling(
         {
             v.add(
                 "status",
-                "invalid_transition",
+                FieldCode::InvalidTransition,
                 format!("a {} stop cannot become {}", stop.status(), next),
             );
         }

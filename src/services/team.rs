@@ -4,7 +4,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::access::TeamRole;
 use crate::domain::text;
 use crate::email::{self, Email, Links, templates};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::{NewOrganizer, Organizer};
@@ -45,7 +45,7 @@ pub fn put_member(
         None => {
             v.add(
                 "role",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", TeamRole::choices()),
             );
             None
@@ -54,7 +54,7 @@ pub fn put_member(
     if role == Some(TeamRole::Local) && stop_ids.is_empty() {
         v.add(
             "stop_ids",
-            "required",
+            FieldCode::Required,
             "a local co-organizer needs at least one stop",
         );
     }
@@ -78,7 +78,7 @@ pub fn put_member(
         if stop_ids.iter().any(|s| !tour_stops.contains(s)) {
             return Err(AppError::invalid(
                 "stop_ids",
-                "unknown_stop",
+                FieldCode::UnknownStop,
                 "every stop must belong to this tour",
             ));
         }
@@ -105,7 +105,7 @@ pub fn put_member(
             && TourMember::count_owners(conn, &tour.id)? <= 1
         {
             return Err(AppError::conflict(
-                "last_owner",
+                ErrorCode::LastOwner,
                 "a tour keeps at least one owner",
             ));
         }
@@ -153,7 +153,7 @@ pub fn remove_member(
             .ok_or_else(|| AppError::not_found("team member"))?;
         if member.role() == TeamRole::Owner && TourMember::count_owners(conn, &tour.id)? <= 1 {
             return Err(AppError::conflict(
-                "last_owner",
+                ErrorCode::LastOwner,
                 "a tour keeps at least one owner",
             ));
         }

@@ -6,7 +6,7 @@ use actix_multipart::form::text::Text;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::http::uploads;
 use crate::models::material::{Content, MaterialKind};
 use crate::services::collection::{self, Handler};
@@ -102,7 +102,7 @@ async fn hand_in(
         _ => {
             return Err(AppError::invalid(
                 "file",
-                "file_or_link_required",
+                FieldCode::FileOrLinkRequired,
                 "give a file, a link or (for the report) the text",
             ));
         }

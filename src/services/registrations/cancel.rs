@@ -8,7 +8,7 @@ use crate::domain::attendance::RegistrationStatus;
 use crate::domain::stop::StopStatus;
 use crate::email::templates;
 use crate::email::{self, Email};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Counters, Registration};
@@ -124,7 +124,7 @@ pub fn cancel(
 /// A person checked in was in the room: their seat was used and the check-in counts.
 fn checked_in_error() -> AppError {
     AppError::conflict(
-        "checked_in",
+        ErrorCode::CheckedIn,
         "this registration is checked in: it can no longer be cancelled",
     )
 }
@@ -145,7 +145,7 @@ fn cancel_locked(
     }
     if ctx.stop.status() == StopStatus::Done {
         return Err(AppError::conflict(
-            "stop_over",
+            ErrorCode::StopOver,
             "this stop is over: its registrations stay as they are",
         ));
     }

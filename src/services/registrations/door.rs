@@ -5,7 +5,7 @@ use super::{counts_changed, new_code};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::RegistrationStatus;
 use crate::domain::stop::StopStatus;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::Organizer;
@@ -101,7 +101,11 @@ pub fn check_in_start(
 fn scanned_code(typed: &str) -> Result<String, AppError> {
     let code = normalize_code(typed);
     if code.is_empty() {
-        return Err(AppError::invalid("code", "required", "is required"));
+        return Err(AppError::invalid(
+            "code",
+            FieldCode::Required,
+            "is required",
+        ));
     }
     Ok(code)
 }
@@ -110,7 +114,7 @@ fn scanned_code(typed: &str) -> Result<String, AppError> {
 fn refuse_if_cancelled(stop: &Stop) -> Result<(), AppError> {
     if stop.status() == StopStatus::Cancelled {
         return Err(AppError::conflict(
-            "stop_cancelled",
+            ErrorCode::StopCancelled,
             "this stop is cancelled: nobody checks in",
         ));
     }
@@ -258,7 +262,7 @@ fn check_in_locked(
     match r.status() {
         RegistrationStatus::Cancelled => {
             return Err(AppError::conflict(
-                "registration_cancelled",
+                ErrorCode::RegistrationCancelled,
                 "this registration was cancelled",
             ));
         }
@@ -316,7 +320,7 @@ pub fn walk_in(
         let ctx = StopContext::load(conn, stop_id)?;
         if matches!(ctx.stop.status(), StopStatus::Draft | StopStatus::Cancelled) {
             return Err(AppError::conflict(
-                "registration_closed",
+                ErrorCode::RegistrationClosed,
                 "this stop does not take registrations",
             ));
         }
@@ -324,7 +328,7 @@ pub fn walk_in(
         if let Some(r) = Registration::find_by_email(conn, stop_id, &input.email)? {
             if r.status() == RegistrationStatus::Cancelled {
                 return Err(AppError::conflict(
-                    "registration_cancelled",
+                    ErrorCode::RegistrationCancelled,
                     "this address's registration was cancelled: ask the person to register \
                      again on the stop's page, or add the walk-in with another address",
                 ));

@@ -1,7 +1,7 @@
 //! Organizers: proposals, agendas, speaker history.
 
 use crate::domain::stop::local_to_utc;
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::models::access;
 use crate::models::speaker::{Talk, TalkWithSpeakers};
 use crate::services::agenda::{self, ItemInput};
@@ -156,7 +156,7 @@ fn agenda_errors(result: Result<impl Sized, AppError>) -> Result<Option<FieldErr
             f.insert(
                 "agenda".into(),
                 crate::error::FieldError {
-                    code: "agenda_clash",
+                    code: FieldCode::AgendaClash,
                     message: e.message,
                 },
             );
