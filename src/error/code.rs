@@ -38,8 +38,6 @@ pub enum ErrorCode {
     MalformedJson,
     /// A text, path or query carries a NUL character; `fields` names where.
     NulCharacter,
-    /// The command line's input broke a rule (never sent over HTTP: `cli` prints it).
-    Invalid,
     // 401
     /// No valid session, bearer token or link came with the request.
     Unauthorized,

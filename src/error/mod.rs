@@ -1,4 +1,4 @@
-//! The errors of a request, and which error goes where:
+//! The app's errors, and which goes where:
 //!
 //! - **Models** return `diesel::QueryResult`: a query knows the database's errors only, and
 //!   whether a missing row is a 404 or a refusal is not its call.
@@ -9,6 +9,8 @@
 //!   unexpected error its cause, logged once and never sent. `?` on a `QueryResult` turns
 //!   diesel's `NotFound` into 404 and a unique violation into 409 `duplicate`; anything else is
 //!   500. The API answers it as JSON, pages as a page in the reader's language (`web::errors`).
+//! - **Starting and the command line** return `StartupError` (`error/startup.rs`): what a person
+//!   running the command can act on, printed before the exit code.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,7 +20,9 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 mod code;
+mod startup;
 pub use code::ErrorCode;
+pub use startup::{StartupError, redact_url};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
