@@ -9,13 +9,13 @@ use crate::domain::agenda::{self, ItemKind, Problem, Slot};
 use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
-use crate::models::access;
 use crate::models::agenda::{AgendaChange, AgendaItem};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::{Speaker, Talk};
 use crate::models::stop::{Stop, StopChanges};
 use crate::read::agenda::Entry;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 /// The agenda of a stop, in time order.

@@ -10,7 +10,7 @@ use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::stops_in_reach;
 use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::Speaker;
@@ -18,6 +18,7 @@ use crate::models::stop::Stop;
 use crate::models::stop_job::{self, StopJob};
 use crate::models::task::Claim;
 use crate::read::materials::{MaterialRow, StopMaterials, TourCollection};
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, agenda};
 
@@ -385,7 +386,7 @@ pub fn tour_collection(
     tour_id: &str,
 ) -> Result<TourCollection, AppError> {
     let (tour, reach) = access::tour_for(conn, organizer, tour_id)?;
-    let stops = access::stops_in_reach(conn, &tour.id, &reach)?;
+    let stops = stops_in_reach(conn, &tour.id, &reach)?;
     let ids: Vec<String> = stops.iter().map(|s| s.id.clone()).collect();
     let all = Material::for_stops(conn, &ids)?;
     let per = stops

@@ -9,12 +9,12 @@ use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, Validator};
 use crate::i18n::Lang;
-use crate::models::access;
 use crate::models::desk_helper::DeskHelper;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 pub const PURPOSE: &str = "desk";

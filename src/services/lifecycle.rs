@@ -11,13 +11,13 @@ use crate::domain::stop::{self as stop_rules, StopStatus};
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Lang;
-use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::registration::Registration;
 use crate::models::stop::StopDetail;
 use crate::models::task::Claim;
 use crate::models::tour::Tour;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::registrations;
 use crate::services::stop_context::StopContext;
 

@@ -8,12 +8,12 @@ use crate::db::DbConnection;
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError};
 use crate::files::{self, FileType};
-use crate::models::access;
 use crate::models::agenda::AgendaItem;
 use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::{Speaker, Talk};
 use crate::models::stop::Stop;
+use crate::services::access;
 use crate::services::speakers;
 
 /// Who hands a material in.

@@ -2,10 +2,10 @@
 
 use crate::db::DbConnection;
 use crate::error::{AppError, ErrorCode};
-use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::outbox::{OutboxCounts, OutboxMessage, OutboxStatus};
 use crate::models::tour::Tour;
+use crate::services::access;
 
 pub struct TourOutbox {
     pub tour: Tour,

@@ -15,7 +15,7 @@ use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::{stops_in_reach, tour_access, visible_tour_ids};
 use crate::models::agenda::AgendaItem;
 use crate::models::magic_link::MagicLink;
 use crate::models::material::Material;
@@ -29,6 +29,7 @@ use crate::read::speakers::{
     Delivery, Invitation, OwnProposal, ProposalView, SpeakerHistory, SpeakerPage,
 };
 use crate::secrets;
+use crate::services::access;
 use crate::services::agenda;
 use crate::services::{Env, invitations};
 
@@ -490,13 +491,12 @@ pub fn works_with(
     }
     let accepted = Speaker::accepted_talk_ids(conn, speaker_id)?;
     for (_, stop, tour) in AgendaItem::deliveries_of_talks(conn, &accepted)? {
-        if access::tour_access(conn, organizer, &tour.id)?.is_some_and(|a| a.covers_stop(&stop.id))
-        {
+        if tour_access(conn, organizer, &tour.id)?.is_some_and(|a| a.covers_stop(&stop.id)) {
             return Ok(true);
         }
     }
     for p in Proposal::for_talks(conn, &accepted)? {
-        if access::tour_access(conn, organizer, &p.tour_id)?.is_some_and(|a| a.can_edit_tour()) {
+        if tour_access(conn, organizer, &p.tour_id)?.is_some_and(|a| a.can_edit_tour()) {
             return Ok(true);
         }
     }
@@ -564,7 +564,7 @@ pub fn proposals(
     tour_id: &str,
 ) -> Result<(Tour, Vec<Stop>, Vec<ProposalView>), AppError> {
     let (tour, reach) = access::editable_tour(conn, organizer, tour_id)?;
-    let stops = access::stops_in_reach(conn, &tour.id, &reach)?;
+    let stops = stops_in_reach(conn, &tour.id, &reach)?;
     let stop_ids: Vec<String> = stops.iter().map(|s| s.id.clone()).collect();
     let items = AgendaItem::for_stops(conn, &stop_ids)?;
     let mut out = Vec::new();
@@ -1081,7 +1081,7 @@ pub fn history(
 ) -> Result<SpeakerHistory, AppError> {
     let mut speaker =
         Speaker::find(conn, speaker_id)?.ok_or_else(|| AppError::not_found("speaker"))?;
-    let visible = access::visible_tour_ids(conn, organizer)?;
+    let visible = visible_tour_ids(conn, organizer)?;
     let talk_ids = Speaker::talk_ids(conn, &speaker.id)?;
     let accepted = Speaker::accepted_talk_ids(conn, &speaker.id)?;
     if !works_with(conn, organizer, &speaker.id)? {

@@ -5,11 +5,12 @@ use crate::domain::stop::{self as stop_rules, StopStatus};
 use crate::domain::text;
 use crate::domain::venue::MAX_CAPACITY;
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
-use crate::models::access;
+use crate::models::access::stops_in_reach;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{NewStop, Stop, StopChanges, StopDetail, Supporter};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+use crate::services::access;
 use crate::services::{Env, lifecycle, registrations};
 
 /// A stop as an organizer describes it. Times are already in UTC (the API gives RFC 3339, the
@@ -381,7 +382,7 @@ pub fn list_stops(
     tour_id: &str,
 ) -> Result<Vec<StopDetail>, AppError> {
     let (tour, access) = access::tour_for(conn, organizer, tour_id)?;
-    let stops = access::stops_in_reach(conn, &tour.id, &access)?;
+    let stops = stops_in_reach(conn, &tour.id, &access)?;
     stops
         .into_iter()
         .map(|s| Stop::detail(conn, s).map_err(AppError::from))

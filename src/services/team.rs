@@ -6,11 +6,12 @@ use crate::domain::text;
 use crate::email::{self, Email, Links, templates};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::stops_in_reach;
 use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::models::stop::Stop;
 use crate::models::team::{TeamMemberView, TourMember};
 use crate::models::tour::Tour;
+use crate::services::access;
 use crate::services::accounts;
 
 /// The result of adding someone: their account, and whether they were e-mailed an
@@ -71,7 +72,7 @@ pub fn put_member(
             ));
         }
         Tour::lock(conn, &tour.id)?;
-        let tour_stops: Vec<String> = access::stops_in_reach(conn, &tour.id, &access)?
+        let tour_stops: Vec<String> = stops_in_reach(conn, &tour.id, &access)?
             .into_iter()
             .map(|s: Stop| s.id)
             .collect();

@@ -5,10 +5,10 @@ use crate::domain::access::{TeamRole, TourAccess};
 use crate::domain::text;
 use crate::domain::tour::{self as tour_rules, DEFAULT_PRIOR_SHOW_RATE, TourStatus};
 use crate::error::{AppError, FieldCode, FieldError, Validator};
-use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::team::TourMember;
 use crate::models::tour::{NewTour, Tour, TourChanges};
+use crate::services::access;
 
 /// What an organizer asks to set; `None` means "not given". Values are raw and checked here.
 #[derive(Default, Debug, Clone)]

@@ -5,12 +5,12 @@ use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
-use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::registration::Counters;
 use crate::models::stop::{Stop, StopChanges, StopDetail, VenueSwitch};
 use crate::models::venue::Venue;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::registrations;
 use crate::services::stop_context::StopContext;
 

@@ -10,7 +10,6 @@ use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
 use crate::i18n::Lang;
-use crate::models::access;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
@@ -20,6 +19,7 @@ use crate::models::tour::Tour;
 use crate::read::volunteers::{ClaimView, OwnTask, TaskView, TasksOutcome, VolunteerTasks};
 use crate::secrets;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 pub const PURPOSE: &str = crate::services::magic_links::VOLUNTEER;

@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use crate::error::{AppError, ErrorCode, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
-use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
+use crate::services::access;
 use crate::services::desk;
 use crate::services::registrations::{self, RegistrationInput};
 use crate::services::stop_context::StopContext;

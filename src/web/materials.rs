@@ -182,7 +182,7 @@ pub async fn open_requests(
     let n = state
         .db
         .run(move |conn| {
-            let (stop, _, _) = crate::models::access::stop_for(conn, &me, &sid)?;
+            let (stop, _, _) = crate::services::access::stop_for(conn, &me, &sid)?;
             collection::open_requests(conn, &stop, crate::db::now())
         })
         .await?;

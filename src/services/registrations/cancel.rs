@@ -9,11 +9,11 @@ use crate::domain::stop::StopStatus;
 use crate::email::templates;
 use crate::email::{self, Email};
 use crate::error::{AppError, ErrorCode};
-use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Counters, Registration};
 use crate::secrets;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::{StopContext, plan};
 
 /// Confirms the oldest waitlisted registrations while the stop is below its target, each

@@ -7,12 +7,13 @@ use crate::domain::attendance::RegistrationStatus;
 use crate::domain::stop::StopStatus;
 use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::tour_access;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Counters, NewRegistration, Registration};
 use crate::models::stop::Stop;
 use crate::secrets;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 /// Normalises a typed code: upper case, no spaces or dashes; the QR's URL works too.
@@ -78,7 +79,7 @@ pub fn check_in_start_for(
             "registration with this code at this stop",
         ));
     };
-    let allowed = access::tour_access(conn, organizer, &tour.id)?;
+    let allowed = tour_access(conn, organizer, &tour.id)?;
     if !allowed.is_some_and(|a| a.covers_stop(&stop.id)) {
         return Err(AppError::not_found("stop"));
     }

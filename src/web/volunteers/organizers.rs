@@ -2,7 +2,7 @@
 
 use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, ErrorKind, FieldCode, FieldError, FieldErrors};
-use crate::models::access;
+use crate::services::access;
 use crate::services::volunteers::{self, Releaser, TaskInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
