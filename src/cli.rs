@@ -7,10 +7,10 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
 use crate::db;
-use crate::error::AppError;
+use crate::error::{AppError, StartupError};
 use crate::models::organizer::Organizer;
 use crate::services::accounts;
-use crate::startup::Application;
+use crate::startup::{Application, open_database};
 
 #[derive(Parser)]
 #[command(
@@ -98,7 +98,7 @@ enum TokenCommand {
     },
 }
 
-pub async fn run() -> Result<(), AppError> {
+pub async fn run() -> Result<(), StartupError> {
     let cli = Cli::parse();
     let mut settings = Settings::load(&cli.config_dir)?;
     crate::telemetry::init(&settings.log_format);
@@ -111,11 +111,10 @@ pub async fn run() -> Result<(), AppError> {
                 settings.data_dir = dir;
             }
             let app = Application::build(settings).await?;
-            app.run_until_stopped().await.map_err(AppError::unexpected)
+            app.run_until_stopped().await.map_err(StartupError::Server)
         }
         Command::Migrate => {
-            let mut conn = connect(&settings)?;
-            db::run_migrations(&mut conn)?;
+            connect(&settings)?;
             println!("migrations are up to date");
             Ok(())
         }
@@ -123,11 +122,9 @@ pub async fn run() -> Result<(), AppError> {
             command: OrganizerCommand::Add { email, name, admin },
         } => {
             let password = read_password()?;
-            let account =
-                accounts::check_account(&email, &name, Some(&password)).map_err(explain)?;
+            let account = accounts::check_account(&email, &name, Some(&password))?;
             let mut conn = connect(&settings)?;
-            db::run_migrations(&mut conn)?;
-            let organizer = accounts::add_organizer(&mut conn, account, admin).map_err(explain)?;
+            let organizer = accounts::add_organizer(&mut conn, account, admin)?;
             println!(
                 "organizer {} created{}",
                 organizer.email,
@@ -142,7 +139,6 @@ pub async fn run() -> Result<(), AppError> {
             talks,
         } => {
             let mut conn = connect(&settings)?;
-            db::run_migrations(&mut conn)?;
             let size = crate::demo::Size {
                 stops: stops.clamp(1, 10_000),
                 registrations: registrations.min(10_000_000),
@@ -162,7 +158,6 @@ pub async fn run() -> Result<(), AppError> {
         }
         Command::Demo { .. } => {
             let mut conn = connect(&settings)?;
-            db::run_migrations(&mut conn)?;
             let loaded = crate::demo::load(&mut conn)?;
             let base = settings.base_url();
             if loaded.created {
@@ -187,8 +182,8 @@ pub async fn run() -> Result<(), AppError> {
                 },
         } => {
             let mut conn = connect(&settings)?;
-            db::run_migrations(&mut conn)?;
-            let organizer = Organizer::find_by_email(&mut conn, &email.trim().to_lowercase())?
+            let organizer = Organizer::find_by_email(&mut conn, &email.trim().to_lowercase())
+                .map_err(AppError::from)?
                 .ok_or_else(|| AppError::not_found("organizer with that e-mail"))?;
             let (token, _) =
                 accounts::create_api_token(&mut conn, &organizer, &label, expires_in_days)?;
@@ -198,14 +193,16 @@ pub async fn run() -> Result<(), AppError> {
     }
 }
 
-fn connect(settings: &Settings) -> Result<db::PooledConnection, AppError> {
-    std::fs::create_dir_all(&settings.data_dir).map_err(AppError::unexpected)?;
-    let pool = db::build_pool(&settings.database_url(), 1)?;
-    pool.get()
-        .map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))
+/// One connection to the settings' database, brought up to date.
+fn connect(settings: &Settings) -> Result<db::PooledConnection, StartupError> {
+    std::fs::create_dir_all(&settings.data_dir)
+        .map_err(|e| StartupError::folder(&settings.data_dir, e))?;
+    open_database(settings, 1)?
+        .get()
+        .map_err(|e| StartupError::database(&settings.database_url(), e))
 }
 
-fn read_password() -> Result<String, AppError> {
+fn read_password() -> Result<String, StartupError> {
     use std::io::IsTerminal;
     if std::io::stdin().is_terminal() {
         eprint!("Password (at least 10 characters): ");
@@ -214,19 +211,6 @@ fn read_password() -> Result<String, AppError> {
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(AppError::unexpected)?;
+        .map_err(StartupError::Password)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-/// Field errors as a sentence for the terminal.
-fn explain(e: AppError) -> AppError {
-    if e.fields.is_empty() {
-        return e;
-    }
-    let text: Vec<String> = e
-        .fields
-        .iter()
-        .map(|(k, v)| format!("{k} {}", v.message))
-        .collect();
-    AppError::bad_request("invalid", text.join("; "))
 }

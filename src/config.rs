@@ -7,7 +7,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::StartupError;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
@@ -163,13 +163,13 @@ impl Default for Settings {
 
 impl Settings {
     /// Reads the layered configuration from `config_dir` and the environment.
-    pub fn load(config_dir: &Path) -> Result<Settings, AppError> {
+    pub fn load(config_dir: &Path) -> Result<Settings, StartupError> {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(config_dir.join("default.toml")))
             .merge(Toml::file(config_dir.join("local.toml")))
             .merge(Env::prefixed("ROADSHOW_").ignore(&["config_dir", "test_postgres_url"]))
             .extract()
-            .map_err(|e| AppError::unexpected_msg(format!("configuration: {e}")))
+            .map_err(StartupError::from)
     }
 
     pub fn database_url(&self) -> String {

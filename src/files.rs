@@ -54,31 +54,6 @@ pub const ZIP: FileType = FileType {
 /// The file types accepted for slides.
 pub const SLIDES: &[FileType] = &[PDF, ODP, PPTX, KEY];
 
-/// What to tell someone whose file is none of the `allowed` types: a code (pages translate
-/// it as `field_error.<code>`) and the English message (for the API).
-pub fn refusal(allowed: &[FileType]) -> (&'static str, &'static str) {
-    if allowed == SLIDES {
-        (
-            "not_slides",
-            "This file is not a PDF, PowerPoint, Keynote or OpenDocument presentation",
-        )
-    } else if allowed == [JPEG, PNG, WEBP, ZIP] {
-        (
-            "not_photos",
-            "This file is not a JPEG, PNG or WebP picture, or a ZIP of pictures",
-        )
-    } else if allowed == [MP4, WEBM] {
-        ("not_video", "This file is not an MP4 or WebM video")
-    } else if allowed == [PDF] {
-        ("not_pdf", "This file is not a PDF")
-    } else {
-        (
-            "file_type_refused",
-            "This kind of file is not taken here: use a PDF, a ZIP, or a JPEG or PNG picture",
-        )
-    }
-}
-
 /// Reads the start of the file and, for ZIP containers, their table of contents.
 pub fn sniff(path: &Path) -> std::io::Result<Option<FileType>> {
     let mut head = [0u8; 16];

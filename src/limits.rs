@@ -36,7 +36,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Settings;
 use crate::disk::DiskWatch;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::ratelimit::RateLimits;
 
 // ----- connections -----
@@ -300,7 +300,7 @@ impl BodyGuard {
             } else if s.no_slot.get() {
                 Some(
                     AppError::unavailable(
-                        "uploads_busy",
+                        ErrorCode::UploadsBusy,
                         "too many uploads are arriving right now: please try again shortly",
                     )
                     .retry_after(UPLOADS_BUSY_RETRY_SECS),

@@ -18,10 +18,7 @@ fn limit_malloc_arenas() {
 
 async fn run() {
     if let Err(e) = roadshow::cli::run().await {
-        match e.cause() {
-            Some(cause) => eprintln!("roadshow: {}: {cause:#}", e.message),
-            None => eprintln!("roadshow: {}", e.message),
-        }
+        eprintln!("roadshow: {e}");
         std::process::exit(1);
     }
 }

@@ -12,7 +12,7 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use ipnet::IpNet;
 
 use crate::config::Settings;
-use crate::error::AppError;
+use crate::error::{AppError, StartupError};
 
 /// What is limited.
 #[derive(Clone, Copy, Debug)]
@@ -40,14 +40,15 @@ fn per_minute(n: u32) -> Quota {
 }
 
 impl RateLimits {
-    pub fn from_settings(settings: &Settings) -> Result<RateLimits, AppError> {
+    pub fn from_settings(settings: &Settings) -> Result<RateLimits, StartupError> {
         let enabled = match settings.rate_limits.trim().to_ascii_lowercase().as_str() {
             "on" | "true" | "yes" | "" => true,
             "off" | "false" | "no" => false,
             other => {
-                return Err(AppError::unexpected_msg(format!(
-                    "configuration: rate_limits is \"on\" or \"off\", not {other:?}"
-                )));
+                return Err(StartupError::bad_setting(
+                    "rate_limits",
+                    format!("is \"on\" or \"off\", not {other:?}"),
+                ));
             }
         };
         let trusted_proxies = settings
@@ -59,9 +60,10 @@ impl RateLimits {
                 s.parse::<IpNet>()
                     .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
                     .map_err(|_| {
-                        AppError::unexpected_msg(format!(
-                            "configuration: trusted_proxies: {s:?} is not an address or a network"
-                        ))
+                        StartupError::bad_setting(
+                            "trusted_proxies",
+                            format!("holds {s:?}, which is not an address or a network"),
+                        )
                     })
             })
             .collect::<Result<_, _>>()?;

@@ -7,7 +7,7 @@ use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldCode};
 
 /// A new unguessable token, URL-safe.
 pub fn new_token() -> String {
@@ -57,13 +57,13 @@ pub fn check_password_strength(password: &str) -> Result<(), crate::error::Field
     let n = password.chars().count();
     if n < 10 {
         return Err(crate::error::FieldError {
-            code: "password_too_short",
+            code: FieldCode::PasswordTooShort,
             message: "must be at least 10 characters".into(),
         });
     }
     if n > 200 {
         return Err(crate::error::FieldError {
-            code: "too_long",
+            code: FieldCode::TooLong,
             message: "must be at most 200 characters".into(),
         });
     }

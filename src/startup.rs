@@ -19,7 +19,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
 use crate::db::{self, Db};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode, StartupError};
 use crate::services::accounts;
 use crate::state::AppState;
 
@@ -34,33 +34,26 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
      object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 impl Application {
-    pub async fn build(settings: Settings) -> Result<Application, AppError> {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
-            AppError::unexpected_msg(format!(
-                "cannot create the data folder {}: {e}",
-                settings.data_dir.display()
-            ))
-        })?;
+    pub async fn build(settings: Settings) -> Result<Application, StartupError> {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| StartupError::folder(&settings.data_dir, e))?;
         crate::limits::raise_open_file_limit();
-        crate::http::uploads::prepare_temp_dir(&settings.data_dir).map_err(|e| {
-            AppError::unexpected_msg(format!(
-                "cannot prepare the temp folder in {}: {e}",
-                settings.data_dir.display()
-            ))
-        })?;
-        let pool = db::build_pool(&settings.database_url(), settings.pool_size)?;
+        crate::http::uploads::prepare_temp_dir(&settings.data_dir)
+            .map_err(|e| StartupError::folder(&settings.data_dir, e))?;
+        let pool = open_database(&settings, settings.pool_size)?;
         let setup_token = {
             let mut conn = pool
                 .get()
-                .map_err(|e| AppError::unexpected_msg(format!("cannot reach the database: {e}")))?;
-            db::run_migrations(&mut conn)?;
+                .map_err(|e| StartupError::database(&settings.database_url(), e))?;
             accounts::setup_link_if_empty(&mut conn)?
         };
         let key = session_key(&settings)?;
-        let listener = TcpListener::bind(&settings.bind).map_err(|e| {
-            AppError::unexpected_msg(format!("cannot listen on {}: {e}", settings.bind))
-        })?;
-        let address = listener.local_addr().map_err(AppError::unexpected)?;
+        let listen = |e| StartupError::Listen {
+            bind: settings.bind.clone(),
+            source: e,
+        };
+        let listener = TcpListener::bind(&settings.bind).map_err(listen)?;
+        let address = listener.local_addr().map_err(listen)?;
         let base_url = if settings.base_url.trim().is_empty() {
             format!("http://{address}")
         } else {
@@ -119,7 +112,7 @@ impl Application {
             crate::worker::spawn(state.clone());
         }
         let server = build_server(state.clone(), listener, key, &settings, disk)?;
-        tracing::info!(%address, database = %redact(&settings.database_url()), "roadshow listening");
+        tracing::info!(%address, database = %crate::error::redact_url(&settings.database_url()), "roadshow listening");
         Ok(Application {
             port: address.port(),
             server,
@@ -151,7 +144,7 @@ fn build_server(
     key: Key,
     settings: &Settings,
     disk: Arc<crate::disk::DiskWatch>,
-) -> Result<Server, AppError> {
+) -> Result<Server, StartupError> {
     use crate::limits::{BodyGuard, ConnectionLimit, UploadSlots};
     let secure = settings.secure_cookies;
     let uploads = Arc::new(UploadSlots::new(settings.max_upload_bytes_in_flight));
@@ -181,8 +174,11 @@ fn build_server(
         App::new()
             .app_data(web::Data::new(state.clone()))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                AppError::bad_request("bad_query", format!("the query string is not valid: {err}"))
-                    .into()
+                AppError::bad_request(
+                    ErrorCode::BadQuery,
+                    format!("the query string is not valid: {err}"),
+                )
+                .into()
             }))
             .app_data(crate::http::uploads::multipart_config(
                 state.settings.max_upload_bytes,
@@ -265,9 +261,21 @@ fn build_server(
     .on_connect(move |io, ext| connections.on_connect(io, ext))
     .shutdown_timeout(10)
     .listen(listener)
-    .map_err(AppError::unexpected)?
+    .map_err(|e| StartupError::Listen {
+        bind: settings.bind.clone(),
+        source: e,
+    })?
     .run();
     Ok(server)
+}
+
+/// The pool of the settings' database, brought up to date (migrations run once, here).
+pub fn open_database(settings: &Settings, size: u32) -> Result<db::Pool, StartupError> {
+    let url = settings.database_url();
+    let pool = db::build_pool(&url, size).map_err(|e| StartupError::database(&url, e))?;
+    let mut conn = pool.get().map_err(|e| StartupError::database(&url, e))?;
+    db::run_migrations(&mut conn).map_err(StartupError::migrations)?;
+    Ok(pool)
 }
 
 /// How long a finished connection may linger before it is dropped.
@@ -286,14 +294,14 @@ async fn stylesheet() -> HttpResponse {
 
 /// The key that signs and encrypts session cookies: from the settings, else generated once
 /// into the data folder (readable by the owner only).
-fn session_key(settings: &Settings) -> Result<Key, AppError> {
+fn session_key(settings: &Settings) -> Result<Key, StartupError> {
     let engine = base64::engine::general_purpose::STANDARD;
     if !settings.secret_key.trim().is_empty() {
         let bytes = engine
             .decode(settings.secret_key.trim())
-            .map_err(|_| AppError::unexpected_msg("secret_key must be base64"))?;
+            .map_err(|_| StartupError::bad_setting("secret_key", "must be base64"))?;
         return Key::try_from(bytes.as_slice())
-            .map_err(|_| AppError::unexpected_msg("secret_key must hold at least 64 bytes"));
+            .map_err(|_| StartupError::bad_setting("secret_key", "must hold at least 64 bytes"));
     }
     let path = settings.data_dir.join("session.key");
     if let Ok(text) = std::fs::read_to_string(&path)
@@ -304,11 +312,12 @@ fn session_key(settings: &Settings) -> Result<Key, AppError> {
     }
     let mut bytes = [0u8; 64];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    write_private(&path, &engine.encode(bytes))?;
-    Key::try_from(&bytes[..]).map_err(AppError::unexpected)
+    write_private(&path, &engine.encode(bytes))
+        .map_err(|e| StartupError::folder(&settings.data_dir, e))?;
+    Ok(Key::from(&bytes))
 }
 
-fn write_private(path: &Path, content: &str) -> Result<(), AppError> {
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -317,18 +326,5 @@ fn write_private(path: &Path, content: &str) -> Result<(), AppError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(AppError::unexpected)?;
-    file.write_all(content.as_bytes())
-        .map_err(AppError::unexpected)
-}
-
-/// A database URL without its password, for logs.
-pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_owned(),
-    }
+    options.open(path)?.write_all(content.as_bytes())
 }

@@ -9,7 +9,7 @@ use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
 use crate::config::Settings;
-use crate::error::AppError;
+use crate::error::{AppError, StartupError};
 
 #[derive(Clone)]
 pub struct Storage {
@@ -18,7 +18,7 @@ pub struct Storage {
 }
 
 impl Storage {
-    pub fn from_settings(settings: &Settings) -> Result<Storage, AppError> {
+    pub fn from_settings(settings: &Settings) -> Result<Storage, StartupError> {
         if !settings.s3_bucket.trim().is_empty() {
             let mut builder = AmazonS3Builder::new()
                 .with_bucket_name(settings.s3_bucket.trim())
@@ -31,17 +31,16 @@ impl Storage {
             }
             let store = builder
                 .build()
-                .map_err(|e| AppError::unexpected_msg(format!("S3 storage: {e}")))?;
+                .map_err(|e| StartupError::bad_setting("s3_*", format!("cannot be used: {e}")))?;
             return Ok(Storage {
                 store: Arc::new(store),
                 description: format!("S3 bucket {}", settings.s3_bucket.trim()),
             });
         }
         let dir = settings.data_dir.join("uploads");
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            AppError::unexpected_msg(format!("cannot create {}: {e}", dir.display()))
-        })?;
-        let store = LocalFileSystem::new_with_prefix(&dir).map_err(AppError::unexpected)?;
+        std::fs::create_dir_all(&dir).map_err(|e| StartupError::folder(&dir, e))?;
+        let store = LocalFileSystem::new_with_prefix(&dir)
+            .map_err(|e| StartupError::folder(&dir, std::io::Error::other(e)))?;
         Ok(Storage {
             store: Arc::new(store),
             description: format!("files in {}", dir.display()),

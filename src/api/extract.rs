@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
-use crate::error::{AppError, FieldError, FieldErrors};
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError, FieldErrors};
 use crate::http::{nul_error, read_body};
 use crate::state::AppState;
 
@@ -83,11 +83,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                         None => path,
                     };
                     let code = if message.starts_with("missing field") {
-                        "required"
+                        FieldCode::Required
                     } else {
-                        "invalid"
+                        FieldCode::Invalid
                     };
-                    let message = if code == "required" {
+                    let message = if code == FieldCode::Required {
                         "is required".to_owned()
                     } else {
                         message
@@ -97,7 +97,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                     Err(AppError::validation(fields))
                 }
                 _ => Err(AppError::bad_request(
-                    "malformed_json",
+                    ErrorCode::MalformedJson,
                     format!(
                         "the body is not valid JSON: {}",
                         clean_serde_message(&inner.to_string())
@@ -166,18 +166,21 @@ mod tests {
     #[test]
     fn syntax_errors_are_400_and_data_errors_name_the_field() {
         let e = parse_json::<Sample>(b"{\"name\": ").unwrap_err();
-        assert_eq!(e.code, "malformed_json");
+        assert_eq!(e.code, ErrorCode::MalformedJson);
         let e = parse_json::<Sample>(b"{\"name\": \"x\", \"capacity\": \"many\"}").unwrap_err();
-        assert_eq!(e.code, "validation_failed");
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
         assert!(e.fields.contains_key("capacity"), "{:?}", e.fields);
         let e = parse_json::<Sample>(b"{\"name\": \"x\"}").unwrap_err();
-        assert_eq!(e.fields["capacity"].code, "required");
+        assert_eq!(e.fields["capacity"].code, FieldCode::Required);
     }
 
     #[test]
     fn nul_characters_are_refused_naming_the_field() {
         let e = parse_json::<Sample>(br#"{"name": "a\u0000b", "capacity": 1}"#).unwrap_err();
-        assert_eq!((e.status().as_u16(), e.code), (400, "nul_character"));
+        assert_eq!(
+            (e.status().as_u16(), e.code),
+            (400, ErrorCode::NulCharacter)
+        );
         assert!(e.fields.contains_key("name"), "{:?}", e.fields);
         let e = parse_json::<serde_json::Value>(br#"{"list": [{"x": 1}, {"y": "\u0000"}]}"#)
             .unwrap_err();

@@ -9,11 +9,11 @@ use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::to_rfc3339;
-use crate::error::AppError;
+use crate::error::{AppError, FieldCode};
 use crate::http::path_id;
 use crate::http::uploads;
-use crate::models::access;
 use crate::models::material::{Content, Material, MaterialKind};
+use crate::services::access;
 use crate::services::materials::allowed_types;
 use crate::services::materials::{self, Uploader};
 use crate::state::AppState;
@@ -145,7 +145,7 @@ fn record(
             if item_stop.id != stop.id {
                 return Err(AppError::invalid(
                     "agenda_item_id",
-                    "unknown_item",
+                    FieldCode::UnknownItem,
                     "this slot is not at this stop",
                 ));
             }
@@ -153,7 +153,7 @@ fn record(
         }
         (MaterialKind::Slides, None) => Err(AppError::invalid(
             "agenda_item_id",
-            "required",
+            FieldCode::Required,
             "slides belong to a slot of the agenda",
         )),
         (kind, _) => Ok(Material::insert_received(
@@ -176,7 +176,7 @@ pub async fn upload_material(
     let kind = MaterialKind::parse(form.kind.trim()).ok_or_else(|| {
         AppError::invalid(
             "kind",
-            "invalid_choice",
+            FieldCode::InvalidChoice,
             format!("must be one of: {}", MaterialKind::choices()),
         )
     })?;
@@ -187,7 +187,9 @@ pub async fn upload_material(
         .map(|t| {
             uuid::Uuid::parse_str(t.trim())
                 .map(|u| u.to_string())
-                .map_err(|_| AppError::invalid("agenda_item_id", "invalid", "is not a slot's id"))
+                .map_err(|_| {
+                    AppError::invalid("agenda_item_id", FieldCode::Invalid, "is not a slot's id")
+                })
         })
         .transpose()?;
     let title = form.title.map(|t| t.into_inner()).unwrap_or_default();

@@ -1,4 +1,4 @@
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use actix_web::HttpResponse;
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -16,8 +16,8 @@ pub struct ErrorJson {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetailJson {
-    /// Stable, snake_case: `validation_failed`, `not_found`, `registration_closed`, `stop_over`, …
-    code: String,
+    /// Stable, snake_case: one of `ErrorCode`.
+    code: ErrorCode,
     message: String,
     /// For `validation_failed`: field → what is wrong with it.
     #[schema(value_type = Option<Object>)]
@@ -118,7 +118,7 @@ impl Modify for CommonErrors {
         speakers::move_agenda_item, speakers::remove_agenda_item, speakers::publish_agenda,
         speakers::submit_proposal, speakers::list_proposals, speakers::accept_proposal, speakers::reject_proposal,
     ),
-    components(schemas(ErrorJson, ErrorDetailJson)),
+    components(schemas(ErrorJson, ErrorDetailJson, ErrorCode)),
     modifiers(&BearerAuth, &CommonErrors),
 )]
 pub struct ApiDoc;
@@ -171,4 +171,32 @@ fn allowed_methods() -> &'static std::collections::HashMap<String, String> {
                 .collect()
         });
     &ALLOWED
+}
+
+#[cfg(test)]
+mod tests {
+    use strum::VariantArray;
+    use utoipa::OpenApi;
+
+    use super::*;
+
+    /// An error's `code` is an `ErrorCode`, so whatever the API sends is a variant; the
+    /// document lists the variants from the enum itself, all of them and in its order.
+    #[test]
+    fn the_document_lists_every_error_code() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let listed: Vec<&str> = schemas["ErrorCode"]["enum"]
+            .as_array()
+            .expect("ErrorCode is an enum of strings")
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let codes: Vec<&str> = ErrorCode::VARIANTS.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, codes);
+        assert_eq!(
+            schemas["ErrorDetailJson"]["properties"]["code"]["$ref"],
+            "#/components/schemas/ErrorCode"
+        );
+    }
 }

@@ -295,7 +295,7 @@ pub async fn walk_in(
     let done = state
         .db
         .run(move |conn| {
-            crate::models::access::stop_for(conn, &me, &id)?;
+            crate::services::access::stop_for(conn, &me, &id)?;
             registrations::walk_in(conn, &env, lang, &id, &input)
         })
         .await?;

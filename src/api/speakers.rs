@@ -255,7 +255,7 @@ pub async fn list_agenda(
     let list = state
         .db
         .run(move |conn| {
-            crate::models::access::stop_for(conn, &me, &id)?;
+            crate::services::access::stop_for(conn, &me, &id)?;
             agenda::entries(conn, &id)
         })
         .await?;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod agenda;
 pub mod attendance;
+mod field;
 pub mod message;
 pub mod proposal;
 pub mod stop;
@@ -12,12 +13,14 @@ pub mod text;
 pub mod tour;
 pub mod venue;
 
+pub use field::FieldCode;
+
 /// What is wrong with one field of the input: the domain's parsers answer with it, and the
 /// HTTP layer (`crate::error`) gathers them into one answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     /// A translation key under `field_error.` (`required`, `too_long`, …).
-    pub code: &'static str,
+    pub code: FieldCode,
     /// English text for the API.
     pub message: String,
 }

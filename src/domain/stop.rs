@@ -1,8 +1,8 @@
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::FieldError;
 use crate::domain::text_enum;
+use crate::domain::{FieldCode, FieldError};
 
 text_enum!(
     /// `open` takes registrations; `closed` no longer does; `done` is over and measured.
@@ -24,7 +24,7 @@ impl StopStatus {
 
 pub fn timezone(value: &str) -> Result<Tz, FieldError> {
     value.trim().parse::<Tz>().map_err(|_| FieldError {
-        code: "invalid_timezone",
+        code: FieldCode::InvalidTimezone,
         message: "must be an IANA time zone such as Asia/Shanghai".into(),
     })
 }
@@ -33,7 +33,7 @@ pub fn timezone(value: &str) -> Result<Tz, FieldError> {
 /// daylight-saving change is refused; a repeated one takes its first occurrence.
 pub fn local_to_utc(local: &str, tz: Tz) -> Result<NaiveDateTime, FieldError> {
     let bad = || FieldError {
-        code: "invalid_datetime",
+        code: FieldCode::InvalidDatetime,
         message: "must be a date and time such as 2012-09-16T13:30".into(),
     };
     let v = local.trim();
@@ -44,7 +44,7 @@ pub fn local_to_utc(local: &str, tz: Tz) -> Result<NaiveDateTime, FieldError> {
     match tz.from_local_datetime(&naive).earliest() {
         Some(t) => in_range(t.with_timezone(&Utc).naive_utc()),
         None => Err(FieldError {
-            code: "nonexistent_time",
+            code: FieldCode::NonexistentTime,
             message: "does not exist in that time zone (daylight-saving change)".into(),
         }),
     }
@@ -60,7 +60,7 @@ pub fn in_range(utc: NaiveDateTime) -> Result<NaiveDateTime, FieldError> {
         Ok(utc)
     } else {
         Err(FieldError {
-            code: "out_of_range",
+            code: FieldCode::OutOfRange,
             message: "must be between the years 1900 and 9998".into(),
         })
     }
@@ -72,7 +72,7 @@ pub fn rfc3339_to_utc(value: &str) -> Result<NaiveDateTime, FieldError> {
     let utc = DateTime::parse_from_rfc3339(value.trim())
         .map(|t| t.with_timezone(&Utc).naive_utc().trunc_subsecs(6))
         .map_err(|_| FieldError {
-            code: "invalid_datetime",
+            code: FieldCode::InvalidDatetime,
             message: "must be an RFC 3339 time such as 2012-09-16T13:30:00+08:00".into(),
         })?;
     in_range(utc)
@@ -93,13 +93,13 @@ pub fn to_rfc3339(utc: NaiveDateTime) -> String {
 pub fn check_times(starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> Result<(), FieldError> {
     if ends_at <= starts_at {
         return Err(FieldError {
-            code: "ends_before_start",
+            code: FieldCode::EndsBeforeStart,
             message: "must be after the start".into(),
         });
     }
     if ends_at - starts_at > chrono::Duration::days(7) {
         return Err(FieldError {
-            code: "too_long",
+            code: FieldCode::TooLong,
             message: "a stop may last at most 7 days".into(),
         });
     }
@@ -170,7 +170,7 @@ mod tests {
         let tz = timezone("Europe/Berlin").unwrap();
         assert_eq!(
             local_to_utc("2026-03-29T02:30", tz).unwrap_err().code,
-            "nonexistent_time"
+            FieldCode::NonexistentTime
         );
     }
 
@@ -191,7 +191,7 @@ mod tests {
         ] {
             assert_eq!(
                 rfc3339_to_utc(bad).unwrap_err().code,
-                "out_of_range",
+                FieldCode::OutOfRange,
                 "{bad}"
             );
         }
@@ -200,7 +200,7 @@ mod tests {
         let tz = timezone("Pacific/Kiritimati").unwrap();
         assert_eq!(
             local_to_utc("9999-01-02T10:00", tz).unwrap_err().code,
-            "out_of_range"
+            FieldCode::OutOfRange
         );
     }
 }

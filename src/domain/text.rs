@@ -1,9 +1,9 @@
 //! Parsers for the plain values of user input. Each returns a `FieldError` that names the
 //! rule broken, so the API can say it in English and pages in the reader's language.
 
-use crate::domain::FieldError;
+use crate::domain::{FieldCode, FieldError};
 
-fn err(code: &'static str, message: impl Into<String>) -> FieldError {
+fn err(code: FieldCode, message: impl Into<String>) -> FieldError {
     FieldError {
         code,
         message: message.into(),
@@ -15,7 +15,7 @@ fn err(code: &'static str, message: impl Into<String>) -> FieldError {
 pub fn required(value: &str, max: usize) -> Result<String, FieldError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(err("required", "is required"));
+        return Err(err(FieldCode::Required, "is required"));
     }
     bounded(v, max)
 }
@@ -41,7 +41,7 @@ pub fn optional_line(value: &str, max: usize) -> Result<String, FieldError> {
 
 fn one_line(v: String) -> Result<String, FieldError> {
     if v.chars().any(char::is_control) {
-        return Err(err("multiple_lines", "must be a single line"));
+        return Err(err(FieldCode::MultipleLines, "must be a single line"));
     }
     Ok(v)
 }
@@ -51,10 +51,13 @@ fn one_line(v: String) -> Result<String, FieldError> {
 fn bounded(v: &str, max: usize) -> Result<String, FieldError> {
     let v = normalise_line_breaks(v);
     if v.chars().count() > max {
-        return Err(err("too_long", format!("must be at most {max} characters")));
+        return Err(err(
+            FieldCode::TooLong,
+            format!("must be at most {max} characters"),
+        ));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(err("invalid", "contains control characters"));
+        return Err(err(FieldCode::Invalid, "contains control characters"));
     }
     Ok(v)
 }
@@ -71,9 +74,9 @@ pub fn normalise_line_breaks(v: &str) -> String {
 pub fn email(value: &str) -> Result<String, FieldError> {
     let v = value.trim().to_lowercase();
     if v.is_empty() {
-        return Err(err("required", "is required"));
+        return Err(err(FieldCode::Required, "is required"));
     }
-    let bad = || err("invalid_email", "is not a valid e-mail address");
+    let bad = || err(FieldCode::InvalidEmail, "is not a valid e-mail address");
     if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
@@ -96,12 +99,15 @@ pub fn web_url(value: &str) -> Result<String, FieldError> {
     match url::Url::parse(v) {
         Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => {
             if v.len() > 2000 {
-                Err(err("too_long", "must be at most 2000 characters"))
+                Err(err(FieldCode::TooLong, "must be at most 2000 characters"))
             } else {
                 Ok(u.to_string())
             }
         }
-        _ => Err(err("invalid_url", "must be an http:// or https:// address")),
+        _ => Err(err(
+            FieldCode::InvalidUrl,
+            "must be an http:// or https:// address",
+        )),
     }
 }
 
@@ -109,7 +115,7 @@ pub fn web_url(value: &str) -> Result<String, FieldError> {
 /// reader's language (`range_of` reads the bounds back), the API as it is.
 pub fn out_of_range(min: &str, max: &str) -> FieldError {
     err(
-        "out_of_range",
+        FieldCode::OutOfRange,
         format!("{RANGE_PREFIX}{min}{RANGE_TO}{max}"),
     )
 }
@@ -119,7 +125,7 @@ const RANGE_TO: &str = " to ";
 
 /// The bounds named by an `out_of_range` refusal, if it names them.
 pub fn range_of(e: &FieldError) -> Option<(&str, &str)> {
-    if e.code != "out_of_range" {
+    if e.code != FieldCode::OutOfRange {
         return None;
     }
     e.message.strip_prefix(RANGE_PREFIX)?.split_once(RANGE_TO)
@@ -154,7 +160,7 @@ pub fn parse_number(value: &str, min: i64, max: i64) -> Result<i32, FieldError> 
     let n: i64 = value
         .trim()
         .parse()
-        .map_err(|_| err("not_a_number", "must be a whole number"))?;
+        .map_err(|_| err(FieldCode::NotANumber, "must be a whole number"))?;
     number_in(n, min, max)
 }
 
@@ -181,7 +187,7 @@ pub fn parse_show_rate(value: &str) -> Result<f64, FieldError> {
     };
     let n: f64 = number
         .parse()
-        .map_err(|_| err("not_a_number", "must be a number such as 0.5 or 50%"))?;
+        .map_err(|_| err(FieldCode::NotANumber, "must be a number such as 0.5 or 50%"))?;
     show_rate(if percent || n > 1.0 { n / 100.0 } else { n })
 }
 
@@ -192,7 +198,7 @@ mod tests {
     #[test]
     fn emails_are_normalised_and_checked() {
         assert_eq!(email("  Hui@Example.COM ").unwrap(), "hui@example.com");
-        assert_eq!(email("").unwrap_err().code, "required");
+        assert_eq!(email("").unwrap_err().code, FieldCode::Required);
         for bad in [
             "a",
             "a@b",
@@ -203,16 +209,26 @@ mod tests {
             "a@.c",
             "a@c.",
         ] {
-            assert_eq!(email(bad).unwrap_err().code, "invalid_email", "{bad}");
+            assert_eq!(
+                email(bad).unwrap_err().code,
+                FieldCode::InvalidEmail,
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn text_is_trimmed_and_bounded() {
         assert_eq!(required("  北京 ", 10).unwrap(), "北京");
-        assert_eq!(required("   ", 10).unwrap_err().code, "required");
-        assert_eq!(required("北京北京", 3).unwrap_err().code, "too_long");
-        assert_eq!(optional("a\u{0}b", 10).unwrap_err().code, "invalid");
+        assert_eq!(required("   ", 10).unwrap_err().code, FieldCode::Required);
+        assert_eq!(
+            required("北京北京", 3).unwrap_err().code,
+            FieldCode::TooLong
+        );
+        assert_eq!(
+            optional("a\u{0}b", 10).unwrap_err().code,
+            FieldCode::Invalid
+        );
     }
 
     #[test]
@@ -226,17 +242,20 @@ mod tests {
         for bad in ["Dave\r\nBEGIN:VEVENT", "a\nb", "a\rb", "a\tb"] {
             assert_eq!(
                 required_line(bad, 100).unwrap_err().code,
-                "multiple_lines",
+                FieldCode::MultipleLines,
                 "{bad:?}"
             );
             assert_eq!(
                 optional_line(bad, 100).unwrap_err().code,
-                "multiple_lines",
+                FieldCode::MultipleLines,
                 "{bad:?}"
             );
         }
         assert_eq!(optional_line("", 10).unwrap(), "");
-        assert_eq!(required_line(" ", 10).unwrap_err().code, "required");
+        assert_eq!(
+            required_line(" ", 10).unwrap_err().code,
+            FieldCode::Required
+        );
     }
 
     #[test]
@@ -261,19 +280,26 @@ mod tests {
         assert_eq!(e.message, "out of range: 1 to 100,000");
         assert_eq!(range_of(&e), Some(("1", "100,000")));
         let e = number_in(i64::MAX, 1, i64::MAX).unwrap_err();
-        assert_eq!(e.code, "out_of_range", "beyond what the column holds");
+        assert_eq!(
+            e.code,
+            FieldCode::OutOfRange,
+            "beyond what the column holds"
+        );
         let e = parse_number("-5", 1, 1000).unwrap_err();
         assert_eq!(range_of(&e), Some(("1", "1,000")));
         let e = show_rate(1e-9).unwrap_err();
         assert_eq!(e.message, "out of range: 0.05 (5%) to 1 (100%)");
         assert_eq!(
             range_of(&err(
-                "out_of_range",
+                FieldCode::OutOfRange,
                 "must be between the years 1900 and 9998"
             )),
             None
         );
-        assert_eq!(range_of(&err("required", "out of range: 1 to 2")), None);
+        assert_eq!(
+            range_of(&err(FieldCode::Required, "out of range: 1 to 2")),
+            None
+        );
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1000), "1,000");
@@ -287,8 +313,11 @@ mod tests {
         assert!(web_url("https://example.com/live").is_ok());
         assert_eq!(
             web_url("javascript:alert(1)").unwrap_err().code,
-            "invalid_url"
+            FieldCode::InvalidUrl
         );
-        assert_eq!(web_url("ftp://x.y").unwrap_err().code, "invalid_url");
+        assert_eq!(
+            web_url("ftp://x.y").unwrap_err().code,
+            FieldCode::InvalidUrl
+        );
     }
 }

@@ -1,5 +1,5 @@
-use crate::domain::FieldError;
 use crate::domain::text_enum;
+use crate::domain::{FieldCode, FieldError};
 
 text_enum!(
     /// Only published tours are seen by the public; archived ones stay readable by their team.
@@ -27,7 +27,7 @@ pub fn slug(value: &str) -> Result<String, FieldError> {
         Ok(v)
     } else {
         Err(FieldError {
-            code: "invalid_slug",
+            code: FieldCode::InvalidSlug,
             message: "may contain only a-z, 0-9 and single hyphens (at most 80)".into(),
         })
     }

@@ -9,7 +9,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
 use crate::email::Attachment;
-use crate::error::AppError;
+use crate::error::StartupError;
 use crate::models::outbox::OutboxMessage;
 
 pub enum Mailer {
@@ -28,17 +28,15 @@ impl Mailer {
     pub fn from_settings(
         settings: &Settings,
         disk: std::sync::Arc<crate::disk::DiskWatch>,
-    ) -> Result<Mailer, AppError> {
+    ) -> Result<Mailer, StartupError> {
         let url = settings.smtp_url.trim();
         if url.is_empty() {
             let dir = settings.data_dir.join("mail");
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                AppError::unexpected_msg(format!("cannot create {}: {e}", dir.display()))
-            })?;
+            std::fs::create_dir_all(&dir).map_err(|e| StartupError::folder(&dir, e))?;
             return Ok(Mailer::File { dir, disk });
         }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| AppError::unexpected_msg(format!("smtp_url: {e}")))?
+            .map_err(|e| StartupError::bad_setting("smtp_url", format!("cannot be used: {e}")))?
             .timeout(Some(std::time::Duration::from_secs(30)))
             .build();
         Ok(Mailer::Smtp(transport))

@@ -12,7 +12,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// An id from the path; anything that is not a UUID cannot name a record.
 pub fn path_id(raw: &str, what: &str) -> Result<String, AppError> {
@@ -41,7 +41,7 @@ pub fn read_body(
         let mut body = actix_web::web::BytesMut::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|_| {
-                AppError::bad_request("bad_body", "the request body could not be read")
+                AppError::bad_request(ErrorCode::BadBody, "the request body could not be read")
             })?;
             if body.len() + chunk.len() > limit {
                 return Err(too_large(limit));
@@ -59,7 +59,11 @@ fn too_large(limit: usize) -> AppError {
 /// NUL characters are refused wherever text comes in: PostgreSQL cannot store them, and no
 /// name, address or search ever needs one.
 pub fn nul_error(field: &str) -> AppError {
-    AppError::bad_field(field, "nul_character", "may not contain a NUL character")
+    AppError::bad_field(
+        field,
+        ErrorCode::NulCharacter,
+        "may not contain a NUL character",
+    )
 }
 
 /// Refuses a NUL character in any of these name/value pairs (a query string, a url-encoded

@@ -8,7 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::error::PayloadError;
 use actix_web::{FromRequest, HttpRequest};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::files::FileType;
 use crate::models::material::Content;
 use crate::services::materials::{self, CheckedFile};
@@ -34,7 +34,7 @@ pub fn multipart_config(max_upload_bytes: u64) -> MultipartFormConfig {
                     AppError::unsupported_type("send the upload as multipart/form-data")
                 }
                 MultipartError::MissingField(name) => {
-                    AppError::invalid(name, "required", "is required")
+                    AppError::invalid(name, FieldCode::Required, "is required")
                 }
                 // A full disk while spooling the file (see `temp_file_config`).
                 MultipartError::Field { source, .. }
@@ -45,10 +45,10 @@ pub fn multipart_config(max_upload_bytes: u64) -> MultipartFormConfig {
                     AppError::disk_full(anyhow::anyhow!("{source}"))
                 }
                 MultipartError::Field { name, .. } => {
-                    AppError::invalid(name, "invalid", "could not be read")
+                    AppError::invalid(name, FieldCode::Invalid, "could not be read")
                 }
                 _ => AppError::bad_request(
-                    "bad_upload",
+                    ErrorCode::BadUpload,
                     format!("the upload could not be read: {err}"),
                 ),
             };
@@ -119,7 +119,7 @@ impl UploadBody {
             .map_err(|e| match e.as_error::<AppError>() {
                 Some(app) => app.copy(),
                 None => AppError::bad_request(
-                    "bad_upload",
+                    ErrorCode::BadUpload,
                     format!("the upload could not be read: {e}"),
                 ),
             })

@@ -136,7 +136,7 @@ impl Stop {
         Self::find(conn, id)
     }
 
-    /// Unscoped: organizer-facing callers use `models::access::stop_for`.
+    /// Unscoped: organizer-facing callers use `services::access::stop_for`.
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Stop>> {
         stops::table
             .find(id)

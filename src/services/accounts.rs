@@ -10,7 +10,7 @@ use crate::cache;
 use crate::db::{self, Db, DbConnection};
 use crate::domain::text;
 use crate::email::{self, Email, Links, templates};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
 use crate::models::api_token::ApiToken;
 use crate::models::magic_link::{MagicLink, purpose};
@@ -93,7 +93,7 @@ fn insert_organizer(
     if Organizer::find_by_email(conn, &account.email)?.is_some() {
         return Err(AppError::invalid(
             "email",
-            "email_taken",
+            FieldCode::EmailTaken,
             "already has an account",
         ));
     }
@@ -221,7 +221,7 @@ fn locked(remaining: Duration) -> AppError {
          or ask for a sign-in link by e-mail at /login/link"
     ))
     .retry_after(secs);
-    e.code = "sign_in_locked";
+    e.code = ErrorCode::SignInLocked;
     e
 }
 
@@ -346,7 +346,7 @@ pub fn change_password(
     if !current_ok {
         v.add(
             "current_password",
-            "wrong_password",
+            FieldCode::WrongPassword,
             "is not your current password",
         );
     }

@@ -8,8 +8,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::agenda::{self, ItemKind, Problem, Slot};
 use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::{AppError, Validator};
-use crate::models::access;
+use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::models::agenda::{AgendaChange, AgendaItem};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::Speaker;
@@ -17,6 +16,7 @@ use crate::models::stop::{Stop, StopChanges};
 use crate::models::talk::Talk;
 use crate::read::agenda::Entry;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 /// The agenda of a stop, in time order.
@@ -56,11 +56,11 @@ fn check_fit(stop: &Stop, candidate: &Slot, others: &[Entry]) -> Result<(), AppE
         Ok(()) => Ok(()),
         Err(Problem::OutsideStop) => Err(AppError::invalid(
             "starts_at",
-            "outside_stop",
+            FieldCode::OutsideStop,
             "the item must start and end within the stop's hours",
         )),
         Err(Problem::Overlaps(titles)) => Err(AppError::conflict(
-            "agenda_clash",
+            ErrorCode::AgendaClash,
             format!("this slot clashes with: {}", titles.join(", ")),
         )),
     }
@@ -94,21 +94,25 @@ pub fn add_item(
         Some(k) => ItemKind::parse(k).or_else(|| {
             v.add(
                 "kind",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", ItemKind::choices()),
             );
             None
         }),
         None if input.talk_id.is_some() => Some(ItemKind::Talk),
         None => {
-            v.add("kind", "required", "give a talk_id, or a kind with a title");
+            v.add(
+                "kind",
+                FieldCode::Required,
+                "give a talk_id, or a kind with a title",
+            );
             None
         }
     };
     let starts_at = match &input.starts_at {
         Some(t) => v.check("starts_at", t.clone()),
         None => {
-            v.add("starts_at", "required", "is required");
+            v.add("starts_at", FieldCode::Required, "is required");
             None
         }
     };
@@ -120,10 +124,18 @@ pub fn add_item(
         None => Some(String::new()),
     };
     if kind.is_some_and(|k| k != ItemKind::Talk) && title.as_deref().unwrap_or("").is_empty() {
-        v.add("title", "required", "a non-talk item needs a title");
+        v.add(
+            "title",
+            FieldCode::Required,
+            "a non-talk item needs a title",
+        );
     }
     if kind == Some(ItemKind::Talk) && input.talk_id.is_none() {
-        v.add("talk_id", "required", "a talk item needs a talk_id");
+        v.add(
+            "talk_id",
+            FieldCode::Required,
+            "a talk item needs a talk_id",
+        );
     }
     v.finish()?;
     let (kind, starts_at, title) = (
@@ -137,7 +149,7 @@ pub fn add_item(
         let talk = match &input.talk_id {
             Some(id) => {
                 let talk = Talk::find(conn, id)?.ok_or_else(|| {
-                    AppError::invalid("talk_id", "unknown_talk", "no talk has this id")
+                    AppError::invalid("talk_id", FieldCode::UnknownTalk, "no talk has this id")
                 })?;
                 Some(crate::services::invitations::talk_for_stop(
                     conn, env, organizer, &stop, &talk,
@@ -219,7 +231,7 @@ pub fn place_talk(
         agenda::first_free_start(stop.starts_at, stop.ends_at, talk.duration_minutes, &slots)
             .ok_or_else(|| {
                 AppError::conflict(
-                    "agenda_full",
+                    ErrorCode::AgendaFull,
                     format!(
                         "the agenda of {} has no free {} minutes left",
                         stop.city, talk.duration_minutes

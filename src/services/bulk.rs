@@ -9,14 +9,15 @@ use crate::domain::attendance::RegistrationStatus;
 use crate::domain::message::Segment;
 use crate::domain::text;
 use crate::email::{self, Email, Rendered, templates};
-use crate::error::{AppError, Validator};
-use crate::models::access;
+use crate::error::{AppError, FieldCode, Validator};
+use crate::models::access::stops_in_reach;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::read::bulk::Preview;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 /// What the organizer wrote.
@@ -66,7 +67,7 @@ fn check(draft: &Draft) -> Result<Checked, AppError> {
         None => {
             v.add(
                 "segment",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", Segment::choices()),
             );
             None
@@ -98,7 +99,7 @@ fn stops_in_scope(
             Ok((tour, vec![stop]))
         }
         None => {
-            let stops = access::stops_in_reach(conn, &tour.id, &reach)?;
+            let stops = stops_in_reach(conn, &tour.id, &reach)?;
             Ok((tour, stops))
         }
     }

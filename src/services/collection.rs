@@ -8,9 +8,9 @@ use crate::db::{self, DbConnection};
 use crate::domain::task::TaskKind;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::stops_in_reach;
 use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::Speaker;
@@ -18,6 +18,7 @@ use crate::models::stop::Stop;
 use crate::models::stop_job::{self, StopJob};
 use crate::models::task::Claim;
 use crate::read::materials::{MaterialRow, StopMaterials, TourCollection};
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, agenda};
 
@@ -249,7 +250,7 @@ pub fn target(
     }
     if m.status() == MaterialStatus::Published {
         return Err(AppError::conflict(
-            "already_published",
+            ErrorCode::AlreadyPublished,
             "this material is published; ask the organizers to unpublish it first",
         ));
     }
@@ -270,7 +271,7 @@ pub fn media_terms(
     if !consent {
         return Err(AppError::invalid(
             "people_consented",
-            "consent_required",
+            FieldCode::ConsentRequired,
             "confirm that the people shown agreed",
         ));
     }
@@ -318,7 +319,7 @@ pub fn set_published(
     access::stop_for(conn, organizer, &m.stop_id).map_err(|_| AppError::not_found("material"))?;
     if m.status() == MaterialStatus::Requested {
         return Err(AppError::conflict(
-            "not_received",
+            ErrorCode::NotReceived,
             "nothing was handed in yet",
         ));
     }
@@ -372,7 +373,7 @@ pub fn tour_collection(
     tour_id: &str,
 ) -> Result<TourCollection, AppError> {
     let (tour, reach) = access::tour_for(conn, organizer, tour_id)?;
-    let stops = access::stops_in_reach(conn, &tour.id, &reach)?;
+    let stops = stops_in_reach(conn, &tour.id, &reach)?;
     let ids: Vec<String> = stops.iter().map(|s| s.id.clone()).collect();
     let all = Material::for_stops(conn, &ids)?;
     let per = stops

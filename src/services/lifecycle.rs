@@ -9,15 +9,15 @@ use crate::calendar::Method;
 use crate::db::DbConnection;
 use crate::domain::stop::{self as stop_rules, StopStatus};
 use crate::email::{self, Email, templates};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::i18n::Lang;
-use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::registration::Registration;
 use crate::models::stop::StopDetail;
 use crate::models::task::Claim;
 use crate::models::tour::Tour;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::registrations;
 use crate::services::stop_context::StopContext;
 
@@ -225,7 +225,7 @@ pub fn cancel_preview(
         || stop.status() == StopStatus::Cancelled
     {
         return Err(AppError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             "this stop cannot be cancelled",
         ));
     }

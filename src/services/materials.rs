@@ -6,15 +6,15 @@ use std::path::Path;
 
 use crate::db::DbConnection;
 use crate::domain::text;
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError};
 use crate::files::{self, FileType};
-use crate::models::access;
 use crate::models::agenda::AgendaItem;
 use crate::models::material::{Content, Material, MaterialKind, MaterialRequest, MaterialStatus};
 use crate::models::organizer::Organizer;
 use crate::models::speaker::Speaker;
 use crate::models::stop::Stop;
 use crate::models::talk::Talk;
+use crate::services::access;
 use crate::services::speakers;
 
 /// Who hands a material in.
@@ -42,7 +42,7 @@ pub struct CheckedFile {
 }
 
 /// An error about the uploaded file, naming the field `file` (pages mark it).
-fn file_error(mut e: AppError, code: &'static str, message: &str) -> AppError {
+fn file_error(mut e: AppError, code: FieldCode, message: &str) -> AppError {
     e.fields.insert(
         "file".into(),
         FieldError {
@@ -64,9 +64,34 @@ pub fn allowed_types(kind: MaterialKind) -> &'static [FileType] {
     }
 }
 
+/// What to tell someone whose file is none of the `allowed` types: a code (pages translate
+/// it as `field_error.<code>`) and the English message (for the API).
+fn refusal(allowed: &[FileType]) -> (FieldCode, &'static str) {
+    if allowed == files::SLIDES {
+        (
+            FieldCode::NotSlides,
+            "This file is not a PDF, PowerPoint, Keynote or OpenDocument presentation",
+        )
+    } else if allowed == [files::JPEG, files::PNG, files::WEBP, files::ZIP] {
+        (
+            FieldCode::NotPhotos,
+            "This file is not a JPEG, PNG or WebP picture, or a ZIP of pictures",
+        )
+    } else if allowed == [files::MP4, files::WEBM] {
+        (FieldCode::NotVideo, "This file is not an MP4 or WebM video")
+    } else if allowed == [files::PDF] {
+        (FieldCode::NotPdf, "This file is not a PDF")
+    } else {
+        (
+            FieldCode::FileTypeRefused,
+            "This kind of file is not taken here: use a PDF, a ZIP, or a JPEG or PNG picture",
+        )
+    }
+}
+
 /// No file was chosen (or the browser sent an empty, nameless one).
 pub fn no_file() -> AppError {
-    AppError::invalid("file", "file_required", "choose a file")
+    AppError::invalid("file", FieldCode::FileRequired, "choose a file")
 }
 
 /// Checks an uploaded file before anything is stored. Every refusal names the field `file`
@@ -82,7 +107,7 @@ pub fn check_file(
         let message = format!("files may be at most {} MiB", max_bytes / (1024 * 1024));
         return Err(file_error(
             AppError::too_large(&message),
-            "file_too_large",
+            FieldCode::FileTooLarge,
             &message,
         ));
     }
@@ -90,13 +115,17 @@ pub fn check_file(
         if declared_name.is_none_or(|n| n.trim().is_empty()) {
             return Err(no_file());
         }
-        return Err(AppError::invalid("file", "empty_file", "the file is empty"));
+        return Err(AppError::invalid(
+            "file",
+            FieldCode::EmptyFile,
+            "the file is empty",
+        ));
     }
     let file_type = files::sniff(path)
         .map_err(AppError::unexpected)?
         .filter(|t| allowed.contains(t))
         .ok_or_else(|| {
-            let (code, message) = files::refusal(allowed);
+            let (code, message) = refusal(allowed);
             file_error(AppError::unsupported_type(message), code, message)
         })?;
     // Named after what it is, not what it claims to be.
@@ -105,7 +134,7 @@ pub fn check_file(
         .ok_or_else(|| {
             AppError::invalid(
                 "file",
-                "invalid_file_name",
+                FieldCode::InvalidFileName,
                 "the file name may not contain folders or start with a dot",
             )
         })?;
@@ -139,7 +168,7 @@ pub fn slides_target(
     if item.talk_id.is_none() {
         return Err(AppError::invalid(
             "agenda_item_id",
-            "not_a_talk",
+            FieldCode::NotATalk,
             "slides belong to a talk",
         ));
     }
@@ -184,10 +213,10 @@ pub fn record_slides(
     {
         return Err(file_error(
             AppError::conflict(
-                "already_published",
+                ErrorCode::AlreadyPublished,
                 "these slides are published: ask the organizers to unpublish them first",
             ),
-            "already_published",
+            FieldCode::AlreadyPublished,
             "these slides are published: ask the organizers to unpublish them first",
         ));
     }
@@ -244,7 +273,7 @@ pub fn remove_own_slides(
             MaterialStatus::Requested => return Err(AppError::not_found("material")),
             MaterialStatus::Published => {
                 return Err(AppError::conflict(
-                    "already_published",
+                    ErrorCode::AlreadyPublished,
                     "these slides are published: ask the organizers to unpublish them first",
                 ));
             }

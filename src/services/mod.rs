@@ -1,5 +1,6 @@
 //! Use cases: one function each, one transaction each, called by both `api` and `web`.
 
+pub mod access;
 pub mod accounts;
 pub mod agenda;
 pub mod bulk;

@@ -1,11 +1,11 @@
 //! What organizers see of the outbox: their tours' messages, and a retry for failed ones.
 
 use crate::db::DbConnection;
-use crate::error::AppError;
-use crate::models::access;
+use crate::error::{AppError, ErrorCode};
 use crate::models::organizer::Organizer;
 use crate::models::outbox::{OutboxCounts, OutboxMessage, OutboxStatus};
 use crate::models::tour::Tour;
+use crate::services::access;
 
 pub struct TourOutbox {
     pub tour: Tour,
@@ -62,7 +62,7 @@ pub fn retry(
     }
     if OutboxMessage::retry(conn, &message.id)? == 0 {
         return Err(AppError::conflict(
-            "not_failed",
+            ErrorCode::NotFailed,
             "only failed messages can be retried",
         ));
     }

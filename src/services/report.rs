@@ -10,7 +10,6 @@ use crate::domain::stop::StopStatus;
 use crate::domain::venue::CostKind;
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::models::access;
 use crate::models::agenda::AgendaItem;
 use crate::models::counters::Counters;
 use crate::models::material::Material;
@@ -20,6 +19,7 @@ use crate::models::task::Claim;
 use crate::models::tour::{Tour, TourChanges};
 use crate::read::report::{Report, StopRow, Totals};
 use crate::services::Env;
+use crate::services::access;
 
 /// Builds the report of a tour's announced stops (drafts are left out).
 pub fn build(conn: &mut DbConnection, env: &Env, tour: Tour) -> Result<Report, AppError> {

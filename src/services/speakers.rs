@@ -14,9 +14,9 @@ use crate::domain::proposal::ProposalStatus;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::{stops_in_reach, tour_access, visible_tour_ids};
 use crate::models::agenda::AgendaItem;
 use crate::models::magic_link::MagicLink;
 use crate::models::material::Material;
@@ -32,6 +32,7 @@ use crate::read::speakers::{
     Delivery, Invitation, OwnProposal, ProposalView, SpeakerHistory, SpeakerPage,
 };
 use crate::secrets;
+use crate::services::access;
 use crate::services::agenda;
 use crate::services::{Env, invitations};
 
@@ -193,7 +194,7 @@ pub fn submit_proposal(
     let mut v = Validator::new();
     let speaker = check_person(&mut v, "", &input.speaker);
     if input.co_speakers.len() > 5 {
-        v.add("co_speakers", "too_many", "at most 5 co-speakers");
+        v.add("co_speakers", FieldCode::TooMany, "at most 5 co-speakers");
     }
     let co: Vec<PersonInput> = input
         .co_speakers
@@ -207,14 +208,14 @@ pub fn submit_proposal(
     let duration = match input.duration_minutes {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 240)),
         None => {
-            v.add("duration_minutes", "required", "is required");
+            v.add("duration_minutes", FieldCode::Required, "is required");
             None
         }
     };
     if input.stop_ids.is_empty() {
         v.add(
             "stop_ids",
-            "required",
+            FieldCode::Required,
             "name at least one stop where you could give the talk",
         );
     }
@@ -225,7 +226,7 @@ pub fn submit_proposal(
             .ok_or_else(|| AppError::not_found("tour"))?;
         if !cfp_open(&tour) {
             return Err(AppError::conflict(
-                "cfp_closed",
+                ErrorCode::CfpClosed,
                 "the call for proposals of this tour is not open",
             ));
         }
@@ -236,7 +237,7 @@ pub fn submit_proposal(
         if input.stop_ids.iter().any(|s| !allowed.contains(s)) {
             return Err(AppError::invalid(
                 "stop_ids",
-                "unknown_stop",
+                FieldCode::UnknownStop,
                 "pick stops of this tour that are still to come",
             ));
         }
@@ -475,13 +476,12 @@ pub fn works_with(
     }
     let accepted = Speaker::accepted_talk_ids(conn, speaker_id)?;
     for (_, stop, tour) in AgendaItem::deliveries_of_talks(conn, &accepted)? {
-        if access::tour_access(conn, organizer, &tour.id)?.is_some_and(|a| a.covers_stop(&stop.id))
-        {
+        if tour_access(conn, organizer, &tour.id)?.is_some_and(|a| a.covers_stop(&stop.id)) {
             return Ok(true);
         }
     }
     for p in Proposal::for_talks(conn, &accepted)? {
-        if access::tour_access(conn, organizer, &p.tour_id)?.is_some_and(|a| a.can_edit_tour()) {
+        if tour_access(conn, organizer, &p.tour_id)?.is_some_and(|a| a.can_edit_tour()) {
             return Ok(true);
         }
     }
@@ -505,12 +505,16 @@ pub fn create_talk(
     let duration = match duration {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 480)),
         None => {
-            v.add("duration_minutes", "required", "is required");
+            v.add("duration_minutes", FieldCode::Required, "is required");
             None
         }
     };
     if speaker_ids.is_empty() {
-        v.add("speaker_ids", "required", "a talk has at least one speaker");
+        v.add(
+            "speaker_ids",
+            FieldCode::Required,
+            "a talk has at least one speaker",
+        );
     }
     v.finish()?;
     let mut unique = speaker_ids.to_vec();
@@ -520,7 +524,7 @@ pub fn create_talk(
         if speakers.len() != unique.len() {
             return Err(AppError::invalid(
                 "speaker_ids",
-                "unknown_speaker",
+                FieldCode::UnknownSpeaker,
                 "one of these ids is not a speaker",
             ));
         }
@@ -545,7 +549,7 @@ pub fn proposals(
     tour_id: &str,
 ) -> Result<(Tour, Vec<Stop>, Vec<ProposalView>), AppError> {
     let (tour, reach) = access::editable_tour(conn, organizer, tour_id)?;
-    let stops = access::stops_in_reach(conn, &tour.id, &reach)?;
+    let stops = stops_in_reach(conn, &tour.id, &reach)?;
     let stop_ids: Vec<String> = stops.iter().map(|s| s.id.clone()).collect();
     let items = AgendaItem::for_stops(conn, &stop_ids)?;
     let mut out = Vec::new();
@@ -581,7 +585,7 @@ pub fn accept(
     if stop_ids.is_empty() {
         return Err(AppError::invalid(
             "stop_ids",
-            "required",
+            FieldCode::Required,
             "accept the talk at one stop at least",
         ));
     }
@@ -609,7 +613,7 @@ pub fn accept(
                 .ok_or_else(|| {
                     AppError::invalid(
                         "stop_ids",
-                        "unknown_stop",
+                        FieldCode::UnknownStop,
                         "every stop must belong to this tour",
                     )
                 })?;
@@ -642,7 +646,7 @@ pub fn reject(
         refuse_withdrawn(&proposal)?;
         if proposal.status == ProposalStatus::Accepted {
             return Err(AppError::conflict(
-                "already_accepted",
+                ErrorCode::AlreadyAccepted,
                 "remove the talk from the agendas first",
             ));
         }
@@ -658,7 +662,7 @@ pub fn reject(
 fn refuse_withdrawn(proposal: &Proposal) -> Result<(), AppError> {
     if proposal.status == ProposalStatus::Withdrawn {
         return Err(AppError::conflict(
-            "proposal_withdrawn",
+            ErrorCode::ProposalWithdrawn,
             "its speakers withdrew this proposal",
         ));
     }
@@ -717,7 +721,7 @@ pub fn invite_to_stop(
         let talk = invitations::talk_for_stop(conn, env, organizer, &stop, &talk)?;
         let entry = agenda::place_talk(conn, env, &stop, &talk)?.ok_or_else(|| {
             AppError::conflict(
-                "already_scheduled",
+                ErrorCode::AlreadyScheduled,
                 "this talk is already on this stop's agenda",
             )
         })?;
@@ -827,13 +831,13 @@ fn changeable_proposal(
     }
     if !proposal.status.undecided() {
         return Err(AppError::conflict(
-            "proposal_decided",
+            ErrorCode::ProposalDecided,
             "the organizers decided on this proposal already: write to them to change it",
         ));
     }
     if Talk::is_scheduled(conn, &proposal.talk_id)? {
         return Err(AppError::conflict(
-            "proposal_scheduled",
+            ErrorCode::ProposalScheduled,
             "the organizers put this talk on an agenda already: write to them to change it",
         ));
     }
@@ -855,7 +859,11 @@ pub fn edit_proposal(
     let duration = match changes.duration_minutes {
         Some(d) => v.check("duration_minutes", text::number_in(d, 5, 240)),
         None => {
-            v.add("duration_minutes", "not_a_number", "must be a whole number");
+            v.add(
+                "duration_minutes",
+                FieldCode::NotANumber,
+                "must be a whole number",
+            );
             None
         }
     };
@@ -950,7 +958,7 @@ pub fn decline_talk(
             None => return Err(AppError::not_found("talk")),
             Some(Some(_)) => {
                 return Err(AppError::conflict(
-                    "already_accepted",
+                    ErrorCode::AlreadyAccepted,
                     "you accepted this talk: ask the organizers to take you off it",
                 ));
             }
@@ -1046,7 +1054,7 @@ pub fn history(
 ) -> Result<SpeakerHistory, AppError> {
     let mut speaker =
         Speaker::find(conn, speaker_id)?.ok_or_else(|| AppError::not_found("speaker"))?;
-    let visible = access::visible_tour_ids(conn, organizer)?;
+    let visible = visible_tour_ids(conn, organizer)?;
     let talk_ids = Speaker::talk_ids(conn, &speaker.id)?;
     let accepted = Speaker::accepted_talk_ids(conn, &speaker.id)?;
     if !works_with(conn, organizer, &speaker.id)? {

@@ -4,13 +4,14 @@ use crate::db::{self, DbConnection};
 use crate::domain::stop::{self as stop_rules, StopStatus};
 use crate::domain::text;
 use crate::domain::venue::MAX_CAPACITY;
-use crate::error::{AppError, FieldError, Validator};
-use crate::models::access;
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
+use crate::models::access::stops_in_reach;
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{NewStop, Stop, StopChanges, StopDetail, Supporter};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+use crate::services::access;
 use crate::services::{Env, lifecycle, registrations};
 
 /// A stop as an organizer describes it. Times are already in UTC (the API gives RFC 3339, the
@@ -36,7 +37,7 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
     let mut changes = StopChanges::default();
     let required = |v: &mut Validator, field: &str, given: bool| {
         if creating && !given {
-            v.add(field, "required", "is required");
+            v.add(field, FieldCode::Required, "is required");
         }
     };
     required(v, "city", input.city.is_some());
@@ -104,7 +105,7 @@ fn check(input: &StopInput, v: &mut Validator, creating: bool) -> StopChanges {
             Some(s) => changes.status = Some(s),
             None => v.add(
                 "status",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", StopStatus::choices()),
             ),
         }
@@ -122,25 +123,25 @@ fn check_venues(
     if let Some(id) = venue_id
         && Venue::find(conn, id)?.is_none()
     {
-        v.add("venue_id", "unknown_venue", "no venue has this id");
+        v.add("venue_id", FieldCode::UnknownVenue, "no venue has this id");
     }
     if let Some(backups) = backups {
         let mut seen = std::collections::HashSet::new();
         if backups.len() > 20 {
-            v.add("backup_venue_ids", "too_many", "at most 20 backups");
+            v.add("backup_venue_ids", FieldCode::TooMany, "at most 20 backups");
         } else if backups
             .iter()
             .any(|b| !seen.insert(b.as_str()) || Some(b.as_str()) == venue_id)
         {
             v.add(
                 "backup_venue_ids",
-                "duplicate",
+                FieldCode::Duplicate,
                 "each backup must be listed once and differ from the stop's venue",
             );
         } else if Venue::find_many(conn, backups)?.len() != backups.len() {
             v.add(
                 "backup_venue_ids",
-                "unknown_venue",
+                FieldCode::UnknownVenue,
                 "one of these ids is not a venue",
             );
         }
@@ -176,7 +177,7 @@ pub fn create_stop(
         {
             v.add(
                 "status",
-                "invalid_transition",
+                FieldCode::InvalidTransition,
                 "a new stop is draft or open",
             );
         }
@@ -264,7 +265,7 @@ pub fn update_stop_telling(
             .is_some_and(|id| id != stop.venue_id);
         if venue_changes && stop.status() != StopStatus::Draft {
             return Err(AppError::conflict(
-                "use_venue_switch",
+                ErrorCode::UseVenueSwitch,
                 "this stop is announced: move it to another venue with a venue switch",
             ));
         }
@@ -283,7 +284,7 @@ pub fn update_stop_telling(
         {
             v.add(
                 "backup_venue_ids",
-                "duplicate",
+                FieldCode::Duplicate,
                 "a backup must differ from the stop's venue",
             );
         }
@@ -297,7 +298,7 @@ pub fn update_stop_telling(
         {
             v.add(
                 "status",
-                "invalid_transition",
+                FieldCode::InvalidTransition,
                 format!("a {} stop cannot become {}", stop.status(), next),
             );
         }
@@ -382,7 +383,7 @@ pub fn list_stops(
     tour_id: &str,
 ) -> Result<Vec<StopDetail>, AppError> {
     let (tour, access) = access::tour_for(conn, organizer, tour_id)?;
-    let stops = access::stops_in_reach(conn, &tour.id, &access)?;
+    let stops = stops_in_reach(conn, &tour.id, &access)?;
     stops
         .into_iter()
         .map(|s| Stop::detail(conn, s).map_err(AppError::from))

@@ -4,13 +4,14 @@ use crate::db::{self, DbConnection};
 use crate::domain::access::TeamRole;
 use crate::domain::text;
 use crate::email::{self, Email, Links, templates};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::stops_in_reach;
 use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::models::stop::Stop;
 use crate::models::team::{TeamMemberView, TourMember};
 use crate::models::tour::Tour;
+use crate::services::access;
 use crate::services::accounts;
 
 /// The result of adding someone: their account, and whether they were e-mailed an
@@ -45,7 +46,7 @@ pub fn put_member(
         None => {
             v.add(
                 "role",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", TeamRole::choices()),
             );
             None
@@ -54,7 +55,7 @@ pub fn put_member(
     if role == Some(TeamRole::Local) && stop_ids.is_empty() {
         v.add(
             "stop_ids",
-            "required",
+            FieldCode::Required,
             "a local co-organizer needs at least one stop",
         );
     }
@@ -71,14 +72,14 @@ pub fn put_member(
             ));
         }
         Tour::lock(conn, &tour.id)?;
-        let tour_stops: Vec<String> = access::stops_in_reach(conn, &tour.id, &access)?
+        let tour_stops: Vec<String> = stops_in_reach(conn, &tour.id, &access)?
             .into_iter()
             .map(|s: Stop| s.id)
             .collect();
         if stop_ids.iter().any(|s| !tour_stops.contains(s)) {
             return Err(AppError::invalid(
                 "stop_ids",
-                "unknown_stop",
+                FieldCode::UnknownStop,
                 "every stop must belong to this tour",
             ));
         }
@@ -105,7 +106,7 @@ pub fn put_member(
             && TourMember::count_owners(conn, &tour.id)? <= 1
         {
             return Err(AppError::conflict(
-                "last_owner",
+                ErrorCode::LastOwner,
                 "a tour keeps at least one owner",
             ));
         }
@@ -153,7 +154,7 @@ pub fn remove_member(
             .ok_or_else(|| AppError::not_found("team member"))?;
         if member.role() == TeamRole::Owner && TourMember::count_owners(conn, &tour.id)? <= 1 {
             return Err(AppError::conflict(
-                "last_owner",
+                ErrorCode::LastOwner,
                 "a tour keeps at least one owner",
             ));
         }

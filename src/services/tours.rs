@@ -4,11 +4,11 @@ use crate::db::{self, DbConnection};
 use crate::domain::access::{TeamRole, TourAccess};
 use crate::domain::text;
 use crate::domain::tour::{self as tour_rules, DEFAULT_PRIOR_SHOW_RATE, TourStatus};
-use crate::error::{AppError, FieldError, Validator};
-use crate::models::access;
+use crate::error::{AppError, FieldCode, FieldError, Validator};
 use crate::models::organizer::Organizer;
 use crate::models::team::TourMember;
 use crate::models::tour::{NewTour, Tour, TourChanges};
+use crate::services::access;
 
 /// What an organizer asks to set; `None` means "not given". Values are raw and checked here.
 #[derive(Default, Debug, Clone)]
@@ -33,7 +33,7 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
     let mut changes = TourChanges::default();
     match &input.name {
         Some(name) => changes.name = v.check("name", text::required_line(name, 200)),
-        None if creating => v.add("name", "required", "is required"),
+        None if creating => v.add("name", FieldCode::Required, "is required"),
         None => {}
     }
     if let Some(slug) = input
@@ -61,7 +61,7 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
             Some(s) => changes.status = Some(s),
             None => v.add(
                 "status",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", TourStatus::choices()),
             ),
         }
@@ -81,7 +81,7 @@ fn cfp_in_order(
     {
         return Err(AppError::invalid(
             "cfp_closes_at",
-            "ends_before_start",
+            FieldCode::EndsBeforeStart,
             "must be after the call for proposals opens",
         ));
     }
@@ -136,7 +136,11 @@ pub fn create_tour(
 }
 
 fn slug_taken() -> AppError {
-    AppError::invalid("slug", "slug_taken", "is already used by another tour")
+    AppError::invalid(
+        "slug",
+        FieldCode::SlugTaken,
+        "is already used by another tour",
+    )
 }
 
 /// The slug itself, or the first of slug-2, slug-3, … that is free.

@@ -4,13 +4,13 @@ use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::{AppError, Validator};
-use crate::models::access;
+use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopChanges, StopDetail, VenueSwitch};
 use crate::models::venue::Venue;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::registrations;
 use crate::services::stop_context::StopContext;
 
@@ -37,19 +37,19 @@ pub fn switch_venue(
         Counters::lock(conn, &stop.id)?;
         if matches!(stop.status(), StopStatus::Done | StopStatus::Cancelled) {
             return Err(AppError::conflict(
-                "stop_over",
+                ErrorCode::StopOver,
                 "this stop is over or cancelled",
             ));
         }
         let backups = Stop::backups(conn, &stop.id)?;
         let target: Venue = match to.map(str::trim).filter(|t| !t.is_empty()) {
             Some(id) => Venue::find(conn, id)?.ok_or_else(|| {
-                AppError::invalid("venue_id", "unknown_venue", "no venue has this id")
+                AppError::invalid("venue_id", FieldCode::UnknownVenue, "no venue has this id")
             })?,
             None => backups.first().cloned().ok_or_else(|| {
                 AppError::invalid(
                     "venue_id",
-                    "no_backup",
+                    FieldCode::NoBackup,
                     "the stop has no backup venue: name one",
                 )
             })?,
@@ -57,7 +57,7 @@ pub fn switch_venue(
         if target.id == stop.venue_id {
             return Err(AppError::invalid(
                 "venue_id",
-                "same_venue",
+                FieldCode::SameVenue,
                 "the stop is already there",
             ));
         }

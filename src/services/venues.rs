@@ -11,7 +11,7 @@ use crate::domain::text;
 use crate::domain::venue::{self as rules, CostKind, FieldChange, MAX_CAPACITY, VenueKind};
 use crate::email::templates::venues::{self as mails, AffectedStop};
 use crate::email::{self, Email};
-use crate::error::{AppError, FieldError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::Organizer;
@@ -59,7 +59,7 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
             None => match old {
                 Some(o) => o.clone(),
                 None if required => {
-                    v.add(name, "required", "is required");
+                    v.add(name, FieldCode::Required, "is required");
                     String::new()
                 }
                 None => String::new(),
@@ -117,7 +117,7 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
             .unwrap_or(0),
         (None, Some(b)) => b.capacity,
         (None, None) => {
-            v.add("capacity", "required", "is required");
+            v.add("capacity", FieldCode::Required, "is required");
             0
         }
     };
@@ -127,7 +127,7 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
             None => {
                 v.add(
                     "kind",
-                    "invalid_choice",
+                    FieldCode::InvalidChoice,
                     format!("must be one of: {}", VenueKind::choices()),
                 );
                 VenueKind::Other
@@ -142,7 +142,7 @@ fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppErro
             None => {
                 v.add(
                     "cost",
-                    "invalid_choice",
+                    FieldCode::InvalidChoice,
                     format!("must be one of: {}", CostKind::choices()),
                 );
                 CostKind::Free
@@ -360,7 +360,7 @@ pub fn suggest_change(
         let venue = Venue::find(conn, venue_id)?.ok_or_else(|| AppError::not_found("venue"))?;
         if can_edit_venue(organizer, &venue) {
             return Err(AppError::conflict(
-                "venue_is_yours",
+                ErrorCode::VenueIsYours,
                 "you may change this venue yourself: edit it",
             ));
         }
@@ -369,7 +369,7 @@ pub fn suggest_change(
         if changes.is_empty() && message.trim().is_empty() {
             return Err(AppError::invalid(
                 "message",
-                "required",
+                FieldCode::Required,
                 "change a field or say what is wrong",
             ));
         }
@@ -398,7 +398,7 @@ pub fn suggest_change(
         };
         if recipients.is_empty() {
             return Err(AppError::conflict(
-                "nobody_to_ask",
+                ErrorCode::NobodyToAsk,
                 "this venue has no creator and the site has no admin to ask",
             ));
         }
@@ -469,7 +469,7 @@ pub fn copy_venue(
             if found.is_empty() {
                 return Err(AppError::invalid(
                     "stop_ids",
-                    "not_your_stop",
+                    FieldCode::NotYourStop,
                     "name stops of yours, still to come, that use this venue",
                 ));
             }

@@ -8,9 +8,8 @@ use crate::domain::stop::StopStatus;
 use crate::domain::task::{self as task_rules, ClaimStatus, STANDARD_SET, TaskKind};
 use crate::domain::text;
 use crate::email::{self, Email, templates};
-use crate::error::{AppError, FieldError, Validator};
+use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
 use crate::i18n::Lang;
-use crate::models::access;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
@@ -20,6 +19,7 @@ use crate::models::tour::Tour;
 use crate::read::volunteers::{ClaimView, OwnTask, TaskView, TasksOutcome, VolunteerTasks};
 use crate::secrets;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 pub const INVITE_PURPOSE: &str = "volunteer_invite";
@@ -53,13 +53,13 @@ pub fn create_task(
         Some(k) => TaskKind::parse(k).or_else(|| {
             v.add(
                 "kind",
-                "invalid_choice",
+                FieldCode::InvalidChoice,
                 format!("must be one of: {}", TaskKind::choices()),
             );
             None
         }),
         None => {
-            v.add("kind", "required", "is required");
+            v.add("kind", FieldCode::Required, "is required");
             None
         }
     };
@@ -86,14 +86,18 @@ pub fn create_task(
     let slots = match input.slots.clone() {
         Some(s) => v.check("slots", s.and_then(|n| text::number_in(n, 1, 1000))),
         None => {
-            v.add("slots", "required", "is required");
+            v.add("slots", FieldCode::Required, "is required");
             None
         }
     };
     if let (Some(s), Some(e)) = (starts_at, ends_at)
         && e <= s
     {
-        v.add("ends_at", "ends_before_start", "must be after the start");
+        v.add(
+            "ends_at",
+            FieldCode::EndsBeforeStart,
+            "must be after the start",
+        );
     }
     v.finish()?;
     let kind = kind.unwrap_or(TaskKind::Other);
@@ -177,7 +181,7 @@ pub fn update_task(
         if changes.slots.is_some_and(|s| s < task.claimed) {
             return Err(AppError::invalid(
                 "slots",
-                "below_claims",
+                FieldCode::BelowClaims,
                 format!("{} volunteers already hold this task", task.claimed),
             ));
         }
@@ -197,7 +201,7 @@ pub fn delete_task(
             .map_err(|_| AppError::not_found("task"))?;
         if task.claimed > 0 {
             return Err(AppError::conflict(
-                "task_claimed",
+                ErrorCode::TaskClaimed,
                 "volunteers hold this task: release their claims first",
             ));
         }
@@ -258,7 +262,7 @@ pub fn claim(
             }
         }
         if matches!(ctx.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
-            return Err(AppError::conflict("stop_over", "this stop is over"));
+            return Err(AppError::conflict(ErrorCode::StopOver, "this stop is over"));
         }
         let volunteer = Volunteer::get_or_create(conn, &name, &address, lang)?;
         if let Some(existing) = Claim::active(conn, &task.id, &volunteer.id)? {
@@ -271,7 +275,7 @@ pub fn claim(
         }
         if !Task::take_slot(conn, &task.id)? {
             return Err(AppError::conflict(
-                "task_full",
+                ErrorCode::TaskFull,
                 "every slot of this task is taken",
             ));
         }
@@ -391,11 +395,11 @@ pub fn claim_tasks(
     ids.sort();
     ids.dedup();
     if ids.is_empty() {
-        v.add("task_ids", "pick_a_task", "pick at least one task");
+        v.add("task_ids", FieldCode::PickATask, "pick at least one task");
     } else if ids.len() > MAX_PICKED {
         v.add(
             "task_ids",
-            "too_many",
+            FieldCode::TooMany,
             format!("at most {MAX_PICKED} tasks"),
         );
     }
@@ -410,7 +414,7 @@ pub fn claim_tasks(
                 return Err(AppError::not_found("task"));
             }
             if matches!(ctx.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
-                return Err(AppError::conflict("stop_over", "this stop is over"));
+                return Err(AppError::conflict(ErrorCode::StopOver, "this stop is over"));
             }
             tasks.push(task);
         }
@@ -471,7 +475,7 @@ pub fn release(
                 if !task_rules::can_release(db::now(), task_start(&task, &stop), env.release_hours)
                 {
                     return Err(AppError::conflict(
-                        "release_closed",
+                        ErrorCode::ReleaseClosed,
                         format!(
                             "tasks can be released until {} before; please write to the organizers",
                             crate::format::hours(Lang::En, env.release_hours)
@@ -589,7 +593,7 @@ fn desk_claim(
     access::stop_for(conn, organizer, &task.stop_id).map_err(|_| AppError::not_found("claim"))?;
     if task.kind != TaskKind::RegistrationDesk || claim.status != ClaimStatus::Claimed {
         return Err(AppError::conflict(
-            "not_desk_claim",
+            ErrorCode::NotDeskClaim,
             "only a volunteer holding a registration-desk slot can be given desk access here",
         ));
     }

@@ -1,11 +1,12 @@
 use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
+use crate::error::ErrorCode;
 use crate::views::Ctx;
 use crate::views::layout::page;
 
 /// A friendly page for an error met while browsing.
-pub fn error_page(ctx: &Ctx, status: StatusCode, code: &str, message: &str) -> Markup {
+pub fn error_page(ctx: &Ctx, status: StatusCode, code: ErrorCode, message: &str) -> Markup {
     // The code's own sentence in the reader's language, else the (English) message.
     let detail = ctx.t(&format!("error_code.{code}"));
     let detail = if detail.starts_with("??") {

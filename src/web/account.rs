@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::services::accounts;
 use crate::state::AppState;
 use crate::views::FlashKind;
@@ -171,7 +171,11 @@ pub async fn create_token(
     let days = match form.expires_in_days.trim() {
         "" => Ok(None),
         d => d.parse::<i64>().map(Some).map_err(|_| {
-            AppError::invalid("expires_in_days", "invalid", "must be a number of days")
+            AppError::invalid(
+                "expires_in_days",
+                FieldCode::Invalid,
+                "must be a number of days",
+            )
         }),
     };
     let result = match days {

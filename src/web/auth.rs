@@ -3,7 +3,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::services::accounts;
 use crate::state::AppState;
@@ -97,7 +97,9 @@ pub async fn login_submit(
         )),
         // Locked after failed sign-ins from here: say so on the form, next to the way in by
         // e-mail, with the wait in Retry-After.
-        Err(e) if e.status() == StatusCode::TOO_MANY_REQUESTS && e.code == "sign_in_locked" => {
+        Err(e)
+            if e.status() == StatusCode::TOO_MANY_REQUESTS && e.code == ErrorCode::SignInLocked =>
+        {
             let secs = e.retry_after_secs();
             let mut ctx = ctx;
             ctx.flash.push(crate::views::Flash {

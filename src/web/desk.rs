@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::error::{AppError, ErrorKind, FieldErrors};
+use crate::error::{AppError, ErrorCode, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
 use crate::services::caller::Caller;
 use crate::services::desk::{self, Doorkeeper, Scan};
@@ -146,7 +146,7 @@ pub async fn check_in(
         Err(e) if e.kind == ErrorKind::NotFound => {
             DeskResult::Error(ctx.t("desk.unknown_code").into_owned())
         }
-        Err(e) if e.code == "registration_cancelled" => {
+        Err(e) if e.code == ErrorCode::RegistrationCancelled => {
             DeskResult::Error(ctx.t("desk.cancelled").into_owned())
         }
         Err(e) if e.kind == ErrorKind::Validation => {
@@ -187,7 +187,7 @@ pub async fn walk_in(
         .run(move |conn| registrations::walk_in(conn, &env, lang, &sid, &input))
         .await;
     if let Err(e) = &outcome
-        && e.code == "registration_cancelled"
+        && e.code == ErrorCode::RegistrationCancelled
     {
         // Not taken up again at the door: the desk is told why and what to do.
         let result = DeskResult::Error(ctx.t("people.desk.walk_in_cancelled").into_owned());

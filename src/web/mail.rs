@@ -195,7 +195,7 @@ async fn render_message_form(
     let (tour, stops) = state
         .db
         .run(move |conn| {
-            let (tour, access) = crate::models::access::tour_for(conn, &me, &tour_id)?;
+            let (tour, access) = crate::services::access::tour_for(conn, &me, &tour_id)?;
             let stops = crate::models::access::stops_in_reach(conn, &tour.id, &access)?;
             Ok((tour, stops))
         })

@@ -6,7 +6,7 @@ use actix_multipart::form::text::Text;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::http::uploads;
 use crate::models::material::{Content, MaterialKind};
 use crate::services::collection::{self, Handler};
@@ -102,7 +102,7 @@ async fn hand_in(
         _ => {
             return Err(AppError::invalid(
                 "file",
-                "file_or_link_required",
+                FieldCode::FileOrLinkRequired,
                 "give a file, a link or (for the report) the text",
             ));
         }
@@ -182,7 +182,7 @@ pub async fn open_requests(
     let n = state
         .db
         .run(move |conn| {
-            let (stop, _, _) = crate::models::access::stop_for(conn, &me, &sid)?;
+            let (stop, _, _) = crate::services::access::stop_for(conn, &me, &sid)?;
             collection::open_requests(conn, &stop, crate::db::now())
         })
         .await?;

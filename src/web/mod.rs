@@ -556,9 +556,9 @@ pub fn upload_errors(e: &AppError, scope: &str) -> Option<FieldErrors> {
         .collect();
     if errors.is_empty() {
         let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            "file_too_large"
+            crate::error::FieldCode::FileTooLarge
         } else {
-            "upload_refused"
+            crate::error::FieldCode::UploadRefused
         };
         errors.insert(
             format!("{scope}.file"),

@@ -240,7 +240,7 @@ pub async fn list(
     let (rows, tour, stop) = state
         .db
         .run(move |conn| {
-            let (stop, tour, _) = crate::models::access::stop_for(conn, &me, &id)?;
+            let (stop, tour, _) = crate::services::access::stop_for(conn, &me, &id)?;
             Ok((
                 registrations::list(conn, &me, &stop.id, &filter)?,
                 tour,

@@ -16,7 +16,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::read_body;
 use crate::i18n::Lang;
 use crate::models::organizer::Organizer;
@@ -354,14 +354,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 ));
             }
             let bytes = body.await?;
-            let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|_| AppError::bad_request("bad_form", "the form could not be read"))?;
+            let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+                AppError::bad_request(ErrorCode::BadForm, "the form could not be read")
+            })?;
             check_csrf(&session, token.csrf.as_deref())?;
             let pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
             crate::http::refuse_nul(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
             let data: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
-                AppError::bad_request("bad_form", format!("the form could not be read: {e}"))
+                AppError::bad_request(
+                    ErrorCode::BadForm,
+                    format!("the form could not be read: {e}"),
+                )
             })?;
             Ok(CsrfForm { data, pairs })
         })
@@ -431,7 +435,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
             serde_urlencoded::from_bytes(&bytes)
                 .map(PublicForm)
                 .map_err(|e| {
-                    AppError::bad_request("bad_form", format!("the form could not be read: {e}"))
+                    AppError::bad_request(
+                        ErrorCode::BadForm,
+                        format!("the form could not be read: {e}"),
+                    )
                 })
         })
     }

@@ -146,7 +146,7 @@ pub async fn edit_tour_form(
     let me = page.organizer.clone();
     let tour = state
         .db
-        .run(move |conn| Ok(crate::models::access::editable_tour(conn, &me, &id)?.0))
+        .run(move |conn| Ok(crate::services::access::editable_tour(conn, &me, &id)?.0))
         .await?;
     Ok(html(crate::views::manage::tour_form(
         &page.ctx,
@@ -180,7 +180,7 @@ pub async fn edit_tour_submit(
             let me = page.organizer.clone();
             let tour = state
                 .db
-                .run(move |conn| Ok(crate::models::access::editable_tour(conn, &me, &id)?.0))
+                .run(move |conn| Ok(crate::services::access::editable_tour(conn, &me, &id)?.0))
                 .await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,

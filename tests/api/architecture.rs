@@ -280,3 +280,25 @@ fn the_graph_reader_sees_imports() {
         "comments are not imports"
     );
 }
+
+/// Models answer `diesel::QueryResult`: whether a missing row is a 404 or a refusal is the
+/// service's call (`src/error/mod.rs` says which error goes where).
+#[test]
+fn models_answer_query_results_not_http_errors() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src.join("models"), &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            references(&code_of(&std::fs::read_to_string(f).unwrap()))
+                .iter()
+                .any(|(top, _)| top == "error")
+        })
+        .map(|f| node_of(&src, f))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "models that import crate::error: {offenders:?}"
+    );
+}

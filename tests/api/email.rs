@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use roadshow::email::{self, Email, templates};
-use roadshow::error::AppError;
+use roadshow::error::{AppError, ErrorCode};
 use roadshow::i18n::Lang;
 use serde_json::json;
 
@@ -59,7 +59,7 @@ both_backends! {
             .db(move |conn| {
                 roadshow::db::write_transaction(conn, |conn| {
                     email::enqueue(conn, &links, test_email("ghost@example.org", "never"))?;
-                    Err(AppError::conflict("stop_full", "the change failed"))
+                    Err(AppError::conflict(ErrorCode::Duplicate, "the change failed"))
                 })
             })
             .await;

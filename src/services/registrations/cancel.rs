@@ -8,13 +8,13 @@ use crate::domain::attendance::{RegistrationStatus, StillComing};
 use crate::domain::stop::StopStatus;
 use crate::email::templates;
 use crate::email::{self, Email};
-use crate::error::AppError;
-use crate::models::access;
+use crate::error::{AppError, ErrorCode};
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::registration::Registration;
 use crate::secrets;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::{StopContext, plan};
 
 /// Confirms the oldest waitlisted registrations while the stop is below its target, each
@@ -130,7 +130,7 @@ pub fn cancel(
 /// A person checked in was in the room: their seat was used and the check-in counts.
 fn checked_in_error() -> AppError {
     AppError::conflict(
-        "checked_in",
+        ErrorCode::CheckedIn,
         "this registration is checked in: it can no longer be cancelled",
     )
 }
@@ -151,7 +151,7 @@ fn cancel_locked(
     }
     if ctx.stop.status() == StopStatus::Done {
         return Err(AppError::conflict(
-            "stop_over",
+            ErrorCode::StopOver,
             "this stop is over: its registrations stay as they are",
         ));
     }

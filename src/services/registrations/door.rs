@@ -5,15 +5,16 @@ use super::register::{RegistrationInput, check};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::RegistrationStatus;
 use crate::domain::stop::StopStatus;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::i18n::Lang;
-use crate::models::access;
+use crate::models::access::tour_access;
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{NewRegistration, Registration};
 use crate::models::stop::Stop;
 use crate::secrets;
 use crate::services::Env;
+use crate::services::access;
 use crate::services::stop_context::StopContext;
 
 /// Normalises a typed code: upper case, no spaces or dashes; the QR's URL works too.
@@ -67,7 +68,7 @@ pub fn check_in_start_for(
             "registration with this code at this stop",
         ));
     };
-    let allowed = access::tour_access(conn, organizer, &tour.id)?;
+    let allowed = tour_access(conn, organizer, &tour.id)?;
     if !allowed.is_some_and(|a| a.covers_stop(&stop.id)) {
         return Err(AppError::not_found("stop"));
     }
@@ -103,7 +104,11 @@ pub fn check_in_start_by_id(
 fn scanned_code(typed: &str) -> Result<String, AppError> {
     let code = normalize_code(typed);
     if code.is_empty() {
-        return Err(AppError::invalid("code", "required", "is required"));
+        return Err(AppError::invalid(
+            "code",
+            FieldCode::Required,
+            "is required",
+        ));
     }
     Ok(code)
 }
@@ -112,7 +117,7 @@ fn scanned_code(typed: &str) -> Result<String, AppError> {
 fn refuse_if_cancelled(stop: &Stop) -> Result<(), AppError> {
     if stop.status() == StopStatus::Cancelled {
         return Err(AppError::conflict(
-            "stop_cancelled",
+            ErrorCode::StopCancelled,
             "this stop is cancelled: nobody checks in",
         ));
     }
@@ -241,7 +246,7 @@ fn check_in_locked(
     match r.status() {
         RegistrationStatus::Cancelled => {
             return Err(AppError::conflict(
-                "registration_cancelled",
+                ErrorCode::RegistrationCancelled,
                 "this registration was cancelled",
             ));
         }
@@ -295,7 +300,7 @@ pub fn walk_in(
         let ctx = StopContext::load(conn, stop_id)?;
         if matches!(ctx.stop.status(), StopStatus::Draft | StopStatus::Cancelled) {
             return Err(AppError::conflict(
-                "registration_closed",
+                ErrorCode::RegistrationClosed,
                 "this stop does not take registrations",
             ));
         }
@@ -303,7 +308,7 @@ pub fn walk_in(
         if let Some(r) = Registration::find_by_email(conn, stop_id, &input.email)? {
             if r.status() == RegistrationStatus::Cancelled {
                 return Err(AppError::conflict(
-                    "registration_cancelled",
+                    ErrorCode::RegistrationCancelled,
                     "this address's registration was cancelled: ask the person to register \
                      again on the stop's page, or add the walk-in with another address",
                 ));

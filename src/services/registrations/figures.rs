@@ -5,13 +5,14 @@ use crate::domain::attendance::{self, RegistrationStatus};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::error::AppError;
-use crate::models::access;
+use crate::models::access::{sees_stop_tour, tour_access, visible_tour_ids};
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::services::Env;
+use crate::services::access;
 
 use crate::read::registrations::StopStats;
 use crate::services::stop_context::{StopContext, plan};
@@ -73,7 +74,7 @@ pub fn list(
 ) -> Result<Vec<(Registration, i64)>, AppError> {
     let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
     let list = Registration::list(conn, &stop.id, filter)?;
-    let tour_ids = access::visible_tour_ids(conn, organizer)?;
+    let tour_ids = visible_tour_ids(conn, organizer)?;
     let emails: Vec<String> = list.iter().map(|r| r.email.clone()).collect();
     let mut no_shows = std::collections::HashMap::new();
     for chunk in emails.chunks(500) {
@@ -95,13 +96,13 @@ pub fn person_history(
     email: &str,
 ) -> Result<Vec<(Registration, Stop, Tour)>, AppError> {
     let email = text::email(email).map_err(|e| AppError::invalid("email", e.code, e.message))?;
-    let tour_ids = access::visible_tour_ids(conn, organizer)?;
+    let tour_ids = visible_tour_ids(conn, organizer)?;
     let mut rows = Registration::history(conn, &email, &tour_ids)?;
     // Local co-organizers see only their own stops' rows.
     let mut keep = Vec::with_capacity(rows.len());
     for (r, s, t) in rows.drain(..) {
-        let reach = access::tour_access(conn, organizer, &t.id)?;
-        if access::sees_stop_tour(reach.as_ref(), &s) {
+        let reach = tour_access(conn, organizer, &t.id)?;
+        if sees_stop_tour(reach.as_ref(), &s) {
             keep.push((r, s, t));
         }
     }

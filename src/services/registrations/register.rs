@@ -8,7 +8,7 @@ use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::templates;
 use crate::email::{self, Email};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, Validator};
 use crate::i18n::Lang;
 use crate::models::counters::Counters;
 use crate::models::registration::{NewRegistration, Person, Registration};
@@ -152,7 +152,7 @@ pub fn register_batch(
                 .iter()
                 .map(|_| {
                     Err(AppError::conflict(
-                        "registration_closed",
+                        ErrorCode::RegistrationClosed,
                         "this stop does not take registrations",
                     ))
                 })

@@ -1,6 +1,6 @@
 //! The call for proposals: the public form and its confirmation.
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::i18n::Lang;
 use crate::models::tour::Tour;
 use crate::services::speakers::{self, PersonInput, ProposalInput};
@@ -94,7 +94,7 @@ pub async fn cfp_submit(
             errors.insert(
                 "duration_minutes".into(),
                 crate::error::FieldError {
-                    code: "not_a_number",
+                    code: FieldCode::NotANumber,
                     message: "must be a whole number".into(),
                 },
             );

@@ -1,9 +1,10 @@
 //! Organizers: proposals, agendas, speaker history.
 
 use crate::domain::stop::local_to_utc;
-use crate::error::{AppError, FieldErrors};
-use crate::models::access;
+use crate::error::{AppError, FieldCode, FieldErrors};
+use crate::models::access::{stops_in_reach, tour_access};
 use crate::models::talk::{Talk, TalkWithSpeakers};
+use crate::services::access;
 use crate::services::agenda::{self, ItemInput};
 use crate::services::speakers;
 use crate::state::AppState;
@@ -156,7 +157,7 @@ fn agenda_errors(result: Result<impl Sized, AppError>) -> Result<Option<FieldErr
             f.insert(
                 "agenda".into(),
                 crate::error::FieldError {
-                    code: "agenda_clash",
+                    code: FieldCode::AgendaClash,
                     message: e.message,
                 },
             );
@@ -300,11 +301,11 @@ pub async fn speaker_history(
             // Stops still to come of the tours the organizer runs: where to ask them next.
             let mut stops = Vec::new();
             for (tour, role) in crate::services::tours::list_tours(conn, &me)? {
-                let reach = access::tour_access(conn, &me, &tour.id)?;
+                let reach = tour_access(conn, &me, &tour.id)?;
                 if (role.is_some() || me.is_admin)
                     && let Some(reach) = reach.filter(|r| r.can_edit_tour())
                 {
-                    for s in access::stops_in_reach(conn, &tour.id, &reach)? {
+                    for s in stops_in_reach(conn, &tour.id, &reach)? {
                         if matches!(
                             s.status(),
                             crate::domain::stop::StopStatus::Draft

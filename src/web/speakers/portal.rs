@@ -295,7 +295,7 @@ fn scoped(e: &AppError, scope: &str, field: &str) -> FieldErrors {
         errors.insert(
             format!("{scope}.{field}"),
             crate::error::FieldError {
-                code: e.code,
+                code: e.code.into(),
                 message: e.message.clone(),
             },
         );

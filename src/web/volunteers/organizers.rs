@@ -1,8 +1,8 @@
 //! Organizers: tasks, claims and assignments.
 
 use crate::domain::stop::local_to_utc;
-use crate::error::{AppError, ErrorKind, FieldError, FieldErrors};
-use crate::models::access;
+use crate::error::{AppError, ErrorKind, FieldCode, FieldError, FieldErrors};
+use crate::services::access;
 use crate::services::volunteers::{self, Releaser, TaskInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
@@ -57,7 +57,7 @@ fn page_errors(result: Result<impl Sized, AppError>) -> Result<Option<FieldError
             f.insert(
                 "task".into(),
                 FieldError {
-                    code: "conflict",
+                    code: FieldCode::Conflict,
                     message: e.message,
                 },
             );

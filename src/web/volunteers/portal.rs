@@ -1,6 +1,6 @@
 //! Volunteers' own pages, behind their sign-in links: tasks, claims, hand-ins.
 
-use crate::error::{AppError, FieldErrors};
+use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::services::volunteers::{self, Releaser};
 use crate::state::AppState;
 use crate::views::{Ctx, FlashKind};
@@ -95,12 +95,12 @@ pub async fn accept_invite(
             flash(&session, FlashKind::Success, ctx.t("help.thanks_title"));
             Ok(see_other("/volunteer"))
         }
-        Err(e) if e.code == "task_full" => Ok(html_status(
+        Err(e) if e.code == ErrorCode::TaskFull => Ok(html_status(
             StatusCode::CONFLICT,
             crate::views::error::error_page(
                 &ctx,
                 StatusCode::CONFLICT,
-                "task_full",
+                ErrorCode::TaskFull,
                 &ctx.t("help.full"),
             ),
         )),
@@ -167,7 +167,7 @@ pub async fn release(
             flash(&session, FlashKind::Success, ctx.t("volunteer.released"));
             Ok(see_other("/volunteer"))
         }
-        Err(e) if e.code == "release_closed" => {
+        Err(e) if e.code == ErrorCode::ReleaseClosed => {
             flash(
                 &session,
                 FlashKind::Error,

@@ -1,6 +1,6 @@
 //! The public side: volunteering for a stop, the sign-in link.
 
-use crate::error::{AppError, ErrorKind, FieldErrors};
+use crate::error::{AppError, ErrorCode, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
 use crate::models::tour::Tour;
 use crate::services::volunteers;
@@ -185,7 +185,7 @@ async fn take_tasks(
             )
             .await
         }
-        Err(e) if e.code == "stop_over" => {
+        Err(e) if e.code == ErrorCode::StopOver => {
             let message = ctx.t("journeys.help.stop_over").into_owned();
             help_page(
                 state,

@@ -1,5 +1,16 @@
-//! One error type for the whole app. Its `code` is part of the wire contract; its message is
-//! safe to show; the cause of an unexpected error is logged, never sent.
+//! The app's errors, and which goes where:
+//!
+//! - **Models** return `diesel::QueryResult`: a query knows the database's errors only, and
+//!   whether a missing row is a 404 or a refusal is not its call.
+//! - **The domain's parsers** return a `FieldError` (a `FieldCode` and an English message);
+//!   a `Validator` gathers them so one answer names every bad field.
+//! - **Services and handlers** return `AppError`, the HTTP meaning: a status, an `ErrorCode`
+//!   (the wire contract, listed in the OpenAPI document), a message safe to show, and for an
+//!   unexpected error its cause, logged once and never sent. `?` on a `QueryResult` turns
+//!   diesel's `NotFound` into 404 and a unique violation into 409 `duplicate`; anything else is
+//!   500. The API answers it as JSON, pages as a page in the reader's language (`web::errors`).
+//! - **Starting and the command line** return `StartupError` (`error/startup.rs`): what a person
+//!   running the command can act on, printed before the exit code.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -7,6 +18,11 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+
+mod code;
+mod startup;
+pub use code::ErrorCode;
+pub use startup::{StartupError, redact_url};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -50,11 +66,11 @@ impl ErrorKind {
 /// Field name → what is wrong with it (English, for the API; pages translate the codes).
 pub type FieldErrors = BTreeMap<String, FieldError>;
 
-pub use crate::domain::FieldError;
+pub use crate::domain::{FieldCode, FieldError};
 
 pub struct AppError {
     pub kind: ErrorKind,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub fields: FieldErrors,
     source: Option<anyhow::Error>,
@@ -63,7 +79,7 @@ pub struct AppError {
 }
 
 impl AppError {
-    fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(kind: ErrorKind, code: ErrorCode, message: impl Into<String>) -> Self {
         AppError {
             kind,
             code,
@@ -84,64 +100,77 @@ impl AppError {
         self.retry_after
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadRequest, code, message)
     }
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Unauthorized, "unauthorized", message)
+        Self::new(ErrorKind::Unauthorized, ErrorCode::Unauthorized, message)
     }
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Forbidden, "forbidden", message)
+        Self::new(ErrorKind::Forbidden, ErrorCode::Forbidden, message)
     }
     pub fn not_found(what: &str) -> Self {
         Self::new(
             ErrorKind::NotFound,
-            "not_found",
+            ErrorCode::NotFound,
             format!("{what} not found"),
         )
     }
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Conflict, code, message)
     }
     pub fn method_not_allowed(method: &str) -> Self {
         Self::new(
             ErrorKind::MethodNotAllowed,
-            "method_not_allowed",
+            ErrorCode::MethodNotAllowed,
             format!("this route does not answer {method}"),
         )
     }
     pub fn too_large(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::PayloadTooLarge, "payload_too_large", message)
+        Self::new(
+            ErrorKind::PayloadTooLarge,
+            ErrorCode::PayloadTooLarge,
+            message,
+        )
     }
     pub fn unsupported_type(message: impl Into<String>) -> Self {
         Self::new(
             ErrorKind::UnsupportedMediaType,
-            "unsupported_media_type",
+            ErrorCode::UnsupportedMediaType,
             message,
         )
     }
     pub fn too_many_requests(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::TooManyRequests, "rate_limited", message)
+        Self::new(ErrorKind::TooManyRequests, ErrorCode::RateLimited, message)
     }
     /// A bad request that names the field or parameter at fault.
-    pub fn bad_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_field(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         let message = message.into();
         let mut e = Self::new(ErrorKind::BadRequest, code, format!("{field}: {message}"));
-        e.fields
-            .insert(field.to_owned(), FieldError { code, message });
+        e.fields.insert(
+            field.to_owned(),
+            FieldError {
+                code: code.into(),
+                message,
+            },
+        );
         e
     }
     pub fn request_timeout(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::RequestTimeout, "request_timeout", message)
+        Self::new(
+            ErrorKind::RequestTimeout,
+            ErrorCode::RequestTimeout,
+            message,
+        )
     }
     /// 503 with Retry-After: nothing is wrong with the request, try it again later.
-    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unavailable(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unavailable, code, message).retry_after(DISK_FULL_RETRY_SECS)
     }
     /// The disk (or the database's) is full: the write failed and may succeed later.
     pub fn disk_full(source: impl Into<anyhow::Error>) -> Self {
         let mut e = Self::unavailable(
-            "storage_full",
+            ErrorCode::StorageFull,
             "we cannot save anything right now: please try again in a few minutes",
         );
         e.source = Some(source.into());
@@ -149,20 +178,20 @@ impl AppError {
     }
     /// Whether this is the answer to a full disk.
     pub fn is_disk_full(&self) -> bool {
-        self.code == "storage_full"
+        self.code == ErrorCode::StorageFull
     }
     pub fn validation(fields: FieldErrors) -> Self {
         let names: Vec<&str> = fields.keys().map(String::as_str).collect();
         let mut e = Self::new(
             ErrorKind::Validation,
-            "validation_failed",
+            ErrorCode::ValidationFailed,
             format!("invalid fields: {}", names.join(", ")),
         );
         e.fields = fields;
         e
     }
     /// A single invalid field.
-    pub fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: FieldCode, message: impl Into<String>) -> Self {
         let mut fields = FieldErrors::new();
         fields.insert(
             field.to_owned(),
@@ -183,7 +212,7 @@ impl AppError {
         }
         let mut e = Self::new(
             ErrorKind::Unexpected,
-            "internal_error",
+            ErrorCode::InternalError,
             "something went wrong on our side",
         );
         e.source = Some(source);
@@ -241,7 +270,7 @@ struct ErrorBody<'a> {
 
 #[derive(Serialize)]
 struct ErrorDetail<'a> {
-    code: &'a str,
+    code: ErrorCode,
     message: &'a str,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     fields: BTreeMap<&'a str, &'a str>,
@@ -257,7 +286,7 @@ impl ResponseError for AppError {
             if self.kind == ErrorKind::Unavailable {
                 tracing::warn!(
                     error = format!("{source:#}"),
-                    code = self.code,
+                    code = self.code.as_str(),
                     "unavailable"
                 );
             } else {
@@ -296,7 +325,7 @@ impl From<diesel::result::Error> for AppError {
         match e {
             Error::NotFound => AppError::not_found("record"),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                AppError::conflict("duplicate", "that already exists")
+                AppError::conflict(ErrorCode::Duplicate, "that already exists")
             }
             other => AppError::unexpected(other),
         }
@@ -399,7 +428,7 @@ impl Validator {
         Self::default()
     }
 
-    pub fn add(&mut self, field: &str, code: &'static str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, code: FieldCode, message: impl Into<String>) {
         self.fields.entry(field.to_owned()).or_insert(FieldError {
             code,
             message: message.into(),
