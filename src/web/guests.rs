@@ -64,7 +64,7 @@ pub const SPEAKER: Flow = Flow {
         "speaker.enter_lead",
         "speaker.enter_button",
     ],
-    login_page: crate::views::speakers::login,
+    login_page: crate::views::speakers::portal::login,
 };
 
 pub const VOLUNTEER: Flow = Flow {

@@ -7,7 +7,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::models::organizer::Organizer;
 use crate::services::accounts;
 use crate::state::AppState;
-use crate::views::manage::OrganizerForm;
+use crate::views::manage::tours::OrganizerForm;
 use crate::web::session::{CsrfForm, OrganizerPage};
 use crate::web::{field_errors, html, html_status};
 
@@ -27,7 +27,7 @@ pub async fn organizer_list(
 ) -> Result<HttpResponse, AppError> {
     admin_only(&page)?;
     let list = state.db.run(|conn| Ok(Organizer::list(conn)?)).await?;
-    Ok(html(crate::views::manage::organizers(
+    Ok(html(crate::views::manage::tours::organizers(
         &page.ctx,
         &list,
         &OrganizerForm::default(),
@@ -64,7 +64,7 @@ pub async fn add_organizer(
                 kind: crate::views::FlashKind::Success,
                 message: ctx.tf("team.invitation_sent", &[("email", &invited.email)]),
             });
-            Ok(html(crate::views::manage::organizers(
+            Ok(html(crate::views::manage::tours::organizers(
                 &ctx,
                 &list,
                 &OrganizerForm::default(),
@@ -73,7 +73,7 @@ pub async fn add_organizer(
         }
         Err(errors) => Ok(html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            crate::views::manage::organizers(&page.ctx, &list, &form, &errors),
+            crate::views::manage::tours::organizers(&page.ctx, &list, &form, &errors),
         )),
     }
 }

@@ -94,7 +94,7 @@ async fn render_stop(
         })
         .await?;
     let mut extra = maud::html! {
-        (crate::views::speakers::public_agenda(ctx, &detail.stop, &entries, &changes))
+        (crate::views::speakers::public::public_agenda(ctx, &detail.stop, &entries, &changes))
         (crate::views::materials::public_section(ctx, &entries_all, &published))
     };
     extra = match places_left {

@@ -11,7 +11,7 @@ use crate::services::stops::{self, StopInput};
 use crate::services::{desk, lifecycle, registrations, venue_switch};
 use crate::state::AppState;
 use crate::views::FlashKind;
-use crate::views::manage::{CancelPage, CloneForm, StopForm, StopPage};
+use crate::views::manage::stops::{CancelPage, CloneForm, StopForm, StopPage};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{field_errors, html, html_status, page_id, see_other};
 
@@ -81,14 +81,14 @@ pub async fn new_stop_form(
         })
         .await?;
     Ok(html(match source {
-        Some(source) => crate::views::manage::clone_form(
+        Some(source) => crate::views::manage::stops::clone_form(
             &page.ctx,
             &tour,
             &source,
             &CloneForm::default(),
             &FieldErrors::new(),
         ),
-        None => crate::views::manage::stop_form(
+        None => crate::views::manage::stops::stop_form(
             &page.ctx,
             &tour,
             None,
@@ -165,10 +165,10 @@ pub async fn new_stop_submit(
                 })
                 .await?;
             let markup = match source {
-                Some(source) => {
-                    crate::views::manage::clone_form(&page.ctx, &tour, &source, &clone, &errors)
-                }
-                None => crate::views::manage::stop_form(
+                Some(source) => crate::views::manage::stops::clone_form(
+                    &page.ctx, &tour, &source, &clone, &errors,
+                ),
+                None => crate::views::manage::stops::stop_form(
                     &page.ctx, &tour, None, &venues, &form, &errors, None,
                 ),
             };
@@ -213,7 +213,7 @@ async fn render_stop_page(
     };
     Ok(html_status(
         status,
-        crate::views::manage::stop_page(
+        crate::views::manage::stops::stop_page(
             &page.ctx,
             StopPage {
                 tour: &tour,
@@ -281,7 +281,7 @@ async fn render_edit_form(
     };
     Ok(html_status(
         status,
-        crate::views::manage::stop_form(
+        crate::views::manage::stops::stop_form(
             &page.ctx,
             &tour,
             Some(&detail.stop),
@@ -380,7 +380,7 @@ async fn render_cancel_page(
     };
     Ok(html_status(
         status,
-        crate::views::manage::cancel_stop(
+        crate::views::manage::stops::cancel_stop(
             &page.ctx,
             CancelPage {
                 tour: &p.tour,

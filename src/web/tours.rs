@@ -7,7 +7,7 @@ use crate::models::organizer::Organizer;
 use crate::services::tours::{self, TourInput};
 use crate::services::{stops, team};
 use crate::state::AppState;
-use crate::views::manage::{TourForm, TourPage};
+use crate::views::manage::tours::{TourForm, TourPage};
 use crate::views::{Ctx, FlashKind};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{field_errors, html, html_status, page_id, see_other};
@@ -21,7 +21,9 @@ pub async fn dashboard(
         .db
         .run(move |conn| tours::list_tours(conn, &me))
         .await?;
-    Ok(html(crate::views::manage::dashboard(&page.ctx, &list)))
+    Ok(html(crate::views::manage::tours::dashboard(
+        &page.ctx, &list,
+    )))
 }
 
 /// A form's values as service input; a show rate that is not a number is reported as such.
@@ -55,7 +57,7 @@ pub async fn new_tour_form(page: OrganizerPage) -> HttpResponse {
         prior_show_rate: "0.5".into(),
         ..TourForm::default()
     };
-    html(crate::views::manage::tour_form(
+    html(crate::views::manage::tours::tour_form(
         &page.ctx,
         None,
         &form,
@@ -86,7 +88,7 @@ pub async fn new_tour_submit(
         }
         Err(errors) => Ok(html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            crate::views::manage::tour_form(&page.ctx, None, &form, &errors),
+            crate::views::manage::tours::tour_form(&page.ctx, None, &form, &errors),
         )),
     }
 }
@@ -115,7 +117,7 @@ async fn render_tour_page(
     };
     Ok(html_status(
         status,
-        crate::views::manage::tour_page(
+        crate::views::manage::tours::tour_page(
             ctx,
             TourPage {
                 tour: &tour,
@@ -148,7 +150,7 @@ pub async fn edit_tour_form(
         .db
         .run(move |conn| Ok(crate::services::access::editable_tour(conn, &me, &id)?.0))
         .await?;
-    Ok(html(crate::views::manage::tour_form(
+    Ok(html(crate::views::manage::tours::tour_form(
         &page.ctx,
         Some(&tour),
         &TourForm::from_tour(&tour),
@@ -184,7 +186,7 @@ pub async fn edit_tour_submit(
                 .await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                crate::views::manage::tour_form(&page.ctx, Some(&tour), &form, &errors),
+                crate::views::manage::tours::tour_form(&page.ctx, Some(&tour), &form, &errors),
             ))
         }
     }

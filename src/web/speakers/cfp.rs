@@ -5,7 +5,7 @@ use crate::i18n::Lang;
 use crate::models::tour::Tour;
 use crate::services::speakers::{self, PersonInput, ProposalInput};
 use crate::state::AppState;
-use crate::views::speakers::CfpForm;
+use crate::views::speakers::public::CfpForm;
 use crate::web::session::{PageCtx, PublicForm};
 use crate::web::{field_errors, html, html_status};
 use actix_web::http::StatusCode;
@@ -40,7 +40,7 @@ pub async fn cfp_page(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let (tour, stops, open) = cfp_data(&state, slug.into_inner()).await?;
-    Ok(html(crate::views::speakers::cfp(
+    Ok(html(crate::views::speakers::public::cfp(
         &ctx,
         &tour,
         &stops,
@@ -126,12 +126,12 @@ pub async fn cfp_submit(
         .await;
     // A duration that is not a number reaches the service as missing, which refuses it.
     match field_errors(result)? {
-        Ok(_) => Ok(html(crate::views::speakers::cfp_sent(&ctx, &tour))),
+        Ok(_) => Ok(html(crate::views::speakers::public::cfp_sent(&ctx, &tour))),
         Err(mut more) => {
             more.extend(errors);
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                crate::views::speakers::cfp(&ctx, &tour, &stops, open, &f, &chosen, &more),
+                crate::views::speakers::public::cfp(&ctx, &tour, &stops, open, &f, &chosen, &more),
             ))
         }
     }

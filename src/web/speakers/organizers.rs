@@ -9,7 +9,7 @@ use crate::services::agenda::{self, ItemInput};
 use crate::services::speakers;
 use crate::state::AppState;
 use crate::views::FlashKind;
-use crate::views::speakers::{BuilderPage, ItemForm};
+use crate::views::speakers::organizers::{BuilderPage, ItemForm};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{html, html_status, page_id, see_other};
 use actix_web::http::StatusCode;
@@ -27,7 +27,7 @@ pub async fn proposals_page(
         .db
         .run(move |conn| speakers::proposals(conn, &me, &id))
         .await?;
-    Ok(html(crate::views::speakers::proposals(
+    Ok(html(crate::views::speakers::organizers::proposals(
         &page.ctx,
         &tour,
         &stops,
@@ -131,7 +131,7 @@ async fn render_builder(
     };
     Ok(html_status(
         status,
-        crate::views::speakers::builder(
+        crate::views::speakers::organizers::builder(
             &page.ctx,
             BuilderPage {
                 tour: &tour,
@@ -320,7 +320,7 @@ pub async fn speaker_history(
             Ok((speaker, deliveries, proposals, stops))
         })
         .await?;
-    Ok(html(crate::views::speakers::history(
+    Ok(html(crate::views::speakers::organizers::history(
         &page.ctx,
         &speaker,
         &deliveries,

@@ -155,7 +155,7 @@ async fn render_own(
         .await?;
     Ok(html_status(
         status,
-        crate::views::speakers::own(&s.ctx, &page, feed_url.as_deref(), &errors),
+        crate::views::speakers::portal::own(&s.ctx, &page, feed_url.as_deref(), &errors),
     ))
 }
 
@@ -486,7 +486,7 @@ pub async fn public_profile(
             keys::VENUES.to_owned(),
         ];
         Ok((
-            crate::views::speakers::public_profile(&ctx, &speaker, &deliveries),
+            crate::views::speakers::public::public_profile(&ctx, &speaker, &deliveries),
             deps,
         ))
     })

@@ -1,0 +1,4 @@
+//! The organizers' pages: tours (with the dashboard and the site's organizers) and stops.
+
+pub mod stops;
+pub mod tours;
