@@ -254,10 +254,7 @@ pub async fn list_agenda(
     let id = path_id(&id, "stop")?;
     let list = state
         .db
-        .run(move |conn| {
-            crate::services::access::stop_for(conn, &me, &id)?;
-            agenda::entries(conn, &id)
-        })
+        .run(move |conn| agenda::entries_for(conn, &me, &id))
         .await?;
     Ok(HttpResponse::Ok().json(
         list.into_iter()

@@ -19,6 +19,16 @@ use crate::services::Env;
 use crate::services::access;
 use crate::services::stop_context::StopContext;
 
+/// A stop's agenda, for an organizer who runs the stop (published or not).
+pub fn entries_for(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<Vec<Entry>, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    entries(conn, &stop.id)
+}
+
 /// The agenda of a stop, in time order.
 pub fn entries(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<Entry>, AppError> {
     let items = AgendaItem::for_stop(conn, stop_id)?;

@@ -12,12 +12,13 @@ use crate::i18n::Lang;
 use crate::models::desk_helper::DeskHelper;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
+use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::services::Env;
 use crate::services::access;
 use crate::services::caller::Caller;
 use crate::services::intake::Door;
-use crate::services::registrations::{self, CheckIn, DoorStep};
+use crate::services::registrations::{self, CheckIn, DoorStep, RegistrationInput};
 use crate::services::stop_context::StopContext;
 
 pub const PURPOSE: &str = "desk";
@@ -298,4 +299,40 @@ pub async fn check_in(
         DoorStep::Done(done) => Ok(done),
         DoorStep::Confirm(r) => door.submit(r.stop_id.clone(), r).await,
     }
+}
+
+/// Someone at the door without a registration, registered and checked in at once
+/// (`registrations::walk_in`), by whoever may check people in there.
+pub fn walk_in(
+    conn: &mut DbConnection,
+    env: &Env,
+    who: &Doorkeeper,
+    lang: Lang,
+    stop_id: &str,
+    input: &RegistrationInput,
+) -> Result<CheckIn, AppError> {
+    match who {
+        Doorkeeper::Organizer(o) => {
+            access::stop_for(conn, o, stop_id)?;
+        }
+        Doorkeeper::Desk(caller) => authorize(conn, caller, stop_id)?,
+    }
+    registrations::walk_in(conn, env, lang, stop_id, input)
+}
+
+/// The desk's search by name, code or address: the first 20 registrations of the stop that
+/// match (the caller was let in at the desk).
+pub fn search(
+    conn: &mut DbConnection,
+    stop_id: &str,
+    query: &str,
+) -> Result<Vec<Registration>, AppError> {
+    let filter = RegistrationFilter {
+        search: Some(query.to_owned()),
+        ..Default::default()
+    };
+    Ok(Registration::list(conn, stop_id, &filter)?
+        .into_iter()
+        .take(20)
+        .collect())
 }

@@ -2,17 +2,19 @@
 //! people's data, except to e-mail a registration's own link to its own address.
 
 use crate::db::{self, DbConnection};
+use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, templates};
 use crate::error::AppError;
+use crate::models::agenda::AgendaChange;
 use crate::models::outbox::OutboxMessage;
 use crate::models::registration::Registration;
-use crate::models::stop::{Stop, StopDetail};
+use crate::models::stop::{Stop, StopDetail, VenueSwitch};
 use crate::models::tour::Tour;
-use crate::read::public::PublicTour;
-use crate::services::Env;
+use crate::read::public::{PublicStop, PublicTour};
 use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, TYPED_ADDRESS_KINDS};
 use crate::services::stop_context::StopContext;
+use crate::services::{Env, agenda, collection};
 
 pub fn home(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
     Tour::list_published(conn)?
@@ -40,6 +42,48 @@ pub fn tour(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError>
 
 pub fn stop(conn: &mut DbConnection, stop_id: &str) -> Result<(StopDetail, Tour), AppError> {
     crate::services::stops::public_stop(conn, stop_id)
+}
+
+/// Everything the public page of a stop shows.
+pub fn stop_page(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+) -> Result<PublicStop, AppError> {
+    let (detail, tour) = stop(conn, stop_id)?;
+    let id = detail.stop.id.clone();
+    let (agenda, changes) = if detail.stop.agenda_published_at.is_some() {
+        (
+            agenda::entries(conn, &id)?,
+            AgendaChange::for_stop(conn, &id)?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let published = collection::published(conn, &id)?;
+    let moved = VenueSwitch::list(conn, &id)?.pop();
+    let entries_all = if published.is_empty() {
+        Vec::new()
+    } else {
+        agenda::entries(conn, &id)?
+    };
+    let places_left = if detail.stop.status == StopStatus::Open {
+        let sc = StopContext::load(conn, &id)?;
+        let stats = registrations::stats_for(conn, env, &sc)?;
+        Some(stats.plan.target - i64::from(stats.counters.confirmed))
+    } else {
+        None
+    };
+    Ok(PublicStop {
+        detail,
+        tour,
+        places_left,
+        agenda,
+        changes,
+        published,
+        entries_all,
+        moved,
+    })
 }
 
 /// "Lost your link?": e-mails the link of the address's registration for this stop to that

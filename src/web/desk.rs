@@ -80,18 +80,7 @@ pub async fn desk_page(
         let (sid, q) = (id.clone(), query.q.clone());
         let found = state
             .db
-            .run(move |conn| {
-                let filter = crate::models::registration::RegistrationFilter {
-                    search: Some(q),
-                    ..Default::default()
-                };
-                Ok(
-                    crate::models::registration::Registration::list(conn, &sid, &filter)?
-                        .into_iter()
-                        .take(20)
-                        .collect(),
-                )
-            })
+            .run(move |conn| desk::search(conn, &sid, &q))
             .await?;
         DeskResult::Found(found)
     };
@@ -173,7 +162,7 @@ pub async fn walk_in(
     form: CsrfForm<WalkInForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    authorize(&state, &session, &id).await?;
+    let caller = authorize(&state, &session, &id).await?;
     let form = form.data;
     let input = RegistrationInput {
         name: form.name,
@@ -184,7 +173,7 @@ pub async fn walk_in(
     let (sid, env) = (id.clone(), state.env.clone());
     let outcome = state
         .db
-        .run(move |conn| registrations::walk_in(conn, &env, lang, &sid, &input))
+        .run(move |conn| desk::walk_in(conn, &env, &Doorkeeper::Desk(caller), lang, &sid, &input))
         .await;
     if let Err(e) = &outcome
         && e.code == ErrorCode::RegistrationCancelled

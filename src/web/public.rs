@@ -5,9 +5,9 @@ use crate::cache::keys;
 
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
+use crate::read::public::PublicStop;
 use crate::services::public;
 use crate::services::registrations::{self, RegistrationInput};
-use crate::services::stop_context::StopContext;
 use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::registrations::RegisterForm;
@@ -54,47 +54,21 @@ async fn render_stop(
     errors: &FieldErrors,
 ) -> Result<(maud::Markup, Vec<String>), AppError> {
     let env = state.env.clone();
-    let (detail, tour, places_left, entries, changes, published, entries_all, moved) = state
+    let PublicStop {
+        detail,
+        tour,
+        places_left,
+        agenda,
+        changes,
+        published,
+        entries_all,
+        moved,
+    } = state
         .db
-        .run(move |conn| {
-            let (detail, tour) = public::stop(conn, &id)?;
-            let (entries, changes) = if detail.stop.agenda_published_at.is_some() {
-                (
-                    crate::services::agenda::entries(conn, &detail.stop.id)?,
-                    crate::models::agenda::AgendaChange::for_stop(conn, &detail.stop.id)?,
-                )
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            let published = crate::services::collection::published(conn, &detail.stop.id)?;
-            // The latest move, so people who saw the old venue are told.
-            let moved = crate::models::stop::VenueSwitch::list(conn, &detail.stop.id)?.pop();
-            let entries_all = if published.is_empty() {
-                Vec::new()
-            } else {
-                crate::services::agenda::entries(conn, &detail.stop.id)?
-            };
-            let places_left = if detail.stop.status == crate::domain::stop::StopStatus::Open {
-                let sc = StopContext::load(conn, &detail.stop.id)?;
-                let stats = registrations::stats_for(conn, &env, &sc)?;
-                Some(stats.plan.target - i64::from(stats.counters.confirmed))
-            } else {
-                None
-            };
-            Ok((
-                detail,
-                tour,
-                places_left,
-                entries,
-                changes,
-                published,
-                entries_all,
-                moved,
-            ))
-        })
+        .run(move |conn| public::stop_page(conn, &env, &id))
         .await?;
     let mut extra = maud::html! {
-        (crate::views::speakers::public::public_agenda(ctx, &detail.stop, &entries, &changes))
+        (crate::views::speakers::public::public_agenda(ctx, &detail.stop, &agenda, &changes))
         (crate::views::materials::public_section(ctx, &entries_all, &published))
     };
     extra = match places_left {
