@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use crate::db::{self, DbConnection};
 use crate::domain::agenda::{self, ItemKind, Problem, Slot};
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, Validator};
 use crate::models::access;
 use crate::models::agenda::{AgendaChange, AgendaItem};
@@ -391,19 +391,18 @@ fn send_slot_mail(
         ctx.stop.tz(),
     );
     let link = crate::services::magic_links::speaker(conn, env, speaker)?;
-    let content = templates::slot_changed(
-        lang,
-        &speaker.name,
-        &ctx.mail(lang),
-        &entry.title(),
+    let mail = Mail::SlotChanged {
+        name: &speaker.name,
+        stop: &ctx.mail(lang),
+        title: &entry.title(),
         change,
-        &when,
-        &link,
-    );
+        when: &when,
+        link: &link,
+    };
     email::enqueue(
         conn,
         &env.links,
-        Email::new("slot_changed", &speaker.email, &speaker.name, content)
+        Email::new(mail, lang, &speaker.email, &speaker.name)
             .for_stop(&ctx.tour.id, &ctx.stop.id)
             .reply_to(ctx.tour.contact_email.as_deref()),
     )?;

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::{self, DbConnection};
 use crate::domain::task::TaskKind;
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::access;
@@ -184,18 +184,17 @@ fn remind_owner(conn: &mut DbConnection, env: &Env, m: &Material) -> Result<usiz
     }
     let talk = talk_title(conn, m)?;
     for (address, name, lang, link) in &people {
-        let content = templates::material_request(
-            *lang,
+        let mail = Mail::MaterialRequest {
             name,
-            &ctx.mail(*lang),
-            &describe(m, talk.as_deref(), *lang),
+            stop: &ctx.mail(*lang),
+            what: &describe(m, talk.as_deref(), *lang),
             reminder,
             link,
-        );
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("material_request", address, name, content)
+            Email::new(mail, *lang, address, name)
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref()),
         )?;

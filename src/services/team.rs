@@ -3,7 +3,7 @@
 use crate::db::{self, DbConnection};
 use crate::domain::access::TeamRole;
 use crate::domain::text;
-use crate::email::{self, Email, Links, templates};
+use crate::email::{self, Email, Links, Mail};
 use crate::error::{AppError, Validator};
 use crate::i18n::Lang;
 use crate::models::access;
@@ -113,22 +113,15 @@ pub fn put_member(
         let invited = created || organizer.password_hash.is_none();
         if invited {
             let token = accounts::invite_link(conn, &organizer)?;
-            let content = templates::organizer_invite(
-                lang,
-                caller.display_name(),
-                Some(&tour.name),
-                &links.url(&format!("/invite/{token}")),
-            );
+            let mail = Mail::OrganizerInvite {
+                inviter: caller.display_name(),
+                tour: Some(&tour.name),
+                link: &links.url(&format!("/invite/{token}")),
+            };
             email::enqueue(
                 conn,
                 links,
-                Email::new(
-                    "organizer_invite",
-                    &organizer.email,
-                    &organizer.name,
-                    content,
-                )
-                .for_tour(&tour.id),
+                Email::new(mail, lang, &organizer.email, &organizer.name).for_tour(&tour.id),
             )?;
         }
         Ok(Added { organizer, invited })

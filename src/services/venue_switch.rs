@@ -3,7 +3,7 @@
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, Validator};
 use crate::models::access;
 use crate::models::organizer::Organizer;
@@ -96,18 +96,17 @@ pub fn switch_venue(
                 Some(r) => registrations::manage_link(conn, env, r)?,
                 None => None,
             };
-            let content = templates::venue_switch(
-                to.lang,
-                &to.name,
-                &ctx.mail(to.lang),
-                &old_venue.name,
-                &reason,
-                manage_url.as_deref(),
-            );
+            let mail = Mail::VenueSwitch {
+                name: &to.name,
+                stop: &ctx.mail(to.lang),
+                old_venue: &old_venue.name,
+                reason: &reason,
+                manage_url: manage_url.as_deref(),
+            };
             email::enqueue(
                 conn,
                 &env.links,
-                Email::new("venue_switch", &to.email, &to.name, content)
+                Email::new(mail, to.lang, &to.email, &to.name)
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref())
                     .attach(ctx.ics(env)),
