@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use roadshow::config::Settings;
-use roadshow::email::{self, Email, templates};
+use roadshow::email::{self, Email, Mail};
 use roadshow::i18n::Lang;
 use roadshow::models::outbox::OutboxMessage;
 use roadshow::startup::Application;
@@ -227,31 +227,21 @@ async fn enqueue_all(state: &AppState, n: usize) -> Duration {
         .db
         .run(move |conn| {
             for i in 0..n {
-                let content = templates::compose(
-                    Lang::En,
-                    format!("Your place at the Beijing stop ({i})"),
-                    Some(format!("Hello Person {i},")),
-                    vec![
-                        templates::Part::Text(
-                            "You are registered for the OpenStack China Tour in Beijing, \
-                             Sunday 16 September 2012, 13:30–17:30."
-                                .into(),
-                        ),
-                        templates::Part::Link {
-                            label: "Your ticket".into(),
-                            url: links.url(&format!("/r/bench-token-{i}")),
-                        },
-                    ],
-                );
+                let name = format!("Person {i}");
+                let mail = Mail::Bulk {
+                    subject: format!("Your place at the Beijing stop ({i})"),
+                    body: format!(
+                        "You are registered for the OpenStack China Tour in Beijing, \
+                         Sunday 16 September 2012, 13:30–17:30.\n\n[Your ticket]({})",
+                        links.url(&format!("/r/bench-token-{i}"))
+                    ),
+                    name: &name,
+                    tour: "OpenStack China Tour",
+                };
                 email::enqueue(
                     conn,
                     &links,
-                    Email::new(
-                        "bench",
-                        &format!("person{i}@example.org"),
-                        &format!("Person {i}"),
-                        content,
-                    ),
+                    Email::new(mail, Lang::En, &format!("person{i}@example.org"), &name),
                 )?;
             }
             Ok(())

@@ -1,15 +1,24 @@
-//! E-mail: a message is rendered from a template and written to the outbox in the caller's
-//! transaction; `crate::worker` sends it later through a `transport::Mailer`.
+//! E-mail: a message (a `Mail`, one variant per kind) is rendered from its template and
+//! written to the outbox in the caller's transaction; `crate::worker` sends it later through
+//! a `transport::Mailer`.
 
-pub mod templates;
+mod mail;
+pub mod samples;
+mod templates;
 pub mod transport;
 
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, DbConnection};
+use crate::i18n::Lang;
 use crate::models::outbox::{NewOutboxMessage, OutboxMessage, OutboxStatus};
 
-pub use templates::Rendered;
+pub use crate::models::outbox::MailKind;
+pub use mail::{Mail, Ticket};
+pub use templates::parts::{Rendered, StopMail};
+pub use templates::speakers::Decision;
+pub use templates::venues::AffectedStop;
+pub use templates::volunteers::{TaskClaim, TasksTaken};
 
 /// A file sent with a message (calendar entries).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -50,7 +59,7 @@ impl Links {
 
 /// One message to one person.
 pub struct Email {
-    pub kind: &'static str,
+    pub kind: MailKind,
     pub to_email: String,
     pub to_name: String,
     pub reply_to: Option<String>,
@@ -62,13 +71,14 @@ pub struct Email {
 }
 
 impl Email {
-    pub fn new(kind: &'static str, to_email: &str, to_name: &str, content: Rendered) -> Self {
+    /// `mail` to one person, rendered now in their language (`lang`).
+    pub fn new(mail: Mail, lang: Lang, to_email: &str, to_name: &str) -> Self {
         Email {
-            kind,
+            kind: mail.kind(),
             to_email: to_email.to_owned(),
             to_name: to_name.to_owned(),
             reply_to: None,
-            content,
+            content: mail.render(lang),
             attachments: Vec::new(),
             tour_id: None,
             stop_id: None,
@@ -133,7 +143,7 @@ fn outbox_row(links: &Links, email: Email, now: chrono::NaiveDateTime) -> NewOut
     NewOutboxMessage {
         message_id: format!("<{id}@{}>", links.host()),
         id,
-        kind: email.kind.to_owned(),
+        kind: email.kind.as_str().to_owned(),
         to_email: email.to_email,
         to_name: email.to_name,
         reply_to: email.reply_to,

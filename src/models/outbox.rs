@@ -19,6 +19,44 @@ text_enum!(
 
 crate::db::types::text_columns!(OutboxStatus);
 
+text_enum!(
+    /// What a message is (the outbox's `kind`): each is an `email::Mail` variant, which says
+    /// its own. The column stays text, read as it is: rows queued by an older version may
+    /// hold a kind no longer sent (`proposal_received`), and the outbox still lists them.
+    MailKind {
+        MaterialRequest => "material_request",
+        ClaimConfirmed => "claim_confirmed",
+        TasksClaimed => "tasks_claimed",
+        VolunteerReminder => "volunteer_reminder",
+        VolunteerInvite => "volunteer_invite",
+        ProposalConfirm => "proposal_confirm",
+        ProposalDecided => "proposal_decided",
+        TalkInvitation => "talk_invitation",
+        SlotChanged => "slot_changed",
+        UnconfirmedSlots => "unconfirmed_slots",
+        OrganizerInvite => "organizer_invite",
+        OrganizerSignIn => "organizer_sign_in",
+        PasswordReset => "password_reset",
+        SignInLink => "sign_in_link",
+        Bulk => "bulk",
+        RegistrationConfirmed => "registration_confirmed",
+        RegistrationWaitlisted => "registration_waitlisted",
+        RegistrationPromoted => "registration_promoted",
+        RegistrationCancelled => "registration_cancelled",
+        RegistrationAgain => "registration_again",
+        RegistrationNewLink => "registration_new_link",
+        RegistrationLink => "registration_link",
+        Reminder => "reminder",
+        StillComing => "still_coming",
+        VenueSwitch => "venue_switch",
+        StopCancelled => "stop_cancelled",
+        StopMoved => "stop_moved",
+        VenueChanged => "venue_changed",
+        VenueSuggestion => "venue_suggestion",
+        DeskAccess => "desk_access",
+    }
+);
+
 #[derive(Queryable, QueryableByName, Selectable, Clone, Debug)]
 #[diesel(table_name = outbox)]
 pub struct OutboxMessage {
@@ -193,7 +231,7 @@ impl OutboxMessage {
     /// narrows the search to its recent messages (index `outbox_tour`).
     pub fn sent_lately(
         conn: &mut DbConnection,
-        kind: &str,
+        kind: MailKind,
         to_email: &str,
         (tour_id, stop_id): (&str, &str),
         since: NaiveDateTime,
@@ -201,7 +239,7 @@ impl OutboxMessage {
         diesel::select(diesel::dsl::exists(
             outbox::table
                 .filter(outbox::tour_id.eq(tour_id))
-                .filter(outbox::kind.eq(kind))
+                .filter(outbox::kind.eq(kind.as_str()))
                 .filter(outbox::to_email.eq(to_email))
                 .filter(outbox::stop_id.eq(stop_id))
                 .filter(outbox::created_at.gt(since)),

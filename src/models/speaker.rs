@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::cache::{self, Change};
 use crate::db::schema::{outbox, speakers, talk_speakers};
 use crate::db::{self, DbConnection};
+use crate::models::outbox::MailKind;
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
 #[diesel(table_name = speakers)]
@@ -188,12 +189,12 @@ impl Speaker {
     /// organizer cannot have one speaker mailed without end).
     pub fn mails_since(
         conn: &mut DbConnection,
-        kind: &str,
+        kind: MailKind,
         email: &str,
         since: NaiveDateTime,
     ) -> QueryResult<i64> {
         outbox::table
-            .filter(outbox::kind.eq(kind))
+            .filter(outbox::kind.eq(kind.as_str()))
             .filter(outbox::to_email.eq(email))
             .filter(outbox::created_at.gt(since))
             .count()

@@ -5,6 +5,7 @@ use crate::cache::{self, Change};
 use crate::db::DbConnection;
 use crate::db::schema::{outbox, venues};
 use crate::domain::venue::{CostKind, VenueKind};
+use crate::models::outbox::MailKind;
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
 #[diesel(table_name = venues)]
@@ -197,15 +198,12 @@ pub fn suggestions_sent_since(
     since: NaiveDateTime,
 ) -> QueryResult<i64> {
     outbox::table
-        .filter(outbox::kind.eq(SUGGESTION_KIND))
+        .filter(outbox::kind.eq(MailKind::VenueSuggestion.as_str()))
         .filter(outbox::reply_to.eq(suggester))
         .filter(outbox::created_at.gt(since))
         .count()
         .get_result(conn)
 }
-
-/// The e-mail kind of a suggested change.
-pub const SUGGESTION_KIND: &str = "venue_suggestion";
 
 fn escape_like(term: &str) -> String {
     term.replace('\\', "\\\\")

@@ -9,7 +9,7 @@ use chrono::Duration;
 use crate::cache;
 use crate::db::{self, Db, DbConnection};
 use crate::domain::text;
-use crate::email::{self, Email, Links, templates};
+use crate::email::{self, Email, Links, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
 use crate::models::api_token::ApiToken;
@@ -388,20 +388,14 @@ pub fn request_sign_in_link(
             Some(&organizer.id),
             Duration::minutes(SIGN_IN_LINK_MINUTES),
         )?;
-        let content = templates::accounts::sign_in_link(
-            lang,
-            &links.url(&format!("/login/link/{token}")),
-            SIGN_IN_LINK_MINUTES,
-        );
+        let mail = Mail::OrganizerSignIn {
+            link: &links.url(&format!("/login/link/{token}")),
+            minutes: SIGN_IN_LINK_MINUTES,
+        };
         email::enqueue(
             conn,
             links,
-            Email::new(
-                "organizer_sign_in",
-                &organizer.email,
-                &organizer.name,
-                content,
-            ),
+            Email::new(mail, lang, &organizer.email, &organizer.name),
         )?;
         Ok(())
     })
@@ -553,21 +547,15 @@ pub fn add_invited_organizer(
     db::write_transaction(conn, |conn| {
         let organizer = insert_organizer(conn, &account, is_admin)?;
         let token = invite_link(conn, &organizer)?;
-        let content = templates::organizer_invite(
-            lang,
-            admin.display_name(),
-            None,
-            &links.url(&format!("/invite/{token}")),
-        );
+        let mail = Mail::OrganizerInvite {
+            inviter: admin.display_name(),
+            tour: None,
+            link: &links.url(&format!("/invite/{token}")),
+        };
         email::enqueue(
             conn,
             links,
-            Email::new(
-                "organizer_invite",
-                &organizer.email,
-                &organizer.name,
-                content,
-            ),
+            Email::new(mail, lang, &organizer.email, &organizer.name),
         )?;
         Ok(organizer)
     })
@@ -595,12 +583,14 @@ pub fn request_password_reset(
             Some(&organizer.id),
             Duration::hours(hours),
         )?;
-        let content =
-            templates::password_reset(lang, &links.url(&format!("/password/reset/{token}")), hours);
+        let mail = Mail::PasswordReset {
+            link: &links.url(&format!("/password/reset/{token}")),
+            hours,
+        };
         email::enqueue(
             conn,
             links,
-            Email::new("password_reset", &organizer.email, &organizer.name, content),
+            Email::new(mail, lang, &organizer.email, &organizer.name),
         )?;
         Ok(())
     })

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use crate::db::{self, DbConnection};
 use crate::domain::agenda::{self, ItemKind, Problem, Slot};
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::models::agenda::{AgendaChange, AgendaItem};
 use crate::models::organizer::Organizer;
@@ -15,9 +15,8 @@ use crate::models::speaker::Speaker;
 use crate::models::stop::{Stop, StopChanges};
 use crate::models::talk::Talk;
 use crate::read::agenda::Entry;
-use crate::services::Env;
-use crate::services::access;
 use crate::services::stop_context::StopContext;
+use crate::services::{Env, access};
 
 /// A stop's agenda, for an organizer who runs the stop (published or not).
 pub fn entries_for(
@@ -414,19 +413,18 @@ fn send_slot_mail(
         ctx.stop.tz(),
     );
     let link = crate::services::magic_links::speaker(conn, env, speaker)?;
-    let content = templates::slot_changed(
-        lang,
-        &speaker.name,
-        &ctx.mail(lang),
-        &entry.title(),
+    let mail = Mail::SlotChanged {
+        name: &speaker.name,
+        stop: &ctx.mail(lang),
+        title: &entry.title(),
         change,
-        &when,
-        &link,
-    );
+        when: &when,
+        link: &link,
+    };
     email::enqueue(
         conn,
         &env.links,
-        Email::new("slot_changed", &speaker.email, &speaker.name, content)
+        Email::new(mail, lang, &speaker.email, &speaker.name)
             .for_stop(&ctx.tour.id, &ctx.stop.id)
             .reply_to(ctx.tour.contact_email.as_deref()),
     )?;

@@ -8,7 +8,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::attendance::RegistrationStatus;
 use crate::domain::message::Segment;
 use crate::domain::text;
-use crate::email::{self, Email, Rendered, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, FieldCode, Validator};
 use crate::models::access::stops_in_reach;
 use crate::models::organizer::Organizer;
@@ -16,9 +16,8 @@ use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::read::bulk::Preview;
-use crate::services::Env;
-use crate::services::access;
 use crate::services::stop_context::StopContext;
+use crate::services::{Env, access};
 
 /// What the organizer wrote.
 #[derive(Clone, Debug, Default)]
@@ -154,13 +153,13 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
     out
 }
 
-fn render(
+fn message<'a>(
     ctx: &StopContext,
-    tour: &Tour,
-    r: &Recipient,
+    tour: &'a Tour,
+    r: &'a Recipient,
     checked: &Checked,
     manage_link: &str,
-) -> Rendered {
+) -> Mail<'a> {
     let lang = r.lang;
     let values = [
         ("{name}", r.name.clone()),
@@ -174,13 +173,12 @@ fn render(
         ("{address}", ctx.venue.address.clone()),
         ("{manage_link}", manage_link.to_owned()),
     ];
-    templates::bulk(
-        lang,
-        &fill(&checked.subject, &values),
-        &fill(&checked.body, &values),
-        &r.name,
-        &tour.name,
-    )
+    Mail::Bulk {
+        subject: fill(&checked.subject, &values),
+        body: fill(&checked.body, &values),
+        name: &r.name,
+        tour: &tour.name,
+    }
 }
 
 pub fn preview(
@@ -202,7 +200,7 @@ pub fn preview(
             };
             Some((
                 first.name.clone(),
-                render(&ctx, &tour, first, &checked, &link),
+                message(&ctx, &tour, first, &checked, &link).render(first.lang),
             ))
         }
         None => None,
@@ -246,8 +244,8 @@ pub fn send(
                 }
                 _ => String::new(),
             };
-            let content = render(ctx, &tour, r, &checked, &link);
-            let mut mail = Email::new("bulk", &r.email, &r.name, content)
+            let content = message(ctx, &tour, r, &checked, &link);
+            let mut mail = Email::new(content, r.lang, &r.email, &r.name)
                 .for_stop(&tour.id, &ctx.stop.id)
                 .reply_to(tour.contact_email.as_deref());
             mail.batch_id = Some(batch.clone());

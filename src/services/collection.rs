@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::{self, DbConnection};
 use crate::domain::task::TaskKind;
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode};
 use crate::i18n::Lang;
 use crate::models::access::stops_in_reach;
@@ -18,9 +18,8 @@ use crate::models::stop::Stop;
 use crate::models::stop_job::{self, StopJob};
 use crate::models::task::Claim;
 use crate::read::materials::{MaterialRow, StopMaterials, TourCollection};
-use crate::services::access;
 use crate::services::stop_context::StopContext;
-use crate::services::{Env, agenda};
+use crate::services::{Env, access, agenda};
 
 /// The stop-level materials and the volunteer task whose holder owns each.
 const STOP_MATERIALS: &[(MaterialKind, TaskKind)] = &[
@@ -185,18 +184,17 @@ fn remind_owner(conn: &mut DbConnection, env: &Env, m: &Material) -> Result<usiz
     }
     let talk = talk_title(conn, m)?;
     for (address, name, lang, link) in &people {
-        let content = templates::material_request(
-            *lang,
+        let mail = Mail::MaterialRequest {
             name,
-            &ctx.mail(*lang),
-            &describe(m, talk.as_deref(), *lang),
+            stop: &ctx.mail(*lang),
+            what: &describe(m, talk.as_deref(), *lang),
             reminder,
             link,
-        );
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("material_request", address, name, content)
+            Email::new(mail, *lang, address, name)
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref()),
         )?;

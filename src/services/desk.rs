@@ -6,7 +6,7 @@ use chrono::Duration;
 use crate::db::{self, Db, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, Validator};
 use crate::i18n::Lang;
 use crate::models::desk_helper::DeskHelper;
@@ -45,21 +45,18 @@ fn mail_link(
     let valid_for = link_lifetime(stop);
     let token = MagicLink::create(conn, PURPOSE, address, Some(&stop.id), valid_for)?;
     let ctx = StopContext::load(conn, &stop.id)?;
-    let content = templates::people::desk_link(
-        lang,
-        if name.is_empty() { address } else { name },
-        &ctx.mail(lang),
-        &env.links.url(&format!("/desk/enter/{token}")),
-        (
-            valid_for,
-            &crate::format::moment(lang, db::now() + valid_for, stop.tz()),
-        ),
-        &env.links.url(&format!("/desk/{}/login", stop.id)),
-    );
+    let mail = Mail::DeskAccess {
+        name: if name.is_empty() { address } else { name },
+        stop: &ctx.mail(lang),
+        link: &env.links.url(&format!("/desk/enter/{token}")),
+        valid_for,
+        until: &crate::format::moment(lang, db::now() + valid_for, stop.tz()),
+        fresh_link_page: &env.links.url(&format!("/desk/{}/login", stop.id)),
+    };
     email::enqueue(
         conn,
         &env.links,
-        Email::new("desk_access", address, name, content).for_stop(&ctx.tour.id, &stop.id),
+        Email::new(mail, lang, address, name).for_stop(&ctx.tour.id, &stop.id),
     )?;
     Ok(())
 }

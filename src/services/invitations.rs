@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use crate::db::{self, DbConnection};
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail, MailKind};
 use crate::error::AppError;
 use crate::models::organizer::Organizer;
 use crate::models::speaker::Speaker;
@@ -28,21 +28,21 @@ pub fn invite(
     talk: &Talk,
 ) -> Result<(), AppError> {
     let since = db::now() - Duration::days(1);
-    if Speaker::mails_since(conn, "talk_invitation", &speaker.email, since)? >= INVITATIONS_PER_DAY
+    if Speaker::mails_since(conn, MailKind::TalkInvitation, &speaker.email, since)?
+        >= INVITATIONS_PER_DAY
     {
         return Ok(());
     }
     let link = crate::services::magic_links::speaker(conn, env, speaker)?;
-    let content = templates::speakers::talk_invitation(
-        speaker.lang(),
-        &speaker.name,
+    let invitation = Mail::TalkInvitation {
+        name: &speaker.name,
         by,
-        tour.map(|t| t.name.as_str()),
-        &talk.title,
-        &link,
-        env.magic_link_hours,
-    );
-    let mut mail = Email::new("talk_invitation", &speaker.email, &speaker.name, content);
+        tour: tour.map(|t| t.name.as_str()),
+        title: &talk.title,
+        link: &link,
+        hours: env.magic_link_hours,
+    };
+    let mut mail = Email::new(invitation, speaker.lang(), &speaker.email, &speaker.name);
     if let Some(t) = tour {
         mail = mail.for_tour(&t.id).reply_to(t.contact_email.as_deref());
     }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use crate::calendar::Method;
 use crate::db::DbConnection;
 use crate::domain::stop::{self as stop_rules, StopStatus};
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail, Rendered};
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::Lang;
 use crate::models::organizer::Organizer;
@@ -16,10 +16,8 @@ use crate::models::registration::Registration;
 use crate::models::stop::StopDetail;
 use crate::models::task::Claim;
 use crate::models::tour::Tour;
-use crate::services::Env;
-use crate::services::access;
-use crate::services::registrations;
 use crate::services::stop_context::StopContext;
+use crate::services::{Env, access, registrations};
 
 pub use crate::domain::stop::{Affected, moves_people};
 
@@ -110,34 +108,35 @@ enum Change<'a> {
     Moved { old_when: &'a str },
 }
 
-fn render(
+/// The e-mail to one recipient (`manage_url`: an attendee's own page).
+fn mail_to(
     change: &Change,
     ctx: &StopContext,
     env: &Env,
     to: &Recipient,
     message: &str,
     manage_url: Option<&str>,
-) -> templates::Rendered {
+) -> Email {
     let stop_url = env.links.url(&format!("/stops/{}", ctx.stop.id));
-    match change {
-        Change::Cancelled => templates::lifecycle::stop_cancelled(
-            to.lang,
-            &to.name,
-            &ctx.mail(to.lang),
+    let stop = &ctx.mail(to.lang);
+    let mail = match *change {
+        Change::Cancelled => Mail::StopCancelled {
+            name: &to.name,
+            stop,
             message,
-            &stop_url,
+            stop_url: &stop_url,
             manage_url,
-        ),
-        Change::Moved { old_when } => templates::lifecycle::stop_moved(
-            to.lang,
-            &to.name,
-            &ctx.mail(to.lang),
+        },
+        Change::Moved { old_when } => Mail::StopMoved {
+            name: &to.name,
+            stop,
             old_when,
             message,
-            &stop_url,
+            stop_url: &stop_url,
             manage_url,
-        ),
-    }
+        },
+    };
+    Email::new(mail, to.lang, &to.email, &to.name)
 }
 
 /// Queues one e-mail per recipient, with the stop as it now is; returns how many.
@@ -145,7 +144,6 @@ fn tell(
     conn: &mut DbConnection,
     env: &Env,
     stop_id: &str,
-    kind: &'static str,
     message: &str,
     old: Option<(NaiveDateTime, NaiveDateTime)>,
 ) -> Result<usize, AppError> {
@@ -166,11 +164,10 @@ fn tell(
             Some(old_when) => Change::Moved { old_when },
             None => Change::Cancelled,
         };
-        let content = render(&change, &ctx, env, to, message, manage_url.as_deref());
         email::enqueue(
             conn,
             &env.links,
-            Email::new(kind, &to.email, &to.name, content)
+            mail_to(&change, &ctx, env, to, message, manage_url.as_deref())
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref())
                 .attach(ctx.calendar(env, method)),
@@ -186,7 +183,7 @@ pub(crate) fn tell_cancelled(
     stop_id: &str,
     message: &str,
 ) -> Result<usize, AppError> {
-    tell(conn, env, stop_id, "stop_cancelled", message, None)
+    tell(conn, env, stop_id, message, None)
 }
 
 /// Inside the transaction that moved the stop from `old` (its SEQUENCE already raised).
@@ -197,7 +194,7 @@ pub(crate) fn tell_moved(
     old: (NaiveDateTime, NaiveDateTime),
     message: &str,
 ) -> Result<usize, AppError> {
-    tell(conn, env, stop_id, "stop_moved", message, Some(old))
+    tell(conn, env, stop_id, message, Some(old))
 }
 
 /// What the organizer sees before cancelling: who is concerned, and the e-mail as the
@@ -209,7 +206,7 @@ pub struct CancelPreview {
     pub message: String,
     /// The first recipient's name (or the organizer's, when nobody is concerned) and the
     /// e-mail as they will get it.
-    pub sample: (String, templates::Rendered),
+    pub sample: (String, Rendered),
 }
 
 pub fn cancel_preview(
@@ -241,14 +238,15 @@ pub fn cancel_preview(
     };
     let to = people.first().unwrap_or(&example);
     let manage_url = to.registration.as_ref().map(|_| env.links.url("/r/…"));
-    let sample = render(
+    let sample = mail_to(
         &Change::Cancelled,
         &ctx,
         env,
         to,
         &shown,
         manage_url.as_deref(),
-    );
+    )
+    .content;
     Ok(CancelPreview {
         detail: crate::models::stop::Stop::detail(conn, stop)?,
         tour,

@@ -4,7 +4,7 @@
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::AppError;
 use crate::models::agenda::AgendaChange;
 use crate::models::outbox::OutboxMessage;
@@ -119,12 +119,16 @@ pub fn send_manage_link(
         };
         let lang = r.lang();
         let status = lang.t(&format!("registration_status.{}", r.status));
-        let content =
-            templates::attendees::registration_link(lang, &r.name, &ctx.mail(lang), &status, &link);
+        let mail = Mail::RegistrationLink {
+            name: &r.name,
+            stop: &ctx.mail(lang),
+            status: &status,
+            manage_url: &link,
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("registration_link", &r.email, &r.name, content)
+            Email::new(mail, lang, &r.email, &r.name)
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref()),
         )?;

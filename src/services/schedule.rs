@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail, Ticket};
 use crate::error::AppError;
 use crate::models::registration::Registration;
 use crate::models::stop::Stop;
@@ -116,18 +116,18 @@ fn reminders_for(
             let lang = r.lang();
             // The registration's one link, as in its earlier e-mails.
             let link = crate::services::registrations::manage_link(conn, env, &r)?;
-            let content = templates::reminder(
-                lang,
-                &r.name,
-                &ctx.mail(lang),
-                &r.code,
-                &ctx.qr_data(env, &r.code),
-                &link.unwrap_or_default(),
-            );
+            let (stop, qr_data) = (ctx.mail(lang), ctx.qr_data(env, &r.code));
+            let mail = Mail::Reminder(Ticket {
+                name: &r.name,
+                stop: &stop,
+                code: &r.code,
+                qr_data: &qr_data,
+                manage_url: &link.unwrap_or_default(),
+            });
             email::enqueue(
                 conn,
                 &env.links,
-                Email::new("reminder", &r.email, &r.name, content)
+                Email::new(mail, lang, &r.email, &r.name)
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref())
                     .attach(ctx.ics(env)),
@@ -169,17 +169,16 @@ fn still_coming_for(
             let Some(base) = crate::services::registrations::manage_link(conn, env, &r)? else {
                 continue;
             };
-            let content = templates::still_coming(
-                lang,
-                &r.name,
-                &ctx.mail(lang),
-                &format!("{base}/coming/yes"),
-                &format!("{base}/coming/no"),
-            );
+            let mail = Mail::StillComing {
+                name: &r.name,
+                stop: &ctx.mail(lang),
+                yes_url: &format!("{base}/coming/yes"),
+                no_url: &format!("{base}/coming/no"),
+            };
             email::enqueue(
                 conn,
                 &env.links,
-                Email::new("still_coming", &r.email, &r.name, content)
+                Email::new(mail, lang, &r.email, &r.name)
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref()),
             )?;
@@ -238,17 +237,16 @@ fn unconfirmed_slots_for(
                 continue;
             }
             let lang = crate::i18n::Lang::default();
-            let content = templates::unconfirmed_slots(lang, &ctx.mail(lang), &lines, &link);
+            let mail = Mail::UnconfirmedSlots {
+                stop: &ctx.mail(lang),
+                lines: &lines,
+                link: &link,
+            };
             email::enqueue(
                 conn,
                 &env.links,
-                Email::new(
-                    "unconfirmed_slots",
-                    &member.organizer.email,
-                    &member.organizer.name,
-                    content,
-                )
-                .for_stop(&ctx.tour.id, &stop.id),
+                Email::new(mail, lang, &member.organizer.email, &member.organizer.name)
+                    .for_stop(&ctx.tour.id, &stop.id),
             )?;
             n += 1;
         }

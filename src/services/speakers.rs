@@ -13,7 +13,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::proposal::ProposalStatus;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
 use crate::models::access::{stops_in_reach, tour_access, visible_tour_ids};
@@ -32,9 +32,7 @@ use crate::read::speakers::{
     Delivery, Invitation, OwnProposal, ProposalView, SpeakerHistory, SpeakerPage,
 };
 use crate::secrets;
-use crate::services::access;
-use crate::services::agenda;
-use crate::services::{Env, invitations};
+use crate::services::{Env, access, agenda, invitations};
 
 /// The link that confirms a proposal sent from the public form.
 pub const CONFIRM_PURPOSE: &str = "proposal_confirm";
@@ -87,17 +85,16 @@ pub fn request_link(
             )?;
         }
         let link = crate::services::magic_links::speaker(conn, env, &speaker)?;
-        let content = templates::sign_in_link(
-            lang,
-            &speaker.name,
-            &lang.t("email.sign_in.speaker_page"),
-            &link,
-            env.magic_link_hours,
-        );
+        let mail = Mail::SignInLink {
+            name: &speaker.name,
+            what: &lang.t("email.sign_in.speaker_page"),
+            link: &link,
+            hours: env.magic_link_hours,
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("sign_in_link", &speaker.email, &speaker.name, content),
+            Email::new(mail, lang, &speaker.email, &speaker.name),
         )?;
         Ok(())
     })
@@ -316,12 +313,17 @@ fn mail_confirmation(
     let link = env
         .links
         .url(&format!("/speaker/proposals/confirm/{token}"));
-    let content =
-        templates::speakers::proposal_confirm(lang, name, &tour.name, title, &link, CONFIRM_HOURS);
+    let mail = Mail::ProposalConfirm {
+        name,
+        tour: &tour.name,
+        title,
+        link: &link,
+        hours: CONFIRM_HOURS,
+    };
     email::enqueue(
         conn,
         &env.links,
-        Email::new("proposal_confirm", address, name, content)
+        Email::new(mail, lang, address, name)
             .for_tour(&tour.id)
             .reply_to(tour.contact_email.as_deref()),
     )?;
@@ -683,22 +685,21 @@ fn tell_decision(
     let speakers = Speaker::find_many(conn, &ids)?;
     for s in speakers {
         let link = crate::services::magic_links::speaker(conn, env, &s)?;
-        let content = templates::proposal_decided(
-            s.lang(),
-            &s.name,
-            &tour.name,
-            &talk.title,
-            templates::Decision {
+        let mail = Mail::ProposalDecided {
+            name: &s.name,
+            tour: &tour.name,
+            title: &talk.title,
+            decision: email::Decision {
                 accepted,
                 stops: cities,
                 message,
             },
-            &link,
-        );
+            link: &link,
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("proposal_decided", &s.email, &s.name, content)
+            Email::new(mail, s.lang(), &s.email, &s.name)
                 .for_tour(&tour.id)
                 .reply_to(tour.contact_email.as_deref()),
         )?;

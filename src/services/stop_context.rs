@@ -4,7 +4,7 @@
 use crate::db::DbConnection;
 use crate::domain::attendance::{self, History};
 use crate::email::Attachment;
-use crate::email::templates::StopMail;
+use crate::email::StopMail;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::counters::Counters;

@@ -3,7 +3,7 @@
 use crate::db::{self, DbConnection};
 use crate::domain::access::TeamRole;
 use crate::domain::text;
-use crate::email::{self, Email, Links, templates};
+use crate::email::{self, Email, Links, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::i18n::Lang;
 use crate::models::access::stops_in_reach;
@@ -11,8 +11,7 @@ use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::models::stop::Stop;
 use crate::models::team::{TeamMemberView, TourMember};
 use crate::models::tour::Tour;
-use crate::services::access;
-use crate::services::accounts;
+use crate::services::{access, accounts};
 
 /// The result of adding someone: their account, and whether they were e-mailed an
 /// invitation to set a password. The invitation's link goes to their mailbox only: whoever
@@ -114,22 +113,15 @@ pub fn put_member(
         let invited = created || organizer.password_hash.is_none();
         if invited {
             let token = accounts::invite_link(conn, &organizer)?;
-            let content = templates::organizer_invite(
-                lang,
-                caller.display_name(),
-                Some(&tour.name),
-                &links.url(&format!("/invite/{token}")),
-            );
+            let mail = Mail::OrganizerInvite {
+                inviter: caller.display_name(),
+                tour: Some(&tour.name),
+                link: &links.url(&format!("/invite/{token}")),
+            };
             email::enqueue(
                 conn,
                 links,
-                Email::new(
-                    "organizer_invite",
-                    &organizer.email,
-                    &organizer.name,
-                    content,
-                )
-                .for_tour(&tour.id),
+                Email::new(mail, lang, &organizer.email, &organizer.name).for_tour(&tour.id),
             )?;
         }
         Ok(Added { organizer, invited })

@@ -3,16 +3,14 @@
 use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopChanges, StopDetail, VenueSwitch};
 use crate::models::venue::Venue;
-use crate::services::Env;
-use crate::services::access;
-use crate::services::registrations;
 use crate::services::stop_context::StopContext;
+use crate::services::{Env, access, registrations};
 
 /// Moves the stop to `to` (the first ranked backup unless told), logs it, and e-mails every
 /// confirmed and waitlisted attendee the new address, directions and an updated calendar
@@ -96,18 +94,17 @@ pub fn switch_venue(
                 Some(r) => registrations::manage_link(conn, env, r)?,
                 None => None,
             };
-            let content = templates::venue_switch(
-                to.lang,
-                &to.name,
-                &ctx.mail(to.lang),
-                &old_venue.name,
-                &reason,
-                manage_url.as_deref(),
-            );
+            let mail = Mail::VenueSwitch {
+                name: &to.name,
+                stop: &ctx.mail(to.lang),
+                old_venue: &old_venue.name,
+                reason: &reason,
+                manage_url: manage_url.as_deref(),
+            };
             email::enqueue(
                 conn,
                 &env.links,
-                Email::new("venue_switch", &to.email, &to.name, content)
+                Email::new(mail, to.lang, &to.email, &to.name)
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref())
                     .attach(ctx.ics(env)),

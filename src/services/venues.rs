@@ -9,14 +9,12 @@ use diesel::OptionalExtension;
 use crate::db::{self, DbConnection};
 use crate::domain::text;
 use crate::domain::venue::{self as rules, CostKind, FieldChange, MAX_CAPACITY, VenueKind};
-use crate::email::templates::venues::{self as mails, AffectedStop};
-use crate::email::{self, Email};
+use crate::email::{self, AffectedStop, Email, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
 use crate::i18n::Lang;
 use crate::models::access;
 use crate::models::organizer::Organizer;
-use crate::models::stop::VenueUse;
-use crate::models::stop::{Stop, StopChanges};
+use crate::models::stop::{Stop, StopChanges, VenueUse};
 use crate::models::team::TourMember;
 use crate::models::tour::Tour;
 use crate::models::venue::{self as venue_model, Venue, VenueFields};
@@ -308,23 +306,17 @@ fn tell_teams(
             continue;
         }
         let lang = Lang::default();
-        let content = mails::venue_changed(
-            lang,
-            &venue.name,
-            editor.display_name(),
+        let mail = Mail::VenueChanged {
+            venue: &venue.name,
+            editor: editor.display_name(),
             changes,
-            &stops,
-            &link,
-        );
+            stops: &stops,
+            link: &link,
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new(
-                "venue_changed",
-                &organizer.email,
-                organizer.display_name(),
-                content,
-            ),
+            Email::new(mail, lang, &organizer.email, organizer.display_name()),
         )?;
     }
     Ok(())
@@ -406,25 +398,18 @@ pub fn suggest_change(
         let link = env.links.url(&format!("/manage/venues/{}/edit", venue.id));
         for r in recipients {
             let lang = Lang::default();
-            let content = mails::venue_suggestion(
-                lang,
-                &venue.name,
-                &suggester,
-                &changes,
-                &message,
-                sent_to == SuggestionSentTo::SiteAdmins,
-                &link,
-            );
+            let mail = Mail::VenueSuggestion {
+                venue: &venue.name,
+                suggester: &suggester,
+                changes: &changes,
+                message: &message,
+                to_admins: sent_to == SuggestionSentTo::SiteAdmins,
+                link: &link,
+            };
             email::enqueue(
                 conn,
                 &env.links,
-                Email::new(
-                    venue_model::SUGGESTION_KIND,
-                    &r.email,
-                    r.display_name(),
-                    content,
-                )
-                .reply_to(Some(&organizer.email)),
+                Email::new(mail, lang, &r.email, r.display_name()).reply_to(Some(&organizer.email)),
             )?;
         }
         Ok(sent_to)

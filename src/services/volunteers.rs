@@ -7,7 +7,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::stop::StopStatus;
 use crate::domain::task::{self as task_rules, ClaimStatus, STANDARD_SET, TaskKind};
 use crate::domain::text;
-use crate::email::{self, Email, templates};
+use crate::email::{self, Email, Mail, TaskClaim, TasksTaken};
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
 use crate::i18n::Lang;
 use crate::models::magic_link::MagicLink;
@@ -18,9 +18,8 @@ use crate::models::task::{Claim, Task, TaskChanges, Volunteer};
 use crate::models::tour::Tour;
 use crate::read::volunteers::{ClaimView, OwnTask, TaskView, TasksOutcome, VolunteerTasks};
 use crate::secrets;
-use crate::services::Env;
-use crate::services::access;
 use crate::services::stop_context::StopContext;
+use crate::services::{Env, access};
 
 pub const INVITE_PURPOSE: &str = "volunteer_invite";
 /// An invitation to a task lasts this long at most.
@@ -313,59 +312,53 @@ fn mail_claims(
     )?;
     let lang = volunteer.lang();
     let is_desk = |t: &Task| t.kind == TaskKind::RegistrationDesk;
-    let content = match tasks {
+    let mail = match tasks {
         [] => return Ok(()),
         // The slot is theirs; the desk opens when an organizer gives them access.
-        [task] if is_desk(task) => templates::people::desk_task_claimed(
-            lang,
-            &volunteer.name,
-            &ctx.mail(lang),
-            &templates::people::TaskClaim {
-                task: &task.title,
-                when: &when(task, &ctx.stop, lang),
-                link: &link,
-                link_hours: env.magic_link_hours,
-                release_hours: env.release_hours,
+        [task] => Email::new(
+            Mail::ClaimConfirmed {
+                name: &volunteer.name,
+                stop: &ctx.mail(lang),
+                claim: TaskClaim {
+                    task: &task.title,
+                    when: &when(task, &ctx.stop, lang),
+                    link: &link,
+                    link_hours: env.magic_link_hours,
+                    release_hours: env.release_hours,
+                },
+                desk: is_desk(task),
             },
-        ),
-        [task] => templates::claim_confirmed(
             lang,
+            &volunteer.email,
             &volunteer.name,
-            &ctx.mail(lang),
-            &task.title,
-            &when(task, &ctx.stop, lang),
-            &link,
-            (env.magic_link_hours, env.release_hours),
         ),
         several => {
             let lines: Vec<(String, String)> = several
                 .iter()
                 .map(|t| (t.title.clone(), when(t, &ctx.stop, lang)))
                 .collect();
-            templates::journeys::tasks_claimed(
-                lang,
-                &volunteer.name,
-                &ctx.mail(lang),
-                &templates::journeys::TasksTaken {
-                    tasks: &lines,
-                    desk: several.iter().any(is_desk),
-                    link: &link,
-                    link_hours: env.magic_link_hours,
-                    release_hours: env.release_hours,
+            Email::new(
+                Mail::TasksClaimed {
+                    name: &volunteer.name,
+                    stop: &ctx.mail(lang),
+                    tasks: TasksTaken {
+                        tasks: &lines,
+                        desk: several.iter().any(is_desk),
+                        link: &link,
+                        link_hours: env.magic_link_hours,
+                        release_hours: env.release_hours,
+                    },
                 },
+                lang,
+                &volunteer.email,
+                &volunteer.name,
             )
         }
-    };
-    let kind = if tasks.len() == 1 {
-        "claim_confirmed"
-    } else {
-        "tasks_claimed"
     };
     email::enqueue(
         conn,
         &env.links,
-        Email::new(kind, &volunteer.email, &volunteer.name, content)
-            .for_stop(&ctx.tour.id, &ctx.stop.id)
+        mail.for_stop(&ctx.tour.id, &ctx.stop.id)
             .reply_to(ctx.tour.contact_email.as_deref())
             .attach(ctx.ics(env)),
     )?;
@@ -646,17 +639,16 @@ pub fn invite(
             .max(Duration::hours(env.magic_link_hours));
         let token = MagicLink::create(conn, INVITE_PURPOSE, &r.email, Some(&task.id), valid)?;
         let lang = r.lang();
-        let content = templates::volunteer_invite(
-            lang,
-            &r.name,
-            &ctx.mail(lang),
-            &task.title,
-            &env.links.url(&format!("/volunteer/accept/{token}")),
-        );
+        let mail = Mail::VolunteerInvite {
+            name: &r.name,
+            stop: &ctx.mail(lang),
+            task: &task.title,
+            link: &env.links.url(&format!("/volunteer/accept/{token}")),
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("volunteer_invite", &r.email, &r.name, content)
+            Email::new(mail, lang, &r.email, &r.name)
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref()),
         )?;
@@ -706,18 +698,13 @@ pub fn request_link(
             &v,
             Duration::hours(env.magic_link_hours),
         )?;
-        let content = templates::sign_in_link(
-            lang,
-            &v.name,
-            &lang.t("email.sign_in.volunteer_page"),
-            &link,
-            env.magic_link_hours,
-        );
-        email::enqueue(
-            conn,
-            &env.links,
-            Email::new("sign_in_link", &v.email, &v.name, content),
-        )?;
+        let mail = Mail::SignInLink {
+            name: &v.name,
+            what: &lang.t("email.sign_in.volunteer_page"),
+            link: &link,
+            hours: env.magic_link_hours,
+        };
+        email::enqueue(conn, &env.links, Email::new(mail, lang, &v.email, &v.name))?;
         Ok(())
     })
 }
@@ -818,17 +805,16 @@ pub fn remind(conn: &mut DbConnection, env: &Env, stop: &Stop) -> Result<usize, 
     for (v, titles) in by_volunteer {
         let lang = v.lang();
         let link = crate::services::magic_links::volunteer(conn, env, &v, Duration::hours(48))?;
-        let content = templates::volunteer_reminder(
-            lang,
-            &v.name,
-            &ctx.mail(lang),
-            &titles.join(", "),
-            &link,
-        );
+        let mail = Mail::VolunteerReminder {
+            name: &v.name,
+            stop: &ctx.mail(lang),
+            tasks: &titles.join(", "),
+            link: &link,
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("volunteer_reminder", &v.email, &v.name, content)
+            Email::new(mail, lang, &v.email, &v.name)
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref())
                 .attach(ctx.ics(env)),

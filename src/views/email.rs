@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::email::Rendered;
+use crate::email::{MailKind, Rendered};
 use crate::format::date;
 use crate::models::outbox::{OutboxCounts, OutboxMessage};
 use crate::views::Ctx;
@@ -55,7 +55,7 @@ pub fn outbox(
     )
 }
 
-pub fn templates(ctx: &Ctx, kinds: &[&str]) -> Markup {
+pub fn templates(ctx: &Ctx, kinds: &[MailKind]) -> Markup {
     page(
         ctx,
         &ctx.t("templates.title"),

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::email::templates;
+use crate::email::{MailKind, Rendered, samples};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::outbox::OutboxStatus;
@@ -91,41 +91,8 @@ pub async fn retry(
     }))
 }
 
-const KINDS: [&str; 30] = [
-    "material_request",
-    "claim_confirmed",
-    "tasks_claimed",
-    "volunteer_reminder",
-    "volunteer_invite",
-    "proposal_confirm",
-    "proposal_decided",
-    "talk_invitation",
-    "slot_changed",
-    "unconfirmed_slots",
-    "organizer_invite",
-    "organizer_sign_in",
-    "password_reset",
-    "sign_in_link",
-    "bulk",
-    "registration_confirmed",
-    "registration_waitlisted",
-    "registration_promoted",
-    "registration_cancelled",
-    "registration_again",
-    "registration_new_link",
-    "registration_link",
-    "reminder",
-    "still_coming",
-    "venue_switch",
-    "stop_cancelled",
-    "stop_moved",
-    "venue_changed",
-    "venue_suggestion",
-    "desk_access",
-];
-
 pub async fn template_list(page: OrganizerPage) -> HttpResponse {
-    html(crate::views::email::templates(&page.ctx, &KINDS))
+    html(crate::views::email::templates(&page.ctx, MailKind::ALL))
 }
 
 #[derive(Deserialize)]
@@ -133,11 +100,9 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-fn sample(state: &AppState, kind: &str, lang: Lang) -> Result<templates::Rendered, AppError> {
-    templates::samples(lang, state.env.links.base())
-        .into_iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, r)| r)
+fn sample(state: &AppState, kind: &str, lang: Lang) -> Result<Rendered, AppError> {
+    MailKind::parse(kind)
+        .map(|kind| samples::render(kind, lang, state.env.links.base()))
         .ok_or_else(|| AppError::not_found("template"))
 }
 

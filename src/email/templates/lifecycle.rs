@@ -1,6 +1,7 @@
-//! A stop that will not happen, or happens at another time: everyone concerned is told.
+//! A stop that will not happen, or happens at another time or place: everyone concerned is
+//! told.
 
-use super::{Part, Rendered, StopMail, compose, sample_stop, with_contact};
+use super::parts::{Part, Rendered, StopMail, compose, with_contact};
 use crate::i18n::Lang;
 
 /// The organizer's own words, when they wrote any.
@@ -90,40 +91,37 @@ pub fn stop_moved(
     )
 }
 
-/// Examples for the template preview (`/manage/emails`).
-pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
-    let link = format!("{base_url}/example-link");
-    let message = match lang {
-        Lang::En => "The building is closed for repairs that weekend. We are sorry.",
-        Lang::ZhCn => "那个周末大楼停电检修，非常抱歉。",
-    };
-    let old_when = match lang {
-        Lang::En => "Sat 15 Sep 2012, 13:30–17:30 (Asia/Shanghai)",
-        Lang::ZhCn => "2012年9月15日 周六 13:30–17:30（Asia/Shanghai）",
-    };
-    vec![
-        (
-            "stop_cancelled",
-            stop_cancelled(
-                lang,
-                "Yejia Xu",
-                &sample_stop(lang),
-                message,
-                &link,
-                Some(&link),
-            ),
+/// The stop moved to another venue.
+pub fn venue_switch(
+    lang: Lang,
+    name: &str,
+    s: &StopMail,
+    old_venue: &str,
+    reason: &str,
+    manage_url: Option<&str>,
+) -> Rendered {
+    let mut parts = vec![
+        Part::Text(lang.tf(
+            "email.switch.lead",
+            &[("stop", &s.title()), ("old", old_venue), ("new", &s.venue)],
+        )),
+        Part::Text(lang.tf("email.switch.reason", &[("reason", reason)])),
+        s.facts(lang),
+        Part::Text(lang.t("email.switch.calendar").into_owned()),
+    ];
+    if let Some(url) = manage_url {
+        parts.push(Part::Link {
+            label: lang.t("email.manage").into_owned(),
+            url: url.to_owned(),
+        });
+    }
+    compose(
+        lang,
+        lang.tf(
+            "email.switch.subject",
+            &[("stop", &s.title()), ("venue", &s.venue)],
         ),
-        (
-            "stop_moved",
-            stop_moved(
-                lang,
-                "Yejia Xu",
-                &sample_stop(lang),
-                old_when,
-                message,
-                &link,
-                Some(&link),
-            ),
-        ),
-    ]
+        Some(lang.tf("email.hello_name", &[("name", name)])),
+        with_contact(parts, s, lang),
+    )
 }

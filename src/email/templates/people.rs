@@ -1,6 +1,6 @@
-//! E-mails to the people at the door: desk helpers, desk volunteers, attendees' links.
+//! E-mails to the people at the door and their links: a desk helper's, an attendee's new one.
 
-use super::{Part, Rendered, StopMail, compose, with_contact};
+use super::parts::{Part, Rendered, StopMail, compose, link_expiry_until, with_contact};
 use crate::i18n::Lang;
 
 /// A helper's link to a stop's check-in desk: how long it works (until when, in the stop's
@@ -23,61 +23,12 @@ pub fn desk_link(
                 label: lang.t("email.desk.action").into_owned(),
                 url: link.to_owned(),
             },
-            super::link_expiry_until(lang, valid.0, valid.1),
+            link_expiry_until(lang, valid.0, valid.1),
             Part::Link {
                 label: lang.t("people.email.desk_fresh").into_owned(),
                 url: fresh_link_page.to_owned(),
             },
         ],
-    )
-}
-
-/// What the e-mail to a volunteer who took a task says about it.
-pub struct TaskClaim<'a> {
-    pub task: &'a str,
-    /// When, in the stop's zone and the volunteer's language.
-    pub when: &'a str,
-    /// Their sign-in link, and how long it works.
-    pub link: &'a str,
-    pub link_hours: i64,
-    /// They may release the task until this many hours before it.
-    pub release_hours: i64,
-}
-
-/// A volunteer took the registration desk: the slot is theirs, the desk opens once an
-/// organizer of the stop gives them access (it shows people's data).
-pub fn desk_task_claimed(lang: Lang, name: &str, s: &StopMail, c: &TaskClaim) -> Rendered {
-    compose(
-        lang,
-        lang.tf(
-            "email.claim.subject",
-            &[("task", c.task), ("stop", &s.title())],
-        ),
-        Some(lang.tf("email.hello_name", &[("name", name)])),
-        with_contact(
-            vec![
-                Part::Text(lang.tf(
-                    "email.claim.lead",
-                    &[("task", c.task), ("stop", &s.title()), ("when", c.when)],
-                )),
-                Part::Text(lang.t("people.email.desk_pending").into_owned()),
-                s.facts(lang),
-                Part::Link {
-                    label: lang.t("email.volunteer.action").into_owned(),
-                    url: c.link.to_owned(),
-                },
-                super::link_expiry(lang, c.link_hours),
-                Part::Text(lang.tf(
-                    "email.claim.release",
-                    &[("duration", &crate::format::hours(lang, c.release_hours))],
-                )),
-            ]
-            .into_iter()
-            .chain(super::sign_in_again(lang, c.link))
-            .collect(),
-            s,
-            lang,
-        ),
     )
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::{Part, Rendered, compose};
+use super::parts::{Part, Rendered, compose};
 use crate::domain::venue::FieldChange;
 use crate::i18n::Lang;
 
@@ -159,48 +159,4 @@ pub fn venue_suggestion(
         Some(lang.t("email.hello").into_owned()),
         parts,
     )
-}
-
-/// Examples for the template preview (`/manage/emails`).
-pub fn samples(lang: Lang, base_url: &str) -> Vec<(&'static str, Rendered)> {
-    let changes = vec![
-        FieldChange {
-            field: "address",
-            old: "1 Alpha Road".into(),
-            new: "3 Beta Street".into(),
-        },
-        FieldChange {
-            field: "capacity",
-            old: "80".into(),
-            new: "60".into(),
-        },
-    ];
-    let stop = AffectedStop {
-        tour: "OpenStack China Tour".into(),
-        city: "Beijing".into(),
-        starts_at: crate::db::now(),
-        tz: chrono_tz::Asia::Shanghai,
-        as_backup: false,
-        own_capacity: false,
-        target: Some((160, 120)),
-    };
-    let link = format!("{base_url}/example-link");
-    vec![
-        (
-            "venue_changed",
-            venue_changed(lang, "3W Café", "Hui Cheng", &changes, &[stop], &link),
-        ),
-        (
-            "venue_suggestion",
-            venue_suggestion(
-                lang,
-                "3W Café",
-                "Dave <dave@example.org>",
-                &changes,
-                "The café moved across the street.",
-                false,
-                &link,
-            ),
-        ),
-    ]
 }

@@ -6,16 +6,14 @@ use super::{NO_LINK, link_for_mail, manage_url};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{RegistrationStatus, StillComing};
 use crate::domain::stop::StopStatus;
-use crate::email::templates;
-use crate::email::{self, Email};
+use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode};
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::registration::Registration;
 use crate::secrets;
-use crate::services::Env;
-use crate::services::access;
 use crate::services::stop_context::{StopContext, plan};
+use crate::services::{Env, access};
 
 /// Confirms the oldest waitlisted registrations while the stop is below its target, each
 /// with an e-mail. Runs under the stop's lock (the caller took it).
@@ -185,17 +183,15 @@ fn cancel_locked(
     }
     Counters::add(conn, &ctx.stop, delta)?;
     if notify {
-        let content = templates::registration_cancelled(
-            r.lang(),
-            &r.name,
-            &ctx.mail(r.lang()),
-            &env.links.url(&format!("/stops/{}", ctx.stop.id)),
-        );
+        let mail = Mail::RegistrationCancelled {
+            name: &r.name,
+            stop: &ctx.mail(r.lang()),
+            stop_url: &env.links.url(&format!("/stops/{}", ctx.stop.id)),
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("registration_cancelled", &r.email, &r.name, content)
-                .for_stop(&ctx.tour.id, &ctx.stop.id),
+            Email::new(mail, r.lang(), &r.email, &r.name).for_stop(&ctx.tour.id, &ctx.stop.id),
         )?;
     }
     if was == RegistrationStatus::Confirmed {
@@ -226,16 +222,15 @@ pub fn new_link(conn: &mut DbConnection, env: &Env, token: &str) -> Result<Strin
         let token = env.manage_links.token(&r.id, version);
         Registration::set_manage_link(conn, &r.id, version, &secrets::token_hash(&token))?;
         let lang = r.lang();
-        let content = templates::people::registration_new_link(
-            lang,
-            &r.name,
-            &ctx.mail(lang),
-            &manage_url(env, &token),
-        );
+        let mail = Mail::RegistrationNewLink {
+            name: &r.name,
+            stop: &ctx.mail(lang),
+            manage_url: &manage_url(env, &token),
+        };
         email::enqueue(
             conn,
             &env.links,
-            Email::new("registration_new_link", &r.email, &r.name, content)
+            Email::new(mail, lang, &r.email, &r.name)
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref()),
         )?;

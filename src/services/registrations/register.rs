@@ -6,8 +6,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
-use crate::email::templates;
-use crate::email::{self, Email};
+use crate::email::{self, Email, Mail, MailKind, Ticket};
 use crate::error::{AppError, ErrorCode, Validator};
 use crate::i18n::Lang;
 use crate::models::counters::Counters;
@@ -84,24 +83,22 @@ pub(super) fn confirmation_email(
     let lang = r.lang();
     let s = ctx.mail(lang);
     let qr = ctx.qr_data(env, &r.code);
-    let content = if promoted {
-        templates::registration_promoted(lang, &r.name, &s, &r.code, &qr, link)
-    } else {
-        templates::registration_confirmed(lang, &r.name, &s, &r.code, &qr, link)
+    let ticket = Ticket {
+        name: &r.name,
+        stop: &s,
+        code: &r.code,
+        qr_data: &qr,
+        manage_url: link,
     };
-    Email::new(
-        if promoted {
-            "registration_promoted"
-        } else {
-            "registration_confirmed"
-        },
-        &r.email,
-        &r.name,
-        content,
-    )
-    .for_stop(&ctx.tour.id, &ctx.stop.id)
-    .reply_to(ctx.tour.contact_email.as_deref())
-    .attach(ctx.ics(env))
+    let mail = if promoted {
+        Mail::RegistrationPromoted(ticket)
+    } else {
+        Mail::RegistrationConfirmed(ticket)
+    };
+    Email::new(mail, lang, &r.email, &r.name)
+        .for_stop(&ctx.tour.id, &ctx.stop.id)
+        .reply_to(ctx.tour.contact_email.as_deref())
+        .attach(ctx.ics(env))
 }
 
 /// Someone who registers again with an address already registered is e-mailed its link at
@@ -111,7 +108,8 @@ pub const AGAIN_EVERY_MINUTES: i64 = 10;
 /// The e-mails that carry a registration's link to its address because someone typed that
 /// address on a public page (registering again, "lost your link?"): together, at most one
 /// per address and stop every `AGAIN_EVERY_MINUTES`.
-pub const TYPED_ADDRESS_KINDS: [&str; 2] = ["registration_again", "registration_link"];
+pub const TYPED_ADDRESS_KINDS: [MailKind; 2] =
+    [MailKind::RegistrationAgain, MailKind::RegistrationLink];
 
 /// Registers someone for an open stop of a public tour: confirmed below the target, else
 /// waitlisted; the same address again gets the registration it already has.
@@ -302,15 +300,14 @@ impl Intake<'_> {
                     .lang()
                     .t(&format!("registration_status.{}", r.status))
                     .into_owned();
-                let content = templates::registration_again(
-                    r.lang(),
-                    &r.name,
-                    &ctx.mail(r.lang()),
-                    &status,
-                    &link,
-                );
+                let mail = Mail::RegistrationAgain {
+                    name: &r.name,
+                    stop: &ctx.mail(r.lang()),
+                    status: &status,
+                    manage_url: &link,
+                };
                 self.mails.push(
-                    Email::new("registration_again", &r.email, &r.name, content)
+                    Email::new(mail, r.lang(), &r.email, &r.name)
                         .for_stop(&ctx.tour.id, &ctx.stop.id)
                         .reply_to(ctx.tour.contact_email.as_deref()),
                 );
@@ -388,19 +385,18 @@ impl Intake<'_> {
                 self.delta.waitlisted += 1;
                 let position = self.waitlisted;
                 waitlist_position = Some(position);
-                let content = templates::registration_waitlisted(
-                    registration.lang(),
-                    &registration.name,
-                    &ctx.mail(registration.lang()),
+                let mail = Mail::RegistrationWaitlisted {
+                    name: &registration.name,
+                    stop: &ctx.mail(registration.lang()),
                     position,
-                    &manage_url(env, &token),
-                );
+                    manage_url: &manage_url(env, &token),
+                };
                 self.mails.push(
                     Email::new(
-                        "registration_waitlisted",
+                        mail,
+                        registration.lang(),
                         &registration.email,
                         &registration.name,
-                        content,
                     )
                     .for_stop(&ctx.tour.id, &ctx.stop.id)
                     .reply_to(ctx.tour.contact_email.as_deref()),

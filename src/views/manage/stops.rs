@@ -397,7 +397,7 @@ pub struct CancelPage<'a> {
     pub affected: &'a Affected,
     pub message: &'a str,
     /// The recipient's name and the e-mail they will get.
-    pub sample: (&'a str, &'a crate::email::templates::Rendered),
+    pub sample: (&'a str, &'a crate::email::Rendered),
     pub errors: &'a FieldErrors,
 }
 
