@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use roadshow::config::Settings;
+use roadshow::config::{DatabaseSettings, MailSettings, ServerSettings, Settings};
 use roadshow::email::{self, Email, Mail};
 use roadshow::i18n::Lang;
 use roadshow::models::outbox::OutboxMessage;
@@ -134,14 +134,24 @@ async fn run_case(
         ),
     };
     let settings = Settings {
-        bind: "127.0.0.1:0".into(),
         data_dir: data_dir.path().to_path_buf(),
-        database_url,
-        workers: 2,
-        mail_worker: false,
-        smtp_url: match transport {
-            Transport::File => String::new(),
-            Transport::Smtp => sink.url(),
+        server: ServerSettings {
+            bind: "127.0.0.1:0".into(),
+            workers: 2,
+            ..ServerSettings::default()
+        },
+        database: DatabaseSettings {
+            database_url: database_url.into(),
+            ..DatabaseSettings::default()
+        },
+        mail: MailSettings {
+            mail_worker: false,
+            smtp_url: match transport {
+                Transport::File => String::new(),
+                Transport::Smtp => sink.url(),
+            }
+            .into(),
+            ..MailSettings::default()
         },
         ..Settings::default()
     };

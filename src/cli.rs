@@ -101,11 +101,11 @@ enum TokenCommand {
 pub async fn run() -> Result<(), StartupError> {
     let cli = Cli::parse();
     let mut settings = Settings::load(&cli.config_dir)?;
-    crate::telemetry::init(&settings.log_format);
+    crate::telemetry::init(&settings.server.log_format);
     match cli.command {
         Command::Serve { bind, data_dir } => {
             if let Some(bind) = bind {
-                settings.bind = bind;
+                settings.server.bind = bind;
             }
             if let Some(dir) = data_dir {
                 settings.data_dir = dir;

@@ -24,7 +24,7 @@ impl DiskWatch {
     pub fn new(settings: &Settings) -> Arc<DiskWatch> {
         Arc::new(DiskWatch {
             dir: settings.data_dir.clone(),
-            min_free_bytes: settings.min_free_disk_bytes,
+            min_free_bytes: settings.storage.min_free_disk_bytes,
             last_full: AtomicI64::new(0),
         })
     }

@@ -234,10 +234,10 @@ struct UnreadBody(#[expect(dead_code, reason = "held, never read")] Rc<BodyState
 impl BodyGuard {
     pub fn new(settings: &Settings, uploads: Arc<UploadSlots>, disk: Arc<DiskWatch>) -> Self {
         BodyGuard {
-            idle: Duration::from_secs(settings.body_idle_timeout_secs.max(1)),
-            min_rate: settings.body_min_bytes_per_sec.max(1),
-            max_body: settings.max_body_bytes as u64,
-            max_upload: settings.max_upload_bytes,
+            idle: Duration::from_secs(settings.connections.body_idle_timeout_secs.max(1)),
+            min_rate: settings.connections.body_min_bytes_per_sec.max(1),
+            max_body: settings.connections.max_body_bytes as u64,
+            max_upload: settings.storage.max_upload_bytes,
             uploads,
             disk,
         }

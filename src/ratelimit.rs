@@ -41,7 +41,13 @@ fn per_minute(n: u32) -> Quota {
 
 impl RateLimits {
     pub fn from_settings(settings: &Settings) -> Result<RateLimits, StartupError> {
-        let enabled = match settings.rate_limits.trim().to_ascii_lowercase().as_str() {
+        let enabled = match settings
+            .abuse
+            .rate_limits
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "on" | "true" | "yes" | "" => true,
             "off" | "false" | "no" => false,
             other => {
@@ -52,6 +58,7 @@ impl RateLimits {
             }
         };
         let trusted_proxies = settings
+            .abuse
             .trusted_proxies
             .split(',')
             .map(str::trim)
@@ -70,13 +77,17 @@ impl RateLimits {
         Ok(RateLimits {
             enabled,
             trusted_proxies,
-            register: DefaultKeyedRateLimiter::keyed(per_minute(settings.rate_limit_registrations)),
-            claim: DefaultKeyedRateLimiter::keyed(per_minute(settings.rate_limit_claims)),
-            sign_in: DefaultKeyedRateLimiter::keyed(per_minute(settings.rate_limit_sign_ins)),
-            sign_in_link: DefaultKeyedRateLimiter::keyed(per_minute(
-                settings.rate_limit_sign_in_links,
+            register: DefaultKeyedRateLimiter::keyed(per_minute(
+                settings.abuse.rate_limit_registrations,
             )),
-            proposal: DefaultKeyedRateLimiter::keyed(per_minute(settings.rate_limit_proposals)),
+            claim: DefaultKeyedRateLimiter::keyed(per_minute(settings.abuse.rate_limit_claims)),
+            sign_in: DefaultKeyedRateLimiter::keyed(per_minute(settings.abuse.rate_limit_sign_ins)),
+            sign_in_link: DefaultKeyedRateLimiter::keyed(per_minute(
+                settings.abuse.rate_limit_sign_in_links,
+            )),
+            proposal: DefaultKeyedRateLimiter::keyed(per_minute(
+                settings.abuse.rate_limit_proposals,
+            )),
         })
     }
 
@@ -174,12 +185,16 @@ fn limit_key(ip: IpAddr) -> IpAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::AbuseSettings;
     use actix_web::test::TestRequest;
 
     fn limits(trusted: &str) -> RateLimits {
         let settings = Settings {
-            trusted_proxies: trusted.into(),
-            rate_limit_registrations: 2,
+            abuse: AbuseSettings {
+                trusted_proxies: trusted.into(),
+                rate_limit_registrations: 2,
+                ..AbuseSettings::default()
+            },
             ..Settings::default()
         };
         RateLimits::from_settings(&settings).unwrap()

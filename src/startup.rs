@@ -15,6 +15,7 @@ use actix_web::middleware::{DefaultHeaders, ErrorHandlers};
 use actix_web::{App, HttpMessage, HttpResponse, HttpServer, web};
 use base64::Engine;
 use rand::RngCore;
+use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
@@ -40,7 +41,7 @@ impl Application {
         crate::limits::raise_open_file_limit();
         crate::http::uploads::prepare_temp_dir(&settings.data_dir)
             .map_err(|e| StartupError::folder(&settings.data_dir, e))?;
-        let pool = open_database(&settings, settings.pool_size)?;
+        let pool = open_database(&settings, settings.database.pool_size)?;
         let setup_token = {
             let mut conn = pool
                 .get()
@@ -49,12 +50,12 @@ impl Application {
         };
         let key = session_key(&settings)?;
         let listen = |e| StartupError::Listen {
-            bind: settings.bind.clone(),
+            bind: settings.server.bind.clone(),
             source: e,
         };
-        let listener = TcpListener::bind(&settings.bind).map_err(listen)?;
+        let listener = TcpListener::bind(&settings.server.bind).map_err(listen)?;
         let address = listener.local_addr().map_err(listen)?;
-        let base_url = if settings.base_url.trim().is_empty() {
+        let base_url = if settings.server.base_url.trim().is_empty() {
             format!("http://{address}")
         } else {
             settings.base_url()
@@ -104,11 +105,11 @@ impl Application {
                 limits.forget_quiet();
             }
         });
-        if !settings.test_clock_file.is_empty() {
-            tracing::warn!(file = %settings.test_clock_file, "the clock follows a test's file");
-            crate::clock::follow_file(settings.test_clock_file.clone().into());
+        if !settings.server.test_clock_file.is_empty() {
+            tracing::warn!(file = %settings.server.test_clock_file, "the clock follows a test's file");
+            crate::clock::follow_file(settings.server.test_clock_file.clone().into());
         }
-        if settings.mail_worker {
+        if settings.mail.mail_worker {
             crate::worker::spawn(state.clone());
         }
         let server = build_server(state.clone(), listener, key, &settings, disk)?;
@@ -146,18 +147,22 @@ fn build_server(
     disk: Arc<crate::disk::DiskWatch>,
 ) -> Result<Server, StartupError> {
     use crate::limits::{BodyGuard, ConnectionLimit, UploadSlots};
-    let secure = settings.secure_cookies;
-    let uploads = Arc::new(UploadSlots::new(settings.max_upload_bytes_in_flight));
+    let secure = settings.server.secure_cookies;
+    let uploads = Arc::new(UploadSlots::new(
+        settings.storage.max_upload_bytes_in_flight,
+    ));
     let body_guard = Arc::new(BodyGuard::new(settings, uploads, disk.clone()));
-    let connections =
-        ConnectionLimit::new(settings.max_connections_per_client, state.limits.clone());
+    let connections = ConnectionLimit::new(
+        settings.connections.max_connections_per_client,
+        state.limits.clone(),
+    );
     let temp_files = crate::http::uploads::temp_file_config(&settings.data_dir);
-    let workers = if settings.workers == 0 {
+    let workers = if settings.server.workers == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2)
     } else {
-        settings.workers
+        settings.server.workers
     };
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -181,7 +186,7 @@ fn build_server(
                 .into()
             }))
             .app_data(crate::http::uploads::multipart_config(
-                state.settings.max_upload_bytes,
+                state.settings.storage.max_upload_bytes,
             ))
             .app_data(temp_files.clone())
             .app_data(web::Data::from(disk.clone()))
@@ -252,17 +257,17 @@ fn build_server(
     // heads are closed after a few seconds, and a connection that keeps sending after its
     // answer gets CLIENT_DISCONNECT to stop. Bodies have their own deadlines (BodyGuard).
     .keep_alive(std::time::Duration::from_secs(
-        settings.http_keep_alive_secs,
+        settings.connections.http_keep_alive_secs,
     ))
     .client_request_timeout(std::time::Duration::from_secs(
-        settings.http_head_timeout_secs.max(1),
+        settings.connections.http_head_timeout_secs.max(1),
     ))
     .client_disconnect_timeout(CLIENT_DISCONNECT)
     .on_connect(move |io, ext| connections.on_connect(io, ext))
     .shutdown_timeout(10)
     .listen(listener)
     .map_err(|e| StartupError::Listen {
-        bind: settings.bind.clone(),
+        bind: settings.server.bind.clone(),
         source: e,
     })?
     .run();
@@ -296,9 +301,9 @@ async fn stylesheet() -> HttpResponse {
 /// into the data folder (readable by the owner only).
 fn session_key(settings: &Settings) -> Result<Key, StartupError> {
     let engine = base64::engine::general_purpose::STANDARD;
-    if !settings.secret_key.trim().is_empty() {
+    if !settings.server.secret_key.expose_secret().trim().is_empty() {
         let bytes = engine
-            .decode(settings.secret_key.trim())
+            .decode(settings.server.secret_key.expose_secret().trim())
             .map_err(|_| StartupError::bad_setting("secret_key", "must be base64"))?;
         return Key::try_from(bytes.as_slice())
             .map_err(|_| StartupError::bad_setting("secret_key", "must hold at least 64 bytes"));

@@ -7,6 +7,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use secrecy::ExposeSecret;
 
 use crate::config::Settings;
 use crate::error::{AppError, StartupError};
@@ -19,22 +20,24 @@ pub struct Storage {
 
 impl Storage {
     pub fn from_settings(settings: &Settings) -> Result<Storage, StartupError> {
-        if !settings.s3_bucket.trim().is_empty() {
+        if !settings.storage.s3_bucket.trim().is_empty() {
             let mut builder = AmazonS3Builder::new()
-                .with_bucket_name(settings.s3_bucket.trim())
-                .with_region(settings.s3_region.trim())
-                .with_access_key_id(settings.s3_access_key_id.trim())
-                .with_secret_access_key(settings.s3_secret_access_key.trim())
-                .with_allow_http(settings.s3_allow_http);
-            if !settings.s3_endpoint.trim().is_empty() {
-                builder = builder.with_endpoint(settings.s3_endpoint.trim());
+                .with_bucket_name(settings.storage.s3_bucket.trim())
+                .with_region(settings.storage.s3_region.trim())
+                .with_access_key_id(settings.storage.s3_access_key_id.trim())
+                .with_secret_access_key(
+                    settings.storage.s3_secret_access_key.expose_secret().trim(),
+                )
+                .with_allow_http(settings.storage.s3_allow_http);
+            if !settings.storage.s3_endpoint.trim().is_empty() {
+                builder = builder.with_endpoint(settings.storage.s3_endpoint.trim());
             }
             let store = builder
                 .build()
                 .map_err(|e| StartupError::bad_setting("s3_*", format!("cannot be used: {e}")))?;
             return Ok(Storage {
                 store: Arc::new(store),
-                description: format!("S3 bucket {}", settings.s3_bucket.trim()),
+                description: format!("S3 bucket {}", settings.storage.s3_bucket.trim()),
             });
         }
         let dir = settings.data_dir.join("uploads");

@@ -26,15 +26,16 @@ pub fn backoff(attempts: i32, base_secs: i64, cap_secs: i64) -> ChronoDuration {
 pub async fn run_pending(state: &AppState) -> Result<usize, AppError> {
     let from: Mailbox = state
         .settings
+        .mail
         .mail_from
         .parse()
         .map_err(|e| AppError::unexpected_msg(format!("mail_from: {e}")))?;
     let (max_attempts, base, cap) = (
-        state.settings.mail_max_attempts,
-        state.settings.mail_retry_base_secs,
-        state.settings.mail_retry_cap_secs,
+        state.settings.mail.mail_max_attempts,
+        state.settings.mail.mail_retry_base_secs,
+        state.settings.mail.mail_retry_cap_secs,
     );
-    let lease = ChronoDuration::seconds(state.settings.mail_lease_secs.max(1));
+    let lease = ChronoDuration::seconds(state.settings.mail.mail_lease_secs.max(1));
     let mut total = 0;
     loop {
         let claimed = state
@@ -96,8 +97,8 @@ pub async fn run_scheduled(state: &AppState) -> Result<usize, AppError> {
 /// Runs `run_pending` every `mail_poll_ms`, and the scheduled jobs every `schedule_every_ms`
 /// (half a minute), until the server stops.
 pub fn spawn(state: AppState) {
-    let pause = Duration::from_millis(state.settings.mail_poll_ms.max(10));
-    let schedule_every = Duration::from_millis(state.settings.schedule_every_ms.max(10));
+    let pause = Duration::from_millis(state.settings.mail.mail_poll_ms.max(10));
+    let schedule_every = Duration::from_millis(state.settings.schedule.schedule_every_ms.max(10));
     actix_web::rt::spawn(async move {
         let mut last_schedule: Option<std::time::Instant> = None;
         loop {

@@ -31,7 +31,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             .to_owned();
         let limit = req
             .app_data::<actix_web::web::Data<AppState>>()
-            .map(|s| s.settings.max_body_bytes)
+            .map(|s| s.settings.connections.max_body_bytes)
             .unwrap_or(256 * 1024);
         let body = read_body(req, payload, limit);
         Box::pin(async move {

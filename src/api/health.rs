@@ -2,6 +2,7 @@ use std::sync::atomic::Ordering;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::connection::SimpleConnection;
+use secrecy::ExposeSecret;
 
 use crate::db;
 use crate::error::AppError;
@@ -49,7 +50,7 @@ pub async fn metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let token = state.settings.metrics_token.trim();
+    let token = state.settings.server.metrics_token.expose_secret().trim();
     if !token.is_empty() {
         let sent = req
             .headers()

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
 
 use crate::config::Settings;
 use crate::email::Attachment;
@@ -29,7 +30,7 @@ impl Mailer {
         settings: &Settings,
         disk: std::sync::Arc<crate::disk::DiskWatch>,
     ) -> Result<Mailer, StartupError> {
-        let url = settings.smtp_url.trim();
+        let url = settings.mail.smtp_url.expose_secret().trim();
         if url.is_empty() {
             let dir = settings.data_dir.join("mail");
             std::fs::create_dir_all(&dir).map_err(|e| StartupError::folder(&dir, e))?;

@@ -151,7 +151,7 @@ pub async fn store(
     temp: TempFile,
     allowed: &'static [FileType],
 ) -> Result<Stored, AppError> {
-    let max = state.settings.max_upload_bytes;
+    let max = state.settings.storage.max_upload_bytes;
     let (checked, bytes) =
         actix_web::web::block(move || -> Result<(CheckedFile, Vec<u8>), AppError> {
             let checked = materials::check_file(

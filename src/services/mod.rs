@@ -51,18 +51,18 @@ pub struct Env {
 impl Env {
     /// `secret`: the app's secret key (the one that signs sessions).
     pub fn new(links: Links, settings: &Settings, secret: &[u8]) -> Self {
-        let mut reminder_hours = settings.reminder_hours.clone();
+        let mut reminder_hours = settings.schedule.reminder_hours.clone();
         reminder_hours.sort_unstable_by(|a, b| b.cmp(a));
         reminder_hours.dedup();
         Env {
             links,
-            prior_weight: settings.show_rate_prior_weight,
-            magic_link_hours: settings.magic_link_hours,
+            prior_weight: settings.rules.show_rate_prior_weight,
+            magic_link_hours: settings.rules.magic_link_hours,
             reminder_hours,
-            still_coming_days: settings.still_coming_days,
-            release_hours: settings.volunteer_release_hours,
+            still_coming_days: settings.schedule.still_coming_days,
+            release_hours: settings.rules.volunteer_release_hours,
             material_reminder_days: {
-                let mut d = settings.material_reminder_days.clone();
+                let mut d = settings.schedule.material_reminder_days.clone();
                 d.sort_unstable();
                 d.dedup();
                 d

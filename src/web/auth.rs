@@ -268,7 +268,7 @@ pub async fn forgot_submit(
     let (links, lang, hours) = (
         state.env.links.clone(),
         ctx.lang,
-        state.settings.magic_link_hours,
+        state.settings.rules.magic_link_hours,
     );
     state
         .db

@@ -344,7 +344,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             .to_ascii_lowercase();
         let limit = req
             .app_data::<web::Data<AppState>>()
-            .map(|s| s.settings.max_body_bytes)
+            .map(|s| s.settings.connections.max_body_bytes)
             .unwrap_or(256 * 1024);
         let body = read_body(req, payload, limit);
         Box::pin(async move {
@@ -414,7 +414,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
         let same_origin = same_origin(req);
         let limit = req
             .app_data::<web::Data<AppState>>()
-            .map(|s| s.settings.max_body_bytes)
+            .map(|s| s.settings.connections.max_body_bytes)
             .unwrap_or(256 * 1024);
         let body = read_body(req, payload, limit);
         Box::pin(async move {

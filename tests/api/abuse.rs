@@ -7,10 +7,10 @@ use serde_json::json;
 async fn app_with_limits(trusted_proxies: &str) -> TestApp {
     let proxies = trusted_proxies.to_owned();
     spawn_app_with(Backend::Sqlite, move |s| {
-        s.rate_limits = "on".into();
-        s.rate_limit_registrations = 3;
-        s.rate_limit_sign_in_links = 2;
-        s.trusted_proxies = proxies;
+        s.abuse.rate_limits = "on".into();
+        s.abuse.rate_limit_registrations = 3;
+        s.abuse.rate_limit_sign_in_links = 2;
+        s.abuse.trusted_proxies = proxies;
     })
     .await
     .unwrap()
@@ -132,8 +132,8 @@ async fn sign_in_link_requests_are_limited() {
 #[actix_web::test]
 async fn switched_off_there_is_no_limit() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.rate_limits = "off".into();
-        s.rate_limit_registrations = 1;
+        s.abuse.rate_limits = "off".into();
+        s.abuse.rate_limit_registrations = 1;
     })
     .await
     .unwrap();
@@ -242,9 +242,11 @@ async fn healthz_from(app: &TestApp, from: &str) -> Option<String> {
 
 #[actix_web::test]
 async fn a_client_that_stalls_its_body_is_answered_408_and_cut_off() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.body_idle_timeout_secs = 1)
-        .await
-        .unwrap();
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        s.connections.body_idle_timeout_secs = 1
+    })
+    .await
+    .unwrap();
     let mut stream = TcpStream::connect(socket_addr(&app)).await.unwrap();
     stream
         .write_all(
@@ -264,8 +266,8 @@ async fn a_client_that_trickles_its_body_is_cut_off_at_the_deadline() {
     // 100 000 bytes at 100 000 bytes/s: due within 10 s + 1 s, while one byte every 200 ms
     // never trips the idle timeout.
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.body_idle_timeout_secs = 5;
-        s.body_min_bytes_per_sec = 100_000;
+        s.connections.body_idle_timeout_secs = 5;
+        s.connections.body_min_bytes_per_sec = 100_000;
     })
     .await
     .unwrap();
@@ -297,8 +299,8 @@ async fn a_client_that_trickles_its_body_is_cut_off_at_the_deadline() {
 #[actix_web::test]
 async fn connections_beyond_the_cap_from_one_address_are_refused_while_others_are_served() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.max_connections_per_client = 4;
-        s.http_head_timeout_secs = 60;
+        s.connections.max_connections_per_client = 4;
+        s.connections.http_head_timeout_secs = 60;
     })
     .await
     .unwrap();
@@ -334,9 +336,9 @@ async fn connections_beyond_the_cap_from_one_address_are_refused_while_others_ar
 #[actix_web::test]
 async fn a_trusted_proxy_is_not_held_to_the_connection_cap() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.max_connections_per_client = 2;
-        s.http_head_timeout_secs = 60;
-        s.trusted_proxies = "127.0.0.1".into();
+        s.connections.max_connections_per_client = 2;
+        s.connections.http_head_timeout_secs = 60;
+        s.abuse.trusted_proxies = "127.0.0.1".into();
     })
     .await
     .unwrap();
@@ -448,8 +450,8 @@ async fn a_stranger_s_upload_is_refused_before_its_body_is_read() {
 #[actix_web::test]
 async fn uploads_spool_in_the_data_folder_within_a_quota() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.max_upload_bytes_in_flight = 2 * 1024 * 1024;
-        s.body_idle_timeout_secs = 30;
+        s.storage.max_upload_bytes_in_flight = 2 * 1024 * 1024;
+        s.connections.body_idle_timeout_secs = 30;
     })
     .await
     .unwrap();

@@ -286,7 +286,7 @@ both_backends! {
 
     async fn a_strangers_wrong_passwords_do_not_lock_the_owner_out(app: TestApp) {
         // Clients are told apart by X-Forwarded-For, believed from the trusted proxy (us).
-        let app = spawn_app_with(app.backend(), |s| s.trusted_proxies = "127.0.0.1".into()).await.unwrap();
+        let app = spawn_app_with(app.backend(), |s| s.abuse.trusted_proxies = "127.0.0.1".into()).await.unwrap();
         let hui = app.organizer("hui@example.org").await;
         let attempt = |ip: &'static str, password: &'static str| {
             let (app, email) = (&app, hui.email.clone());

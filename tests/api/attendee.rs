@@ -454,8 +454,8 @@ both_backends! {
 #[actix_web::test]
 async fn the_lost_link_page_is_limited_per_client() {
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.rate_limits = "on".into();
-        s.rate_limit_sign_in_links = 2;
+        s.abuse.rate_limits = "on".into();
+        s.abuse.rate_limit_sign_in_links = 2;
     })
     .await
     .unwrap();

@@ -170,9 +170,11 @@ async fn readyz_says_not_ready_when_the_data_folder_s_disk_is_nearly_full() {
         200
     );
     // A threshold above the free space of any disk.
-    let full = spawn_app_with(Backend::Sqlite, |s| s.min_free_disk_bytes = u64::MAX)
-        .await
-        .unwrap();
+    let full = spawn_app_with(Backend::Sqlite, |s| {
+        s.storage.min_free_disk_bytes = u64::MAX
+    })
+    .await
+    .unwrap();
     let res = full.api.get(full.url("/readyz")).send().await.unwrap();
     assert_eq!(res.status(), 503);
     assert!(res.text().await.unwrap().contains("low disk space"));
@@ -181,7 +183,7 @@ async fn readyz_says_not_ready_when_the_data_folder_s_disk_is_nearly_full() {
 #[actix_web::test]
 async fn a_full_database_answers_503_with_retry_after_and_readyz_not_ready() {
     // One connection, so the limit set on it below holds for every request.
-    let app = spawn_app_with(Backend::Sqlite, |s| s.pool_size = 1)
+    let app = spawn_app_with(Backend::Sqlite, |s| s.database.pool_size = 1)
         .await
         .unwrap();
     let hui = app.organizer("hui@example.org").await;

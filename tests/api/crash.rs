@@ -45,7 +45,7 @@ both_backends! {
             let t = app.post_ok(&hui, &format!("/api/v1/stops/{}/tasks", s.stop_id), &json!({"kind": "photos", "title": format!("Task {n}"), "slots": SLOTS}), 201).await;
             tasks.push(t["id"].as_str().unwrap().to_owned());
         }
-        let database_url = app.state.settings.database_url.clone();
+        let database_url = app.state.settings.database_url();
         let data = tempfile::tempdir().unwrap();
         let mut server = Server::start(&database_url, data.path()).await;
 

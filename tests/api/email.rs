@@ -126,7 +126,7 @@ both_backends! {
 
 #[actix_web::test]
 async fn an_expired_link_does_not_work() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.magic_link_hours = 0)
+    let app = spawn_app_with(Backend::Sqlite, |s| s.rules.magic_link_hours = 0)
         .await
         .unwrap();
     app.organizer("hui@example.org").await;
@@ -155,9 +155,9 @@ macro_rules! with_smtp {
                     let smtp = TestSmtp::start($refuse).await;
                     let url = smtp.url();
                     let app = spawn_app_with(backend, |s| {
-                        s.smtp_url = url;
-                        s.mail_retry_base_secs = 0;
-                        s.mail_max_attempts = $max;
+                        s.mail.smtp_url = url.into();
+                        s.mail.mail_retry_base_secs = 0;
+                        s.mail.mail_max_attempts = $max;
                     })
                     .await?;
                     Some((app, smtp))
@@ -259,7 +259,7 @@ with_smtp! {
     async fn two_workers_deliver_each_of_500_messages_exactly_once(app: TestApp, smtp: TestSmtp, refuse = 0, max_attempts = 5) {
         let url = smtp.url();
         let second = spawn_instance_sharing(&app, |s| {
-            s.smtp_url = url;
+            s.mail.smtp_url = url.into();
         })
         .await;
         queue(&app, 500).await;

@@ -3,7 +3,7 @@
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use roadshow::config::Settings;
+use roadshow::config::{AbuseSettings, DatabaseSettings, MailSettings, ServerSettings, Settings};
 use roadshow::db::DbConnection;
 use roadshow::startup::Application;
 use roadshow::state::AppState;
@@ -85,15 +85,26 @@ pub async fn spawn_app_with(
         }
     };
     let mut settings = Settings {
-        bind: "127.0.0.1:0".into(),
         data_dir: data_dir.path().to_path_buf(),
-        database_url,
-        workers: 2,
-        pool_size: 6,
+        server: ServerSettings {
+            bind: "127.0.0.1:0".into(),
+            workers: 2,
+            ..ServerSettings::default()
+        },
+        database: DatabaseSettings {
+            database_url: database_url.into(),
+            pool_size: 6,
+        },
         // Tests drain the outbox on demand (`TestApp::drain`) instead of waiting for the loop.
-        mail_worker: false,
+        mail: MailSettings {
+            mail_worker: false,
+            ..MailSettings::default()
+        },
         // Every test client comes from 127.0.0.1; the limits have their own tests.
-        rate_limits: "off".into(),
+        abuse: AbuseSettings {
+            rate_limits: "off".into(),
+            ..AbuseSettings::default()
+        },
         ..Settings::default()
     };
     adjust(&mut settings);
@@ -171,7 +182,7 @@ pub async fn spawn_instance_sharing(
 ) -> TestApp {
     let url = first.state.settings.database_url();
     let mut app = spawn_app_with(Backend::Sqlite, |s| {
-        s.database_url = url;
+        s.database.database_url = url.into();
         adjust(s)
     })
     .await

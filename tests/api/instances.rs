@@ -46,7 +46,7 @@ async fn two_instances_share_the_target_the_outbox_and_sessions() {
     };
     let hui = app.organizer("hui@example.org").await;
     let s = app.open_stop(&hui, TARGET, Some(1.0), 20).await;
-    let url = app.state.settings.database_url.clone();
+    let url = app.state.settings.database_url();
     // Both sign sessions with one key, and build links from one public address.
     let key = base64::engine::general_purpose::STANDARD.encode([7u8; 64]);
     let env = [

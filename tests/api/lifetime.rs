@@ -86,7 +86,7 @@ impl Life {
         let clock_dir = tempfile::tempdir().unwrap();
         let clock = clock_dir.path().join("clock");
         std::fs::write(&clock, "0").unwrap();
-        let database_url = app.state.settings.database_url.clone();
+        let database_url = app.state.settings.database_url();
         // The app's own data folder: the same session key, so an organizer signed in here is
         // signed in there, and its mail folder (the in-process app sends nothing).
         let server = Server::start_with(

@@ -306,11 +306,11 @@ async fn uploads_are_stored_in_and_served_from_an_s3_compatible_store() {
     }
     assert!(ready, "moto did not start");
     let app = spawn_app_with(Backend::Sqlite, |s| {
-        s.s3_bucket = "roadshow-test".into();
-        s.s3_endpoint = endpoint.clone();
-        s.s3_allow_http = true;
-        s.s3_access_key_id = "test".into();
-        s.s3_secret_access_key = "test".into();
+        s.storage.s3_bucket = "roadshow-test".into();
+        s.storage.s3_endpoint = endpoint.clone();
+        s.storage.s3_allow_http = true;
+        s.storage.s3_access_key_id = "test".into();
+        s.storage.s3_secret_access_key = "test".into();
     })
     .await
     .unwrap();

@@ -152,7 +152,7 @@ mod metrics {
     #[actix_web::test]
     async fn with_a_token_metrics_are_for_the_scraper_only() {
         let app = spawn_app_with(Backend::Sqlite, |s| {
-            s.metrics_token = "scraper-secret".into()
+            s.server.metrics_token = "scraper-secret".into()
         })
         .await
         .unwrap();
@@ -241,7 +241,7 @@ mod security_headers {
 
     #[actix_web::test]
     async fn behind_https_the_session_cookie_is_secure() {
-        let app = spawn_app_with(Backend::Sqlite, |s| s.secure_cookies = true)
+        let app = spawn_app_with(Backend::Sqlite, |s| s.server.secure_cookies = true)
             .await
             .unwrap();
         let cookie = session_cookie_after_sign_in(&app).await;

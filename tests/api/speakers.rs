@@ -383,7 +383,7 @@ both_backends! {
 
 #[actix_web::test]
 async fn an_oversized_upload_is_refused_and_nothing_stays_behind() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.max_upload_bytes = 64 * 1024)
+    let app = spawn_app_with(Backend::Sqlite, |s| s.storage.max_upload_bytes = 64 * 1024)
         .await
         .unwrap();
     let hui = app.organizer("hui@example.org").await;
@@ -458,7 +458,7 @@ async fn speaker_id_of(app: &TestApp, email: &str) -> String {
 
 #[actix_web::test]
 async fn the_call_for_proposals_is_rate_limited() {
-    let app = spawn_app_with(Backend::Sqlite, |s| s.rate_limits = "on".into())
+    let app = spawn_app_with(Backend::Sqlite, |s| s.abuse.rate_limits = "on".into())
         .await
         .unwrap();
     let hui = app.organizer("hui@example.org").await;
