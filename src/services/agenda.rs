@@ -11,10 +11,11 @@ use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
 use crate::models::agenda::{AgendaChange, AgendaItem};
 use crate::models::organizer::Organizer;
+use crate::models::proposal::Proposal;
 use crate::models::speaker::Speaker;
 use crate::models::stop::{Stop, StopChanges};
 use crate::models::talk::Talk;
-use crate::read::agenda::Entry;
+use crate::read::agenda::{Builder, Entry};
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, access};
 
@@ -26,6 +27,31 @@ pub fn entries_for(
 ) -> Result<Vec<Entry>, AppError> {
     let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
     entries(conn, &stop.id)
+}
+
+/// A stop's agenda builder, for an organizer who runs the stop.
+pub fn builder(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+) -> Result<Builder, AppError> {
+    let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
+    let entries = entries(conn, &stop.id)?;
+    let mut ids: Vec<String> = Proposal::list_for_tour(conn, &tour.id)?
+        .into_iter()
+        .filter(|p| p.status.standing())
+        .map(|p| p.talk_id)
+        .collect();
+    ids.extend(entries.iter().filter_map(|e| e.item.talk_id.clone()));
+    ids.sort();
+    ids.dedup();
+    let talks = Talk::with_speakers(conn, &ids)?;
+    Ok(Builder {
+        tour,
+        stop,
+        entries,
+        talks,
+    })
 }
 
 /// The agenda of a stop, in time order.

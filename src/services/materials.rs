@@ -15,6 +15,7 @@ use crate::models::speaker::Speaker;
 use crate::models::stop::Stop;
 use crate::models::talk::Talk;
 use crate::services::access;
+use crate::services::caller::Caller;
 use crate::services::speakers;
 
 /// Who hands a material in.
@@ -300,18 +301,12 @@ pub fn link_content(url: &str, uploaded_by: String) -> Result<Content, AppError>
     })
 }
 
-/// Who wants to download a material.
-pub struct Viewer<'a> {
-    pub organizer: Option<&'a Organizer>,
-    pub speaker_id: Option<&'a str>,
-}
-
-/// A material the viewer may download: published ones by anyone (of a public stop);
+/// A material the caller may download: published ones by anyone (of a public stop);
 /// others by the stop's organizers and the talk's speakers.
 pub fn downloadable(
     conn: &mut DbConnection,
     material_id: &str,
-    viewer: Viewer,
+    caller: &Caller,
 ) -> Result<Material, AppError> {
     let m = Material::find(conn, material_id)?.ok_or_else(|| AppError::not_found("material"))?;
     if m.status() == MaterialStatus::Published
@@ -319,12 +314,13 @@ pub fn downloadable(
     {
         return Ok(m);
     }
-    if let Some(o) = viewer.organizer
-        && access::stop_for(conn, o, &m.stop_id).is_ok()
+    if let Some(id) = &caller.organizer_id
+        && let Ok(o) = Organizer::find(conn, id)
+        && access::stop_for(conn, &o, &m.stop_id).is_ok()
     {
         return Ok(m);
     }
-    if let (Some(speaker_id), Some(item_id)) = (viewer.speaker_id, m.agenda_item_id.as_deref())
+    if let (Some(speaker_id), Some(item_id)) = (&caller.speaker_id, m.agenda_item_id.as_deref())
         && speakers::own_item(conn, speaker_id, item_id).is_ok()
     {
         return Ok(m);

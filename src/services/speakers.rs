@@ -631,13 +631,14 @@ pub fn accept(
     })
 }
 
+/// Rejects an undecided proposal and tells its speakers: the tour it was for.
 pub fn reject(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
     proposal_id: &str,
     message: &str,
-) -> Result<(), AppError> {
+) -> Result<Tour, AppError> {
     let message = text::optional(message, 5000)
         .map_err(|e| AppError::invalid("message", e.code, e.message))?;
     db::write_transaction(conn, |conn| {
@@ -656,7 +657,7 @@ pub fn reject(
             Talk::find(conn, &proposal.talk_id)?.ok_or_else(|| AppError::not_found("talk"))?;
         Proposal::set_status(conn, &proposal.id, ProposalStatus::Rejected, &message)?;
         tell_decision(conn, env, &tour, &talk, false, &[], &message)?;
-        Ok(())
+        Ok(tour)
     })
 }
 
@@ -1048,6 +1049,30 @@ pub fn public_profile(
 /// A speaker's history for organizers: every delivery in the tours they may see (asked or
 /// accepted), the public deliveries they accepted elsewhere, and the proposals to tours the
 /// organizer sees. The address only for those who work with the speaker.
+/// Stops still to come of the tours the organizer may edit: where to ask a speaker next.
+pub fn stops_to_ask(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+) -> Result<Vec<(Stop, Tour)>, AppError> {
+    let mut stops = Vec::new();
+    for (tour, role) in crate::services::tours::list_tours(conn, organizer)? {
+        let reach = tour_access(conn, organizer, &tour.id)?;
+        if (role.is_some() || organizer.is_admin)
+            && let Some(reach) = reach.filter(|r| r.can_edit_tour())
+        {
+            for s in stops_in_reach(conn, &tour.id, &reach)? {
+                if matches!(
+                    s.status(),
+                    StopStatus::Draft | StopStatus::Open | StopStatus::Closed
+                ) {
+                    stops.push((s, tour.clone()));
+                }
+            }
+        }
+    }
+    Ok(stops)
+}
+
 pub fn history(
     conn: &mut DbConnection,
     organizer: &Organizer,

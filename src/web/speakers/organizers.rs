@@ -2,8 +2,7 @@
 
 use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, FieldCode, FieldErrors};
-use crate::models::access::{stops_in_reach, tour_access};
-use crate::models::talk::{Talk, TalkWithSpeakers};
+use crate::read::agenda::Builder;
 use crate::services::access;
 use crate::services::agenda::{self, ItemInput};
 use crate::services::speakers;
@@ -79,21 +78,16 @@ pub async fn reject(
         form.data.message,
         id.clone(),
     );
-    let tour_id = state
+    let tour = state
         .db
-        .run(move |conn| {
-            speakers::reject(conn, &env, &me, &pid, &message)?;
-            Ok(crate::models::proposal::Proposal::find(conn, &pid)?
-                .map(|p| p.tour_id)
-                .unwrap_or_default())
-        })
+        .run(move |conn| speakers::reject(conn, &env, &me, &pid, &message))
         .await?;
     flash(
         &page.session,
         FlashKind::Success,
         page.ctx.t("proposals.rejected"),
     );
-    Ok(see_other(&format!("/manage/tours/{tour_id}/proposals")))
+    Ok(see_other(&format!("/manage/tours/{}/proposals", tour.id)))
 }
 
 async fn render_builder(
@@ -104,24 +98,14 @@ async fn render_builder(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let me = page.organizer.clone();
-    let (tour, stop, entries, talks) = state
+    let Builder {
+        tour,
+        stop,
+        entries,
+        talks,
+    } = state
         .db
-        .run(move |conn| {
-            let (stop, tour, _) = access::stop_for(conn, &me, &stop_id)?;
-            let entries = agenda::entries(conn, &stop.id)?;
-            // Talks to place: the tour's accepted or proposed ones, and those already here.
-            let mut ids: Vec<String> =
-                crate::models::proposal::Proposal::list_for_tour(conn, &tour.id)?
-                    .into_iter()
-                    .filter(|p| p.status.standing())
-                    .map(|p| p.talk_id)
-                    .collect();
-            ids.extend(entries.iter().filter_map(|e| e.item.talk_id.clone()));
-            ids.sort();
-            ids.dedup();
-            let talks: Vec<TalkWithSpeakers> = Talk::with_speakers(conn, &ids)?;
-            Ok((tour, stop, entries, talks))
-        })
+        .run(move |conn| agenda::builder(conn, &me, &stop_id))
         .await?;
     let overruns = agenda::overrun_ids(&stop, &entries);
     let status = if errors.is_empty() {
@@ -298,25 +282,7 @@ pub async fn speaker_history(
         .db
         .run(move |conn| {
             let (speaker, deliveries, proposals) = speakers::history(conn, &me, &id)?;
-            // Stops still to come of the tours the organizer runs: where to ask them next.
-            let mut stops = Vec::new();
-            for (tour, role) in crate::services::tours::list_tours(conn, &me)? {
-                let reach = tour_access(conn, &me, &tour.id)?;
-                if (role.is_some() || me.is_admin)
-                    && let Some(reach) = reach.filter(|r| r.can_edit_tour())
-                {
-                    for s in stops_in_reach(conn, &tour.id, &reach)? {
-                        if matches!(
-                            s.status(),
-                            crate::domain::stop::StopStatus::Draft
-                                | crate::domain::stop::StopStatus::Open
-                                | crate::domain::stop::StopStatus::Closed
-                        ) {
-                            stops.push((s, tour.clone()));
-                        }
-                    }
-                }
-            }
+            let stops = speakers::stops_to_ask(conn, &me)?;
             Ok((speaker, deliveries, proposals, stops))
         })
         .await?;

@@ -2,7 +2,7 @@
 
 use crate::error::{AppError, ErrorKind, FieldErrors};
 use crate::http::uploads;
-use crate::services::materials::{self, Uploader, Viewer};
+use crate::services::materials::{self, Uploader};
 use crate::services::speakers;
 use crate::state::AppState;
 use crate::views::FlashKind;
@@ -502,23 +502,9 @@ pub async fn download(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let who = session::identities(&state, &session).await?;
-    let (organizer_id, speaker_id) = (who.organizer_id, who.speaker_id);
     let m = state
         .db
-        .run(move |conn| {
-            let organizer = match &organizer_id {
-                Some(o) => crate::models::organizer::Organizer::find(conn, o).ok(),
-                None => None,
-            };
-            materials::downloadable(
-                conn,
-                &id,
-                Viewer {
-                    organizer: organizer.as_ref(),
-                    speaker_id: speaker_id.as_deref(),
-                },
-            )
-        })
+        .run(move |conn| materials::downloadable(conn, &id, &who))
         .await?;
     uploads::download(&state, &m).await
 }
