@@ -266,7 +266,7 @@ pub async fn check_in(
         id,
         Scan::Code(body.code),
     )
-    .await?;
+    .await??;
     Ok(HttpResponse::Ok().json(CheckInJson {
         registration: RegistrationJson::new(done.registration, 0),
         already_checked_in: done.already,

@@ -259,42 +259,57 @@ pub enum Doorkeeper {
 /// waitlisted and cancelled people are answered at once (read again under the stop's lock),
 /// and a confirmed person's first check-in goes into one transaction with whoever is
 /// scanned at the stop at the same moment (`registrations::check_in_batch`).
+///
+/// The outer error refuses a browser that may not work this desk (its page shows nothing
+/// of the stop then); the inner result is what the scan found. An organizer's token is
+/// checked in the same query as the code, so their refusal is inner (the API answers both
+/// alike).
 pub async fn check_in(
     door: &Door,
     db: &Db,
     who: Doorkeeper,
     stop_id: String,
     scan: Scan,
-) -> Result<CheckIn, AppError> {
+) -> Result<Result<CheckIn, AppError>, AppError> {
     let step = db
-        .run(move |conn| match (&who, &scan) {
-            // One query finds the code's registration with its stop and tour, and the right
-            // to the stop is checked before anything is answered.
-            (Doorkeeper::Organizer(o), Scan::Code(code)) => {
-                registrations::check_in_start_for(conn, o, &stop_id, code)
-            }
-            (Doorkeeper::Organizer(o), Scan::Registration(id)) => {
-                access::stop_for(conn, o, &stop_id)?;
-                registrations::check_in_start_by_id(conn, &stop_id, id)
-            }
-            (Doorkeeper::Desk(caller), scan) => {
+        .run(move |conn| {
+            if let Doorkeeper::Desk(caller) = &who {
                 authorize(conn, caller, &stop_id)?;
-                match scan {
-                    Scan::Code(code) => {
-                        let stop = Stop::find(conn, &stop_id)?
-                            .ok_or_else(|| AppError::not_found("stop"))?;
-                        registrations::check_in_start(conn, &stop, code)
-                    }
-                    Scan::Registration(id) => {
-                        registrations::check_in_start_by_id(conn, &stop_id, id)
-                    }
-                }
             }
+            Ok(start(conn, &who, &stop_id, &scan))
         })
         .await?;
-    match step {
-        DoorStep::Done(done) => Ok(done),
-        DoorStep::Confirm(r) => door.submit(r.stop_id.clone(), r).await,
+    Ok(match step {
+        Ok(DoorStep::Done(done)) => Ok(done),
+        Ok(DoorStep::Confirm(r)) => door.submit(r.stop_id.clone(), r).await,
+        Err(e) => Err(e),
+    })
+}
+
+/// Reads the scan and answers what needs no batch (the caller's right is checked).
+fn start(
+    conn: &mut DbConnection,
+    who: &Doorkeeper,
+    stop_id: &str,
+    scan: &Scan,
+) -> Result<DoorStep, AppError> {
+    match (who, scan) {
+        // One query finds the code's registration with its stop and tour, and the right
+        // to the stop is checked before anything is answered.
+        (Doorkeeper::Organizer(o), Scan::Code(code)) => {
+            registrations::check_in_start_for(conn, o, stop_id, code)
+        }
+        (Doorkeeper::Organizer(o), Scan::Registration(id)) => {
+            access::stop_for(conn, o, stop_id)?;
+            registrations::check_in_start_by_id(conn, stop_id, id)
+        }
+        (Doorkeeper::Desk(_), Scan::Code(code)) => {
+            let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
+            registrations::check_in_start(conn, &stop, code)
+        }
+        (Doorkeeper::Desk(_), Scan::Registration(id)) => {
+            registrations::check_in_start_by_id(conn, stop_id, id)
+        }
     }
 }
 

@@ -109,9 +109,7 @@ pub async fn check_in(
     form: CsrfForm<CheckInForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    // The page is theirs (else its error page, not the desk's "unknown code"); the check-in
-    // use case decides the act itself, as for the API's scanners.
-    let caller = authorize(&state, &session, &id).await?;
+    let caller = session::identities(&state, &session).await?;
     let form = form.data;
     let scan = if form.registration_id.is_empty() {
         Scan::Code(form.code)
@@ -125,7 +123,8 @@ pub async fn check_in(
         id.clone(),
         scan,
     )
-    .await;
+    // Refused: the error page, not the desk's "unknown code".
+    .await?;
     let result = match outcome {
         Ok(c) => DeskResult::CheckedIn {
             name: c.registration.name,
@@ -162,7 +161,8 @@ pub async fn walk_in(
     form: CsrfForm<WalkInForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
-    let caller = authorize(&state, &session, &id).await?;
+    // Who may is the use case's to decide; a refusal is an error page (below).
+    let caller = session::identities(&state, &session).await?;
     let form = form.data;
     let input = RegistrationInput {
         name: form.name,
