@@ -60,6 +60,20 @@ pub struct FromQuery {
     from: Option<String>,
 }
 
+/// The time zone of a stop the organizer runs: the one times typed on its forms are in
+/// (the agenda builder's and the tasks' forms too).
+pub(crate) async fn stop_tz(
+    state: &AppState,
+    page: &OrganizerPage,
+    stop_id: &str,
+) -> Result<chrono_tz::Tz, AppError> {
+    let (me, id) = (page.organizer.clone(), stop_id.to_owned());
+    state
+        .db
+        .run(move |conn| Ok(access::stop_for(conn, &me, &id)?.0.tz()))
+        .await
+}
+
 pub async fn new_stop_form(
     state: web::Data<AppState>,
     page: OrganizerPage,

@@ -3,7 +3,6 @@
 use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::read::agenda::Builder;
-use crate::services::access;
 use crate::services::agenda::{self, ItemInput};
 use crate::services::speakers;
 use crate::state::AppState;
@@ -160,18 +159,6 @@ pub async fn builder(
     render_builder(&state, &page, id, ItemForm::default(), FieldErrors::new()).await
 }
 
-async fn stop_tz(
-    state: &AppState,
-    page: &OrganizerPage,
-    stop_id: &str,
-) -> Result<chrono_tz::Tz, AppError> {
-    let (me, id) = (page.organizer.clone(), stop_id.to_owned());
-    state
-        .db
-        .run(move |conn| Ok(access::stop_for(conn, &me, &id)?.0.tz()))
-        .await
-}
-
 pub async fn add_item(
     state: web::Data<AppState>,
     page: OrganizerPage,
@@ -180,7 +167,7 @@ pub async fn add_item(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let f = form.data;
-    let tz = stop_tz(&state, &page, &id).await?;
+    let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let duration = f.duration_minutes.trim().parse::<i64>().ok();
     let input = ItemInput {
         talk_id: (!f.talk_id.is_empty()).then(|| f.talk_id.clone()),
@@ -220,7 +207,7 @@ pub async fn move_item(
 ) -> Result<HttpResponse, AppError> {
     let (id, item) = path.into_inner();
     let (id, item) = (page_id(&id)?, page_id(&item)?);
-    let tz = stop_tz(&state, &page, &id).await?;
+    let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let starts = local_to_utc(&form.data.starts_at, tz);
     let duration = form.data.duration_minutes.trim().parse::<i64>().ok();
     let (me, env) = (page.organizer.clone(), state.env.clone());

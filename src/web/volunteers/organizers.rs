@@ -2,7 +2,6 @@
 
 use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, ErrorKind, FieldCode, FieldError, FieldErrors};
-use crate::services::access;
 use crate::services::volunteers::{self, Releaser, TaskInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
@@ -90,18 +89,6 @@ pub struct TaskForm {
     slots: String,
 }
 
-async fn stop_tz(
-    state: &AppState,
-    page: &OrganizerPage,
-    stop_id: &str,
-) -> Result<chrono_tz::Tz, AppError> {
-    let (me, id) = (page.organizer.clone(), stop_id.to_owned());
-    state
-        .db
-        .run(move |conn| Ok(access::stop_for(conn, &me, &id)?.0.tz()))
-        .await
-}
-
 pub async fn add_task(
     state: web::Data<AppState>,
     page: OrganizerPage,
@@ -110,7 +97,7 @@ pub async fn add_task(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id(&id)?;
     let f = form.data;
-    let tz = stop_tz(&state, &page, &id).await?;
+    let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let time = |v: &str| {
         if v.trim().is_empty() {
             Ok(None)
