@@ -76,10 +76,9 @@ impl Application {
         let db = Db::new(pool, pages.hook());
         let env =
             crate::services::Env::new(crate::email::Links::new(&base_url), &settings, key.master());
-        let state = AppState {
+        let app = crate::services::context::Context {
             intake: crate::services::intake::intake(db.clone(), env.clone()),
             door: crate::services::intake::door(db.clone(), env.clone()),
-            limits: Arc::new(crate::ratelimit::RateLimits::from_settings(&settings)?),
             callers: Arc::new(crate::services::accounts::ApiCallers::new(
                 db.clone(),
                 pages.clone(),
@@ -95,6 +94,10 @@ impl Application {
                 storage
             },
             env,
+        };
+        let state = AppState {
+            app,
+            limits: Arc::new(crate::ratelimit::RateLimits::from_settings(&settings)?),
         };
         crate::cache::spawn_poller(state.db.clone(), state.pages.clone());
         state.db.spawn_checkpointer();

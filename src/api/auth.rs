@@ -146,7 +146,7 @@ pub async fn revoke_token(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = crate::http::path_id(&id, "API token")?;
+    let id = crate::http::path_id_text(&id, "API token")?;
     state
         .db
         .run(move |conn| accounts::revoke_api_token(conn, &me, &id))

@@ -10,7 +10,7 @@ use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::to_rfc3339;
 use crate::error::{AppError, FieldCode};
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::http::uploads;
 use crate::models::material::{Content, Material, MaterialKind};
 use crate::services::access;
@@ -69,7 +69,7 @@ pub async fn list_materials(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let list = state
         .db
         .run(move |conn| {
@@ -107,7 +107,7 @@ pub async fn add_material_link(
     id: web::Path<String>,
     ApiJson(b): ApiJson<MaterialLink>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let m = state
         .db
         .run(move |conn| {
@@ -171,7 +171,7 @@ pub async fn upload_material(
     // Read only once the token is checked: a stranger's body is never spooled.
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let form: MaterialUpload = upload.read().await?;
     let kind = MaterialKind::parse(form.kind.trim()).ok_or_else(|| {
         AppError::invalid(

@@ -7,7 +7,7 @@ use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::message::Segment;
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::services::bulk::{self, Draft};
 use crate::state::AppState;
 
@@ -45,8 +45,8 @@ pub async fn send_message(
     id: web::Path<String>,
     ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<HttpResponse, AppError> {
-    let tour_id = path_id(&id, "tour")?;
-    let stop_id = body.stop_id.map(|s| path_id(&s, "stop")).transpose()?;
+    let tour_id = path_id_text(&id, "tour")?;
+    let stop_id = body.stop_id.map(|s| path_id_text(&s, "stop")).transpose()?;
     let draft = Draft {
         tour_id,
         stop_id,

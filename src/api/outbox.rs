@@ -6,7 +6,7 @@ use crate::api::ApiCaller;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::models::outbox::{OutboxMessage, OutboxStatus};
 use crate::services::outbox;
 use crate::state::AppState;
@@ -61,7 +61,7 @@ pub async fn tour_outbox(
     id: web::Path<String>,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let status = query.into_inner().status;
     let o = state
         .db
@@ -84,7 +84,7 @@ pub async fn retry(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "message")?;
+    let id = path_id_text(&id, "message")?;
     let message = state
         .db
         .run(move |conn| outbox::retry(conn, &me, &id))

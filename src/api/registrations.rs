@@ -9,7 +9,7 @@ use crate::api::{ApiCaller, MaybeCaller};
 use crate::domain::attendance::{RegistrationStatus, Signal, StillComing};
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::i18n::Lang;
 use crate::models::registration::{Registration, RegistrationFilter};
 use crate::services::desk::{self, Doorkeeper, Scan};
@@ -120,7 +120,7 @@ pub async fn create_registration(
     state
         .limits
         .check(&req, crate::ratelimit::Action::Register)?;
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let input = RegistrationInput {
         name: body.name,
         email: body.email,
@@ -176,7 +176,7 @@ pub async fn list_registrations(
     id: web::Path<String>,
     query: web::Query<RegistrationQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let q = query.into_inner();
     let filter = RegistrationFilter {
         status: q.status,
@@ -218,7 +218,7 @@ pub async fn cancel_registration(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CancelRegistration>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "registration")?;
+    let id = path_id_text(&id, "registration")?;
     let env = state.env.clone();
     let r = state
         .db
@@ -258,7 +258,7 @@ pub async fn check_in(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let done = desk::check_in(
         &state.door,
         &state.db,
@@ -283,7 +283,7 @@ pub async fn walk_in(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CreateRegistration>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let input = RegistrationInput {
         name: body.name,
         email: body.email,
@@ -332,7 +332,7 @@ pub async fn stats(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let env = state.env.clone();
     let s = state
         .db
@@ -370,7 +370,7 @@ pub async fn switch_venue(
     id: web::Path<String>,
     ApiJson(body): ApiJson<SwitchVenue>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let env = state.env.clone();
     let stop = state
         .db

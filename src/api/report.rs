@@ -8,7 +8,7 @@ use crate::api::materials::MaterialJson;
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::services::{collection, report};
 use crate::state::AppState;
 
@@ -151,7 +151,7 @@ pub async fn tour_report(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let env = state.env.clone();
     let r = state
         .db
@@ -175,7 +175,7 @@ pub async fn publish_material(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Publish>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "material")?;
+    let id = path_id_text(&id, "material")?;
     let m = state
         .db
         .run(move |conn| collection::set_published(conn, &me, &id, b.published))
@@ -193,7 +193,7 @@ pub async fn publish_report(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Publish>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     state
         .db
         .run(move |conn| report::set_published(conn, &me, &id, b.published))

@@ -8,7 +8,7 @@ use crate::api::openapi::ErrorJson;
 use crate::domain::proposal::ProposalStatus;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::i18n::Lang;
 use crate::models::speaker::Speaker;
 use crate::models::talk::TalkWithSpeakers;
@@ -227,7 +227,7 @@ pub async fn add_agenda_item(
     id: web::Path<String>,
     ApiJson(b): ApiJson<CreateAgendaItem>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let input = ItemInput {
         talk_id: b.talk_id,
         kind: b.kind,
@@ -251,7 +251,7 @@ pub async fn list_agenda(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let list = state
         .db
         .run(move |conn| agenda::entries_for(conn, &me, &id))
@@ -278,7 +278,7 @@ pub async fn move_agenda_item(
     id: web::Path<String>,
     ApiJson(b): ApiJson<MoveAgendaItem>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "agenda item")?;
+    let id = path_id_text(&id, "agenda item")?;
     let env = state.env.clone();
     let starts = rfc3339_to_utc(&b.starts_at);
     let entry = state
@@ -296,7 +296,7 @@ pub async fn remove_agenda_item(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "agenda item")?;
+    let id = path_id_text(&id, "agenda item")?;
     let env = state.env.clone();
     state
         .db
@@ -314,7 +314,7 @@ pub async fn publish_agenda(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     state
         .db
         .run(move |conn| agenda::publish(conn, &me, &id))
@@ -406,7 +406,7 @@ pub async fn submit_proposal(
     state
         .limits
         .check(&req, crate::ratelimit::Action::Proposal)?;
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let input = ProposalInput {
         speaker: b.speaker.into(),
         co_speakers: b.co_speakers.into_iter().map(PersonInput::from).collect(),
@@ -435,7 +435,7 @@ pub async fn list_proposals(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let (_, _, list) = state
         .db
         .run(move |conn| speakers::proposals(conn, &me, &id))
@@ -462,7 +462,7 @@ pub async fn accept_proposal(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Decision>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "proposal")?;
+    let id = path_id_text(&id, "proposal")?;
     let env = state.env.clone();
     let view = state
         .db
@@ -480,7 +480,7 @@ pub async fn reject_proposal(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Decision>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "proposal")?;
+    let id = path_id_text(&id, "proposal")?;
     let env = state.env.clone();
     state
         .db

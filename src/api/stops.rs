@@ -7,7 +7,7 @@ use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::domain::stop::{StopStatus, in_zone, rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::models::stop::{StopDetail, Supporter};
 use crate::services::stops::{self, StopInput};
 use crate::state::AppState;
@@ -156,7 +156,7 @@ pub async fn list_stops(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let list = state
         .db
         .run(move |conn| stops::list_stops(conn, &me, &id))
@@ -174,7 +174,7 @@ pub async fn create_stop(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CreateStop>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let input = StopInput {
         city: Some(body.city),
         starts_at: Some(rfc3339_to_utc(&body.starts_at)),
@@ -203,7 +203,7 @@ pub async fn get_stop(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let (stop, _, _) = state
         .db
         .run(move |conn| stops::stop_detail(conn, &me, &id))
@@ -221,7 +221,7 @@ pub async fn update_stop(
     id: web::Path<String>,
     ApiJson(body): ApiJson<UpdateStop>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let input = StopInput {
         city: body.city,
         starts_at: body.starts_at.as_deref().map(rfc3339_to_utc),
@@ -261,7 +261,7 @@ pub async fn set_backups(
     id: web::Path<String>,
     ApiJson(body): ApiJson<SetBackups>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let input = StopInput {
         backup_venue_ids: Some(body.venue_ids),
         ..StopInput::default()
@@ -290,7 +290,7 @@ pub async fn clone_stop(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CloneStop>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let (starts_at, ends_at) = (
         rfc3339_to_utc(&body.starts_at),
         rfc3339_to_utc(&body.ends_at),
@@ -318,7 +318,7 @@ pub async fn add_supporter(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CreateSupporter>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let supporter = state
         .db
         .run(move |conn| stops::add_supporter(conn, &me, &id, &body.name, &body.contribution))
@@ -336,8 +336,8 @@ pub async fn remove_supporter(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, supporter_id) = path.into_inner();
-    let id = path_id(&id, "stop")?;
-    let supporter_id = path_id(&supporter_id, "supporter")?;
+    let id = path_id_text(&id, "stop")?;
+    let supporter_id = path_id_text(&supporter_id, "supporter")?;
     state
         .db
         .run(move |conn| stops::remove_supporter(conn, &me, &id, &supporter_id))

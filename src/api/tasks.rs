@@ -8,7 +8,7 @@ use crate::api::{ApiCaller, MaybeCaller};
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::task::{ClaimStatus, TaskKind};
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::i18n::Lang;
 use crate::models::task::Task;
 use crate::services::volunteers::{self, Releaser, TaskInput};
@@ -88,7 +88,7 @@ pub async fn create_task(
     id: web::Path<String>,
     ApiJson(b): ApiJson<CreateTask>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let input = TaskInput {
         kind: Some(b.kind.as_str().to_owned()),
         title: b.title,
@@ -115,7 +115,7 @@ pub async fn standard_tasks(
     lang: Lang,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let list = state
         .db
         .run(move |conn| volunteers::apply_standard_set(conn, &me, lang, &id))
@@ -131,7 +131,7 @@ pub async fn list_tasks(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "stop")?;
+    let id = path_id_text(&id, "stop")?;
     let (_, _, views) = state
         .db
         .run(move |conn| volunteers::coverage(conn, &me, &id))
@@ -168,7 +168,7 @@ pub async fn give_desk_access(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "claim")?;
+    let id = path_id_text(&id, "claim")?;
     let env = state.env.clone();
     state
         .db
@@ -186,7 +186,7 @@ pub async fn remove_desk_access(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "claim")?;
+    let id = path_id_text(&id, "claim")?;
     state
         .db
         .run(move |conn| volunteers::remove_desk_access(conn, &me, &id))
@@ -216,7 +216,7 @@ pub async fn update_task(
     id: web::Path<String>,
     ApiJson(b): ApiJson<UpdateTask>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "task")?;
+    let id = path_id_text(&id, "task")?;
     let opt_time = |v: Option<Option<String>>| v.map(|o| o.map(|s| rfc3339_to_utc(&s)).transpose());
     let input = TaskInput {
         kind: None,
@@ -262,7 +262,7 @@ pub async fn claim(
     ApiJson(b): ApiJson<CreateClaim>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::Claim)?;
-    let id = path_id(&id, "task")?;
+    let id = path_id_text(&id, "task")?;
     let env = state.env.clone();
     let done = state
         .db
@@ -292,7 +292,7 @@ pub async fn release(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "claim")?;
+    let id = path_id_text(&id, "claim")?;
     let env = state.env.clone();
     state
         .db
@@ -316,7 +316,7 @@ pub async fn attendance(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Attendance>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "claim")?;
+    let id = path_id_text(&id, "claim")?;
     state
         .db
         .run(move |conn| volunteers::mark_showed_up(conn, &me, &id, b.showed_up))

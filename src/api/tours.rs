@@ -9,7 +9,7 @@ use crate::domain::access::TeamRole;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::tour::TourStatus;
 use crate::error::{AppError, Validator};
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::i18n::Lang;
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
@@ -145,7 +145,7 @@ pub async fn get_tour(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let (tour, access) = state
         .db
         .run(move |conn| tours::tour_for(conn, &me, &id))
@@ -163,7 +163,7 @@ pub async fn update_tour(
     id: web::Path<String>,
     ApiJson(body): ApiJson<UpdateTour>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let mut v = Validator::new();
     let input = TourInput {
         name: body.name,
@@ -236,7 +236,7 @@ pub async fn list_members(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let members = state.db.run(move |conn| team::team(conn, &me, &id)).await?;
     Ok(HttpResponse::Ok().json(
         members
@@ -258,7 +258,7 @@ pub async fn put_member(
     id: web::Path<String>,
     ApiJson(body): ApiJson<PutMember>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "tour")?;
+    let id = path_id_text(&id, "tour")?;
     let links = state.env.links.clone();
     let (member, invite) = state
         .db
@@ -296,8 +296,8 @@ pub async fn remove_member(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, organizer_id) = path.into_inner();
-    let id = path_id(&id, "tour")?;
-    let organizer_id = path_id(&organizer_id, "team member")?;
+    let id = path_id_text(&id, "tour")?;
+    let organizer_id = path_id_text(&organizer_id, "team member")?;
     state
         .db
         .run(move |conn| team::remove_member(conn, &me, &id, &organizer_id))

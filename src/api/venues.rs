@@ -8,7 +8,7 @@ use crate::api::openapi::ErrorJson;
 use crate::domain::stop::{StopStatus, to_rfc3339};
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::AppError;
-use crate::http::path_id;
+use crate::http::path_id_text;
 use crate::models::venue::Venue;
 use crate::services::venues::{self, VenueInput};
 use crate::state::AppState;
@@ -160,7 +160,7 @@ pub async fn get_venue(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "venue")?;
+    let id = path_id_text(&id, "venue")?;
     let page = state
         .db
         .run(move |conn| venues::venue_page(conn, &me, &id))
@@ -195,7 +195,7 @@ pub async fn update_venue(
     id: web::Path<String>,
     ApiJson(body): ApiJson<VenueBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "venue")?;
+    let id = path_id_text(&id, "venue")?;
     let env = state.env.clone();
     let venue = state
         .db
@@ -232,7 +232,7 @@ pub async fn suggest_change(
     id: web::Path<String>,
     ApiJson(body): ApiJson<SuggestionBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "venue")?;
+    let id = path_id_text(&id, "venue")?;
     let env = state.env.clone();
     let sent = state
         .db
@@ -276,7 +276,7 @@ pub async fn copy_venue(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CopyBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id(&id, "venue")?;
+    let id = path_id_text(&id, "venue")?;
     let (venue, moved) = state
         .db
         .run(move |conn| venues::copy_venue(conn, &me, &id, &body.stop_ids))

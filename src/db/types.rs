@@ -50,3 +50,53 @@ text_columns!(
     crate::domain::venue::CostKind,
     crate::domain::venue::VenueKind,
 );
+
+/// The ids: written and read as their text. Reading does not check the UUID's spelling: the
+/// app wrote it.
+macro_rules! id_columns {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for crate::domain::ids::$ty
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                self.as_str().to_sql(out)
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for crate::domain::ids::$ty
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                String::from_sql(bytes).map(Self::from)
+            }
+        }
+    )+};
+}
+
+id_columns!(
+    OrganizerId,
+    ApiTokenId,
+    SessionId,
+    TourId,
+    VenueId,
+    StopId,
+    SupporterId,
+    MessageId,
+    RegistrationId,
+    VenueSwitchId,
+    SpeakerId,
+    TalkId,
+    ProposalId,
+    AgendaItemId,
+    MaterialId,
+    TaskId,
+    VolunteerId,
+    ClaimId,
+);

@@ -5,6 +5,7 @@ pub mod access;
 pub mod agenda;
 pub mod attendance;
 mod field;
+pub mod ids;
 pub mod message;
 pub mod proposal;
 pub mod stop;

@@ -12,10 +12,17 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 
+use crate::domain::ids::Id;
 use crate::error::{AppError, ErrorCode};
 
-/// An id from the path; anything that is not a UUID cannot name a record.
-pub fn path_id(raw: &str, what: &str) -> Result<String, AppError> {
+/// An id from the path, as its type (`path_id::<StopId>(&raw)?`); anything that is not a
+/// UUID cannot name a record, so it is a 404 naming what was looked for.
+pub fn path_id<T: Id>(raw: &str) -> Result<T, AppError> {
+    T::parse(raw).ok_or_else(|| AppError::not_found(T::WHAT))
+}
+
+/// An id from the path as text (the handlers not yet asking for its type).
+pub fn path_id_text(raw: &str, what: &str) -> Result<String, AppError> {
     uuid::Uuid::parse_str(raw)
         .map(|u| u.to_string())
         .map_err(|_| AppError::not_found(what))

@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod bulk;
 pub mod caller;
 pub mod collection;
+pub mod context;
 pub mod desk;
 pub mod intake;
 pub mod invitations;

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::account::AccountPage;
 use crate::web::session::{self, CsrfForm, Empty, FormCtx, OrganizerPage};
-use crate::web::{field_errors, html, html_status, page_id, see_other};
+use crate::web::{field_errors, html, html_status, page_id_text, see_other};
 
 const ACCOUNT: &str = "/manage/account";
 
@@ -219,7 +219,7 @@ pub async fn revoke_token(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (me, id) = (page.organizer.clone(), page_id(&id)?);
+    let (me, id) = (page.organizer.clone(), page_id_text(&id)?);
     state
         .db
         .run(move |conn| accounts::revoke_api_token(conn, &me, &id))

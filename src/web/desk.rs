@@ -15,7 +15,7 @@ use crate::views::Ctx;
 use crate::views::registrations::DeskResult;
 use crate::web::guests::or_spent;
 use crate::web::session::{self, CsrfForm, FormCtx};
-use crate::web::{html_status, page_id, see_other};
+use crate::web::{html_status, page_id_text, see_other};
 
 /// Lets in whom `desk::authorize` lets in: who they are.
 async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<Caller, AppError> {
@@ -71,7 +71,7 @@ pub async fn desk_page(
     id: web::Path<String>,
     query: web::Query<DeskQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     authorize(&state, &session, &id).await?;
     let query = query.into_inner();
     let result = if query.q.trim().is_empty() {
@@ -108,13 +108,13 @@ pub async fn check_in(
     id: web::Path<String>,
     form: CsrfForm<CheckInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let caller = session::identities(&state, &session).await?;
     let form = form.data;
     let scan = if form.registration_id.is_empty() {
         Scan::Code(form.code)
     } else {
-        Scan::Registration(page_id(&form.registration_id)?)
+        Scan::Registration(page_id_text(&form.registration_id)?)
     };
     let outcome = desk::check_in(
         &state.door,
@@ -160,7 +160,7 @@ pub async fn walk_in(
     id: web::Path<String>,
     form: CsrfForm<WalkInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     // Who may is the use case's to decide; a refusal is an error page (below).
     let caller = session::identities(&state, &session).await?;
     let form = form.data;
@@ -273,7 +273,7 @@ pub async fn login_form(
     FormCtx(ctx, _): FormCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let sc = state
         .db
         .run(move |conn| desk::sign_in_stop(conn, &id))
@@ -295,7 +295,7 @@ pub async fn login_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (env, lang, email, sid) = (state.env.clone(), ctx.lang, form.data.email, id.clone());
     let sc = state
         .db

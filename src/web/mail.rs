@@ -12,7 +12,7 @@ use crate::services::outbox;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{html, page_id, see_other};
+use crate::web::{html, page_id_text, see_other};
 
 #[derive(Deserialize)]
 pub struct StatusQuery {
@@ -29,7 +29,7 @@ pub async fn tour_outbox(
     id: web::Path<String>,
     query: web::Query<StatusQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let status = status_filter(&query);
     let o = state
@@ -74,7 +74,7 @@ pub async fn retry(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let message = state
         .db
@@ -194,7 +194,7 @@ pub async fn message_form(
     id: web::Path<String>,
     query: web::Query<StopQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = crate::views::email::MessageForm {
         stop_id: query.into_inner().stop.unwrap_or_default(),
         segment: "confirmed".into(),
@@ -210,7 +210,7 @@ pub async fn message_submit(
     form: CsrfForm<crate::views::email::MessageForm>,
 ) -> Result<HttpResponse, AppError> {
     use crate::services::bulk::{self, Draft};
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let draft = Draft {
         tour_id: id.clone(),

@@ -14,7 +14,7 @@ use crate::services::report;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{self, CsrfForm, Empty, OrganizerPage, PageCtx, VolunteerSession, flash};
-use crate::web::{html, html_status, page_id, see_other};
+use crate::web::{html, html_status, page_id_text, see_other};
 
 #[derive(MultipartForm)]
 pub struct HandInForm {
@@ -160,7 +160,7 @@ pub async fn stop_dashboard(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     render_dashboard(
         &state,
         &page,
@@ -177,7 +177,7 @@ pub async fn open_requests(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, sid) = (page.organizer.clone(), id.clone());
     let n = state
         .db
@@ -203,7 +203,7 @@ pub async fn organizer_hand_in(
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let (id, material) = path.into_inner();
-    let (id, material) = (page_id(&id)?, page_id(&material)?);
+    let (id, material) = (page_id_text(&id)?, page_id_text(&material)?);
     let by = format!("organizer:{}", page.organizer.email);
     let result = async {
         let form: HandInForm = upload.read().await?;
@@ -241,7 +241,7 @@ pub async fn set_published(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, material, action) = path.into_inner();
-    let (id, material) = (page_id(&id)?, page_id(&material)?);
+    let (id, material) = (page_id_text(&id)?, page_id_text(&material)?);
     let me = page.organizer.clone();
     let publish = action == "publish";
     state
@@ -256,7 +256,7 @@ pub async fn tour_dashboard(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let (tour, per) = state
         .db
@@ -285,7 +285,7 @@ pub async fn volunteer_hand_in(
     // Read only once the volunteer is known: a stranger's body is never spooled.
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
-    let material = page_id(&id)?;
+    let material = page_id_text(&id)?;
     let by = format!("volunteer:{volunteer}");
     let result = async {
         let form: HandInForm = upload.read().await?;
@@ -348,7 +348,7 @@ pub async fn organizer_report(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, env) = (page.organizer.clone(), state.env.clone());
     let r = state
         .db
@@ -363,7 +363,7 @@ pub async fn organizer_export(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, ext) = path.into_inner();
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, env) = (page.organizer.clone(), state.env.clone());
     let r = state
         .db
@@ -379,7 +379,7 @@ pub async fn publish_report(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, tid) = (page.organizer.clone(), id.clone());
     let publish = action == "publish";
     state

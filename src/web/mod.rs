@@ -462,9 +462,15 @@ pub fn field_errors<T>(result: Result<T, AppError>) -> Result<Result<T, FieldErr
     }
 }
 
-/// An id from the path of a page; anything but a UUID is a page that does not exist.
-pub fn page_id(raw: &str) -> Result<String, AppError> {
-    crate::http::path_id(raw, "page")
+/// An id from a page's path, as its type: anything but a UUID is the "page not found" page
+/// (a page's 404 names no record).
+pub fn page_id<T: crate::domain::ids::Id>(raw: &str) -> Result<T, AppError> {
+    T::parse(raw).ok_or_else(|| AppError::not_found("page"))
+}
+
+/// An id from the path of a page as text (the handlers not yet asking for its type).
+pub fn page_id_text(raw: &str) -> Result<String, AppError> {
+    crate::http::path_id_text(raw, "page")
 }
 
 async fn desk_script() -> HttpResponse {

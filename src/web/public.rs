@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::registrations::RegisterForm;
 use crate::web::session::{PageCtx, PublicForm};
-use crate::web::{cached, field_errors, html, html_status, page_id, see_other};
+use crate::web::{cached, field_errors, html, html_status, page_id_text, see_other};
 
 pub async fn home(
     req: HttpRequest,
@@ -99,7 +99,7 @@ pub async fn stop_page(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     cached(&req, &state, &ctx, || async {
         render_stop(
             &state,
@@ -125,7 +125,7 @@ pub async fn register_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::Register)?;
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.0;
     let input = RegistrationInput {
         name: form.name.clone(),
@@ -155,7 +155,7 @@ pub async fn lost_link_form(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (detail, tour) = state.db.run(move |conn| public::stop(conn, &id)).await?;
     Ok(html(crate::views::registrations::lost_link(
         &ctx,
@@ -180,7 +180,7 @@ pub async fn lost_link_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let email = form.0.email;
     let (env, sid, typed) = (state.env.clone(), id.clone(), email.clone());
     let (sent, detail, tour) = state

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::registrations::ListQuery;
 use crate::web::session::{CsrfForm, Empty, FormCtx, OrganizerPage, flash};
-use crate::web::{html, page_id, see_other};
+use crate::web::{html, page_id_text, see_other};
 
 /// Manage links carry a 43-character secret; anything else is no page.
 fn token_of(raw: &str) -> Result<String, AppError> {
@@ -233,7 +233,7 @@ pub async fn list(
     id: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let query = query.into_inner();
     let filter = filter_of(&query);
     let me = page.organizer.clone();
@@ -259,7 +259,7 @@ pub async fn csv(
     id: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let filter = filter_of(&query);
     let me = page.organizer.clone();
     let rows = state

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::manage::stops::{CancelPage, CloneForm, StopForm, StopPage};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{field_errors, html, html_status, page_id, see_other};
+use crate::web::{field_errors, html, html_status, page_id_text, see_other};
 
 /// Local times are read in the chosen zone; if the zone is wrong, that is the error shown.
 fn local_time(
@@ -80,9 +80,13 @@ pub async fn new_stop_form(
     id: web::Path<String>,
     query: web::Query<FromQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
-    let from = query.into_inner().from.map(|f| page_id(&f)).transpose()?;
+    let from = query
+        .into_inner()
+        .from
+        .map(|f| page_id_text(&f))
+        .transpose()?;
     let (tour, venues, source) = state
         .db
         .run(move |conn| {
@@ -120,7 +124,7 @@ pub async fn new_stop_submit(
     id: web::Path<String>,
     form: CsrfForm<StopForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let clone = CloneForm {
         from: form.from.clone(),
@@ -136,7 +140,7 @@ pub async fn new_stop_submit(
             .run(move |conn| stops::create_stop(conn, &me, &tid, input))
             .await
     } else {
-        let from = page_id(&clone.from)?;
+        let from = page_id_text(&clone.from)?;
         let (starts, ends) = (clone.starts_at.clone(), clone.ends_at.clone());
         state
             .db
@@ -165,7 +169,7 @@ pub async fn new_stop_submit(
         Err(errors) => {
             let me = page.organizer.clone();
             let from = (!clone.from.is_empty())
-                .then(|| page_id(&clone.from))
+                .then(|| page_id_text(&clone.from))
                 .transpose()?;
             let (tour, venues, source) = state
                 .db
@@ -249,7 +253,7 @@ pub async fn stop_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     render_stop_page(&state, &page, id, FieldErrors::new()).await
 }
 
@@ -258,7 +262,7 @@ pub async fn edit_stop_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     render_edit_form(&state, &page, id, None, &FieldErrors::new(), None).await
 }
 
@@ -315,7 +319,7 @@ pub async fn edit_stop_submit(
     id: web::Path<String>,
     form: CsrfForm<StopForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let input = stop_input(&form, false);
     if form.confirm_times != form.times() {
@@ -416,7 +420,7 @@ pub async fn stop_status_page(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, status) = path.into_inner();
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     if StopStatus::parse(&status) != Some(StopStatus::Cancelled) {
         let me = page.organizer.clone();
         let sid = id.clone();
@@ -436,7 +440,7 @@ pub async fn set_stop_status(
     form: CsrfForm<StatusForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, status) = path.into_inner();
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let cancelling = StopStatus::parse(&status) == Some(StopStatus::Cancelled);
     // A cancellation e-mails everyone concerned: it happens only from its own page's button.
@@ -487,7 +491,7 @@ pub async fn add_backup(
     id: web::Path<String>,
     form: CsrfForm<BackupForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let (sid, venue_id) = (id.clone(), form.data.venue_id);
     match field_errors(
@@ -509,7 +513,7 @@ pub async fn change_backup(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, venue_id, action) = path.into_inner();
-    let (id, venue_id) = (page_id(&id)?, page_id(&venue_id)?);
+    let (id, venue_id) = (page_id_text(&id)?, page_id_text(&venue_id)?);
     let me = page.organizer.clone();
     let sid = id.clone();
     state
@@ -537,7 +541,7 @@ pub async fn add_supporter(
     id: web::Path<String>,
     form: CsrfForm<SupporterForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let sid = id.clone();
     let form = form.data;
@@ -559,7 +563,7 @@ pub async fn remove_supporter(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, supporter_id) = path.into_inner();
-    let (id, supporter_id) = (page_id(&id)?, page_id(&supporter_id)?);
+    let (id, supporter_id) = (page_id_text(&id)?, page_id_text(&supporter_id)?);
     let me = page.organizer.clone();
     let sid = id.clone();
     state
@@ -582,7 +586,7 @@ pub async fn switch_venue(
     id: web::Path<String>,
     form: CsrfForm<SwitchForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let (me, env, sid) = (page.organizer.clone(), state.env.clone(), id.clone());
     let result = state
@@ -613,7 +617,7 @@ pub async fn add_desk_helper(
     id: web::Path<String>,
     form: CsrfForm<HelperForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let (me, env, sid, lang) = (
         page.organizer.clone(),
@@ -644,7 +648,7 @@ pub async fn remove_desk_helper(
     id: web::Path<String>,
     form: CsrfForm<HelperForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, sid, email) = (page.organizer.clone(), id.clone(), form.data.email);
     state
         .db

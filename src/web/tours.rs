@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::views::manage::tours::{TourForm, TourPage};
 use crate::views::{Ctx, FlashKind};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{field_errors, html, html_status, page_id, see_other};
+use crate::web::{field_errors, html, html_status, page_id_text, see_other};
 
 pub async fn dashboard(
     state: web::Data<AppState>,
@@ -135,7 +135,7 @@ pub async fn tour_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     render_tour_page(&state, &page.ctx, &page.organizer, id, FieldErrors::new()).await
 }
 
@@ -144,7 +144,7 @@ pub async fn edit_tour_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let tour = state
         .db
@@ -164,7 +164,7 @@ pub async fn edit_tour_submit(
     id: web::Path<String>,
     form: CsrfForm<TourForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let me = page.organizer.clone();
     let tid = id.clone();
@@ -199,7 +199,7 @@ pub async fn set_tour_status(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, status) = path.into_inner();
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let input = TourInput {
         status: Some(status),
@@ -226,7 +226,7 @@ pub async fn add_member(
     id: web::Path<String>,
     form: CsrfForm<MemberForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let stop_ids = form.all("stop_ids");
     let form = form.data;
     let me = page.organizer.clone();
@@ -273,7 +273,7 @@ pub async fn remove_member(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, organizer_id) = path.into_inner();
-    let (id, organizer_id) = (page_id(&id)?, page_id(&organizer_id)?);
+    let (id, organizer_id) = (page_id_text(&id)?, page_id_text(&organizer_id)?);
     let me = page.organizer.clone();
     let tid = id.clone();
     state

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::venues::{SuggestForm, VenueForm};
 use crate::web::session::{CsrfForm, OrganizerPage, flash};
-use crate::web::{field_errors, html, html_status, page_id, see_other};
+use crate::web::{field_errors, html, html_status, page_id_text, see_other};
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
@@ -98,7 +98,7 @@ pub async fn venue_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let venue_page = state
         .db
@@ -127,7 +127,7 @@ pub async fn edit_venue_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let venue = editable(&state, &page, id).await?;
     Ok(html(crate::views::venues::form(
         &page.ctx,
@@ -143,7 +143,7 @@ pub async fn edit_venue_submit(
     id: web::Path<String>,
     form: CsrfForm<VenueForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let (me, env, vid) = (page.organizer.clone(), state.env.clone(), id.clone());
     let input = venue_input(&form);
@@ -174,7 +174,7 @@ pub async fn suggest_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let venue = state
         .db
         .run(move |conn| venues::get_venue(conn, &id))
@@ -200,7 +200,7 @@ pub async fn suggest_submit(
     id: web::Path<String>,
     form: CsrfForm<SuggestForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let form = form.data;
     let (me, env, vid) = (page.organizer.clone(), state.env.clone(), id.clone());
     let (input, message) = (venue_input(&form.venue), form.message.clone());
@@ -261,7 +261,7 @@ pub async fn copy_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     render_copy(&state, &page, id, FieldErrors::new()).await
 }
 
@@ -271,7 +271,7 @@ pub async fn copy_submit(
     id: web::Path<String>,
     form: CsrfForm<crate::web::session::Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let stop_ids = form.all("stop_ids");
     let (me, vid) = (page.organizer.clone(), id.clone());
     let result = state

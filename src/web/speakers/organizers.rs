@@ -9,7 +9,7 @@ use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::speakers::organizers::{BuilderPage, ItemForm};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{html, html_status, page_id, see_other};
+use crate::web::{html, html_status, page_id_text, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -19,7 +19,7 @@ pub async fn proposals_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let (tour, stops, list) = state
         .db
@@ -46,7 +46,7 @@ pub async fn accept(
     id: web::Path<String>,
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let stop_ids = form.all("stop_ids");
     let (me, env, message) = (page.organizer.clone(), state.env.clone(), form.data.message);
     let view = state
@@ -70,7 +70,7 @@ pub async fn reject(
     id: web::Path<String>,
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, env, message, pid) = (
         page.organizer.clone(),
         state.env.clone(),
@@ -155,7 +155,7 @@ pub async fn builder(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     render_builder(&state, &page, id, ItemForm::default(), FieldErrors::new()).await
 }
 
@@ -165,7 +165,7 @@ pub async fn add_item(
     id: web::Path<String>,
     form: CsrfForm<ItemForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let f = form.data;
     let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let duration = f.duration_minutes.trim().parse::<i64>().ok();
@@ -206,7 +206,7 @@ pub async fn move_item(
     form: CsrfForm<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, item) = path.into_inner();
-    let (id, item) = (page_id(&id)?, page_id(&item)?);
+    let (id, item) = (page_id_text(&id)?, page_id_text(&item)?);
     let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let starts = local_to_utc(&form.data.starts_at, tz);
     let duration = form.data.duration_minutes.trim().parse::<i64>().ok();
@@ -229,7 +229,7 @@ pub async fn remove_item(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, item) = path.into_inner();
-    let (id, item) = (page_id(&id)?, page_id(&item)?);
+    let (id, item) = (page_id_text(&id)?, page_id_text(&item)?);
     let (me, env) = (page.organizer.clone(), state.env.clone());
     state
         .db
@@ -244,7 +244,7 @@ pub async fn publish(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, sid) = (page.organizer.clone(), id.clone());
     state
         .db
@@ -263,7 +263,7 @@ pub async fn speaker_history(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let me = page.organizer.clone();
     let (speaker, deliveries, proposals, stops) = state
         .db
@@ -295,9 +295,9 @@ pub async fn invite(
     id: web::Path<String>,
     form: CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let speaker_id = page_id(&id)?;
+    let speaker_id = page_id_text(&id)?;
     let f = form.data;
-    let (talk_id, stop_id) = (page_id(&f.talk_id)?, page_id(&f.stop_id)?);
+    let (talk_id, stop_id) = (page_id_text(&f.talk_id)?, page_id_text(&f.stop_id)?);
     let (me, env, sid) = (page.organizer.clone(), state.env.clone(), stop_id.clone());
     match agenda_errors(
         state

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::guests::{self, or_spent};
 use crate::web::session::{self, CsrfForm, Empty, FormCtx, PageCtx, SpeakerSession, flash};
-use crate::web::{field_errors, html, html_status, page_id, see_other};
+use crate::web::{field_errors, html, html_status, page_id_text, see_other};
 use actix_multipart::form::MultipartForm;
 use actix_multipart::form::tempfile::TempFile;
 use actix_multipart::form::text::Text;
@@ -116,7 +116,7 @@ pub async fn answer_talk(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, answer) = path.into_inner();
-    let (talk, speaker) = (page_id(&id)?, s.speaker.id.clone());
+    let (talk, speaker) = (page_id_text(&id)?, s.speaker.id.clone());
     let accept = match answer.as_str() {
         "accept" => true,
         "decline" => false,
@@ -220,7 +220,7 @@ pub async fn edit_proposal(
     id: web::Path<String>,
     form: CsrfForm<ProposalForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let f = form.data;
     let changes = speakers::ProposalChanges {
         title: f.title,
@@ -256,7 +256,7 @@ pub async fn withdraw_proposal(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (speaker, pid) = (s.speaker.id.clone(), id.clone());
     match state
         .db
@@ -309,7 +309,7 @@ pub async fn confirm_slot(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (item, speaker) = (page_id(&id)?, s.speaker.id.clone());
+    let (item, speaker) = (page_id_text(&id)?, s.speaker.id.clone());
     state
         .db
         .run(move |conn| speakers::confirm_slot(conn, &speaker, &item))
@@ -335,7 +335,7 @@ pub async fn upload_slides(
     // here would spool a stranger's upload while the session is being checked.
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
-    let item_id = page_id(&id)?;
+    let item_id = page_id_text(&id)?;
     let result = store_slides(&state, &s, item_id.clone(), upload).await;
     match result {
         Ok(replaced) => {
@@ -395,7 +395,7 @@ pub async fn remove_slides(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let speaker = s.speaker.clone();
     match state
         .db
@@ -472,7 +472,7 @@ pub async fn public_profile(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     crate::web::cached(&req, &state, &ctx, || async {
         let (speaker, deliveries) = state
             .db
@@ -500,7 +500,7 @@ pub async fn download(
     PageCtx(_, session): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let who = session::identities(&state, &session).await?;
     let m = state
         .db

@@ -6,7 +6,7 @@ use crate::services::volunteers::{self, Releaser, TaskInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{html_status, page_id, see_other};
+use crate::web::{html_status, page_id_text, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -42,7 +42,7 @@ pub async fn tasks_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     render_coverage(&state, &page, id, FieldErrors::new()).await
 }
 
@@ -95,7 +95,7 @@ pub async fn add_task(
     id: web::Path<String>,
     form: CsrfForm<TaskForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let f = form.data;
     let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let time = |v: &str| {
@@ -127,7 +127,7 @@ pub async fn standard(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (me, lang, sid) = (page.organizer.clone(), page.ctx.lang, id.clone());
     let result = state
         .db
@@ -149,7 +149,7 @@ pub async fn set_slots(
     form: CsrfForm<SlotsForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, task) = path.into_inner();
-    let (id, task) = (page_id(&id)?, page_id(&task)?);
+    let (id, task) = (page_id_text(&id)?, page_id_text(&task)?);
     let input = TaskInput {
         slots: Some(crate::domain::text::parse_number(&form.data.slots, 1, 1000).map(i64::from)),
         ..TaskInput::default()
@@ -169,7 +169,7 @@ pub async fn delete_task(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, task) = path.into_inner();
-    let (id, task) = (page_id(&id)?, page_id(&task)?);
+    let (id, task) = (page_id_text(&id)?, page_id_text(&task)?);
     let me = page.organizer.clone();
     let result = state
         .db
@@ -192,9 +192,9 @@ pub async fn assign(
     id: web::Path<String>,
     form: CsrfForm<AssignForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let f = form.data;
-    let task = page_id(&f.task_id)?;
+    let task = page_id_text(&f.task_id)?;
     let (me, env, lang) = (page.organizer.clone(), state.env.clone(), page.ctx.lang);
     let result = state
         .db
@@ -216,10 +216,10 @@ pub async fn invite(
     id: web::Path<String>,
     form: CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let (task, registration) = (
-        page_id(&form.data.task_id)?,
-        page_id(&form.data.registration_id)?,
+        page_id_text(&form.data.task_id)?,
+        page_id_text(&form.data.registration_id)?,
     );
     let (me, env) = (page.organizer.clone(), state.env.clone());
     let result = state
@@ -243,7 +243,7 @@ pub async fn claim_action(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, claim, action) = path.into_inner();
-    let (id, claim) = (page_id(&id)?, page_id(&claim)?);
+    let (id, claim) = (page_id_text(&id)?, page_id_text(&claim)?);
     let given = action == "desk";
     let (me, env) = (page.organizer.clone(), state.env.clone());
     let result = state

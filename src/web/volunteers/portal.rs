@@ -6,7 +6,7 @@ use crate::state::AppState;
 use crate::views::{Ctx, FlashKind};
 use crate::web::guests::{self, or_spent};
 use crate::web::session::{CsrfForm, Empty, FormCtx, VolunteerSession, flash};
-use crate::web::{html, html_status, page_id, see_other};
+use crate::web::{html, html_status, page_id_text, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
@@ -157,7 +157,7 @@ pub async fn release(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (claim, env) = (page_id(&id)?, state.env.clone());
+    let (claim, env) = (page_id_text(&id)?, state.env.clone());
     match state
         .db
         .run(move |conn| volunteers::release(conn, &env, &claim, Releaser::Volunteer(&me)))

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::volunteers::HelpForm;
 use crate::web::session::{PageCtx, PublicForm};
-use crate::web::{html, html_status, page_id};
+use crate::web::{html, html_status, page_id_text};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
@@ -91,7 +91,7 @@ pub async fn stop_help(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let of = HelpOf::Stop(page_id(&id)?);
+    let of = HelpOf::Stop(page_id_text(&id)?);
     help_page(
         &state,
         &ctx,
@@ -136,7 +136,7 @@ async fn take_tasks(
     let ids = form
         .task_ids
         .iter()
-        .map(|id| page_id(id))
+        .map(|id| page_id_text(id))
         .collect::<Result<Vec<_>, _>>()?;
     let (env, name, email) = (state.env.clone(), form.name.clone(), form.email.clone());
     let result = state
@@ -224,7 +224,7 @@ pub async fn stop_help_submit(
     form: PublicForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::Claim)?;
-    let of = HelpOf::Stop(page_id(&id)?);
+    let of = HelpOf::Stop(page_id_text(&id)?);
     take_tasks(&state, &ctx, lang, of, help_form(&form.0)).await
 }
 
@@ -239,7 +239,7 @@ pub async fn claim(
     form: PublicForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::Claim)?;
-    let id = page_id(&id)?;
+    let id = page_id_text(&id)?;
     let tid = id.clone();
     let stop_id = state
         .db
