@@ -34,17 +34,32 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub fn from_url(url: &str) -> Result<Backend, AppError> {
+    pub fn from_url(url: &str) -> Result<Backend, OpenError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else if url.starts_with("sqlite://") {
             Ok(Backend::Sqlite)
         } else {
-            Err(AppError::unexpected_msg(
-                "the database URL must start with sqlite:// or postgres://",
-            ))
+            Err(OpenError::Scheme)
         }
     }
+}
+
+/// Why the database could not be opened or brought up to date: for the person starting the
+/// server (`crate::error::StartupError` says it), never an HTTP answer.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("the database URL must start with sqlite:// or postgres://")]
+    Scheme,
+    #[error("cannot create the folder {}: {source}", path.display())]
+    Folder {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Connect(#[from] r2d2::Error),
+    #[error("migration failed: {0}")]
+    Migrations(String),
 }
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
@@ -59,7 +74,7 @@ pub struct ConnectionManager {
 }
 
 impl ConnectionManager {
-    pub fn new(url: &str) -> Result<Self, AppError> {
+    pub fn new(url: &str) -> Result<Self, OpenError> {
         let backend = Backend::from_url(url)?;
         Ok(ConnectionManager {
             url: url.to_owned(),
@@ -121,12 +136,15 @@ impl r2d2::ManageConnection for ConnectionManager {
 }
 
 /// Builds the pool. SQLite's file is created on first connect; its folder must exist.
-pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, AppError> {
+pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, OpenError> {
     let manager = ConnectionManager::new(url)?;
     if manager.backend == Backend::Sqlite {
         let path = std::path::Path::new(url.trim_start_matches("sqlite://"));
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(AppError::unexpected)?;
+            std::fs::create_dir_all(parent).map_err(|source| OpenError::Folder {
+                path: parent.to_owned(),
+                source,
+            })?;
         }
     }
     r2d2::Pool::builder()
@@ -138,18 +156,18 @@ pub fn build_pool(url: &str, max_size: u32) -> Result<Pool, AppError> {
         .test_on_check_out(false)
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
-        .map_err(AppError::unexpected)
+        .map_err(OpenError::Connect)
 }
 
 /// Runs the embedded migrations of the connection's backend.
-pub fn run_migrations(conn: &mut DbConnection) -> Result<(), AppError> {
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), OpenError> {
     let applied = match conn {
         DbConnection::Postgresql(c) => c
             .run_pending_migrations(POSTGRES_MIGRATIONS)
             .map(|v| v.len()),
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
     }
-    .map_err(|e| AppError::unexpected_msg(format!("migration failed: {e}")))?;
+    .map_err(|e| OpenError::Migrations(e.to_string()))?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }
@@ -319,7 +337,8 @@ impl Db {
         });
     }
 
-    /// Runs `f` with a pooled connection on actix's blocking thread pool.
+    /// Runs `f` with a pooled connection on the runtime's blocking thread pool (tokio's, which
+    /// actix's `web::block` is too).
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
@@ -350,7 +369,7 @@ impl Db {
     {
         let pool = self.pool.clone();
         let hook = self.on_commit.clone();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let mut conn = pool.get().map_err(AppError::unexpected)?;
             let result = with_hook(hook, || f(&mut conn));
             if result.as_ref().is_err_and(AppError::lost_connection) {

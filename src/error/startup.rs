@@ -66,15 +66,14 @@ impl StartupError {
 
     /// The database at `url` (printed without its password) could not be reached; the reason
     /// is the error's cause, where it has one.
-    pub fn database(url: &str, e: impl Into<AppError>) -> StartupError {
-        StartupError::Database {
-            url: redact_url(url),
-            reason: cause_of(&e.into()),
+    pub fn database(url: &str, e: impl Into<crate::db::OpenError>) -> StartupError {
+        match e.into() {
+            crate::db::OpenError::Migrations(reason) => StartupError::Migrations(reason),
+            e => StartupError::Database {
+                url: redact_url(url),
+                reason: e.to_string(),
+            },
         }
-    }
-
-    pub fn migrations(e: AppError) -> StartupError {
-        StartupError::Migrations(cause_of(&e))
     }
 }
 
@@ -112,14 +111,6 @@ fn explain(e: &AppError) -> String {
     }
 }
 
-/// The cause of an unexpected error (what went wrong underneath), else its message.
-fn cause_of(e: &AppError) -> String {
-    match e.cause() {
-        Some(cause) => format!("{cause:#}"),
-        None => e.message.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,13 +124,13 @@ mod tests {
             "the setting rate_limits (ROADSHOW_RATE_LIMITS) is \"on\" or \"off\", not \"maybe\""
         );
         let e = StartupError::database(
-            "postgres://roadshow:hunter2@db.example.org/roadshow",
-            AppError::unexpected_msg("connection refused"),
+            "mysql://roadshow:hunter2@db.example.org/roadshow",
+            crate::db::OpenError::Scheme,
         );
         assert_eq!(
             e.to_string(),
-            "cannot reach the database postgres://roadshow:***@db.example.org/roadshow: \
-             connection refused"
+            "cannot reach the database mysql://roadshow:***@db.example.org/roadshow: \
+             the database URL must start with sqlite:// or postgres://"
         );
     }
 
