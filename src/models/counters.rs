@@ -102,38 +102,16 @@ impl Counters {
             return Ok(true);
         }
         let limit = i32::try_from(target - i64::from(d.confirmed)).unwrap_or(i32::MAX);
-        let n = diesel::update(
-            stop_counters::table
-                .find(&stop.id)
-                .filter(stop_counters::confirmed.le(limit)),
-        )
-        .set((
-            stop_counters::confirmed.eq(stop_counters::confirmed + d.confirmed),
-            stop_counters::waitlisted.eq(stop_counters::waitlisted + d.waitlisted),
-            stop_counters::cancelled.eq(stop_counters::cancelled + d.cancelled),
-            stop_counters::checked_in.eq(stop_counters::checked_in + d.checked_in),
-            stop_counters::still_coming_yes
-                .eq(stop_counters::still_coming_yes + d.still_coming_yes),
-        ))
-        .execute(conn)?;
-        if n == 1 {
+        let moved = move_by(conn, &stop.id, d, limit)?;
+        if moved {
             figures_changed(conn, stop, &d)?;
         }
-        Ok(n == 1)
+        Ok(moved)
     }
 
     /// Adds the deltas to the stop's counters.
     pub fn add(conn: &mut DbConnection, stop: &Stop, d: Counters) -> QueryResult<()> {
-        diesel::update(stop_counters::table.find(&stop.id))
-            .set((
-                stop_counters::confirmed.eq(stop_counters::confirmed + d.confirmed),
-                stop_counters::waitlisted.eq(stop_counters::waitlisted + d.waitlisted),
-                stop_counters::cancelled.eq(stop_counters::cancelled + d.cancelled),
-                stop_counters::checked_in.eq(stop_counters::checked_in + d.checked_in),
-                stop_counters::still_coming_yes
-                    .eq(stop_counters::still_coming_yes + d.still_coming_yes),
-            ))
-            .execute(conn)?;
+        move_by(conn, &stop.id, d, i32::MAX)?;
         figures_changed(conn, stop, &d)
     }
 
@@ -185,6 +163,25 @@ impl Counters {
         }
         Ok(c)
     }
+}
+
+/// Moves each counter of the stop by its delta, if its confirmed count is at most `limit`
+/// (`i32::MAX`: always); whether it did.
+fn move_by(conn: &mut DbConnection, stop_id: &str, d: Counters, limit: i32) -> QueryResult<bool> {
+    let n = diesel::update(
+        stop_counters::table
+            .find(stop_id)
+            .filter(stop_counters::confirmed.le(limit)),
+    )
+    .set((
+        stop_counters::confirmed.eq(stop_counters::confirmed + d.confirmed),
+        stop_counters::waitlisted.eq(stop_counters::waitlisted + d.waitlisted),
+        stop_counters::cancelled.eq(stop_counters::cancelled + d.cancelled),
+        stop_counters::checked_in.eq(stop_counters::checked_in + d.checked_in),
+        stop_counters::still_coming_yes.eq(stop_counters::still_coming_yes + d.still_coming_yes),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// The stop's figures moved by `d`.
