@@ -1,60 +1,178 @@
 //! Charts drawn on the server as SVG (charts-rs), embedded in pages.
+//!
+//! Each chart is drawn twice, for a wide page and for a phone (fewer, rotated labels, larger
+//! text for its size), and the stylesheet shows the one that fits; the SVG's text takes the
+//! page's font from the stylesheet, and the title is the figure's caption (it wraps where a
+//! title drawn inside the picture would be cut). Counts get whole-number steps. Every chart comes with its
+//! figures as a table, for screen readers and for anyone who wants the numbers.
 
-use charts_rs::{BarChart, LineChart, Series};
-use maud::PreEscaped;
+use charts_rs::{AxisLabelOverflow, BarChart, LineChart, Series};
+use maud::{Markup, PreEscaped, html};
 
-/// A line chart of one or more series over labelled points.
-pub fn line(
-    title: &str,
-    labels: Vec<String>,
-    series: Vec<(String, Vec<f32>)>,
-) -> PreEscaped<String> {
-    if labels.is_empty() {
-        return PreEscaped(String::new());
-    }
-    let series: Vec<Series> = series
-        .into_iter()
-        .map(|(name, data)| (name.as_str(), data).into())
-        .collect();
-    let mut chart = LineChart::new(series, labels);
-    chart.title.text = title.to_owned();
-    chart.width = 640.0;
-    chart.height = 300.0;
-    PreEscaped(
-        chart
-            .svg()
-            .map(|svg| accessible(svg, title))
-            .unwrap_or_default(),
-    )
+use crate::views::Ctx;
+
+/// What a chart shows: its title, the labels along the x axis and one or more series of
+/// values over them.
+pub struct Chart<'a> {
+    pub title: &'a str,
+    pub labels: Vec<String>,
+    /// `None`: no figure there (a gap in the line, "—" in the table), not a zero.
+    pub series: Vec<(String, Vec<Option<f32>>)>,
+    /// The values are counts (of people, of talks): steps of the y axis are whole numbers.
+    pub counts: bool,
 }
 
-/// A bar chart of one or more series over labelled categories.
-pub fn bars(
-    title: &str,
-    labels: Vec<String>,
-    series: Vec<(String, Vec<f32>)>,
-) -> PreEscaped<String> {
-    if labels.is_empty() {
-        return PreEscaped(String::new());
-    }
-    let series: Vec<Series> = series
-        .into_iter()
-        .map(|(name, data)| (name.as_str(), data).into())
-        .collect();
-    let mut chart = BarChart::new(series, labels);
-    chart.title.text = title.to_owned();
-    chart.width = 640.0;
-    chart.height = 320.0;
-    PreEscaped(
-        chart
-            .svg()
-            .map(|svg| accessible(svg, title))
-            .unwrap_or_default(),
-    )
+/// Widths the chart is drawn at, in the SVG's own units; the page scales it to its box.
+const WIDE: (f32, f32) = (760.0, 320.0);
+const NARROW: (f32, f32) = (360.0, 280.0);
+
+pub fn line(ctx: &Ctx, chart: Chart) -> Markup {
+    figure(ctx, &chart, |size, narrow| {
+        let mut c = LineChart::new(series(&chart), chart.labels.clone());
+        (c.width, c.height) = size;
+        c.x_axis.label_overflow = overflow(narrow);
+        if let Some(axis) = c.y_axis_configs.first_mut() {
+            scale(axis, &chart);
+        }
+        c.svg().ok()
+    })
 }
 
-/// Names the picture for screen readers and lets it shrink on a phone.
-fn accessible(svg: String, title: &str) -> String {
+pub fn bars(ctx: &Ctx, chart: Chart) -> Markup {
+    figure(ctx, &chart, |size, narrow| {
+        let mut c = BarChart::new(series(&chart), chart.labels.clone());
+        (c.width, c.height) = size;
+        c.x_axis.label_overflow = overflow(narrow);
+        if let Some(axis) = c.y_axis_configs.first_mut() {
+            scale(axis, &chart);
+        }
+        c.svg().ok()
+    })
+}
+
+fn series(chart: &Chart) -> Vec<Series> {
+    chart
+        .series
+        .iter()
+        .map(|(name, data)| (name.as_str(), data.clone()).into())
+        .collect()
+}
+
+/// On a phone the labels turn to fit, then thin out; on a wide page they only thin out.
+fn overflow(narrow: bool) -> AxisLabelOverflow {
+    if narrow {
+        AxisLabelOverflow::Rotate
+    } else {
+        AxisLabelOverflow::Thin
+    }
+}
+
+/// Counts start at zero and go up in whole steps (no "2.5 people").
+fn scale(axis: &mut charts_rs::YAxisConfig, chart: &Chart) {
+    if !chart.counts {
+        return;
+    }
+    let max = chart
+        .series
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten().copied())
+        .fold(0.0f32, f32::max);
+    let (top, splits) = whole_steps(max);
+    axis.min = Some(0.0);
+    axis.max = Some(top);
+    axis.split_number = splits;
+    axis.formatter = Some("{c}".to_owned());
+}
+
+/// The axis' top and number of steps for counts up to `max`: a step of 1, 2 or 5 times a
+/// power of ten, at most six steps, the top at or above `max`.
+fn whole_steps(max: f32) -> (f32, usize) {
+    let max = max.max(1.0).ceil() as u64;
+    let mut magnitude = 1u64;
+    loop {
+        for unit in [1, 2, 5] {
+            let step = unit * magnitude;
+            let splits = max.div_ceil(step);
+            if splits <= 6 {
+                return ((step * splits.max(1)) as f32, splits.max(1) as usize);
+            }
+        }
+        magnitude *= 10;
+    }
+}
+
+/// Both drawings, their title for screen readers, and the figures as a table.
+fn figure(ctx: &Ctx, chart: &Chart, draw: impl Fn((f32, f32), bool) -> Option<String>) -> Markup {
+    if chart.labels.is_empty() {
+        return html! {};
+    }
+    let wide = draw(WIDE, false).map(|svg| accessible(svg, chart.title, "wide"));
+    let narrow = draw(NARROW, true).map(|svg| accessible(svg, chart.title, "narrow"));
+    html! {
+        figure.chart {
+            figcaption { (chart.title) }
+            @if let Some(svg) = wide { (PreEscaped(svg)) }
+            @if let Some(svg) = narrow { (PreEscaped(svg)) }
+            details.chart-figures {
+                summary { (ctx.t("chart.as_table")) }
+                table.list {
+                    thead { tr {
+                        th { (chart.title) }
+                        @for (name, _) in &chart.series { th { (name) } }
+                    } }
+                    tbody {
+                        @for (i, label) in chart.labels.iter().enumerate() {
+                            tr {
+                                td data-label=(chart.title) { (label) }
+                                @for (name, values) in &chart.series {
+                                    td.num data-label=(name) { (figure_text(values.get(i).copied().flatten(), chart.counts)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn figure_text(value: Option<f32>, counts: bool) -> String {
+    match value {
+        None => "—".to_owned(),
+        Some(v) if counts => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+/// Names the picture for screen readers (the table beside it carries the figures) and lets
+/// it scale to its box.
+fn accessible(svg: String, title: &str, size: &str) -> String {
     let label = maud::html! { (title) }.into_string();
-    svg.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{label}\" class=\"chart\" preserveAspectRatio=\"xMinYMin meet\" "), 1)
+    svg.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{label}\" class=\"chart {size}\" preserveAspectRatio=\"xMinYMin meet\" "
+        ),
+        1,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_steps;
+
+    #[test]
+    fn counts_go_up_in_whole_steps() {
+        assert_eq!(whole_steps(0.0), (1.0, 1));
+        assert_eq!(whole_steps(3.0), (3.0, 3));
+        assert_eq!(whole_steps(7.0), (8.0, 4));
+        assert_eq!(whole_steps(220.0), (250.0, 5));
+        assert_eq!(whole_steps(1060.0), (1200.0, 6));
+        for max in [1.0, 9.0, 13.0, 99.0, 101.0, 999.0, 12345.0] {
+            let (top, splits) = whole_steps(max);
+            assert!(top >= max, "{max}: top {top}");
+            assert!((1..=6).contains(&splits), "{max}: {splits} steps");
+            assert_eq!((top / splits as f32).fract(), 0.0, "{max}: whole steps");
+        }
+    }
 }

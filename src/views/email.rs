@@ -37,10 +37,10 @@ pub fn outbox(
                     tbody {
                         @for m in messages {
                             tr {
-                                td { (date(ctx.lang, m.created_at, chrono_tz::UTC)) " " (m.created_at.format("%H:%M")) " UTC" }
-                                td { (m.to_email) }
-                                td { (m.subject) }
-                                td {
+                                td data-label=(ctx.t("outbox.when")) { (date(ctx.lang, m.created_at, chrono_tz::UTC)) " " (m.created_at.format("%H:%M")) " UTC" }
+                                td data-label=(ctx.t("outbox.to")) { (m.to_email) }
+                                td data-label=(ctx.t("outbox.subject")) { (m.subject) }
+                                td data-label=(ctx.t("field.status")) {
                                     (status_badge(ctx, "outbox_status", m.status))
                                     @if m.attempts > 1 || m.status == crate::models::outbox::OutboxStatus::Failed { " " small { (ctx.tf("outbox.attempts", &[("n", &m.attempts.to_string())])) } }
                                     @if let Some(e) = &m.last_error { br; small.error { (e) } }

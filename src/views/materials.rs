@@ -191,8 +191,8 @@ pub fn tour_dashboard(
                     @for (stop, list) in per_stop {
                         @let (r, rc, p, o) = crate::read::materials::completeness(list, now);
                         tr {
-                            td { a href={ "/manage/stops/" (stop.id) "/materials" } { (stop.city) } " · " (date(ctx.lang, stop.starts_at, stop.tz())) }
-                            td.num { (r) } td.num { (rc) } td.num { (p) } td.num { @if o > 0 { strong { (o) } } @else { (o) } }
+                            td data-label=(ctx.t("field.city")) { a href={ "/manage/stops/" (stop.id) "/materials" } { (stop.city) } " · " (date(ctx.lang, stop.starts_at, stop.tz())) }
+                            td.num data-label=(ctx.t("material_status.requested")) { (r) } td.num data-label=(ctx.t("material_status.received")) { (rc) } td.num data-label=(ctx.t("material_status.published")) { (p) } td.num data-label=(ctx.t("material.overdue")) { @if o > 0 { strong { (o) } } @else { (o) } }
                         }
                     }
                 }

@@ -235,14 +235,18 @@ pub fn stats_panel(
             }
         }
         @if !timeline.is_empty() {
-            (crate::views::charts::line(
-                &ctx.t("stats.over_time"),
-                timeline.iter().map(|(d, _, _)| d.format("%m-%d").to_string()).collect(),
-                vec![
-                    (ctx.t("stats.registered").into_owned(), timeline.iter().map(|(_, t, _)| *t as f32).collect()),
-                    (ctx.t("registration_status.confirmed").into_owned(), timeline.iter().map(|(_, _, c)| *c as f32).collect()),
+            @let days = every_day(timeline);
+            @let target = stats.plan.target as f32;
+            (crate::views::charts::line(ctx, crate::views::charts::Chart {
+                title: &ctx.t("stats.over_time"),
+                labels: days.iter().map(|(d, _, _)| d.format("%m-%d").to_string()).collect(),
+                series: vec![
+                    (ctx.t("stats.registered").into_owned(), days.iter().map(|(_, t, _)| Some(*t as f32)).collect()),
+                    (ctx.t("registration_status.confirmed").into_owned(), days.iter().map(|(_, _, c)| Some(*c as f32)).collect()),
+                    (ctx.t("stats.target").into_owned(), days.iter().map(|_| Some(target)).collect()),
                 ],
-            ))
+                counts: true,
+            }))
         }
     }
 }
@@ -309,13 +313,13 @@ pub fn list(
                 tbody {
                     @for (r, no_shows) in rows {
                         tr {
-                            td { (r.name) @if r.wants_to_volunteer { " " span.badge { (ctx.t("registrations.volunteer")) } } @if r.walk_in { " " span.badge { (ctx.t("registrations.walk_in")) } } }
-                            td { (r.email) }
-                            td { (r.affiliation) }
-                            td { (status_badge(ctx, "registration_status", r.status)) }
-                            td { code { (r.code) } }
-                            td { @if let Some(t) = r.checked_in_at { (clock(ctx.lang, t, stop.tz())) } }
-                            td {
+                            td data-label=(ctx.t("field.name")) { (r.name) @if r.wants_to_volunteer { " " span.badge { (ctx.t("registrations.volunteer")) } } @if r.walk_in { " " span.badge { (ctx.t("registrations.walk_in")) } } }
+                            td data-label=(ctx.t("field.email")) { (r.email) }
+                            td data-label=(ctx.t("field.affiliation")) { (r.affiliation) }
+                            td data-label=(ctx.t("field.status")) { (status_badge(ctx, "registration_status", r.status)) }
+                            td data-label=(ctx.t("registrations.code")) { code { (r.code) } }
+                            td data-label=(ctx.t("stats.checked_in")) { @if let Some(t) = r.checked_in_at { (clock(ctx.lang, t, stop.tz())) } }
+                            td data-label=(ctx.t("registrations.history")) {
                                 @if can_see_people { a href={ "/manage/people?email=" (crate::views::layout::urlencode(&r.email)) } { (ctx.t("registrations.history")) } }
                                 @if *no_shows > 0 { " " span.badge.cancelled { (ctx.lang.tn("registrations.no_shows", *no_shows, &[])) } }
                             }
@@ -345,11 +349,11 @@ pub fn person(ctx: &Ctx, email: &str, rows: &[(Registration, Stop, Tour)]) -> Ma
                         tbody {
                             @for (r, s, t) in rows {
                                 tr {
-                                    td { (date(ctx.lang, s.starts_at, s.tz())) }
-                                    td { (t.name) }
-                                    td { a href={ "/manage/stops/" (s.id) } { (s.city) } }
-                                    td { (status_badge(ctx, "registration_status", r.status)) }
-                                    td {
+                                    td data-label=(ctx.t("stop.when")) { (date(ctx.lang, s.starts_at, s.tz())) }
+                                    td data-label=(ctx.t("tour.tour")) { (t.name) }
+                                    td data-label=(ctx.t("field.city")) { a href={ "/manage/stops/" (s.id) } { (s.city) } }
+                                    td data-label=(ctx.t("field.status")) { (status_badge(ctx, "registration_status", r.status)) }
+                                    td data-label=(ctx.t("people.outcome")) {
                                         @if r.checked_in_at.is_some() { (ctx.t("people.came")) }
                                         @else if s.status == crate::domain::stop::StopStatus::Done && r.status == crate::domain::attendance::RegistrationStatus::Confirmed { strong { (ctx.t("people.no_show")) } }
                                         @else { "—" }
@@ -480,4 +484,62 @@ pub fn already_registered(ctx: &Ctx, stop_id: &str) -> Markup {
             p { a href={ "/stops/" (stop_id) } { (ctx.t("manage.back")) } }
         },
     )
+}
+
+/// The cumulative registrations of each day from the day before the first one to the last,
+/// days without a registration included (they carry the day before's figures), so the
+/// curve shows how fast the stop filled, even when everyone registered on one day.
+fn every_day(timeline: &[(chrono::NaiveDate, i64, i64)]) -> Vec<(chrono::NaiveDate, i64, i64)> {
+    let (Some(first), Some(last)) = (timeline.first(), timeline.last()) else {
+        return Vec::new();
+    };
+    let mut days = Vec::new();
+    let mut known = timeline.iter().peekable();
+    let mut figures = (0, 0);
+    let mut day = first.0.pred_opt().unwrap_or(first.0);
+    while day <= last.0 {
+        if let Some((_, total, confirmed)) = known.next_if(|(d, _, _)| *d == day) {
+            figures = (*total, *confirmed);
+        }
+        days.push((day, figures.0, figures.1));
+        day = match day.succ_opt() {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    days
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::every_day;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2012, 9, day).unwrap()
+    }
+
+    #[test]
+    fn one_day_of_registrations_is_a_line_from_zero() {
+        assert_eq!(
+            every_day(&[(d(10), 40, 38)]),
+            vec![(d(9), 0, 0), (d(10), 40, 38)]
+        );
+    }
+
+    #[test]
+    fn quiet_days_carry_the_figures_forward() {
+        assert_eq!(
+            every_day(&[(d(1), 2, 2), (d(4), 5, 4)]),
+            vec![
+                (NaiveDate::from_ymd_opt(2012, 8, 31).unwrap(), 0, 0),
+                (d(1), 2, 2),
+                (d(2), 2, 2),
+                (d(3), 2, 2),
+                (d(4), 5, 4)
+            ]
+        );
+        assert!(every_day(&[]).is_empty());
+    }
 }

@@ -44,22 +44,24 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                 rate: pct(t.show_rate), speakers: t.distinct_speakers, slots: t.speaking_slots,
             })) }
             p { a href={ (export) ".md" } { (ctx.t("report.markdown")) } " · " a href={ (export) ".csv" } { "CSV" } }
-            (charts::bars(
-                &ctx.t("report.chart_attendance"),
-                labels.clone(),
-                vec![
-                    (ctx.t("report.registered").into_owned(), r.rows.iter().map(|x| x.registrations as f32).collect()),
-                    (ctx.t("stats.checked_in").into_owned(), r.rows.iter().map(|x| x.checked_in as f32).collect()),
+            (charts::bars(ctx, charts::Chart {
+                title: &ctx.t("report.chart_attendance"),
+                labels: labels.clone(),
+                series: vec![
+                    (ctx.t("report.registered").into_owned(), r.rows.iter().map(|x| Some(x.registrations as f32)).collect()),
+                    (ctx.t("stats.checked_in").into_owned(), r.rows.iter().map(|x| Some(x.checked_in as f32)).collect()),
                 ],
-            ))
-            (charts::line(
-                &ctx.t("report.chart_show_rate"),
+                counts: true,
+            }))
+            (charts::line(ctx, charts::Chart {
+                title: &ctx.t("report.chart_show_rate"),
                 labels,
-                vec![
-                    (ctx.t("report.forecast").into_owned(), r.rows.iter().map(|x| (x.forecast_show_rate * 100.0) as f32).collect()),
-                    (ctx.t("report.actual").into_owned(), r.rows.iter().map(|x| (x.actual_show_rate.unwrap_or(0.0) * 100.0) as f32).collect()),
+                series: vec![
+                    (ctx.t("report.forecast").into_owned(), r.rows.iter().map(|x| Some((x.forecast_show_rate * 100.0) as f32)).collect()),
+                    (ctx.t("report.actual").into_owned(), r.rows.iter().map(|x| x.actual_show_rate.map(|a| (a * 100.0) as f32)).collect()),
                 ],
-            ))
+                counts: false,
+            }))
             table.list.report {
                 thead { tr {
                     th { (ctx.t("field.city")) } th { (ctx.t("stop.when")) } th { (ctx.t("field.venue")) }
@@ -70,17 +72,17 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                 tbody {
                     @for row in &r.rows {
                         tr {
-                            td {
+                            td data-label=(ctx.t("field.city")) {
                                 a href={ "/stops/" (row.stop.id) } { (row.stop.city) }
                                 @if row.stop.status == crate::domain::stop::StopStatus::Cancelled { " " (crate::views::components::status_badge(ctx, "stop_status", row.stop.status.as_str())) }
                             }
-                            td { (date(ctx.lang, row.stop.starts_at, row.stop.tz())) }
-                            td { (row.venue.name) br; small { (ctx.t(&format!("venue_cost.{}", row.venue.cost))) } }
-                            td.num { (row.registrations) } td.num { (row.checked_in) }
-                            td.num { (pct(row.actual_show_rate)) br; small { (ctx.t("report.forecast")) " " (pct(Some(row.forecast_show_rate))) } }
-                            td.num { (row.online_viewers.map(|n| n.to_string()).unwrap_or_else(|| "—".into())) }
-                            td.num { (row.talks) } td.num { (row.speakers) } td.num { (row.volunteers) }
-                            td.num { (pct(row.material_completeness())) }
+                            td data-label=(ctx.t("stop.when")) { (date(ctx.lang, row.stop.starts_at, row.stop.tz())) }
+                            td data-label=(ctx.t("field.venue")) { (row.venue.name) br; small { (ctx.t(&format!("venue_cost.{}", row.venue.cost))) } }
+                            td.num data-label=(ctx.t("report.registered")) { (row.registrations) } td.num data-label=(ctx.t("stats.checked_in")) { (row.checked_in) }
+                            td.num data-label=(ctx.t("report.show_rate")) { (pct(row.actual_show_rate)) br; small { (ctx.t("report.forecast")) " " (pct(Some(row.forecast_show_rate))) } }
+                            td.num data-label=(ctx.t("field.online_viewers")) { (row.online_viewers.map(|n| n.to_string()).unwrap_or_else(|| "—".into())) }
+                            td.num data-label=(ctx.t("report.talks")) { (row.talks) } td.num data-label=(ctx.t("report.speakers")) { (row.speakers) } td.num data-label=(ctx.t("report.volunteers")) { (row.volunteers) }
+                            td.num data-label=(ctx.t("report.materials")) { (pct(row.material_completeness())) }
                         }
                     }
                 }

@@ -33,11 +33,11 @@ pub fn list(ctx: &Ctx, venues: &[Venue], search: &str) -> Markup {
                     tbody {
                         @for v in venues {
                             tr {
-                                td { (v.city) }
-                                td { a href={ "/manage/venues/" (v.id) } { (v.name) } @if v.copied_from.is_some() { " " span.badge { (ctx.t("venue.copy_badge")) } } }
-                                td { (ctx.t(&format!("venue_kind.{}", v.kind))) }
-                                td { (ctx.t(&format!("venue_cost.{}", v.cost))) }
-                                td.num { (v.capacity) }
+                                td data-label=(ctx.t("field.city")) { (v.city) }
+                                td data-label=(ctx.t("field.name")) { a href={ "/manage/venues/" (v.id) } { (v.name) } @if v.copied_from.is_some() { " " span.badge { (ctx.t("venue.copy_badge")) } } }
+                                td data-label=(ctx.t("field.kind")) { (ctx.t(&format!("venue_kind.{}", v.kind))) }
+                                td data-label=(ctx.t("field.cost")) { (ctx.t(&format!("venue_cost.{}", v.cost))) }
+                                td.num data-label=(ctx.t("field.capacity")) { (v.capacity) }
                             }
                         }
                     }
@@ -253,10 +253,10 @@ pub fn detail(ctx: &Ctx, p: &VenuePage) -> Markup {
                     tbody {
                         @for (stop, tour) in history {
                             tr {
-                                td { (date(ctx.lang, stop.starts_at, stop.tz())) }
-                                td { (tour.name) }
-                                td { (stop.city) }
-                                td { (status_badge(ctx, "stop_status", stop.status.as_str())) }
+                                td data-label=(ctx.t("stop.when")) { (date(ctx.lang, stop.starts_at, stop.tz())) }
+                                td data-label=(ctx.t("tour.tour")) { (tour.name) }
+                                td data-label=(ctx.t("field.city")) { (stop.city) }
+                                td data-label=(ctx.t("field.status")) { (status_badge(ctx, "stop_status", stop.status.as_str())) }
                             }
                         }
                     }

@@ -499,8 +499,8 @@ impl Ui {
         assert_eq!(inner, json!(width), "the viewport is {width} wide");
     }
 
-    /// The page needs no sideways scrolling at the window's width.
-    pub(crate) async fn assert_fits(&self) {
+    /// How wide the page is, and its window.
+    pub(crate) async fn widths(&self) -> (Option<i64>, Option<i64>) {
         let widths = self
             .client
             .execute(
@@ -509,7 +509,12 @@ impl Ui {
             )
             .await
             .expect("widths");
-        let (page, window) = (widths[0].as_i64(), widths[1].as_i64());
+        (widths[0].as_i64(), widths[1].as_i64())
+    }
+
+    /// The page needs no sideways scrolling at the window's width.
+    pub(crate) async fn assert_fits(&self) {
+        let (page, window) = self.widths().await;
         assert!(
             page <= window,
             "{}: the page is {page:?} px wide in a {window:?} px window",
@@ -760,6 +765,10 @@ impl Shots {
             counts: HashMap::new(),
             folder: dir,
         }
+    }
+
+    pub(crate) fn folder(&self) -> &std::path::Path {
+        &self.folder
     }
 
     pub(crate) async fn take(&mut self, ui: &Ui, flow: &'static str, step: &str) {

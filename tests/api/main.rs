@@ -23,6 +23,7 @@ mod materials;
 mod meta;
 mod page_changes;
 mod pages;
+mod phone;
 mod registrations;
 mod smtp;
 mod speakers;

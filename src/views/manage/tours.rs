@@ -39,9 +39,9 @@ pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
                     tbody {
                         @for (tour, role) in tours {
                             tr {
-                                td { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
-                                td { (status_badge(ctx, "tour_status", tour.status)) }
-                                td { @if let Some(r) = role { (ctx.t(&format!("team.{}", r.as_str()))) } @else { (ctx.t("team.admin")) } }
+                                td data-label=(ctx.t("field.name")) { a href={ "/manage/tours/" (tour.id) } { (tour.name) } }
+                                td data-label=(ctx.t("field.status")) { (status_badge(ctx, "tour_status", tour.status)) }
+                                td data-label=(ctx.t("team.role")) { @if let Some(r) = role { (ctx.t(&format!("team.{}", r.as_str()))) } @else { (ctx.t("team.admin")) } }
                             }
                         }
                     }
@@ -163,11 +163,11 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
                     tbody {
                         @for d in p.stops {
                             tr {
-                                td { (date(ctx.lang, d.stop.starts_at, d.stop.tz())) }
-                                td { a href={ "/manage/stops/" (d.stop.id) } { (d.stop.city) } }
-                                td { (d.venue.name) }
-                                td.num { (d.capacity()) }
-                                td { (status_badge(ctx, "stop_status", d.stop.status.as_str())) }
+                                td data-label=(ctx.t("stop.when")) { (date(ctx.lang, d.stop.starts_at, d.stop.tz())) }
+                                td data-label=(ctx.t("field.city")) { a href={ "/manage/stops/" (d.stop.id) } { (d.stop.city) } }
+                                td data-label=(ctx.t("stop.where")) { (d.venue.name) }
+                                td.num data-label=(ctx.t("field.capacity")) { (d.capacity()) }
+                                td data-label=(ctx.t("field.status")) { (status_badge(ctx, "stop_status", d.stop.status.as_str())) }
                             }
                         }
                     }
@@ -238,9 +238,9 @@ pub fn organizers(
                 tbody {
                     @for o in list {
                         tr {
-                            td { (o.email) }
-                            td { (o.name) @if o.password_hash.is_none() { " · " em { (ctx.t("team.invited")) } } }
-                            td { @if o.is_admin { "✓" } }
+                            td data-label=(ctx.t("field.email")) { (o.email) }
+                            td data-label=(ctx.t("field.name")) { (o.name) @if o.password_hash.is_none() { " · " em { (ctx.t("team.invited")) } } }
+                            td data-label=(ctx.t("organizers.admin")) { @if o.is_admin { "✓" } }
                         }
                     }
                 }

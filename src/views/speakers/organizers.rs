@@ -156,8 +156,8 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
                 tbody {
                     @for e in p.entries {
                         tr.overrun[p.overruns.contains(&e.item.id)] {
-                            td { (hm(e, stop)) }
-                            td {
+                            td data-label=(ctx.t("agenda.time")) { (hm(e, stop)) }
+                            td data-label=(ctx.t("field.talk_title")) {
                                 @if let Some(t) = &e.talk { strong { (t.talk.title) } br; (team_speakers_line(ctx, t)) } @else { (e.title()) " (" (ctx.t(&format!("agenda_kind.{}", e.item.kind))) ")" }
                                 @if p.overruns.contains(&e.item.id) { br; span.badge.cancelled { (ctx.t("agenda.overrun")) } }
                                 @if e.talk.is_some() && e.item.confirmed_at.is_none() { br; span.badge.(if soon { "cancelled" } else { "" }) { (ctx.t("agenda.unconfirmed")) } }

@@ -19,7 +19,7 @@ use crate::helpers::*;
 
 /// Every route the app registers (read from where routes are registered: `src/startup.rs`,
 /// `src/web/mod.rs`, `src/api/mod.rs`), as (method, path with `{}` for parameters).
-fn registered_routes() -> Vec<(String, String)> {
+pub(crate) fn registered_routes() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for file in ["src/startup.rs", "src/web/mod.rs", "src/api/mod.rs"] {
         let text = std::fs::read_to_string(file).unwrap();

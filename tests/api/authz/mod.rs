@@ -16,7 +16,7 @@
 //! (`coverage`, with the routes that are `public`).
 
 mod checks;
-mod coverage;
+pub(crate) mod coverage;
 mod fresh;
 mod public;
 mod roles;
