@@ -5,9 +5,10 @@ use utoipa::ToSchema;
 use crate::api::ApiCaller;
 use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
+use crate::domain::ids::{StopId, SupporterId, TourId};
 use crate::domain::stop::{StopStatus, in_zone, rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::models::stop::{StopDetail, Supporter};
 use crate::services::stops::{self, StopInput};
 use crate::state::AppState;
@@ -156,11 +157,8 @@ pub async fn list_stops(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    let list = state
-        .db
-        .run(move |conn| stops::list_stops(conn, &me, &id))
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    let list = stops::list_stops(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(StopJson::from).collect::<Vec<_>>()))
 }
 
@@ -174,7 +172,7 @@ pub async fn create_stop(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CreateStop>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
+    let id = path_id::<TourId>(&id)?;
     let input = StopInput {
         city: Some(body.city),
         starts_at: Some(rfc3339_to_utc(&body.starts_at)),
@@ -188,10 +186,7 @@ pub async fn create_stop(
         online_viewers: None,
         status: body.status.map(|s| s.as_str().to_owned()),
     };
-    let stop = state
-        .db
-        .run(move |conn| stops::create_stop(conn, &me, &id, input))
-        .await?;
+    let stop = stops::create_stop(&state, &me, &id, input).await?;
     Ok(HttpResponse::Created().json(StopJson::from(stop)))
 }
 
@@ -203,11 +198,8 @@ pub async fn get_stop(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let (stop, _, _) = state
-        .db
-        .run(move |conn| stops::stop_detail(conn, &me, &id))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let (stop, _, _) = stops::stop_detail(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }
 
@@ -221,7 +213,7 @@ pub async fn update_stop(
     id: web::Path<String>,
     ApiJson(body): ApiJson<UpdateStop>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let input = StopInput {
         city: body.city,
         starts_at: body.starts_at.as_deref().map(rfc3339_to_utc),
@@ -235,12 +227,8 @@ pub async fn update_stop(
         online_viewers: body.online_viewers.map(Ok),
         status: body.status.map(|s| s.as_str().to_owned()),
     };
-    let env = state.env.clone();
     let message = body.message.unwrap_or_default();
-    let updated = state
-        .db
-        .run(move |conn| stops::update_stop_telling(conn, &env, &me, &id, input, &message))
-        .await?;
+    let updated = stops::update_stop_telling(&state, &me, &id, input, message).await?;
     let mut json = StopJson::from(updated.detail);
     json.told = Some(updated.told);
     Ok(HttpResponse::Ok().json(json))
@@ -261,16 +249,12 @@ pub async fn set_backups(
     id: web::Path<String>,
     ApiJson(body): ApiJson<SetBackups>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let input = StopInput {
         backup_venue_ids: Some(body.venue_ids),
         ..StopInput::default()
     };
-    let env = state.env.clone();
-    let stop = state
-        .db
-        .run(move |conn| stops::update_stop(conn, &env, &me, &id, input))
-        .await?;
+    let stop = stops::update_stop(&state, &me, &id, input).await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }
 
@@ -290,15 +274,12 @@ pub async fn clone_stop(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CloneStop>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let (starts_at, ends_at) = (
         rfc3339_to_utc(&body.starts_at),
         rfc3339_to_utc(&body.ends_at),
     );
-    let stop = state
-        .db
-        .run(move |conn| stops::clone_stop(conn, &me, &id, starts_at, ends_at))
-        .await?;
+    let stop = stops::clone_stop(&state, &me, &id, starts_at, ends_at).await?;
     Ok(HttpResponse::Created().json(StopJson::from(stop)))
 }
 
@@ -318,11 +299,8 @@ pub async fn add_supporter(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CreateSupporter>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let supporter = state
-        .db
-        .run(move |conn| stops::add_supporter(conn, &me, &id, &body.name, &body.contribution))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let supporter = stops::add_supporter(&state, &me, &id, body.name, body.contribution).await?;
     Ok(HttpResponse::Created().json(SupporterJson::from(supporter)))
 }
 
@@ -336,11 +314,8 @@ pub async fn remove_supporter(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, supporter_id) = path.into_inner();
-    let id = path_id_text(&id, "stop")?;
-    let supporter_id = path_id_text(&supporter_id, "supporter")?;
-    state
-        .db
-        .run(move |conn| stops::remove_supporter(conn, &me, &id, &supporter_id))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let supporter_id = path_id::<SupporterId>(&supporter_id)?;
+    stops::remove_supporter(&state, &me, &id, &supporter_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

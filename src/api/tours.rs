@@ -6,14 +6,16 @@ use crate::api::ApiCaller;
 use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::domain::access::TeamRole;
+use crate::domain::ids::{Id, OrganizerId, TourId};
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::tour::TourStatus;
 use crate::error::{AppError, Validator};
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
-use crate::services::{team, tours, tours::TourInput};
+use crate::services::team::{self, MemberInput};
+use crate::services::{tours, tours::TourInput};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -102,6 +104,7 @@ pub async fn list_tours(
     state: web::Data<AppState>,
     ApiCaller(me): ApiCaller,
 ) -> Result<HttpResponse, AppError> {
+    // The sync use case keeps its name while services::speakers calls it on a connection.
     let list = state
         .db
         .run(move |conn| tours::list_tours(conn, &me))
@@ -130,6 +133,7 @@ pub async fn create_tour(
         cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at.map(Some)),
     };
     v.finish()?;
+    // The sync use case keeps its name while the demo (src/demo.rs) calls it on a connection.
     let tour = state
         .db
         .run(move |conn| tours::create_tour(conn, &me, input))
@@ -145,11 +149,8 @@ pub async fn get_tour(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    let (tour, access) = state
-        .db
-        .run(move |conn| tours::tour_for(conn, &me, &id))
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    let (tour, access) = tours::tour_for(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role)))
 }
 
@@ -163,7 +164,7 @@ pub async fn update_tour(
     id: web::Path<String>,
     ApiJson(body): ApiJson<UpdateTour>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
+    let id = path_id::<TourId>(&id)?;
     let mut v = Validator::new();
     let input = TourInput {
         name: body.name,
@@ -176,15 +177,8 @@ pub async fn update_tour(
         cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at),
     };
     v.finish()?;
-    let (tour, role) = state
-        .db
-        .run(move |conn| {
-            let tour = tours::update_tour(conn, &me, &id, input)?;
-            let (_, access) = tours::tour_for(conn, &me, &tour.id)?;
-            Ok((tour, access.role))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(TourJson::new(tour, role)))
+    let (tour, access) = tours::update_tour(&state, &me, &id, input).await?;
+    Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -236,8 +230,8 @@ pub async fn list_members(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    let members = state.db.run(move |conn| team::team(conn, &me, &id)).await?;
+    let id = path_id::<TourId>(&id)?;
+    let members = team::team(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(
         members
             .into_iter()
@@ -258,31 +252,16 @@ pub async fn put_member(
     id: web::Path<String>,
     ApiJson(body): ApiJson<PutMember>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    let links = state.env.links.clone();
-    let (member, invite) = state
-        .db
-        .run(move |conn| {
-            let added = team::put_member(
-                conn,
-                &links,
-                lang,
-                &me,
-                &id,
-                &body.email,
-                body.role.as_str(),
-                &body.stop_ids,
-            )?;
-            let member = team::team(conn, &me, &id)?
-                .into_iter()
-                .find(|m| m.organizer.id == added.organizer.id)
-                .ok_or_else(|| AppError::not_found("team member"))?;
-            Ok((member, added.invited))
-        })
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    let input = MemberInput {
+        email: body.email,
+        role: body.role.as_str().to_owned(),
+        stop_ids: body.stop_ids,
+    };
+    let added = team::put_member(&state, lang, &me, &id, input).await?;
     Ok(HttpResponse::Created().json(PutMemberJson {
-        member: member.into(),
-        invitation_sent: invite,
+        member: added.member.into(),
+        invitation_sent: added.invited,
     }))
 }
 
@@ -296,11 +275,10 @@ pub async fn remove_member(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, organizer_id) = path.into_inner();
-    let id = path_id_text(&id, "tour")?;
-    let organizer_id = path_id_text(&organizer_id, "team member")?;
-    state
-        .db
-        .run(move |conn| team::remove_member(conn, &me, &id, &organizer_id))
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    // A 404 names what the path points at: a member of the team.
+    let organizer_id =
+        OrganizerId::parse(&organizer_id).ok_or_else(|| AppError::not_found("team member"))?;
+    team::remove_member(&state, &me, &id, &organizer_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,10 +5,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::ids::VenueId;
 use crate::domain::stop::{StopStatus, to_rfc3339};
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::models::venue::Venue;
 use crate::services::venues::{self, VenueInput};
 use crate::state::AppState;
@@ -130,10 +131,7 @@ pub async fn list_venues(
     query: web::Query<VenueQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner().q;
-    let list = state
-        .db
-        .run(move |conn| Ok(Venue::list(conn, q.as_deref())?))
-        .await?;
+    let list = venues::list_venues(&state, q).await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(VenueJson::from).collect::<Vec<_>>()))
 }
 
@@ -145,10 +143,7 @@ pub async fn create_venue(
     ApiCaller(me): ApiCaller,
     ApiJson(body): ApiJson<VenueBody>,
 ) -> Result<HttpResponse, AppError> {
-    let venue = state
-        .db
-        .run(move |conn| venues::create_venue(conn, &me, body.into()))
-        .await?;
+    let venue = venues::create_venue(&state, &me, body.into()).await?;
     Ok(HttpResponse::Created().json(VenueJson::from(venue)))
 }
 
@@ -160,11 +155,8 @@ pub async fn get_venue(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "venue")?;
-    let page = state
-        .db
-        .run(move |conn| venues::venue_page(conn, &me, &id))
-        .await?;
+    let id = path_id::<VenueId>(&id)?;
+    let page = venues::venue_page(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(VenueWithHistoryJson {
         venue: page.venue.into(),
         editable: page.can_edit,
@@ -195,12 +187,8 @@ pub async fn update_venue(
     id: web::Path<String>,
     ApiJson(body): ApiJson<VenueBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "venue")?;
-    let env = state.env.clone();
-    let venue = state
-        .db
-        .run(move |conn| venues::update_venue(conn, &env, &me, &id, body.into()))
-        .await?;
+    let id = path_id::<VenueId>(&id)?;
+    let venue = venues::update_venue(&state, &me, &id, body.into()).await?;
     Ok(HttpResponse::Ok().json(VenueJson::from(venue)))
 }
 
@@ -232,14 +220,8 @@ pub async fn suggest_change(
     id: web::Path<String>,
     ApiJson(body): ApiJson<SuggestionBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "venue")?;
-    let env = state.env.clone();
-    let sent = state
-        .db
-        .run(move |conn| {
-            venues::suggest_change(conn, &env, &me, &id, body.changes.into(), &body.message)
-        })
-        .await?;
+    let id = path_id::<VenueId>(&id)?;
+    let sent = venues::suggest_change(&state, &me, &id, body.changes.into(), body.message).await?;
     Ok(HttpResponse::Accepted().json(SuggestionSentJson {
         sent_to: match sent {
             venues::SuggestionSentTo::Creator => "creator",
@@ -276,11 +258,8 @@ pub async fn copy_venue(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CopyBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "venue")?;
-    let (venue, moved) = state
-        .db
-        .run(move |conn| venues::copy_venue(conn, &me, &id, &body.stop_ids))
-        .await?;
+    let id = path_id::<VenueId>(&id)?;
+    let (venue, moved) = venues::copy_venue(&state, &me, &id, body.stop_ids).await?;
     Ok(HttpResponse::Created().json(VenueCopyJson {
         venue: venue.into(),
         moved_stops: moved,

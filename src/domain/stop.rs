@@ -141,6 +141,69 @@ pub fn moves_people(
     matches!(status, StopStatus::Open | StopStatus::Closed) && old != new
 }
 
+/// What a saved change of a stop tells people, decided from its status before and after
+/// and its times before and after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StopChangeEffects {
+    /// The change cancels the stop: everyone concerned is told.
+    pub cancelling: bool,
+    /// The change moves an announced stop (open or closed, and staying so) to another
+    /// time: everyone concerned is told the new time.
+    pub moving: bool,
+    /// Calendars update when the time moves, and drop the entry when cancelled.
+    pub new_calendar_sequence: bool,
+    /// What people are told stays on the stop's page and tickets: set with a cancellation
+    /// or a move, cleared when a cancelled stop is planned again, else left.
+    pub notice: NoticeChange,
+}
+
+/// What becomes of a stop's notice (the organizers' words with the last cancellation or
+/// new time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeChange {
+    Keep,
+    /// The message sent with this change (none when the organizer wrote none).
+    Set,
+    Clear,
+}
+
+pub fn change_effects(
+    from: StopStatus,
+    to: StopStatus,
+    old_times: (NaiveDateTime, NaiveDateTime),
+    new_times: (NaiveDateTime, NaiveDateTime),
+) -> StopChangeEffects {
+    let cancelling = to == StopStatus::Cancelled && from != StopStatus::Cancelled;
+    let moving = !cancelling
+        && moves_people(from, old_times, new_times)
+        && matches!(to, StopStatus::Open | StopStatus::Closed);
+    let notice = if cancelling || moving {
+        NoticeChange::Set
+    } else if from == StopStatus::Cancelled && to != StopStatus::Cancelled {
+        NoticeChange::Clear
+    } else {
+        NoticeChange::Keep
+    };
+    StopChangeEffects {
+        cancelling,
+        moving,
+        new_calendar_sequence: old_times != new_times || cancelling,
+        notice,
+    }
+}
+
+/// Moves the entry at `pos` of a ranking one place (`delta` -1 up, 1 down); false when it
+/// is already first or last (the ranking stays as it is).
+pub fn move_in_ranking<T>(ranking: &mut [T], pos: usize, delta: i32) -> bool {
+    let target = pos as i64 + i64::from(delta);
+    if target >= 0 && (target as usize) < ranking.len() {
+        ranking.swap(pos, target as usize);
+        true
+    } else {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +265,51 @@ mod tests {
             local_to_utc("9999-01-02T10:00", tz).unwrap_err().code,
             FieldCode::OutOfRange
         );
+    }
+
+    #[test]
+    fn a_cancellation_tells_people_and_a_new_time_tells_them_only_while_announced() {
+        use StopStatus::*;
+        let t = |h| local_to_utc(&format!("2012-09-16T{h:02}:00"), chrono_tz::UTC).unwrap();
+        let (old, later) = ((t(13), t(17)), (t(14), t(18)));
+
+        let cancelled = change_effects(Open, Cancelled, old, later);
+        assert!(cancelled.cancelling && !cancelled.moving);
+        assert!(cancelled.new_calendar_sequence);
+        assert_eq!(cancelled.notice, NoticeChange::Set);
+
+        let moved = change_effects(Closed, Closed, old, later);
+        assert!(moved.moving && !moved.cancelling);
+        assert_eq!(moved.notice, NoticeChange::Set);
+
+        // A draft's new time, or an announced stop marked done as it moves, tells nobody,
+        // but calendars still follow the time.
+        for (from, to) in [(Draft, Draft), (Open, Done), (Draft, Open)] {
+            let e = change_effects(from, to, old, later);
+            assert!(!e.moving && !e.cancelling, "{from} -> {to}");
+            assert!(e.new_calendar_sequence);
+            assert_eq!(e.notice, NoticeChange::Keep);
+        }
+
+        let same = change_effects(Open, Open, old, old);
+        assert!(!same.moving && !same.new_calendar_sequence);
+
+        let again = change_effects(Cancelled, Cancelled, old, old);
+        assert!(!again.cancelling && !again.new_calendar_sequence);
+
+        let replanned = change_effects(Cancelled, Draft, old, old);
+        assert_eq!(replanned.notice, NoticeChange::Clear);
+    }
+
+    #[test]
+    fn a_backup_moves_one_place_and_not_past_either_end() {
+        let mut ranking = vec!["a", "b", "c"];
+        assert!(move_in_ranking(&mut ranking, 1, -1));
+        assert_eq!(ranking, ["b", "a", "c"]);
+        assert!(move_in_ranking(&mut ranking, 1, 1));
+        assert_eq!(ranking, ["b", "c", "a"]);
+        assert!(!move_in_ranking(&mut ranking, 0, -1));
+        assert!(!move_in_ranking(&mut ranking, 2, 1));
+        assert_eq!(ranking, ["b", "c", "a"]);
     }
 }

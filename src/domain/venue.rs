@@ -54,6 +54,12 @@ pub fn changes(old: &[(&'static str, String)], new: &[(&'static str, String)]) -
         .collect()
 }
 
+/// Whether a change of a venue can move the registration target of a stop that uses it:
+/// only a new capacity, for a stop held there (not a backup) that has no capacity of its own.
+pub fn moves_target(capacity_changes: bool, as_backup: bool, own_capacity: bool) -> bool {
+    capacity_changes && !as_backup && !own_capacity
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +92,19 @@ mod tests {
             }]
         );
         assert!(changes(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn only_a_new_capacity_of_the_room_itself_moves_a_target() {
+        assert!(moves_target(true, false, false));
+        assert!(!moves_target(false, false, false), "no new capacity");
+        assert!(
+            !moves_target(true, true, false),
+            "a backup holds nobody yet"
+        );
+        assert!(
+            !moves_target(true, false, true),
+            "the stop's own capacity wins"
+        );
     }
 }

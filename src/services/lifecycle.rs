@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 
 use crate::calendar::Method;
 use crate::db::DbConnection;
+use crate::domain::ids::StopId;
 use crate::domain::stop::{self as stop_rules, StopStatus};
 use crate::email::{self, Email, Mail, Rendered};
 use crate::error::{AppError, ErrorCode};
@@ -16,6 +17,7 @@ use crate::models::registration::Registration;
 use crate::models::stop::StopDetail;
 use crate::models::task::Claim;
 use crate::models::tour::Tour;
+use crate::services::context::Context;
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, access, registrations};
 
@@ -209,7 +211,21 @@ pub struct CancelPreview {
     pub sample: (String, Rendered),
 }
 
-pub fn cancel_preview(
+/// What cancelling the stop would do: who is concerned and the e-mail they would get.
+pub async fn cancel_preview(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    message: String,
+    lang: Lang,
+) -> Result<CancelPreview, AppError> {
+    let (env, organizer, stop) = (ctx.env.clone(), organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| cancel_preview_in(conn, &env, &organizer, &stop, &message, lang))
+        .await
+}
+
+fn cancel_preview_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
@@ -258,7 +274,20 @@ pub fn cancel_preview(
 
 /// Before a new time is saved from the web form: the people it concerns, or None when
 /// nobody is told (a draft, a stop that is over, or times that do not move).
-pub fn move_preview(
+pub async fn move_preview(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    starts_at: Option<NaiveDateTime>,
+    ends_at: Option<NaiveDateTime>,
+) -> Result<Option<Affected>, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| move_preview_in(conn, &organizer, &stop, starts_at, ends_at))
+        .await
+}
+
+fn move_preview_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,

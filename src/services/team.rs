@@ -2,6 +2,7 @@
 
 use crate::db::{self, DbConnection};
 use crate::domain::access::TeamRole;
+use crate::domain::ids::{OrganizerId, TourId};
 use crate::domain::text;
 use crate::email::{self, Email, Links, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
@@ -11,14 +12,80 @@ use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::models::stop::Stop;
 use crate::models::team::{TeamMemberView, TourMember};
 use crate::models::tour::Tour;
+use crate::services::context::Context;
 use crate::services::{access, accounts};
 
-/// The result of adding someone: their account, and whether they were e-mailed an
-/// invitation to set a password. The invitation's link goes to their mailbox only: whoever
-/// held it could set the password of an address that is not theirs.
+/// The result of adding someone: their account, their place in the team, and whether
+/// they were e-mailed an invitation to set a password. The invitation's link goes to their
+/// mailbox only: whoever held it could set the password of an address that is not theirs.
 pub struct Added {
     pub organizer: Organizer,
+    pub member: TeamMemberView,
     pub invited: bool,
+}
+
+/// Adds someone to a tour's team by e-mail, or changes their role (see `put_member_in`).
+pub async fn put_member(
+    ctx: &Context,
+    lang: Lang,
+    caller: &Organizer,
+    tour: &TourId,
+    input: MemberInput,
+) -> Result<Added, AppError> {
+    let (links, caller, tour) = (ctx.env.links.clone(), caller.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| {
+            let (organizer, invited) = put_member_in(
+                conn,
+                &links,
+                lang,
+                &caller,
+                &tour,
+                &input.email,
+                &input.role,
+                &input.stop_ids,
+            )?;
+            let member = team_in(conn, &caller, &tour)?
+                .into_iter()
+                .find(|m| m.organizer.id == organizer.id)
+                .ok_or_else(|| AppError::not_found("team member"))?;
+            Ok(Added {
+                organizer,
+                member,
+                invited,
+            })
+        })
+        .await
+}
+
+/// Whom to add and as what, as typed (checked by `put_member_in`).
+pub struct MemberInput {
+    pub email: String,
+    pub role: String,
+    /// For a local co-organizer: the stops they run.
+    pub stop_ids: Vec<String>,
+}
+
+pub async fn remove_member(
+    ctx: &Context,
+    caller: &Organizer,
+    tour: &TourId,
+    organizer: &OrganizerId,
+) -> Result<(), AppError> {
+    let (caller, tour, organizer) = (caller.clone(), tour.clone(), organizer.clone());
+    ctx.db
+        .run(move |conn| remove_member_in(conn, &caller, &tour, &organizer))
+        .await
+}
+
+/// A tour's team, for someone who may see the tour.
+pub async fn team(
+    ctx: &Context,
+    caller: &Organizer,
+    tour: &TourId,
+) -> Result<Vec<TeamMemberView>, AppError> {
+    let (caller, tour) = (caller.clone(), tour.clone());
+    ctx.db.run(move |conn| team_in(conn, &caller, &tour)).await
 }
 
 /// Adds someone (or changes their role). A new address gets an account and an invitation
@@ -28,7 +95,7 @@ pub struct Added {
     clippy::too_many_arguments,
     reason = "one use case, each argument a distinct input"
 )]
-pub fn put_member(
+fn put_member_in(
     conn: &mut DbConnection,
     links: &Links,
     lang: Lang,
@@ -37,7 +104,7 @@ pub fn put_member(
     email: &str,
     role: &str,
     stop_ids: &[String],
-) -> Result<Added, AppError> {
+) -> Result<(Organizer, bool), AppError> {
     let mut v = Validator::new();
     let email = v.check("email", text::email(email));
     let role = match TeamRole::parse(role.trim()) {
@@ -124,11 +191,11 @@ pub fn put_member(
                 Email::new(mail, lang, &organizer.email, &organizer.name).for_tour(&tour.id),
             )?;
         }
-        Ok(Added { organizer, invited })
+        Ok((organizer, invited))
     })
 }
 
-pub fn remove_member(
+fn remove_member_in(
     conn: &mut DbConnection,
     caller: &Organizer,
     tour_id: &str,
@@ -155,7 +222,7 @@ pub fn remove_member(
     })
 }
 
-pub fn team(
+pub(crate) fn team_in(
     conn: &mut DbConnection,
     caller: &Organizer,
     tour_id: &str,

@@ -2,13 +2,17 @@ use chrono::NaiveDateTime;
 
 use crate::db::{self, DbConnection};
 use crate::domain::access::{TeamRole, TourAccess};
+use crate::domain::ids::TourId;
 use crate::domain::text;
 use crate::domain::tour::{self as tour_rules, DEFAULT_PRIOR_SHOW_RATE, TourStatus};
 use crate::error::{AppError, FieldCode, FieldError, Validator};
 use crate::models::organizer::Organizer;
+use crate::models::stop::StopDetail;
+use crate::models::team::TeamMemberView;
 use crate::models::team::TourMember;
 use crate::models::tour::{NewTour, Tour, TourChanges};
 use crate::services::access;
+use crate::services::context::Context;
 
 /// What an organizer asks to set; `None` means "not given". Values are raw and checked here.
 #[derive(Default, Debug, Clone)]
@@ -157,9 +161,26 @@ fn free_slug(conn: &mut DbConnection, base: &str) -> Result<String, AppError> {
     Err(slug_taken())
 }
 
-/// Changes a tour the caller may edit (status included: publish, archive, back to draft).
+/// Changes a tour the caller may edit (status included: publish, archive, back to draft);
+/// answers it with the caller's access to it.
+pub async fn update_tour(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+    input: TourInput,
+) -> Result<(Tour, TourAccess), AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| {
+            let tour = update_tour_in(conn, &organizer, &tour, input)?;
+            let (_, access) = access::tour_for(conn, &organizer, &tour.id)?;
+            Ok((tour, access))
+        })
+        .await
+}
+
 #[tracing::instrument(skip(conn, input), fields(organizer = %organizer.id))]
-pub fn update_tour(
+fn update_tour_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     tour_id: &str,
@@ -183,14 +204,60 @@ pub fn update_tour(
 }
 
 /// A tour the caller may see, with their access to it.
-pub fn tour_for(
-    conn: &mut DbConnection,
+pub async fn tour_for(
+    ctx: &Context,
     organizer: &Organizer,
-    tour_id: &str,
+    tour: &TourId,
 ) -> Result<(Tour, TourAccess), AppError> {
-    access::tour_for(conn, organizer, tour_id)
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| access::tour_for(conn, &organizer, &tour))
+        .await
 }
 
+/// A tour the caller may edit (for its edit form); 403 if theirs but read-only for them.
+pub async fn editable_tour(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+) -> Result<Tour, AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| Ok(access::editable_tour(conn, &organizer, &tour)?.0))
+        .await
+}
+
+/// What the organizers' page of a tour shows.
+pub struct TourPageData {
+    pub tour: Tour,
+    pub access: TourAccess,
+    /// The stops the caller may see (a local member sees their own only).
+    pub stops: Vec<StopDetail>,
+    pub team: Vec<TeamMemberView>,
+}
+
+pub async fn tour_page(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+) -> Result<TourPageData, AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| {
+            let (tour, access) = access::tour_for(conn, &organizer, &tour)?;
+            let stops = crate::services::stops::list_stops_in(conn, &organizer, &tour.id)?;
+            let team = crate::services::team::team_in(conn, &organizer, &tour.id)?;
+            Ok(TourPageData {
+                tour,
+                access,
+                stops,
+                team,
+            })
+        })
+        .await
+}
+
+/// The tours the caller is in (all of them for a site admin), with their role.
 pub fn list_tours(
     conn: &mut DbConnection,
     organizer: &Organizer,

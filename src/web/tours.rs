@@ -1,21 +1,22 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
+use crate::domain::ids::{OrganizerId, TourId};
 use crate::domain::text;
 use crate::error::{AppError, FieldErrors};
-use crate::models::organizer::Organizer;
+use crate::services::team::{self, MemberInput};
 use crate::services::tours::{self, TourInput};
-use crate::services::{stops, team};
 use crate::state::AppState;
 use crate::views::manage::tours::{TourForm, TourPage};
 use crate::views::{Ctx, FlashKind};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{field_errors, html, html_status, page_id_text, see_other};
+use crate::web::{field_errors, html, html_status, page_id, see_other};
 
 pub async fn dashboard(
     state: web::Data<AppState>,
     page: OrganizerPage,
 ) -> Result<HttpResponse, AppError> {
+    // The sync use case keeps its name while services::speakers calls it on a connection.
     let me = page.organizer.clone();
     let list = state
         .db
@@ -71,6 +72,7 @@ pub async fn new_tour_submit(
     form: CsrfForm<TourForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.data;
+    // The sync use case keeps its name while the demo (src/demo.rs) calls it on a connection.
     let me = page.organizer.clone();
     let input = tour_input(&form, true);
     let result = state
@@ -96,20 +98,11 @@ pub async fn new_tour_submit(
 async fn render_tour_page(
     state: &AppState,
     ctx: &Ctx,
-    me: &Organizer,
-    id: String,
+    page: &OrganizerPage,
+    id: &TourId,
     member_errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let me = me.clone();
-    let (tour, access, stop_list, team_list) = state
-        .db
-        .run(move |conn| {
-            let (tour, access) = tours::tour_for(conn, &me, &id)?;
-            let stop_list = stops::list_stops(conn, &me, &tour.id)?;
-            let team_list = team::team(conn, &me, &tour.id)?;
-            Ok((tour, access, stop_list, team_list))
-        })
-        .await?;
+    let p = tours::tour_page(state, &page.organizer, id).await?;
     let status = if member_errors.is_empty() {
         StatusCode::OK
     } else {
@@ -120,10 +113,10 @@ async fn render_tour_page(
         crate::views::manage::tours::tour_page(
             ctx,
             TourPage {
-                tour: &tour,
-                access: &access,
-                stops: &stop_list,
-                team: &team_list,
+                tour: &p.tour,
+                access: &p.access,
+                stops: &p.stops,
+                team: &p.team,
                 member_errors: &member_errors,
             },
         ),
@@ -135,8 +128,8 @@ pub async fn tour_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    render_tour_page(&state, &page.ctx, &page.organizer, id, FieldErrors::new()).await
+    let id = page_id::<TourId>(&id)?;
+    render_tour_page(&state, &page.ctx, &page, &id, FieldErrors::new()).await
 }
 
 pub async fn edit_tour_form(
@@ -144,12 +137,8 @@ pub async fn edit_tour_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
-    let tour = state
-        .db
-        .run(move |conn| Ok(crate::services::access::editable_tour(conn, &me, &id)?.0))
-        .await?;
+    let id = page_id::<TourId>(&id)?;
+    let tour = tours::editable_tour(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::manage::tours::tour_form(
         &page.ctx,
         Some(&tour),
@@ -164,26 +153,16 @@ pub async fn edit_tour_submit(
     id: web::Path<String>,
     form: CsrfForm<TourForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<TourId>(&id)?;
     let form = form.data;
-    let me = page.organizer.clone();
-    let tid = id.clone();
-    let input = tour_input(&form, false);
-    let result = state
-        .db
-        .run(move |conn| tours::update_tour(conn, &me, &tid, input))
-        .await;
+    let result = tours::update_tour(&state, &page.organizer, &id, tour_input(&form, false)).await;
     match field_errors(result)? {
-        Ok(tour) => {
+        Ok((tour, _)) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
             Ok(see_other(&format!("/manage/tours/{}", tour.id)))
         }
         Err(errors) => {
-            let me = page.organizer.clone();
-            let tour = state
-                .db
-                .run(move |conn| Ok(crate::services::access::editable_tour(conn, &me, &id)?.0))
-                .await?;
+            let tour = tours::editable_tour(&state, &page.organizer, &id).await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::manage::tours::tour_form(&page.ctx, Some(&tour), &form, &errors),
@@ -199,16 +178,12 @@ pub async fn set_tour_status(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, status) = path.into_inner();
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
+    let id = page_id::<TourId>(&id)?;
     let input = TourInput {
         status: Some(status),
         ..TourInput::default()
     };
-    let tour = state
-        .db
-        .run(move |conn| tours::update_tour(conn, &me, &id, input))
-        .await?;
+    let (tour, _) = tours::update_tour(&state, &page.organizer, &id, input).await?;
     flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
     Ok(see_other(&format!("/manage/tours/{}", tour.id)))
 }
@@ -226,27 +201,15 @@ pub async fn add_member(
     id: web::Path<String>,
     form: CsrfForm<MemberForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<TourId>(&id)?;
     let stop_ids = form.all("stop_ids");
     let form = form.data;
-    let me = page.organizer.clone();
-    let tid = id.clone();
-    let (links, lang) = (state.env.links.clone(), page.ctx.lang);
-    let result = state
-        .db
-        .run(move |conn| {
-            team::put_member(
-                conn,
-                &links,
-                lang,
-                &me,
-                &tid,
-                &form.email,
-                &form.role,
-                &stop_ids,
-            )
-        })
-        .await;
+    let input = MemberInput {
+        email: form.email,
+        role: form.role,
+        stop_ids,
+    };
+    let result = team::put_member(&state, page.ctx.lang, &page.organizer, &id, input).await;
     match field_errors(result)? {
         Ok(added) => {
             let mut ctx = page.ctx.clone();
@@ -260,9 +223,9 @@ pub async fn add_member(
                     message: ctx.tf("team.invitation_sent", &[("email", &added.organizer.email)]),
                 });
             }
-            render_tour_page(&state, &ctx, &page.organizer, id, FieldErrors::new()).await
+            render_tour_page(&state, &ctx, &page, &id, FieldErrors::new()).await
         }
-        Err(errors) => render_tour_page(&state, &page.ctx, &page.organizer, id, errors).await,
+        Err(errors) => render_tour_page(&state, &page.ctx, &page, &id, errors).await,
     }
 }
 
@@ -273,13 +236,11 @@ pub async fn remove_member(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, organizer_id) = path.into_inner();
-    let (id, organizer_id) = (page_id_text(&id)?, page_id_text(&organizer_id)?);
-    let me = page.organizer.clone();
-    let tid = id.clone();
-    state
-        .db
-        .run(move |conn| team::remove_member(conn, &me, &tid, &organizer_id))
-        .await?;
+    let (id, organizer_id) = (
+        page_id::<TourId>(&id)?,
+        page_id::<OrganizerId>(&organizer_id)?,
+    );
+    team::remove_member(&state, &page.organizer, &id, &organizer_id).await?;
     flash(
         &page.session,
         FlashKind::Success,

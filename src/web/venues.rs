@@ -2,15 +2,15 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::domain::ids::VenueId;
 use crate::domain::text;
 use crate::error::{AppError, FieldErrors};
-use crate::models::venue::Venue;
 use crate::services::venues::{self, VenueInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::venues::{SuggestForm, VenueForm};
 use crate::web::session::{CsrfForm, OrganizerPage, flash};
-use crate::web::{field_errors, html, html_status, page_id_text, see_other};
+use crate::web::{field_errors, html, html_status, page_id, see_other};
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
@@ -23,11 +23,7 @@ pub async fn venue_list(
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner().q.unwrap_or_default();
-    let term = q.clone();
-    let list = state
-        .db
-        .run(move |conn| Ok(Venue::list(conn, Some(&term))?))
-        .await?;
+    let list = venues::list_venues(&state, Some(q.clone())).await?;
     Ok(html(crate::views::venues::list(&page.ctx, &list, &q)))
 }
 
@@ -71,12 +67,7 @@ pub async fn new_venue_submit(
     form: CsrfForm<VenueForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.data;
-    let me = page.organizer.clone();
-    let input = venue_input(&form);
-    let result = state
-        .db
-        .run(move |conn| venues::create_venue(conn, &me, input))
-        .await;
+    let result = venues::create_venue(&state, &page.organizer, venue_input(&form)).await;
     match field_errors(result)? {
         Ok(venue) => {
             flash(
@@ -98,28 +89,9 @@ pub async fn venue_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
-    let venue_page = state
-        .db
-        .run(move |conn| venues::venue_page(conn, &me, &id))
-        .await?;
+    let id = page_id::<VenueId>(&id)?;
+    let venue_page = venues::venue_page(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::venues::detail(&page.ctx, &venue_page)))
-}
-
-/// The venue, if the organizer may change it; 403 (with what they may do instead) if not.
-async fn editable(state: &AppState, page: &OrganizerPage, id: String) -> Result<Venue, AppError> {
-    let venue = state
-        .db
-        .run(move |conn| venues::get_venue(conn, &id))
-        .await?;
-    if !venues::can_edit_venue(&page.organizer, &venue) {
-        return Err(AppError::forbidden(
-            "only the venue's creator and site admins may change it: suggest a change to them, \
-             or make your own copy",
-        ));
-    }
-    Ok(venue)
 }
 
 pub async fn edit_venue_form(
@@ -127,8 +99,8 @@ pub async fn edit_venue_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let venue = editable(&state, &page, id).await?;
+    let id = page_id::<VenueId>(&id)?;
+    let venue = venues::editable_venue(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::venues::form(
         &page.ctx,
         Some(&venue),
@@ -143,24 +115,16 @@ pub async fn edit_venue_submit(
     id: web::Path<String>,
     form: CsrfForm<VenueForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<VenueId>(&id)?;
     let form = form.data;
-    let (me, env, vid) = (page.organizer.clone(), state.env.clone(), id.clone());
-    let input = venue_input(&form);
-    let result = state
-        .db
-        .run(move |conn| venues::update_venue(conn, &env, &me, &vid, input))
-        .await;
+    let result = venues::update_venue(&state, &page.organizer, &id, venue_input(&form)).await;
     match field_errors(result)? {
         Ok(venue) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
             Ok(see_other(&format!("/manage/venues/{}", venue.id)))
         }
         Err(errors) => {
-            let venue = state
-                .db
-                .run(move |conn| venues::get_venue(conn, &id))
-                .await?;
+            let venue = venues::get_venue(&state, &id).await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::venues::form(&page.ctx, Some(&venue), &form, &errors),
@@ -174,12 +138,10 @@ pub async fn suggest_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let venue = state
-        .db
-        .run(move |conn| venues::get_venue(conn, &id))
-        .await?;
-    if venues::can_edit_venue(&page.organizer, &venue) {
+    let id = page_id::<VenueId>(&id)?;
+    let venues::SuggestionTarget { venue, may_edit } =
+        venues::suggestion_target(&state, &page.organizer, &id).await?;
+    if may_edit {
         return Ok(see_other(&format!("/manage/venues/{}/edit", venue.id)));
     }
     let form = SuggestForm {
@@ -200,14 +162,10 @@ pub async fn suggest_submit(
     id: web::Path<String>,
     form: CsrfForm<SuggestForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<VenueId>(&id)?;
     let form = form.data;
-    let (me, env, vid) = (page.organizer.clone(), state.env.clone(), id.clone());
     let (input, message) = (venue_input(&form.venue), form.message.clone());
-    let result = state
-        .db
-        .run(move |conn| venues::suggest_change(conn, &env, &me, &vid, input, &message))
-        .await;
+    let result = venues::suggest_change(&state, &page.organizer, &id, input, message).await;
     match field_errors(result)? {
         Ok(sent_to) => {
             let key = match sent_to {
@@ -218,10 +176,7 @@ pub async fn suggest_submit(
             Ok(see_other(&format!("/manage/venues/{id}")))
         }
         Err(errors) => {
-            let venue = state
-                .db
-                .run(move |conn| venues::get_venue(conn, &id))
-                .await?;
+            let venue = venues::get_venue(&state, &id).await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::venues::suggest_form(&page.ctx, &venue, &form, &errors),
@@ -233,18 +188,10 @@ pub async fn suggest_submit(
 async fn render_copy(
     state: &AppState,
     page: &OrganizerPage,
-    id: String,
+    id: &VenueId,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    let (venue, uses) = state
-        .db
-        .run(move |conn| {
-            let venue = venues::get_venue(conn, &id)?;
-            let uses = venues::my_uses(conn, &me, &id)?;
-            Ok((venue, uses))
-        })
-        .await?;
+    let (venue, uses) = venues::copy_form(state, &page.organizer, id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -261,8 +208,8 @@ pub async fn copy_form(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    render_copy(&state, &page, id, FieldErrors::new()).await
+    let id = page_id::<VenueId>(&id)?;
+    render_copy(&state, &page, &id, FieldErrors::new()).await
 }
 
 pub async fn copy_submit(
@@ -271,13 +218,9 @@ pub async fn copy_submit(
     id: web::Path<String>,
     form: CsrfForm<crate::web::session::Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<VenueId>(&id)?;
     let stop_ids = form.all("stop_ids");
-    let (me, vid) = (page.organizer.clone(), id.clone());
-    let result = state
-        .db
-        .run(move |conn| venues::copy_venue(conn, &me, &vid, &stop_ids))
-        .await;
+    let result = venues::copy_venue(&state, &page.organizer, &id, stop_ids).await;
     match field_errors(result)? {
         Ok((copy, moved)) => {
             flash(
@@ -288,6 +231,6 @@ pub async fn copy_submit(
             );
             Ok(see_other(&format!("/manage/venues/{}", copy.id)))
         }
-        Err(errors) => render_copy(&state, &page, id, errors).await,
+        Err(errors) => render_copy(&state, &page, &id, errors).await,
     }
 }
