@@ -5,17 +5,18 @@ use utoipa::ToSchema;
 use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::ids::{AgendaItemId, ProposalId, StopId, TourId};
 use crate::domain::proposal::ProposalStatus;
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::speaker::Speaker;
 use crate::models::talk::TalkWithSpeakers;
 use crate::read::agenda::Entry;
 use crate::read::speakers::ProposalView;
 use crate::services::agenda::{self, ItemInput};
-use crate::services::speakers::{self, PersonInput, ProposalInput};
+use crate::services::speakers::{self, PersonInput, ProposalInput, TalkInput};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -113,10 +114,7 @@ pub async fn create_speaker(
         affiliation: b.affiliation.unwrap_or_default(),
         bio: b.bio.unwrap_or_default(),
     };
-    let added = state
-        .db
-        .run(move |conn| speakers::create_speaker(conn, &me, &input))
-        .await?;
+    let added = speakers::create_speaker(&state, &me, input).await?;
     let json = if added.visible {
         SpeakerJson::from(added.speaker)
     } else {
@@ -157,21 +155,13 @@ pub async fn create_talk(
     ApiCaller(me): ApiCaller,
     ApiJson(b): ApiJson<CreateTalk>,
 ) -> Result<HttpResponse, AppError> {
-    let env = state.env.clone();
-    let talk = state
-        .db
-        .run(move |conn| {
-            speakers::create_talk(
-                conn,
-                &env,
-                &me,
-                &b.title,
-                &b.summary.unwrap_or_default(),
-                Some(b.duration_minutes),
-                &b.speaker_ids,
-            )
-        })
-        .await?;
+    let input = TalkInput {
+        title: b.title,
+        summary: b.summary.unwrap_or_default(),
+        duration_minutes: Some(b.duration_minutes),
+        speaker_ids: b.speaker_ids,
+    };
+    let talk = speakers::create_talk(&state, &me, input).await?;
     Ok(HttpResponse::Created().json(TalkJson::from(talk)))
 }
 
@@ -227,7 +217,7 @@ pub async fn add_agenda_item(
     id: web::Path<String>,
     ApiJson(b): ApiJson<CreateAgendaItem>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let input = ItemInput {
         talk_id: b.talk_id,
         kind: b.kind,
@@ -235,11 +225,7 @@ pub async fn add_agenda_item(
         starts_at: Some(rfc3339_to_utc(&b.starts_at)),
         duration_minutes: b.duration_minutes,
     };
-    let env = state.env.clone();
-    let entry = state
-        .db
-        .run(move |conn| agenda::add_item(conn, &env, &me, &id, input))
-        .await?;
+    let entry = agenda::add_item(&state, &me, &id, input).await?;
     Ok(HttpResponse::Created().json(AgendaItemJson::from(entry)))
 }
 
@@ -251,11 +237,8 @@ pub async fn list_agenda(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let list = state
-        .db
-        .run(move |conn| agenda::entries_for(conn, &me, &id))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let list = agenda::entries_for(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(
         list.into_iter()
             .map(AgendaItemJson::from)
@@ -278,13 +261,9 @@ pub async fn move_agenda_item(
     id: web::Path<String>,
     ApiJson(b): ApiJson<MoveAgendaItem>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "agenda item")?;
-    let env = state.env.clone();
+    let id = path_id::<AgendaItemId>(&id)?;
     let starts = rfc3339_to_utc(&b.starts_at);
-    let entry = state
-        .db
-        .run(move |conn| agenda::move_item(conn, &env, &me, &id, starts, b.duration_minutes))
-        .await?;
+    let entry = agenda::move_item(&state, &me, &id, starts, b.duration_minutes).await?;
     Ok(HttpResponse::Ok().json(AgendaItemJson::from(entry)))
 }
 
@@ -296,12 +275,8 @@ pub async fn remove_agenda_item(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "agenda item")?;
-    let env = state.env.clone();
-    state
-        .db
-        .run(move |conn| agenda::remove_item(conn, &env, &me, &id))
-        .await?;
+    let id = path_id::<AgendaItemId>(&id)?;
+    agenda::remove_item(&state, &me, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -314,11 +289,8 @@ pub async fn publish_agenda(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    state
-        .db
-        .run(move |conn| agenda::publish(conn, &me, &id))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    agenda::publish(&state, &me, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -406,7 +378,7 @@ pub async fn submit_proposal(
     state
         .limits
         .check(&req, crate::ratelimit::Action::Proposal)?;
-    let id = path_id_text(&id, "tour")?;
+    let id = path_id::<TourId>(&id)?;
     let input = ProposalInput {
         speaker: b.speaker.into(),
         co_speakers: b.co_speakers.into_iter().map(PersonInput::from).collect(),
@@ -415,11 +387,7 @@ pub async fn submit_proposal(
         duration_minutes: Some(b.duration_minutes),
         stop_ids: b.stop_ids,
     };
-    let env = state.env.clone();
-    let p = state
-        .db
-        .run(move |conn| speakers::submit_proposal(conn, &env, lang, &id, &input))
-        .await?;
+    let p = speakers::submit_proposal(&state, lang, &id, input).await?;
     Ok(HttpResponse::Created().json(ProposalReceivedJson {
         id: p.id,
         status: p.status,
@@ -435,11 +403,8 @@ pub async fn list_proposals(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    let (_, _, list) = state
-        .db
-        .run(move |conn| speakers::proposals(conn, &me, &id))
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    let (_, _, list) = speakers::proposals(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(ProposalJson::from).collect::<Vec<_>>()))
 }
 
@@ -462,12 +427,8 @@ pub async fn accept_proposal(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Decision>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "proposal")?;
-    let env = state.env.clone();
-    let view = state
-        .db
-        .run(move |conn| speakers::accept(conn, &env, &me, &id, &b.stop_ids, &b.message))
-        .await?;
+    let id = path_id::<ProposalId>(&id)?;
+    let view = speakers::accept(&state, &me, &id, b.stop_ids, b.message).await?;
     Ok(HttpResponse::Ok().json(ProposalJson::from(view)))
 }
 
@@ -480,11 +441,7 @@ pub async fn reject_proposal(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Decision>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "proposal")?;
-    let env = state.env.clone();
-    state
-        .db
-        .run(move |conn| speakers::reject(conn, &env, &me, &id, &b.message))
-        .await?;
+    let id = path_id::<ProposalId>(&id)?;
+    speakers::reject(&state, &me, &id, b.message).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,6 +2,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use crate::domain::stop::StopStatus;
 use crate::domain::text_enum;
 
 text_enum!(
@@ -90,6 +91,15 @@ pub fn overruns(stop_end: NaiveDateTime, items: &[Slot]) -> Vec<&Slot> {
     items.iter().filter(|s| s.ends_at() > stop_end).collect()
 }
 
+/// Whether a stop's agenda may still be planned (a speaker asked for it): a draft, or a stop
+/// still to come; not one held or cancelled.
+pub fn may_be_planned(stop: StopStatus) -> bool {
+    matches!(
+        stop,
+        StopStatus::Draft | StopStatus::Open | StopStatus::Closed
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +159,12 @@ mod tests {
         assert_eq!(first_free_start(s, e, 30, &others), Some(t("14:45")));
         assert_eq!(first_free_start(s, e, 300, &others), None);
         assert_eq!(overruns(t("14:30"), &others).len(), 1);
+    }
+
+    #[test]
+    fn speakers_are_asked_for_stops_still_to_come_only() {
+        assert!(may_be_planned(StopStatus::Draft));
+        assert!(may_be_planned(StopStatus::Open) && may_be_planned(StopStatus::Closed));
+        assert!(!may_be_planned(StopStatus::Done) && !may_be_planned(StopStatus::Cancelled));
     }
 }

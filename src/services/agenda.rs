@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::{self, DbConnection};
 use crate::domain::agenda::{self, ItemKind, Problem, Slot};
+use crate::domain::ids::{AgendaItemId, StopId};
 use crate::domain::text;
 use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
@@ -16,11 +17,23 @@ use crate::models::speaker::Speaker;
 use crate::models::stop::{Stop, StopChanges};
 use crate::models::talk::Talk;
 use crate::read::agenda::{Builder, Entry};
+use crate::services::context::Context;
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, access};
 
 /// A stop's agenda, for an organizer who runs the stop (published or not).
-pub fn entries_for(
+pub async fn entries_for(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+) -> Result<Vec<Entry>, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| entries_for_in(conn, &organizer, &stop))
+        .await
+}
+
+fn entries_for_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,
@@ -29,8 +42,30 @@ pub fn entries_for(
     entries(conn, &stop.id)
 }
 
+/// What the agenda builder shows: the stop's agenda and the talks to place, and which items
+/// run past the stop's end.
+pub struct AgendaBuilder {
+    pub builder: Builder,
+    pub overruns: Vec<String>,
+}
+
 /// A stop's agenda builder, for an organizer who runs the stop.
-pub fn builder(
+pub async fn builder(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+) -> Result<AgendaBuilder, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| {
+            let builder = builder_in(conn, &organizer, &stop)?;
+            let overruns = overrun_ids(&builder.stop, &builder.entries);
+            Ok(AgendaBuilder { builder, overruns })
+        })
+        .await
+}
+
+fn builder_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,
@@ -111,8 +146,20 @@ pub struct ItemInput {
     pub duration_minutes: Option<i64>,
 }
 
-#[tracing::instrument(skip(conn, env, input), fields(organizer = %organizer.id))]
-pub fn add_item(
+#[tracing::instrument(skip(ctx, input), fields(organizer = %organizer.id))]
+pub async fn add_item(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    input: ItemInput,
+) -> Result<Entry, AppError> {
+    let (env, organizer, stop) = (ctx.env.clone(), organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| add_item_in(conn, &env, &organizer, &stop, input))
+        .await
+}
+
+fn add_item_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
@@ -297,8 +344,21 @@ pub fn place_talk(
     Ok(Some(entry))
 }
 
-#[tracing::instrument(skip(conn, env), fields(organizer = %organizer.id))]
-pub fn move_item(
+#[tracing::instrument(skip(ctx), fields(organizer = %organizer.id))]
+pub async fn move_item(
+    ctx: &Context,
+    organizer: &Organizer,
+    item: &AgendaItemId,
+    starts_at: Result<NaiveDateTime, crate::error::FieldError>,
+    duration: Option<i64>,
+) -> Result<Entry, AppError> {
+    let (env, organizer, item) = (ctx.env.clone(), organizer.clone(), item.clone());
+    ctx.db
+        .run(move |conn| move_item_in(conn, &env, &organizer, &item, starts_at, duration))
+        .await
+}
+
+fn move_item_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
@@ -354,7 +414,19 @@ pub fn move_item(
     })
 }
 
-pub fn remove_item(
+/// Takes an item off the agenda (its speakers told, once the agenda is published).
+pub async fn remove_item(
+    ctx: &Context,
+    organizer: &Organizer,
+    item: &AgendaItemId,
+) -> Result<(), AppError> {
+    let (env, organizer, item) = (ctx.env.clone(), organizer.clone(), item.clone());
+    ctx.db
+        .run(move |conn| remove_item_in(conn, &env, &organizer, &item))
+        .await
+}
+
+fn remove_item_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
@@ -386,7 +458,14 @@ pub fn remove_item(
 }
 
 /// From now on the agenda is public, and changes are announced.
-pub fn publish(
+pub async fn publish(ctx: &Context, organizer: &Organizer, stop: &StopId) -> Result<(), AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| publish_in(conn, &organizer, &stop))
+        .await
+}
+
+fn publish_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,
@@ -458,7 +537,7 @@ fn send_slot_mail(
 }
 
 /// Items that run past the stop's end (the page shows them).
-pub fn overrun_ids(stop: &Stop, list: &[Entry]) -> Vec<String> {
+fn overrun_ids(stop: &Stop, list: &[Entry]) -> Vec<String> {
     let slots: Vec<Slot> = list.iter().map(slot_of).collect();
     agenda::overruns(stop.ends_at, &slots)
         .into_iter()

@@ -4,6 +4,7 @@
 use chrono::Duration;
 
 use crate::db::{self, DbConnection};
+use crate::domain::proposal::may_mail_invitation;
 use crate::email::{self, Email, Mail, MailKind};
 use crate::error::AppError;
 use crate::models::organizer::Organizer;
@@ -13,9 +14,7 @@ use crate::models::talk::Talk;
 use crate::models::tour::Tour;
 use crate::services::Env;
 
-/// Invitations one speaker is e-mailed in a day; more talks may name them (they see those on
-/// their page), but no more mail.
-pub const INVITATIONS_PER_DAY: i64 = 5;
+pub use crate::domain::proposal::INVITATIONS_PER_DAY;
 
 /// Asks a speaker to give a talk: an e-mail with a link to their page, where they accept or
 /// decline (at most `INVITATIONS_PER_DAY` such e-mails a day; the rest wait on their page).
@@ -28,9 +27,12 @@ pub fn invite(
     talk: &Talk,
 ) -> Result<(), AppError> {
     let since = db::now() - Duration::days(1);
-    if Speaker::mails_since(conn, MailKind::TalkInvitation, &speaker.email, since)?
-        >= INVITATIONS_PER_DAY
-    {
+    if !may_mail_invitation(Speaker::mails_since(
+        conn,
+        MailKind::TalkInvitation,
+        &speaker.email,
+        since,
+    )?) {
         return Ok(());
     }
     let link = crate::services::magic_links::speaker(conn, env, speaker)?;

@@ -2,8 +2,7 @@
 
 use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::i18n::Lang;
-use crate::models::tour::Tour;
-use crate::services::speakers::{self, PersonInput, ProposalInput};
+use crate::services::speakers::{self, CfpPage, PersonInput, ProposalInput};
 use crate::state::AppState;
 use crate::views::speakers::public::CfpForm;
 use crate::web::session::{PageCtx, PublicForm};
@@ -11,35 +10,12 @@ use crate::web::{field_errors, html, html_status};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-async fn cfp_data(
-    state: &AppState,
-    slug: String,
-) -> Result<
-    (
-        Tour,
-        Vec<(crate::models::stop::Stop, crate::models::venue::Venue)>,
-        bool,
-    ),
-    AppError,
-> {
-    state
-        .db
-        .run(move |conn| {
-            let tour = Tour::find_public_by_slug(conn, &slug)?
-                .ok_or_else(|| AppError::not_found("tour"))?;
-            let stops = speakers::cfp_stops(conn, &tour)?;
-            let open = crate::services::speakers::cfp_open(&tour);
-            Ok((tour, stops, open))
-        })
-        .await
-}
-
 pub async fn cfp_page(
     state: web::Data<AppState>,
     PageCtx(ctx, _): PageCtx,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (tour, stops, open) = cfp_data(&state, slug.into_inner()).await?;
+    let CfpPage { tour, stops, open } = speakers::cfp(&state, &slug).await?;
     Ok(html(crate::views::speakers::public::cfp(
         &ctx,
         &tour,
@@ -86,7 +62,6 @@ pub async fn cfp_submit(
         summary: get("abstract"),
         duration_minutes: get("duration_minutes"),
     };
-    let (tour, stops, open) = cfp_data(&state, slug.into_inner()).await?;
     let mut errors = FieldErrors::new();
     let duration = match f.duration_minutes.trim().parse::<i64>() {
         Ok(d) => Some(d),
@@ -118,17 +93,14 @@ pub async fn cfp_submit(
         duration_minutes: duration,
         stop_ids: chosen.clone(),
     };
-    let env = state.env.clone();
-    let tour_id = tour.id.clone();
-    let result = state
-        .db
-        .run(move |conn| speakers::submit_proposal(conn, &env, lang, &tour_id, &input))
-        .await;
+    let result = speakers::submit_to_cfp(&state, lang, &slug, input).await;
     // A duration that is not a number reaches the service as missing, which refuses it.
     match field_errors(result)? {
-        Ok(_) => Ok(html(crate::views::speakers::public::cfp_sent(&ctx, &tour))),
+        Ok(tour) => Ok(html(crate::views::speakers::public::cfp_sent(&ctx, &tour))),
         Err(mut more) => {
             more.extend(errors);
+            // The form again, with what it offers now.
+            let CfpPage { tour, stops, open } = speakers::cfp(&state, &slug).await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::speakers::public::cfp(&ctx, &tour, &stops, open, &f, &chosen, &more),

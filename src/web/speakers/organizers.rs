@@ -1,15 +1,16 @@
 //! Organizers: proposals, agendas, speaker history.
 
+use crate::domain::ids::{AgendaItemId, ProposalId, SpeakerId, StopId, TalkId, TourId};
 use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::read::agenda::Builder;
 use crate::services::agenda::{self, ItemInput};
-use crate::services::speakers;
+use crate::services::speakers::{self, History};
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::speakers::organizers::{BuilderPage, ItemForm};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{html, html_status, page_id_text, see_other};
+use crate::web::{html, html_status, page_id, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -19,12 +20,8 @@ pub async fn proposals_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
-    let (tour, stops, list) = state
-        .db
-        .run(move |conn| speakers::proposals(conn, &me, &id))
-        .await?;
+    let id = page_id::<TourId>(&id)?;
+    let (tour, stops, list) = speakers::proposals(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::speakers::organizers::proposals(
         &page.ctx,
         &tour,
@@ -46,13 +43,9 @@ pub async fn accept(
     id: web::Path<String>,
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<ProposalId>(&id)?;
     let stop_ids = form.all("stop_ids");
-    let (me, env, message) = (page.organizer.clone(), state.env.clone(), form.data.message);
-    let view = state
-        .db
-        .run(move |conn| speakers::accept(conn, &env, &me, &id, &stop_ids, &message))
-        .await?;
+    let view = speakers::accept(&state, &page.organizer, &id, stop_ids, form.data.message).await?;
     flash(
         &page.session,
         FlashKind::Success,
@@ -70,17 +63,8 @@ pub async fn reject(
     id: web::Path<String>,
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let (me, env, message, pid) = (
-        page.organizer.clone(),
-        state.env.clone(),
-        form.data.message,
-        id.clone(),
-    );
-    let tour = state
-        .db
-        .run(move |conn| speakers::reject(conn, &env, &me, &pid, &message))
-        .await?;
+    let id = page_id::<ProposalId>(&id)?;
+    let tour = speakers::reject(&state, &page.organizer, &id, form.data.message).await?;
     flash(
         &page.session,
         FlashKind::Success,
@@ -92,21 +76,20 @@ pub async fn reject(
 async fn render_builder(
     state: &AppState,
     page: &OrganizerPage,
-    stop_id: String,
+    stop_id: &StopId,
     form: ItemForm,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    let Builder {
-        tour,
-        stop,
-        entries,
-        talks,
-    } = state
-        .db
-        .run(move |conn| agenda::builder(conn, &me, &stop_id))
-        .await?;
-    let overruns = agenda::overrun_ids(&stop, &entries);
+    let agenda::AgendaBuilder {
+        builder:
+            Builder {
+                tour,
+                stop,
+                entries,
+                talks,
+            },
+        overruns,
+    } = agenda::builder(state, &page.organizer, stop_id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -155,8 +138,8 @@ pub async fn builder(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    render_builder(&state, &page, id, ItemForm::default(), FieldErrors::new()).await
+    let id = page_id::<StopId>(&id)?;
+    render_builder(&state, &page, &id, ItemForm::default(), FieldErrors::new()).await
 }
 
 pub async fn add_item(
@@ -165,7 +148,7 @@ pub async fn add_item(
     id: web::Path<String>,
     form: CsrfForm<ItemForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let f = form.data;
     let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let duration = f.duration_minutes.trim().parse::<i64>().ok();
@@ -180,15 +163,9 @@ pub async fn add_item(
         starts_at: Some(local_to_utc(&f.starts_at, tz)),
         duration_minutes: duration,
     };
-    let (me, env, sid) = (page.organizer.clone(), state.env.clone(), id.clone());
-    match agenda_errors(
-        state
-            .db
-            .run(move |conn| agenda::add_item(conn, &env, &me, &sid, input))
-            .await,
-    )? {
+    match agenda_errors(agenda::add_item(&state, &page.organizer, &id, input).await)? {
         None => Ok(see_other(&format!("/manage/stops/{id}/agenda"))),
-        Some(errors) => render_builder(&state, &page, id, f, errors).await,
+        Some(errors) => render_builder(&state, &page, &id, f, errors).await,
     }
 }
 
@@ -206,19 +183,14 @@ pub async fn move_item(
     form: CsrfForm<MoveForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, item) = path.into_inner();
-    let (id, item) = (page_id_text(&id)?, page_id_text(&item)?);
+    let (id, item) = (page_id::<StopId>(&id)?, page_id::<AgendaItemId>(&item)?);
     let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
     let starts = local_to_utc(&form.data.starts_at, tz);
     let duration = form.data.duration_minutes.trim().parse::<i64>().ok();
-    let (me, env) = (page.organizer.clone(), state.env.clone());
-    match agenda_errors(
-        state
-            .db
-            .run(move |conn| agenda::move_item(conn, &env, &me, &item, starts, duration))
-            .await,
-    )? {
+    match agenda_errors(agenda::move_item(&state, &page.organizer, &item, starts, duration).await)?
+    {
         None => Ok(see_other(&format!("/manage/stops/{id}/agenda"))),
-        Some(errors) => render_builder(&state, &page, id, ItemForm::default(), errors).await,
+        Some(errors) => render_builder(&state, &page, &id, ItemForm::default(), errors).await,
     }
 }
 
@@ -229,12 +201,8 @@ pub async fn remove_item(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, item) = path.into_inner();
-    let (id, item) = (page_id_text(&id)?, page_id_text(&item)?);
-    let (me, env) = (page.organizer.clone(), state.env.clone());
-    state
-        .db
-        .run(move |conn| agenda::remove_item(conn, &env, &me, &item))
-        .await?;
+    let (id, item) = (page_id::<StopId>(&id)?, page_id::<AgendaItemId>(&item)?);
+    agenda::remove_item(&state, &page.organizer, &item).await?;
     Ok(see_other(&format!("/manage/stops/{id}/agenda")))
 }
 
@@ -244,12 +212,8 @@ pub async fn publish(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let (me, sid) = (page.organizer.clone(), id.clone());
-    state
-        .db
-        .run(move |conn| agenda::publish(conn, &me, &sid))
-        .await?;
+    let id = page_id::<StopId>(&id)?;
+    agenda::publish(&state, &page.organizer, &id).await?;
     flash(
         &page.session,
         FlashKind::Success,
@@ -263,16 +227,11 @@ pub async fn speaker_history(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
-    let (speaker, deliveries, proposals, stops) = state
-        .db
-        .run(move |conn| {
-            let (speaker, deliveries, proposals) = speakers::history(conn, &me, &id)?;
-            let stops = speakers::stops_to_ask(conn, &me)?;
-            Ok((speaker, deliveries, proposals, stops))
-        })
-        .await?;
+    let id = page_id::<SpeakerId>(&id)?;
+    let History {
+        history: (speaker, deliveries, proposals),
+        stops_to_ask: stops,
+    } = speakers::history(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::speakers::organizers::history(
         &page.ctx,
         &speaker,
@@ -295,15 +254,15 @@ pub async fn invite(
     id: web::Path<String>,
     form: CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let speaker_id = page_id_text(&id)?;
+    let speaker_id = page_id::<SpeakerId>(&id)?;
     let f = form.data;
-    let (talk_id, stop_id) = (page_id_text(&f.talk_id)?, page_id_text(&f.stop_id)?);
-    let (me, env, sid) = (page.organizer.clone(), state.env.clone(), stop_id.clone());
+    // Ids of the form, refused like a path's.
+    let (talk_id, stop_id) = (
+        page_id::<TalkId>(&f.talk_id)?,
+        page_id::<StopId>(&f.stop_id)?,
+    );
     match agenda_errors(
-        state
-            .db
-            .run(move |conn| speakers::invite_to_stop(conn, &env, &me, &talk_id, &sid))
-            .await,
+        speakers::invite_to_stop(&state, &page.organizer, &talk_id, &stop_id).await,
     )? {
         None => {
             flash(
