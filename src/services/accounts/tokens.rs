@@ -1,12 +1,7 @@
-//! API tokens: made from a password or on the account page, listed, revoked; and
-//! `ApiCallers`, which remembers whom a token names.
+//! API tokens: made from a password or on the account page, listed, revoked (whom a token
+//! names is `services::caller::ApiCallers`).
 
-use std::collections::HashMap;
-use std::sync::RwLock;
-use std::time::Instant;
-
-use crate::cache;
-use crate::db::{self, Db, DbConnection};
+use crate::db::{self, DbConnection};
 pub use crate::domain::account::MAX_TOKEN_DAYS;
 use crate::domain::account::token_lifetime;
 use crate::domain::ids::ApiTokenId;
@@ -14,7 +9,6 @@ use crate::domain::text;
 use crate::error::{AppError, Validator};
 use crate::models::api_token::ApiToken;
 use crate::models::organizer::Organizer;
-use crate::secrets;
 use crate::services::context::Context;
 
 use super::organizers::authenticate_in;
@@ -82,13 +76,6 @@ pub fn create_api_token(
     Ok(ApiToken::create(conn, &organizer.id, &label, expires_at)?)
 }
 
-fn organizer_for_token(
-    conn: &mut DbConnection,
-    token: &str,
-) -> Result<Option<(Organizer, Option<chrono::NaiveDateTime>)>, AppError> {
-    Ok(ApiToken::organizer_for(conn, token)?)
-}
-
 /// The caller's API tokens that still work.
 pub async fn api_tokens(ctx: &Context, organizer: &Organizer) -> Result<Vec<ApiToken>, AppError> {
     let organizer_id = organizer.id.clone();
@@ -117,73 +104,3 @@ pub async fn revoke_api_token(
 }
 
 //CALLERS
-/// How long an organizer found by an API token is remembered at most.
-const CALLER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-/// Bound on remembered tokens (all are forgotten when it is reached).
-const MAX_CALLERS: usize = 10_000;
-
-/// Organizers found by their API tokens, remembered for a minute: a desk sends its token with
-/// every scan, and looking it up cost a database round trip (and a thread hop) per check-in.
-/// Any change of an organizer or a token bumps the `auth` key (`cache::Change::Auth`), which
-/// forgets them all at once here and on the other instances within a poll. Kept by the
-/// token's hash; unknown tokens are not remembered.
-struct Remembered {
-    organizer: Organizer,
-    generation: u64,
-    at: Instant,
-    expires_at: Option<chrono::NaiveDateTime>,
-}
-
-pub struct ApiCallers {
-    db: Db,
-    /// Whose `auth` key says when remembered callers are stale.
-    pages: std::sync::Arc<crate::cache::PageCache>,
-    known: RwLock<HashMap<String, Remembered>>,
-}
-
-impl ApiCallers {
-    pub fn new(db: Db, pages: std::sync::Arc<crate::cache::PageCache>) -> Self {
-        ApiCallers {
-            db,
-            pages,
-            known: RwLock::default(),
-        }
-    }
-
-    /// The organizer the token belongs to, if any.
-    pub async fn organizer(&self, token: String) -> Result<Option<Organizer>, AppError> {
-        let hash = secrets::token_hash(&token);
-        // Read before the lookup: a change committed meanwhile makes the entry stale at once.
-        let generation = self.pages.generation(cache::keys::AUTH);
-        if let Some(organizer) = self.known.read().ok().and_then(|k| {
-            k.get(&hash)
-                .filter(|r| {
-                    r.generation == generation
-                        && r.at.elapsed() < CALLER_TTL
-                        && r.expires_at.is_none_or(|t| t > db::now())
-                })
-                .map(|r| r.organizer.clone())
-        }) {
-            return Ok(Some(organizer));
-        }
-        let found = self
-            .db
-            .run(move |conn| organizer_for_token(conn, &token))
-            .await?;
-        if let (Some((organizer, expires_at)), Ok(mut known)) = (&found, self.known.write()) {
-            if known.len() >= MAX_CALLERS {
-                known.clear();
-            }
-            known.insert(
-                hash,
-                Remembered {
-                    organizer: organizer.clone(),
-                    generation,
-                    at: Instant::now(),
-                    expires_at: *expires_at,
-                },
-            );
-        }
-        Ok(found.map(|(o, _)| o))
-    }
-}
