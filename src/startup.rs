@@ -79,7 +79,7 @@ impl Application {
         let app = crate::services::context::Context {
             intake: crate::services::intake::intake(db.clone(), env.clone()),
             door: crate::services::intake::door(db.clone(), env.clone()),
-            callers: Arc::new(crate::services::accounts::ApiCallers::new(
+            callers: Arc::new(crate::services::caller::ApiCallers::new(
                 db.clone(),
                 pages.clone(),
             )),

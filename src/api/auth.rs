@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::extract::ApiJson;
+use crate::domain::ids::ApiTokenId;
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
 use crate::models::organizer::Organizer;
@@ -81,14 +82,15 @@ pub async fn create_token(
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
     let client = state.limits.client_key(&req).unwrap_or_default();
-    let (token, row) = state
-        .db
-        .run(move |conn| {
-            let organizer = accounts::authenticate(conn, &body.email, &body.password, &client)?;
-            let label = body.label.unwrap_or_default();
-            accounts::create_api_token(conn, &organizer, &label, body.expires_in_days)
-        })
-        .await?;
+    let (token, row) = accounts::token_for_password(
+        &state,
+        &body.email,
+        &body.password,
+        &client,
+        body.label.as_deref().unwrap_or_default(),
+        body.expires_in_days,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(TokenJson {
         token,
         id: row.id,
@@ -118,10 +120,7 @@ pub async fn list_tokens(
     state: web::Data<AppState>,
     ApiCaller(me): ApiCaller,
 ) -> Result<HttpResponse, AppError> {
-    let tokens = state
-        .db
-        .run(move |conn| accounts::api_tokens(conn, &me))
-        .await?;
+    let tokens = accounts::api_tokens(&state, &me).await?;
     Ok(HttpResponse::Ok().json(
         tokens
             .into_iter()
@@ -146,11 +145,8 @@ pub async fn revoke_token(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = crate::http::path_id_text(&id, "API token")?;
-    state
-        .db
-        .run(move |conn| accounts::revoke_api_token(conn, &me, &id))
-        .await?;
+    let id = crate::http::path_id::<ApiTokenId>(&id)?;
+    accounts::revoke_api_token(&state, &me, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

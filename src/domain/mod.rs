@@ -2,6 +2,7 @@
 //! who may do what, and (in later modules) the attendance-ratio arithmetic.
 
 pub mod access;
+pub mod account;
 pub mod agenda;
 pub mod attendance;
 mod field;

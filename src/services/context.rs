@@ -26,7 +26,7 @@ pub struct Context {
     /// Gathers the check-ins at a stop's door that arrive together into one transaction.
     pub door: crate::services::intake::Door,
     /// Organizers found by their API tokens (see `ApiCallers`).
-    pub callers: Arc<crate::services::accounts::ApiCallers>,
+    pub callers: Arc<crate::services::caller::ApiCallers>,
     pub metrics: Arc<crate::metrics::Metrics>,
 }
 

@@ -10,6 +10,7 @@ use crate::models::magic_link::MagicLink;
 use crate::models::speaker::Speaker;
 use crate::models::task::Volunteer;
 use crate::services::Env;
+use crate::services::context::Context;
 
 /// What a speaker's sign-in link is for (`magic_links.purpose`).
 pub const SPEAKER: &str = "speaker";
@@ -36,18 +37,28 @@ impl Guest {
 }
 
 /// A sign-in link that is still good, without using it.
-pub fn peek(conn: &mut DbConnection, guest: Guest, token: &str) -> Result<(), AppError> {
-    MagicLink::peek(conn, guest.purpose(), token)?
-        .and_then(|l| l.subject_id)
-        .map(drop)
-        .ok_or_else(|| AppError::not_found("sign-in link"))
+pub async fn peek(ctx: &Context, guest: Guest, token: &str) -> Result<(), AppError> {
+    let token = token.to_owned();
+    ctx.db
+        .run(move |conn| {
+            MagicLink::peek(conn, guest.purpose(), &token)?
+                .and_then(|l| l.subject_id)
+                .map(drop)
+                .ok_or_else(|| AppError::not_found("sign-in link"))
+        })
+        .await
 }
 
 /// Uses a sign-in link (once, before it expires): the id of the speaker or volunteer.
-pub fn enter(conn: &mut DbConnection, guest: Guest, token: &str) -> Result<String, AppError> {
-    MagicLink::consume(conn, guest.purpose(), token)?
-        .and_then(|l| l.subject_id)
-        .ok_or_else(|| AppError::not_found("sign-in link"))
+pub async fn enter(ctx: &Context, guest: Guest, token: &str) -> Result<String, AppError> {
+    let token = token.to_owned();
+    ctx.db
+        .run(move |conn| {
+            MagicLink::consume(conn, guest.purpose(), &token)?
+                .and_then(|l| l.subject_id)
+                .ok_or_else(|| AppError::not_found("sign-in link"))
+        })
+        .await
 }
 
 /// A fresh sign-in link to the speaker's page, good for the usual hours.

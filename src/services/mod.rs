@@ -18,6 +18,7 @@ pub mod public;
 pub mod registrations;
 pub mod report;
 pub mod schedule;
+pub mod sessions;
 pub mod speakers;
 pub mod stop_context;
 pub mod stops;

@@ -5,13 +5,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::domain::ids::ApiTokenId;
 use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::services::accounts;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::account::AccountPage;
 use crate::web::session::{self, CsrfForm, Empty, FormCtx, OrganizerPage};
-use crate::web::{field_errors, html, html_status, page_id_text, see_other};
+use crate::web::{field_errors, html, html_status, page_id, see_other};
 
 const ACCOUNT: &str = "/manage/account";
 
@@ -23,16 +24,7 @@ async fn render(
     password_errors: FieldErrors,
     token_errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    let (sessions, tokens) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                accounts::sessions(conn, &me)?,
-                accounts::api_tokens(conn, &me)?,
-            ))
-        })
-        .await?;
+    let account = accounts::account(state, &page.organizer).await?;
     let this = session::session_hash(&page.session);
     Ok(html_status(
         status,
@@ -40,9 +32,9 @@ async fn render(
             &page.ctx,
             AccountPage {
                 email: &page.organizer.email,
-                sessions: &sessions,
+                sessions: &account.sessions,
                 this_session: this.as_deref(),
-                tokens: &tokens,
+                tokens: &account.tokens,
                 new_token: new_token.as_deref(),
                 password_errors: &password_errors,
                 token_errors: &token_errors,
@@ -80,13 +72,14 @@ pub async fn change_password(
     form: CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
-    let (me, form) = (page.organizer.clone(), form.data);
-    let result = state
-        .db
-        .run(move |conn| {
-            accounts::change_password(conn, &me, &form.current_password, &form.password)
-        })
-        .await;
+    let form = form.data;
+    let result = accounts::change_password(
+        &state,
+        &page.organizer,
+        &form.current_password,
+        &form.password,
+    )
+    .await;
     match field_errors(result)? {
         Ok(organizer) => {
             // Every session of the account ended with the change; this browser starts anew.
@@ -127,11 +120,8 @@ pub async fn revoke_session(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (me, id) = (page.organizer.clone(), session_path_id(&id)?);
-    state
-        .db
-        .run(move |conn| accounts::revoke_session(conn, &me, &id))
-        .await?;
+    let id = session_path_id(&id)?;
+    accounts::revoke_session(&state, &page.organizer, &id).await?;
     session::flash(
         &page.session,
         FlashKind::Success,
@@ -145,11 +135,7 @@ pub async fn sign_out_everywhere(
     page: OrganizerPage,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    state
-        .db
-        .run(move |conn| accounts::sign_out_everywhere(conn, &me))
-        .await?;
+    accounts::sign_out_everywhere(&state, &page.organizer).await?;
     page.session.purge();
     Ok(see_other("/login"))
 }
@@ -167,7 +153,7 @@ pub async fn create_token(
     page: OrganizerPage,
     form: CsrfForm<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (me, form) = (page.organizer.clone(), form.data);
+    let form = form.data;
     let days = match form.expires_in_days.trim() {
         "" => Ok(None),
         d => d.parse::<i64>().map(Some).map_err(|_| {
@@ -179,12 +165,7 @@ pub async fn create_token(
         }),
     };
     let result = match days {
-        Ok(days) => {
-            state
-                .db
-                .run(move |conn| accounts::create_api_token(conn, &me, &form.label, days))
-                .await
-        }
+        Ok(days) => accounts::new_api_token(&state, &page.organizer, &form.label, days).await,
         Err(e) => Err(e),
     };
     match field_errors(result)? {
@@ -219,11 +200,8 @@ pub async fn revoke_token(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (me, id) = (page.organizer.clone(), page_id_text(&id)?);
-    state
-        .db
-        .run(move |conn| accounts::revoke_api_token(conn, &me, &id))
-        .await?;
+    let id = page_id::<ApiTokenId>(&id)?;
+    accounts::revoke_api_token(&state, &page.organizer, &id).await?;
     session::flash(
         &page.session,
         FlashKind::Success,
@@ -274,12 +252,7 @@ pub async fn sign_in_link_landing(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let t = token.clone();
-    if !state
-        .db
-        .run(move |conn| accounts::sign_in_link_valid(conn, &t))
-        .await?
-    {
+    if !accounts::sign_in_link_valid(&state, &token).await? {
         return Err(AppError::not_found("sign-in link"));
     }
     Ok(html(crate::views::auth::link_landing(
@@ -298,11 +271,7 @@ pub async fn sign_in_link_use(
     token: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let token = token.into_inner();
-    let organizer = state
-        .db
-        .run(move |conn| accounts::sign_in_with_link(conn, &token))
-        .await?;
+    let organizer = accounts::sign_in_with_link(&state, &token).await?;
     session::sign_in(&state, &req, &session, &organizer).await?;
     Ok(see_other("/manage"))
 }

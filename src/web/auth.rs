@@ -73,12 +73,8 @@ pub async fn login_submit(
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::SignIn)?;
     let form = form.data;
-    let (email, password) = (form.email.clone(), form.password.clone());
     let client = state.limits.client_key(&req).unwrap_or_default();
-    let result = state
-        .db
-        .run(move |conn| accounts::authenticate(conn, &email, &password, &client))
-        .await;
+    let result = accounts::authenticate(&state, &form.email, &form.password, &client).await;
     match result {
         Ok(organizer) => {
             session::sign_in(&state, &req, &session, &organizer).await?;
@@ -142,12 +138,7 @@ pub async fn setup_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let t = token.clone();
-    if !state
-        .db
-        .run(move |conn| accounts::setup_link_valid(conn, &t))
-        .await?
-    {
+    if !accounts::setup_link_valid(&state, &token).await? {
         return Err(AppError::not_found("setup link"));
     }
     Ok(html(crate::views::auth::setup(
@@ -181,10 +172,7 @@ pub async fn setup_submit(
             ));
         }
     };
-    let organizer = state
-        .db
-        .run(move |conn| accounts::complete_setup(conn, &token, account))
-        .await?;
+    let organizer = accounts::complete_setup(&state, &token, account).await?;
     session::sign_in(&state, &req, &session, &organizer).await?;
     session::flash(&session, FlashKind::Success, ctx.t("setup.done"));
     Ok(see_other("/manage"))
@@ -196,11 +184,7 @@ pub async fn invite_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let t = token.clone();
-    let organizer = state
-        .db
-        .run(move |conn| accounts::invitation(conn, &t))
-        .await?;
+    let organizer = accounts::invitation(&state, &token).await?;
     let form = AccountForm {
         name: organizer.name.clone(),
         ..AccountForm::default()
@@ -223,30 +207,18 @@ pub async fn invite_submit(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let form = form.data;
-    let t = token.clone();
-    let invited = state
-        .db
-        .run(move |conn| accounts::invitation(conn, &t))
-        .await?;
-    let checked = field_errors(accounts::check_account(
-        &invited.email,
-        &form.name,
-        Some(&form.password),
-    ))?;
-    let account = match checked {
-        Ok(a) => a,
+    let accepted = accounts::accept_invitation(&state, &token, &form.name, &form.password).await;
+    let organizer = match field_errors(accepted)? {
+        Ok(organizer) => organizer,
         Err(errors) => {
+            // The form shows whom the invitation is for.
+            let invited = accounts::invitation(&state, &token).await?;
             return Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::auth::invite(&ctx, &token, &invited.email, &form, &errors),
             ));
         }
     };
-    let hash = account.password_hash.unwrap_or_default();
-    let organizer = state
-        .db
-        .run(move |conn| accounts::accept_invitation(conn, &token, &account.name, &hash))
-        .await?;
     session::sign_in(&state, &req, &session, &organizer).await?;
     Ok(see_other("/manage"))
 }
@@ -264,16 +236,7 @@ pub async fn forgot_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let email = form.data.email;
-    let (links, lang, hours) = (
-        state.env.links.clone(),
-        ctx.lang,
-        state.settings.rules.magic_link_hours,
-    );
-    state
-        .db
-        .run(move |conn| accounts::request_password_reset(conn, &links, lang, &email, hours))
-        .await?;
+    accounts::request_password_reset(&state, ctx.lang, &form.data.email).await?;
     Ok(html(crate::views::auth::forgot_password(&ctx, true)))
 }
 
@@ -283,12 +246,7 @@ pub async fn reset_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let t = token.clone();
-    if !state
-        .db
-        .run(move |conn| accounts::password_reset_valid(conn, &t))
-        .await?
-    {
+    if !accounts::password_reset_valid(&state, &token).await? {
         return Err(AppError::not_found("reset link"));
     }
     Ok(html(crate::views::auth::reset_password(
@@ -306,19 +264,16 @@ pub async fn reset_submit(
     form: CsrfForm<AccountForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    if let Err(e) = crate::secrets::check_password_strength(&form.data.password) {
-        let mut errors = crate::error::FieldErrors::new();
-        errors.insert("password".into(), e);
-        return Ok(html_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            crate::views::auth::reset_password(&ctx, &token, &errors),
-        ));
-    }
-    let hash = crate::secrets::hash_password(&form.data.password)?;
-    let organizer = state
-        .db
-        .run(move |conn| accounts::reset_password(conn, &token, &hash))
-        .await?;
+    let reset = accounts::reset_password(&state, &token, &form.data.password).await;
+    let organizer = match field_errors(reset)? {
+        Ok(organizer) => organizer,
+        Err(errors) => {
+            return Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::views::auth::reset_password(&ctx, &token, &errors),
+            ));
+        }
+    };
     session::sign_in(&state, &req, &session, &organizer).await?;
     session::flash(&session, FlashKind::Success, ctx.t("reset.done"));
     Ok(see_other("/manage"))

@@ -126,11 +126,8 @@ impl Flow {
         ctx: &Ctx,
         token: String,
     ) -> Result<HttpResponse, AppError> {
-        let (t, guest) = (token.clone(), self.guest);
         let [title, lead, button] = self.landing;
-        let result = state
-            .db
-            .run(move |conn| magic_links::peek(conn, guest, &t))
+        let result = magic_links::peek(state, self.guest, &token)
             .await
             .map(|()| {
                 html(crate::views::auth::link_landing(
@@ -152,11 +149,7 @@ impl Flow {
         session: &Session,
         token: String,
     ) -> Result<HttpResponse, AppError> {
-        let guest = self.guest;
-        let used = state
-            .db
-            .run(move |conn| magic_links::enter(conn, guest, &token))
-            .await;
+        let used = magic_links::enter(state, self.guest, &token).await;
         let result = match used {
             Ok(id) => self
                 .sign_in(state, session, &id)

@@ -18,10 +18,10 @@ use super::routes::routes;
 use crate::helpers::*;
 
 /// Every route the app registers (read from where routes are registered: `src/startup.rs`,
-/// `src/web/mod.rs`, `src/api/mod.rs`), as (method, path with `{}` for parameters).
+/// `src/web/routes.rs`, `src/api/mod.rs`), as (method, path with `{}` for parameters).
 pub(crate) fn registered_routes() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for file in ["src/startup.rs", "src/web/mod.rs", "src/api/mod.rs"] {
+    for file in ["src/startup.rs", "src/web/routes.rs", "src/api/mod.rs"] {
         let text = std::fs::read_to_string(file).unwrap();
         let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         // Routes after a scope belong to it (each file has at most one scope, at its end).

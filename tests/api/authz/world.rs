@@ -362,7 +362,7 @@ pub(super) async fn build_world(app: &TestApp) -> (World, Vec<Caller>) {
                     .unwrap();
                     let hash =
                         roadshow::secrets::hash_password("a new password for reset").unwrap();
-                    roadshow::services::accounts::reset_password(conn, &token, &hash).unwrap();
+                    roadshow::services::accounts::reset_password_in(conn, &token, &hash).unwrap();
                 })
                 .await;
             }

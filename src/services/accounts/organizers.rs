@@ -1,13 +1,11 @@
-//! Organizer accounts: the first admin, sign-in, API tokens, invitations.
-
-use std::collections::HashMap;
-use std::sync::RwLock;
-use std::time::Instant;
+//! Organizer accounts and their passwords: adding them, signing in, invitations, resets.
 
 use chrono::Duration;
 
-use crate::cache;
-use crate::db::{self, Db, DbConnection};
+use crate::db::{self, DbConnection};
+use crate::domain::account::{
+    FORGET_AFTER_HOURS, FREE_FAILURES, FREE_FAILURES_ANYWHERE, backoff_after, may_manage_organizers,
+};
 use crate::domain::text;
 use crate::email::{self, Email, Links, Mail};
 use crate::error::{AppError, ErrorCode, FieldCode, Validator};
@@ -18,6 +16,7 @@ use crate::models::organizer::{NewOrganizer, Organizer};
 use crate::models::session::BrowserSession;
 use crate::models::sign_in_failure::{ANY_CLIENT, SignInFailure};
 use crate::secrets;
+use crate::services::context::Context;
 
 /// How long an invitation or setup link stays usable.
 pub const INVITE_VALID_FOR_DAYS: i64 = 7;
@@ -50,42 +49,7 @@ pub fn check_account(
     })
 }
 
-/// A setup link for the first organizer, if nobody has an account yet.
-pub fn setup_link_if_empty(conn: &mut DbConnection) -> Result<Option<String>, AppError> {
-    if Organizer::count(conn)? > 0 {
-        return Ok(None);
-    }
-    Ok(Some(MagicLink::create(
-        conn,
-        purpose::SETUP,
-        "",
-        None,
-        Duration::days(INVITE_VALID_FOR_DAYS),
-    )?))
-}
-
-pub fn setup_link_valid(conn: &mut DbConnection, token: &str) -> Result<bool, AppError> {
-    Ok(MagicLink::peek(conn, purpose::SETUP, token)?.is_some() && Organizer::count(conn)? == 0)
-}
-
-/// Creates the first organizer (a site admin) with a setup link; works once.
-#[tracing::instrument(skip_all)]
-pub fn complete_setup(
-    conn: &mut DbConnection,
-    token: &str,
-    account: AccountInput,
-) -> Result<Organizer, AppError> {
-    db::write_transaction(conn, |conn| {
-        if Organizer::count(conn)? > 0 || MagicLink::consume(conn, purpose::SETUP, token)?.is_none()
-        {
-            return Err(AppError::not_found("setup link"));
-        }
-        MagicLink::revoke_all(conn, purpose::SETUP)?;
-        insert_organizer(conn, &account, true)
-    })
-}
-
-fn insert_organizer(
+pub(super) fn insert_organizer(
     conn: &mut DbConnection,
     account: &AccountInput,
     is_admin: bool,
@@ -123,30 +87,6 @@ pub fn add_organizer(
     })
 }
 
-/// Failed sign-ins of one address from one client allowed before the backoff starts.
-const FREE_FAILURES: i32 = 5;
-/// Failed sign-ins of one address from all clients together before every client waits: a
-/// guard against guessing from many addresses, set high so that nobody locks an organizer
-/// out by accident. While locked, the owner still gets in with an e-mailed sign-in link.
-const FREE_FAILURES_ANYWHERE: i32 = 50;
-/// The first lock; it doubles with each further failure, up to `MAX_LOCK`.
-const FIRST_LOCK_SECS: i64 = 30;
-const MAX_LOCK_SECS: i64 = 15 * 60;
-/// Failures older than this are forgotten.
-const FORGET_AFTER_HOURS: i64 = 1;
-
-/// How long sign-in stays locked after the `failures`-th failure in a row, when `free`
-/// failures are allowed.
-pub fn backoff_after(failures: i32, free: i32) -> Option<Duration> {
-    if failures < free {
-        return None;
-    }
-    let doublings = (failures - free).min(16) as u32;
-    Some(Duration::seconds(
-        (FIRST_LOCK_SECS << doublings).min(MAX_LOCK_SECS),
-    ))
-}
-
 /// The organizer with this e-mail and password. Unknown e-mails cost the same time as wrong
 /// passwords, so sign-in does not reveal who has an account. After `FREE_FAILURES` failures
 /// in a row for one address from one client (`client`: its address, see
@@ -155,7 +95,19 @@ pub fn backoff_after(failures: i32, free: i32) -> Option<Duration> {
 /// them, are not locked out by a stranger's guesses, unless the address collects
 /// `FREE_FAILURES_ANYWHERE` failures from everywhere; then the e-mailed sign-in link
 /// (`request_sign_in_link`) still lets its owner in.
-pub fn authenticate(
+pub async fn authenticate(
+    ctx: &Context,
+    email: &str,
+    password: &str,
+    client: &str,
+) -> Result<Organizer, AppError> {
+    let (email, password, client) = (email.to_owned(), password.to_owned(), client.to_owned());
+    ctx.db
+        .run(move |conn| authenticate_in(conn, &email, &password, &client))
+        .await
+}
+
+pub(super) fn authenticate_in(
     conn: &mut DbConnection,
     email: &str,
     password: &str,
@@ -229,96 +181,6 @@ fn bad_credentials() -> AppError {
     AppError::unauthorized("wrong e-mail address or password")
 }
 
-/// Longest lifetime a token may be given, in days (longer: no expiry at all).
-pub const MAX_TOKEN_DAYS: i64 = 3650;
-
-/// A new API token (its only plain-text copy, and its row). `expires_in_days` None: it
-/// works until revoked or the password is reset.
-pub fn create_api_token(
-    conn: &mut DbConnection,
-    organizer: &Organizer,
-    label: &str,
-    expires_in_days: Option<i64>,
-) -> Result<(String, ApiToken), AppError> {
-    let mut v = Validator::new();
-    let label = v
-        .check("label", text::optional_line(label, 100))
-        .unwrap_or_default();
-    if let Some(days) = expires_in_days
-        && !(1..=MAX_TOKEN_DAYS).contains(&days)
-    {
-        v.check::<()>(
-            "expires_in_days",
-            Err(text::out_of_range("1", &text::grouped(MAX_TOKEN_DAYS))),
-        );
-    }
-    v.finish()?;
-    let label = if label.is_empty() {
-        "API".into()
-    } else {
-        label
-    };
-    let expires_at = expires_in_days.map(|d| db::now() + Duration::days(d));
-    Ok(ApiToken::create(conn, &organizer.id, &label, expires_at)?)
-}
-
-pub fn organizer_for_token(
-    conn: &mut DbConnection,
-    token: &str,
-) -> Result<Option<(Organizer, Option<chrono::NaiveDateTime>)>, AppError> {
-    Ok(ApiToken::organizer_for(conn, token)?)
-}
-
-/// The caller's API tokens that still work.
-pub fn api_tokens(
-    conn: &mut DbConnection,
-    organizer: &Organizer,
-) -> Result<Vec<ApiToken>, AppError> {
-    Ok(ApiToken::list_for(conn, &organizer.id)?)
-}
-
-/// Revokes one of the caller's API tokens (404 for anyone else's).
-pub fn revoke_api_token(
-    conn: &mut DbConnection,
-    organizer: &Organizer,
-    token_id: &str,
-) -> Result<(), AppError> {
-    db::write_transaction(conn, |conn| {
-        if ApiToken::delete_of(conn, &organizer.id, token_id)? == 0 {
-            return Err(AppError::not_found("API token"));
-        }
-        Ok(())
-    })
-}
-
-/// The caller's signed-in browsers.
-pub fn sessions(
-    conn: &mut DbConnection,
-    organizer: &Organizer,
-) -> Result<Vec<BrowserSession>, AppError> {
-    Ok(BrowserSession::list_for(conn, &organizer.id)?)
-}
-
-/// Signs one of the caller's browsers out (404 for anyone else's).
-pub fn revoke_session(
-    conn: &mut DbConnection,
-    organizer: &Organizer,
-    session_id: &str,
-) -> Result<(), AppError> {
-    if BrowserSession::delete_of(conn, &organizer.id, session_id)? == 0 {
-        return Err(AppError::not_found("session"));
-    }
-    Ok(())
-}
-
-/// Signs the caller out on every browser, this one too.
-pub fn sign_out_everywhere(
-    conn: &mut DbConnection,
-    organizer: &Organizer,
-) -> Result<usize, AppError> {
-    Ok(BrowserSession::delete_all_of(conn, &organizer.id, None)?)
-}
-
 /// What a new password ends (in the caller's transaction): every session and API token of
 /// the account, and every other link that would set its password or sign it in. Whoever
 /// held the old password, a copied cookie or a token is out.
@@ -332,7 +194,23 @@ fn password_changed(conn: &mut DbConnection, organizer: &Organizer) -> Result<()
 
 /// Changes the caller's password after checking the current one (argon2 runs outside the
 /// transaction); then every session and token of the account ends, as after a reset.
-pub fn change_password(
+pub async fn change_password(
+    ctx: &Context,
+    organizer: &Organizer,
+    current: &str,
+    new_password: &str,
+) -> Result<Organizer, AppError> {
+    let (organizer, current, new_password) = (
+        organizer.clone(),
+        current.to_owned(),
+        new_password.to_owned(),
+    );
+    ctx.db
+        .run(move |conn| change_password_in(conn, &organizer, &current, &new_password))
+        .await
+}
+
+fn change_password_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     current: &str,
@@ -401,13 +279,24 @@ pub fn request_sign_in_link(
     })
 }
 
-pub fn sign_in_link_valid(conn: &mut DbConnection, token: &str) -> Result<bool, AppError> {
-    Ok(MagicLink::peek(conn, purpose::ORGANIZER_SIGN_IN, token)?.is_some())
+/// Whether an organizer's sign-in link still works, without using it.
+pub async fn sign_in_link_valid(ctx: &Context, token: &str) -> Result<bool, AppError> {
+    let token = token.to_owned();
+    ctx.db
+        .run(move |conn| Ok(MagicLink::peek(conn, purpose::ORGANIZER_SIGN_IN, &token)?.is_some()))
+        .await
 }
 
 /// Uses a sign-in link: the organizer, once. Their failed sign-ins are forgotten: they
 /// proved they hold the mailbox.
-pub fn sign_in_with_link(conn: &mut DbConnection, token: &str) -> Result<Organizer, AppError> {
+pub async fn sign_in_with_link(ctx: &Context, token: &str) -> Result<Organizer, AppError> {
+    let token = token.to_owned();
+    ctx.db
+        .run(move |conn| sign_in_with_link_in(conn, &token))
+        .await
+}
+
+fn sign_in_with_link_in(conn: &mut DbConnection, token: &str) -> Result<Organizer, AppError> {
     db::write_transaction(conn, |conn| {
         let link = MagicLink::consume(conn, purpose::ORGANIZER_SIGN_IN, token)?
             .ok_or_else(|| AppError::not_found("sign-in link"))?;
@@ -418,77 +307,6 @@ pub fn sign_in_with_link(conn: &mut DbConnection, token: &str) -> Result<Organiz
         SignInFailure::clear_all(conn, &organizer.email)?;
         Ok(organizer)
     })
-}
-
-/// How long an organizer found by an API token is remembered at most.
-const CALLER_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-/// Bound on remembered tokens (all are forgotten when it is reached).
-const MAX_CALLERS: usize = 10_000;
-
-/// Organizers found by their API tokens, remembered for a minute: a desk sends its token with
-/// every scan, and looking it up cost a database round trip (and a thread hop) per check-in.
-/// Any change of an organizer or a token bumps the `auth` key (`cache::Change::Auth`), which
-/// forgets them all at once here and on the other instances within a poll. Kept by the
-/// token's hash; unknown tokens are not remembered.
-struct Remembered {
-    organizer: Organizer,
-    generation: u64,
-    at: Instant,
-    expires_at: Option<chrono::NaiveDateTime>,
-}
-
-pub struct ApiCallers {
-    db: Db,
-    /// Whose `auth` key says when remembered callers are stale.
-    pages: std::sync::Arc<crate::cache::PageCache>,
-    known: RwLock<HashMap<String, Remembered>>,
-}
-
-impl ApiCallers {
-    pub fn new(db: Db, pages: std::sync::Arc<crate::cache::PageCache>) -> Self {
-        ApiCallers {
-            db,
-            pages,
-            known: RwLock::default(),
-        }
-    }
-
-    /// The organizer the token belongs to, if any.
-    pub async fn organizer(&self, token: String) -> Result<Option<Organizer>, AppError> {
-        let hash = secrets::token_hash(&token);
-        // Read before the lookup: a change committed meanwhile makes the entry stale at once.
-        let generation = self.pages.generation(cache::keys::AUTH);
-        if let Some(organizer) = self.known.read().ok().and_then(|k| {
-            k.get(&hash)
-                .filter(|r| {
-                    r.generation == generation
-                        && r.at.elapsed() < CALLER_TTL
-                        && r.expires_at.is_none_or(|t| t > db::now())
-                })
-                .map(|r| r.organizer.clone())
-        }) {
-            return Ok(Some(organizer));
-        }
-        let found = self
-            .db
-            .run(move |conn| organizer_for_token(conn, &token))
-            .await?;
-        if let (Some((organizer, expires_at)), Ok(mut known)) = (&found, self.known.write()) {
-            if known.len() >= MAX_CALLERS {
-                known.clear();
-            }
-            known.insert(
-                hash,
-                Remembered {
-                    organizer: organizer.clone(),
-                    generation,
-                    at: Instant::now(),
-                    expires_at: *expires_at,
-                },
-            );
-        }
-        Ok(found.map(|(o, _)| o))
-    }
 }
 
 /// An invitation link for an organizer who has no password yet.
@@ -502,7 +320,13 @@ pub fn invite_link(conn: &mut DbConnection, organizer: &Organizer) -> Result<Str
     )?)
 }
 
-pub fn invitation(conn: &mut DbConnection, token: &str) -> Result<Organizer, AppError> {
+/// The organizer an unused invitation is for (404 once it is used or expired).
+pub async fn invitation(ctx: &Context, token: &str) -> Result<Organizer, AppError> {
+    let token = token.to_owned();
+    ctx.db.run(move |conn| invitation_in(conn, &token)).await
+}
+
+fn invitation_in(conn: &mut DbConnection, token: &str) -> Result<Organizer, AppError> {
     let link = MagicLink::peek(conn, purpose::ORGANIZER_INVITE, token)?
         .ok_or_else(|| AppError::not_found("invitation"))?;
     let id = link
@@ -511,8 +335,25 @@ pub fn invitation(conn: &mut DbConnection, token: &str) -> Result<Organizer, App
     Ok(Organizer::find(conn, &id)?)
 }
 
-/// Sets name and password from an invitation; the link works once.
-pub fn accept_invitation(
+/// Sets name and password from an invitation; the link works once. The address is the
+/// invited one, checked with the name and password like any account's (argon2 runs between
+/// the two hops, outside any transaction).
+pub async fn accept_invitation(
+    ctx: &Context,
+    token: &str,
+    name: &str,
+    password: &str,
+) -> Result<Organizer, AppError> {
+    let invited = invitation(ctx, token).await?;
+    let account = check_account(&invited.email, name, Some(password))?;
+    let token = token.to_owned();
+    let hash = account.password_hash.unwrap_or_default();
+    ctx.db
+        .run(move |conn| accept_invitation_in(conn, &token, &account.name, &hash))
+        .await
+}
+
+fn accept_invitation_in(
     conn: &mut DbConnection,
     token: &str,
     name: &str,
@@ -535,8 +376,48 @@ pub fn accept_invitation(
 }
 
 /// A site admin adds an organizer, who is e-mailed an invitation to set a password (to
-/// their mailbox only: the admin never sees the link).
-pub fn add_invited_organizer(
+/// their mailbox only: the admin never sees the link). Only site admins may (403).
+pub async fn add_invited_organizer(
+    ctx: &Context,
+    admin: &Organizer,
+    lang: Lang,
+    input: NewOrganizerInput,
+) -> Result<Organizer, AppError> {
+    admin_only(admin)?;
+    let (links, admin) = (ctx.env.links.clone(), admin.clone());
+    ctx.db
+        .run(move |conn| {
+            let account = check_account(&input.email, &input.name, None)?;
+            add_invited_organizer_in(conn, &links, lang, &admin, account, input.is_admin)
+        })
+        .await
+}
+
+/// Every organizer account, for a site admin (403 for anyone else).
+pub async fn organizers(ctx: &Context, admin: &Organizer) -> Result<Vec<Organizer>, AppError> {
+    admin_only(admin)?;
+    ctx.db.run(|conn| Ok(Organizer::list(conn)?)).await
+}
+
+fn admin_only(organizer: &Organizer) -> Result<(), AppError> {
+    if may_manage_organizers(organizer.is_admin) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only site admins manage organizer accounts",
+        ))
+    }
+}
+
+/// A new organizer as a site admin types them in: the address, a name, whether they are an
+/// admin too.
+pub struct NewOrganizerInput {
+    pub email: String,
+    pub name: String,
+    pub is_admin: bool,
+}
+
+fn add_invited_organizer_in(
     conn: &mut DbConnection,
     links: &Links,
     lang: Lang,
@@ -562,9 +443,22 @@ pub fn add_invited_organizer(
 }
 
 /// Sends a password-reset link if the address belongs to an organizer; says nothing either
-/// way, so the form does not reveal who has an account.
+/// way, so the form does not reveal who has an account. The link works for the usual hours
+/// of a mailed link (`rules.magic_link_hours`).
+pub async fn request_password_reset(
+    ctx: &Context,
+    lang: Lang,
+    email_address: &str,
+) -> Result<(), AppError> {
+    let (links, hours) = (ctx.env.links.clone(), ctx.settings.rules.magic_link_hours);
+    let email_address = email_address.to_owned();
+    ctx.db
+        .run(move |conn| request_password_reset_in(conn, &links, lang, &email_address, hours))
+        .await
+}
+
 #[tracing::instrument(skip_all)]
-pub fn request_password_reset(
+fn request_password_reset_in(
     conn: &mut DbConnection,
     links: &Links,
     lang: Lang,
@@ -596,13 +490,34 @@ pub fn request_password_reset(
     })
 }
 
-pub fn password_reset_valid(conn: &mut DbConnection, token: &str) -> Result<bool, AppError> {
-    Ok(MagicLink::peek(conn, purpose::PASSWORD_RESET, token)?.is_some())
+/// Whether a reset link still works, without using it.
+pub async fn password_reset_valid(ctx: &Context, token: &str) -> Result<bool, AppError> {
+    let token = token.to_owned();
+    ctx.db
+        .run(move |conn| Ok(MagicLink::peek(conn, purpose::PASSWORD_RESET, &token)?.is_some()))
+        .await
 }
 
 /// Sets a new password with a reset link; the link works once, and only before it expires.
-/// Every session, API token and other unused reset link of the account dies with it.
-pub fn reset_password(
+/// Every session, API token and other unused reset link of the account dies with it. A
+/// weak password is refused (422 on `password`) before the link is looked at.
+pub async fn reset_password(
+    ctx: &Context,
+    token: &str,
+    password: &str,
+) -> Result<Organizer, AppError> {
+    let mut v = Validator::new();
+    v.check("password", secrets::check_password_strength(password));
+    v.finish()?;
+    let hash = secrets::hash_password(password)?;
+    let token = token.to_owned();
+    ctx.db
+        .run(move |conn| reset_password_in(conn, &token, &hash))
+        .await
+}
+
+/// `reset_password` on a connection, with the password already hashed (the tests' way).
+pub fn reset_password_in(
     conn: &mut DbConnection,
     token: &str,
     password_hash: &str,
@@ -618,26 +533,4 @@ pub fn reset_password(
         password_changed(conn, &organizer)?;
         Ok(organizer)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_starts_after_free_failures_and_doubles_up_to_a_cap() {
-        let f = FREE_FAILURES;
-        assert_eq!(backoff_after(f - 1, f), None);
-        assert_eq!(backoff_after(f, f), Some(Duration::seconds(30)));
-        assert_eq!(backoff_after(f + 1, f), Some(Duration::seconds(60)));
-        assert_eq!(backoff_after(f + 2, f), Some(Duration::seconds(120)));
-        assert_eq!(
-            backoff_after(1000, f),
-            Some(Duration::seconds(MAX_LOCK_SECS))
-        );
-        assert_eq!(
-            backoff_after(FREE_FAILURES_ANYWHERE - 1, FREE_FAILURES_ANYWHERE),
-            None
-        );
-    }
 }
