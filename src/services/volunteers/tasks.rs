@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 
 use crate::db::{self, DbConnection};
 use crate::domain::ids::{StopId, TaskId};
+use crate::domain::stop::local_to_utc;
 use crate::domain::task::{self as task_rules, STANDARD_SET, TaskKind};
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
@@ -43,6 +44,43 @@ pub async fn create_task(
     let (organizer, stop) = (organizer.clone(), stop.clone());
     ctx.db
         .run(move |conn| create_task_in(conn, &organizer, lang, &stop, input))
+        .await
+}
+
+/// A task's times as the organizers' page takes them: typed in the stop's time zone, blank
+/// for none.
+pub struct LocalTimes {
+    pub starts_at: String,
+    pub ends_at: String,
+}
+
+/// A new task from the organizers' page, its times read in the stop's time zone.
+pub async fn create_task_local(
+    ctx: &Context,
+    organizer: &Organizer,
+    lang: Lang,
+    stop: &StopId,
+    input: TaskInput,
+    times: LocalTimes,
+) -> Result<Task, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| {
+            let tz = access::stop_for(conn, &organizer, &stop)?.0.tz();
+            let time = |v: &str| {
+                if v.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    local_to_utc(v, tz).map(Some)
+                }
+            };
+            let input = TaskInput {
+                starts_at: Some(time(&times.starts_at)),
+                ends_at: Some(time(&times.ends_at)),
+                ..input
+            };
+            create_task_in(conn, &organizer, lang, &stop, input)
+        })
         .await
 }
 

@@ -1,9 +1,8 @@
 //! Organizers: tasks, claims and assignments.
 
 use crate::domain::ids::{ClaimId, RegistrationId, StopId, TaskId};
-use crate::domain::stop::local_to_utc;
 use crate::error::{AppError, ErrorKind, FieldCode, FieldError, FieldErrors};
-use crate::services::volunteers::{self, ClaimAction, TaskInput};
+use crate::services::volunteers::{self, ClaimAction, LocalTimes, TaskInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
@@ -97,23 +96,19 @@ pub async fn add_task(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
     let f = form.data;
-    let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
-    let time = |v: &str| {
-        if v.trim().is_empty() {
-            Ok(None)
-        } else {
-            local_to_utc(v, tz).map(Some)
-        }
-    };
     let input = TaskInput {
-        kind: Some(f.kind.clone()),
-        title: Some(f.title.clone()),
-        description: Some(f.description.clone()),
-        starts_at: Some(time(&f.starts_at)),
-        ends_at: Some(time(&f.ends_at)),
+        kind: Some(f.kind),
+        title: Some(f.title),
+        description: Some(f.description),
         slots: Some(crate::domain::text::parse_number(&f.slots, 1, 1000).map(i64::from)),
+        ..TaskInput::default()
     };
-    let result = volunteers::create_task(&state, &page.organizer, page.ctx.lang, &id, input).await;
+    let times = LocalTimes {
+        starts_at: f.starts_at,
+        ends_at: f.ends_at,
+    };
+    let (me, lang) = (&page.organizer, page.ctx.lang);
+    let result = volunteers::create_task_local(&state, me, lang, &id, input, times).await;
     after(&state, &page, &id, result).await
 }
 
