@@ -34,12 +34,23 @@ pub async fn open_tasks(
                         .ok_or_else(|| AppError::not_found("tour"))?,
                     None,
                 ),
-                HelpOf::Stop(id) => (crate::services::stops::public_stop(conn, &id)?.1, Some(id)),
+                HelpOf::Stop(id) => (public_tour_of(conn, &id)?, Some(id)),
             };
             let list = open_tasks_in(conn, &tour, stop_id.as_deref())?;
             Ok((tour, list))
         })
         .await
+}
+
+/// The public tour of a public stop, 404 "stop" otherwise (as `stops::public_stop` answers;
+/// asked here, as `services::stops` leads to this module through `services::schedule`).
+fn public_tour_of(conn: &mut DbConnection, stop_id: &str) -> Result<Tour, AppError> {
+    let stop = Stop::find(conn, stop_id)?
+        .filter(|s| s.status().is_public())
+        .ok_or_else(|| AppError::not_found("stop"))?;
+    Tour::find(conn, &stop.tour_id)?
+        .filter(Tour::is_public)
+        .ok_or_else(|| AppError::not_found("stop"))
 }
 
 /// The tasks of a tour's (or one stop's) public stops still to come, the full ones too (the
