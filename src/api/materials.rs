@@ -8,14 +8,14 @@ use utoipa::ToSchema;
 use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::ids::{AgendaItemId, Id, StopId};
 use crate::domain::stop::to_rfc3339;
 use crate::error::{AppError, FieldCode};
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::http::uploads;
-use crate::models::material::{Content, Material, MaterialKind};
-use crate::services::access;
+use crate::models::material::{Material, MaterialKind};
 use crate::services::materials::allowed_types;
-use crate::services::materials::{self, Uploader};
+use crate::services::materials::{self, NewMaterial, Uploader};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -69,14 +69,8 @@ pub async fn list_materials(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let list = state
-        .db
-        .run(move |conn| {
-            access::stop_for(conn, &me, &id)?;
-            Ok(Material::for_stop(conn, &id)?)
-        })
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let list = materials::list_materials(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(MaterialJson::from).collect::<Vec<_>>()))
 }
 
@@ -107,59 +101,15 @@ pub async fn add_material_link(
     id: web::Path<String>,
     ApiJson(b): ApiJson<MaterialLink>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let m = state
-        .db
-        .run(move |conn| {
-            let content = materials::link_content(&b.link_url, Uploader::Organizer(&me).label())?;
-            record(
-                conn,
-                &me,
-                &id,
-                b.kind,
-                b.agenda_item_id.as_deref(),
-                b.title.as_deref().unwrap_or(""),
-                &content,
-            )
-        })
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let input = NewMaterial {
+        kind: b.kind,
+        // As given: an id that names no slot is `slides_target`'s 404.
+        agenda_item: b.agenda_item_id.map(AgendaItemId::from),
+        title: b.title.unwrap_or_default(),
+    };
+    let m = materials::add_link(&state, &me, &id, input, b.link_url).await?;
     Ok(HttpResponse::Created().json(MaterialJson::from(m)))
-}
-
-fn record(
-    conn: &mut crate::db::DbConnection,
-    me: &crate::models::organizer::Organizer,
-    stop_id: &str,
-    kind: MaterialKind,
-    agenda_item_id: Option<&str>,
-    title: &str,
-    content: &Content,
-) -> Result<Material, AppError> {
-    let (stop, _, _) = access::stop_for(conn, me, stop_id)?;
-    let title = crate::domain::text::optional_line(title, 200)
-        .map_err(|e| AppError::invalid("title", e.code, e.message))?;
-    match (kind, agenda_item_id) {
-        (MaterialKind::Slides, Some(item_id)) => {
-            let (item, item_stop) =
-                materials::slides_target(conn, Uploader::Organizer(me), item_id)?;
-            if item_stop.id != stop.id {
-                return Err(AppError::invalid(
-                    "agenda_item_id",
-                    FieldCode::UnknownItem,
-                    "this slot is not at this stop",
-                ));
-            }
-            Ok(materials::record_slides(conn, Uploader::Organizer(me), &item, content)?.material)
-        }
-        (MaterialKind::Slides, None) => Err(AppError::invalid(
-            "agenda_item_id",
-            FieldCode::Required,
-            "slides belong to a slot of the agenda",
-        )),
-        (kind, _) => Ok(Material::insert_received(
-            conn, &stop.id, None, kind, &title, content,
-        )?),
-    }
 }
 
 /// Uploads a file (multipart: kind, agenda_item_id for slides, title, file). Files are
@@ -171,7 +121,7 @@ pub async fn upload_material(
     // Read only once the token is checked: a stranger's body is never spooled.
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let form: MaterialUpload = upload.read().await?;
     let kind = MaterialKind::parse(form.kind.trim()).ok_or_else(|| {
         AppError::invalid(
@@ -185,40 +135,24 @@ pub async fn upload_material(
         .agenda_item_id
         .filter(|t| !t.trim().is_empty())
         .map(|t| {
-            uuid::Uuid::parse_str(t.trim())
-                .map(|u| u.to_string())
-                .map_err(|_| {
-                    AppError::invalid("agenda_item_id", FieldCode::Invalid, "is not a slot's id")
-                })
+            AgendaItemId::parse(t.trim()).ok_or_else(|| {
+                AppError::invalid("agenda_item_id", FieldCode::Invalid, "is not a slot's id")
+            })
         })
         .transpose()?;
-    let title = form.title.map(|t| t.into_inner()).unwrap_or_default();
+    let input = NewMaterial {
+        kind,
+        agenda_item: agenda_item_id,
+        title: form.title.map(|t| t.into_inner()).unwrap_or_default(),
+    };
     // Check where it goes before storing anything.
-    {
-        let (me, id, item) = (me.clone(), id.clone(), agenda_item_id.clone());
-        state
-            .db
-            .run(move |conn| {
-                access::stop_for(conn, &me, &id)?;
-                if let Some(item) = item {
-                    materials::slides_target(conn, Uploader::Organizer(&me), &item)?;
-                }
-                Ok(())
-            })
-            .await?;
-    }
+    materials::check_upload(&state, &me, &id, input.agenda_item.as_ref()).await?;
     let stored = uploads::store(&state, form.file, allowed_types(kind)).await?;
     let content = stored.content(Uploader::Organizer(&me).label());
+    // Stored, then recorded on a connection: `record_or_discard` removes the file if
+    // recording fails.
     let m = uploads::record_or_discard(&state, &stored, move |conn| {
-        record(
-            conn,
-            &me,
-            &id,
-            kind,
-            agenda_item_id.as_deref(),
-            &title,
-            &content,
-        )
+        materials::record_in(conn, &me, &id, &input, &content)
     })
     .await?;
     Ok(HttpResponse::Created().json(MaterialJson::from(m)))

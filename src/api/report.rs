@@ -6,9 +6,10 @@ use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::materials::MaterialJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::ids::{MaterialId, TourId};
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::services::{collection, report};
 use crate::state::AppState;
 
@@ -151,12 +152,8 @@ pub async fn tour_report(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    let env = state.env.clone();
-    let r = state
-        .db
-        .run(move |conn| report::for_organizer(conn, &env, &me, &id))
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    let r = report::for_organizer(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(ReportJson::from(r)))
 }
 
@@ -175,11 +172,8 @@ pub async fn publish_material(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Publish>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "material")?;
-    let m = state
-        .db
-        .run(move |conn| collection::set_published(conn, &me, &id, b.published))
-        .await?;
+    let id = path_id::<MaterialId>(&id)?;
+    let m = collection::set_published(&state, &me, &id, b.published).await?;
     Ok(HttpResponse::Ok().json(MaterialJson::from(m)))
 }
 
@@ -193,10 +187,7 @@ pub async fn publish_report(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Publish>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    state
-        .db
-        .run(move |conn| report::set_published(conn, &me, &id, b.published))
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    report::set_published(&state, &me, &id, b.published).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,10 +5,11 @@ use utoipa::ToSchema;
 use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::api::{ApiCaller, MaybeCaller};
+use crate::domain::ids::{ClaimId, StopId, TaskId};
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::task::{ClaimStatus, TaskKind};
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::task::Task;
 use crate::services::volunteers::{self, Releaser, TaskInput};
@@ -88,7 +89,7 @@ pub async fn create_task(
     id: web::Path<String>,
     ApiJson(b): ApiJson<CreateTask>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let input = TaskInput {
         kind: Some(b.kind.as_str().to_owned()),
         title: b.title,
@@ -97,10 +98,7 @@ pub async fn create_task(
         ends_at: time(b.ends_at),
         slots: Some(Ok(b.slots)),
     };
-    let task = state
-        .db
-        .run(move |conn| volunteers::create_task(conn, &me, lang, &id, input))
-        .await?;
+    let task = volunteers::create_task(&state, &me, lang, &id, input).await?;
     Ok(HttpResponse::Created().json(TaskJson::from(task)))
 }
 
@@ -115,11 +113,8 @@ pub async fn standard_tasks(
     lang: Lang,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let list = state
-        .db
-        .run(move |conn| volunteers::apply_standard_set(conn, &me, lang, &id))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let list = volunteers::apply_standard_set(&state, &me, lang, &id).await?;
     Ok(HttpResponse::Ok().json(list.into_iter().map(TaskJson::from).collect::<Vec<_>>()))
 }
 
@@ -131,11 +126,8 @@ pub async fn list_tasks(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let (_, _, views) = state
-        .db
-        .run(move |conn| volunteers::coverage(conn, &me, &id))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let (_, _, views) = volunteers::coverage(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(
         views
             .into_iter()
@@ -168,12 +160,8 @@ pub async fn give_desk_access(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "claim")?;
-    let env = state.env.clone();
-    state
-        .db
-        .run(move |conn| volunteers::give_desk_access(conn, &env, &me, &id))
-        .await?;
+    let id = path_id::<ClaimId>(&id)?;
+    volunteers::give_desk_access(&state, &me, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -186,11 +174,8 @@ pub async fn remove_desk_access(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "claim")?;
-    state
-        .db
-        .run(move |conn| volunteers::remove_desk_access(conn, &me, &id))
-        .await?;
+    let id = path_id::<ClaimId>(&id)?;
+    volunteers::remove_desk_access(&state, &me, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -216,7 +201,7 @@ pub async fn update_task(
     id: web::Path<String>,
     ApiJson(b): ApiJson<UpdateTask>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "task")?;
+    let id = path_id::<TaskId>(&id)?;
     let opt_time = |v: Option<Option<String>>| v.map(|o| o.map(|s| rfc3339_to_utc(&s)).transpose());
     let input = TaskInput {
         kind: None,
@@ -226,10 +211,7 @@ pub async fn update_task(
         ends_at: opt_time(b.ends_at),
         slots: b.slots.map(Ok),
     };
-    let task = state
-        .db
-        .run(move |conn| volunteers::update_task(conn, &me, &id, input))
-        .await?;
+    let task = volunteers::update_task(&state, &me, &id, input).await?;
     Ok(HttpResponse::Ok().json(TaskJson::from(task)))
 }
 
@@ -262,12 +244,8 @@ pub async fn claim(
     ApiJson(b): ApiJson<CreateClaim>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::Claim)?;
-    let id = path_id_text(&id, "task")?;
-    let env = state.env.clone();
-    let done = state
-        .db
-        .run(move |conn| volunteers::claim(conn, &env, lang, &id, &b.name, &b.email, me.as_ref()))
-        .await?;
+    let id = path_id::<TaskId>(&id)?;
+    let done = volunteers::claim(&state, lang, &id, b.name, b.email, me.as_ref()).await?;
     let body = ClaimJson {
         free_slots_left: done.task.free(),
         id: done.claim.id,
@@ -292,12 +270,8 @@ pub async fn release(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "claim")?;
-    let env = state.env.clone();
-    state
-        .db
-        .run(move |conn| volunteers::release(conn, &env, &id, Releaser::Organizer(&me)))
-        .await?;
+    let id = path_id::<ClaimId>(&id)?;
+    volunteers::release(&state, &id, Releaser::Organizer(&me)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -316,10 +290,7 @@ pub async fn attendance(
     id: web::Path<String>,
     ApiJson(b): ApiJson<Attendance>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "claim")?;
-    state
-        .db
-        .run(move |conn| volunteers::mark_showed_up(conn, &me, &id, b.showed_up))
-        .await?;
+    let id = path_id::<ClaimId>(&id)?;
+    volunteers::mark_showed_up(&state, &me, &id, b.showed_up).await?;
     Ok(HttpResponse::NoContent().finish())
 }

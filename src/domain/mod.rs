@@ -7,6 +7,7 @@ pub mod agenda;
 pub mod attendance;
 mod field;
 pub mod ids;
+pub mod material;
 pub mod message;
 pub mod proposal;
 pub mod stop;

@@ -5,6 +5,8 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::{self, DbConnection};
+use crate::domain::ids::{MaterialId, StopId, TourId};
+use crate::domain::material as material_rules;
 use crate::domain::task::TaskKind;
 use crate::domain::text;
 use crate::email::{self, Email, Mail};
@@ -18,6 +20,7 @@ use crate::models::stop::Stop;
 use crate::models::stop_job::{self, StopJob};
 use crate::models::task::Claim;
 use crate::read::materials::{MaterialRow, StopMaterials, TourCollection};
+use crate::services::context::Context;
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, access, agenda};
 
@@ -127,10 +130,11 @@ pub fn send_reminders(
             let Some(was) = m.next_reminder_at else {
                 return Ok(0);
             };
-            let next = env
-                .material_reminder_days
-                .get(m.reminders_sent as usize)
-                .map(|d| m.created_at + Duration::days(*d));
+            let next = material_rules::next_reminder(
+                m.created_at,
+                m.reminders_sent,
+                &env.material_reminder_days,
+            );
             if !Material::reminded(conn, &m.id, was, next)? {
                 return Ok(0);
             }
@@ -221,14 +225,42 @@ pub fn open_for_ended_stops(
     Ok(n)
 }
 
+/// An organizer opens the requests of a stop they run now (before it ended, or again after
+/// a talk was added): how many were opened.
+pub async fn request_materials(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+) -> Result<usize, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| {
+            let (stop, _, _) = access::stop_for(conn, &organizer, &stop)?;
+            open_requests(conn, &stop, db::now())
+        })
+        .await
+}
+
 /// Who hands a stop-level material in: a volunteer (by id) whose task owns it, or an organizer.
+#[derive(Clone)]
 pub enum Handler {
     Volunteer(String),
     Organizer(Organizer),
 }
 
 /// A material this person may hand in (a requested or received one they own), for upload.
-pub fn target(
+pub async fn target(
+    ctx: &Context,
+    material: &MaterialId,
+    who: &Handler,
+) -> Result<Material, AppError> {
+    let (material, who) = (material.clone(), who.clone());
+    ctx.db
+        .run(move |conn| target_in(conn, &material, &who))
+        .await
+}
+
+fn target_in(
     conn: &mut DbConnection,
     material_id: &str,
     who: &Handler,
@@ -273,24 +305,32 @@ pub fn media_terms(
             "confirm that the people shown agreed",
         ));
     }
-    Ok((
-        if licence.is_empty() {
-            "CC BY 4.0".into()
-        } else {
-            licence
-        },
-        true,
-    ))
+    Ok((material_rules::licence_or_default(licence), true))
 }
 
-/// Records what was handed in for a material.
-pub fn hand_in(
+/// Records what was handed in for a material (a link or a text; a stored file goes through
+/// `hand_in_in` once it is stored).
+pub async fn hand_in(
+    ctx: &Context,
+    material: &MaterialId,
+    who: &Handler,
+    content: Content,
+) -> Result<Material, AppError> {
+    let (material, who) = (material.clone(), who.clone());
+    ctx.db
+        .run(move |conn| hand_in_in(conn, &material, &who, &content))
+        .await
+}
+
+/// Records what was handed in for a material, on a connection: the upload's record step
+/// (`http::uploads::record_or_discard` removes the stored file if this fails).
+pub fn hand_in_in(
     conn: &mut DbConnection,
     material_id: &str,
     who: &Handler,
     content: &Content,
 ) -> Result<Material, AppError> {
-    let m = target(conn, material_id, who)?;
+    let m = target_in(conn, material_id, who)?;
     let received = Material::receive(conn, &m.id, content)?;
     Ok(received)
 }
@@ -307,7 +347,19 @@ pub fn report_content(body: &str, uploaded_by: String) -> Result<Content, AppErr
 }
 
 /// Organizers publish (or take back) a received material.
-pub fn set_published(
+pub async fn set_published(
+    ctx: &Context,
+    organizer: &Organizer,
+    material: &MaterialId,
+    publish: bool,
+) -> Result<Material, AppError> {
+    let (organizer, material) = (organizer.clone(), material.clone());
+    ctx.db
+        .run(move |conn| set_published_in(conn, &organizer, &material, publish))
+        .await
+}
+
+fn set_published_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     material_id: &str,
@@ -333,7 +385,18 @@ pub fn set_published(
 /// A stop's materials with their talks and owners, for its dashboard. Slides of a slot
 /// whose owner was not recorded (handed in before the request, by older versions) are the
 /// talk's speakers'.
-pub fn stop_materials(
+pub async fn stop_materials(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+) -> Result<StopMaterials, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| stop_materials_in(conn, &organizer, &stop))
+        .await
+}
+
+fn stop_materials_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,
@@ -365,7 +428,18 @@ pub fn stop_materials(
 }
 
 /// The tour's collection per stop: (stop, its materials).
-pub fn tour_collection(
+pub async fn tour_collection(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+) -> Result<TourCollection, AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| tour_collection_in(conn, &organizer, &tour))
+        .await
+}
+
+fn tour_collection_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     tour_id: &str,

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::db::DbConnection;
+use crate::domain::ids::{AgendaItemId, StopId};
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError};
 use crate::files::{self, FileType};
@@ -16,6 +17,7 @@ use crate::models::stop::Stop;
 use crate::models::talk::Talk;
 use crate::services::access;
 use crate::services::caller::Caller;
+use crate::services::context::Context;
 use crate::services::speakers;
 
 /// Who hands a material in.
@@ -282,7 +284,8 @@ pub fn remove_own_slides(
         }
         let stop = Stop::find(conn, &m.stop_id)?.ok_or_else(|| AppError::not_found("material"))?;
         let now = crate::db::now();
-        if now >= stop.ends_at || stop.status() == crate::domain::stop::StopStatus::Done {
+        let done = stop.status() == crate::domain::stop::StopStatus::Done;
+        if crate::domain::material::requests_open(now, stop.ends_at, done) {
             Material::reopen(conn, &m.id, now + chrono::Duration::days(1))?;
         } else {
             Material::delete(conn, &m.id)?;
@@ -326,4 +329,100 @@ pub fn downloadable(
         return Ok(m);
     }
     Err(AppError::not_found("material"))
+}
+
+/// A stop's materials, for its organizers.
+pub async fn list_materials(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+) -> Result<Vec<Material>, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| {
+            access::stop_for(conn, &organizer, &stop)?;
+            Ok(Material::for_stop(conn, &stop)?)
+        })
+        .await
+}
+
+/// A material the organizers give for a stop: its kind, the slot of slides, a title.
+pub struct NewMaterial {
+    pub kind: MaterialKind,
+    /// For slides: the delivery (agenda item) they belong to.
+    pub agenda_item: Option<AgendaItemId>,
+    pub title: String,
+}
+
+/// An organizer records a material given as a link.
+pub async fn add_link(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    input: NewMaterial,
+    link_url: String,
+) -> Result<Material, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| {
+            let content = link_content(&link_url, Uploader::Organizer(&organizer).label())?;
+            record_in(conn, &organizer, &stop, &input, &content)
+        })
+        .await
+}
+
+/// Whether an organizer's upload may go where it says (their stop; for slides, a talk's
+/// slot), asked before anything is stored.
+pub async fn check_upload(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    agenda_item: Option<&AgendaItemId>,
+) -> Result<(), AppError> {
+    let (organizer, stop, item) = (organizer.clone(), stop.clone(), agenda_item.cloned());
+    ctx.db
+        .run(move |conn| {
+            access::stop_for(conn, &organizer, &stop)?;
+            if let Some(item) = item {
+                slides_target(conn, Uploader::Organizer(&organizer), &item)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// Records what an organizer handed in for a stop, on a connection: also the upload's record
+/// step (`http::uploads::record_or_discard` removes the stored file if this fails). Slides
+/// fill their slot's one slides material; anything else is a new received material.
+pub fn record_in(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    stop_id: &str,
+    input: &NewMaterial,
+    content: &Content,
+) -> Result<Material, AppError> {
+    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+    let title = text::optional_line(&input.title, 200)
+        .map_err(|e| AppError::invalid("title", e.code, e.message))?;
+    match (input.kind, input.agenda_item.as_deref()) {
+        (MaterialKind::Slides, Some(item_id)) => {
+            let (item, item_stop) = slides_target(conn, Uploader::Organizer(organizer), item_id)?;
+            if item_stop.id != stop.id {
+                return Err(AppError::invalid(
+                    "agenda_item_id",
+                    FieldCode::UnknownItem,
+                    "this slot is not at this stop",
+                ));
+            }
+            Ok(record_slides(conn, Uploader::Organizer(organizer), &item, content)?.material)
+        }
+        (MaterialKind::Slides, None) => Err(AppError::invalid(
+            "agenda_item_id",
+            FieldCode::Required,
+            "slides belong to a slot of the agenda",
+        )),
+        (kind, _) => Ok(Material::insert_received(
+            conn, &stop.id, None, kind, &title, content,
+        )?),
+    }
 }

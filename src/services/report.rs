@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, History};
+use crate::domain::ids::TourId;
 use crate::domain::stop::StopStatus;
 use crate::domain::venue::CostKind;
 use crate::error::AppError;
@@ -20,6 +21,7 @@ use crate::models::tour::{Tour, TourChanges};
 use crate::read::report::{Report, StopRow, Totals};
 use crate::services::Env;
 use crate::services::access;
+use crate::services::context::Context;
 
 /// Builds the report of a tour's announced stops (drafts are left out).
 pub fn build(conn: &mut DbConnection, env: &Env, tour: Tour) -> Result<Report, AppError> {
@@ -205,7 +207,19 @@ fn build_for(
     })
 }
 
-pub fn for_organizer(
+/// The tour's report as its organizer sees it (a local organizer: their stops only).
+pub async fn for_organizer(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+) -> Result<Report, AppError> {
+    let (env, organizer, tour) = (ctx.env.clone(), organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| for_organizer_in(conn, &env, &organizer, &tour))
+        .await
+}
+
+fn for_organizer_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
@@ -219,15 +233,33 @@ pub fn for_organizer(
     }
 }
 
-/// The report of a public tour, once its organizers published it.
-pub fn public(conn: &mut DbConnection, env: &Env, slug: &str) -> Result<Report, AppError> {
+/// The report of a public tour (by its slug), once its organizers published it.
+pub async fn public(ctx: &Context, slug: String) -> Result<Report, AppError> {
+    let env = ctx.env.clone();
+    ctx.db.run(move |conn| public_in(conn, &env, &slug)).await
+}
+
+fn public_in(conn: &mut DbConnection, env: &Env, slug: &str) -> Result<Report, AppError> {
     let tour = Tour::find_public_by_slug(conn, slug)?
         .filter(|t| t.report_published_at.is_some())
         .ok_or_else(|| AppError::not_found("report"))?;
     build(conn, env, tour)
 }
 
-pub fn set_published(
+/// Organizers who may edit the tour publish its report (or take it back).
+pub async fn set_published(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+    publish: bool,
+) -> Result<Tour, AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| set_published_in(conn, &organizer, &tour, publish))
+        .await
+}
+
+fn set_published_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     tour_id: &str,

@@ -6,6 +6,7 @@ use actix_multipart::form::text::Text;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
+use crate::domain::ids::{MaterialId, StopId, TourId, VolunteerId};
 use crate::error::{AppError, FieldCode, FieldErrors};
 use crate::http::uploads;
 use crate::models::material::{Content, MaterialKind};
@@ -14,7 +15,7 @@ use crate::services::report;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{self, CsrfForm, Empty, OrganizerPage, PageCtx, VolunteerSession, flash};
-use crate::web::{html, html_status, page_id_text, see_other};
+use crate::web::{html, html_status, page_id, see_other};
 
 #[derive(MultipartForm)]
 pub struct HandInForm {
@@ -31,20 +32,12 @@ pub struct HandInForm {
 /// leaves nothing behind.
 async fn hand_in(
     state: &AppState,
-    material_id: String,
-    who: HandlerKey,
+    material: &MaterialId,
+    who: Handler,
     form: HandInForm,
     uploaded_by: String,
 ) -> Result<(), AppError> {
-    let (mid, who2) = (material_id.clone(), who.clone());
-    let target = state
-        .db
-        .run(move |conn| {
-            let h = who2.handler(conn)?;
-            collection::target(conn, &mid, &h)
-        })
-        .await?;
-    let kind = target.kind();
+    let kind = collection::target(state, material, &who).await?.kind();
     let (licence, consent) = collection::media_terms(
         kind,
         form.licence.as_ref().map(|t| t.as_str()).unwrap_or(""),
@@ -70,9 +63,11 @@ async fn hand_in(
             content.licence = licence;
             content.people_consented = consent;
             content.body = body.unwrap_or_default();
+            // Stored, then recorded on a connection: `record_or_discard` removes the file if
+            // recording fails.
+            let material = material.clone();
             uploads::record_or_discard(state, &stored, move |conn| {
-                let h = who.handler(conn)?;
-                collection::hand_in(conn, &material_id, &h, &content)
+                collection::hand_in_in(conn, &material, &who, &content)
             })
             .await?;
         }
@@ -81,23 +76,11 @@ async fn hand_in(
             content.licence = licence;
             content.people_consented = consent;
             content.body = body.unwrap_or_default();
-            state
-                .db
-                .run(move |conn| {
-                    let h = who.handler(conn)?;
-                    collection::hand_in(conn, &material_id, &h, &content)
-                })
-                .await?;
+            collection::hand_in(state, material, &who, content).await?;
         }
         (None, None, Some(body)) if kind == MaterialKind::Report => {
             let content: Content = collection::report_content(&body, uploaded_by)?;
-            state
-                .db
-                .run(move |conn| {
-                    let h = who.handler(conn)?;
-                    collection::hand_in(conn, &material_id, &h, &content)
-                })
-                .await?;
+            collection::hand_in(state, material, &who, content).await?;
         }
         _ => {
             return Err(AppError::invalid(
@@ -110,38 +93,16 @@ async fn hand_in(
     Ok(())
 }
 
-/// Who hands in, in a form that can cross into the blocking pool.
-#[derive(Clone)]
-enum HandlerKey {
-    Volunteer(String),
-    Organizer(String),
-}
-
-impl HandlerKey {
-    fn handler(&self, conn: &mut crate::db::DbConnection) -> Result<Handler, AppError> {
-        Ok(match self {
-            HandlerKey::Volunteer(id) => Handler::Volunteer(id.clone()),
-            HandlerKey::Organizer(id) => {
-                Handler::Organizer(crate::models::organizer::Organizer::find(conn, id)?)
-            }
-        })
-    }
-}
-
 // ----- organizers -----
 
 async fn render_dashboard(
     state: &AppState,
     page: &OrganizerPage,
-    stop_id: String,
+    stop_id: &StopId,
     errors: FieldErrors,
     status: actix_web::http::StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    let (stop, tour, list) = state
-        .db
-        .run(move |conn| collection::stop_materials(conn, &me, &stop_id))
-        .await?;
+    let (stop, tour, list) = collection::stop_materials(state, &page.organizer, stop_id).await?;
     Ok(html_status(
         status,
         crate::views::materials::stop_dashboard(
@@ -160,11 +121,11 @@ pub async fn stop_dashboard(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     render_dashboard(
         &state,
         &page,
-        id,
+        &id,
         FieldErrors::new(),
         actix_web::http::StatusCode::OK,
     )
@@ -177,15 +138,8 @@ pub async fn open_requests(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let (me, sid) = (page.organizer.clone(), id.clone());
-    let n = state
-        .db
-        .run(move |conn| {
-            let (stop, _, _) = crate::services::access::stop_for(conn, &me, &sid)?;
-            collection::open_requests(conn, &stop, crate::db::now())
-        })
-        .await?;
+    let id = page_id::<StopId>(&id)?;
+    let n = collection::request_materials(&state, &page.organizer, &id).await?;
     flash(
         &page.session,
         FlashKind::Success,
@@ -203,15 +157,15 @@ pub async fn organizer_hand_in(
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
     let (id, material) = path.into_inner();
-    let (id, material) = (page_id_text(&id)?, page_id_text(&material)?);
+    let (id, material) = (page_id::<StopId>(&id)?, page_id::<MaterialId>(&material)?);
     let by = format!("organizer:{}", page.organizer.email);
     let result = async {
         let form: HandInForm = upload.read().await?;
         session::check_csrf(&page.session, Some(form.csrf.as_str()))?;
         hand_in(
             &state,
-            material.clone(),
-            HandlerKey::Organizer(page.organizer.id.clone()),
+            &material,
+            Handler::Organizer(page.organizer.clone()),
             form,
             by,
         )
@@ -228,7 +182,7 @@ pub async fn organizer_hand_in(
             Ok(see_other(&format!("/manage/stops/{id}/materials")))
         }
         Err(e) => match crate::web::upload_errors(&e, &material) {
-            Some(errors) => render_dashboard(&state, &page, id, errors, e.status()).await,
+            Some(errors) => render_dashboard(&state, &page, &id, errors, e.status()).await,
             None => Err(e),
         },
     }
@@ -241,13 +195,9 @@ pub async fn set_published(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, material, action) = path.into_inner();
-    let (id, material) = (page_id_text(&id)?, page_id_text(&material)?);
-    let me = page.organizer.clone();
+    let (id, material) = (page_id::<StopId>(&id)?, page_id::<MaterialId>(&material)?);
     let publish = action == "publish";
-    state
-        .db
-        .run(move |conn| collection::set_published(conn, &me, &material, publish))
-        .await?;
+    collection::set_published(&state, &page.organizer, &material, publish).await?;
     Ok(see_other(&format!("/manage/stops/{id}/materials")))
 }
 
@@ -256,12 +206,8 @@ pub async fn tour_dashboard(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
-    let (tour, per) = state
-        .db
-        .run(move |conn| collection::tour_collection(conn, &me, &id))
-        .await?;
+    let id = page_id::<TourId>(&id)?;
+    let (tour, per) = collection::tour_collection(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::materials::tour_dashboard(
         &page.ctx,
         &tour,
@@ -285,15 +231,15 @@ pub async fn volunteer_hand_in(
     // Read only once the volunteer is known: a stranger's body is never spooled.
     upload: uploads::UploadBody,
 ) -> Result<HttpResponse, AppError> {
-    let material = page_id_text(&id)?;
+    let material = page_id::<MaterialId>(&id)?;
     let by = format!("volunteer:{volunteer}");
     let result = async {
         let form: HandInForm = upload.read().await?;
         session::check_csrf(&session, Some(form.csrf.as_str()))?;
         hand_in(
             &state,
-            material.clone(),
-            HandlerKey::Volunteer(volunteer.clone()),
+            &material,
+            Handler::Volunteer(volunteer.clone()),
             form,
             by,
         )
@@ -307,9 +253,9 @@ pub async fn volunteer_hand_in(
         }
         Err(e) => match crate::web::upload_errors(&e, &material) {
             Some(errors) => {
+                let volunteer = VolunteerId::from(volunteer);
                 let mut res =
-                    crate::web::volunteers::render_own(&state, &ctx, volunteer, None, errors)
-                        .await?;
+                    crate::web::volunteers::render_own(&state, &ctx, &volunteer, errors).await?;
                 *res.status_mut() = e.status();
                 Ok(res)
             }
@@ -348,12 +294,8 @@ pub async fn organizer_report(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let (me, env) = (page.organizer.clone(), state.env.clone());
-    let r = state
-        .db
-        .run(move |conn| report::for_organizer(conn, &env, &me, &id))
-        .await?;
+    let id = page_id::<TourId>(&id)?;
+    let r = report::for_organizer(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::report::report(&page.ctx, &r, true)))
 }
 
@@ -363,12 +305,8 @@ pub async fn organizer_export(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, ext) = path.into_inner();
-    let id = page_id_text(&id)?;
-    let (me, env) = (page.organizer.clone(), state.env.clone());
-    let r = state
-        .db
-        .run(move |conn| report::for_organizer(conn, &env, &me, &id))
-        .await?;
+    let id = page_id::<TourId>(&id)?;
+    let r = report::for_organizer(&state, &page.organizer, &id).await?;
     exported(&r, &ext, page.ctx.lang)
 }
 
@@ -379,13 +317,9 @@ pub async fn publish_report(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
-    let id = page_id_text(&id)?;
-    let (me, tid) = (page.organizer.clone(), id.clone());
+    let id = page_id::<TourId>(&id)?;
     let publish = action == "publish";
-    state
-        .db
-        .run(move |conn| report::set_published(conn, &me, &tid, publish))
-        .await?;
+    report::set_published(&state, &page.organizer, &id, publish).await?;
     Ok(see_other(&format!("/manage/tours/{id}/report")))
 }
 
@@ -395,12 +329,9 @@ pub async fn public_report(
     PageCtx(ctx, _): PageCtx,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let (slug, env) = (slug.into_inner(), state.env.clone());
+    let slug = slug.into_inner();
     crate::web::cached(&req, &state, &ctx, || async {
-        let r = state
-            .db
-            .run(move |conn| report::public(conn, &env, &slug))
-            .await?;
+        let r = report::public(&state, slug).await?;
         use crate::cache::keys;
         let mut deps = vec![
             keys::report(&r.tour.id),
@@ -419,10 +350,7 @@ pub async fn public_export(
     lang: crate::i18n::Lang,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let ((slug, ext), env) = (path.into_inner(), state.env.clone());
-    let r = state
-        .db
-        .run(move |conn| report::public(conn, &env, &slug))
-        .await?;
+    let (slug, ext) = path.into_inner();
+    let r = report::public(&state, slug).await?;
     exported(&r, &ext, lang)
 }

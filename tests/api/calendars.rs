@@ -260,7 +260,7 @@ both_backends! {
             use roadshow::db::schema::volunteers;
             let id: String = volunteers::table.filter(volunteers::email.eq("shake@example.org")).select(volunteers::id).first(conn).unwrap();
             diesel::update(volunteers::table.find(&id)).set(volunteers::name.eq(HOSTILE)).execute(conn).unwrap();
-            roadshow::services::volunteers::feed_url(conn, &env, &id).unwrap()
+            roadshow::services::volunteers::feed_url_in(conn, &env, &id).unwrap()
         }).await;
         let ics = app.browser().get(feed.trim_start_matches(&app.address)).await.text().await.unwrap();
         let lines = check_calendar(&ics, 1);

@@ -1,12 +1,12 @@
 //! Organizers: tasks, claims and assignments.
 
-use crate::domain::stop::local_to_utc;
+use crate::domain::ids::{ClaimId, RegistrationId, StopId, TaskId};
 use crate::error::{AppError, ErrorKind, FieldCode, FieldError, FieldErrors};
-use crate::services::volunteers::{self, Releaser, TaskInput};
+use crate::services::volunteers::{self, ClaimAction, LocalTimes, TaskInput};
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{html_status, page_id_text, see_other};
+use crate::web::{html_status, page_id, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -14,18 +14,10 @@ use serde::Deserialize;
 async fn render_coverage(
     state: &AppState,
     page: &OrganizerPage,
-    stop_id: String,
+    stop_id: &StopId,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    let (stop, tour, views, candidates) = state
-        .db
-        .run(move |conn| {
-            let (stop, tour, views) = volunteers::coverage(conn, &me, &stop_id)?;
-            let candidates = volunteers::candidates(conn, &me, &stop.id)?;
-            Ok((stop, tour, views, candidates))
-        })
-        .await?;
+    let c = volunteers::coverage_page(state, &page.organizer, stop_id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -33,7 +25,14 @@ async fn render_coverage(
     };
     Ok(html_status(
         status,
-        crate::views::volunteers::coverage(&page.ctx, &tour, &stop, &views, &candidates, &errors),
+        crate::views::volunteers::coverage(
+            &page.ctx,
+            &c.tour,
+            &c.stop,
+            &c.tasks,
+            &c.candidates,
+            &errors,
+        ),
     ))
 }
 
@@ -42,8 +41,8 @@ pub async fn tasks_page(
     page: OrganizerPage,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    render_coverage(&state, &page, id, FieldErrors::new()).await
+    let id = page_id::<StopId>(&id)?;
+    render_coverage(&state, &page, &id, FieldErrors::new()).await
 }
 
 /// Field errors and conflicts (a full task, slots below the claims) show on the page.
@@ -69,7 +68,7 @@ fn page_errors(result: Result<impl Sized, AppError>) -> Result<Option<FieldError
 async fn after(
     state: &AppState,
     page: &OrganizerPage,
-    stop_id: String,
+    stop_id: &StopId,
     result: Result<impl Sized, AppError>,
 ) -> Result<HttpResponse, AppError> {
     match page_errors(result)? {
@@ -95,30 +94,22 @@ pub async fn add_task(
     id: web::Path<String>,
     form: CsrfForm<TaskForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let f = form.data;
-    let tz = crate::web::stops::stop_tz(&state, &page, &id).await?;
-    let time = |v: &str| {
-        if v.trim().is_empty() {
-            Ok(None)
-        } else {
-            local_to_utc(v, tz).map(Some)
-        }
-    };
     let input = TaskInput {
-        kind: Some(f.kind.clone()),
-        title: Some(f.title.clone()),
-        description: Some(f.description.clone()),
-        starts_at: Some(time(&f.starts_at)),
-        ends_at: Some(time(&f.ends_at)),
+        kind: Some(f.kind),
+        title: Some(f.title),
+        description: Some(f.description),
         slots: Some(crate::domain::text::parse_number(&f.slots, 1, 1000).map(i64::from)),
+        ..TaskInput::default()
     };
-    let (me, lang, sid) = (page.organizer.clone(), page.ctx.lang, id.clone());
-    let result = state
-        .db
-        .run(move |conn| volunteers::create_task(conn, &me, lang, &sid, input))
-        .await;
-    after(&state, &page, id, result).await
+    let times = LocalTimes {
+        starts_at: f.starts_at,
+        ends_at: f.ends_at,
+    };
+    let (me, lang) = (&page.organizer, page.ctx.lang);
+    let result = volunteers::create_task_local(&state, me, lang, &id, input, times).await;
+    after(&state, &page, &id, result).await
 }
 
 pub async fn standard(
@@ -127,13 +118,9 @@ pub async fn standard(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let (me, lang, sid) = (page.organizer.clone(), page.ctx.lang, id.clone());
-    let result = state
-        .db
-        .run(move |conn| volunteers::apply_standard_set(conn, &me, lang, &sid))
-        .await;
-    after(&state, &page, id, result).await
+    let id = page_id::<StopId>(&id)?;
+    let result = volunteers::apply_standard_set(&state, &page.organizer, page.ctx.lang, &id).await;
+    after(&state, &page, &id, result).await
 }
 
 #[derive(Deserialize, Default)]
@@ -149,17 +136,13 @@ pub async fn set_slots(
     form: CsrfForm<SlotsForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, task) = path.into_inner();
-    let (id, task) = (page_id_text(&id)?, page_id_text(&task)?);
+    let (id, task) = (page_id::<StopId>(&id)?, page_id::<TaskId>(&task)?);
     let input = TaskInput {
         slots: Some(crate::domain::text::parse_number(&form.data.slots, 1, 1000).map(i64::from)),
         ..TaskInput::default()
     };
-    let me = page.organizer.clone();
-    let result = state
-        .db
-        .run(move |conn| volunteers::update_task(conn, &me, &task, input))
-        .await;
-    after(&state, &page, id, result).await
+    let result = volunteers::update_task(&state, &page.organizer, &task, input).await;
+    after(&state, &page, &id, result).await
 }
 
 pub async fn delete_task(
@@ -169,13 +152,9 @@ pub async fn delete_task(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, task) = path.into_inner();
-    let (id, task) = (page_id_text(&id)?, page_id_text(&task)?);
-    let me = page.organizer.clone();
-    let result = state
-        .db
-        .run(move |conn| volunteers::delete_task(conn, &me, &task))
-        .await;
-    after(&state, &page, id, result).await
+    let (id, task) = (page_id::<StopId>(&id)?, page_id::<TaskId>(&task)?);
+    let result = volunteers::delete_task(&state, &page.organizer, &task).await;
+    after(&state, &page, &id, result).await
 }
 
 #[derive(Deserialize, Default)]
@@ -192,15 +171,19 @@ pub async fn assign(
     id: web::Path<String>,
     form: CsrfForm<AssignForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let f = form.data;
-    let task = page_id_text(&f.task_id)?;
-    let (me, env, lang) = (page.organizer.clone(), state.env.clone(), page.ctx.lang);
-    let result = state
-        .db
-        .run(move |conn| volunteers::claim(conn, &env, lang, &task, &f.name, &f.email, Some(&me)))
-        .await;
-    after(&state, &page, id, result).await
+    let task = page_id::<TaskId>(&f.task_id)?;
+    let result = volunteers::claim(
+        &state,
+        page.ctx.lang,
+        &task,
+        f.name,
+        f.email,
+        Some(&page.organizer),
+    )
+    .await;
+    after(&state, &page, &id, result).await
 }
 
 #[derive(Deserialize, Default)]
@@ -216,16 +199,12 @@ pub async fn invite(
     id: web::Path<String>,
     form: CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let (task, registration) = (
-        page_id_text(&form.data.task_id)?,
-        page_id_text(&form.data.registration_id)?,
+        page_id::<TaskId>(&form.data.task_id)?,
+        page_id::<RegistrationId>(&form.data.registration_id)?,
     );
-    let (me, env) = (page.organizer.clone(), state.env.clone());
-    let result = state
-        .db
-        .run(move |conn| volunteers::invite(conn, &env, &me, &task, &registration))
-        .await;
+    let result = volunteers::invite(&state, &page.organizer, &task, &registration).await;
     if result.is_ok() {
         flash(
             &page.session,
@@ -233,7 +212,7 @@ pub async fn invite(
             page.ctx.t("tasks.invited"),
         );
     }
-    after(&state, &page, id, result).await
+    after(&state, &page, &id, result).await
 }
 
 pub async fn claim_action(
@@ -243,26 +222,15 @@ pub async fn claim_action(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, claim, action) = path.into_inner();
-    let (id, claim) = (page_id_text(&id)?, page_id_text(&claim)?);
-    let given = action == "desk";
-    let (me, env) = (page.organizer.clone(), state.env.clone());
-    let result = state
-        .db
-        .run(move |conn| match action.as_str() {
-            "came" => volunteers::mark_showed_up(conn, &me, &claim, Some(true)),
-            "absent" => volunteers::mark_showed_up(conn, &me, &claim, Some(false)),
-            "release" => volunteers::release(conn, &env, &claim, Releaser::Organizer(&me)),
-            "desk" => volunteers::give_desk_access(conn, &env, &me, &claim),
-            "undesk" => volunteers::remove_desk_access(conn, &me, &claim),
-            _ => Err(AppError::not_found("page")),
-        })
-        .await;
-    if result.is_ok() && given {
+    let (id, claim) = (page_id::<StopId>(&id)?, page_id::<ClaimId>(&claim)?);
+    let action = ClaimAction::parse(&action).ok_or_else(|| AppError::not_found("page"))?;
+    let result = volunteers::act_on_claim(&state, &page.organizer, &claim, action).await;
+    if result.is_ok() && action == ClaimAction::GiveDesk {
         flash(
             &page.session,
             FlashKind::Success,
             page.ctx.t("people.tasks.desk_given"),
         );
     }
-    after(&state, &page, id, result).await
+    after(&state, &page, &id, result).await
 }

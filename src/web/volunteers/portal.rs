@@ -1,12 +1,13 @@
 //! Volunteers' own pages, behind their sign-in links: tasks, claims, hand-ins.
 
+use crate::domain::ids::{ClaimId, VolunteerId};
 use crate::error::{AppError, ErrorCode, FieldErrors};
 use crate::services::volunteers::{self, Releaser};
 use crate::state::AppState;
 use crate::views::{Ctx, FlashKind};
 use crate::web::guests::{self, or_spent};
 use crate::web::session::{CsrfForm, Empty, FormCtx, VolunteerSession, flash};
-use crate::web::{html, html_status, page_id_text, see_other};
+use crate::web::{html, html_status, page_id, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
@@ -56,10 +57,7 @@ pub async fn accept_page(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let t = token.clone();
-    let result = state
-        .db
-        .run(move |conn| volunteers::peek_invite(conn, &t))
+    let result = volunteers::peek_invite(&state, token.clone())
         .await
         .map(|(task, sc)| {
             let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
@@ -84,12 +82,7 @@ pub async fn accept_invite(
     token: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (token, env) = (token.into_inner(), state.env.clone());
-    match state
-        .db
-        .run(move |conn| volunteers::accept_invite(conn, &env, &token))
-        .await
-    {
+    match volunteers::accept_invite(&state, token.into_inner()).await {
         Ok(id) => {
             guests::VOLUNTEER.sign_in(&state, &session, &id).await?;
             flash(&session, FlashKind::Success, ctx.t("help.thanks_title"));
@@ -112,39 +105,39 @@ pub async fn accept_invite(
 pub(crate) async fn render_own(
     state: &AppState,
     ctx: &Ctx,
-    volunteer_id: String,
-    feed: Option<String>,
+    volunteer_id: &VolunteerId,
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let env = state.env.clone();
-    let (v, tasks, requests, desks) = state
-        .db
-        .run(move |conn| {
-            let (v, tasks) = volunteers::own_tasks(conn, &env, &volunteer_id)?;
-            let requests = crate::services::collection::volunteer_requests(conn, &volunteer_id)?;
-            let desks = crate::services::desk::stops_of_helper(conn, &v.email)?;
-            Ok((v, tasks, requests, desks))
-        })
-        .await?;
-    Ok(html(crate::views::volunteers::own(
+    let p = volunteers::own_page(state, volunteer_id).await?;
+    Ok(own_html(state, ctx, &p, &errors))
+}
+
+fn own_html(
+    state: &AppState,
+    ctx: &Ctx,
+    p: &volunteers::OwnPage,
+    errors: &FieldErrors,
+) -> HttpResponse {
+    html(crate::views::volunteers::own(
         ctx,
         &crate::views::volunteers::VolunteerPage {
-            volunteer: &v,
-            tasks: &tasks,
-            requests: &requests,
+            volunteer: &p.volunteer,
+            tasks: &p.tasks,
+            requests: &p.requests,
             release_hours: state.env.release_hours,
-            desk_stops: &desks,
+            desk_stops: &p.desk_stops,
         },
-        feed.as_deref(),
-        &errors,
-    )))
+        p.feed.as_deref(),
+        errors,
+    ))
 }
 
 pub async fn own_page(
     state: web::Data<AppState>,
     me: VolunteerSession,
 ) -> Result<HttpResponse, AppError> {
-    render_own(&state, &me.ctx, me.volunteer_id, None, FieldErrors::new()).await
+    let id = VolunteerId::from(me.volunteer_id);
+    render_own(&state, &me.ctx, &id, FieldErrors::new()).await
 }
 
 pub async fn release(
@@ -157,12 +150,8 @@ pub async fn release(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (claim, env) = (page_id_text(&id)?, state.env.clone());
-    match state
-        .db
-        .run(move |conn| volunteers::release(conn, &env, &claim, Releaser::Volunteer(&me)))
-        .await
-    {
+    let claim = page_id::<ClaimId>(&id)?;
+    match volunteers::release(&state, &claim, Releaser::Volunteer(&me)).await {
         Ok(()) => {
             flash(&session, FlashKind::Success, ctx.t("volunteer.released"));
             Ok(see_other("/volunteer"))
@@ -194,12 +183,8 @@ pub async fn make_feed(
     }: VolunteerSession,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let (env, vid) = (state.env.clone(), id.clone());
-    let url = state
-        .db
-        .run(move |conn| volunteers::feed_url(conn, &env, &vid))
-        .await?;
-    render_own(&state, &ctx, id, Some(url), FieldErrors::new()).await
+    let p = volunteers::make_feed(&state, &VolunteerId::from(id)).await?;
+    Ok(own_html(&state, &ctx, &p, &FieldErrors::new()))
 }
 
 pub async fn feed(
@@ -209,10 +194,7 @@ pub async fn feed(
     let token = token.into_inner();
     let token = token.strip_suffix(".ics").unwrap_or(&token).to_owned();
     let base = state.env.links.clone();
-    let (v, claims) = state
-        .db
-        .run(move |conn| volunteers::tasks_by_feed(conn, &token))
-        .await?;
+    let (v, claims) = volunteers::tasks_by_feed(&state, token).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .body(crate::calendar::volunteer_tasks(

@@ -1,31 +1,23 @@
 //! The public side: volunteering for a stop, the sign-in link.
 
+use crate::domain::ids::{StopId, TaskId};
 use crate::error::{AppError, ErrorCode, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
-use crate::models::tour::Tour;
-use crate::services::volunteers;
+use crate::read::volunteers::TasksOutcome;
+use crate::services::volunteers::{self, HelpOf};
 use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::volunteers::HelpForm;
 use crate::web::session::{PageCtx, PublicForm};
-use crate::web::{html, html_status, page_id_text};
+use crate::web::{html, html_status, page_id};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-/// Which help page: a tour's, or one stop's.
-#[derive(Clone)]
-enum HelpOf {
-    Tour(String),
-    Stop(String),
-}
-
-impl HelpOf {
-    /// The page's address (where its form posts, where the thank-you page leads back).
-    fn path(&self) -> String {
-        match self {
-            HelpOf::Tour(slug) => format!("/tours/{slug}/help"),
-            HelpOf::Stop(id) => format!("/stops/{id}/help"),
-        }
+/// The help page's address (where its form posts, where the thank-you page leads back).
+fn path(of: &HelpOf) -> String {
+    match of {
+        HelpOf::Tour(slug) => format!("/tours/{slug}/help"),
+        HelpOf::Stop(id) => format!("/stops/{id}/help"),
     }
 }
 
@@ -38,22 +30,8 @@ async fn help_page(
     message: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let action = of.path();
-    let (tour, list) = state
-        .db
-        .run(move |conn| {
-            let (tour, stop_id) = match of {
-                HelpOf::Tour(slug) => (
-                    Tour::find_public_by_slug(conn, &slug)?
-                        .ok_or_else(|| AppError::not_found("tour"))?,
-                    None,
-                ),
-                HelpOf::Stop(id) => (crate::services::stops::public_stop(conn, &id)?.1, Some(id)),
-            };
-            let list = volunteers::open_tasks(conn, &tour, stop_id.as_deref())?;
-            Ok((tour, list))
-        })
-        .await?;
+    let action = path(&of);
+    let (tour, list) = volunteers::open_tasks(state, &of).await?;
     Ok(html_status(
         status,
         crate::views::volunteers::help(
@@ -91,7 +69,7 @@ pub async fn stop_help(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let of = HelpOf::Stop(page_id_text(&id)?);
+    let of = HelpOf::Stop(page_id::<StopId>(&id)?);
     help_page(
         &state,
         &ctx,
@@ -136,13 +114,21 @@ async fn take_tasks(
     let ids = form
         .task_ids
         .iter()
-        .map(|id| page_id_text(id))
+        .map(|id| page_id::<TaskId>(id))
         .collect::<Result<Vec<_>, _>>()?;
-    let (env, name, email) = (state.env.clone(), form.name.clone(), form.email.clone());
-    let result = state
-        .db
-        .run(move |conn| volunteers::claim_tasks(conn, &env, lang, &ids, &name, &email))
-        .await;
+    let result =
+        volunteers::claim_tasks(state, lang, &ids, form.name.clone(), form.email.clone()).await;
+    answer(state, ctx, of, form, result).await
+}
+
+/// The outcome of the help page's form: the thank-you page, or the help page again with why.
+async fn answer(
+    state: &AppState,
+    ctx: &Ctx,
+    of: HelpOf,
+    form: HelpForm,
+    result: Result<TasksOutcome, AppError>,
+) -> Result<HttpResponse, AppError> {
     match result {
         Ok(outcome) if outcome.taken.is_empty() && outcome.already.is_empty() => {
             let message = ctx.t("help.full").into_owned();
@@ -169,7 +155,7 @@ async fn take_tasks(
             Ok(html(crate::views::volunteers::claimed(
                 ctx,
                 &outcome,
-                &of.path(),
+                &path(&of),
                 &stops,
             )))
         }
@@ -224,7 +210,7 @@ pub async fn stop_help_submit(
     form: PublicForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::Claim)?;
-    let of = HelpOf::Stop(page_id_text(&id)?);
+    let of = HelpOf::Stop(page_id::<StopId>(&id)?);
     take_tasks(&state, &ctx, lang, of, help_form(&form.0)).await
 }
 
@@ -239,14 +225,10 @@ pub async fn claim(
     form: PublicForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check(&req, crate::ratelimit::Action::Claim)?;
-    let id = page_id_text(&id)?;
-    let tid = id.clone();
-    let stop_id = state
-        .db
-        .run(move |conn| Ok(crate::models::task::Task::find(conn, &tid)?.map(|t| t.stop_id)))
-        .await?
-        .ok_or_else(|| AppError::not_found("task"))?;
+    let id = page_id::<TaskId>(&id)?;
     let mut form = help_form(&form.0);
-    form.task_ids = vec![id];
-    take_tasks(&state, &ctx, lang, HelpOf::Stop(stop_id), form).await
+    form.task_ids = vec![id.to_string()];
+    let (stop, result) =
+        volunteers::claim_one(&state, lang, &id, form.name.clone(), form.email.clone()).await?;
+    answer(&state, &ctx, HelpOf::Stop(stop), form, result).await
 }
