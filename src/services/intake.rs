@@ -75,7 +75,7 @@ pub fn intake(db: Db, env: Env) -> Intake {
         db,
         env,
         registrations::register_batch,
-        |conn, env, stop_id, item| registrations::register(conn, env, item.0, stop_id, &item.1),
+        |conn, env, stop_id, item| registrations::register_in(conn, env, item.0, stop_id, &item.1),
     )
 }
 

@@ -4,6 +4,7 @@
 use super::{link_for_mail, manage_url, new_code, waitlist_position};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
+use crate::domain::ids::StopId;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, Mail, MailKind, Ticket};
@@ -13,6 +14,7 @@ use crate::models::counters::Counters;
 use crate::models::registration::{NewRegistration, Person, Registration};
 use crate::secrets;
 use crate::services::Env;
+use crate::services::context::Context;
 use crate::services::stop_context::{StopContext, plan};
 
 /// What an attendee gives.
@@ -112,8 +114,20 @@ pub const TYPED_ADDRESS_KINDS: [MailKind; 2] =
     [MailKind::RegistrationAgain, MailKind::RegistrationLink];
 
 /// Registers someone for an open stop of a public tour: confirmed below the target, else
-/// waitlisted; the same address again gets the registration it already has.
-pub fn register(
+/// waitlisted; the same address again gets the registration it already has. Decided in the
+/// stop's intake, together with whoever registers at the same moment (`services::intake`).
+pub async fn register(
+    ctx: &Context,
+    lang: Lang,
+    stop: &StopId,
+    input: RegistrationInput,
+) -> Result<Registered, AppError> {
+    ctx.intake.submit(stop.to_string(), (lang, input)).await
+}
+
+/// `register` on a connection, alone in its transaction (the intake's way when a batch
+/// failed as a whole).
+pub fn register_in(
     conn: &mut DbConnection,
     env: &Env,
     lang: Lang,
