@@ -384,9 +384,11 @@ pub async fn attendance(
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|(r, s, t)| AttendanceJson {
-                no_show: s.status == crate::domain::stop::StopStatus::Done
-                    && r.status() == RegistrationStatus::Confirmed
-                    && r.checked_in_at.is_none(),
+                no_show: crate::domain::attendance::no_show(
+                    s.status,
+                    r.status(),
+                    r.checked_in_at.is_some(),
+                ),
                 checked_in: r.checked_in_at.is_some(),
                 status: r.status(),
                 tour_id: t.id,

@@ -90,7 +90,10 @@ fn stop_page_in(conn: &mut DbConnection, env: &Env, stop_id: &str) -> Result<Pub
     let places_left = if detail.stop.status == StopStatus::Open {
         let sc = StopContext::load(conn, &id)?;
         let stats = registrations::stats_for(conn, env, &sc)?;
-        Some(stats.plan.target - i64::from(stats.counters.confirmed))
+        Some(crate::domain::attendance::places_left(
+            stats.plan.target,
+            i64::from(stats.counters.confirmed),
+        ))
     } else {
         None
     };

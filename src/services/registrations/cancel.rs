@@ -25,7 +25,7 @@ fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usiz
     }
     let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
     let counters = Counters::get(conn, &ctx.stop.id)?;
-    let free = plan.target - i64::from(counters.confirmed);
+    let free = crate::domain::attendance::places_left(plan.target, i64::from(counters.confirmed));
     if free <= 0 {
         return Ok(0);
     }

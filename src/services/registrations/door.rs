@@ -17,18 +17,7 @@ use crate::services::Env;
 use crate::services::access;
 use crate::services::stop_context::StopContext;
 
-/// Normalises a typed code: upper case, no spaces or dashes; the QR's URL works too.
-pub fn normalize_code(typed: &str) -> String {
-    let typed = typed.trim();
-    let code = typed
-        .rsplit_once("code=")
-        .map(|(_, c)| c.split('&').next().unwrap_or(""))
-        .unwrap_or(typed);
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_uppercase()
-}
+pub use crate::domain::attendance::normalize_code;
 
 /// The result of a check-in.
 pub struct CheckIn {

@@ -45,7 +45,7 @@ pub fn stats_for(
             i64::from(counters.still_coming_yes),
             plan.show_rate,
         ),
-        over_target: (confirmed - plan.target).max(0),
+        over_target: attendance::over_target(confirmed, plan.target),
         actual_show_rate: (ctx.stop.status() == StopStatus::Done)
             .then(|| attendance::actual_show_rate(confirmed, i64::from(counters.checked_in)))
             .flatten(),
@@ -161,23 +161,14 @@ pub fn timeline(
 ) -> Result<Vec<(chrono::NaiveDate, i64, i64)>, AppError> {
     let rows = Registration::created_times(conn, &stop.id)?;
     let tz = stop.tz();
-    let mut days: Vec<(chrono::NaiveDate, i64, i64)> = Vec::new();
-    let (mut total, mut confirmed) = (0i64, 0i64);
-    for (at, status) in rows {
-        let day = crate::domain::stop::in_zone(at, tz).date_naive();
-        total += 1;
-        if status == "confirmed" {
-            confirmed += 1;
-        }
-        match days.last_mut() {
-            Some(last) if last.0 == day => {
-                last.1 = total;
-                last.2 = confirmed;
-            }
-            _ => days.push((day, total, confirmed)),
-        }
-    }
-    Ok(days)
+    Ok(attendance::cumulate_by_day(rows.into_iter().map(
+        |(at, status)| {
+            (
+                crate::domain::stop::in_zone(at, tz).date_naive(),
+                status == "confirmed",
+            )
+        },
+    )))
 }
 
 /// Used by reminders and venue switches: everyone still concerned by a stop.
