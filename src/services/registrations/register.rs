@@ -15,17 +15,10 @@ use crate::models::registration::{NewRegistration, Person, Registration};
 use crate::secrets;
 use crate::services::Env;
 use crate::services::context::Context;
+use crate::services::intake::Decided;
 use crate::services::stop_context::{StopContext, plan};
 
-/// What an attendee gives.
-#[derive(Clone, Debug, Default)]
-pub struct RegistrationInput {
-    pub name: String,
-    pub email: String,
-    pub affiliation: String,
-    pub legal_name: String,
-    pub volunteer: bool,
-}
+pub use crate::services::intake::{Registered, RegistrationInput};
 
 pub(super) struct Checked {
     pub(super) name: String,
@@ -64,15 +57,6 @@ pub(super) fn check(input: &RegistrationInput, id_check: bool) -> Result<Checked
         legal_name: legal_name.unwrap_or_default(),
         volunteer: input.volunteer,
     })
-}
-
-/// The outcome of a registration request.
-pub struct Registered {
-    pub registration: Registration,
-    /// Given once, when the registration is new (or taken up again after a cancellation).
-    pub manage_token: Option<String>,
-    pub created: bool,
-    pub waitlist_position: Option<i64>,
 }
 
 pub(super) fn confirmation_email(
@@ -127,7 +111,7 @@ pub async fn register(
 
 /// `register` on a connection, alone in its transaction (the intake's way when a batch
 /// failed as a whole).
-pub fn register_in(
+fn register_in(
     conn: &mut DbConnection,
     env: &Env,
     lang: Lang,
@@ -137,6 +121,29 @@ pub fn register_in(
     register_batch(conn, env, stop_id, &[(lang, input.clone())])?
         .pop()
         .unwrap_or_else(|| Err(AppError::unexpected_msg("a batch of one gave no answer")))
+}
+
+/// The intake decides its batches here (`services::intake`).
+impl Decided for (Lang, RegistrationInput) {
+    type Answer = Registered;
+
+    fn decide(
+        conn: &mut DbConnection,
+        env: &Env,
+        stop_id: &str,
+        batch: &[Self],
+    ) -> Result<Vec<Result<Registered, AppError>>, AppError> {
+        register_batch(conn, env, stop_id, batch)
+    }
+
+    fn decide_one(
+        conn: &mut DbConnection,
+        env: &Env,
+        stop_id: &str,
+        item: &Self,
+    ) -> Result<Registered, AppError> {
+        register_in(conn, env, item.0, stop_id, &item.1)
+    }
 }
 
 /// Registers several people for one stop in one transaction, in the order given: the stop is
