@@ -5,9 +5,10 @@ use utoipa::ToSchema;
 use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::ids::{StopId, TourId};
 use crate::domain::message::Segment;
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::services::bulk::{self, Draft};
 use crate::state::AppState;
 
@@ -45,8 +46,12 @@ pub async fn send_message(
     id: web::Path<String>,
     ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<HttpResponse, AppError> {
-    let tour_id = path_id_text(&id, "tour")?;
-    let stop_id = body.stop_id.map(|s| path_id_text(&s, "stop")).transpose()?;
+    let tour_id = path_id::<TourId>(&id)?;
+    // The body's stop is looked up like a path's: not a UUID, no such stop.
+    let stop_id = body
+        .stop_id
+        .map(|s| path_id::<StopId>(&s).map(StopId::into_string))
+        .transpose()?;
     let draft = Draft {
         tour_id,
         stop_id,
@@ -54,12 +59,8 @@ pub async fn send_message(
         subject: body.subject,
         body: body.body,
     };
-    let env = state.env.clone();
     if body.preview {
-        let p = state
-            .db
-            .run(move |conn| bulk::preview(conn, &env, &me, &draft))
-            .await?;
+        let p = bulk::preview(&state, &me, draft).await?;
         return Ok(HttpResponse::Ok().json(MessageJson {
             recipients: p.recipients,
             batch_id: None,
@@ -67,10 +68,7 @@ pub async fn send_message(
             sample_text: p.sample.map(|(_, r)| r.text),
         }));
     }
-    let (batch, n) = state
-        .db
-        .run(move |conn| bulk::send(conn, &env, &me, &draft))
-        .await?;
+    let (batch, n) = bulk::send(&state, &me, draft).await?;
     Ok(HttpResponse::Created().json(MessageJson {
         recipients: n,
         batch_id: Some(batch),

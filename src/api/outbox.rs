@@ -4,9 +4,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::ApiCaller;
 use crate::api::openapi::ErrorJson;
+use crate::domain::ids::{MessageId, TourId};
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::models::outbox::{OutboxMessage, OutboxStatus};
 use crate::services::outbox;
 use crate::state::AppState;
@@ -61,12 +62,8 @@ pub async fn tour_outbox(
     id: web::Path<String>,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "tour")?;
-    let status = query.into_inner().status;
-    let o = state
-        .db
-        .run(move |conn| outbox::tour_outbox(conn, &me, &id, status))
-        .await?;
+    let id = path_id::<TourId>(&id)?;
+    let o = outbox::tour_outbox(&state, &me, &id, query.into_inner().status).await?;
     Ok(HttpResponse::Ok().json(
         o.messages
             .into_iter()
@@ -84,10 +81,7 @@ pub async fn retry(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "message")?;
-    let message = state
-        .db
-        .run(move |conn| outbox::retry(conn, &me, &id))
-        .await?;
+    let id = path_id::<MessageId>(&id)?;
+    let message = outbox::retry(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(OutboxMessageJson::from(message)))
 }

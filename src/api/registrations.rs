@@ -7,13 +7,14 @@ use crate::api::openapi::ErrorJson;
 use crate::api::stops::StopJson;
 use crate::api::{ApiCaller, MaybeCaller};
 use crate::domain::attendance::{RegistrationStatus, Signal, StillComing};
+use crate::domain::ids::{RegistrationId, StopId};
 use crate::domain::stop::to_rfc3339;
 use crate::error::AppError;
-use crate::http::path_id_text;
+use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::registration::{Registration, RegistrationFilter};
-use crate::services::desk::{self, Doorkeeper, Scan};
-use crate::services::registrations::{self, Canceller, RegistrationInput};
+use crate::services::desk::{self, Scan};
+use crate::services::registrations::{self, RegistrationInput};
 use crate::services::venue_switch;
 use crate::state::AppState;
 
@@ -120,7 +121,7 @@ pub async fn create_registration(
     state
         .limits
         .check(&req, crate::ratelimit::Action::Register)?;
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let input = RegistrationInput {
         name: body.name,
         email: body.email,
@@ -128,7 +129,7 @@ pub async fn create_registration(
         legal_name: body.legal_name.unwrap_or_default(),
         volunteer: body.volunteer,
     };
-    let done = state.intake.submit(id, (lang, input)).await?;
+    let done = registrations::register(&state, lang, &id, input).await?;
     let r = done.registration;
     if !done.created {
         return Ok(HttpResponse::Ok().json(AlreadyRegisteredJson {
@@ -176,7 +177,7 @@ pub async fn list_registrations(
     id: web::Path<String>,
     query: web::Query<RegistrationQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let q = query.into_inner();
     let filter = RegistrationFilter {
         status: q.status,
@@ -184,10 +185,7 @@ pub async fn list_registrations(
         volunteers_only: q.volunteers.unwrap_or(false),
         search: q.q,
     };
-    let list = state
-        .db
-        .run(move |conn| registrations::list(conn, &me, &id, &filter))
-        .await?;
+    let list = registrations::list(&state, &me, &id, filter).await?.rows;
     if q.format.as_deref() == Some("csv") {
         let bytes =
             crate::export::registrations(&list.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())?;
@@ -218,20 +216,8 @@ pub async fn cancel_registration(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CancelRegistration>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "registration")?;
-    let env = state.env.clone();
-    let r = state
-        .db
-        .run(move |conn| match (&me, body.manage_token.as_deref()) {
-            (Some(o), _) => registrations::cancel(conn, &env, &id, Canceller::Organizer(o)),
-            (None, Some(token)) => {
-                registrations::cancel(conn, &env, &id, Canceller::Attendee(token))
-            }
-            (None, None) => Err(AppError::unauthorized(
-                "send the manage_token, or an organizer's bearer token",
-            )),
-        })
-        .await?;
+    let id = path_id::<RegistrationId>(&id)?;
+    let r = registrations::cancel(&state, &id, me.as_ref(), body.manage_token).await?;
     Ok(HttpResponse::Ok().json(RegistrationJson::new(r, 0)))
 }
 
@@ -258,15 +244,8 @@ pub async fn check_in(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let done = desk::check_in(
-        &state.door,
-        &state.db,
-        Doorkeeper::Organizer(me),
-        id,
-        Scan::Code(body.code),
-    )
-    .await??;
+    let id = path_id::<StopId>(&id)?;
+    let done = desk::check_in(&state, &me, &id, Scan::Code(body.code)).await??;
     Ok(HttpResponse::Ok().json(CheckInJson {
         registration: RegistrationJson::new(done.registration, 0),
         already_checked_in: done.already,
@@ -283,7 +262,7 @@ pub async fn walk_in(
     id: web::Path<String>,
     ApiJson(body): ApiJson<CreateRegistration>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let input = RegistrationInput {
         name: body.name,
         email: body.email,
@@ -291,11 +270,7 @@ pub async fn walk_in(
         legal_name: body.legal_name.unwrap_or_default(),
         volunteer: body.volunteer,
     };
-    let env = state.env.clone();
-    let done = state
-        .db
-        .run(move |conn| desk::walk_in(conn, &env, &Doorkeeper::Organizer(me), lang, &id, &input))
-        .await?;
+    let done = desk::walk_in(&state, &me, lang, &id, input).await?;
     Ok(HttpResponse::Created().json(CheckInJson {
         registration: RegistrationJson::new(done.registration, 0),
         already_checked_in: done.already,
@@ -332,12 +307,8 @@ pub async fn stats(
     ApiCaller(me): ApiCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
-    let env = state.env.clone();
-    let s = state
-        .db
-        .run(move |conn| registrations::stats(conn, &env, &me, &id))
-        .await?;
+    let id = path_id::<StopId>(&id)?;
+    let s = registrations::stats(&state, &me, &id).await?;
     Ok(HttpResponse::Ok().json(StatsJson {
         capacity: s.plan.capacity,
         show_rate: s.plan.show_rate,
@@ -370,7 +341,7 @@ pub async fn switch_venue(
     id: web::Path<String>,
     ApiJson(body): ApiJson<SwitchVenue>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path_id_text(&id, "stop")?;
+    let id = path_id::<StopId>(&id)?;
     let env = state.env.clone();
     let stop = state
         .db
@@ -409,16 +380,15 @@ pub async fn attendance(
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
     let email = query.into_inner().email;
-    let rows = state
-        .db
-        .run(move |conn| registrations::person_history(conn, &me, &email))
-        .await?;
+    let rows = registrations::person_history(&state, &me, &email).await?;
     Ok(HttpResponse::Ok().json(
         rows.into_iter()
             .map(|(r, s, t)| AttendanceJson {
-                no_show: s.status == crate::domain::stop::StopStatus::Done
-                    && r.status() == RegistrationStatus::Confirmed
-                    && r.checked_in_at.is_none(),
+                no_show: crate::domain::attendance::no_show(
+                    s.status,
+                    r.status(),
+                    r.checked_in_at.is_some(),
+                ),
                 checked_in: r.checked_in_at.is_some(),
                 status: r.status(),
                 tour_id: t.id,

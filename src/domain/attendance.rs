@@ -140,9 +140,126 @@ pub fn send_reminder(placed_at: NaiveDateTime, now: NaiveDateTime) -> bool {
     now - placed_at >= Duration::minutes(REMINDER_MIN_AGE_MINUTES)
 }
 
+/// Places left below the target (negative when over it: confirmed people are never demoted).
+pub fn places_left(target: i64, confirmed: i64) -> i64 {
+    target - confirmed
+}
+
+/// How many confirmed people are above the target (0 when at or below it).
+pub fn over_target(confirmed: i64, target: i64) -> i64 {
+    (confirmed - target).max(0)
+}
+
+/// A no-show: still confirmed when the stop was done, and never checked in.
+pub fn no_show(
+    stop: crate::domain::stop::StopStatus,
+    status: RegistrationStatus,
+    checked_in: bool,
+) -> bool {
+    stop == crate::domain::stop::StopStatus::Done
+        && status == RegistrationStatus::Confirmed
+        && !checked_in
+}
+
+/// Normalises a typed ticket code: upper case, no spaces or dashes; the QR's URL works too.
+pub fn normalize_code(typed: &str) -> String {
+    let typed = typed.trim();
+    let code = typed
+        .rsplit_once("code=")
+        .map(|(_, c)| c.split('&').next().unwrap_or(""))
+        .unwrap_or(typed);
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// Registrations over time, cumulated per day: for each day with registrations, (day, all
+/// registered so far, of them confirmed now). `rows` come oldest first, each with its day
+/// (in the stop's zone) and whether it is confirmed now.
+pub fn cumulate_by_day<D: PartialEq + Copy>(
+    rows: impl IntoIterator<Item = (D, bool)>,
+) -> Vec<(D, i64, i64)> {
+    let mut days: Vec<(D, i64, i64)> = Vec::new();
+    let (mut total, mut confirmed) = (0i64, 0i64);
+    for (day, is_confirmed) in rows {
+        total += 1;
+        if is_confirmed {
+            confirmed += 1;
+        }
+        match days.last_mut() {
+            Some(last) if last.0 == day => {
+                last.1 = total;
+                last.2 = confirmed;
+            }
+            _ => days.push((day, total, confirmed)),
+        }
+    }
+    days
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_left_and_over_target_are_both_sides_of_the_target() {
+        assert_eq!(places_left(100, 60), 40);
+        assert_eq!(places_left(100, 110), -10);
+        assert_eq!(over_target(110, 100), 10);
+        assert_eq!(over_target(60, 100), 0);
+        assert_eq!(over_target(100, 100), 0);
+    }
+
+    #[test]
+    fn a_no_show_stayed_confirmed_for_a_done_stop_and_never_came() {
+        use crate::domain::stop::StopStatus;
+        assert!(no_show(
+            StopStatus::Done,
+            RegistrationStatus::Confirmed,
+            false
+        ));
+        assert!(!no_show(
+            StopStatus::Done,
+            RegistrationStatus::Confirmed,
+            true
+        ));
+        assert!(!no_show(
+            StopStatus::Done,
+            RegistrationStatus::Waitlisted,
+            false
+        ));
+        assert!(!no_show(
+            StopStatus::Done,
+            RegistrationStatus::Cancelled,
+            false
+        ));
+        assert!(!no_show(
+            StopStatus::Open,
+            RegistrationStatus::Confirmed,
+            false
+        ));
+    }
+
+    #[test]
+    fn a_typed_or_scanned_code_is_normalised() {
+        assert_eq!(normalize_code(" ab-12 cd "), "AB12CD");
+        assert_eq!(
+            normalize_code("https://x.example/desk/s1?code=ab12cd&x=1"),
+            "AB12CD"
+        );
+        assert_eq!(normalize_code("https://x.example/desk/s1?code="), "");
+        assert_eq!(normalize_code("  -- "), "");
+    }
+
+    #[test]
+    fn registrations_cumulate_per_day() {
+        assert_eq!(cumulate_by_day(Vec::<(u32, bool)>::new()), vec![]);
+        assert_eq!(
+            cumulate_by_day([(1, true), (1, false), (2, true), (4, false)]),
+            vec![(1, 2, 1), (2, 3, 2), (4, 4, 2)]
+        );
+    }
 
     fn t(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()

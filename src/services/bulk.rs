@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::RegistrationStatus;
+use crate::domain::ids::TourId;
 use crate::domain::message::Segment;
 use crate::domain::text;
 use crate::email::{self, Email, Mail};
@@ -16,13 +17,14 @@ use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::read::bulk::Preview;
+use crate::services::context::Context;
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, access};
 
 /// What the organizer wrote.
 #[derive(Clone, Debug, Default)]
 pub struct Draft {
-    pub tour_id: String,
+    pub tour_id: TourId,
     /// None: every stop of the tour the organizer runs.
     pub stop_id: Option<String>,
     pub segment: String,
@@ -181,7 +183,58 @@ fn message<'a>(
     }
 }
 
-pub fn preview(
+/// The tour a message is written for and the stops the organizer may write to (the form's
+/// choices).
+pub async fn message_form(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+) -> Result<(Tour, Vec<Stop>), AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| message_form_in(conn, &organizer, &tour))
+        .await
+}
+
+fn message_form_in(
+    conn: &mut DbConnection,
+    organizer: &Organizer,
+    tour_id: &str,
+) -> Result<(Tour, Vec<Stop>), AppError> {
+    let (tour, access) = access::tour_for(conn, organizer, tour_id)?;
+    let stops = stops_in_reach(conn, &tour.id, &access)?;
+    Ok((tour, stops))
+}
+
+/// The message filled in for its first recipient, and how many it would go to.
+pub async fn preview(
+    ctx: &Context,
+    organizer: &Organizer,
+    draft: Draft,
+) -> Result<Preview, AppError> {
+    let (env, organizer) = (ctx.env.clone(), organizer.clone());
+    ctx.db
+        .run(move |conn| preview_in(conn, &env, &organizer, &draft))
+        .await
+}
+
+/// `preview` with what the form shows again around it (the tour and its stops).
+pub async fn preview_in_form(
+    ctx: &Context,
+    organizer: &Organizer,
+    draft: Draft,
+) -> Result<(Preview, Tour, Vec<Stop>), AppError> {
+    let (env, organizer) = (ctx.env.clone(), organizer.clone());
+    ctx.db
+        .run(move |conn| {
+            let preview = preview_in(conn, &env, &organizer, &draft)?;
+            let (tour, stops) = message_form_in(conn, &organizer, &draft.tour_id)?;
+            Ok((preview, tour, stops))
+        })
+        .await
+}
+
+fn preview_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
@@ -212,8 +265,19 @@ pub fn preview(
 }
 
 /// Queues one e-mail per recipient, all in one transaction; returns (batch id, count).
+pub async fn send(
+    ctx: &Context,
+    organizer: &Organizer,
+    draft: Draft,
+) -> Result<(String, usize), AppError> {
+    let (env, organizer) = (ctx.env.clone(), organizer.clone());
+    ctx.db
+        .run(move |conn| send_in(conn, &env, &organizer, &draft))
+        .await
+}
+
 #[tracing::instrument(skip(conn, env, draft), fields(organizer = %organizer.id))]
-pub fn send(
+fn send_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,

@@ -3,21 +3,23 @@
 
 use chrono::Duration;
 
-use crate::db::{self, Db, DbConnection};
+use crate::db::{self, DbConnection};
+use crate::domain::ids::StopId;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, Mail};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, ErrorKind, Validator};
 use crate::i18n::Lang;
 use crate::models::desk_helper::DeskHelper;
 use crate::models::magic_link::MagicLink;
 use crate::models::organizer::Organizer;
 use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
+use crate::read::registrations::StopStats;
 use crate::services::Env;
 use crate::services::access;
 use crate::services::caller::Caller;
-use crate::services::intake::Door;
+use crate::services::context::Context;
 use crate::services::registrations::{self, CheckIn, DoorStep, RegistrationInput};
 use crate::services::stop_context::StopContext;
 
@@ -85,8 +87,23 @@ pub fn add_helper(
 }
 
 /// A helper asks for a fresh link from the desk's sign-in page: mailed only to a helper's
-/// address, and nothing is said either way.
-pub fn request_link(
+/// address, and nothing is said either way. Answers the stop, for the page saying so.
+pub async fn request_link(
+    ctx: &Context,
+    lang: Lang,
+    stop: &StopId,
+    email_address: &str,
+) -> Result<StopContext, AppError> {
+    let (env, stop, address) = (ctx.env.clone(), stop.clone(), email_address.to_owned());
+    ctx.db
+        .run(move |conn| {
+            request_link_in(conn, &env, lang, &stop, &address)?;
+            sign_in_stop_in(conn, &stop)
+        })
+        .await
+}
+
+fn request_link_in(
     conn: &mut DbConnection,
     env: &Env,
     lang: Lang,
@@ -97,7 +114,7 @@ pub fn request_link(
         return Ok(());
     };
     db::write_transaction(conn, |conn| {
-        let sc = sign_in_stop(conn, stop_id)?;
+        let sc = sign_in_stop_in(conn, stop_id)?;
         if matches!(sc.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
             return Ok(());
         }
@@ -110,7 +127,14 @@ pub fn request_link(
 
 /// A helper whose link was used or expired asks for new ones, by address only: a fresh link
 /// to each desk of a stop still to come that they help at. Nothing is said either way.
-pub fn request_links(
+pub async fn request_links(ctx: &Context, lang: Lang, email_address: &str) -> Result<(), AppError> {
+    let (env, address) = (ctx.env.clone(), email_address.to_owned());
+    ctx.db
+        .run(move |conn| request_links_in(conn, &env, lang, &address))
+        .await
+}
+
+fn request_links_in(
     conn: &mut DbConnection,
     env: &Env,
     lang: Lang,
@@ -121,7 +145,7 @@ pub fn request_links(
     };
     db::write_transaction(conn, |conn| {
         for DeskHelper { stop_id, name, .. } in DeskHelper::of_address(conn, &address)? {
-            let Ok(sc) = sign_in_stop(conn, &stop_id) else {
+            let Ok(sc) = sign_in_stop_in(conn, &stop_id) else {
                 continue;
             };
             if matches!(sc.stop.status(), StopStatus::Done | StopStatus::Cancelled) {
@@ -134,7 +158,12 @@ pub fn request_links(
 }
 
 /// The stop a desk sign-in page is for: public stops only (the page names it).
-pub fn sign_in_stop(conn: &mut DbConnection, stop_id: &str) -> Result<StopContext, AppError> {
+pub async fn sign_in_stop(ctx: &Context, stop: &StopId) -> Result<StopContext, AppError> {
+    let stop = stop.clone();
+    ctx.db.run(move |conn| sign_in_stop_in(conn, &stop)).await
+}
+
+fn sign_in_stop_in(conn: &mut DbConnection, stop_id: &str) -> Result<StopContext, AppError> {
     let sc = StopContext::load(conn, stop_id)?;
     if !sc.tour.is_public() || !sc.stop.status().is_public() {
         return Err(AppError::not_found("stop"));
@@ -142,8 +171,19 @@ pub fn sign_in_stop(conn: &mut DbConnection, stop_id: &str) -> Result<StopContex
     Ok(sc)
 }
 
+/// A desk link that is still good, without using it: the stop it opens.
+pub async fn peek(ctx: &Context, token: &str) -> Result<StopContext, AppError> {
+    let token = token.to_owned();
+    ctx.db
+        .run(move |conn| {
+            let (stop_id, _) = peek_in(conn, &token)?;
+            StopContext::load(conn, &stop_id)
+        })
+        .await
+}
+
 /// A desk link that is still good, without using it: its stop and helper.
-pub fn peek(conn: &mut DbConnection, token: &str) -> Result<(String, String), AppError> {
+fn peek_in(conn: &mut DbConnection, token: &str) -> Result<(String, String), AppError> {
     let link =
         MagicLink::peek(conn, PURPOSE, token)?.ok_or_else(|| AppError::not_found("desk link"))?;
     let stop_id = link
@@ -198,7 +238,12 @@ pub fn helper_emails(conn: &mut DbConnection, stop_id: &str) -> Result<Vec<Strin
 }
 
 /// Uses a desk link: the stop and the helper's address (single use).
-pub fn enter(conn: &mut DbConnection, token: &str) -> Result<(String, String), AppError> {
+pub async fn enter(ctx: &Context, token: &str) -> Result<(String, String), AppError> {
+    let token = token.to_owned();
+    ctx.db.run(move |conn| enter_in(conn, &token)).await
+}
+
+fn enter_in(conn: &mut DbConnection, token: &str) -> Result<(String, String), AppError> {
     let link = MagicLink::consume(conn, PURPOSE, token)?
         .ok_or_else(|| AppError::not_found("desk link"))?;
     let stop_id = link
@@ -214,7 +259,7 @@ pub fn enter(conn: &mut DbConnection, token: &str) -> Result<(String, String), A
 /// Lets in the stop's organizers and the helpers they named; anyone else is told to sign in
 /// (401) or, signed in, that there is no such desk (404). The desk opens people's data, so
 /// no claim of a public task lets anyone in: an organizer names each helper (`add_helper`).
-pub fn authorize(conn: &mut DbConnection, caller: &Caller, stop_id: &str) -> Result<(), AppError> {
+fn authorize(conn: &mut DbConnection, caller: &Caller, stop_id: &str) -> Result<(), AppError> {
     if let Some(id) = &caller.organizer_id
         && let Ok(o) = Organizer::find(conn, id)
         && access::stop_for(conn, &o, stop_id).is_ok()
@@ -245,33 +290,88 @@ pub fn is_helper(
 /// their registration, found by name at the desk.
 pub enum Scan {
     Code(String),
-    Registration(String),
+    Registration(crate::domain::ids::RegistrationId),
 }
 
 /// Who stands at the door: an organizer with an API token (the scanner apps), or a browser
 /// on the desk page (the stop's organizers and the helpers they named).
-pub enum Doorkeeper {
+enum Doorkeeper {
     Organizer(Organizer),
     Desk(Caller),
+}
+
+/// What the desk page shows of its stop besides the answer: the stop and its figures, read
+/// after the check-in so they count it.
+pub struct Desk {
+    pub stop: StopContext,
+    pub stats: StopStats,
+}
+
+fn desk_in(conn: &mut DbConnection, env: &Env, stop_id: &str) -> Result<Desk, AppError> {
+    let stop = StopContext::load(conn, stop_id)?;
+    let stats = registrations::stats_for(conn, env, &stop)?;
+    Ok(Desk { stop, stats })
+}
+
+/// The desk page of a stop, for whom may work it: its figures, and the registrations found
+/// by the search when one was typed.
+pub async fn desk_page(
+    ctx: &Context,
+    caller: &Caller,
+    stop: &StopId,
+    query: &str,
+) -> Result<(Desk, Option<Vec<Registration>>), AppError> {
+    let (env, caller, stop) = (ctx.env.clone(), caller.clone(), stop.clone());
+    let query = (!query.trim().is_empty()).then(|| query.to_owned());
+    ctx.db
+        .run(move |conn| {
+            authorize(conn, &caller, &stop)?;
+            let found = query.map(|q| search(conn, &stop, &q)).transpose()?;
+            Ok((desk_in(conn, &env, &stop)?, found))
+        })
+        .await
+}
+
+/// A check-in by an organizer's scanner app. An organizer's token is checked in the same
+/// query as the code, so a refusal is in the result like what the scan found (the API
+/// answers both alike): the outer error is only a failure.
+pub async fn check_in(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    scan: Scan,
+) -> Result<Result<CheckIn, AppError>, AppError> {
+    door(ctx, Doorkeeper::Organizer(organizer.clone()), stop, scan).await
+}
+
+/// A check-in at the desk page, with the desk as it stands after it. The outer error
+/// refuses a browser that may not work this desk (its page shows nothing of the stop then);
+/// the inner result is what the scan found.
+pub async fn check_in_at_desk(
+    ctx: &Context,
+    caller: &Caller,
+    stop: &StopId,
+    scan: Scan,
+) -> Result<(Result<CheckIn, AppError>, Desk), AppError> {
+    let found = door(ctx, Doorkeeper::Desk(caller.clone()), stop, scan).await?;
+    let (env, stop) = (ctx.env.clone(), stop.clone());
+    let desk = ctx.db.run(move |conn| desk_in(conn, &env, &stop)).await?;
+    Ok((found, desk))
 }
 
 /// A check-in, from a scanner or the desk page alike. Who may is decided first; repeats,
 /// waitlisted and cancelled people are answered at once (read again under the stop's lock),
 /// and a confirmed person's first check-in goes into one transaction with whoever is
 /// scanned at the stop at the same moment (`registrations::check_in_batch`).
-///
-/// The outer error refuses a browser that may not work this desk (its page shows nothing
-/// of the stop then); the inner result is what the scan found. An organizer's token is
-/// checked in the same query as the code, so their refusal is inner (the API answers both
-/// alike).
-pub async fn check_in(
-    door: &Door,
-    db: &Db,
+async fn door(
+    ctx: &Context,
     who: Doorkeeper,
-    stop_id: String,
+    stop: &StopId,
     scan: Scan,
 ) -> Result<Result<CheckIn, AppError>, AppError> {
-    let step = db
+    let stop_id = stop.clone();
+    let step = ctx
+        .db
         .run(move |conn| {
             if let Doorkeeper::Desk(caller) = &who {
                 authorize(conn, caller, &stop_id)?;
@@ -281,7 +381,7 @@ pub async fn check_in(
         .await?;
     Ok(match step {
         Ok(DoorStep::Done(done)) => Ok(done),
-        Ok(DoorStep::Confirm(r)) => door.submit(r.stop_id.clone(), r).await,
+        Ok(DoorStep::Confirm(r)) => ctx.door.submit(r.stop_id.clone(), r).await,
         Err(e) => Err(e),
     })
 }
@@ -314,8 +414,56 @@ fn start(
 }
 
 /// Someone at the door without a registration, registered and checked in at once
-/// (`registrations::walk_in`), by whoever may check people in there.
-pub fn walk_in(
+/// (`registrations::walk_in`), by an organizer's app.
+pub async fn walk_in(
+    ctx: &Context,
+    organizer: &Organizer,
+    lang: Lang,
+    stop: &StopId,
+    input: RegistrationInput,
+) -> Result<CheckIn, AppError> {
+    let (env, who, stop) = (
+        ctx.env.clone(),
+        Doorkeeper::Organizer(organizer.clone()),
+        stop.clone(),
+    );
+    ctx.db
+        .run(move |conn| walk_in_in(conn, &env, &who, lang, &stop, &input))
+        .await
+}
+
+/// A walk-in at the desk page, with the desk as it stands after it. The outer error is a
+/// refusal (the browser may not work this desk) or a failure; the inner one is what the
+/// desk shows: the form's field errors, or an address whose registration was cancelled.
+pub async fn walk_in_at_desk(
+    ctx: &Context,
+    caller: &Caller,
+    lang: Lang,
+    stop: &StopId,
+    input: RegistrationInput,
+) -> Result<(Result<CheckIn, AppError>, Desk), AppError> {
+    let (env, who, stop) = (
+        ctx.env.clone(),
+        Doorkeeper::Desk(caller.clone()),
+        stop.clone(),
+    );
+    ctx.db
+        .run(move |conn| {
+            let done = match walk_in_in(conn, &env, &who, lang, &stop, &input) {
+                Err(e)
+                    if e.kind != ErrorKind::Validation
+                        && e.code != ErrorCode::RegistrationCancelled =>
+                {
+                    return Err(e);
+                }
+                done => done,
+            };
+            Ok((done, desk_in(conn, &env, &stop)?))
+        })
+        .await
+}
+
+fn walk_in_in(
     conn: &mut DbConnection,
     env: &Env,
     who: &Doorkeeper,
@@ -334,7 +482,7 @@ pub fn walk_in(
 
 /// The desk's search by name, code or address: the first 20 registrations of the stop that
 /// match (the caller was let in at the desk).
-pub fn search(
+fn search(
     conn: &mut DbConnection,
     stop_id: &str,
     query: &str,

@@ -16,7 +16,6 @@ use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::registration::Registration;
 use crate::services::Env;
-use crate::services::registrations::{self, CheckIn, Registered, RegistrationInput};
 
 /// At most this many requests in one transaction (a bound on how long the lock is held).
 const MAX_BATCH: usize = 128;
@@ -65,6 +64,53 @@ impl<I, O> Clone for StopBatches<I, O> {
     }
 }
 
+/// What an attendee gives.
+#[derive(Clone, Debug, Default)]
+pub struct RegistrationInput {
+    pub name: String,
+    pub email: String,
+    pub affiliation: String,
+    pub legal_name: String,
+    pub volunteer: bool,
+}
+
+/// The outcome of a registration request.
+pub struct Registered {
+    pub registration: Registration,
+    /// Given once, when the registration is new (or taken up again after a cancellation).
+    pub manage_token: Option<String>,
+    pub created: bool,
+    pub waitlist_position: Option<i64>,
+}
+
+/// The result of a check-in.
+pub struct CheckIn {
+    pub registration: Registration,
+    /// Checked in before (the time shown is the first one).
+    pub already: bool,
+}
+
+/// How a request of one kind is decided, in a batch and alone. Implemented beside the use
+/// cases (`services::registrations`), which take the `Context` holding the batches: the
+/// requests and answers are defined here so that this module needs nothing of theirs.
+pub trait Decided: Sized {
+    type Answer;
+
+    fn decide(
+        conn: &mut DbConnection,
+        env: &Env,
+        stop_id: &str,
+        batch: &[Self],
+    ) -> Result<Vec<Result<Self::Answer, AppError>>, AppError>;
+
+    fn decide_one(
+        conn: &mut DbConnection,
+        env: &Env,
+        stop_id: &str,
+        item: &Self,
+    ) -> Result<Self::Answer, AppError>;
+}
+
 /// Registrations: see `registrations::register_batch`.
 pub type Intake = StopBatches<(Lang, RegistrationInput), Registered>;
 /// Check-ins of confirmed people: see `registrations::check_in_batch`.
@@ -74,19 +120,13 @@ pub fn intake(db: Db, env: Env) -> Intake {
     StopBatches::new(
         db,
         env,
-        registrations::register_batch,
-        |conn, env, stop_id, item| registrations::register(conn, env, item.0, stop_id, &item.1),
+        <(Lang, RegistrationInput)>::decide,
+        <(Lang, RegistrationInput)>::decide_one,
     )
 }
 
 pub fn door(db: Db, env: Env) -> Door {
-    StopBatches::new(
-        db,
-        env,
-        |conn, _, stop_id, people| registrations::check_in_batch(conn, stop_id, people),
-        // Read again under the stop's lock: whatever happened to them meanwhile is decided there.
-        |conn, _, stop_id, person| registrations::check_in_careful(conn, stop_id, person),
-    )
+    StopBatches::new(db, env, Registration::decide, Registration::decide_one)
 }
 
 impl<I, O> StopBatches<I, O>

@@ -1,11 +1,13 @@
 //! What organizers see of the outbox: their tours' messages, and a retry for failed ones.
 
 use crate::db::DbConnection;
+use crate::domain::ids::{MessageId, TourId};
 use crate::error::{AppError, ErrorCode};
 use crate::models::organizer::Organizer;
 use crate::models::outbox::{OutboxCounts, OutboxMessage, OutboxStatus};
 use crate::models::tour::Tour;
 use crate::services::access;
+use crate::services::context::Context;
 
 pub struct TourOutbox {
     pub tour: Tour,
@@ -14,7 +16,19 @@ pub struct TourOutbox {
 }
 
 /// A tour's messages, for organizers who run the whole tour.
-pub fn tour_outbox(
+pub async fn tour_outbox(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+    status: Option<OutboxStatus>,
+) -> Result<TourOutbox, AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| tour_outbox_in(conn, &organizer, &tour, status))
+        .await
+}
+
+fn tour_outbox_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     tour_id: &str,
@@ -30,7 +44,18 @@ pub fn tour_outbox(
 }
 
 /// Every message, for site admins (including those of no tour, such as password resets).
-pub fn all_messages(
+pub async fn all_messages(
+    ctx: &Context,
+    organizer: &Organizer,
+    status: Option<OutboxStatus>,
+) -> Result<(OutboxCounts, Vec<OutboxMessage>), AppError> {
+    let organizer = organizer.clone();
+    ctx.db
+        .run(move |conn| all_messages_in(conn, &organizer, status))
+        .await
+}
+
+fn all_messages_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     status: Option<OutboxStatus>,
@@ -45,7 +70,18 @@ pub fn all_messages(
 }
 
 /// Queues a failed message again. Tour messages: the tour's organizers; others: site admins.
-pub fn retry(
+pub async fn retry(
+    ctx: &Context,
+    organizer: &Organizer,
+    message: &MessageId,
+) -> Result<OutboxMessage, AppError> {
+    let (organizer, message) = (organizer.clone(), message.clone());
+    ctx.db
+        .run(move |conn| retry_in(conn, &organizer, &message))
+        .await
+}
+
+fn retry_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     message_id: &str,

@@ -2,6 +2,7 @@
 //! people's data, except to e-mail a registration's own link to its own address.
 
 use crate::db::{self, DbConnection};
+use crate::domain::ids::StopId;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, Mail};
@@ -12,11 +13,17 @@ use crate::models::registration::Registration;
 use crate::models::stop::{Stop, StopDetail, VenueSwitch};
 use crate::models::tour::Tour;
 use crate::read::public::{PublicStop, PublicTour};
+use crate::services::context::Context;
 use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, TYPED_ADDRESS_KINDS};
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, agenda, collection};
 
-pub fn home(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
+/// The published tours with their public stops.
+pub async fn home(ctx: &Context) -> Result<Vec<PublicTour>, AppError> {
+    ctx.db.run(home_in).await
+}
+
+fn home_in(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
     Tour::list_published(conn)?
         .into_iter()
         .map(|tour| {
@@ -30,7 +37,13 @@ pub fn home(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
         .collect()
 }
 
-pub fn tour(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError> {
+/// A published tour, by its slug, with its public stops.
+pub async fn tour(ctx: &Context, slug: &str) -> Result<PublicTour, AppError> {
+    let slug = slug.to_owned();
+    ctx.db.run(move |conn| tour_in(conn, &slug)).await
+}
+
+fn tour_in(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError> {
     let tour = Tour::find_public_by_slug(conn, slug)?.ok_or_else(|| AppError::not_found("tour"))?;
     let stops = Stop::list_public(conn, &tour.id)?;
     Ok(PublicTour {
@@ -40,17 +53,24 @@ pub fn tour(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError>
     })
 }
 
-pub fn stop(conn: &mut DbConnection, stop_id: &str) -> Result<(StopDetail, Tour), AppError> {
-    crate::services::stops::public_stop(conn, stop_id)
+/// A public stop with its tour.
+pub async fn stop(ctx: &Context, stop: &StopId) -> Result<(StopDetail, Tour), AppError> {
+    let stop = stop.clone();
+    ctx.db
+        .run(move |conn| crate::services::stops::public_stop(conn, &stop))
+        .await
 }
 
 /// Everything the public page of a stop shows.
-pub fn stop_page(
-    conn: &mut DbConnection,
-    env: &Env,
-    stop_id: &str,
-) -> Result<PublicStop, AppError> {
-    let (detail, tour) = stop(conn, stop_id)?;
+pub async fn stop_page(ctx: &Context, stop: &StopId) -> Result<PublicStop, AppError> {
+    let (env, stop) = (ctx.env.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| stop_page_in(conn, &env, &stop))
+        .await
+}
+
+fn stop_page_in(conn: &mut DbConnection, env: &Env, stop_id: &str) -> Result<PublicStop, AppError> {
+    let (detail, tour) = crate::services::stops::public_stop(conn, stop_id)?;
     let id = detail.stop.id.clone();
     let (agenda, changes) = if detail.stop.agenda_published_at.is_some() {
         (
@@ -70,7 +90,10 @@ pub fn stop_page(
     let places_left = if detail.stop.status == StopStatus::Open {
         let sc = StopContext::load(conn, &id)?;
         let stats = registrations::stats_for(conn, env, &sc)?;
-        Some(stats.plan.target - i64::from(stats.counters.confirmed))
+        Some(crate::domain::attendance::places_left(
+            stats.plan.target,
+            i64::from(stats.counters.confirmed),
+        ))
     } else {
         None
     };
@@ -91,8 +114,29 @@ pub fn stop_page(
 /// tells the caller whether the address is registered: an unknown address, an erased
 /// registration or one e-mailed lately all answer like a sent one. Scope: the stop, like a
 /// registration (the tour's other stops have their own page).
+///
+/// Answers the stop and its tour (the page names them) and, inside, whether the address was
+/// taken (its field errors).
+pub async fn send_manage_link(
+    ctx: &Context,
+    stop: &StopId,
+    typed_email: &str,
+) -> Result<(StopDetail, Tour, Result<(), AppError>), AppError> {
+    let (env, stop, typed) = (ctx.env.clone(), stop.clone(), typed_email.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let (detail, tour) = crate::services::stops::public_stop(conn, &stop)?;
+            let sent = match send_manage_link_in(conn, &env, &stop, &typed) {
+                Err(e) if e.kind != crate::error::ErrorKind::Validation => return Err(e),
+                sent => sent,
+            };
+            Ok((detail, tour, sent))
+        })
+        .await
+}
+
 #[tracing::instrument(skip_all, fields(stop = %stop_id))]
-pub fn send_manage_link(
+fn send_manage_link_in(
     conn: &mut DbConnection,
     env: &Env,
     stop_id: &str,

@@ -1,59 +1,44 @@
 //! The check-in desk of a stop: its organizers, and the helpers they named.
 
-use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::domain::ids::{RegistrationId, StopId};
 use crate::error::{AppError, ErrorCode, ErrorKind, FieldErrors};
 use crate::i18n::Lang;
-use crate::services::caller::Caller;
-use crate::services::desk::{self, Doorkeeper, Scan};
+use crate::services::desk::{self, Desk, Scan};
 use crate::services::registrations::{self, RegistrationInput};
-use crate::services::stop_context::StopContext;
 use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::registrations::DeskResult;
 use crate::web::guests::or_spent;
 use crate::web::session::{self, CsrfForm, FormCtx};
-use crate::web::{html_status, page_id_text, see_other};
+use crate::web::{html_status, page_id, see_other};
 
-/// Lets in whom `desk::authorize` lets in: who they are.
-async fn authorize(state: &AppState, session: &Session, stop_id: &str) -> Result<Caller, AppError> {
-    let caller = session::identities(state, session).await?;
-    let (stop, who) = (stop_id.to_owned(), caller.clone());
-    state
-        .db
-        .run(move |conn| desk::authorize(conn, &who, &stop))
-        .await?;
-    Ok(caller)
-}
-
-async fn render(
-    state: &AppState,
+fn render(
     ctx: &Ctx,
-    stop_id: String,
+    desk: &Desk,
     result: DeskResult,
     code: &str,
     errors: &FieldErrors,
-) -> Result<HttpResponse, AppError> {
-    let env = state.env.clone();
-    let (sc, stats) = state
-        .db
-        .run(move |conn| {
-            let sc = StopContext::load(conn, &stop_id)?;
-            let stats = registrations::stats_for(conn, &env, &sc)?;
-            Ok((sc, stats))
-        })
-        .await?;
+) -> HttpResponse {
     let status = match &result {
         DeskResult::Error(_) => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         _ if !errors.is_empty() => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         _ => actix_web::http::StatusCode::OK,
     };
-    Ok(html_status(
+    html_status(
         status,
-        crate::views::registrations::desk(ctx, &sc.tour, &sc.stop, &stats, &result, code, errors),
-    ))
+        crate::views::registrations::desk(
+            ctx,
+            &desk.stop.tour,
+            &desk.stop.stop,
+            &desk.stats,
+            &result,
+            code,
+            errors,
+        ),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -71,28 +56,21 @@ pub async fn desk_page(
     id: web::Path<String>,
     query: web::Query<DeskQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    authorize(&state, &session, &id).await?;
+    let id = page_id::<StopId>(&id)?;
+    let caller = session::identities(&state, &session).await?;
     let query = query.into_inner();
-    let result = if query.q.trim().is_empty() {
-        DeskResult::None
-    } else {
-        let (sid, q) = (id.clone(), query.q.clone());
-        let found = state
-            .db
-            .run(move |conn| desk::search(conn, &sid, &q))
-            .await?;
-        DeskResult::Found(found)
+    let (desk, found) = desk::desk_page(&state, &caller, &id, &query.q).await?;
+    let result = match found {
+        Some(found) => DeskResult::Found(found),
+        None => DeskResult::None,
     };
-    render(
-        &state,
+    Ok(render(
         &ctx,
-        id,
+        &desk,
         result,
         &registrations::normalize_code(&query.code),
         &FieldErrors::new(),
-    )
-    .await
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -108,23 +86,16 @@ pub async fn check_in(
     id: web::Path<String>,
     form: CsrfForm<CheckInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let caller = session::identities(&state, &session).await?;
     let form = form.data;
     let scan = if form.registration_id.is_empty() {
         Scan::Code(form.code)
     } else {
-        Scan::Registration(page_id_text(&form.registration_id)?)
+        Scan::Registration(page_id::<RegistrationId>(&form.registration_id)?)
     };
-    let outcome = desk::check_in(
-        &state.door,
-        &state.db,
-        Doorkeeper::Desk(caller),
-        id.clone(),
-        scan,
-    )
     // Refused: the error page, not the desk's "unknown code".
-    .await?;
+    let (outcome, desk) = desk::check_in_at_desk(&state, &caller, &id, scan).await?;
     let result = match outcome {
         Ok(c) => DeskResult::CheckedIn {
             name: c.registration.name,
@@ -142,7 +113,7 @@ pub async fn check_in(
         }
         Err(e) => return Err(e),
     };
-    render(&state, &ctx, id, result, "", &FieldErrors::new()).await
+    Ok(render(&ctx, &desk, result, "", &FieldErrors::new()))
 }
 
 #[derive(Deserialize, Default)]
@@ -160,8 +131,8 @@ pub async fn walk_in(
     id: web::Path<String>,
     form: CsrfForm<WalkInForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    // Who may is the use case's to decide; a refusal is an error page (below).
+    let id = page_id::<StopId>(&id)?;
+    // Who may is the use case's to decide; a refusal is an error page.
     let caller = session::identities(&state, &session).await?;
     let form = form.data;
     let input = RegistrationInput {
@@ -170,31 +141,27 @@ pub async fn walk_in(
         affiliation: form.affiliation,
         ..RegistrationInput::default()
     };
-    let (sid, env) = (id.clone(), state.env.clone());
-    let outcome = state
-        .db
-        .run(move |conn| desk::walk_in(conn, &env, &Doorkeeper::Desk(caller), lang, &sid, &input))
-        .await;
+    let (outcome, desk) = desk::walk_in_at_desk(&state, &caller, lang, &id, input).await?;
     if let Err(e) = &outcome
         && e.code == ErrorCode::RegistrationCancelled
     {
         // Not taken up again at the door: the desk is told why and what to do.
         let result = DeskResult::Error(ctx.t("people.desk.walk_in_cancelled").into_owned());
-        let mut res = render(&state, &ctx, id, result, "", &FieldErrors::new()).await?;
+        let mut res = render(&ctx, &desk, result, "", &FieldErrors::new());
         *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
         return Ok(res);
     }
-    match crate::web::field_errors(outcome)? {
+    Ok(match crate::web::field_errors(outcome)? {
         Ok(c) => {
             let result = DeskResult::CheckedIn {
                 name: c.registration.name,
                 code: c.registration.code,
                 already: c.already,
             };
-            render(&state, &ctx, id, result, "", &FieldErrors::new()).await
+            render(&ctx, &desk, result, "", &FieldErrors::new())
         }
-        Err(errors) => render(&state, &ctx, id, DeskResult::None, "", &errors).await,
-    }
+        Err(errors) => render(&ctx, &desk, DeskResult::None, "", &errors),
+    })
 }
 
 /// A helper's link, opened: a page with one button (mail scanners open links too, and
@@ -205,24 +172,16 @@ pub async fn enter_page(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let t = token.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            let (stop_id, _) = desk::peek(conn, &t)?;
-            StopContext::load(conn, &stop_id)
-        })
-        .await
-        .map(|sc| {
-            let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
-            crate::web::html(crate::views::auth::link_landing(
-                &ctx,
-                &ctx.t("desk.title"),
-                &ctx.tf("people.desk.enter_lead", &[("stop", &stop)]),
-                &format!("/desk/enter/{token}"),
-                &ctx.t("people.desk.enter_button"),
-            ))
-        });
+    let result = desk::peek(&state, &token).await.map(|sc| {
+        let stop = format!("{} · {}", sc.tour.name, sc.stop.city);
+        crate::web::html(crate::views::auth::link_landing(
+            &ctx,
+            &ctx.t("desk.title"),
+            &ctx.tf("people.desk.enter_lead", &[("stop", &stop)]),
+            &format!("/desk/enter/{token}"),
+            &ctx.t("people.desk.enter_button"),
+        ))
+    });
     or_spent(result, &ctx, "journeys.spent.desk", "/desk/link")
 }
 
@@ -234,7 +193,7 @@ pub async fn enter(
     _form: CsrfForm<crate::web::session::Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let used = state.db.run(move |conn| desk::enter(conn, &token)).await;
+    let used = desk::enter(&state, &token).await;
     let result = match used {
         Ok((stop_id, email)) => session::grant_desk(&state, &session, &stop_id, &email)
             .await
@@ -256,11 +215,7 @@ pub async fn fresh_link(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
-    state
-        .db
-        .run(move |conn| desk::request_links(conn, &env, lang, &email))
-        .await?;
+    desk::request_links(&state, ctx.lang, &form.data.email).await?;
     Ok(crate::web::html(crate::views::speakers::link_sent(
         &ctx,
         &ctx.t("journeys.spent.desk_sent"),
@@ -273,11 +228,8 @@ pub async fn login_form(
     FormCtx(ctx, _): FormCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let sc = state
-        .db
-        .run(move |conn| desk::sign_in_stop(conn, &id))
-        .await?;
+    let id = page_id::<StopId>(&id)?;
+    let sc = desk::sign_in_stop(&state, &id).await?;
     Ok(crate::web::html(crate::views::registrations::desk_login(
         &ctx, &sc.tour, &sc.stop, false,
     )))
@@ -295,15 +247,8 @@ pub async fn login_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let id = page_id_text(&id)?;
-    let (env, lang, email, sid) = (state.env.clone(), ctx.lang, form.data.email, id.clone());
-    let sc = state
-        .db
-        .run(move |conn| {
-            desk::request_link(conn, &env, lang, &sid, &email)?;
-            desk::sign_in_stop(conn, &sid)
-        })
-        .await?;
+    let id = page_id::<StopId>(&id)?;
+    let sc = desk::request_link(&state, ctx.lang, &id, &form.data.email).await?;
     Ok(crate::web::html(crate::views::registrations::desk_login(
         &ctx, &sc.tour, &sc.stop, true,
     )))

@@ -4,15 +4,17 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::domain::ids::{MessageId, TourId};
 use crate::email::{MailKind, Rendered, samples};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::outbox::OutboxStatus;
+use crate::services::bulk::{self, Draft};
 use crate::services::outbox;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{html, page_id_text, see_other};
+use crate::web::{html, page_id, see_other};
 
 #[derive(Deserialize)]
 pub struct StatusQuery {
@@ -29,13 +31,8 @@ pub async fn tour_outbox(
     id: web::Path<String>,
     query: web::Query<StatusQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
-    let status = status_filter(&query);
-    let o = state
-        .db
-        .run(move |conn| outbox::tour_outbox(conn, &me, &id, status))
-        .await?;
+    let id = page_id::<TourId>(&id)?;
+    let o = outbox::tour_outbox(&state, &page.organizer, &id, status_filter(&query)).await?;
     let back = format!("/manage/tours/{}", o.tour.id);
     Ok(html(crate::views::email::outbox(
         &page.ctx,
@@ -52,12 +49,8 @@ pub async fn all_outbox(
     page: OrganizerPage,
     query: web::Query<StatusQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    let status = status_filter(&query);
-    let (counts, messages) = state
-        .db
-        .run(move |conn| outbox::all_messages(conn, &me, status))
-        .await?;
+    let (counts, messages) =
+        outbox::all_messages(&state, &page.organizer, status_filter(&query)).await?;
     Ok(html(crate::views::email::outbox(
         &page.ctx,
         &page.ctx.t("outbox.title"),
@@ -74,12 +67,8 @@ pub async fn retry(
     id: web::Path<String>,
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let me = page.organizer.clone();
-    let message = state
-        .db
-        .run(move |conn| outbox::retry(conn, &me, &id))
-        .await?;
+    let id = page_id::<MessageId>(&id)?;
+    let message = outbox::retry(&state, &page.organizer, &id).await?;
     flash(
         &page.session,
         FlashKind::Success,
@@ -148,39 +137,35 @@ pub async fn template_html(
         .body(rendered.html))
 }
 
+/// The message form again (after a validation error), with the tour's stops to choose from.
 async fn render_message_form(
     state: &AppState,
     page: &OrganizerPage,
-    tour_id: String,
+    tour_id: &TourId,
+    form: &crate::views::email::MessageForm,
+    errors: crate::error::FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let (tour, stops) = bulk::message_form(state, &page.organizer, tour_id).await?;
+    Ok(message_page(page, &tour, &stops, form, errors, None))
+}
+
+fn message_page(
+    page: &OrganizerPage,
+    tour: &crate::models::tour::Tour,
+    stops: &[crate::models::stop::Stop],
     form: &crate::views::email::MessageForm,
     errors: crate::error::FieldErrors,
     preview: Option<crate::read::bulk::Preview>,
-) -> Result<HttpResponse, AppError> {
-    let me = page.organizer.clone();
-    let (tour, stops) = state
-        .db
-        .run(move |conn| {
-            let (tour, access) = crate::services::access::tour_for(conn, &me, &tour_id)?;
-            let stops = crate::models::access::stops_in_reach(conn, &tour.id, &access)?;
-            Ok((tour, stops))
-        })
-        .await?;
+) -> HttpResponse {
     let status = if errors.is_empty() {
         actix_web::http::StatusCode::OK
     } else {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok(crate::web::html_status(
+    crate::web::html_status(
         status,
-        crate::views::email::message_form(
-            &page.ctx,
-            &tour,
-            &stops,
-            form,
-            &errors,
-            preview.as_ref(),
-        ),
-    ))
+        crate::views::email::message_form(&page.ctx, tour, stops, form, &errors, preview.as_ref()),
+    )
 }
 
 #[derive(Deserialize)]
@@ -194,13 +179,13 @@ pub async fn message_form(
     id: web::Path<String>,
     query: web::Query<StopQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<TourId>(&id)?;
     let form = crate::views::email::MessageForm {
         stop_id: query.into_inner().stop.unwrap_or_default(),
         segment: "confirmed".into(),
         ..Default::default()
     };
-    render_message_form(&state, &page, id, &form, Default::default(), None).await
+    render_message_form(&state, &page, &id, &form, Default::default()).await
 }
 
 pub async fn message_submit(
@@ -209,8 +194,7 @@ pub async fn message_submit(
     id: web::Path<String>,
     form: CsrfForm<crate::views::email::MessageForm>,
 ) -> Result<HttpResponse, AppError> {
-    use crate::services::bulk::{self, Draft};
-    let id = page_id_text(&id)?;
+    let id = page_id::<TourId>(&id)?;
     let form = form.data;
     let draft = Draft {
         tour_id: id.clone(),
@@ -219,12 +203,8 @@ pub async fn message_submit(
         subject: form.subject.clone(),
         body: form.body.clone(),
     };
-    let (me, env) = (page.organizer.clone(), state.env.clone());
     if form.action == "send" {
-        let result = state
-            .db
-            .run(move |conn| bulk::send(conn, &env, &me, &draft))
-            .await;
+        let result = bulk::send(&state, &page.organizer, draft).await;
         return match crate::web::field_errors(result)? {
             Ok((_, n)) => {
                 flash(
@@ -234,17 +214,19 @@ pub async fn message_submit(
                 );
                 Ok(see_other(&format!("/manage/tours/{id}/outbox")))
             }
-            Err(errors) => render_message_form(&state, &page, id, &form, errors, None).await,
+            Err(errors) => render_message_form(&state, &page, &id, &form, errors).await,
         };
     }
-    let result = state
-        .db
-        .run(move |conn| bulk::preview(conn, &env, &me, &draft))
-        .await;
+    let result = bulk::preview_in_form(&state, &page.organizer, draft).await;
     match crate::web::field_errors(result)? {
-        Ok(preview) => {
-            render_message_form(&state, &page, id, &form, Default::default(), Some(preview)).await
-        }
-        Err(errors) => render_message_form(&state, &page, id, &form, errors, None).await,
+        Ok((preview, tour, stops)) => Ok(message_page(
+            &page,
+            &tour,
+            &stops,
+            &form,
+            Default::default(),
+            Some(preview),
+        )),
+        Err(errors) => render_message_form(&state, &page, &id, &form, errors).await,
     }
 }

@@ -3,6 +3,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::cache::keys;
 
+use crate::domain::ids::StopId;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
 use crate::read::public::PublicStop;
@@ -12,7 +13,7 @@ use crate::state::AppState;
 use crate::views::Ctx;
 use crate::views::registrations::RegisterForm;
 use crate::web::session::{PageCtx, PublicForm};
-use crate::web::{cached, field_errors, html, html_status, page_id_text, see_other};
+use crate::web::{cached, field_errors, html, html_status, page_id, see_other};
 
 pub async fn home(
     req: HttpRequest,
@@ -20,7 +21,7 @@ pub async fn home(
     PageCtx(ctx, _): PageCtx,
 ) -> Result<HttpResponse, AppError> {
     cached(&req, &state, &ctx, || async {
-        let tours = state.db.run(public::home).await?;
+        let tours = public::home(&state).await?;
         Ok((
             crate::views::public::home(&ctx, &tours),
             vec![keys::HOME.to_owned()],
@@ -37,7 +38,7 @@ pub async fn tour_page(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     cached(&req, &state, &ctx, || async {
-        let tour = state.db.run(move |conn| public::tour(conn, &slug)).await?;
+        let tour = public::tour(&state, &slug).await?;
         let deps = vec![keys::tour(&tour.tour.id), keys::VENUES.to_owned()];
         Ok((crate::views::public::tour(&ctx, &tour), deps))
     })
@@ -49,11 +50,10 @@ pub async fn tour_page(
 async fn render_stop(
     state: &AppState,
     ctx: &Ctx,
-    id: String,
+    id: &StopId,
     form: &RegisterForm,
     errors: &FieldErrors,
 ) -> Result<(maud::Markup, Vec<String>), AppError> {
-    let env = state.env.clone();
     let PublicStop {
         detail,
         tour,
@@ -63,10 +63,7 @@ async fn render_stop(
         published,
         entries_all,
         moved,
-    } = state
-        .db
-        .run(move |conn| public::stop_page(conn, &env, &id))
-        .await?;
+    } = public::stop_page(state, id).await?;
     let mut extra = maud::html! {
         (crate::views::speakers::public::public_agenda(ctx, &detail.stop, &agenda, &changes))
         (crate::views::materials::public_section(ctx, &entries_all, &published))
@@ -99,12 +96,12 @@ pub async fn stop_page(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     cached(&req, &state, &ctx, || async {
         render_stop(
             &state,
             &ctx,
-            id,
+            &id,
             &RegisterForm::default(),
             &FieldErrors::new(),
         )
@@ -125,7 +122,7 @@ pub async fn register_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::Register)?;
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let form = form.0;
     let input = RegistrationInput {
         name: form.name.clone(),
@@ -134,7 +131,7 @@ pub async fn register_submit(
         legal_name: form.legal_name.clone(),
         volunteer: form.volunteer.is_some(),
     };
-    let result = state.intake.submit(id.clone(), (lang, input)).await;
+    let result = registrations::register(&state, lang, &id, input).await;
     match field_errors(result)? {
         Ok(done) => match done.manage_token {
             Some(token) => Ok(see_other(&format!("/r/{token}"))),
@@ -143,7 +140,7 @@ pub async fn register_submit(
             ))),
         },
         Err(errors) => {
-            let (page, _) = render_stop(&state, &ctx, id, &form, &errors).await?;
+            let (page, _) = render_stop(&state, &ctx, &id, &form, &errors).await?;
             Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
     }
@@ -155,8 +152,8 @@ pub async fn lost_link_form(
     PageCtx(ctx, _): PageCtx,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let (detail, tour) = state.db.run(move |conn| public::stop(conn, &id)).await?;
+    let id = page_id::<StopId>(&id)?;
+    let (detail, tour) = public::stop(&state, &id).await?;
     Ok(html(crate::views::registrations::lost_link(
         &ctx,
         &format!("{} · {}", tour.name, detail.stop.city),
@@ -180,17 +177,10 @@ pub async fn lost_link_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let email = form.0.email;
-    let (env, sid, typed) = (state.env.clone(), id.clone(), email.clone());
-    let (sent, detail, tour) = state
-        .db
-        .run(move |conn| {
-            let (detail, tour) = public::stop(conn, &sid)?;
-            let sent = field_errors(public::send_manage_link(conn, &env, &sid, &typed))?;
-            Ok((sent, detail, tour))
-        })
-        .await?;
+    let (detail, tour, sent) = public::send_manage_link(&state, &id, &email).await?;
+    let sent = field_errors(sent)?;
     let name = format!("{} · {}", tour.name, detail.stop.city);
     Ok(match sent {
         Ok(()) => html(crate::views::registrations::lost_link(
@@ -221,7 +211,7 @@ pub async fn tour_calendar(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let tour = state.db.run(move |conn| public::tour(conn, &slug)).await?;
+    let tour = public::tour(&state, &slug).await?;
     let body = crate::calendar::tour_feed(&tour.tour, &tour.stops, state.env.links.base());
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")

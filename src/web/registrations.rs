@@ -4,14 +4,15 @@
 use actix_web::{HttpResponse, web};
 
 use crate::domain::attendance::RegistrationStatus;
+use crate::domain::ids::StopId;
 use crate::error::AppError;
 use crate::models::registration::RegistrationFilter;
-use crate::services::registrations::{self, Canceller};
+use crate::services::registrations;
 use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::views::registrations::ListQuery;
 use crate::web::session::{CsrfForm, Empty, FormCtx, OrganizerPage, flash};
-use crate::web::{html, page_id_text, see_other};
+use crate::web::{html, page_id, see_other};
 
 /// Manage links carry a 43-character secret; anything else is no page.
 fn token_of(raw: &str) -> Result<String, AppError> {
@@ -32,23 +33,14 @@ pub async fn manage_page(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let t = token.clone();
-    let env = state.env.clone();
-    let (r, sc, position, qr) = state
-        .db
-        .run(move |conn| {
-            let (r, sc) = registrations::by_token(conn, &t)?;
-            let position = if r.status() == RegistrationStatus::Waitlisted {
-                Some(r.waitlist_position(conn)?)
-            } else {
-                None
-            };
-            let qr = crate::qr::svg(&sc.qr_data(&env, &r.code));
-            Ok((r, sc, position, qr))
-        })
-        .await?;
+    let own = registrations::own_registration(&state, &token).await?;
     Ok(html(crate::views::registrations::manage(
-        &ctx, &token, &r, &sc, position, &qr,
+        &ctx,
+        &token,
+        &own.registration,
+        &own.stop,
+        own.waitlist_position,
+        &own.qr,
     )))
 }
 
@@ -59,16 +51,7 @@ pub async fn cancel(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let t = token.clone();
-    let env = state.env.clone();
-    let was = state
-        .db
-        .run(move |conn| {
-            let (r, _) = registrations::by_token(conn, &t)?;
-            registrations::cancel(conn, &env, &r.id, Canceller::Attendee(&t))?;
-            Ok(r.status())
-        })
-        .await?;
+    let was = registrations::cancel_by_link(&state, &token).await?;
     // A waitlisted person held no seat to free.
     let said = match was {
         RegistrationStatus::Waitlisted => "manage.left_waitlist",
@@ -91,11 +74,7 @@ pub async fn new_link(
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
     let token = token_of(&token)?;
-    let env = state.env.clone();
-    let fresh = state
-        .db
-        .run(move |conn| registrations::new_link(conn, &env, &token))
-        .await?;
+    let fresh = registrations::new_link(&state, &token).await?;
     flash(
         &session,
         FlashKind::Success,
@@ -111,11 +90,7 @@ pub async fn erase(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let env = state.env.clone();
-    state
-        .db
-        .run(move |conn| registrations::erase(conn, &env, &token))
-        .await?;
+    registrations::erase(&state, &token).await?;
     Ok(html(crate::views::registrations::erased(&ctx)))
 }
 
@@ -128,11 +103,7 @@ pub async fn coming_yes_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let t = token.clone();
-    let (_, sc) = state
-        .db
-        .run(move |conn| registrations::by_token(conn, &t))
-        .await?;
+    let (_, sc) = registrations::by_token(&state, &token).await?;
     Ok(html(crate::views::auth::link_landing(
         &ctx,
         &ctx.t("manage.coming_title"),
@@ -149,12 +120,7 @@ pub async fn coming_yes(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let t = token.clone();
-    let env = state.env.clone();
-    state
-        .db
-        .run(move |conn| registrations::still_coming(conn, &env, &t, true))
-        .await?;
+    registrations::still_coming(&state, &token, true).await?;
     flash(&session, FlashKind::Success, ctx.t("manage.said_yes"));
     Ok(see_other(&format!("/r/{token}")))
 }
@@ -165,11 +131,7 @@ pub async fn coming_no_form(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let t = token.clone();
-    let (_, sc) = state
-        .db
-        .run(move |conn| registrations::by_token(conn, &t))
-        .await?;
+    let (_, sc) = registrations::by_token(&state, &token).await?;
     Ok(html(crate::views::registrations::confirm_not_coming(
         &ctx, &token, &sc,
     )))
@@ -182,12 +144,7 @@ pub async fn coming_no(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let t = token.clone();
-    let env = state.env.clone();
-    state
-        .db
-        .run(move |conn| registrations::still_coming(conn, &env, &t, false))
-        .await?;
+    registrations::still_coming(&state, &token, false).await?;
     flash(&session, FlashKind::Success, ctx.t("manage.cancelled_now"));
     Ok(see_other(&format!("/r/{token}")))
 }
@@ -197,14 +154,7 @@ pub async fn calendar(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token_of(&token)?;
-    let env = state.env.clone();
-    let ics = state
-        .db
-        .run(move |conn| {
-            let (_, sc) = registrations::by_token(conn, &token)?;
-            Ok(sc.ics(&env).content)
-        })
-        .await?;
+    let ics = registrations::calendar(&state, &token).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header((
@@ -233,23 +183,11 @@ pub async fn list(
     id: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
+    let id = page_id::<StopId>(&id)?;
     let query = query.into_inner();
-    let filter = filter_of(&query);
-    let me = page.organizer.clone();
-    let (rows, tour, stop) = state
-        .db
-        .run(move |conn| {
-            let (stop, tour, _) = crate::services::access::stop_for(conn, &me, &id)?;
-            Ok((
-                registrations::list(conn, &me, &stop.id, &filter)?,
-                tour,
-                stop,
-            ))
-        })
-        .await?;
+    let list = registrations::list(&state, &page.organizer, &id, filter_of(&query)).await?;
     Ok(html(crate::views::registrations::list(
-        &page.ctx, &tour, &stop, &rows, &query, true,
+        &page.ctx, &list.tour, &list.stop, &list.rows, &query, true,
     )))
 }
 
@@ -259,15 +197,10 @@ pub async fn csv(
     id: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = page_id_text(&id)?;
-    let filter = filter_of(&query);
-    let me = page.organizer.clone();
-    let rows = state
-        .db
-        .run(move |conn| registrations::list(conn, &me, &id, &filter))
-        .await?;
+    let id = page_id::<StopId>(&id)?;
+    let list = registrations::list(&state, &page.organizer, &id, filter_of(&query)).await?;
     let bytes =
-        crate::export::registrations(&rows.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())?;
+        crate::export::registrations(&list.rows.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())?;
     Ok(crate::http::csv_download("registrations.csv", bytes))
 }
 
@@ -282,15 +215,11 @@ pub async fn person(
     query: web::Query<PersonQuery>,
 ) -> Result<HttpResponse, AppError> {
     let email = query.into_inner().email.unwrap_or_default();
-    let me = page.organizer.clone();
-    let e = email.clone();
+    // The page opens empty, with the search field.
     let rows = if email.trim().is_empty() {
         Vec::new()
     } else {
-        state
-            .db
-            .run(move |conn| registrations::person_history(conn, &me, &e))
-            .await?
+        registrations::person_history(&state, &page.organizer, &email).await?
     };
     Ok(html(crate::views::registrations::person(
         &page.ctx, &email, &rows,

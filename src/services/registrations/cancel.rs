@@ -5,6 +5,7 @@ use super::register::confirmation_email;
 use super::{NO_LINK, link_for_mail, manage_url};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{RegistrationStatus, StillComing};
+use crate::domain::ids::RegistrationId;
 use crate::domain::stop::StopStatus;
 use crate::email::{self, Email, Mail};
 use crate::error::{AppError, ErrorCode};
@@ -12,6 +13,7 @@ use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::registration::Registration;
 use crate::secrets;
+use crate::services::context::Context;
 use crate::services::stop_context::{StopContext, plan};
 use crate::services::{Env, access};
 
@@ -23,7 +25,7 @@ fn promote(conn: &mut DbConnection, env: &Env, ctx: &StopContext) -> Result<usiz
     }
     let plan = plan(conn, env, &ctx.stop, &ctx.venue, &ctx.tour)?;
     let counters = Counters::get(conn, &ctx.stop.id)?;
-    let free = plan.target - i64::from(counters.confirmed);
+    let free = crate::domain::attendance::places_left(plan.target, i64::from(counters.confirmed));
     if free <= 0 {
         return Ok(0);
     }
@@ -80,11 +82,24 @@ pub fn rebalance_within(
 }
 
 /// Who asks to cancel.
-pub enum Canceller<'a> {
+enum Canceller {
     /// The attendee, with the secret of their manage link.
-    Attendee(&'a str),
+    Attendee(String),
     /// An organizer who runs the stop.
-    Organizer(&'a Organizer),
+    Organizer(Organizer),
+}
+
+impl Canceller {
+    /// An organizer's token wins over a manage token sent along; neither is a 401.
+    fn of(organizer: Option<&Organizer>, manage_token: Option<String>) -> Result<Self, AppError> {
+        match (organizer, manage_token) {
+            (Some(o), _) => Ok(Canceller::Organizer(o.clone())),
+            (None, Some(token)) => Ok(Canceller::Attendee(token)),
+            (None, None) => Err(AppError::unauthorized(
+                "send the manage_token, or an organizer's bearer token",
+            )),
+        }
+    }
 }
 
 fn authorize(
@@ -111,9 +126,36 @@ fn authorize(
     Ok(r)
 }
 
-/// Cancels a registration; a freed place goes to the oldest waitlisted person at once.
+/// Cancels a registration, asked by an organizer who runs its stop or by the attendee with
+/// their manage token; a freed place goes to the oldest waitlisted person at once.
+pub async fn cancel(
+    ctx: &Context,
+    registration: &RegistrationId,
+    organizer: Option<&Organizer>,
+    manage_token: Option<String>,
+) -> Result<Registration, AppError> {
+    let who = Canceller::of(organizer, manage_token)?;
+    let (env, registration) = (ctx.env.clone(), registration.clone());
+    ctx.db
+        .run(move |conn| cancel_in(conn, &env, &registration, who))
+        .await
+}
+
+/// The attendee cancels from their manage link: the status it had (a waitlisted person held
+/// no seat, and is told so).
+pub async fn cancel_by_link(ctx: &Context, token: &str) -> Result<RegistrationStatus, AppError> {
+    let (env, token) = (ctx.env.clone(), token.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let (r, _) = by_token_in(conn, &token)?;
+            cancel_in(conn, &env, &r.id, Canceller::Attendee(token))?;
+            Ok(r.status())
+        })
+        .await
+}
+
 #[tracing::instrument(skip(conn, env, who))]
-pub fn cancel(
+fn cancel_in(
     conn: &mut DbConnection,
     env: &Env,
     registration_id: &str,
@@ -200,8 +242,52 @@ fn cancel_locked(
     Ok(Registration::get(conn, &r.id)?)
 }
 
-/// The registration behind a manage link.
-pub fn by_token(
+/// The registration behind a manage link, with its stop.
+pub async fn by_token(ctx: &Context, token: &str) -> Result<(Registration, StopContext), AppError> {
+    let token = token.to_owned();
+    ctx.db.run(move |conn| by_token_in(conn, &token)).await
+}
+
+/// What the attendee's own page shows: the registration, its stop, its place in line and
+/// the ticket's QR code.
+pub struct OwnRegistration {
+    pub registration: Registration,
+    pub stop: StopContext,
+    pub waitlist_position: Option<i64>,
+    /// The QR code of the ticket, as SVG.
+    pub qr: String,
+}
+
+/// The attendee's own page, reached with the manage link.
+pub async fn own_registration(ctx: &Context, token: &str) -> Result<OwnRegistration, AppError> {
+    let (env, token) = (ctx.env.clone(), token.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let (registration, stop) = by_token_in(conn, &token)?;
+            let waitlist_position = super::waitlist_position(conn, &registration)?;
+            let qr = crate::qr::svg(&stop.qr_data(&env, &registration.code));
+            Ok(OwnRegistration {
+                registration,
+                stop,
+                waitlist_position,
+                qr,
+            })
+        })
+        .await
+}
+
+/// The stop's calendar file for the attendee, from their manage link.
+pub async fn calendar(ctx: &Context, token: &str) -> Result<String, AppError> {
+    let (env, token) = (ctx.env.clone(), token.to_owned());
+    ctx.db
+        .run(move |conn| {
+            let (_, sc) = by_token_in(conn, &token)?;
+            Ok(sc.ics(&env).content)
+        })
+        .await
+}
+
+fn by_token_in(
     conn: &mut DbConnection,
     token: &str,
 ) -> Result<(Registration, StopContext), AppError> {
@@ -214,10 +300,17 @@ pub fn by_token(
 /// The attendee asks for a new manage link (the old one leaked): the only thing that ever
 /// changes a registration's link. The old link stops working; the new one is e-mailed to
 /// the registration's address and answered (the browser that asked goes on to it).
+pub async fn new_link(ctx: &Context, token: &str) -> Result<String, AppError> {
+    let (env, token) = (ctx.env.clone(), token.to_owned());
+    ctx.db
+        .run(move |conn| new_link_in(conn, &env, &token))
+        .await
+}
+
 #[tracing::instrument(skip_all)]
-pub fn new_link(conn: &mut DbConnection, env: &Env, token: &str) -> Result<String, AppError> {
+fn new_link_in(conn: &mut DbConnection, env: &Env, token: &str) -> Result<String, AppError> {
     db::write_transaction(conn, |conn| {
-        let (r, ctx) = by_token(conn, token)?;
+        let (r, ctx) = by_token_in(conn, token)?;
         let version = r.manage_link_version.max(0) + 1;
         let token = env.manage_links.token(&r.id, version);
         Registration::set_manage_link(conn, &r.id, version, &secrets::token_hash(&token))?;
@@ -239,14 +332,25 @@ pub fn new_link(conn: &mut DbConnection, env: &Env, token: &str) -> Result<Strin
 }
 
 /// The attendee's answer to "still coming?": yes is counted; no frees the seat at once.
-pub fn still_coming(
+pub async fn still_coming(
+    ctx: &Context,
+    token: &str,
+    coming: bool,
+) -> Result<Registration, AppError> {
+    let (env, token) = (ctx.env.clone(), token.to_owned());
+    ctx.db
+        .run(move |conn| still_coming_in(conn, &env, &token, coming))
+        .await
+}
+
+fn still_coming_in(
     conn: &mut DbConnection,
     env: &Env,
     token: &str,
     coming: bool,
 ) -> Result<Registration, AppError> {
     db::write_transaction(conn, |conn| {
-        let (r, ctx) = by_token(conn, token)?;
+        let (r, ctx) = by_token_in(conn, token)?;
         if coming {
             Counters::lock(conn, &ctx.stop.id)?;
             let r = Registration::get(conn, &r.id)?;
@@ -272,9 +376,14 @@ pub fn still_coming(
 
 /// The attendee removes their personal data: the registration is cancelled (unless the stop
 /// is over) and what identifies them is erased; the stop's figures stay true.
-pub fn erase(conn: &mut DbConnection, env: &Env, token: &str) -> Result<(), AppError> {
+pub async fn erase(ctx: &Context, token: &str) -> Result<(), AppError> {
+    let (env, token) = (ctx.env.clone(), token.to_owned());
+    ctx.db.run(move |conn| erase_in(conn, &env, &token)).await
+}
+
+fn erase_in(conn: &mut DbConnection, env: &Env, token: &str) -> Result<(), AppError> {
     db::write_transaction(conn, |conn| {
-        let (r, ctx) = by_token(conn, token)?;
+        let (r, ctx) = by_token_in(conn, token)?;
         // A checked-in registration stays (it counts as attended), like one of a done stop.
         if ctx.stop.status() != StopStatus::Done
             && r.status() != RegistrationStatus::Cancelled

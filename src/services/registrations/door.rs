@@ -15,26 +15,35 @@ use crate::models::stop::Stop;
 use crate::secrets;
 use crate::services::Env;
 use crate::services::access;
+use crate::services::intake::Decided;
 use crate::services::stop_context::StopContext;
 
-/// Normalises a typed code: upper case, no spaces or dashes; the QR's URL works too.
-pub fn normalize_code(typed: &str) -> String {
-    let typed = typed.trim();
-    let code = typed
-        .rsplit_once("code=")
-        .map(|(_, c)| c.split('&').next().unwrap_or(""))
-        .unwrap_or(typed);
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_uppercase()
-}
+pub use crate::domain::attendance::normalize_code;
 
-/// The result of a check-in.
-pub struct CheckIn {
-    pub registration: Registration,
-    /// Checked in before (the time shown is the first one).
-    pub already: bool,
+pub use crate::services::intake::CheckIn;
+
+/// The door decides its batches here (`services::intake`).
+impl Decided for Registration {
+    type Answer = CheckIn;
+
+    fn decide(
+        conn: &mut DbConnection,
+        _: &Env,
+        stop_id: &str,
+        people: &[Self],
+    ) -> Result<Vec<Result<CheckIn, AppError>>, AppError> {
+        check_in_batch(conn, stop_id, people)
+    }
+
+    /// Read again under the stop's lock: whatever happened to them meanwhile is decided there.
+    fn decide_one(
+        conn: &mut DbConnection,
+        _: &Env,
+        stop_id: &str,
+        person: &Self,
+    ) -> Result<CheckIn, AppError> {
+        check_in_careful(conn, stop_id, person)
+    }
 }
 
 /// Where a scanned code stands before anything is written.

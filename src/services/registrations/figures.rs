@@ -2,6 +2,7 @@
 
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
+use crate::domain::ids::StopId;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::error::AppError;
@@ -13,6 +14,7 @@ use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::services::Env;
 use crate::services::access;
+use crate::services::context::Context;
 
 use crate::read::registrations::StopStats;
 use crate::services::stop_context::{StopContext, plan};
@@ -43,7 +45,7 @@ pub fn stats_for(
             i64::from(counters.still_coming_yes),
             plan.show_rate,
         ),
-        over_target: (confirmed - plan.target).max(0),
+        over_target: attendance::over_target(confirmed, plan.target),
         actual_show_rate: (ctx.stop.status() == StopStatus::Done)
             .then(|| attendance::actual_show_rate(confirmed, i64::from(counters.checked_in)))
             .flatten(),
@@ -53,7 +55,18 @@ pub fn stats_for(
 }
 
 /// The figures of a stop the organizer runs.
-pub fn stats(
+pub async fn stats(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+) -> Result<StopStats, AppError> {
+    let (env, organizer, stop) = (ctx.env.clone(), organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| stats_in(conn, &env, &organizer, &stop))
+        .await
+}
+
+fn stats_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,
@@ -64,15 +77,35 @@ pub fn stats(
     stats_for(conn, env, &ctx)
 }
 
+/// A stop's registrations as its organizers list them, with the stop and its tour.
+pub struct StopRegistrations {
+    pub stop: Stop,
+    pub tour: Tour,
+    /// Each registration with the person's no-shows.
+    pub rows: Vec<(Registration, i64)>,
+}
+
 /// A stop's registrations for its organizers, with each person's no-shows in the tours the
 /// organizer may see (to spot habitual no-shows).
-pub fn list(
+pub async fn list(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    filter: RegistrationFilter,
+) -> Result<StopRegistrations, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| list_in(conn, &organizer, &stop, &filter))
+        .await
+}
+
+fn list_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,
     filter: &RegistrationFilter,
-) -> Result<Vec<(Registration, i64)>, AppError> {
-    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+) -> Result<StopRegistrations, AppError> {
+    let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
     let list = Registration::list(conn, &stop.id, filter)?;
     let tour_ids = visible_tour_ids(conn, organizer)?;
     let emails: Vec<String> = list.iter().map(|r| r.email.clone()).collect();
@@ -80,17 +113,29 @@ pub fn list(
     for chunk in emails.chunks(500) {
         no_shows.extend(Registration::no_show_counts(conn, chunk, &tour_ids)?);
     }
-    Ok(list
+    let rows = list
         .into_iter()
         .map(|r| {
             let n = no_shows.get(&r.email).copied().unwrap_or(0);
             (r, n)
         })
-        .collect())
+        .collect();
+    Ok(StopRegistrations { stop, tour, rows })
 }
 
 /// One person's registrations across the tours the organizer may see.
-pub fn person_history(
+pub async fn person_history(
+    ctx: &Context,
+    organizer: &Organizer,
+    email: &str,
+) -> Result<Vec<(Registration, Stop, Tour)>, AppError> {
+    let (organizer, email) = (organizer.clone(), email.to_owned());
+    ctx.db
+        .run(move |conn| person_history_in(conn, &organizer, &email))
+        .await
+}
+
+fn person_history_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     email: &str,
@@ -116,23 +161,14 @@ pub fn timeline(
 ) -> Result<Vec<(chrono::NaiveDate, i64, i64)>, AppError> {
     let rows = Registration::created_times(conn, &stop.id)?;
     let tz = stop.tz();
-    let mut days: Vec<(chrono::NaiveDate, i64, i64)> = Vec::new();
-    let (mut total, mut confirmed) = (0i64, 0i64);
-    for (at, status) in rows {
-        let day = crate::domain::stop::in_zone(at, tz).date_naive();
-        total += 1;
-        if status == "confirmed" {
-            confirmed += 1;
-        }
-        match days.last_mut() {
-            Some(last) if last.0 == day => {
-                last.1 = total;
-                last.2 = confirmed;
-            }
-            _ => days.push((day, total, confirmed)),
-        }
-    }
-    Ok(days)
+    Ok(attendance::cumulate_by_day(rows.into_iter().map(
+        |(at, status)| {
+            (
+                crate::domain::stop::in_zone(at, tz).date_naive(),
+                status == "confirmed",
+            )
+        },
+    )))
 }
 
 /// Used by reminders and venue switches: everyone still concerned by a stop.

@@ -4,6 +4,7 @@
 use super::{link_for_mail, manage_url, new_code, waitlist_position};
 use crate::db::{self, DbConnection};
 use crate::domain::attendance::{self, RegistrationStatus};
+use crate::domain::ids::StopId;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, Mail, MailKind, Ticket};
@@ -13,17 +14,11 @@ use crate::models::counters::Counters;
 use crate::models::registration::{NewRegistration, Person, Registration};
 use crate::secrets;
 use crate::services::Env;
+use crate::services::context::Context;
+use crate::services::intake::Decided;
 use crate::services::stop_context::{StopContext, plan};
 
-/// What an attendee gives.
-#[derive(Clone, Debug, Default)]
-pub struct RegistrationInput {
-    pub name: String,
-    pub email: String,
-    pub affiliation: String,
-    pub legal_name: String,
-    pub volunteer: bool,
-}
+pub use crate::services::intake::{Registered, RegistrationInput};
 
 pub(super) struct Checked {
     pub(super) name: String,
@@ -62,15 +57,6 @@ pub(super) fn check(input: &RegistrationInput, id_check: bool) -> Result<Checked
         legal_name: legal_name.unwrap_or_default(),
         volunteer: input.volunteer,
     })
-}
-
-/// The outcome of a registration request.
-pub struct Registered {
-    pub registration: Registration,
-    /// Given once, when the registration is new (or taken up again after a cancellation).
-    pub manage_token: Option<String>,
-    pub created: bool,
-    pub waitlist_position: Option<i64>,
 }
 
 pub(super) fn confirmation_email(
@@ -112,8 +98,20 @@ pub const TYPED_ADDRESS_KINDS: [MailKind; 2] =
     [MailKind::RegistrationAgain, MailKind::RegistrationLink];
 
 /// Registers someone for an open stop of a public tour: confirmed below the target, else
-/// waitlisted; the same address again gets the registration it already has.
-pub fn register(
+/// waitlisted; the same address again gets the registration it already has. Decided in the
+/// stop's intake, together with whoever registers at the same moment (`services::intake`).
+pub async fn register(
+    ctx: &Context,
+    lang: Lang,
+    stop: &StopId,
+    input: RegistrationInput,
+) -> Result<Registered, AppError> {
+    ctx.intake.submit(stop.to_string(), (lang, input)).await
+}
+
+/// `register` on a connection, alone in its transaction (the intake's way when a batch
+/// failed as a whole).
+fn register_in(
     conn: &mut DbConnection,
     env: &Env,
     lang: Lang,
@@ -123,6 +121,29 @@ pub fn register(
     register_batch(conn, env, stop_id, &[(lang, input.clone())])?
         .pop()
         .unwrap_or_else(|| Err(AppError::unexpected_msg("a batch of one gave no answer")))
+}
+
+/// The intake decides its batches here (`services::intake`).
+impl Decided for (Lang, RegistrationInput) {
+    type Answer = Registered;
+
+    fn decide(
+        conn: &mut DbConnection,
+        env: &Env,
+        stop_id: &str,
+        batch: &[Self],
+    ) -> Result<Vec<Result<Registered, AppError>>, AppError> {
+        register_batch(conn, env, stop_id, batch)
+    }
+
+    fn decide_one(
+        conn: &mut DbConnection,
+        env: &Env,
+        stop_id: &str,
+        item: &Self,
+    ) -> Result<Registered, AppError> {
+        register_in(conn, env, item.0, stop_id, &item.1)
+    }
 }
 
 /// Registers several people for one stop in one transaction, in the order given: the stop is
