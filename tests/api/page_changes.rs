@@ -120,12 +120,29 @@ fn models_record_what_they_change() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/models");
     let mut checked = 0;
     let mut missing = Vec::new();
-    let files: Vec<(String, Vec<(String, String)>)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| {
+    // Every file under src/models, a model split by concern into a folder included
+    // (`registration/door.rs`).
+    let mut paths = Vec::new();
+    let mut folders = vec![dir.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
             let path = entry.unwrap().path();
-            let file = path.file_name().unwrap().to_string_lossy().into_owned();
-            (file, functions(&std::fs::read_to_string(&path).unwrap()))
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                paths.push(path);
+            }
+        }
+    }
+    let files: Vec<(String, Vec<(String, String)>)> = paths
+        .iter()
+        .map(|path| {
+            let file = path
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (file, functions(&std::fs::read_to_string(path).unwrap()))
         })
         .collect();
     // The models' helpers that record (`figures_changed`, `speakers_changed`, …).

@@ -1,10 +1,8 @@
 //! Registrations of people for stops (their running counts per stop: `models::counters`).
 //!
-//! The rows and their inserts are here; the queries, by concern, in the sibling files
-//! `registration_find.rs` (by id, address, link, code; the waitlist), `registration_write.rs`,
-//! `registration_list.rs` (the organizers' lists, histories, figures) and
-//! `registration_door.rs` (scans and check-ins). Siblings rather than a folder: every file of
-//! `src/models/` is read by the test of the models' cache records.
+//! The rows and their inserts are here; the queries, by concern, in `find.rs` (by id,
+//! address, link, code; the waitlist), `write.rs`, `list.rs` (the organizers' lists,
+//! histories, figures) and `door.rs` (scans and check-ins).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -12,13 +10,9 @@ use diesel::prelude::*;
 use crate::db::schema::registrations;
 use crate::domain::attendance::{RegistrationStatus, StillComing};
 
-#[path = "registration_door.rs"]
 mod door;
-#[path = "registration_find.rs"]
 mod find;
-#[path = "registration_list.rs"]
 mod list;
-#[path = "registration_write.rs"]
 mod write;
 
 #[derive(Queryable, Selectable, Identifiable, Clone, Debug)]
