@@ -282,7 +282,10 @@ pub fn open_database(settings: &Settings, size: u32) -> Result<db::Pool, Startup
     let url = settings.database_url();
     let pool = db::build_pool(&url, size).map_err(|e| StartupError::database(&url, e))?;
     let mut conn = pool.get().map_err(|e| StartupError::database(&url, e))?;
-    db::run_migrations(&mut conn).map_err(|e| StartupError::database(&url, e))?;
+    db::run_migrations(&mut conn).map_err(|e| match e {
+        db::OpenError::Migrations(why) => StartupError::Migrations(why),
+        e => StartupError::database(&url, e),
+    })?;
     Ok(pool)
 }
 

@@ -66,13 +66,10 @@ impl StartupError {
 
     /// The database at `url` (printed without its password) could not be reached; the reason
     /// is the error's cause, where it has one.
-    pub fn database(url: &str, e: impl Into<crate::db::OpenError>) -> StartupError {
-        match e.into() {
-            crate::db::OpenError::Migrations(reason) => StartupError::Migrations(reason),
-            e => StartupError::Database {
-                url: redact_url(url),
-                reason: e.to_string(),
-            },
+    pub fn database(url: &str, reason: impl std::fmt::Display) -> StartupError {
+        StartupError::Database {
+            url: redact_url(url),
+            reason: reason.to_string(),
         }
     }
 }
@@ -125,7 +122,7 @@ mod tests {
         );
         let e = StartupError::database(
             "mysql://roadshow:hunter2@db.example.org/roadshow",
-            crate::db::OpenError::Scheme,
+            "the database URL must start with sqlite:// or postgres://",
         );
         assert_eq!(
             e.to_string(),
