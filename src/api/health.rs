@@ -1,13 +1,9 @@
 use std::sync::atomic::Ordering;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use diesel::connection::SimpleConnection;
 use secrecy::ExposeSecret;
 
-use crate::db;
 use crate::error::AppError;
-use crate::models::counters::Counters;
-use crate::models::outbox::OutboxMessage;
 use crate::state::AppState;
 
 /// Liveness: the process answers.
@@ -26,13 +22,7 @@ pub async fn readyz(
             .content_type("text/plain")
             .body(why);
     }
-    let ready = state
-        .db
-        .run(|conn| {
-            conn.batch_execute("SELECT 1")?;
-            Ok(db::migrations_current(conn))
-        })
-        .await;
+    let ready = crate::services::health::database_ready(&state).await;
     match ready {
         Ok(true) => HttpResponse::Ok().content_type("text/plain").body("ready"),
         Ok(false) => HttpResponse::ServiceUnavailable()
@@ -66,14 +56,7 @@ pub async fn metrics(
             return Err(AppError::unauthorized("a valid metrics token is needed"));
         }
     }
-    let (counters, outbox) = state
-        .db
-        .run(|conn| {
-            let counters = Counters::totals(conn)?;
-            let c = OutboxMessage::counts(conn, None)?;
-            Ok::<_, AppError>((counters, (c.queued, c.sent, c.failed)))
-        })
-        .await?;
+    let (counters, outbox) = crate::services::health::totals(&state).await?;
     let cache = &state.pages;
     let hits = (
         cache.hits.load(Ordering::Relaxed),

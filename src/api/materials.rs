@@ -149,11 +149,12 @@ pub async fn upload_material(
     materials::check_upload(&state, &me, &id, input.agenda_item.as_ref()).await?;
     let stored = uploads::store(&state, form.file, allowed_types(kind)).await?;
     let content = stored.content(Uploader::Organizer(&me).label());
-    // Stored, then recorded on a connection: `record_or_discard` removes the file if
-    // recording fails.
-    let m = uploads::record_or_discard(&state, &stored, move |conn| {
-        materials::record_in(conn, &me, &id, &input, &content)
-    })
+    // Stored, then recorded: `record_or_discard` removes the file if recording fails.
+    let m = uploads::record_or_discard(
+        &state,
+        &stored,
+        materials::record(&state, &me, &id, input, content),
+    )
     .await?;
     Ok(HttpResponse::Created().json(MaterialJson::from(m)))
 }

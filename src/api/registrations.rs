@@ -342,12 +342,7 @@ pub async fn switch_venue(
     ApiJson(body): ApiJson<SwitchVenue>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id::<StopId>(&id)?;
-    let env = state.env.clone();
-    let stop = state
-        .db
-        .run(move |conn| {
-            venue_switch::switch_venue(conn, &env, &me, &id, body.venue_id.as_deref(), &body.reason)
-        })
+    let stop = venue_switch::switch_venue(&state, &me, &id, body.venue_id.as_deref(), &body.reason)
         .await?;
     Ok(HttpResponse::Ok().json(StopJson::from(stop)))
 }

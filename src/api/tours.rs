@@ -104,11 +104,7 @@ pub async fn list_tours(
     state: web::Data<AppState>,
     ApiCaller(me): ApiCaller,
 ) -> Result<HttpResponse, AppError> {
-    // The sync use case keeps its name while services::speakers calls it on a connection.
-    let list = state
-        .db
-        .run(move |conn| tours::list_tours(conn, &me))
-        .await?;
+    let list = tours::list_tours(&state, &me).await?;
     let json: Vec<TourJson> = list.into_iter().map(|(t, r)| TourJson::new(t, r)).collect();
     Ok(HttpResponse::Ok().json(json))
 }
@@ -133,11 +129,7 @@ pub async fn create_tour(
         cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at.map(Some)),
     };
     v.finish()?;
-    // The sync use case keeps its name while the demo (src/demo.rs) calls it on a connection.
-    let tour = state
-        .db
-        .run(move |conn| tours::create_tour(conn, &me, input))
-        .await?;
+    let tour = tours::create_tour(&state, &me, input).await?;
     Ok(HttpResponse::Created().json(TourJson::new(tour, Some(TeamRole::Owner))))
 }
 

@@ -51,7 +51,7 @@ pub fn generate(conn: &mut DbConnection, size: Size) -> Result<Generated, AppErr
             accounts::add_organizer(conn, account, false)?
         }
     };
-    let tour = tours::create_tour(
+    let tour = tours::create_tour_in(
         conn,
         &organizer,
         TourInput {

@@ -142,7 +142,7 @@ pub fn load(conn: &mut DbConnection) -> Result<Loaded, AppError> {
             created: false,
         });
     }
-    let tour = tours::create_tour(
+    let tour = tours::create_tour_in(
         conn,
         &organizer,
         TourInput {

@@ -171,17 +171,13 @@ pub async fn store(
     Ok(Stored { key, file: checked })
 }
 
-/// Runs `record` for a stored file; removes the file if that fails.
-pub async fn record_or_discard<T, F>(
+/// Awaits `record`, the use case that records a stored file; removes the file if it fails.
+pub async fn record_or_discard<T>(
     state: &AppState,
     stored: &Stored,
-    record: F,
-) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut crate::db::DbConnection) -> Result<T, AppError> + Send + 'static,
-{
-    match state.db.run(record).await {
+    record: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    match record.await {
         Ok(v) => Ok(v),
         Err(e) => {
             if let Err(cleanup) = state.storage.delete(&stored.key).await {

@@ -308,8 +308,8 @@ pub fn media_terms(
     Ok((material_rules::licence_or_default(licence), true))
 }
 
-/// Records what was handed in for a material (a link or a text; a stored file goes through
-/// `hand_in_in` once it is stored).
+/// Records what was handed in for a material: a link, a text, or a stored file (which
+/// `http::uploads::record_or_discard` removes if this fails).
 pub async fn hand_in(
     ctx: &Context,
     material: &MaterialId,
@@ -322,9 +322,7 @@ pub async fn hand_in(
         .await
 }
 
-/// Records what was handed in for a material, on a connection: the upload's record step
-/// (`http::uploads::record_or_discard` removes the stored file if this fails).
-pub fn hand_in_in(
+fn hand_in_in(
     conn: &mut DbConnection,
     material_id: &str,
     who: &Handler,

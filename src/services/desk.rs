@@ -65,7 +65,24 @@ fn mail_link(
 
 /// Names a helper and mails them their link (see `link_lifetime`). Naming one again sends
 /// a fresh link.
-pub fn add_helper(
+pub async fn add_helper(
+    ctx: &Context,
+    lang: Lang,
+    organizer: &Organizer,
+    stop: &StopId,
+    email_address: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let (env, organizer, stop) = (ctx.env.clone(), organizer.clone(), stop.clone());
+    let (email_address, name) = (email_address.to_owned(), name.to_owned());
+    ctx.db
+        .run(move |conn| add_helper_in(conn, &env, lang, &organizer, &stop, &email_address, &name))
+        .await
+}
+
+/// `add_helper` inside a transaction of its own or another use case's (a volunteer who
+/// claims the desk becomes a helper).
+pub fn add_helper_in(
     conn: &mut DbConnection,
     env: &Env,
     lang: Lang,
@@ -195,7 +212,21 @@ fn peek_in(conn: &mut DbConnection, token: &str) -> Result<(String, String), App
     Ok((stop_id, link.email))
 }
 
-pub fn remove_helper(
+/// Takes a helper's desk access back.
+pub async fn remove_helper(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    email_address: &str,
+) -> Result<(), AppError> {
+    let (organizer, stop, email_address) =
+        (organizer.clone(), stop.clone(), email_address.to_owned());
+    ctx.db
+        .run(move |conn| remove_helper_in(conn, &organizer, &stop, &email_address))
+        .await
+}
+
+pub fn remove_helper_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::db::DbConnection;
-use crate::domain::ids::{AgendaItemId, StopId};
+use crate::domain::ids::{AgendaItemId, MaterialId, StopId};
 use crate::domain::text;
 use crate::error::{AppError, ErrorCode, FieldCode, FieldError};
 use crate::files::{self, FileType};
@@ -257,7 +257,7 @@ pub fn record_slides(
 /// requests are open (it ended), the slot's request opens again (its speaker is reminded
 /// from tomorrow); before, nothing is left. The stored file to delete once committed.
 #[tracing::instrument(skip(conn, speaker), fields(speaker = %speaker.id))]
-pub fn remove_own_slides(
+fn remove_own_slides_in(
     conn: &mut DbConnection,
     speaker: &Speaker,
     material_id: &str,
@@ -306,7 +306,7 @@ pub fn link_content(url: &str, uploaded_by: String) -> Result<Content, AppError>
 
 /// A material the caller may download: published ones by anyone (of a public stop);
 /// others by the stop's organizers and the talk's speakers.
-pub fn downloadable(
+fn downloadable_in(
     conn: &mut DbConnection,
     material_id: &str,
     caller: &Caller,
@@ -391,10 +391,24 @@ pub async fn check_upload(
         .await
 }
 
-/// Records what an organizer handed in for a stop, on a connection: also the upload's record
-/// step (`http::uploads::record_or_discard` removes the stored file if this fails). Slides
-/// fill their slot's one slides material; anything else is a new received material.
-pub fn record_in(
+/// Records what an organizer handed in for a stop once its file is stored
+/// (`http::uploads::record_or_discard` removes the file if this fails).
+pub async fn record(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    input: NewMaterial,
+    content: Content,
+) -> Result<Material, AppError> {
+    let (organizer, stop) = (organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| record_in(conn, &organizer, &stop, &input, &content))
+        .await
+}
+
+/// Records what an organizer handed in for a stop, on a connection. Slides fill their slot's
+/// one slides material; anything else is a new received material.
+fn record_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     stop_id: &str,
@@ -425,4 +439,59 @@ pub fn record_in(
             conn, &stop.id, None, kind, &title, content,
         )?),
     }
+}
+
+/// Whether the speaker may hand in slides for the agenda slot (before their file is read).
+pub async fn check_slides(
+    ctx: &Context,
+    speaker: &Speaker,
+    agenda_item: &AgendaItemId,
+) -> Result<(), AppError> {
+    let (speaker, item) = (speaker.clone(), agenda_item.clone());
+    ctx.db
+        .run(move |conn| slides_target(conn, Uploader::Speaker(&speaker), &item).map(drop))
+        .await
+}
+
+/// The speaker removes slides they handed in, until published; the stored file's key, to
+/// forget it.
+pub async fn remove_own_slides(
+    ctx: &Context,
+    speaker: &Speaker,
+    material: &MaterialId,
+) -> Result<Option<String>, AppError> {
+    let (speaker, material) = (speaker.clone(), material.clone());
+    ctx.db
+        .run(move |conn| remove_own_slides_in(conn, &speaker, &material))
+        .await
+}
+
+/// A material the caller may download: published ones for anyone; others for the stop's
+/// organizers and the talk's speakers.
+pub async fn downloadable(
+    ctx: &Context,
+    material: &MaterialId,
+    caller: &Caller,
+) -> Result<Material, AppError> {
+    let (material, caller) = (material.clone(), caller.clone());
+    ctx.db
+        .run(move |conn| downloadable_in(conn, &material, &caller))
+        .await
+}
+
+/// Records the slides a speaker handed in for their slot once the file is stored
+/// (`http::uploads::record_or_discard` removes the file if this fails).
+pub async fn record_speaker_slides(
+    ctx: &Context,
+    speaker: &Speaker,
+    agenda_item: &AgendaItemId,
+    content: Content,
+) -> Result<Recorded, AppError> {
+    let (speaker, item) = (speaker.clone(), agenda_item.clone());
+    ctx.db
+        .run(move |conn| {
+            let (item, _) = slides_target(conn, Uploader::Speaker(&speaker), &item)?;
+            record_slides(conn, Uploader::Speaker(&speaker), &item, &content)
+        })
+        .await
 }

@@ -93,8 +93,20 @@ fn cfp_in_order(
 }
 
 /// Creates a draft tour; the creator becomes its owner.
+pub async fn create_tour(
+    ctx: &Context,
+    organizer: &Organizer,
+    input: TourInput,
+) -> Result<Tour, AppError> {
+    let organizer = organizer.clone();
+    ctx.db
+        .run(move |conn| create_tour_in(conn, &organizer, input))
+        .await
+}
+
+/// `create_tour` on a connection (the demo loads its tours this way).
 #[tracing::instrument(skip(conn, input), fields(organizer = %organizer.id))]
-pub fn create_tour(
+pub fn create_tour_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
     input: TourInput,
@@ -258,7 +270,18 @@ pub async fn tour_page(
 }
 
 /// The tours the caller is in (all of them for a site admin), with their role.
-pub fn list_tours(
+pub async fn list_tours(
+    ctx: &Context,
+    organizer: &Organizer,
+) -> Result<Vec<(Tour, Option<TeamRole>)>, AppError> {
+    let organizer = organizer.clone();
+    ctx.db
+        .run(move |conn| list_tours_in(conn, &organizer))
+        .await
+}
+
+/// `list_tours` on a connection (a speaker's history lists the tours to ask them for).
+pub fn list_tours_in(
     conn: &mut DbConnection,
     organizer: &Organizer,
 ) -> Result<Vec<(Tour, Option<TeamRole>)>, AppError> {

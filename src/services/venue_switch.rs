@@ -1,6 +1,7 @@
 //! Moving a stop to a backup venue when its venue falls through.
 
 use crate::db::{self, DbConnection};
+use crate::domain::ids::StopId;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, Mail};
@@ -9,6 +10,7 @@ use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopChanges, StopDetail, VenueSwitch};
 use crate::models::venue::Venue;
+use crate::services::context::Context;
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, access, registrations};
 
@@ -17,8 +19,22 @@ use crate::services::{Env, access, registrations};
 /// entry (same UID, higher SEQUENCE). Confirmed attendees are never demoted: if the room is
 /// smaller, new registrations go to the waitlist and the dashboard shows how far over the
 /// target the stop is; if it is bigger, the waitlist moves up.
+pub async fn switch_venue(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+    to: Option<&str>,
+    reason: &str,
+) -> Result<StopDetail, AppError> {
+    let (env, organizer, stop) = (ctx.env.clone(), organizer.clone(), stop.clone());
+    let (to, reason) = (to.map(str::to_owned), reason.to_owned());
+    ctx.db
+        .run(move |conn| switch_venue_in(conn, &env, &organizer, &stop, to.as_deref(), &reason))
+        .await
+}
+
 #[tracing::instrument(skip(conn, env), fields(organizer = %organizer.id))]
-pub fn switch_venue(
+fn switch_venue_in(
     conn: &mut DbConnection,
     env: &Env,
     organizer: &Organizer,

@@ -231,17 +231,7 @@ pub async fn sign_in_link_submit(
     state
         .limits
         .check(&req, crate::ratelimit::Action::SignInLink)?;
-    let (env, lang, email) = (state.env.clone(), ctx.lang, form.data.email);
-    // One way in by e-mail for everyone: whatever the address is on roadshow (organizer,
-    // speaker, volunteer), its sign-in link goes out; for nobody, nothing, and the same page.
-    state
-        .db
-        .run(move |conn| {
-            accounts::request_sign_in_link(conn, &env.links, lang, &email)?;
-            crate::services::speakers::request_link(conn, &env, lang, &email)?;
-            crate::services::volunteers::request_link(conn, &env, lang, &email)
-        })
-        .await?;
+    crate::services::sign_in::request_any_link(&state, ctx.lang, &form.data.email).await?;
     Ok(html(crate::views::account::sign_in_link_form(&ctx, true)))
 }
 

@@ -8,7 +8,6 @@ use actix_web::http::StatusCode;
 
 use crate::error::AppError;
 use crate::services::magic_links::{self, Guest};
-use crate::services::{speakers, volunteers};
 use crate::state::AppState;
 use crate::views::Ctx;
 use crate::web::session;
@@ -108,14 +107,7 @@ impl Flow {
         state
             .limits
             .check(req, crate::ratelimit::Action::SignInLink)?;
-        let (env, lang, guest) = (state.env.clone(), ctx.lang, self.guest);
-        state
-            .db
-            .run(move |conn| match guest {
-                Guest::Speaker => speakers::request_link(conn, &env, lang, &email),
-                Guest::Volunteer => volunteers::request_link(conn, &env, lang, &email),
-            })
-            .await?;
+        crate::services::sign_in::request_guest_link(state, self.guest, ctx.lang, &email).await?;
         Ok(html((self.login_page)(ctx, true)))
     }
 

@@ -63,12 +63,12 @@ async fn hand_in(
             content.licence = licence;
             content.people_consented = consent;
             content.body = body.unwrap_or_default();
-            // Stored, then recorded on a connection: `record_or_discard` removes the file if
-            // recording fails.
-            let material = material.clone();
-            uploads::record_or_discard(state, &stored, move |conn| {
-                collection::hand_in_in(conn, &material, &who, &content)
-            })
+            // Stored, then recorded: `record_or_discard` removes the file if recording fails.
+            uploads::record_or_discard(
+                state,
+                &stored,
+                collection::hand_in(state, material, &who, content),
+            )
             .await?;
         }
         (None, Some(link), body) => {

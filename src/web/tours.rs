@@ -16,12 +16,7 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     page: OrganizerPage,
 ) -> Result<HttpResponse, AppError> {
-    // The sync use case keeps its name while services::speakers calls it on a connection.
-    let me = page.organizer.clone();
-    let list = state
-        .db
-        .run(move |conn| tours::list_tours(conn, &me))
-        .await?;
+    let list = tours::list_tours(&state, &page.organizer).await?;
     Ok(html(crate::views::manage::tours::dashboard(
         &page.ctx, &list,
     )))
@@ -72,13 +67,7 @@ pub async fn new_tour_submit(
     form: CsrfForm<TourForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.data;
-    // The sync use case keeps its name while the demo (src/demo.rs) calls it on a connection.
-    let me = page.organizer.clone();
-    let input = tour_input(&form, true);
-    let result = state
-        .db
-        .run(move |conn| tours::create_tour(conn, &me, input))
-        .await;
+    let result = tours::create_tour(&state, &page.organizer, tour_input(&form, true)).await;
     match field_errors(result)? {
         Ok(tour) => {
             flash(

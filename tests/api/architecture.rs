@@ -302,3 +302,38 @@ fn models_answer_query_results_not_http_errors() {
         "models that import crate::error: {offenders:?}"
     );
 }
+
+/// Handlers parse, call one use case and render: the faces (`web`, `api`) and what they share
+/// (`http`) never reach the database themselves, nor the batches of registrations and
+/// check-ins, which are the use cases' (`services::context::Context`). A new handler that
+/// opens a connection fails here.
+#[test]
+fn handlers_leave_the_database_to_the_use_cases() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for face in ["web", "api", "http"] {
+        rust_files(&src.join(face), &mut files);
+    }
+    let reaches = [
+        ".db.",
+        ".db\n",
+        "DbConnection",
+        "diesel::",
+        ".intake.",
+        ".door.",
+        "write_transaction",
+    ];
+    let mut offenders = Vec::new();
+    for file in &files {
+        let code = code_of(&std::fs::read_to_string(file).unwrap());
+        for reach in reaches {
+            if code.contains(reach) {
+                offenders.push(format!("{}: {}", node_of(&src, file), reach.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "handlers that reach the database (give it a use case in src/services): {offenders:#?}"
+    );
+}

@@ -272,7 +272,7 @@ fn stops_to_ask(
     organizer: &Organizer,
 ) -> Result<Vec<(Stop, Tour)>, AppError> {
     let mut stops = Vec::new();
-    for (tour, role) in crate::services::tours::list_tours(conn, organizer)? {
+    for (tour, role) in crate::services::tours::list_tours_in(conn, organizer)? {
         let reach = tour_access(conn, organizer, &tour.id)?;
         if (role.is_some() || organizer.is_admin)
             && let Some(reach) = reach.filter(|r| r.can_edit_tour())

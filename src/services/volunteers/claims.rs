@@ -435,8 +435,8 @@ pub async fn give_desk_access(
 }
 
 /// An organizer lets the volunteer of a registration-desk claim in at the stop's desk: they
-/// become a named desk helper (`desk::add_helper`) and are e-mailed the desk link. Taken
-/// back with `desk::remove_helper`, like any helper.
+/// become a named desk helper (`desk::add_helper_in`) and are e-mailed the desk link. Taken
+/// back with `desk::remove_helper_in`, like any helper.
 fn give_desk_access_in(
     conn: &mut DbConnection,
     env: &Env,
@@ -444,7 +444,7 @@ fn give_desk_access_in(
     claim_id: &str,
 ) -> Result<(), AppError> {
     let (task, volunteer) = desk_claim(conn, organizer, claim_id)?;
-    crate::services::desk::add_helper(
+    crate::services::desk::add_helper_in(
         conn,
         env,
         volunteer.lang(),
@@ -473,7 +473,7 @@ fn remove_desk_access_in(
     claim_id: &str,
 ) -> Result<(), AppError> {
     let (task, volunteer) = desk_claim(conn, organizer, claim_id)?;
-    crate::services::desk::remove_helper(conn, organizer, &task.stop_id, &volunteer.email)
+    crate::services::desk::remove_helper_in(conn, organizer, &task.stop_id, &volunteer.email)
 }
 
 /// An active claim of a registration-desk task at a stop the organizer runs.

@@ -61,23 +61,15 @@ async fn store_slides(
 ) -> Result<bool, AppError> {
     let form: SlidesForm = upload.read().await?;
     session::check_csrf(&s.session, Some(form.csrf.as_str()))?;
-    let speaker = s.speaker.clone();
-    {
-        let (speaker, item_id) = (speaker.clone(), item_id.clone());
-        state
-            .db
-            .run(move |conn| {
-                materials::slides_target(conn, Uploader::Speaker(&speaker), &item_id).map(drop)
-            })
-            .await?;
-    }
+    materials::check_slides(state, &s.speaker, &item_id).await?;
     let file = form.file.ok_or_else(materials::no_file)?;
     let stored = uploads::store(state, file, crate::files::SLIDES).await?;
-    let content = stored.content(Uploader::Speaker(&speaker).label());
-    let recorded = uploads::record_or_discard(state, &stored, move |conn| {
-        let (item, _) = materials::slides_target(conn, Uploader::Speaker(&speaker), &item_id)?;
-        materials::record_slides(conn, Uploader::Speaker(&speaker), &item, &content)
-    })
+    let content = stored.content(Uploader::Speaker(&s.speaker).label());
+    let recorded = uploads::record_or_discard(
+        state,
+        &stored,
+        materials::record_speaker_slides(state, &s.speaker, &item_id, content),
+    )
     .await?;
     let replaced = recorded.replaced.is_some();
     if let Some(old) = recorded.replaced {
@@ -94,12 +86,7 @@ pub async fn remove_slides(
     _form: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<MaterialId>(&id)?;
-    let speaker = s.speaker.clone();
-    match state
-        .db
-        .run(move |conn| materials::remove_own_slides(conn, &speaker, &id))
-        .await
-    {
+    match materials::remove_own_slides(&state, &s.speaker, &id).await {
         Ok(key) => {
             if let Some(key) = key {
                 crate::http::uploads::forget_file(&state, &key).await;
@@ -129,9 +116,6 @@ pub async fn download(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<MaterialId>(&id)?;
     let who = session::identities(&state, &session).await?;
-    let m = state
-        .db
-        .run(move |conn| materials::downloadable(conn, &id, &who))
-        .await?;
+    let m = materials::downloadable(&state, &id, &who).await?;
     uploads::download(&state, &m).await
 }

@@ -57,8 +57,6 @@ pub struct HelperForm {
     name: String,
 }
 
-// The desk helpers' use cases are the desk's (services::desk): called on a connection
-// until that area has its own.
 pub async fn add_desk_helper(
     state: web::Data<AppState>,
     page: OrganizerPage,
@@ -67,16 +65,15 @@ pub async fn add_desk_helper(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
     let form = form.data;
-    let (me, env, sid, lang) = (
-        page.organizer.clone(),
-        state.env.clone(),
-        id.clone(),
+    let result = desk::add_helper(
+        &state,
         page.ctx.lang,
-    );
-    let result = state
-        .db
-        .run(move |conn| desk::add_helper(conn, &env, lang, &me, &sid, &form.email, &form.name))
-        .await;
+        &page.organizer,
+        &id,
+        &form.email,
+        &form.name,
+    )
+    .await;
     match field_errors(result)? {
         Ok(()) => {
             flash(
@@ -97,10 +94,6 @@ pub async fn remove_desk_helper(
     form: CsrfForm<HelperForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
-    let (me, sid, email) = (page.organizer.clone(), id.clone(), form.data.email);
-    state
-        .db
-        .run(move |conn| desk::remove_helper(conn, &me, &sid, &email))
-        .await?;
+    desk::remove_helper(&state, &page.organizer, &id, &form.data.email).await?;
     Ok(see_other(&format!("/manage/stops/{id}")))
 }

@@ -66,15 +66,14 @@ pub async fn switch_venue(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
     let form = form.data;
-    // The sync use case keeps its name while the API's handler (api/registrations.rs)
-    // calls it on a connection.
-    let (me, env, sid) = (page.organizer.clone(), state.env.clone(), id.clone());
-    let result = state
-        .db
-        .run(move |conn| {
-            venue_switch::switch_venue(conn, &env, &me, &sid, Some(&form.venue_id), &form.reason)
-        })
-        .await;
+    let result = venue_switch::switch_venue(
+        &state,
+        &page.organizer,
+        &id,
+        Some(&form.venue_id),
+        &form.reason,
+    )
+    .await;
     match field_errors(result)? {
         Ok(_) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("switch.done"));
