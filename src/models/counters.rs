@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::cache::{self, Change};
 use crate::db::DbConnection;
 use crate::db::schema::{registrations, stop_counters, stops};
-use crate::domain::attendance::{History, RegistrationStatus};
+use crate::domain::attendance::{History, RegistrationStatus, StillComing};
 use crate::models::stop::Stop;
 
 #[derive(Queryable, Selectable, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -136,21 +136,24 @@ impl Counters {
 
     /// Recounts from the rows (a check that the running counters are right).
     pub fn recount(conn: &mut DbConnection, stop_id: &str) -> QueryResult<Counters> {
-        let rows: Vec<(RegistrationStatus, Option<NaiveDateTime>, Option<String>)> =
-            registrations::table
-                .filter(registrations::stop_id.eq(stop_id))
-                .select((
-                    registrations::status,
-                    registrations::checked_in_at,
-                    registrations::still_coming,
-                ))
-                .load(conn)?;
+        let rows: Vec<(
+            RegistrationStatus,
+            Option<NaiveDateTime>,
+            Option<StillComing>,
+        )> = registrations::table
+            .filter(registrations::stop_id.eq(stop_id))
+            .select((
+                registrations::status,
+                registrations::checked_in_at,
+                registrations::still_coming,
+            ))
+            .load(conn)?;
         let mut c = Counters::default();
         for (status, checked_in, coming) in rows {
             match status {
                 RegistrationStatus::Confirmed => {
                     c.confirmed += 1;
-                    if coming.as_deref() == Some("yes") {
+                    if coming == Some(StillComing::Yes) {
                         c.still_coming_yes += 1;
                     }
                 }

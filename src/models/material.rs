@@ -139,7 +139,7 @@ impl Material {
                 materials::stop_id.eq(stop_id),
                 materials::agenda_item_id.eq(agenda_item_id),
                 materials::kind.eq(kind.as_str()),
-                materials::status.eq(MaterialStatus::Requested.as_str()),
+                materials::status.eq(MaterialStatus::Requested),
                 materials::title.eq(title),
                 materials::owner_speaker_id.eq(owner_speaker_id),
                 materials::owner_email.eq(owner_email),
@@ -155,7 +155,7 @@ impl Material {
     pub fn receive(conn: &mut DbConnection, id: &str, content: &Content) -> QueryResult<Material> {
         diesel::update(materials::table.find(id))
             .set((
-                materials::status.eq(MaterialStatus::Received.as_str()),
+                materials::status.eq(MaterialStatus::Received),
                 materials::storage_key.eq(&content.storage_key),
                 materials::file_name.eq(&content.file_name),
                 materials::content_type.eq(&content.content_type),
@@ -206,7 +206,7 @@ impl Material {
     ) -> QueryResult<Material> {
         diesel::update(materials::table.find(id))
             .set((
-                materials::status.eq(MaterialStatus::Requested.as_str()),
+                materials::status.eq(MaterialStatus::Requested),
                 materials::storage_key.eq(None::<String>),
                 materials::file_name.eq(None::<String>),
                 materials::content_type.eq(None::<String>),
@@ -302,7 +302,7 @@ impl Material {
         now: NaiveDateTime,
     ) -> QueryResult<Vec<Material>> {
         materials::table
-            .filter(materials::status.eq(MaterialStatus::Requested.as_str()))
+            .filter(materials::status.eq(MaterialStatus::Requested))
             .filter(materials::next_reminder_at.le(now))
             .select(Material::as_select())
             .load(conn)
@@ -318,7 +318,7 @@ impl Material {
         let n = diesel::update(
             materials::table
                 .find(id)
-                .filter(materials::status.eq(MaterialStatus::Requested.as_str()))
+                .filter(materials::status.eq(MaterialStatus::Requested))
                 .filter(materials::next_reminder_at.eq(was)),
         )
         .set((

@@ -174,10 +174,10 @@ impl OutboxMessage {
         diesel::update(
             outbox::table
                 .find(id)
-                .filter(outbox::status.eq(OutboxStatus::Sending.as_str())),
+                .filter(outbox::status.eq(OutboxStatus::Sending)),
         )
         .set((
-            outbox::status.eq(OutboxStatus::Sent.as_str()),
+            outbox::status.eq(OutboxStatus::Sent),
             outbox::sent_at.eq(Some(now)),
             outbox::locked_until.eq(None::<NaiveDateTime>),
             outbox::last_error.eq(None::<String>),
@@ -200,7 +200,7 @@ impl OutboxMessage {
         diesel::update(
             outbox::table
                 .find(id)
-                .filter(outbox::status.eq(OutboxStatus::Sending.as_str())),
+                .filter(outbox::status.eq(OutboxStatus::Sending)),
         )
         .set((
             outbox::status.eq(status.as_str()),
@@ -216,10 +216,10 @@ impl OutboxMessage {
         diesel::update(
             outbox::table
                 .find(id)
-                .filter(outbox::status.eq(OutboxStatus::Failed.as_str())),
+                .filter(outbox::status.eq(OutboxStatus::Failed)),
         )
         .set((
-            outbox::status.eq(OutboxStatus::Queued.as_str()),
+            outbox::status.eq(OutboxStatus::Queued),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(db::now()),
         ))

@@ -97,7 +97,7 @@ impl TourMember {
     pub fn count_owners(conn: &mut DbConnection, tour_id: &str) -> QueryResult<i64> {
         tour_members::table
             .filter(tour_members::tour_id.eq(tour_id))
-            .filter(tour_members::role.eq(TeamRole::Owner.as_str()))
+            .filter(tour_members::role.eq(TeamRole::Owner))
             .count()
             .get_result(conn)
     }

@@ -122,7 +122,7 @@ impl Tour {
     /// Published tours for the home page, newest first.
     pub fn list_published(conn: &mut DbConnection) -> QueryResult<Vec<Tour>> {
         tours::table
-            .filter(tours::status.eq(TourStatus::Published.as_str()))
+            .filter(tours::status.eq(TourStatus::Published))
             .order(tours::created_at.desc())
             .select(Tour::as_select())
             .load(conn)

@@ -58,7 +58,7 @@ impl Registration {
             registrations::table
                 .find(id)
                 .filter(registrations::checked_in_at.is_null())
-                .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str())),
+                .filter(registrations::status.eq(RegistrationStatus::Confirmed)),
         )
         .set((
             registrations::checked_in_at.eq(Some(now)),
@@ -83,7 +83,7 @@ impl Registration {
             registrations::table
                 .filter(registrations::id.eq_any(ids))
                 .filter(registrations::checked_in_at.is_null())
-                .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str())),
+                .filter(registrations::status.eq(RegistrationStatus::Confirmed)),
         )
         .set((
             registrations::checked_in_at.eq(Some(now)),

@@ -93,7 +93,7 @@ impl Registration {
     ) -> QueryResult<Vec<Registration>> {
         registrations::table
             .filter(registrations::stop_id.eq(stop_id))
-            .filter(registrations::status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
             .order((registrations::created_at, registrations::id))
             .limit(n)
             .select(Registration::as_select())
@@ -104,7 +104,7 @@ impl Registration {
     pub fn waitlist_position(&self, conn: &mut DbConnection) -> QueryResult<i64> {
         let ahead: i64 = registrations::table
             .filter(registrations::stop_id.eq(&self.stop_id))
-            .filter(registrations::status.eq(RegistrationStatus::Waitlisted.as_str()))
+            .filter(registrations::status.eq(RegistrationStatus::Waitlisted))
             .filter(
                 registrations::created_at
                     .lt(self.created_at)

@@ -107,7 +107,7 @@ impl Registration {
             .filter(registrations::email.eq_any(emails.to_vec()))
             .filter(stops::tour_id.eq_any(tour_ids.to_vec()))
             .filter(stops::status.eq(crate::domain::stop::StopStatus::Done))
-            .filter(registrations::status.eq(RegistrationStatus::Confirmed.as_str()))
+            .filter(registrations::status.eq(RegistrationStatus::Confirmed))
             .filter(registrations::checked_in_at.is_null())
             .group_by(registrations::email)
             .select((registrations::email, diesel::dsl::count_star()))
@@ -118,7 +118,7 @@ impl Registration {
     pub fn created_times(
         conn: &mut DbConnection,
         stop_id: &str,
-    ) -> QueryResult<Vec<(NaiveDateTime, String)>> {
+    ) -> QueryResult<Vec<(NaiveDateTime, RegistrationStatus)>> {
         registrations::table
             .filter(registrations::stop_id.eq(stop_id))
             .order(registrations::created_at)

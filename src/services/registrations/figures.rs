@@ -165,7 +165,7 @@ pub fn timeline(
         |(at, status)| {
             (
                 crate::domain::stop::in_zone(at, tz).date_naive(),
-                status == "confirmed",
+                status == RegistrationStatus::Confirmed,
             )
         },
     )))
