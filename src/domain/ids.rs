@@ -1,6 +1,6 @@
 //! The ids of roadshow's records, one type each, so a tour's id cannot be handed where a
 //! stop's is asked for. Each is a UUID kept as its text (the columns are text on both
-//! backends); `crate::db::types` writes and reads them, `crate::http::path_id_text` parses them
+//! backends); `crate::db::types` writes and reads them, `crate::http::path_id` parses them
 //! from a path, and they deref to `&str` for the queries not yet written against them.
 
 /// An id type: what it names (for "not found" answers), how it is parsed and made.

@@ -21,13 +21,6 @@ pub fn path_id<T: Id>(raw: &str) -> Result<T, AppError> {
     T::parse(raw).ok_or_else(|| AppError::not_found(T::WHAT))
 }
 
-/// An id from the path as text (the handlers not yet asking for its type).
-pub fn path_id_text(raw: &str, what: &str) -> Result<String, AppError> {
-    uuid::Uuid::parse_str(raw)
-        .map(|u| u.to_string())
-        .map_err(|_| AppError::not_found(what))
-}
-
 /// Reads a body of at most `limit` bytes.
 pub fn read_body(
     req: &HttpRequest,

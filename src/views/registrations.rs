@@ -235,7 +235,7 @@ pub fn stats_panel(
             }
         }
         @if !timeline.is_empty() {
-            @let days = every_day(timeline);
+            @let days = crate::views::charts::every_day(timeline);
             @let target = stats.plan.target as f32;
             (crate::views::charts::line(ctx, crate::views::charts::Chart {
                 title: &ctx.t("stats.over_time"),
@@ -484,62 +484,4 @@ pub fn already_registered(ctx: &Ctx, stop_id: &str) -> Markup {
             p { a href={ "/stops/" (stop_id) } { (ctx.t("manage.back")) } }
         },
     )
-}
-
-/// The cumulative registrations of each day from the day before the first one to the last,
-/// days without a registration included (they carry the day before's figures), so the
-/// curve shows how fast the stop filled, even when everyone registered on one day.
-fn every_day(timeline: &[(chrono::NaiveDate, i64, i64)]) -> Vec<(chrono::NaiveDate, i64, i64)> {
-    let (Some(first), Some(last)) = (timeline.first(), timeline.last()) else {
-        return Vec::new();
-    };
-    let mut days = Vec::new();
-    let mut known = timeline.iter().peekable();
-    let mut figures = (0, 0);
-    let mut day = first.0.pred_opt().unwrap_or(first.0);
-    while day <= last.0 {
-        if let Some((_, total, confirmed)) = known.next_if(|(d, _, _)| *d == day) {
-            figures = (*total, *confirmed);
-        }
-        days.push((day, figures.0, figures.1));
-        day = match day.succ_opt() {
-            Some(next) => next,
-            None => break,
-        };
-    }
-    days
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::NaiveDate;
-
-    use super::every_day;
-
-    fn d(day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2012, 9, day).unwrap()
-    }
-
-    #[test]
-    fn one_day_of_registrations_is_a_line_from_zero() {
-        assert_eq!(
-            every_day(&[(d(10), 40, 38)]),
-            vec![(d(9), 0, 0), (d(10), 40, 38)]
-        );
-    }
-
-    #[test]
-    fn quiet_days_carry_the_figures_forward() {
-        assert_eq!(
-            every_day(&[(d(1), 2, 2), (d(4), 5, 4)]),
-            vec![
-                (NaiveDate::from_ymd_opt(2012, 8, 31).unwrap(), 0, 0),
-                (d(1), 2, 2),
-                (d(2), 2, 2),
-                (d(3), 2, 2),
-                (d(4), 5, 4)
-            ]
-        );
-        assert!(every_day(&[]).is_empty());
-    }
 }

@@ -34,11 +34,6 @@ pub fn page_id<T: crate::domain::ids::Id>(raw: &str) -> Result<T, AppError> {
     T::parse(raw).ok_or_else(|| AppError::not_found("page"))
 }
 
-/// An id from the path of a page as text (the handlers not yet asking for its type).
-pub fn page_id_text(raw: &str) -> Result<String, AppError> {
-    crate::http::path_id_text(raw, "page")
-}
-
 /// A refused upload as the field errors of one form of a page (`{scope}.{field}`): what is
 /// wrong with the file or the other fields. None for what is no fault of the input (a
 /// material out of reach, a form from elsewhere, a fault of ours): those are answered as such.
