@@ -157,11 +157,7 @@ fn message_page(
     errors: crate::error::FieldErrors,
     preview: Option<crate::read::bulk::Preview>,
 ) -> HttpResponse {
-    let status = if errors.is_empty() {
-        actix_web::http::StatusCode::OK
-    } else {
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     crate::web::html_status(
         status,
         crate::views::email::message_form(&page.ctx, tour, stops, form, &errors, preview.as_ref()),

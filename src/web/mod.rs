@@ -25,7 +25,9 @@ mod venues;
 mod volunteers;
 
 pub use page_cache::cached;
-pub use response::{field_errors, html, html_status, page_id, see_other, upload_errors};
+pub use response::{
+    field_errors, form_status, html, html_status, page_id, see_other, upload_errors,
+};
 pub use routes::routes;
 
 /// The one-field form that asks for a sign-in link (speakers, volunteers).

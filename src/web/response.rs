@@ -68,3 +68,12 @@ pub fn upload_errors(e: &AppError, scope: &str) -> Option<FieldErrors> {
     }
     Some(errors)
 }
+
+/// A form's page: 200, or 422 when it is shown again with errors.
+pub fn form_status(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}

@@ -92,11 +92,7 @@ async fn render_tour_page(
     member_errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let p = tours::tour_page(state, &page.organizer, id).await?;
-    let status = if member_errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&member_errors);
     Ok(html_status(
         status,
         crate::views::manage::tours::tour_page(

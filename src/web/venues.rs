@@ -192,11 +192,7 @@ async fn render_copy(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let (venue, uses) = venues::copy_form(state, &page.organizer, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     Ok(html_status(
         status,
         crate::views::venues::copy_form(&page.ctx, &venue, &uses, &errors),

@@ -281,9 +281,14 @@ pub fn request_sign_in_link(
 
 /// Whether an organizer's sign-in link still works, without using it.
 pub async fn sign_in_link_valid(ctx: &Context, token: &str) -> Result<bool, AppError> {
+    link_unused(ctx, purpose::ORGANIZER_SIGN_IN, token).await
+}
+
+/// Whether a link of this purpose is unused and unexpired (looked at, not used).
+async fn link_unused(ctx: &Context, purpose: &'static str, token: &str) -> Result<bool, AppError> {
     let token = token.to_owned();
     ctx.db
-        .run(move |conn| Ok(MagicLink::peek(conn, purpose::ORGANIZER_SIGN_IN, &token)?.is_some()))
+        .run(move |conn| Ok(MagicLink::peek(conn, purpose, &token)?.is_some()))
         .await
 }
 
@@ -492,10 +497,7 @@ fn request_password_reset_in(
 
 /// Whether a reset link still works, without using it.
 pub async fn password_reset_valid(ctx: &Context, token: &str) -> Result<bool, AppError> {
-    let token = token.to_owned();
-    ctx.db
-        .run(move |conn| Ok(MagicLink::peek(conn, purpose::PASSWORD_RESET, &token)?.is_some()))
-        .await
+    link_unused(ctx, purpose::PASSWORD_RESET, token).await
 }
 
 /// Sets a new password with a reset link; the link works once, and only before it expires.

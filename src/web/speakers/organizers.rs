@@ -11,7 +11,6 @@ use crate::views::FlashKind;
 use crate::views::speakers::organizers::{BuilderPage, ItemForm};
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{html, html_status, page_id, see_other};
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -90,11 +89,7 @@ async fn render_builder(
             },
         overruns,
     } = agenda::builder(state, &page.organizer, stop_id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     Ok(html_status(
         status,
         crate::views::speakers::organizers::builder(

@@ -109,11 +109,7 @@ pub(super) async fn render_stop_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let p = stops::stop_page(state, &page.organizer, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     Ok(html_status(
         status,
         crate::views::manage::stops::stop_page(
@@ -162,11 +158,7 @@ async fn render_edit_form(
     moving: Option<&Affected>,
 ) -> Result<HttpResponse, AppError> {
     let f = stops::edit_stop_form(state, &page.organizer, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(errors);
     let as_it_is;
     let form = match form {
         Some(form) => form,

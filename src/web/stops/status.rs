@@ -1,7 +1,6 @@
 //! A stop's status changes: one button on its page, but a cancellation first shows what
 //! it would do (it e-mails everyone concerned).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -35,11 +34,7 @@ async fn render_cancel_page(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let p = lifecycle::cancel_preview(state, &page.organizer, id, message, page.ctx.lang).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     Ok(html_status(
         status,
         crate::views::manage::stops::cancel_stop(

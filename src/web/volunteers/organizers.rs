@@ -7,7 +7,6 @@ use crate::state::AppState;
 use crate::views::FlashKind;
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
 use crate::web::{html_status, page_id, see_other};
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
@@ -18,11 +17,7 @@ async fn render_coverage(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let c = volunteers::coverage_page(state, &page.organizer, stop_id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::web::form_status(&errors);
     Ok(html_status(
         status,
         crate::views::volunteers::coverage(
