@@ -30,7 +30,7 @@ pub fn line(ctx: &Ctx, chart: Chart) -> Markup {
     figure(ctx, &chart, |size, narrow| {
         let mut c = LineChart::new(series(&chart), chart.labels.clone());
         (c.width, c.height) = size;
-        c.x_axis.label_overflow = overflow(narrow);
+        fit_labels(&mut c.x_axis, size.0, narrow);
         if let Some(axis) = c.y_axis_configs.first_mut() {
             scale(axis, &chart);
         }
@@ -42,7 +42,7 @@ pub fn bars(ctx: &Ctx, chart: Chart) -> Markup {
     figure(ctx, &chart, |size, narrow| {
         let mut c = BarChart::new(series(&chart), chart.labels.clone());
         (c.width, c.height) = size;
-        c.x_axis.label_overflow = overflow(narrow);
+        fit_labels(&mut c.x_axis, size.0, narrow);
         if let Some(axis) = c.y_axis_configs.first_mut() {
             scale(axis, &chart);
         }
@@ -58,13 +58,39 @@ fn series(chart: &Chart) -> Vec<Series> {
         .collect()
 }
 
-/// On a phone the labels turn to fit, then thin out; on a wide page they only thin out.
-fn overflow(narrow: bool) -> AxisLabelOverflow {
-    if narrow {
+/// Labels that would run into each other are turned 45° (the axis made tall enough for
+/// them), and thinned out if they still overlap. Whether they crowd is estimated here, not
+/// left to charts-rs, whose measuring font has no Chinese glyphs and counts them as nothing.
+fn fit_labels(axis: &mut charts_rs::XAxisConfig, width: f32, narrow: bool) {
+    axis.label_overflow = if narrow {
         AxisLabelOverflow::Rotate
     } else {
         AxisLabelOverflow::Thin
+    };
+    let font = if axis.font.size > 0.0 {
+        axis.font.size
+    } else {
+        14.0
+    };
+    let widths: Vec<f32> = axis.data.iter().map(|l| label_width(l, font)).collect();
+    let widest = widths.iter().copied().fold(0.0, f32::max);
+    // The plot takes about 85 % of the chart's width; each label wants a gap beside it.
+    let needed: f32 = widths.iter().map(|w| w + font).sum();
+    if needed > width * 0.85 {
+        axis.name_rotate = std::f32::consts::FRAC_PI_4;
+        let rotated = (widest + font) * std::f32::consts::FRAC_1_SQRT_2;
+        axis.height = axis.height.max(rotated + axis.name_gap + 8.0);
     }
+}
+
+/// A label's width in the page's sans-serif font, roughly: a wide (CJK) character is an
+/// em, anything else about 0.6 of one.
+fn label_width(label: &str, font: f32) -> f32 {
+    label
+        .chars()
+        .map(|c| if c as u32 >= 0x2E80 { 1.0 } else { 0.6 })
+        .sum::<f32>()
+        * font
 }
 
 /// Counts start at zero and go up in whole steps (no "2.5 people").
@@ -185,7 +211,7 @@ pub fn every_day(timeline: &[(chrono::NaiveDate, i64, i64)]) -> Vec<(chrono::Nai
 mod tests {
     use chrono::NaiveDate;
 
-    use super::{every_day, whole_steps};
+    use super::{every_day, label_width, whole_steps};
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2012, 9, day).unwrap()
@@ -204,6 +230,13 @@ mod tests {
             assert!((1..=6).contains(&splits), "{max}: {splits} steps");
             assert_eq!((top / splits as f32).fract(), 0.0, "{max}: whole steps");
         }
+    }
+
+    #[test]
+    fn chinese_labels_count_as_wide() {
+        assert_eq!(label_width("北京", 10.0), 20.0);
+        assert_eq!(label_width("ab", 10.0), 12.0);
+        assert!(label_width("Beijing 北京", 14.0) > label_width("Beijing", 14.0) + 20.0);
     }
 
     #[test]

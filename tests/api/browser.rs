@@ -610,6 +610,17 @@ impl Ui {
         self.client.find_all(Locator::Css(css)).await.expect("find")
     }
 
+    /// How many of the elements `css` finds are shown (not `display: none`).
+    pub(crate) async fn displayed(&self, css: &str) -> usize {
+        let mut n = 0;
+        for e in self.find_all(css).await {
+            if e.is_displayed().await.expect("displayed") {
+                n += 1;
+            }
+        }
+        n
+    }
+
     pub(crate) async fn text(&self, css: &str) -> String {
         self.wait(css).await.text().await.expect("text")
     }

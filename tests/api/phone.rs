@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use crate::authz::coverage::registered_routes;
-use crate::browser::{ChromeDriver, NARROW, Shots, Ui};
+use crate::browser::{ChromeDriver, DESKTOP, NARROW, Shots, Ui};
 use crate::helpers::*;
 
 /// Registered GET routes that are not pages a person reads.
@@ -392,6 +392,43 @@ async fn every_page_fits_a_360_px_phone() {
     ] {
         w.visit(&ui, &path).await;
     }
+    // The pages with tables and charts, on a phone and on a desktop: each shows the chart
+    // drawn for its width (and only that one), and neither scrolls sideways.
+    for (size, shown, hidden) in [
+        (NARROW, "svg.chart.narrow", "svg.chart.wide"),
+        (DESKTOP, "svg.chart.wide", "svg.chart.narrow"),
+    ] {
+        ui.resize(size).await;
+        for path in [
+            format!("/tours/{slug}/report"),
+            format!("/manage/stops/{past}"),
+            format!("/manage/stops/{past}/registrations"),
+        ] {
+            ui.goto(&path).await;
+            ui.wait("main").await;
+            let (page, window) = ui.widths().await;
+            assert!(page <= window, "{path}: {page:?} px wide in {window:?}");
+            let charts = ui.find_all("figure.chart").await.len();
+            assert_eq!(
+                ui.displayed(shown).await,
+                charts,
+                "{path} at {size:?}: {shown}"
+            );
+            assert_eq!(
+                ui.displayed(hidden).await,
+                0,
+                "{path} at {size:?}: {hidden}"
+            );
+            let name = format!(
+                "{}px{}",
+                size.0,
+                pattern_of(&path, &w.values).replace(['/', '{', '}'], "-")
+            );
+            let png = ui.screenshot().await.expect("screenshot");
+            std::fs::write(w.shots.folder().join(format!("{name}.png")), png).unwrap();
+        }
+    }
+    ui.resize(NARROW).await;
     ui.goto(&format!("/manage/stops/{stop}")).await;
     ui.fill(
         "form[action$='/desk-helpers'] input[name=email]",
