@@ -60,6 +60,9 @@ pub struct Field<'a> {
     pub attrs: &'a [(&'a str, &'a str)],
     /// For whole numbers: the range the server takes, so a browser can say it first.
     pub range: Option<(i64, i64)>,
+    /// Which form of the page the field is in, where several forms have a field of this
+    /// name: ids are unique on a page, or a label names another form's field.
+    pub scope: Option<&'a str>,
 }
 
 impl<'a> Field<'a> {
@@ -73,7 +76,16 @@ impl<'a> Field<'a> {
             hint: None,
             attrs: &[],
             range: None,
+            scope: None,
         }
+    }
+    /// The field is in the form `scope` of a page with several forms.
+    pub fn scope(mut self, scope: &'a str) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+    fn id(&self) -> String {
+        field_id(self.scope, self.name)
     }
     /// A whole number from `min` to `max`.
     pub fn whole_number(mut self, min: i64, max: i64) -> Self {
@@ -95,24 +107,34 @@ impl<'a> Field<'a> {
     }
 }
 
+/// The id of a form's field: `f-name`, or `f-scope-name` in one of several forms.
+fn field_id(scope: Option<&str>, name: &str) -> String {
+    match scope {
+        Some(scope) => format!("f-{scope}-{name}"),
+        None => format!("f-{name}"),
+    }
+}
+
 /// A labelled input with its hint and error, wired for screen readers.
 pub fn input(ctx: &Ctx, errors: &FieldErrors, f: Field) -> Markup {
     let error = field_error(ctx, errors, f.name);
-    let id = format!("f-{}", f.name);
+    let id = f.id();
+    // Points at the error or the hint, only when there is one to read.
     let described = format!("{id}-help");
+    let described = (error.is_some() || f.hint.is_some()).then_some(described.as_str());
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (f.label) @if f.required { " *" } }
             @if f.kind == "textarea" {
-                textarea id=(id) name=(f.name) rows="5" required[f.required] aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described) { (f.value) }
+                textarea id=(id) name=(f.name) rows="5" required[f.required] aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=[described] { (f.value) }
             } @else {
                 input id=(id) type=(f.kind) name=(f.name) value=(f.value) required[f.required]
-                    aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=(described)
+                    aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby=[described]
                     min=[f.range.map(|r| r.0)] max=[f.range.map(|r| r.1)]
                     step=[(f.kind == "number").then_some(if f.range.is_some() { "1" } else { "any" })];
             }
-            @if let Some(e) = &error { p.error id=(described) { (e) } }
-            @else if let Some(h) = f.hint { p.hint id=(described) { (h) } }
+            @if let Some(e) = &error { p.error id=[described] { (e) } }
+            @else if let Some(h) = f.hint { p.hint id=[described] { (h) } }
         }
     }
 }
@@ -126,8 +148,21 @@ pub fn select(
     value: &str,
     choices: &[(String, String)],
 ) -> Markup {
+    scoped_select(ctx, errors, None, name, label, value, choices)
+}
+
+/// A select in the form `scope` of a page with several forms (see `Field::scope`).
+pub fn scoped_select(
+    ctx: &Ctx,
+    errors: &FieldErrors,
+    scope: Option<&str>,
+    name: &str,
+    label: &str,
+    value: &str,
+    choices: &[(String, String)],
+) -> Markup {
     let error = field_error(ctx, errors, name);
-    let id = format!("f-{name}");
+    let id = field_id(scope, name);
     html! {
         div.field.invalid[error.is_some()] {
             label for=(id) { (label) }

@@ -81,7 +81,7 @@ pub fn help(
                                     @let full = t.free() == 0;
                                     article.card.task.full[full] {
                                         input type="checkbox" name="task_ids" value=(t.id) id=(id) disabled[full] checked[!full && form.task_ids.contains(&t.id)] aria-describedby={ (id) "-meta" @if pick_error.is_some() { " tasks-error" } };
-                                        h3 { label for=(id) { (t.title) } }
+                                        h2 { label for=(id) { (t.title) } }
                                         p.meta id={ (id) "-meta" } {
                                             (task_when(ctx, t, stop)) " · "
                                             @if full { span.badge.full { (ctx.t("journeys.help.full")) } }
@@ -283,7 +283,7 @@ pub fn coverage(
             (button_form(ctx, &format!("{base}/standard"), &ctx.t("tasks.standard"), "secondary"))
             @for v in views {
                 article.card.flagged[v.flagged] {
-                    h3 { (v.task.title) " " span.badge.(if v.task.claimed >= v.task.slots { "published" } else if v.flagged { "cancelled" } else { "" }) { (v.task.claimed) "/" (v.task.slots) } }
+                    h2 { (v.task.title) " " span.badge.(if v.task.claimed >= v.task.slots { "published" } else if v.flagged { "cancelled" } else { "" }) { (v.task.claimed) "/" (v.task.slots) } }
                     @if v.flagged { p.flash.error { (ctx.t("tasks.unfilled")) } }
                     @if v.task.kind == crate::domain::task::TaskKind::RegistrationDesk { p.hint { (ctx.t("people.tasks.desk_hint")) } }
                     ul {

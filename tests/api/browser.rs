@@ -487,15 +487,24 @@ impl Ui {
 
     /// The page's own width: the window's inner size is set through the viewport.
     pub(crate) async fn resize(&self, (width, height): (u32, u32)) {
-        self.client
-            .set_window_size(width, height)
-            .await
-            .expect("resize");
-        let inner = self
-            .client
-            .execute("return window.innerWidth", vec![])
-            .await
-            .expect("innerWidth");
+        // Chromium applies a new size a moment later now and then, and once in a while only
+        // on a second asking: ask again until the page's viewport has it.
+        let mut inner = json!(null);
+        for _ in 0..20 {
+            self.client
+                .set_window_size(width, height)
+                .await
+                .expect("resize");
+            inner = self
+                .client
+                .execute("return window.innerWidth", vec![])
+                .await
+                .expect("innerWidth");
+            if inner == json!(width) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         assert_eq!(inner, json!(width), "the viewport is {width} wide");
     }
 
@@ -678,6 +687,83 @@ impl Ui {
     }
 
     /// The whole page as a PNG, through the DevTools protocol; the viewport when that fails.
+    /// The accessibility problems axe-core finds on the page the browser is on, those of
+    /// serious or critical impact, one line each (rule, impact, the elements' selectors).
+    /// axe-core is vendored under `tests/vendor/axe-core/` (pinned, with its licence): an
+    /// implementation of WCAG checks the app does not use.
+    pub(crate) async fn accessibility_problems(&self) -> Vec<String> {
+        const AXE: &str = include_str!("../vendor/axe-core/axe.min.js");
+        let loaded = self
+            .client
+            .execute("return typeof window.axe", vec![])
+            .await
+            .expect("axe present?");
+        if loaded != json!("object") {
+            self.client
+                .execute(&format!("{AXE}\n;return typeof window.axe"), vec![])
+                .await
+                .expect("load axe-core");
+        }
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']})
+                  .then(r => done(r.violations
+                    .filter(v => arguments[0] || v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '
+                      + v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', '))))
+                  .catch(e => done(['axe failed: ' + e]));"#,
+                vec![json!(std::env::var_os("ROADSHOW_TEST_AXE_ALL").is_some())],
+            )
+            .await
+            .expect("run axe-core");
+        // Duplicate ids make a label name the wrong field; axe-core no longer checks them.
+        let ids = self
+            .client
+            .execute(
+                r#"const seen = {}, problems = [];
+                for (const el of document.querySelectorAll('[id]')) {
+                  if (seen[el.id]) problems.push('duplicate-id (serious): id "' + el.id + '" is used twice');
+                  seen[el.id] = true;
+                }
+                for (const l of document.querySelectorAll('label[for]')) {
+                  const target = document.getElementById(l.htmlFor);
+                  if (!target || !target.matches('input, select, textarea, button, meter, output, progress'))
+                    problems.push('label-target (serious): label for "' + l.htmlFor + '" names no field');
+                }
+                return problems;"#,
+                vec![],
+            )
+            .await
+            .expect("check the ids");
+        found
+            .as_array()
+            .into_iter()
+            .chain(ids.as_array())
+            .flatten()
+            .map(|v| v.as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// Switches the language as a reader does (the switcher's link, which sets its cookie)
+    /// and comes back to the page the browser was on.
+    pub(crate) async fn read_in(&self, lang: &str) {
+        let here = self
+            .client
+            .execute(
+                "return encodeURIComponent(location.pathname + location.search)",
+                vec![],
+            )
+            .await
+            .expect("where the browser is");
+        self.goto(&format!(
+            "/lang/{lang}?next={}",
+            here.as_str().unwrap_or("/")
+        ))
+        .await;
+    }
+
     pub(crate) async fn screenshot(&self) -> Result<Vec<u8>, CmdError> {
         let metrics = self
             .client

@@ -93,7 +93,7 @@ both_backends! {
         let desk = set.as_array().unwrap().iter().find(|t| t["kind"] == "registration_desk").unwrap()["id"].as_str().unwrap().to_owned();
         // The public help page offers the desk task; anyone may claim a slot.
         let (_, help) = app.browser().page(&format!("/stops/{}/help", s.stop_id)).await;
-        assert!(select_text(&help, "article h3").iter().any(|t| t == "Registration desk"));
+        assert!(select_text(&help, "article h2").iter().any(|t| t == "Registration desk"));
         let stranger = app.browser();
         let csrf_free = stranger.client.post(app.url(&format!("/tasks/{desk}/claim"))).header("origin", &app.address).form(&[("name", "Stranger"), ("email", "stranger@example.net")]).send().await.unwrap();
         assert_eq!(csrf_free.status(), 200);

@@ -77,6 +77,8 @@ fn tail(path: &str) -> String {
 struct Widths {
     seen: BTreeSet<String>,
     wide: Vec<String>,
+    /// Serious or critical accessibility problems, per page kind, width and language.
+    inaccessible: BTreeSet<String>,
     values: BTreeSet<String>,
     shots: Shots,
 }
@@ -103,7 +105,32 @@ impl Widths {
             png,
         )
         .unwrap();
+        self.accessible(ui, &pattern).await;
         self.seen.insert(pattern);
+    }
+
+    /// Runs axe-core on the page at phone and desktop width, in English and in Chinese (the
+    /// language cookie, as the switcher sets it), and keeps what it finds serious.
+    async fn accessible(&mut self, ui: &Ui, pattern: &str) {
+        if self.seen.contains(pattern) {
+            return;
+        }
+        for lang in ["en", "zh-CN"] {
+            if lang != "en" {
+                ui.read_in(lang).await;
+                ui.wait("main").await;
+            }
+            for size in [NARROW, DESKTOP] {
+                ui.resize(size).await;
+                for problem in ui.accessibility_problems().await {
+                    self.inaccessible
+                        .insert(format!("{pattern} at {} px in {lang}: {problem}", size.0));
+                }
+            }
+            ui.resize(NARROW).await;
+        }
+        ui.read_in("en").await;
+        ui.wait("main").await;
     }
 
     async fn visit(&mut self, ui: &Ui, path: &str) {
@@ -234,6 +261,7 @@ async fn every_page_fits_a_360_px_phone() {
     let mut w = Widths {
         seen: BTreeSet::new(),
         wide: Vec::new(),
+        inaccessible: BTreeSet::new(),
         values: BTreeSet::new(),
         shots: Shots::in_folder("phone-360px"),
     };
@@ -455,6 +483,11 @@ async fn every_page_fits_a_360_px_phone() {
         w.wide.is_empty(),
         "pages wider than a 360 px phone: {:#?}",
         w.wide
+    );
+    assert!(
+        w.inaccessible.is_empty(),
+        "serious or critical accessibility problems (axe-core): {:#?}",
+        w.inaccessible
     );
     let not_pages: BTreeSet<&str> = NOT_PAGES.iter().map(|(p, _)| *p).collect();
     let missing: Vec<String> = registered_routes()

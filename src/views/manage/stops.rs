@@ -317,8 +317,8 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 }
             }
             (post_form(ctx, &format!("{base}/desk-helpers"), "row", html! {
-                (input(ctx, p.errors, Field::new("email", &ctx.t("field.email"), "").kind("email")))
-                (input(ctx, p.errors, Field::new("name", &ctx.t("field.name"), "")))
+                (input(ctx, p.errors, Field::new("email", &ctx.t("field.email"), "").kind("email").scope("desk")))
+                (input(ctx, p.errors, Field::new("name", &ctx.t("field.name"), "").scope("desk")))
                 button type="submit" { (ctx.t("desk.add_helper")) }
             }))
 
@@ -334,7 +334,7 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 }
             }
             (post_form(ctx, &format!("{base}/supporters"), "row", html! {
-                (input(ctx, p.errors, Field::new("name", &ctx.t("field.supporter_name"), "")))
+                (input(ctx, p.errors, Field::new("name", &ctx.t("field.supporter_name"), "").scope("supporter")))
                 (input(ctx, p.errors, Field::new("contribution", &ctx.t("field.contribution"), "")))
                 button type="submit" { (ctx.t("stop.add_supporter")) }
             }))

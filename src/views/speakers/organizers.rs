@@ -152,7 +152,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
             (error_summary(ctx, p.errors))
             @if let Some(e) = p.errors.get("agenda") { p.flash.error role="alert" { (e.message) } }
             table.list.agenda {
-                thead { tr { th { (ctx.t("agenda.time")) } th { (ctx.t("field.talk_title")) } th {} } }
+                thead { tr { th { (ctx.t("agenda.time")) } th { (ctx.t("field.talk_title")) } th { span.visually-hidden { (ctx.t("a11y.actions")) } } } }
                 tbody {
                     @for e in p.entries {
                         tr.overrun[p.overruns.contains(&e.item.id)] {
