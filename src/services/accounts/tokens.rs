@@ -11,7 +11,7 @@ use crate::models::api_token::ApiToken;
 use crate::models::organizer::Organizer;
 use crate::services::context::Context;
 
-use super::organizers::authenticate_in;
+use super::sign_in::authenticate_in;
 
 /// A new API token for the signed-in organizer (its only plain-text copy, and its row).
 pub async fn new_api_token(
