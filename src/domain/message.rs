@@ -1,8 +1,8 @@
 //! Messages organizers send to many people at once: who gets them, the placeholders they may
 //! use, and which of the organizer's texts a reader gets.
 
-use crate::domain::{FieldCode, FieldError};
 use crate::domain::text_enum;
+use crate::domain::{FieldCode, FieldError};
 use crate::i18n::Lang;
 
 text_enum!(

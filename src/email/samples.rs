@@ -211,7 +211,9 @@ impl Samples {
                     Lang::ZhCn => "北京站的讲义".into(),
                 },
                 body: match self.lang {
-                    Lang::En => "Hello Yejia,\n\nthank you for coming! The slides are **online**.".into(),
+                    Lang::En => {
+                        "Hello Yejia,\n\nthank you for coming! The slides are **online**.".into()
+                    }
                     Lang::ZhCn => "业佳，你好：\n\n感谢你的参与！讲义已经**上线**。".into(),
                 },
                 tour: "OpenStack China Tour 2012",

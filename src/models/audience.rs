@@ -64,7 +64,9 @@ fn registrations_of<'a>(stop_ids: &'a [String], segment: Segment) -> Registratio
                     .filter(outbox::to_email.eq(registrations::email)),
             )),
         // Not attendees' segments: nothing.
-        Segment::Speakers | Segment::Volunteers => q.filter(registrations::id.ne(registrations::id)),
+        Segment::Speakers | Segment::Volunteers => {
+            q.filter(registrations::id.ne(registrations::id))
+        }
     }
 }
 
@@ -95,7 +97,8 @@ impl Person {
                     speakers::name,
                     speakers::lang,
                     agenda_items::stop_id,
-                    None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
+                    None::<String>
+                        .into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
                 ))
                 .load(conn)?,
             Segment::Volunteers => claims::table
@@ -109,7 +112,8 @@ impl Person {
                     volunteers::name,
                     volunteers::lang,
                     tasks::stop_id,
-                    None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
+                    None::<String>
+                        .into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
                 ))
                 .load(conn)?,
             _ => registrations_of(stop_ids, segment)

@@ -306,8 +306,7 @@ pub async fn preview_in_form(
     ctx.db
         .run(move |conn| {
             let preview = preview_in(conn, &env, &organizer, &draft)?;
-            let form =
-                message_form_in(conn, &organizer, &draft.tour_id, draft.stop_id.as_deref())?;
+            let form = message_form_in(conn, &organizer, &draft.tour_id, draft.stop_id.as_deref())?;
             Ok((preview, form))
         })
         .await
@@ -383,7 +382,9 @@ fn preview_in(
             lang,
             recipients: list
                 .iter()
-                .filter(|r| rules::text_for(&checked.texts, r.lang).is_some_and(|(l, _)| *l == lang))
+                .filter(|r| {
+                    rules::text_for(&checked.texts, r.lang).is_some_and(|(l, _)| *l == lang)
+                })
                 .count(),
             sample_name: as_reader.name.clone(),
             rendered: mail.render(lang),
@@ -422,9 +423,10 @@ fn send_in(
             stops_in_scope(conn, organizer, &draft.tour_id, draft.stop_id.as_deref())?;
         let list = recipients(conn, &stops, checked.segment)?;
         let batch = db::new_id();
-        let uses_link = checked.texts.iter().any(|(_, t)| {
-            t.body.contains("{manage_link}") || t.subject.contains("{manage_link}")
-        });
+        let uses_link = checked
+            .texts
+            .iter()
+            .any(|(_, t)| t.body.contains("{manage_link}") || t.subject.contains("{manage_link}"));
         let mut contexts: Vec<StopContext> = Vec::new();
         for r in &list {
             if !contexts.iter().any(|c| c.stop.id == r.stop_id) {

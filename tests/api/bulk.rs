@@ -83,7 +83,7 @@ both_backends! {
         let path = format!("/api/v1/tours/{}/messages", s.tour_id);
         let both = json!({"segment": "confirmed",
             "subject_en": "See you on {date}", "body_en": "Hi {name},\n\nsee you on **{date}** at {venue}.",
-            "subject_zh_cn": "{date}见", "body_zh_cn": "{name}，你好：\n\n我们**{date}**在{venue}见。"});
+            "subject_zh_cn": "{date}见", "body_zh_cn": "{name}，你好：\n\n我们 **{date}** 在{venue}见。"});
         let (status, sent) = json(app.post(&hui, &path, &both).await).await;
         assert_eq!(status, 201, "{sent}");
         assert_eq!(sent["recipients"], 2);
@@ -126,17 +126,17 @@ both_backends! {
         for preview in [true, false] {
             let (status, bad) = json(app.post(&hui, &path, &json!({"segment": "confirmed", "subject_en": "Hi {first_name}", "body_en": "See {foo} and {name}; a { brace } is text", "preview": preview})).await).await;
             assert_eq!(status, 422, "{bad}");
-            let body = bad["fields"]["body_en"].as_str().unwrap_or_default();
+            let body = bad["error"]["fields"]["body_en"].as_str().unwrap_or_default();
             assert!(body.contains("{foo}") && !body.contains("{ brace }"), "{bad}");
             for known in ["{name}", "{tour}", "{city}", "{date}", "{venue}", "{address}", "{manage_link}"] {
                 assert!(body.contains(known), "lists {known}: {bad}");
             }
-            assert!(bad["fields"]["subject_en"].as_str().unwrap_or_default().contains("{first_name}"), "{bad}");
+            assert!(bad["error"]["fields"]["subject_en"].as_str().unwrap_or_default().contains("{first_name}"), "{bad}");
         }
         // The single text of the API names its own fields.
         let (status, bad) = json(app.post(&hui, &path, &json!({"segment": "confirmed", "subject": "x", "body": "{bar}"})).await).await;
         assert_eq!(status, 422);
-        assert!(bad["fields"]["body"].as_str().unwrap().contains("{bar}"), "{bad}");
+        assert!(bad["error"]["fields"]["body"].as_str().unwrap().contains("{bar}"), "{bad}");
         app.drain().await;
         assert_eq!(app.mail_files().len(), before, "nothing sent");
 
@@ -334,16 +334,24 @@ both_backends! {
 
 /// Registers as a visitor reading the site in `lang` does.
 async fn register_in(app: &TestApp, stop_id: &str, name: &str, email: &str, lang: &str) {
-    let res = app.api.post(app.url(&format!("/api/v1/stops/{stop_id}/registrations")))
+    let res = app
+        .api
+        .post(app.url(&format!("/api/v1/stops/{stop_id}/registrations")))
         .header("accept-language", lang)
         .json(&json!({"name": name, "email": email}))
-        .send().await.unwrap();
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
 }
 
 /// The one message to `to` whose subject holds `subject`.
 fn only_bulk(app: &TestApp, to: &str, subject: &str) -> Mail {
-    let mut found: Vec<Mail> = app.mails_to(to).into_iter().filter(|m| m.subject.contains(subject)).collect();
+    let mut found: Vec<Mail> = app
+        .mails_to(to)
+        .into_iter()
+        .filter(|m| m.subject.contains(subject))
+        .collect();
     assert_eq!(found.len(), 1, "one message to {to} with {subject}");
     found.remove(0)
 }
@@ -355,5 +363,6 @@ fn plain_part(m: &Mail) -> String {
 }
 
 fn has_cjk(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '，' || c == '：')
+    text.chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '，' || c == '：')
 }

@@ -41,7 +41,13 @@ mod tests {
 
     #[test]
     fn bulk_markdown_cannot_inject_scripts() {
-        let r = bulk(Lang::En, "Hi", "Hi <script>alert(1)</script> **ok**", "T", None);
+        let r = bulk(
+            Lang::En,
+            "Hi",
+            "Hi <script>alert(1)</script> **ok**",
+            "T",
+            None,
+        );
         assert!(!r.html.contains("<script>"));
         assert!(r.html.contains("<strong>ok</strong>"));
     }
