@@ -245,8 +245,8 @@ async fn enqueue_all(state: &AppState, n: usize) -> Duration {
                          Sunday 16 September 2012, 13:30–17:30.\n\n[Your ticket]({})",
                         links.url(&format!("/r/bench-token-{i}"))
                     ),
-                    name: &name,
                     tour: "OpenStack China Tour",
+                    test: None,
                 };
                 email::enqueue(
                     conn,

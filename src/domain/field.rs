@@ -124,6 +124,10 @@ pub enum FieldCode {
     AlreadyPublished,
     /// The uploader did not confirm that the people in the photos agreed.
     ConsentRequired,
+    // Messages.
+    /// A placeholder in a message that nothing fills (its message names it and lists the
+    /// known ones: `domain::message`).
+    UnknownPlaceholder,
     // Accounts.
     /// A password shorter than 10 characters.
     PasswordTooShort,

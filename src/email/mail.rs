@@ -53,12 +53,13 @@ pub enum Mail<'a> {
         hours: i64,
     },
     /// An organizer's own message to a segment of people: `body` is Markdown. Both are
-    /// theirs with the placeholders filled for this recipient (so owned).
+    /// theirs with the placeholders filled for this recipient (so owned), in the language
+    /// it is rendered in. `test`: a test to the organizer, with how many it is meant for.
     Bulk {
         subject: String,
         body: String,
-        name: &'a str,
         tour: &'a str,
+        test: Option<usize>,
     },
     RegistrationConfirmed(Ticket<'a>),
     RegistrationWaitlisted {
@@ -178,11 +179,12 @@ pub enum Mail<'a> {
         lines: &'a [String],
         link: &'a str,
     },
-    /// A material asked for after the stop (`what`, in words), or asked for again.
+    /// The materials asked of one person after the stop (`what`: each in words), in one
+    /// message, or asked for again.
     MaterialRequest {
         name: &'a str,
         stop: &'a StopMail,
-        what: &'a str,
+        what: &'a [String],
         reminder: bool,
         link: &'a str,
     },
@@ -292,9 +294,9 @@ impl Mail<'_> {
             Mail::Bulk {
                 ref subject,
                 ref body,
-                name,
                 tour,
-            } => bulk::bulk(lang, subject, body, name, tour),
+                test,
+            } => bulk::bulk(lang, subject, body, tour, test),
             Mail::RegistrationConfirmed(ref t) => attendees::registration_confirmed(
                 lang,
                 t.name,

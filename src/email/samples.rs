@@ -26,6 +26,8 @@ struct Samples {
     confirmed: String,
     desk_task: String,
     photos: String,
+    /// What a materials request asks for (the organizers' three).
+    materials: Vec<String>,
     tasks: Vec<(String, String)>,
     accepted_at: Vec<String>,
     unconfirmed: Vec<String>,
@@ -44,6 +46,10 @@ impl Samples {
             confirmed: lang.t("registration_status.confirmed").into_owned(),
             desk_task: lang.t("task_kind.registration_desk").into_owned(),
             photos: lang.t("task_kind.photos").into_owned(),
+            materials: ["report", "photos", "video"]
+                .iter()
+                .map(|k| lang.t(&format!("material_kind.{k}")).into_owned())
+                .collect(),
             tasks: vec![
                 (
                     lang.t("task_kind.photos").into_owned(),
@@ -107,7 +113,7 @@ impl Samples {
             MailKind::MaterialRequest => Mail::MaterialRequest {
                 name: "Rongze Zhu",
                 stop,
-                what: "OpenStack Block Storage: Cinder",
+                what: &self.materials,
                 reminder: false,
                 link,
             },
@@ -199,10 +205,19 @@ impl Samples {
                 hours: 24,
             },
             MailKind::Bulk => Mail::Bulk {
-                subject: "Slides from Beijing".into(),
-                body: "Thank you for coming, **Yejia**! The slides are online.".into(),
-                name: "Yejia Xu",
+                // The organizer's own words, written for this reader's language.
+                subject: match self.lang {
+                    Lang::En => "Slides from Beijing".into(),
+                    Lang::ZhCn => "北京站的讲义".into(),
+                },
+                body: match self.lang {
+                    Lang::En => {
+                        "Hello Yejia,\n\nthank you for coming! The slides are **online**.".into()
+                    }
+                    Lang::ZhCn => "业佳，你好：\n\n感谢你的参与！讲义已经**上线**。".into(),
+                },
                 tour: "OpenStack China Tour 2012",
+                test: None,
             },
             MailKind::RegistrationConfirmed => Mail::RegistrationConfirmed(self.ticket()),
             MailKind::RegistrationWaitlisted => Mail::RegistrationWaitlisted {

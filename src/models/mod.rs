@@ -4,6 +4,7 @@
 pub mod access;
 pub mod agenda;
 pub mod api_token;
+pub mod audience;
 pub mod counters;
 pub mod desk_helper;
 pub mod magic_link;

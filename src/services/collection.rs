@@ -118,36 +118,48 @@ fn talk_title(conn: &mut DbConnection, m: &Material) -> Result<Option<String>, A
     })
 }
 
-/// Sends the reminders that are due; each request is reminded by one instance only.
+/// Sends the reminders that are due; each request is reminded by one instance only. Each
+/// person gets one message per stop listing everything asked of them (the organizers: the
+/// report, the photos and the video nobody took on, in one e-mail).
 pub fn send_reminders(
     conn: &mut DbConnection,
     env: &Env,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
-    let mut sent = 0;
+    let mut by_stop: Vec<(String, Vec<Material>)> = Vec::new();
     for m in Material::due_reminders(conn, now)? {
+        match by_stop.iter_mut().find(|(stop, _)| *stop == m.stop_id) {
+            Some((_, list)) => list.push(m),
+            None => by_stop.push((m.stop_id.clone(), vec![m])),
+        }
+    }
+    let mut sent = 0;
+    for (stop_id, due) in by_stop {
         sent += db::write_transaction(conn, |conn| {
-            let Some(was) = m.next_reminder_at else {
-                return Ok(0);
-            };
-            let next = material_rules::next_reminder(
-                m.created_at,
-                m.reminders_sent,
-                &env.material_reminder_days,
-            );
-            if !Material::reminded(conn, &m.id, was, next)? {
-                return Ok(0);
+            let mut claimed = Vec::new();
+            for m in &due {
+                let Some(was) = m.next_reminder_at else {
+                    continue;
+                };
+                let next = material_rules::next_reminder(
+                    m.created_at,
+                    m.reminders_sent,
+                    &env.material_reminder_days,
+                );
+                if Material::reminded(conn, &m.id, was, next)? {
+                    claimed.push(m);
+                }
             }
-            remind_owner(conn, env, &m)
+            remind_owners(conn, env, &stop_id, &claimed)
         })?;
     }
     Ok(sent)
 }
 
-fn remind_owner(conn: &mut DbConnection, env: &Env, m: &Material) -> Result<usize, AppError> {
-    let ctx = StopContext::load(conn, &m.stop_id)?;
-    let reminder = m.reminders_sent > 0;
-    let mut people: Vec<(String, String, Lang, String)> = Vec::new();
+/// Who is asked for a material: (address, name, language), or the organizers when nobody
+/// took it on (`None`).
+fn owners_of(conn: &mut DbConnection, m: &Material) -> Result<Option<Vec<Owner>>, AppError> {
+    let mut people = Vec::new();
     if let Some(speaker_id) = &m.owner_speaker_id {
         // Slides: every speaker of the talk is asked.
         let ids = match &m.agenda_item_id {
@@ -158,52 +170,118 @@ fn remind_owner(conn: &mut DbConnection, env: &Env, m: &Material) -> Result<usiz
             None => vec![speaker_id.clone()],
         };
         for s in Speaker::find_many(conn, &ids)? {
-            let link = crate::services::magic_links::speaker(conn, env, &s)?;
-            people.push((s.email.clone(), s.name.clone(), s.lang(), link));
+            people.push(Owner::Speaker(s));
         }
     } else if let Some(address) = &m.owner_email
         && let Some(v) = crate::models::task::Volunteer::find_by_email(conn, address)?
     {
-        let link = crate::services::magic_links::volunteer(conn, env, &v, Duration::days(8))?;
-        people.push((v.email.clone(), v.name.clone(), v.lang(), link));
+        people.push(Owner::Volunteer(v));
     }
-    if people.is_empty() {
-        // Nobody took it on: the organizers are the owners.
-        let link = env
-            .links
-            .url(&format!("/manage/stops/{}/materials", m.stop_id));
-        for member in crate::models::team::TourMember::team(conn, &ctx.tour.id)? {
-            if member.role == crate::domain::access::TeamRole::Local
-                && !member.stop_ids.contains(&m.stop_id)
-            {
-                continue;
-            }
-            people.push((
-                member.organizer.email.clone(),
-                member.organizer.display_name().to_owned(),
-                Lang::default(),
-                link.clone(),
-            ));
+    Ok((!people.is_empty()).then_some(people))
+}
+
+enum Owner {
+    Speaker(Speaker),
+    Volunteer(crate::models::task::Volunteer),
+    Organizer(Organizer),
+}
+
+impl Owner {
+    fn email(&self) -> &str {
+        match self {
+            Owner::Speaker(s) => &s.email,
+            Owner::Volunteer(v) => &v.email,
+            Owner::Organizer(o) => &o.email,
         }
     }
-    let talk = talk_title(conn, m)?;
-    for (address, name, lang, link) in &people {
+}
+
+/// One message per person for the materials of one stop just claimed for a reminder.
+fn remind_owners(
+    conn: &mut DbConnection,
+    env: &Env,
+    stop_id: &str,
+    due: &[&Material],
+) -> Result<usize, AppError> {
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let ctx = StopContext::load(conn, stop_id)?;
+    // Each person with what is asked of them, in the order asked.
+    let mut asks: Vec<(Owner, Vec<&Material>)> = Vec::new();
+    let mut team: Option<Vec<Organizer>> = None;
+    for m in due {
+        let owners = match owners_of(conn, m)? {
+            Some(owners) => owners,
+            None => {
+                // Nobody took it on: the organizers are the owners.
+                if team.is_none() {
+                    let mut members = Vec::new();
+                    for member in crate::models::team::TourMember::team(conn, &ctx.tour.id)? {
+                        if member.role == crate::domain::access::TeamRole::Local
+                            && !member.stop_ids.contains(&stop_id.to_owned())
+                        {
+                            continue;
+                        }
+                        members.push(member.organizer);
+                    }
+                    team = Some(members);
+                }
+                team.iter()
+                    .flatten()
+                    .cloned()
+                    .map(Owner::Organizer)
+                    .collect()
+            }
+        };
+        for owner in owners {
+            match asks.iter_mut().find(|(o, _)| o.email() == owner.email()) {
+                Some((_, list)) => list.push(m),
+                None => asks.push((owner, vec![m])),
+            }
+        }
+    }
+    for (owner, materials) in &asks {
+        let (name, lang, link) = match owner {
+            Owner::Speaker(s) => (
+                s.name.clone(),
+                s.lang(),
+                crate::services::magic_links::speaker(conn, env, s)?,
+            ),
+            Owner::Volunteer(v) => (
+                v.name.clone(),
+                v.lang(),
+                crate::services::magic_links::volunteer(conn, env, v, Duration::days(8))?,
+            ),
+            Owner::Organizer(o) => (
+                o.display_name().to_owned(),
+                Lang::default(),
+                env.links.url(&format!("/manage/stops/{stop_id}/materials")),
+            ),
+        };
+        let mut what = Vec::new();
+        for m in materials {
+            let talk = talk_title(conn, m)?;
+            what.push(describe(m, talk.as_deref(), lang));
+        }
+        // A reminder when each of them was asked for before.
+        let reminder = materials.iter().all(|m| m.reminders_sent > 0);
         let mail = Mail::MaterialRequest {
-            name,
-            stop: &ctx.mail(*lang),
-            what: &describe(m, talk.as_deref(), *lang),
+            name: &name,
+            stop: &ctx.mail(lang),
+            what: &what,
             reminder,
-            link,
+            link: &link,
         };
         email::enqueue(
             conn,
             &env.links,
-            Email::new(mail, *lang, address, name)
+            Email::new(mail, lang, owner.email(), &name)
                 .for_stop(&ctx.tour.id, &ctx.stop.id)
                 .reply_to(ctx.tour.contact_email.as_deref()),
         )?;
     }
-    Ok(people.len())
+    Ok(asks.len())
 }
 
 /// Opens the requests of stops that have ended (run by the scheduler; marking a stop done

@@ -40,6 +40,15 @@ pub fn field_error(ctx: &Ctx, errors: &FieldErrors, name: &str) -> Option<String
                 &[("min", min), ("max", max)],
             );
         }
+        if let Some(found) = crate::domain::message::unknown_placeholders_of(e) {
+            return ctx.tf(
+                "field_error.unknown_placeholder",
+                &[
+                    ("found", found),
+                    ("list", &crate::domain::message::PLACEHOLDERS.join(" ")),
+                ],
+            );
+        }
         let key = format!("field_error.{}", e.code);
         let text = ctx.t(&key);
         if text.starts_with("??") {

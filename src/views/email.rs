@@ -1,6 +1,8 @@
 //! Organizers' views of e-mail: the outbox and the template previews.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
+
+use crate::i18n::Lang;
 
 use crate::email::{MailKind, Rendered};
 use crate::format::date;
@@ -95,38 +97,60 @@ pub fn template(ctx: &Ctx, kind: &str, lang_code: &str, r: &Rendered) -> Markup 
 pub struct MessageForm {
     pub stop_id: String,
     pub segment: String,
-    pub subject: String,
-    pub body: String,
-    /// "preview" or "send".
+    /// The text in English; either language may be left empty.
+    pub subject_en: String,
+    pub body_en: String,
+    /// The text in Simplified Chinese.
+    pub subject_zh_cn: String,
+    pub body_zh_cn: String,
+    /// "preview", "test" or "send".
     pub action: String,
 }
 
-/// Write a message to a segment; after a preview, the same form with a send button.
+impl MessageForm {
+    /// The subject and body written in `lang`.
+    pub fn text(&self, lang: Lang) -> (&str, &str) {
+        match lang {
+            Lang::En => (&self.subject_en, &self.body_en),
+            Lang::ZhCn => (&self.subject_zh_cn, &self.body_zh_cn),
+        }
+    }
+}
+
+/// Write a message to a segment, in one language or both; after a preview, the message as
+/// each language's readers get it and a send button.
 pub fn message_form(
     ctx: &Ctx,
-    tour: &crate::models::tour::Tour,
-    stops: &[crate::models::stop::Stop],
+    data: &crate::read::bulk::FormData,
     form: &MessageForm,
     errors: &crate::error::FieldErrors,
     preview: Option<&crate::read::bulk::Preview>,
 ) -> Markup {
     use crate::views::components::{Field, error_summary, input, post_form, select};
+    let tour = &data.tour;
     let mut scopes = vec![(String::new(), ctx.t("message.whole_tour").into_owned())];
-    scopes.extend(stops.iter().map(|s| {
+    scopes.extend(data.stops.iter().map(|s| {
         (
             s.id.clone(),
             format!("{} ({})", s.city, date(ctx.lang, s.starts_at, s.tz())),
         )
     }));
+    // Each choice with how many people it holds in the scope shown.
     let segments: Vec<(String, String)> = crate::domain::message::Segment::ALL
         .iter()
         .map(|s| {
-            (
-                s.as_str().to_owned(),
-                ctx.t(&format!("segment.{}", s.as_str())).into_owned(),
-            )
+            let label = ctx.t(&format!("segment.{}", s.as_str())).into_owned();
+            let label = match data.counts.iter().find(|(c, _)| c == s) {
+                Some((_, n)) => format!("{label}{}", ctx.lang.parens(&n.to_string())),
+                None => label,
+            };
+            (s.as_str().to_owned(), label)
         })
         .collect();
+    let placeholders = ctx.tf(
+        "message.placeholders",
+        &[("list", &crate::read::bulk::PLACEHOLDERS.join(" "))],
+    );
     page(
         ctx,
         &ctx.t("message.title"),
@@ -138,19 +162,39 @@ pub fn message_form(
                 div.flash.success role="status" {
                     (ctx.tf("message.count", &[("n", &p.recipients.to_string())]))
                 }
-                @if let Some((name, r)) = &p.sample {
-                    h2 { (ctx.tf("message.sample", &[("name", name)])) }
-                    dl.facts { dt { (ctx.t("outbox.subject")) } dd { (r.subject) } }
-                    pre.mail { (r.text) }
+                @for v in &p.versions {
+                    section.message-version lang=(v.lang.code()) {
+                        h2 lang=(ctx.lang.code()) {
+                            (v.lang.native_name()) " · "
+                            (ctx.tf("message.sample", &[("name", &v.sample_name)]))
+                        }
+                        p.hint lang=(ctx.lang.code()) { (ctx.lang.tn("bulk.version_readers", i64::try_from(v.recipients).unwrap_or(0), &[])) }
+                        dl.facts { dt lang=(ctx.lang.code()) { (ctx.t("outbox.subject")) } dd { (v.rendered.subject) } }
+                        div.mail-html { (PreEscaped(&v.body_html)) }
+                        details {
+                            summary lang=(ctx.lang.code()) { (ctx.t("bulk.as_text")) }
+                            pre.mail { (v.rendered.text) }
+                        }
+                    }
                 }
             }
             (post_form(ctx, &format!("/manage/tours/{}/messages", tour.id), "", html! {
                 (select(ctx, errors, "stop_id", &ctx.t("message.scope"), &form.stop_id, &scopes))
                 (select(ctx, errors, "segment", &ctx.t("message.segment"), &form.segment, &segments))
-                (input(ctx, errors, Field::new("subject", &ctx.t("outbox.subject"), &form.subject).required()))
-                (input(ctx, errors, Field::new("body", &ctx.t("message.body"), &form.body).kind("textarea").required().hint(&ctx.tf("message.placeholders", &[("list", &crate::read::bulk::PLACEHOLDERS.join(" "))]))))
+                p.hint { (ctx.t("bulk.languages_hint")) }
+                @for lang in Lang::ALL {
+                    @let (subject, body) = form.text(lang);
+                    @let subject_field = crate::domain::message::field_name("subject", lang);
+                    @let body_field = crate::domain::message::field_name("body", lang);
+                    fieldset.message-text {
+                        legend { (lang.native_name()) }
+                        (input(ctx, errors, Field::new(&subject_field, &ctx.t("outbox.subject"), subject)))
+                        (input(ctx, errors, Field::new(&body_field, &ctx.t("message.body"), body).kind("textarea").hint(&placeholders)))
+                    }
+                }
                 div.actions {
                     button.secondary type="submit" name="action" value="preview" { (ctx.t("message.preview")) }
+                    button.secondary type="submit" name="action" value="test" { (ctx.t("bulk.send_test")) }
                     @if preview.is_some_and(|p| p.recipients > 0) {
                         button type="submit" name="action" value="send" { (ctx.t("message.send")) }
                     }

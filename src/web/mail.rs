@@ -9,7 +9,7 @@ use crate::email::{MailKind, Rendered, samples};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::models::outbox::OutboxStatus;
-use crate::services::bulk::{self, Draft};
+use crate::services::bulk::{self, Draft, MessageText};
 use crate::services::outbox;
 use crate::state::AppState;
 use crate::views::FlashKind;
@@ -145,14 +145,14 @@ async fn render_message_form(
     form: &crate::views::email::MessageForm,
     errors: crate::error::FieldErrors,
 ) -> Result<HttpResponse, AppError> {
-    let (tour, stops) = bulk::message_form(state, &page.organizer, tour_id).await?;
-    Ok(message_page(page, &tour, &stops, form, errors, None))
+    let data =
+        bulk::message_form(state, &page.organizer, tour_id, Some(form.stop_id.clone())).await?;
+    Ok(message_page(&page.ctx, &data, form, errors, None))
 }
 
 fn message_page(
-    page: &OrganizerPage,
-    tour: &crate::models::tour::Tour,
-    stops: &[crate::models::stop::Stop],
+    ctx: &crate::views::Ctx,
+    data: &crate::read::bulk::FormData,
     form: &crate::views::email::MessageForm,
     errors: crate::error::FieldErrors,
     preview: Option<crate::read::bulk::Preview>,
@@ -160,7 +160,7 @@ fn message_page(
     let status = crate::web::form_status(&errors);
     crate::web::html_status(
         status,
-        crate::views::email::message_form(&page.ctx, tour, stops, form, &errors, preview.as_ref()),
+        crate::views::email::message_form(ctx, data, form, &errors, preview.as_ref()),
     )
 }
 
@@ -196,33 +196,64 @@ pub async fn message_submit(
         tour_id: id.clone(),
         stop_id: (!form.stop_id.is_empty()).then(|| form.stop_id.clone()),
         segment: form.segment.clone(),
-        subject: form.subject.clone(),
-        body: form.body.clone(),
+        texts: Lang::ALL
+            .iter()
+            .map(|&lang| {
+                let (subject, body) = form.text(lang);
+                MessageText::of_lang(lang, subject, body)
+            })
+            .collect(),
     };
-    if form.action == "send" {
-        let result = bulk::send(&state, &page.organizer, draft).await;
-        return match crate::web::field_errors(result)? {
-            Ok((_, n)) => {
-                flash(
-                    &page.session,
-                    FlashKind::Success,
-                    page.ctx.tf("message.sent", &[("n", &n.to_string())]),
-                );
-                Ok(see_other(&format!("/manage/tours/{id}/outbox")))
+    let mut notice = None;
+    match form.action.as_str() {
+        "send" => {
+            let result = bulk::send(&state, &page.organizer, draft).await;
+            return match crate::web::field_errors(result)? {
+                Ok((_, n)) => {
+                    flash(
+                        &page.session,
+                        FlashKind::Success,
+                        page.ctx.tf("message.sent", &[("n", &n.to_string())]),
+                    );
+                    Ok(see_other(&format!("/manage/tours/{id}/outbox")))
+                }
+                Err(errors) => render_message_form(&state, &page, &id, &form, errors).await,
+            };
+        }
+        "test" => {
+            let result = bulk::send_test(&state, &page.organizer, draft.clone()).await;
+            match crate::web::field_errors(result)? {
+                Ok(n) => {
+                    // The form stays as written, with its preview, and says where the test went.
+                    notice = Some(page.ctx.lang.tn(
+                        "bulk.test_sent",
+                        i64::try_from(n).unwrap_or(0),
+                        &[("email", &page.organizer.email)],
+                    ));
+                }
+                Err(errors) => {
+                    return render_message_form(&state, &page, &id, &form, errors).await;
+                }
             }
-            Err(errors) => render_message_form(&state, &page, &id, &form, errors).await,
-        };
+        }
+        _ => {}
     }
     let result = bulk::preview_in_form(&state, &page.organizer, draft).await;
     match crate::web::field_errors(result)? {
-        Ok((preview, tour, stops)) => Ok(message_page(
-            &page,
-            &tour,
-            &stops,
-            &form,
-            Default::default(),
-            Some(preview),
-        )),
+        Ok((preview, data)) => {
+            let mut ctx = page.ctx.clone();
+            ctx.flash.extend(notice.map(|message| crate::views::Flash {
+                kind: FlashKind::Success,
+                message,
+            }));
+            Ok(message_page(
+                &ctx,
+                &data,
+                &form,
+                Default::default(),
+                Some(preview),
+            ))
+        }
         Err(errors) => render_message_form(&state, &page, &id, &form, errors).await,
     }
 }

@@ -16,8 +16,8 @@ fn test_email(to: &str, subject: &str) -> Email {
         Mail::Bulk {
             subject: subject.into(),
             body: "Body".into(),
-            name: "Test Person",
             tour: "Test Tour",
+            test: None,
         },
         Lang::En,
         to,

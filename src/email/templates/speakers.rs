@@ -216,28 +216,55 @@ pub fn material_request(
     lang: Lang,
     name: &str,
     s: &StopMail,
-    what: &str,
+    what: &[String],
     reminder: bool,
     link: &str,
 ) -> Rendered {
+    // One thing: named in the subject; several: one message that lists them all.
+    let (subject, lead) = match what {
+        [one] => (
+            lang.tf(
+                if reminder {
+                    "email.material.subject_reminder"
+                } else {
+                    "email.material.subject"
+                },
+                &[("what", one), ("stop", &s.title())],
+            ),
+            Part::Text(lang.tf(
+                "email.material.lead",
+                &[("what", one), ("stop", &s.title())],
+            )),
+        ),
+        many => {
+            let n = i64::try_from(many.len()).unwrap_or(i64::MAX);
+            let list: Vec<String> = many.iter().map(|w| format!("• {w}")).collect();
+            (
+                lang.tn(
+                    if reminder {
+                        "materials_request.subject_reminder_n"
+                    } else {
+                        "materials_request.subject_n"
+                    },
+                    n,
+                    &[("stop", &s.title())],
+                ),
+                Part::Text(format!(
+                    "{}\n{}",
+                    lang.tn("materials_request.lead_n", n, &[("stop", &s.title())]),
+                    list.join("\n")
+                )),
+            )
+        }
+    };
     compose(
         lang,
-        lang.tf(
-            if reminder {
-                "email.material.subject_reminder"
-            } else {
-                "email.material.subject"
-            },
-            &[("what", what), ("stop", &s.title())],
-        ),
+        subject,
         Some(lang.tf("email.hello_name", &[("name", name)])),
         with_contact(
             and_sign_in_again(
                 vec![
-                    Part::Text(lang.tf(
-                        "email.material.lead",
-                        &[("what", what), ("stop", &s.title())],
-                    )),
+                    lead,
                     Part::Link {
                         label: lang.t("email.material.action").into_owned(),
                         url: link.to_owned(),

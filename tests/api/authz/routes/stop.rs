@@ -57,8 +57,8 @@ pub(super) fn rows(at: At) -> Vec<Route> {
         form("/manage/stops/<S_id>/agenda/<fresh>/move", &[("starts_at", "<fresh_local>"), ("duration_minutes", "5")], StopTeam(at)).fresh(Fresh::Agenda(at)),
         form("/manage/stops/<S_id>/agenda/<fresh>/remove", NO_FIELDS, StopTeam(at)).fresh(Fresh::Agenda(at)),
         // ----- messages to one stop's people (web::mail) -----
-        form("/manage/tours/<T>/messages", &[("stop_id", "<S_id>"), ("segment", "checked_in"), ("subject", "Stop news"), ("body", "Hello {name}"), ("action", "preview")], StopTeam(at)),
-        form("/manage/tours/<T>/messages", &[("stop_id", "<S_id>"), ("segment", "checked_in"), ("subject", "Stop news from <caller>"), ("body", "Hello {name}"), ("action", "send")], StopTeam(at)),
+        form("/manage/tours/<T>/messages", &[("stop_id", "<S_id>"), ("segment", "checked_in"), ("subject_en", "Stop news"), ("body_en", "Hello {name}"), ("action", "preview")], StopTeam(at)),
+        form("/manage/tours/<T>/messages", &[("stop_id", "<S_id>"), ("segment", "checked_in"), ("subject_en", "Stop news from <caller>"), ("body_en", "Hello {name}"), ("action", "send")], StopTeam(at)),
         // ----- the check-in desk (web::desk) -----
         get("/desk/<S_id>", Desk(at)),
         get("/desk/<S_id>?q=Leakname", Desk(at)),

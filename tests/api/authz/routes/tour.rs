@@ -129,8 +129,8 @@ pub(super) fn rows() -> Vec<Route> {
             &[
                 ("stop_id", ""),
                 ("segment", "checked_in"),
-                ("subject", "Tour news"),
-                ("body", "Hello {name}"),
+                ("subject_en", "Tour news"),
+                ("body_en", "Hello {name}"),
                 ("action", "preview"),
             ],
             TourTeam,
@@ -140,8 +140,8 @@ pub(super) fn rows() -> Vec<Route> {
             &[
                 ("stop_id", ""),
                 ("segment", "checked_in"),
-                ("subject", "Tour news from <caller>"),
-                ("body", "Hello {name}"),
+                ("subject_en", "Tour news from <caller>"),
+                ("body_en", "Hello {name}"),
                 ("action", "send"),
             ],
             TourTeam,
