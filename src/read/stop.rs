@@ -4,7 +4,9 @@ use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
+use crate::models::translation::Texts;
 use crate::models::venue::Venue;
+use crate::domain::content::Subject;
 
 /// The capacity, expected show rate and registration target of a stop, right now.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -19,6 +21,8 @@ pub struct StopContext {
     pub stop: Stop,
     pub venue: Venue,
     pub tour: Tour,
+    /// Their texts in other languages: e-mails show each recipient theirs.
+    pub texts: Texts,
 }
 
 impl StopContext {
@@ -26,6 +30,19 @@ impl StopContext {
         let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
         let venue = Venue::get(conn, &stop.venue_id)?;
         let tour = Tour::find(conn, &stop.tour_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        Ok(StopContext { stop, venue, tour })
+        let texts = Texts::load(
+            conn,
+            &[
+                (Subject::Tour, &tour.id),
+                (Subject::Stop, &stop.id),
+                (Subject::Venue, &venue.id),
+            ],
+        )?;
+        Ok(StopContext {
+            stop,
+            venue,
+            tour,
+            texts,
+        })
     }
 }
