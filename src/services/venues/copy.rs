@@ -1,5 +1,8 @@
 //! A tour's own copy of someone else's venue, which its stops move to.
 
+use crate::cache::Change;
+use crate::domain::content::Subject;
+use crate::models::translation::Translation;
 use super::pages::get_venue_in;
 use crate::db::{self, DbConnection};
 use crate::domain::ids::VenueId;
@@ -91,6 +94,13 @@ fn copy_venue_in(
             &organizer.id,
             &original.id,
             db::now(),
+        )?;
+        Translation::copy(
+            conn,
+            Subject::Venue,
+            &original.id,
+            &copy.id,
+            Some(Change::Venues),
         )?;
         let mut moved = std::collections::HashSet::new();
         for u in to_move {
