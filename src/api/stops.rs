@@ -2,10 +2,10 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::content::Translations;
 use crate::api::ApiCaller;
 use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
+use crate::domain::content::Translations;
 use crate::domain::ids::{StopId, SupporterId, TourId};
 use crate::domain::stop::{StopStatus, in_zone, rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;

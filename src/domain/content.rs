@@ -84,7 +84,12 @@ impl Subject {
 /// Whether two language tags name the same language: `zh-CN` and `zh-cn`, or a reader's
 /// `en-GB` and the content's `en` (the first subtag decides).
 pub fn same_language(a: &str, b: &str) -> bool {
-    let primary = |t: &str| t.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let primary = |t: &str| {
+        t.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
     a.eq_ignore_ascii_case(b) || (!a.is_empty() && primary(a) == primary(b))
 }
 
@@ -175,7 +180,10 @@ pub fn check(
     let mut changes = Vec::new();
     let mut errors = Vec::new();
     for (lang, fields) in input {
-        let Some(known) = languages.iter().find(|l| l.eq_ignore_ascii_case(lang.trim())) else {
+        let Some(known) = languages
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(lang.trim()))
+        else {
             errors.push((
                 "translations".to_owned(),
                 FieldError {
@@ -196,7 +204,10 @@ pub fn check(
                     path,
                     FieldError {
                         code: FieldCode::InvalidChoice,
-                        message: format!("is not a translatable field, one of: {}", names.join(", ")),
+                        message: format!(
+                            "is not a translatable field, one of: {}",
+                            names.join(", ")
+                        ),
                     },
                 ));
                 continue;
@@ -274,7 +285,10 @@ mod tests {
         let l = langs();
         assert_eq!(form_languages("en", &l, |_| false), ["zh-CN"]);
         assert_eq!(form_languages("zh-CN", &l, |_| false), ["en"]);
-        assert_eq!(form_languages("zh-CN", &l, |l| l == "zh-CN"), ["en", "zh-CN"]);
+        assert_eq!(
+            form_languages("zh-CN", &l, |l| l == "zh-CN"),
+            ["en", "zh-CN"]
+        );
     }
 
     #[test]
@@ -311,7 +325,11 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
             fields,
-            ["translations", "translations.zh-CN.name", "translations.zh-CN.slug"]
+            [
+                "translations",
+                "translations.zh-CN.name",
+                "translations.zh-CN.slug"
+            ]
         );
         assert_eq!(errors[1].1.code, FieldCode::MultipleLines);
         let long = "x".repeat(101);

@@ -35,7 +35,10 @@ impl Translatable for crate::models::tour::Tour {
         (Subject::Tour, &self.id)
     }
     fn texts_mut(&mut self) -> Vec<(&'static str, &mut String)> {
-        vec![("name", &mut self.name), ("description", &mut self.description)]
+        vec![
+            ("name", &mut self.name),
+            ("description", &mut self.description),
+        ]
     }
 }
 
@@ -53,7 +56,10 @@ impl Translatable for crate::models::venue::Venue {
         (Subject::Venue, &self.id)
     }
     fn texts_mut(&mut self) -> Vec<(&'static str, &mut String)> {
-        vec![("name", &mut self.name), ("directions", &mut self.directions)]
+        vec![
+            ("name", &mut self.name),
+            ("directions", &mut self.directions),
+        ]
     }
 }
 
@@ -62,7 +68,10 @@ impl Translatable for crate::models::task::Task {
         (Subject::Task, &self.id)
     }
     fn texts_mut(&mut self) -> Vec<(&'static str, &mut String)> {
-        vec![("title", &mut self.title), ("description", &mut self.description)]
+        vec![
+            ("title", &mut self.title),
+            ("description", &mut self.description),
+        ]
     }
 }
 
@@ -94,7 +103,10 @@ impl Texts {
                 let Some(kind) = Subject::parse(&row.subject_kind) else {
                     continue;
                 };
-                if !records.iter().any(|(k, id)| *k == kind && *id == row.subject_id) {
+                if !records
+                    .iter()
+                    .any(|(k, id)| *k == kind && *id == row.subject_id)
+                {
                     continue;
                 }
                 texts

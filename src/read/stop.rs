@@ -1,12 +1,12 @@
 //! A stop with its venue and tour, as use cases load it and pages show it, and its plan.
 
 use crate::db::DbConnection;
+use crate::domain::content::Subject;
 use crate::error::AppError;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
 use crate::models::translation::Texts;
 use crate::models::venue::Venue;
-use crate::domain::content::Subject;
 
 /// The capacity, expected show rate and registration target of a stop, right now.
 #[derive(Clone, Copy, Debug, PartialEq)]

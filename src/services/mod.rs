@@ -76,14 +76,12 @@ impl Env {
             },
             manage_links: registrations::ManageLinkKey::new(secret),
             // Checked when the settings are read; a bad list here is a test's own settings.
-            content_languages: crate::domain::content::languages(
-                &settings.rules.content_languages,
-            )
-            .unwrap_or_else(|_| {
-                crate::domain::content::DEFAULT_LANGUAGES
-                    .map(str::to_owned)
-                    .to_vec()
-            }),
+            content_languages: crate::domain::content::languages(&settings.rules.content_languages)
+                .unwrap_or_else(|_| {
+                    crate::domain::content::DEFAULT_LANGUAGES
+                        .map(str::to_owned)
+                        .to_vec()
+                }),
         }
     }
 }

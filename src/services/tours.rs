@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 
-use crate::db::{self, DbConnection};
 use crate::cache::Change;
+use crate::db::{self, DbConnection};
 use crate::domain::access::{TeamRole, TourAccess};
 use crate::domain::content::{Subject, TextChange, Translations};
 use crate::domain::ids::TourId;

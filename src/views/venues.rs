@@ -5,14 +5,14 @@ use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::FieldErrors;
 use crate::format::date;
 use crate::models::stop::VenueUse;
+use crate::models::translation::RecordTexts;
 use crate::models::venue::Venue;
 use crate::read::venues::VenuePage;
-use crate::models::translation::RecordTexts;
 use crate::views::Ctx;
-use crate::views::content::{TextsForm, other_languages};
 use crate::views::components::{
     Field, checkbox, error_summary, input, post_form, select, status_badge,
 };
+use crate::views::content::{TextsForm, other_languages};
 use crate::views::layout::page;
 
 pub fn list(ctx: &Ctx, venues: &[Venue], search: &str) -> Markup {

@@ -1,8 +1,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::domain::ids::{OrganizerId, TourId};
 use crate::domain::content::Translations;
+use crate::domain::ids::{OrganizerId, TourId};
 use crate::domain::text;
 use crate::error::{AppError, FieldErrors};
 use crate::services::team::{self, MemberInput};
@@ -69,7 +69,12 @@ pub async fn new_tour_submit(
     form: CsrfForm<TourForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.data;
-    let result = tours::create_tour(&state, &page.organizer, tour_input(&form, true, &state.env.content_languages)).await;
+    let result = tours::create_tour(
+        &state,
+        &page.organizer,
+        tour_input(&form, true, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok(tour) => {
             flash(
@@ -142,7 +147,13 @@ pub async fn edit_tour_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<TourId>(&id)?;
     let form = form.data;
-    let result = tours::update_tour(&state, &page.organizer, &id, tour_input(&form, false, &state.env.content_languages)).await;
+    let result = tours::update_tour(
+        &state,
+        &page.organizer,
+        &id,
+        tour_input(&form, false, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok((tour, _)) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));

@@ -69,7 +69,12 @@ pub async fn new_venue_submit(
     form: CsrfForm<VenueForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.data;
-    let result = venues::create_venue(&state, &page.organizer, venue_input(&form, &state.env.content_languages)).await;
+    let result = venues::create_venue(
+        &state,
+        &page.organizer,
+        venue_input(&form, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok(venue) => {
             flash(
@@ -119,7 +124,13 @@ pub async fn edit_venue_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<VenueId>(&id)?;
     let form = form.data;
-    let result = venues::update_venue(&state, &page.organizer, &id, venue_input(&form, &state.env.content_languages)).await;
+    let result = venues::update_venue(
+        &state,
+        &page.organizer,
+        &id,
+        venue_input(&form, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok(venue) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));

@@ -90,10 +90,7 @@ pub(super) fn create_stop_in(
             },
         )?;
         Stop::set_backups(conn, &id, &backups)?;
-        let change = Change::Stop {
-            id: &id,
-            tour_id: tour_id,
-        };
+        let change = Change::Stop { id: &id, tour_id };
         Translation::apply(conn, Subject::Stop, &id, &texts, Some(change))?;
         let stop = Stop::find(conn, &id)?.ok_or_else(|| AppError::not_found("stop"))?;
         Ok(Stop::detail(conn, stop)?)

@@ -53,7 +53,13 @@ fn create_venue_in(
     let (fields, texts) = check(input, None)?;
     db::write_transaction(conn, |conn| {
         let venue = Venue::insert(conn, &db::new_id(), &fields, Some(&organizer.id), db::now())?;
-        Translation::apply(conn, Subject::Venue, &venue.id, &texts, Some(Change::Venues))?;
+        Translation::apply(
+            conn,
+            Subject::Venue,
+            &venue.id,
+            &texts,
+            Some(Change::Venues),
+        )?;
         Ok(venue)
     })
 }
@@ -92,7 +98,13 @@ fn update_venue_in(
             return Err(not_yours());
         }
         let (fields, texts) = check(input, Some(&venue))?;
-        Translation::apply(conn, Subject::Venue, &venue.id, &texts, Some(Change::Venues))?;
+        Translation::apply(
+            conn,
+            Subject::Venue,
+            &venue.id,
+            &texts,
+            Some(Change::Venues),
+        )?;
         let changes = rules::changes(&venue.fields().facts(), &fields.facts());
         if changes.is_empty() {
             return Ok(venue);

@@ -2,15 +2,15 @@
 
 use super::copy::my_uses_in;
 use super::edit::{can_edit_venue, not_yours};
-use crate::domain::content::Subject;
-use crate::models::translation::{RecordTexts, Texts};
 use crate::db::DbConnection;
+use crate::domain::content::Subject;
 use crate::domain::ids::VenueId;
 use crate::error::AppError;
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
+use crate::models::translation::{RecordTexts, Texts};
 use crate::models::venue::Venue;
 use crate::read::venues::VenuePage;
 use crate::services::context::Context;

@@ -14,10 +14,10 @@ use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
 use crate::models::translation::RecordTexts;
 use crate::views::Ctx;
-use crate::views::content::{TextsForm, other_languages};
 use crate::views::components::{
     Field, button_form, checkbox, error_summary, input, markdown, post_form, select, status_badge,
 };
+use crate::views::content::{TextsForm, other_languages};
 use crate::views::layout::page;
 
 pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {

@@ -68,7 +68,13 @@ pub async fn new_stop_submit(
         ends_at: form.ends_at.clone(),
     };
     let result = if clone.from.is_empty() {
-        stops::create_stop(&state, &page.organizer, &id, stop_input(&form, true, &state.env.content_languages)).await
+        stops::create_stop(
+            &state,
+            &page.organizer,
+            &id,
+            stop_input(&form, true, &state.env.content_languages),
+        )
+        .await
     } else {
         let from = page_id::<StopId>(&clone.from)?;
         let (starts, ends) = (clone.starts_at.clone(), clone.ends_at.clone());
