@@ -118,6 +118,10 @@ pub struct RuleSettings {
     pub magic_link_hours: i64,
     /// Volunteers may release a claimed task until this many hours before it.
     pub volunteer_release_hours: i64,
+    /// The languages organizers may give their texts in (names, descriptions, directions,
+    /// tasks) besides the original; readers see theirs where given. A third language is one
+    /// more tag here.
+    pub content_languages: Vec<String>,
 }
 
 /// Uploads: where they are kept, how big they may be, how much disk must stay free.
@@ -255,6 +259,9 @@ impl Default for RuleSettings {
             show_rate_prior_weight: 20.0,
             magic_link_hours: 24,
             volunteer_release_hours: 24,
+            content_languages: crate::domain::content::DEFAULT_LANGUAGES
+                .map(str::to_owned)
+                .to_vec(),
         }
     }
 }
@@ -314,13 +321,20 @@ impl Settings {
         // `#[serde(flatten)]` groups: flatten buffers the values first, and a wrong one would
         // be reported without its key and the file or variable it came from.
         let top: TopSettings = figment.extract()?;
+        let rules: RuleSettings = figment.extract()?;
+        crate::domain::content::languages(&rules.content_languages).map_err(|problem| {
+            StartupError::BadSetting {
+                name: "content_languages",
+                problem,
+            }
+        })?;
         Ok(Settings {
             data_dir: top.data_dir,
             server: figment.extract()?,
             database: figment.extract()?,
             mail: figment.extract()?,
             schedule: figment.extract()?,
-            rules: figment.extract()?,
+            rules,
             storage: figment.extract()?,
             abuse: figment.extract()?,
             connections: figment.extract()?,

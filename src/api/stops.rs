@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 use crate::api::ApiCaller;
 use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
+use crate::domain::content::Translations;
 use crate::domain::ids::{StopId, SupporterId, TourId};
 use crate::domain::stop::{StopStatus, in_zone, rfc3339_to_utc, to_rfc3339};
 use crate::error::AppError;
@@ -117,6 +118,9 @@ pub struct CreateStop {
     show_rate: Option<f64>,
     livestream_url: Option<String>,
     status: Option<StopStatus>,
+    /// The city (the stop's name) in other content languages: language → field → text.
+    #[serde(default)]
+    translations: crate::domain::content::TextsInput,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -147,6 +151,10 @@ pub struct UpdateStop {
     status: Option<StopStatus>,
     /// The organizers' words for the people told (at most 2000 characters).
     message: Option<String>,
+    /// The city in other content languages: language → field → text; an empty text or null
+    /// removes one, a language or field left out stays as it is.
+    #[serde(default)]
+    translations: crate::domain::content::TextsInput,
 }
 
 #[utoipa::path(get, path = "/api/v1/tours/{id}/stops", tag = "stops", params(("id" = String, Path)),
@@ -185,6 +193,7 @@ pub async fn create_stop(
         livestream_url: body.livestream_url.map(Some),
         online_viewers: None,
         status: body.status.map(|s| s.as_str().to_owned()),
+        translations: Translations::new(&state.env.content_languages, body.translations),
     };
     let stop = stops::create_stop(&state, &me, &id, input).await?;
     Ok(HttpResponse::Created().json(StopJson::from(stop)))
@@ -226,6 +235,7 @@ pub async fn update_stop(
         livestream_url: body.livestream_url,
         online_viewers: body.online_viewers.map(Ok),
         status: body.status.map(|s| s.as_str().to_owned()),
+        translations: Translations::new(&state.env.content_languages, body.translations),
     };
     let message = body.message.unwrap_or_default();
     let updated = stops::update_stop_telling(&state, &me, &id, input, message).await?;

@@ -6,6 +6,7 @@ use crate::api::ApiCaller;
 use crate::api::extract::{ApiJson, double_option};
 use crate::api::openapi::ErrorJson;
 use crate::domain::access::TeamRole;
+use crate::domain::content::{TextsInput as TextsJson, Translations};
 use crate::domain::ids::{Id, OrganizerId, TourId};
 use crate::domain::stop::{rfc3339_to_utc, to_rfc3339};
 use crate::domain::tour::TourStatus;
@@ -14,6 +15,7 @@ use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
+use crate::models::translation::RecordTexts;
 use crate::services::team::{self, MemberInput};
 use crate::services::{tours, tours::TourInput};
 use crate::state::AppState;
@@ -34,9 +36,18 @@ pub struct TourJson {
     role: Option<TeamRole>,
     created_at: String,
     updated_at: String,
+    /// The name and description in other languages: language → field → text (single
+    /// tours' answers; absent from lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    translations: Option<RecordTexts>,
 }
 
 impl TourJson {
+    fn with_texts(mut self, texts: RecordTexts) -> Self {
+        self.translations = Some(texts);
+        self
+    }
+
     pub fn new(tour: Tour, role: Option<TeamRole>) -> Self {
         TourJson {
             status: tour.status(),
@@ -51,6 +62,7 @@ impl TourJson {
             role,
             created_at: to_rfc3339(tour.created_at),
             updated_at: to_rfc3339(tour.updated_at),
+            translations: None,
         }
     }
 }
@@ -66,6 +78,9 @@ pub struct CreateTour {
     prior_show_rate: Option<f64>,
     cfp_opens_at: Option<String>,
     cfp_closes_at: Option<String>,
+    /// The name and description in other content languages: language → field → text.
+    #[serde(default)]
+    translations: TextsJson,
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -84,6 +99,10 @@ pub struct UpdateTour {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     cfp_closes_at: Option<Option<String>>,
+    /// Texts in other content languages: language → field → text; an empty text or null
+    /// removes one, a language or field left out stays as it is.
+    #[serde(default)]
+    translations: TextsJson,
 }
 
 fn parse_time(
@@ -127,10 +146,13 @@ pub async fn create_tour(
         status: None,
         cfp_opens_at: parse_time(&mut v, "cfp_opens_at", body.cfp_opens_at.map(Some)),
         cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at.map(Some)),
+        translations: Translations::new(&state.env.content_languages, body.translations),
     };
     v.finish()?;
     let tour = tours::create_tour(&state, &me, input).await?;
-    Ok(HttpResponse::Created().json(TourJson::new(tour, Some(TeamRole::Owner))))
+    let id = TourId::parse(&tour.id).ok_or_else(|| AppError::not_found("tour"))?;
+    let texts = tours::tour_texts(&state, &me, &id).await?;
+    Ok(HttpResponse::Created().json(TourJson::new(tour, Some(TeamRole::Owner)).with_texts(texts)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tours/{id}", tag = "tours", params(("id" = String, Path)),
@@ -143,7 +165,8 @@ pub async fn get_tour(
 ) -> Result<HttpResponse, AppError> {
     let id = path_id::<TourId>(&id)?;
     let (tour, access) = tours::tour_for(&state, &me, &id).await?;
-    Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role)))
+    let texts = tours::tour_texts(&state, &me, &id).await?;
+    Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role).with_texts(texts)))
 }
 
 #[utoipa::path(patch, path = "/api/v1/tours/{id}", tag = "tours", params(("id" = String, Path)), request_body = UpdateTour,
@@ -167,10 +190,12 @@ pub async fn update_tour(
         status: body.status.map(|s| s.as_str().to_owned()),
         cfp_opens_at: parse_time(&mut v, "cfp_opens_at", body.cfp_opens_at),
         cfp_closes_at: parse_time(&mut v, "cfp_closes_at", body.cfp_closes_at),
+        translations: Translations::new(&state.env.content_languages, body.translations),
     };
     v.finish()?;
     let (tour, access) = tours::update_tour(&state, &me, &id, input).await?;
-    Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role)))
+    let texts = tours::tour_texts(&state, &me, &id).await?;
+    Ok(HttpResponse::Ok().json(TourJson::new(tour, access.role).with_texts(texts)))
 }
 
 #[derive(Serialize, ToSchema)]

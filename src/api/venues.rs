@@ -5,11 +5,13 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::ApiCaller;
 use crate::api::extract::ApiJson;
 use crate::api::openapi::ErrorJson;
+use crate::domain::content::{TextsInput, Translations};
 use crate::domain::ids::VenueId;
 use crate::domain::stop::{StopStatus, to_rfc3339};
 use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::AppError;
 use crate::http::path_id;
+use crate::models::translation::RecordTexts;
 use crate::models::venue::Venue;
 use crate::services::venues::{self, VenueInput};
 use crate::state::AppState;
@@ -79,6 +81,8 @@ pub struct VenueWithHistoryJson {
     editable: bool,
     /// Stops held here that the caller may know of, newest first.
     history: Vec<VenueHistoryJson>,
+    /// The name and directions in other languages: language → field → text.
+    translations: RecordTexts,
 }
 
 /// Create and update bodies share a shape; create requires name, city and capacity.
@@ -96,6 +100,21 @@ pub struct VenueBody {
     weekday_only: Option<bool>,
     id_check_required: Option<bool>,
     caveats: Option<String>,
+    /// The name and directions in other content languages: language → field → text; an
+    /// empty text or null removes one, a language or field left out stays as it is.
+    #[serde(default)]
+    translations: TextsInput,
+}
+
+impl VenueBody {
+    /// The use case's input, its texts checked against the content `languages`.
+    fn input(mut self, languages: &[String]) -> VenueInput {
+        let texts = std::mem::take(&mut self.translations);
+        VenueInput {
+            translations: Translations::new(languages, texts),
+            ..self.into()
+        }
+    }
 }
 
 impl From<VenueBody> for VenueInput {
@@ -113,6 +132,7 @@ impl From<VenueBody> for VenueInput {
             weekday_only: b.weekday_only,
             id_check_required: b.id_check_required,
             caveats: b.caveats,
+            translations: Translations::default(),
         }
     }
 }
@@ -143,7 +163,8 @@ pub async fn create_venue(
     ApiCaller(me): ApiCaller,
     ApiJson(body): ApiJson<VenueBody>,
 ) -> Result<HttpResponse, AppError> {
-    let venue = venues::create_venue(&state, &me, body.into()).await?;
+    let input = body.input(&state.env.content_languages);
+    let venue = venues::create_venue(&state, &me, input).await?;
     Ok(HttpResponse::Created().json(VenueJson::from(venue)))
 }
 
@@ -160,6 +181,7 @@ pub async fn get_venue(
     Ok(HttpResponse::Ok().json(VenueWithHistoryJson {
         venue: page.venue.into(),
         editable: page.can_edit,
+        translations: page.texts,
         history: page
             .history
             .into_iter()
@@ -188,7 +210,8 @@ pub async fn update_venue(
     ApiJson(body): ApiJson<VenueBody>,
 ) -> Result<HttpResponse, AppError> {
     let id = path_id::<VenueId>(&id)?;
-    let venue = venues::update_venue(&state, &me, &id, body.into()).await?;
+    let input = body.input(&state.env.content_languages);
+    let venue = venues::update_venue(&state, &me, &id, input).await?;
     Ok(HttpResponse::Ok().json(VenueJson::from(venue)))
 }
 

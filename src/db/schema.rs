@@ -463,3 +463,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     cache_versions,
     sign_in_failures,
 );
+
+diesel::table! {
+    /// Organizer content in another language (see `models::translation`).
+    translations (subject_kind, subject_id, field, lang) {
+        subject_kind -> Text,
+        subject_id -> Text,
+        field -> Text,
+        lang -> Text,
+        text -> Text,
+        updated_at -> Timestamp,
+    }
+}

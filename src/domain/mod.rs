@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod agenda;
 pub mod attendance;
+pub mod content;
 mod field;
 pub mod ids;
 pub mod material;

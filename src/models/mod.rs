@@ -22,6 +22,7 @@ pub mod talk;
 pub mod task;
 pub mod team;
 pub mod tour;
+pub mod translation;
 pub mod venue;
 
 pub use crate::db::DbConnection;

@@ -1,9 +1,11 @@
 //! A stop with its venue and tour, as use cases load it and pages show it, and its plan.
 
 use crate::db::DbConnection;
+use crate::domain::content::Subject;
 use crate::error::AppError;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
+use crate::models::translation::Texts;
 use crate::models::venue::Venue;
 
 /// The capacity, expected show rate and registration target of a stop, right now.
@@ -19,6 +21,8 @@ pub struct StopContext {
     pub stop: Stop,
     pub venue: Venue,
     pub tour: Tour,
+    /// Their texts in other languages: e-mails show each recipient theirs.
+    pub texts: Texts,
 }
 
 impl StopContext {
@@ -26,6 +30,19 @@ impl StopContext {
         let stop = Stop::find(conn, stop_id)?.ok_or_else(|| AppError::not_found("stop"))?;
         let venue = Venue::get(conn, &stop.venue_id)?;
         let tour = Tour::find(conn, &stop.tour_id)?.ok_or_else(|| AppError::not_found("stop"))?;
-        Ok(StopContext { stop, venue, tour })
+        let texts = Texts::load(
+            conn,
+            &[
+                (Subject::Tour, &tour.id),
+                (Subject::Stop, &stop.id),
+                (Subject::Venue, &venue.id),
+            ],
+        )?;
+        Ok(StopContext {
+            stop,
+            venue,
+            tour,
+            texts,
+        })
     }
 }

@@ -14,4 +14,6 @@ pub struct VenuePage {
     pub is_creator: bool,
     pub copied_from: Option<Venue>,
     pub my_uses: Vec<VenueUse>,
+    /// Its name and directions in other languages.
+    pub texts: crate::models::translation::RecordTexts,
 }

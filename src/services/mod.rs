@@ -6,6 +6,7 @@ pub mod agenda;
 pub mod bulk;
 pub mod caller;
 pub mod collection;
+pub mod content;
 pub mod context;
 pub mod desk;
 pub mod health;
@@ -50,6 +51,8 @@ pub struct Env {
     pub material_reminder_days: Vec<i64>,
     /// Derives each registration's one manage link (from the app's secret key).
     pub manage_links: registrations::ManageLinkKey,
+    /// The languages organizers may give their texts in besides the original.
+    pub content_languages: Vec<String>,
 }
 
 impl Env {
@@ -72,6 +75,13 @@ impl Env {
                 d
             },
             manage_links: registrations::ManageLinkKey::new(secret),
+            // Checked when the settings are read; a bad list here is a test's own settings.
+            content_languages: crate::domain::content::languages(&settings.rules.content_languages)
+                .unwrap_or_else(|_| {
+                    crate::domain::content::DEFAULT_LANGUAGES
+                        .map(str::to_owned)
+                        .to_vec()
+                }),
         }
     }
 }

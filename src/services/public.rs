@@ -2,28 +2,65 @@
 //! people's data, except to e-mail a registration's own link to its own address.
 
 use crate::db::{self, DbConnection};
+use crate::domain::content::Subject;
 use crate::domain::ids::StopId;
 use crate::domain::stop::StopStatus;
 use crate::domain::text;
 use crate::email::{self, Email, Mail};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::models::agenda::AgendaChange;
 use crate::models::outbox::OutboxMessage;
 use crate::models::registration::Registration;
 use crate::models::stop::{Stop, StopDetail, VenueSwitch};
 use crate::models::tour::Tour;
+use crate::models::translation::Texts;
 use crate::read::public::{PublicStop, PublicTour};
 use crate::services::context::Context;
 use crate::services::registrations::{self, AGAIN_EVERY_MINUTES, TYPED_ADDRESS_KINDS};
 use crate::services::stop_context::StopContext;
 use crate::services::{Env, agenda, collection};
 
-/// The published tours with their public stops.
-pub async fn home(ctx: &Context) -> Result<Vec<PublicTour>, AppError> {
-    ctx.db.run(home_in).await
+/// The published tours with their public stops, in the reader's language.
+pub async fn home(ctx: &Context, lang: Lang) -> Result<Vec<PublicTour>, AppError> {
+    ctx.db.run(move |conn| home_in(conn, lang)).await
 }
 
-fn home_in(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
+/// Shows the tours, their stops and venues in `lang` where their organizers gave it (one
+/// query for all of them).
+fn localize_tours(
+    conn: &mut DbConnection,
+    lang: Lang,
+    tours: &mut [PublicTour],
+) -> Result<(), AppError> {
+    let texts = {
+        let mut records: Vec<(Subject, &str)> = Vec::new();
+        for t in tours.iter() {
+            records.push((Subject::Tour, &t.tour.id));
+            for (stop, venue) in &t.stops {
+                records.push((Subject::Stop, &stop.id));
+                records.push((Subject::Venue, &venue.id));
+            }
+        }
+        Texts::load(conn, &records)?
+    };
+    for t in tours.iter_mut() {
+        texts.localize(lang.code(), &mut t.tour);
+        for (stop, venue) in &mut t.stops {
+            texts.localize(lang.code(), stop);
+            texts.localize(lang.code(), venue);
+        }
+    }
+    Ok(())
+}
+
+fn home_in(conn: &mut DbConnection, lang: Lang) -> Result<Vec<PublicTour>, AppError> {
+    let mut tours = home_tours(conn)?;
+    localize_tours(conn, lang, &mut tours)?;
+    Ok(tours)
+}
+
+fn home_tours(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
     Tour::list_published(conn)?
         .into_iter()
         .map(|tour| {
@@ -37,10 +74,17 @@ fn home_in(conn: &mut DbConnection) -> Result<Vec<PublicTour>, AppError> {
         .collect()
 }
 
-/// A published tour, by its slug, with its public stops.
-pub async fn tour(ctx: &Context, slug: &str) -> Result<PublicTour, AppError> {
+/// A published tour, by its slug, with its public stops, in the reader's language.
+pub async fn tour(ctx: &Context, slug: &str, lang: Lang) -> Result<PublicTour, AppError> {
     let slug = slug.to_owned();
-    ctx.db.run(move |conn| tour_in(conn, &slug)).await
+    ctx.db
+        .run(move |conn| {
+            let mut tour = [tour_in(conn, &slug)?];
+            localize_tours(conn, lang, &mut tour)?;
+            let [tour] = tour;
+            Ok(tour)
+        })
+        .await
 }
 
 fn tour_in(conn: &mut DbConnection, slug: &str) -> Result<PublicTour, AppError> {
@@ -61,11 +105,29 @@ pub async fn stop(ctx: &Context, stop: &StopId) -> Result<(StopDetail, Tour), Ap
         .await
 }
 
-/// Everything the public page of a stop shows.
-pub async fn stop_page(ctx: &Context, stop: &StopId) -> Result<PublicStop, AppError> {
+/// Everything the public page of a stop shows, in the reader's language.
+pub async fn stop_page(ctx: &Context, stop: &StopId, lang: Lang) -> Result<PublicStop, AppError> {
     let (env, stop) = (ctx.env.clone(), stop.clone());
     ctx.db
-        .run(move |conn| stop_page_in(conn, &env, &stop))
+        .run(move |conn| {
+            let mut page = stop_page_in(conn, &env, &stop)?;
+            let texts = {
+                let d = &page.detail;
+                let mut records = vec![
+                    (Subject::Tour, page.tour.id.as_str()),
+                    (Subject::Stop, d.stop.id.as_str()),
+                    (Subject::Venue, d.venue.id.as_str()),
+                ];
+                records.extend(d.backups.iter().map(|v| (Subject::Venue, v.id.as_str())));
+                Texts::load(conn, &records)?
+            };
+            let code = lang.code();
+            texts.localize(code, &mut page.tour);
+            texts.localize(code, &mut page.detail.stop);
+            texts.localize(code, &mut page.detail.venue);
+            texts.localize_all(code, page.detail.backups.iter_mut());
+            Ok(page)
+        })
         .await
 }
 

@@ -3,6 +3,7 @@
 
 use crate::db::DbConnection;
 use crate::domain::attendance::{self, History};
+use crate::domain::content::Subject;
 use crate::email::Attachment;
 use crate::email::StopMail;
 use crate::error::AppError;
@@ -43,18 +44,28 @@ pub fn plan(
 // What e-mails about the stop carry: its details in words, its calendar file, the desk's QR.
 impl StopContext {
     pub fn mail(&self, lang: Lang) -> StopMail {
+        let shown = |subject, id: &str, field, original: &str| {
+            self.texts
+                .shown(lang.code(), subject, id, field, original)
+                .to_owned()
+        };
         StopMail {
-            tour: self.tour.name.clone(),
-            city: self.stop.city.clone(),
+            tour: shown(Subject::Tour, &self.tour.id, "name", &self.tour.name),
+            city: shown(Subject::Stop, &self.stop.id, "city", &self.stop.city),
             when: crate::format::time_range(
                 lang,
                 self.stop.starts_at,
                 self.stop.ends_at,
                 self.stop.tz(),
             ),
-            venue: self.venue.name.clone(),
+            venue: shown(Subject::Venue, &self.venue.id, "name", &self.venue.name),
             address: self.venue.address.clone(),
-            directions: self.venue.directions.clone(),
+            directions: shown(
+                Subject::Venue,
+                &self.venue.id,
+                "directions",
+                &self.venue.directions,
+            ),
             contact: self.tour.contact_email.clone(),
             id_check: self.venue.id_check_required,
         }

@@ -1,7 +1,9 @@
 use chrono::NaiveDateTime;
 
+use crate::cache::Change;
 use crate::db::{self, DbConnection};
 use crate::domain::access::{TeamRole, TourAccess};
+use crate::domain::content::{Subject, TextChange, Translations};
 use crate::domain::ids::TourId;
 use crate::domain::text;
 use crate::domain::tour::{self as tour_rules, DEFAULT_PRIOR_SHOW_RATE, TourStatus};
@@ -11,6 +13,7 @@ use crate::models::stop::StopDetail;
 use crate::models::team::TeamMemberView;
 use crate::models::team::TourMember;
 use crate::models::tour::{NewTour, Tour, TourChanges};
+use crate::models::translation::{RecordTexts, Texts, Translation};
 use crate::services::access;
 use crate::services::context::Context;
 
@@ -26,10 +29,13 @@ pub struct TourInput {
     pub status: Option<String>,
     pub cfp_opens_at: Option<Option<NaiveDateTime>>,
     pub cfp_closes_at: Option<Option<NaiveDateTime>>,
+    /// The name and description in other languages.
+    pub translations: Translations,
 }
 
 struct CheckedTour {
     changes: TourChanges,
+    texts: Vec<TextChange>,
 }
 
 fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
@@ -72,8 +78,9 @@ fn check(input: &TourInput, creating: bool) -> Result<CheckedTour, AppError> {
     }
     changes.cfp_opens_at = input.cfp_opens_at;
     changes.cfp_closes_at = input.cfp_closes_at;
+    let texts = crate::services::content::checked(&mut v, Subject::Tour, &input.translations);
     v.finish()?;
-    Ok(CheckedTour { changes })
+    Ok(CheckedTour { changes, texts })
 }
 
 fn cfp_in_order(
@@ -111,7 +118,7 @@ pub fn create_tour_in(
     organizer: &Organizer,
     input: TourInput,
 ) -> Result<Tour, AppError> {
-    let CheckedTour { changes } = check(&input, true)?;
+    let CheckedTour { changes, texts } = check(&input, true)?;
     let name = changes.name.clone().unwrap_or_default();
     cfp_in_order(
         changes.cfp_opens_at.flatten(),
@@ -146,6 +153,7 @@ pub fn create_tour_in(
                 updated_at: now,
             },
         )?;
+        Translation::apply(conn, Subject::Tour, &id, &texts, Some(Change::Tour(&id)))?;
         TourMember::put(conn, &id, &organizer.id, TeamRole::Owner, &[])?;
         Tour::find(conn, &id)?.ok_or_else(|| AppError::not_found("tour"))
     })
@@ -198,7 +206,7 @@ fn update_tour_in(
     tour_id: &str,
     input: TourInput,
 ) -> Result<Tour, AppError> {
-    let CheckedTour { mut changes } = check(&input, false)?;
+    let CheckedTour { mut changes, texts } = check(&input, false)?;
     db::write_transaction(conn, |conn| {
         let (tour, _) = access::editable_tour(conn, organizer, tour_id)?;
         if let Some(slug) = &changes.slug
@@ -211,6 +219,13 @@ fn update_tour_in(
         cfp_in_order(opens, closes)?;
         changes.updated_at = Some(db::now());
         let tour = Tour::update(conn, &tour.id, &changes)?;
+        Translation::apply(
+            conn,
+            Subject::Tour,
+            &tour.id,
+            &texts,
+            Some(Change::Tour(&tour.id)),
+        )?;
         Ok(tour)
     })
 }
@@ -227,15 +242,35 @@ pub async fn tour_for(
         .await
 }
 
-/// A tour the caller may edit (for its edit form); 403 if theirs but read-only for them.
+/// A tour the caller may edit, with its texts in other languages (for its edit form); 403 if
+/// theirs but read-only for them.
 pub async fn editable_tour(
     ctx: &Context,
     organizer: &Organizer,
     tour: &TourId,
-) -> Result<Tour, AppError> {
+) -> Result<(Tour, RecordTexts), AppError> {
     let (organizer, tour) = (organizer.clone(), tour.clone());
     ctx.db
-        .run(move |conn| Ok(access::editable_tour(conn, &organizer, &tour)?.0))
+        .run(move |conn| {
+            let tour = access::editable_tour(conn, &organizer, &tour)?.0;
+            let texts = Texts::of(conn, &[&tour])?.record(Subject::Tour, &tour.id);
+            Ok((tour, texts))
+        })
+        .await
+}
+
+/// The texts in other languages of a tour the caller may see (the API answers them).
+pub async fn tour_texts(
+    ctx: &Context,
+    organizer: &Organizer,
+    tour: &TourId,
+) -> Result<RecordTexts, AppError> {
+    let (organizer, tour) = (organizer.clone(), tour.clone());
+    ctx.db
+        .run(move |conn| {
+            let (tour, _) = access::tour_for(conn, &organizer, &tour)?;
+            Ok(Texts::of(conn, &[&tour])?.record(Subject::Tour, &tour.id))
+        })
         .await
 }
 

@@ -4,6 +4,7 @@ pub mod account;
 pub mod auth;
 pub mod charts;
 pub mod components;
+pub mod content;
 pub mod email;
 pub mod error;
 pub mod layout;
@@ -32,6 +33,9 @@ pub struct Ctx {
     pub flash: Vec<Flash>,
     /// Path and query of this page (for the language switcher to come back to).
     pub path: String,
+    /// The languages organizers may give their texts in (settings `content_languages`):
+    /// their forms offer a field per other one.
+    pub content_languages: Vec<String>,
 }
 
 impl Ctx {

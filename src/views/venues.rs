@@ -5,12 +5,14 @@ use crate::domain::venue::{CostKind, VenueKind};
 use crate::error::FieldErrors;
 use crate::format::date;
 use crate::models::stop::VenueUse;
+use crate::models::translation::RecordTexts;
 use crate::models::venue::Venue;
 use crate::read::venues::VenuePage;
 use crate::views::Ctx;
 use crate::views::components::{
     Field, checkbox, error_summary, input, post_form, select, status_badge,
 };
+use crate::views::content::{TextsForm, other_languages};
 use crate::views::layout::page;
 
 pub fn list(ctx: &Ctx, venues: &[Venue], search: &str) -> Markup {
@@ -62,9 +64,18 @@ pub struct VenueForm {
     pub weekday_only: Option<String>,
     pub id_check_required: Option<String>,
     pub caveats: String,
+    /// The name and directions in other languages.
+    #[serde(flatten)]
+    pub texts: TextsForm,
 }
 
 impl VenueForm {
+    /// With the venue's saved texts in other languages (its edit form).
+    pub fn with_texts(mut self, texts: &RecordTexts) -> Self {
+        self.texts = TextsForm::saved(texts);
+        self
+    }
+
     pub fn from_venue(v: &Venue) -> Self {
         VenueForm {
             name: v.name.clone(),
@@ -79,12 +90,15 @@ impl VenueForm {
             weekday_only: v.weekday_only.then(|| "on".into()),
             id_check_required: v.id_check_required.then(|| "on".into()),
             caveats: v.caveats.clone(),
+            texts: TextsForm::default(),
         }
     }
 }
 
-/// The venue's fields, for a new venue, an edit, or a suggested change.
-fn fields(ctx: &Ctx, form: &VenueForm, errors: &FieldErrors) -> Markup {
+/// The venue's fields, for a new venue, an edit, or a suggested change; `translated`: with
+/// its texts in other languages (not for a suggestion, which proposes the venue's own
+/// fields).
+fn fields(ctx: &Ctx, form: &VenueForm, errors: &FieldErrors, translated: bool) -> Markup {
     let kinds: Vec<(String, String)> = VenueKind::ALL
         .iter()
         .map(|k| {
@@ -105,9 +119,11 @@ fn fields(ctx: &Ctx, form: &VenueForm, errors: &FieldErrors) -> Markup {
         .collect();
     html! {
         (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &form.name).required()))
+        @if translated { (other_languages(ctx, errors, &form.texts, "name", &ctx.t("field.name"), false)) }
         (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
         (input(ctx, errors, Field::new("address", &ctx.t("field.address"), &form.address)))
         (input(ctx, errors, Field::new("directions", &ctx.t("field.directions"), &form.directions).kind("textarea").hint(&ctx.t("field.directions_hint"))))
+        @if translated { (other_languages(ctx, errors, &form.texts, "directions", &ctx.t("field.directions"), true)) }
         (input(ctx, errors, Field::new("capacity", &ctx.t("field.capacity"), &form.capacity).whole_number(1, crate::domain::venue::MAX_CAPACITY).required()))
         (select(ctx, errors, "kind", &ctx.t("field.kind"), &form.kind, &kinds))
         (select(ctx, errors, "cost", &ctx.t("field.cost"), &form.cost, &costs))
@@ -133,7 +149,7 @@ pub fn form(ctx: &Ctx, venue: Option<&Venue>, form: &VenueForm, errors: &FieldEr
             @if venue.is_some() { p.hint { (ctx.t("venue.edit_notice")) } }
             (error_summary(ctx, errors))
             (post_form(ctx, &action, "", html! {
-                (fields(ctx, form, errors))
+                (fields(ctx, form, errors, true))
                 button type="submit" { (ctx.t("form.save")) }
             }))
         },
@@ -159,7 +175,7 @@ pub fn suggest_form(ctx: &Ctx, v: &Venue, form: &SuggestForm, errors: &FieldErro
             p { (ctx.t("venue.suggest_lead")) }
             (error_summary(ctx, errors))
             (post_form(ctx, &format!("/manage/venues/{}/suggest", v.id), "", html! {
-                (fields(ctx, &form.venue, errors))
+                (fields(ctx, &form.venue, errors, false))
                 (input(ctx, errors, Field::new("message", &ctx.t("venue.suggest_message"), &form.message).kind("textarea")))
                 button type="submit" { (ctx.t("venue.suggest_submit")) }
             }))

@@ -21,7 +21,7 @@ pub async fn home(
     PageCtx(ctx, _): PageCtx,
 ) -> Result<HttpResponse, AppError> {
     cached(&req, &state, &ctx, || async {
-        let tours = public::home(&state).await?;
+        let tours = public::home(&state, ctx.lang).await?;
         Ok((
             crate::views::public::home(&ctx, &tours),
             vec![keys::HOME.to_owned()],
@@ -38,7 +38,7 @@ pub async fn tour_page(
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
     cached(&req, &state, &ctx, || async {
-        let tour = public::tour(&state, &slug).await?;
+        let tour = public::tour(&state, &slug, ctx.lang).await?;
         let deps = vec![keys::tour(&tour.tour.id), keys::VENUES.to_owned()];
         Ok((crate::views::public::tour(&ctx, &tour), deps))
     })
@@ -63,7 +63,7 @@ async fn render_stop(
         published,
         entries_all,
         moved,
-    } = public::stop_page(state, id).await?;
+    } = public::stop_page(state, id, ctx.lang).await?;
     let mut extra = maud::html! {
         (crate::views::speakers::public::public_agenda(ctx, &detail.stop, &agenda, &changes))
         (crate::views::materials::public_section(ctx, &entries_all, &published))
@@ -208,10 +208,11 @@ pub async fn lost_link_submit(
 /// The tour's stops as an iCalendar feed, one event per public stop.
 pub async fn tour_calendar(
     state: web::Data<AppState>,
+    lang: Lang,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let tour = public::tour(&state, &slug).await?;
+    let tour = public::tour(&state, &slug, lang).await?;
     let body = crate::calendar::tour_feed(&tour.tour, &tour.stops, state.env.links.base());
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")

@@ -1,6 +1,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
+use crate::domain::content::Translations;
 use crate::domain::ids::{OrganizerId, TourId};
 use crate::domain::text;
 use crate::error::{AppError, FieldErrors};
@@ -23,7 +24,7 @@ pub async fn dashboard(
 }
 
 /// A form's values as service input; a show rate that is not a number is reported as such.
-fn tour_input(form: &TourForm, creating: bool) -> TourInput {
+fn tour_input(form: &TourForm, creating: bool, languages: &[String]) -> TourInput {
     let prior_show_rate = (!form.prior_show_rate.trim().is_empty())
         .then(|| text::parse_show_rate(&form.prior_show_rate));
     TourInput {
@@ -34,6 +35,7 @@ fn tour_input(form: &TourForm, creating: bool) -> TourInput {
         prior_show_rate,
         cfp_opens_at: Some(date_field(&form.cfp_opens_on, false)),
         cfp_closes_at: Some(date_field(&form.cfp_closes_on, true)),
+        translations: Translations::new(languages, form.texts.input()),
         ..TourInput::default()
     }
 }
@@ -67,7 +69,12 @@ pub async fn new_tour_submit(
     form: CsrfForm<TourForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.data;
-    let result = tours::create_tour(&state, &page.organizer, tour_input(&form, true)).await;
+    let result = tours::create_tour(
+        &state,
+        &page.organizer,
+        tour_input(&form, true, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok(tour) => {
             flash(
@@ -123,11 +130,11 @@ pub async fn edit_tour_form(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<TourId>(&id)?;
-    let tour = tours::editable_tour(&state, &page.organizer, &id).await?;
+    let (tour, texts) = tours::editable_tour(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::manage::tours::tour_form(
         &page.ctx,
         Some(&tour),
-        &TourForm::from_tour(&tour),
+        &TourForm::from_tour(&tour, &texts),
         &FieldErrors::new(),
     )))
 }
@@ -140,14 +147,20 @@ pub async fn edit_tour_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<TourId>(&id)?;
     let form = form.data;
-    let result = tours::update_tour(&state, &page.organizer, &id, tour_input(&form, false)).await;
+    let result = tours::update_tour(
+        &state,
+        &page.organizer,
+        &id,
+        tour_input(&form, false, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok((tour, _)) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
             Ok(see_other(&format!("/manage/tours/{}", tour.id)))
         }
         Err(errors) => {
-            let tour = tours::editable_tour(&state, &page.organizer, &id).await?;
+            let (tour, _) = tours::editable_tour(&state, &page.organizer, &id).await?;
             Ok(html_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::views::manage::tours::tour_form(&page.ctx, Some(&tour), &form, &errors),

@@ -2,6 +2,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::domain::content::Translations;
 use crate::domain::ids::VenueId;
 use crate::domain::text;
 use crate::error::{AppError, FieldErrors};
@@ -27,7 +28,7 @@ pub async fn venue_list(
     Ok(html(crate::views::venues::list(&page.ctx, &list, &q)))
 }
 
-fn venue_input(form: &VenueForm) -> VenueInput {
+fn venue_input(form: &VenueForm, languages: &[String]) -> VenueInput {
     let capacity = (!form.capacity.trim().is_empty()).then(|| {
         text::parse_number(&form.capacity, 1, crate::domain::venue::MAX_CAPACITY).map(i64::from)
     });
@@ -44,6 +45,7 @@ fn venue_input(form: &VenueForm) -> VenueInput {
         weekday_only: Some(form.weekday_only.is_some()),
         id_check_required: Some(form.id_check_required.is_some()),
         caveats: Some(form.caveats.clone()),
+        translations: Translations::new(languages, form.texts.input()),
     }
 }
 
@@ -67,7 +69,12 @@ pub async fn new_venue_submit(
     form: CsrfForm<VenueForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.data;
-    let result = venues::create_venue(&state, &page.organizer, venue_input(&form)).await;
+    let result = venues::create_venue(
+        &state,
+        &page.organizer,
+        venue_input(&form, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok(venue) => {
             flash(
@@ -100,11 +107,11 @@ pub async fn edit_venue_form(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<VenueId>(&id)?;
-    let venue = venues::editable_venue(&state, &page.organizer, &id).await?;
+    let (venue, texts) = venues::editable_venue(&state, &page.organizer, &id).await?;
     Ok(html(crate::views::venues::form(
         &page.ctx,
         Some(&venue),
-        &VenueForm::from_venue(&venue),
+        &VenueForm::from_venue(&venue).with_texts(&texts),
         &FieldErrors::new(),
     )))
 }
@@ -117,7 +124,13 @@ pub async fn edit_venue_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<VenueId>(&id)?;
     let form = form.data;
-    let result = venues::update_venue(&state, &page.organizer, &id, venue_input(&form)).await;
+    let result = venues::update_venue(
+        &state,
+        &page.organizer,
+        &id,
+        venue_input(&form, &state.env.content_languages),
+    )
+    .await;
     match field_errors(result)? {
         Ok(venue) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("form.saved"));
@@ -164,7 +177,8 @@ pub async fn suggest_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<VenueId>(&id)?;
     let form = form.data;
-    let (input, message) = (venue_input(&form.venue), form.message.clone());
+    // A suggestion proposes the venue's own fields (its form has no other languages).
+    let (input, message) = (venue_input(&form.venue, &[]), form.message.clone());
     let result = venues::suggest_change(&state, &page.organizer, &id, input, message).await;
     match field_errors(result)? {
         Ok(sent_to) => {

@@ -13,6 +13,7 @@ mod browser;
 mod bulk;
 mod cache;
 mod calendars;
+mod content;
 mod crash;
 mod door;
 mod email;

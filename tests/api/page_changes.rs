@@ -23,6 +23,7 @@ const SHOWN: &[&str] = &[
     "materials",
     "organizers",
     "api_tokens",
+    "translations",
 ];
 
 /// Writes of those tables that change nothing a page shows, and why.

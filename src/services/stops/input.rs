@@ -27,6 +27,8 @@ pub struct StopInput {
     pub livestream_url: Option<Option<String>>,
     pub online_viewers: Option<Result<Option<i64>, FieldError>>,
     pub status: Option<String>,
+    /// The city (the stop's name) in other languages.
+    pub translations: crate::domain::content::Translations,
 }
 
 /// Checks what does not need the database; fills `changes` with the given fields.

@@ -129,6 +129,8 @@ pub struct EditStopForm {
     pub detail: StopDetail,
     pub tour: Tour,
     pub venues: Vec<Venue>,
+    /// The stop's city in other languages.
+    pub texts: crate::models::translation::RecordTexts,
 }
 
 pub async fn edit_stop_form(
@@ -140,7 +142,10 @@ pub async fn edit_stop_form(
     ctx.db
         .run(move |conn| {
             let (detail, tour, _) = stop_detail_in(conn, &organizer, &stop)?;
+            let texts = crate::models::translation::Texts::of(conn, &[&detail.stop])?
+                .record(crate::domain::content::Subject::Stop, &detail.stop.id);
             Ok(EditStopForm {
+                texts,
                 detail,
                 tour,
                 venues: Venue::list(conn, None)?,

@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 
 use super::input::{StopInput, check, check_times, check_venues};
+use crate::cache::Change;
 use crate::db::{self, DbConnection};
+use crate::domain::content::Subject;
 use crate::domain::ids::{StopId, TourId};
 use crate::domain::stop::{self as stop_rules, NoticeChange, StopStatus, local_to_utc};
 use crate::domain::text;
@@ -11,6 +13,7 @@ use crate::error::{AppError, ErrorCode, FieldCode, FieldError, Validator};
 use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{NewStop, Stop, StopDetail};
+use crate::models::translation::Translation;
 use crate::services::access;
 use crate::services::context::Context;
 use crate::services::{Env, lifecycle, registrations};
@@ -39,6 +42,7 @@ pub(super) fn create_stop_in(
         let (tour, _) = access::editable_tour(conn, organizer, tour_id)?;
         let mut v = Validator::new();
         let changes = check(&input, &mut v, true);
+        let texts = crate::services::content::checked(&mut v, Subject::Stop, &input.translations);
         let backups = input.backup_venue_ids.clone().unwrap_or_default();
         check_venues(conn, &mut v, changes.venue_id.as_deref(), Some(&backups))?;
         if let (Some(s), Some(e)) = (changes.starts_at, changes.ends_at) {
@@ -86,6 +90,8 @@ pub(super) fn create_stop_in(
             },
         )?;
         Stop::set_backups(conn, &id, &backups)?;
+        let change = Change::Stop { id: &id, tour_id };
+        Translation::apply(conn, Subject::Stop, &id, &texts, Some(change))?;
         let stop = Stop::find(conn, &id)?.ok_or_else(|| AppError::not_found("stop"))?;
         Ok(Stop::detail(conn, stop)?)
     })
@@ -129,6 +135,7 @@ fn update_stop_telling_in(
         Counters::lock(conn, &stop.id)?;
         let mut v = Validator::new();
         let mut changes = check(&input, &mut v, false);
+        let texts = crate::services::content::checked(&mut v, Subject::Stop, &input.translations);
         let message = v
             .check("message", text::optional(message, lifecycle::MESSAGE_MAX))
             .unwrap_or_default();
@@ -211,6 +218,11 @@ fn update_stop_telling_in(
         changes.updated_at = Some(db::now());
         let was_done = stop.status() == StopStatus::Done;
         let stop = Stop::update(conn, &stop.id, &changes)?;
+        let change = Change::Stop {
+            id: &stop.id,
+            tour_id: &stop.tour_id,
+        };
+        Translation::apply(conn, Subject::Stop, &stop.id, &texts, Some(change))?;
         let told = if cancelling {
             lifecycle::tell_cancelled(conn, env, &stop.id, &message)?
         } else if moving {
@@ -330,8 +342,20 @@ fn clone_stop_in(
         livestream_url: Some(source.stop.livestream_url.clone()),
         online_viewers: None,
         status: None,
+        translations: Default::default(),
     };
     let created = create_stop_in(conn, organizer, &source.stop.tour_id, input)?;
+    let change = Change::Stop {
+        id: &created.stop.id,
+        tour_id: &created.stop.tour_id,
+    };
+    Translation::copy(
+        conn,
+        Subject::Stop,
+        &source.stop.id,
+        &created.stop.id,
+        Some(change),
+    )?;
     for supporter in &source.supporters {
         Stop::add_supporter(
             conn,

@@ -1,12 +1,15 @@
 //! A tour's own copy of someone else's venue, which its stops move to.
 
 use super::pages::get_venue_in;
+use crate::cache::Change;
 use crate::db::{self, DbConnection};
+use crate::domain::content::Subject;
 use crate::domain::ids::VenueId;
 use crate::error::{AppError, FieldCode};
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopChanges, VenueUse};
+use crate::models::translation::Translation;
 use crate::models::venue::Venue;
 use crate::services::context::Context;
 
@@ -91,6 +94,13 @@ fn copy_venue_in(
             &organizer.id,
             &original.id,
             db::now(),
+        )?;
+        Translation::copy(
+            conn,
+            Subject::Venue,
+            &original.id,
+            &copy.id,
+            Some(Change::Venues),
         )?;
         let mut moved = std::collections::HashSet::new();
         for u in to_move {

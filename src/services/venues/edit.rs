@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::input::{VenueInput, check};
+use crate::cache::Change;
 use crate::db::{self, DbConnection};
+use crate::domain::content::Subject;
 use crate::domain::ids::VenueId;
 use crate::domain::venue::{self as rules, FieldChange};
 use crate::email::{self, AffectedStop, Email, Mail};
@@ -12,6 +14,7 @@ use crate::i18n::Lang;
 use crate::models::organizer::Organizer;
 use crate::models::stop::VenueUse;
 use crate::models::team::TourMember;
+use crate::models::translation::Translation;
 use crate::models::venue::Venue;
 use crate::services::Env;
 use crate::services::context::Context;
@@ -47,14 +50,18 @@ fn create_venue_in(
     organizer: &Organizer,
     input: VenueInput,
 ) -> Result<Venue, AppError> {
-    let fields = check(input, None)?;
-    Ok(Venue::insert(
-        conn,
-        &db::new_id(),
-        &fields,
-        Some(&organizer.id),
-        db::now(),
-    )?)
+    let (fields, texts) = check(input, None)?;
+    db::write_transaction(conn, |conn| {
+        let venue = Venue::insert(conn, &db::new_id(), &fields, Some(&organizer.id), db::now())?;
+        Translation::apply(
+            conn,
+            Subject::Venue,
+            &venue.id,
+            &texts,
+            Some(Change::Venues),
+        )?;
+        Ok(venue)
+    })
 }
 
 /// Whether the organizer may change the venue (see `domain::venue::may_edit`).
@@ -90,7 +97,14 @@ fn update_venue_in(
         if !can_edit_venue(organizer, &venue) {
             return Err(not_yours());
         }
-        let fields = check(input, Some(&venue))?;
+        let (fields, texts) = check(input, Some(&venue))?;
+        Translation::apply(
+            conn,
+            Subject::Venue,
+            &venue.id,
+            &texts,
+            Some(Change::Venues),
+        )?;
         let changes = rules::changes(&venue.fields().facts(), &fields.facts());
         if changes.is_empty() {
             return Ok(venue);

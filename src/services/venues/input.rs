@@ -1,5 +1,6 @@
 //! Checking what an organizer types for a venue, against the venue as it is.
 
+use crate::domain::content::{Subject, TextChange, Translations};
 use crate::domain::text;
 use crate::domain::venue::{CostKind, MAX_CAPACITY, VenueKind};
 use crate::error::{AppError, FieldCode, FieldError, Validator};
@@ -20,10 +21,16 @@ pub struct VenueInput {
     pub weekday_only: Option<bool>,
     pub id_check_required: Option<bool>,
     pub caveats: Option<String>,
+    /// The name and directions in other languages.
+    pub translations: Translations,
 }
 
 /// Checks the input against `base` (the venue as it is, or blanks for a new one).
-pub(super) fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFields, AppError> {
+/// Answers the fields and the texts in other languages.
+pub(super) fn check(
+    input: VenueInput,
+    base: Option<&Venue>,
+) -> Result<(VenueFields, Vec<TextChange>), AppError> {
     let mut v = Validator::new();
     let text_field = |v: &mut Validator,
                       name: &str,
@@ -133,8 +140,9 @@ pub(super) fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFiel
         (None, Some(b)) => b.cost,
         (None, None) => CostKind::Free,
     };
+    let texts = crate::services::content::checked(&mut v, Subject::Venue, &input.translations);
     v.finish()?;
-    Ok(VenueFields {
+    let fields = VenueFields {
         name,
         city,
         address,
@@ -153,5 +161,6 @@ pub(super) fn check(input: VenueInput, base: Option<&Venue>) -> Result<VenueFiel
             .or(base.map(|b| b.id_check_required))
             .unwrap_or(false),
         caveats,
-    })
+    };
+    Ok((fields, texts))
 }

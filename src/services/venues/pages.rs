@@ -3,12 +3,14 @@
 use super::copy::my_uses_in;
 use super::edit::{can_edit_venue, not_yours};
 use crate::db::DbConnection;
+use crate::domain::content::Subject;
 use crate::domain::ids::VenueId;
 use crate::error::AppError;
 use crate::models::access;
 use crate::models::organizer::Organizer;
 use crate::models::stop::Stop;
 use crate::models::tour::Tour;
+use crate::models::translation::{RecordTexts, Texts};
 use crate::models::venue::Venue;
 use crate::read::venues::VenuePage;
 use crate::services::context::Context;
@@ -25,17 +27,24 @@ pub async fn get_venue(ctx: &Context, venue: &VenueId) -> Result<Venue, AppError
     ctx.db.run(move |conn| get_venue_in(conn, &venue)).await
 }
 
-/// The venue, if the organizer may change it; 403 (with what they may do instead) if not.
+/// The venue with its texts in other languages, if the organizer may change it; 403 (with
+/// what they may do instead) if not.
 pub async fn editable_venue(
     ctx: &Context,
     organizer: &Organizer,
     venue: &VenueId,
-) -> Result<Venue, AppError> {
-    let found = get_venue(ctx, venue).await?;
-    if !can_edit_venue(organizer, &found) {
-        return Err(not_yours());
-    }
-    Ok(found)
+) -> Result<(Venue, RecordTexts), AppError> {
+    let (organizer, venue) = (organizer.clone(), venue.clone());
+    ctx.db
+        .run(move |conn| {
+            let found = get_venue_in(conn, &venue)?;
+            if !can_edit_venue(&organizer, &found) {
+                return Err(not_yours());
+            }
+            let texts = Texts::of(conn, &[&found])?.record(Subject::Venue, &found.id);
+            Ok((found, texts))
+        })
+        .await
 }
 
 /// A venue someone may suggest a change to, and whether they may rather change it
@@ -84,7 +93,9 @@ fn venue_page_in(
         Some(id) => Venue::find(conn, id)?,
         None => None,
     };
+    let texts = Texts::of(conn, &[&venue])?.record(Subject::Venue, &venue.id);
     Ok(VenuePage {
+        texts,
         can_edit: can_edit_venue(organizer, &venue),
         is_creator: venue.created_by.as_deref() == Some(organizer.id.as_str()),
         my_uses: my_uses_in(conn, organizer, venue_id)?,

@@ -64,7 +64,7 @@ fn suggest_change_in(
                 "you may change this venue yourself: edit it",
             ));
         }
-        let fields = check(input, Some(&venue))?;
+        let (fields, _) = check(input, Some(&venue))?;
         let changes = rules::changes(&venue.fields().facts(), &fields.facts());
         if changes.is_empty() && message.trim().is_empty() {
             return Err(AppError::invalid(

@@ -1,6 +1,7 @@
 //! The public "help us" pages: a tour's (or one stop's) open tasks, and their claim forms.
 
 use crate::db::DbConnection;
+use crate::domain::content::Subject;
 use crate::domain::ids::{StopId, TaskId};
 use crate::domain::stop::StopStatus;
 use crate::error::AppError;
@@ -8,6 +9,7 @@ use crate::i18n::Lang;
 use crate::models::stop::Stop;
 use crate::models::task::Task;
 use crate::models::tour::Tour;
+use crate::models::translation::Texts;
 use crate::read::volunteers::TasksOutcome;
 use crate::services::context::Context;
 
@@ -20,10 +22,12 @@ pub enum HelpOf {
     Stop(StopId),
 }
 
-/// The public "help us" page: the public tour and the tasks of its stops still to come.
+/// The public "help us" page: the public tour and the tasks of its stops still to come, in
+/// the reader's language.
 pub async fn open_tasks(
     ctx: &Context,
     of: &HelpOf,
+    lang: Lang,
 ) -> Result<(Tour, Vec<(Stop, Vec<Task>)>), AppError> {
     let of = of.clone();
     ctx.db
@@ -36,7 +40,21 @@ pub async fn open_tasks(
                 ),
                 HelpOf::Stop(id) => (public_tour_of(conn, &id)?, Some(id)),
             };
-            let list = open_tasks_in(conn, &tour, stop_id.as_deref())?;
+            let mut list = open_tasks_in(conn, &tour, stop_id.as_deref())?;
+            let mut tour = tour;
+            let texts = {
+                let mut records = vec![(Subject::Tour, tour.id.as_str())];
+                for (stop, tasks) in &list {
+                    records.push((Subject::Stop, &stop.id));
+                    records.extend(tasks.iter().map(|t| (Subject::Task, t.id.as_str())));
+                }
+                Texts::load(conn, &records)?
+            };
+            texts.localize(lang.code(), &mut tour);
+            for (stop, tasks) in &mut list {
+                texts.localize(lang.code(), stop);
+                texts.localize_all(lang.code(), tasks.iter_mut());
+            }
             Ok((tour, list))
         })
         .await

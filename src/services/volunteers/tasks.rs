@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 
 use crate::db::{self, DbConnection};
+use crate::domain::content::{Subject, TextChange};
 use crate::domain::ids::{StopId, TaskId};
 use crate::domain::stop::local_to_utc;
 use crate::domain::task::{self as task_rules, STANDARD_SET, TaskKind};
@@ -14,6 +15,7 @@ use crate::models::registration::{Registration, RegistrationFilter};
 use crate::models::stop::Stop;
 use crate::models::task::{Claim, Task, TaskChanges};
 use crate::models::tour::Tour;
+use crate::models::translation::Translation;
 use crate::read::volunteers::{ClaimView, TaskView};
 use crate::services::access;
 use crate::services::context::Context;
@@ -31,6 +33,26 @@ pub struct TaskInput {
 
 fn kind_title(kind: TaskKind, lang: Lang) -> String {
     lang.t(&format!("task_kind.{}", kind.as_str())).into_owned()
+}
+
+/// A task titled by its kind is titled in every language roadshow speaks, so each volunteer
+/// reads it in theirs (the original stays in the organizer's).
+fn title_in_every_language(conn: &mut DbConnection, task: &Task) -> Result<(), AppError> {
+    let changes: Vec<TextChange> = Lang::ALL
+        .iter()
+        .map(|l| TextChange {
+            lang: l.code().to_owned(),
+            field: "title",
+            text: Some(kind_title(task.kind, *l)),
+        })
+        .collect();
+    Ok(Translation::apply(
+        conn,
+        Subject::Task,
+        &task.id,
+        &changes,
+        None,
+    )?)
 }
 
 /// A new task at a stop the organizer runs; its title defaults to its kind's name.
@@ -144,22 +166,29 @@ fn create_task_in(
     }
     v.finish()?;
     let kind = kind.unwrap_or(TaskKind::Other);
-    let title = if title.is_empty() {
+    let titled_by_kind = title.is_empty();
+    let title = if titled_by_kind {
         kind_title(kind, lang)
     } else {
         title
     };
-    let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
-    Ok(Task::insert(
-        conn,
-        &stop.id,
-        kind.as_str(),
-        &title,
-        &description,
-        starts_at,
-        ends_at,
-        slots.unwrap_or(1),
-    )?)
+    db::write_transaction(conn, |conn| {
+        let (stop, _, _) = access::stop_for(conn, organizer, stop_id)?;
+        let task = Task::insert(
+            conn,
+            &stop.id,
+            kind.as_str(),
+            &title,
+            &description,
+            starts_at,
+            ends_at,
+            slots.unwrap_or(1),
+        )?;
+        if titled_by_kind {
+            title_in_every_language(conn, &task)?;
+        }
+        Ok(task)
+    })
 }
 
 /// Adds the standard tasks the stop does not have yet.
@@ -189,7 +218,7 @@ fn apply_standard_set_in(
             .collect();
         for (kind, slots) in STANDARD_SET {
             if !existing.contains(kind) {
-                Task::insert(
+                let task = Task::insert(
                     conn,
                     &stop.id,
                     kind.as_str(),
@@ -199,6 +228,7 @@ fn apply_standard_set_in(
                     None,
                     *slots,
                 )?;
+                title_in_every_language(conn, &task)?;
             }
         }
         Ok(Task::for_stop(conn, &stop.id)?)

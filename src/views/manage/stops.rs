@@ -38,6 +38,9 @@ pub struct StopForm {
     pub confirm_times: String,
     /// Their message to the people told of a new time.
     pub message: String,
+    /// The city in other languages.
+    #[serde(flatten)]
+    pub texts: crate::views::content::TextsForm,
 }
 
 impl StopForm {
@@ -72,6 +75,7 @@ impl StopForm {
             from: String::new(),
             confirm_times: String::new(),
             message: String::new(),
+            texts: Default::default(),
         }
     }
 
@@ -145,6 +149,7 @@ pub fn stop_form(
             (error_summary(ctx, errors))
             (post_form(ctx, &action, "", html! {
                 (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
+                (crate::views::content::other_languages(ctx, errors, &form.texts, "city", &ctx.t("field.city"), false))
                 (select(ctx, errors, "timezone", &ctx.t("field.timezone"), tz, &timezone_choices()))
                 (input(ctx, errors, Field::new("starts_at", &ctx.t("field.starts_at"), &form.starts_at).kind("datetime-local").required()))
                 (input(ctx, errors, Field::new("ends_at", &ctx.t("field.ends_at"), &form.ends_at).kind("datetime-local").required()))

@@ -12,10 +12,12 @@ use crate::models::organizer::Organizer;
 use crate::models::stop::StopDetail;
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
+use crate::models::translation::RecordTexts;
 use crate::views::Ctx;
 use crate::views::components::{
     Field, button_form, checkbox, error_summary, input, markdown, post_form, select, status_badge,
 };
+use crate::views::content::{TextsForm, other_languages};
 use crate::views::layout::page;
 
 pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
@@ -62,11 +64,15 @@ pub struct TourForm {
     /// Dates (UTC) the call for proposals opens and closes; empty: no call.
     pub cfp_opens_on: String,
     pub cfp_closes_on: String,
+    /// The name and description in other languages.
+    #[serde(flatten)]
+    pub texts: TextsForm,
 }
 
 impl TourForm {
-    pub fn from_tour(t: &Tour) -> Self {
+    pub fn from_tour(t: &Tour, texts: &RecordTexts) -> Self {
         TourForm {
+            texts: TextsForm::saved(texts),
             name: t.name.clone(),
             slug: t.slug.clone(),
             description: t.description.clone(),
@@ -98,8 +104,10 @@ pub fn tour_form(ctx: &Ctx, tour: Option<&Tour>, form: &TourForm, errors: &Field
             (error_summary(ctx, errors))
             (post_form(ctx, &action, "", html! {
                 (input(ctx, errors, Field::new("name", &ctx.t("field.name"), &form.name).required()))
+                (other_languages(ctx, errors, &form.texts, "name", &ctx.t("field.name"), false))
                 (input(ctx, errors, Field::new("slug", &ctx.t("field.slug"), &form.slug).hint(&ctx.t("field.slug_hint"))))
                 (input(ctx, errors, Field::new("description", &ctx.t("field.description"), &form.description).kind("textarea").hint(&ctx.t("field.markdown_hint"))))
+                (other_languages(ctx, errors, &form.texts, "description", &ctx.t("field.description"), true))
                 (input(ctx, errors, Field::new("contact_email", &ctx.t("field.contact_email"), &form.contact_email).kind("email").hint(&ctx.t("field.contact_email_hint"))))
                 (input(ctx, errors, Field::new("prior_show_rate", &ctx.t("field.prior_show_rate"), &form.prior_show_rate).hint(&ctx.t("field.prior_show_rate_hint"))))
                 (input(ctx, errors, Field::new("cfp_opens_on", &ctx.t("field.cfp_opens_on"), &form.cfp_opens_on).kind("date")))

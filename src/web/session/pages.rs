@@ -85,6 +85,10 @@ fn build_ctx(req: &HttpRequest, session: &Session, with_csrf: bool) -> Ctx {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into()),
+        content_languages: req
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .map(|s| s.env.content_languages.clone())
+            .unwrap_or_default(),
     }
 }
 

@@ -39,7 +39,7 @@ fn optional_number(value: &str) -> Result<Option<i64>, FieldError> {
     }
 }
 
-fn stop_input(form: &StopForm, creating: bool) -> StopInput {
+fn stop_input(form: &StopForm, creating: bool, languages: &[String]) -> StopInput {
     let tz = timezone(&form.timezone);
     let show_rate = if form.show_rate.trim().is_empty() {
         Ok(None)
@@ -58,6 +58,7 @@ fn stop_input(form: &StopForm, creating: bool) -> StopInput {
         livestream_url: Some(Some(form.livestream_url.clone())),
         online_viewers: (!creating).then(|| optional_number(&form.online_viewers)),
         status: None,
+        translations: crate::domain::content::Translations::new(languages, form.texts.input()),
     }
 }
 

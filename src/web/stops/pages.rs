@@ -68,7 +68,13 @@ pub async fn new_stop_submit(
         ends_at: form.ends_at.clone(),
     };
     let result = if clone.from.is_empty() {
-        stops::create_stop(&state, &page.organizer, &id, stop_input(&form, true)).await
+        stops::create_stop(
+            &state,
+            &page.organizer,
+            &id,
+            stop_input(&form, true, &state.env.content_languages),
+        )
+        .await
     } else {
         let from = page_id::<StopId>(&clone.from)?;
         let (starts, ends) = (clone.starts_at.clone(), clone.ends_at.clone());
@@ -163,7 +169,10 @@ async fn render_edit_form(
     let form = match form {
         Some(form) => form,
         None => {
-            as_it_is = StopForm::from_stop(&f.detail);
+            as_it_is = StopForm {
+                texts: crate::views::content::TextsForm::saved(&f.texts),
+                ..StopForm::from_stop(&f.detail)
+            };
             &as_it_is
         }
     };
@@ -191,7 +200,7 @@ pub async fn edit_stop_submit(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
     let form = form.data;
-    let input = stop_input(&form, false);
+    let input = stop_input(&form, false, &state.env.content_languages);
     if form.confirm_times != form.times() {
         let new_time = |t: &Option<Result<chrono::NaiveDateTime, FieldError>>| {
             t.as_ref().and_then(|t| t.as_ref().ok().copied())

@@ -31,7 +31,7 @@ async fn help_page(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let action = path(&of);
-    let (tour, list) = volunteers::open_tasks(state, &of).await?;
+    let (tour, list) = volunteers::open_tasks(state, &of, ctx.lang).await?;
     Ok(html_status(
         status,
         crate::views::volunteers::help(
