@@ -180,7 +180,10 @@ pub async fn run() -> Result<(), StartupError> {
                     println!("  {base}/manage/stops/{id}  {}", part.describe());
                 }
             } else {
-                println!("{} is already loaded: nothing was added.", current.tour.name);
+                println!(
+                    "{} is already loaded: nothing was added.",
+                    current.tour.name
+                );
             }
             println!("  Public page: {base}/tours/{}", current.tour.slug);
             println!(
