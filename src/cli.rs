@@ -157,16 +157,35 @@ pub async fn run() -> Result<(), StartupError> {
             Ok(())
         }
         Command::Demo { .. } => {
-            let mut conn = connect(&settings)?;
-            let loaded = crate::demo::load(&mut conn)?;
+            // The use cases run as the server would run them (its pool, page cache, batches),
+            // on a port nobody is told of and without the mail worker: the demo's people are
+            // made up, and nothing is sent to them.
             let base = settings.base_url();
-            if loaded.created {
-                println!("Loaded {}.", loaded.tour.name);
-            } else {
-                println!("{} is already loaded.", loaded.tour.name);
+            settings.server.base_url = base.clone();
+            settings.server.bind = "127.0.0.1:0".into();
+            settings.mail.mail_worker = false;
+            {
+                // The demo organizer first, so that no setup link is offered meanwhile.
+                let mut conn = connect(&settings)?;
+                crate::demo::load(&mut conn)?;
             }
+            let app = Application::build(settings.clone()).await?;
+            let (loaded, current) = crate::demo::run(app.state()).await?;
+            println!("{} is loaded.", loaded.tour.name);
             println!("  Public page: {base}/tours/{}", loaded.tour.slug);
             println!("  Its report:  {base}/tours/{}/report", loaded.tour.slug);
+            if current.created {
+                println!("Loaded {}, its stops around today:", current.tour.name);
+                for (part, id) in &current.stops {
+                    println!("  {base}/manage/stops/{id}  {}", part.describe());
+                }
+            } else {
+                println!(
+                    "{} is already loaded: nothing was added.",
+                    current.tour.name
+                );
+            }
+            println!("  Public page: {base}/tours/{}", current.tour.slug);
             println!(
                 "  Sign in at {base}/login as {} with the password {}",
                 loaded.email, loaded.password

@@ -54,6 +54,9 @@ pub fn tour(ctx: &Ctx, t: &PublicTour) -> Markup {
             }
             p { a href={ "/tours/" (tour.slug) "/calendar.ics" } { (ctx.t("tour.calendar")) } }
             p { a href={ "/tours/" (tour.slug) "/help" } { (ctx.t("help.link")) } }
+            @if tour.report_published_at.is_some() {
+                p { a href={ "/tours/" (tour.slug) "/report" } { (ctx.t("tour.public_report_link")) } }
+            }
             @if t.cfp_open {
                 p.notice { (ctx.t("cfp.invite")) " " a href={ "/tours/" (tour.slug) "/cfp" } { (ctx.t("cfp.submit")) } }
             }

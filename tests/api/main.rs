@@ -15,6 +15,7 @@ mod cache;
 mod calendars;
 mod content;
 mod crash;
+mod demo;
 mod door;
 mod email;
 mod instances;
