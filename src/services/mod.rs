@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod caller;
 pub mod collection;
 pub mod context;
+pub mod dashboards;
 pub mod desk;
 pub mod health;
 pub mod intake;

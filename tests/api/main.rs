@@ -14,6 +14,7 @@ mod bulk;
 mod cache;
 mod calendars;
 mod crash;
+mod dashboards;
 mod door;
 mod email;
 mod instances;
