@@ -36,6 +36,15 @@ async fn stop_at(
     stop["id"].as_str().unwrap().to_owned()
 }
 
+/// A published tour (the public registers for its open stops).
+async fn published_tour(app: &TestApp, who: &Organizer, name: &str) -> String {
+    let tour = app.create_tour(who, name).await;
+    let id = tour["id"].as_str().unwrap().to_owned();
+    let (status, body) = json(app.patch(who, &format!("/api/v1/tours/{id}"), &json!({"status": "published"})).await).await;
+    assert_eq!(status, 200, "{body}");
+    id
+}
+
 async fn register_n(app: &TestApp, stop_id: &str, n: usize, tag: &str) -> Vec<Value> {
     let mut out = Vec::new();
     for i in 0..n {
@@ -87,8 +96,7 @@ fn total(page: &scraper::Html, label: &str) -> String {
 both_backends! {
     async fn the_tour_page_carries_each_stops_figures_and_the_tours_totals(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
-        let tour = app.create_tour(&hui, "Figures Tour").await;
-        let tour_id = tour["id"].as_str().unwrap().to_owned();
+        let tour_id = published_tour(&app, &hui, "Figures Tour").await;
         // A: 10 seats at 50%: target 20; 3 registered, 1 checked in.
         let a = stop_at(&app, &hui, &tour_id, 10, Some(0.5), 24 * 30, "open").await;
         let regs = register_n(&app, &a, 3, "a").await;
@@ -143,8 +151,10 @@ both_backends! {
         assert_eq!(total(&page, "Missing materials"), missing.to_string());
         assert_eq!(total(&page, "Show rate"), "75% (forecast 50%)");
 
-        // Publish is the primary action, archive asks first and says what it does.
-        assert!(attr(&page, ".status-actions button.publish", "type").is_some());
+        // Published: back to draft is a secondary action, archive asks first and says
+        // what it does (publish, the primary one, is the draft's: see the preview test).
+        assert!(attr(&page, ".status-actions button.publish", "type").is_none());
+        assert_eq!(select_text(&page, ".status-actions button.secondary"), vec!["Back to draft"]);
         let archive = select_text(&page, ".status-actions details.confirm").join(" ");
         assert!(archive.contains("Archiving ends the tour"), "{archive}");
         assert_eq!(attr(&page, ".status-actions details.confirm form", "action").as_deref(), Some(format!("/manage/tours/{tour_id}/status/archived").as_str()));
@@ -157,8 +167,7 @@ both_backends! {
 
     async fn a_stop_far_ahead_says_how_far_it_is_from_its_target_and_a_slow_one_is_behind(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
-        let tour = app.create_tour(&hui, "Far Tour").await;
-        let tour_id = tour["id"].as_str().unwrap().to_owned();
+        let tour_id = published_tour(&app, &hui, "Far Tour").await;
         // 49 seats at 50%: target 98, 120 days ahead, nobody yet.
         let far = stop_at(&app, &hui, &tour_id, 49, Some(0.5), 24 * 120, "open").await;
         let b = app.signed_in_browser(&hui).await;
@@ -181,10 +190,9 @@ both_backends! {
 
     async fn the_stop_dashboard_speaks_in_the_stops_tense(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
-        let tour = app.create_tour(&hui, "Tense Tour").await;
-        let tour_id = tour["id"].as_str().unwrap().to_owned();
+        let tour_id = published_tour(&app, &hui, "Tense Tour").await;
         let b = app.signed_in_browser(&hui).await;
-        let buttons = |page: &scraper::Html| select_text(page, "p.actions button, p.actions a").join(" | ");
+        let buttons = |page: &scraper::Html| select_text(page, "button, a.button").join(" | ");
 
         // Before: registration, the signal, the target; no "done" offered months ahead.
         let before = stop_at(&app, &hui, &tour_id, 10, Some(0.5), 24 * 10, "open").await;
@@ -235,8 +243,7 @@ both_backends! {
     async fn the_home_shows_what_needs_the_organizer_today_and_nothing_of_other_tours(app: TestApp) {
         let hui = app.organizer("hui@example.org").await;
         let ana = app.organizer("ana@example.org").await;
-        let tour = app.create_tour(&hui, "Busy Tour").await;
-        let tour_id = tour["id"].as_str().unwrap().to_owned();
+        let tour_id = published_tour(&app, &hui, "Busy Tour").await;
         // Three days ahead with nobody registered: this week, and an empty-room risk.
         let soon = stop_at(&app, &hui, &tour_id, 100, Some(0.5), 72, "open").await;
         app.post_ok(&hui, &format!("/api/v1/stops/{soon}/tasks"), &json!({"kind": "setup", "title": "Carry chairs", "slots": 2}), 201).await;
@@ -268,8 +275,8 @@ both_backends! {
         })
         .await;
         // Ana's own tour, with a stop this week.
-        let ana_tour = app.create_tour(&ana, "Ana Tour").await;
-        let ana_stop = stop_at(&app, &ana, ana_tour["id"].as_str().unwrap(), 100, Some(0.5), 48, "open").await;
+        let ana_tour = published_tour(&app, &ana, "Ana Tour").await;
+        let ana_stop = stop_at(&app, &ana, &ana_tour, 100, Some(0.5), 48, "open").await;
 
         let b = app.signed_in_browser(&hui).await;
         let (status, home) = b.page("/manage").await;
@@ -312,6 +319,8 @@ both_backends! {
         let b = app.signed_in_browser(&hui).await;
         let (_, tour_page) = b.page(&format!("/manage/tours/{tour_id}")).await;
         assert!(attr(&tour_page, &format!("a[href=\"/manage/tours/{tour_id}/preview\"]"), "href").is_some());
+        assert_eq!(select_text(&tour_page, ".status-actions button.publish"), vec!["Publish"]);
+        assert!(select_text(&tour_page, ".status-actions button.secondary").is_empty(), "a draft is not sent back to draft");
         let (_, stop_page) = b.page(&format!("/manage/stops/{stop}")).await;
         assert!(attr(&stop_page, &format!("a[href=\"/manage/stops/{stop}/preview\"]"), "href").is_some());
         for (path, shows) in [(format!("/manage/tours/{tour_id}/preview"), "Draft Tour"), (format!("/manage/stops/{stop}/preview"), "City 480")] {
