@@ -367,18 +367,36 @@ mod tests {
     fn a_stop_that_lags_the_pace_is_behind_but_not_months_ahead() {
         let start = t("2027-03-20 06:00");
         // 0 of 98, 120 days ahead: nothing is expected yet (the page says how far it is).
-        assert_eq!(signal(49, 0.5, 0, 98, start - Duration::days(120), start), Signal::OnTrack);
-        assert_eq!(signal(49, 0.5, 0, 98, start - Duration::days(28), start), Signal::OnTrack);
+        assert_eq!(
+            signal(49, 0.5, 0, 98, start - Duration::days(120), start),
+            Signal::OnTrack
+        );
+        assert_eq!(
+            signal(49, 0.5, 0, 98, start - Duration::days(28), start),
+            Signal::OnTrack
+        );
         // Three weeks ahead with nobody: behind; with a third of the way done: on track.
         let three_weeks = start - Duration::days(21);
         assert!((pace(three_weeks, start) - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(signal(100, 0.5, 0, 200, three_weeks, start), Signal::Behind);
-        assert_eq!(signal(100, 0.5, 33, 200, three_weeks, start), Signal::Behind);
-        assert_eq!(signal(100, 0.5, 34, 200, three_weeks, start), Signal::OnTrack);
+        assert_eq!(
+            signal(100, 0.5, 33, 200, three_weeks, start),
+            Signal::Behind
+        );
+        assert_eq!(
+            signal(100, 0.5, 34, 200, three_weeks, start),
+            Signal::OnTrack
+        );
         // Within the week the empty-room risk speaks instead.
-        assert_eq!(signal(100, 0.5, 0, 200, start - Duration::days(6), start), Signal::EmptyRisk);
+        assert_eq!(
+            signal(100, 0.5, 0, 200, start - Duration::days(6), start),
+            Signal::EmptyRisk
+        );
         // At the target nobody is behind, whatever the room.
-        assert_eq!(signal(1000, 0.5, 20, 20, three_weeks, start), Signal::GoalReached);
+        assert_eq!(
+            signal(1000, 0.5, 20, 20, three_weeks, start),
+            Signal::GoalReached
+        );
         assert_eq!(pace(start - Duration::days(60), start), 0.0);
         assert_eq!(pace(start - Duration::days(3), start), 1.0);
         assert_eq!(to_target(0, 98), 98);

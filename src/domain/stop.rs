@@ -254,7 +254,11 @@ pub fn tense(
 /// away); 0 once it has started.
 pub fn days_to_go(now: NaiveDateTime, starts_at: NaiveDateTime) -> i64 {
     let secs = (starts_at - now).num_seconds();
-    if secs <= 0 { 0 } else { (secs + 86_399) / 86_400 }
+    if secs <= 0 {
+        0
+    } else {
+        (secs + 86_399) / 86_400
+    }
 }
 
 /// The status changes a stop's page offers in its tense: registration is opened and closed
@@ -283,8 +287,14 @@ mod tests {
         use StopStatus::*;
         assert_eq!(offered_moves(Draft, Tense::Before), vec![Open, Cancelled]);
         assert_eq!(offered_moves(Open, Tense::Before), vec![Closed, Cancelled]);
-        assert_eq!(offered_moves(Open, Tense::During), vec![Closed, Done, Cancelled]);
-        assert_eq!(offered_moves(Closed, Tense::During), vec![Open, Done, Cancelled]);
+        assert_eq!(
+            offered_moves(Open, Tense::During),
+            vec![Closed, Done, Cancelled]
+        );
+        assert_eq!(
+            offered_moves(Closed, Tense::During),
+            vec![Open, Done, Cancelled]
+        );
         // Over but not marked done: no more "Close registration", only "done".
         assert_eq!(offered_moves(Open, Tense::After), vec![Done, Cancelled]);
         assert_eq!(offered_moves(Closed, Tense::After), vec![Done, Cancelled]);
@@ -298,17 +308,35 @@ mod tests {
         let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
         let (start, end) = (t("2027-03-20 06:00"), t("2027-03-20 10:00"));
         use StopStatus::*;
-        assert_eq!(tense(Open, start, end, t("2027-01-01 00:00")), Tense::Before);
-        assert_eq!(tense(Draft, start, end, t("2027-03-20 03:59")), Tense::Before);
+        assert_eq!(
+            tense(Open, start, end, t("2027-01-01 00:00")),
+            Tense::Before
+        );
+        assert_eq!(
+            tense(Draft, start, end, t("2027-03-20 03:59")),
+            Tense::Before
+        );
         // The desk opens two hours before the start.
-        assert_eq!(tense(Open, start, end, t("2027-03-20 04:00")), Tense::During);
-        assert_eq!(tense(Closed, start, end, t("2027-03-20 09:59")), Tense::During);
+        assert_eq!(
+            tense(Open, start, end, t("2027-03-20 04:00")),
+            Tense::During
+        );
+        assert_eq!(
+            tense(Closed, start, end, t("2027-03-20 09:59")),
+            Tense::During
+        );
         // Ended but not marked done: over all the same.
         assert_eq!(tense(Open, start, end, t("2027-03-20 10:00")), Tense::After);
         // Marked done early (or with a wrong clock): over.
         assert_eq!(tense(Done, start, end, t("2027-01-01 00:00")), Tense::After);
-        assert_eq!(tense(Cancelled, start, end, t("2027-03-20 07:00")), Tense::Cancelled);
-        assert_eq!(tense(Cancelled, start, end, t("2028-01-01 00:00")), Tense::Cancelled);
+        assert_eq!(
+            tense(Cancelled, start, end, t("2027-03-20 07:00")),
+            Tense::Cancelled
+        );
+        assert_eq!(
+            tense(Cancelled, start, end, t("2028-01-01 00:00")),
+            Tense::Cancelled
+        );
     }
 
     #[test]

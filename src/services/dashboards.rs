@@ -190,7 +190,7 @@ fn home_in(
     organizer: &Organizer,
     now: NaiveDateTime,
 ) -> Result<Home, AppError> {
-    let tours = crate::services::tours::list_tours_in(conn, organizer)?;
+    let tours = Tour::list_for_member(conn, &organizer.id, organizer.is_admin)?;
     let mut stop_ids = Vec::new();
     let mut editable = Vec::new();
     for (tour, _) in &tours {
@@ -222,13 +222,12 @@ fn home_in(
     let mut home = Home::default();
     for f in &figures {
         let name = tour_name(&f.stop.tour_id);
-        let soon = f.tense == Tense::Before
-            && f.stop.starts_at <= now + Duration::days(THIS_WEEK_DAYS);
+        let soon =
+            f.tense == Tense::Before && f.stop.starts_at <= now + Duration::days(THIS_WEEK_DAYS);
         if f.tense == Tense::During || soon {
             home.this_week.push((f.clone(), name.clone()));
         }
-        if f.signal_is_bad() && matches!(f.stop.status(), StopStatus::Open | StopStatus::Closed)
-        {
+        if f.signal_is_bad() && matches!(f.stop.status(), StopStatus::Open | StopStatus::Closed) {
             home.bad_signals.push((f.clone(), name.clone()));
         }
         if f.overdue_materials > 0 {

@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod magic_links;
 pub mod materials;
 pub mod outbox;
+pub mod preview;
 pub mod public;
 pub mod registrations;
 pub mod report;

@@ -7,14 +7,12 @@ use crate::domain::text;
 use crate::domain::tour::{self as tour_rules, DEFAULT_PRIOR_SHOW_RATE, TourStatus};
 use crate::error::{AppError, FieldCode, FieldError, Validator};
 use crate::models::organizer::Organizer;
-use crate::models::access::stops_in_reach;
-use crate::models::stop::Stop;
-use crate::read::dashboards::{StopFigures, TourTotals};
 use crate::models::team::TeamMemberView;
 use crate::models::team::TourMember;
 use crate::models::tour::{NewTour, Tour, TourChanges};
-use crate::services::{access, dashboards};
+use crate::read::dashboards::{StopFigures, TourTotals};
 use crate::services::context::Context;
+use crate::services::{access, dashboards};
 
 /// What an organizer asks to set; `None` means "not given". Values are raw and checked here.
 #[derive(Default, Debug, Clone)]
@@ -269,31 +267,6 @@ pub async fn tour_page(
                 access,
                 stops,
                 team,
-            })
-        })
-        .await
-}
-
-/// A tour's public page as it will look once published, for its team (whatever its
-/// status): the stops of the caller's reach, drafts among them (shown with their status).
-pub async fn preview_tour(
-    ctx: &Context,
-    organizer: &Organizer,
-    tour: &TourId,
-) -> Result<crate::read::public::PublicTour, AppError> {
-    let (organizer, tour) = (organizer.clone(), tour.clone());
-    ctx.db
-        .run(move |conn| {
-            let (tour, access) = access::tour_for(conn, &organizer, &tour)?;
-            let ids: Vec<String> = stops_in_reach(conn, &tour.id, &access)?
-                .into_iter()
-                .map(|s| s.id)
-                .collect();
-            let stops = Stop::list_with_venues(conn, &ids)?;
-            Ok(crate::read::public::PublicTour {
-                cfp_open: crate::services::speakers::cfp_open(&tour),
-                tour,
-                stops,
             })
         })
         .await

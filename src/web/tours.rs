@@ -26,10 +26,7 @@ pub async fn dashboard(
 pub(crate) fn preview_response(markup: maud::Markup) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header((
-            actix_web::http::header::CACHE_CONTROL,
-            "no-store, private",
-        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store, private"))
         .insert_header(("X-Robots-Tag", "noindex, nofollow"))
         .body(markup.into_string())
 }
@@ -41,7 +38,7 @@ pub async fn preview_tour(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<TourId>(&id)?;
-    let tour = tours::preview_tour(&state, &page.organizer, &id).await?;
+    let tour = crate::services::preview::preview_tour(&state, &page.organizer, &id).await?;
     let back = format!("/manage/tours/{}", tour.tour.id);
     Ok(preview_response(crate::views::manage::tours::preview(
         &page.ctx,

@@ -40,7 +40,15 @@ async fn stop_at(
 async fn published_tour(app: &TestApp, who: &Organizer, name: &str) -> String {
     let tour = app.create_tour(who, name).await;
     let id = tour["id"].as_str().unwrap().to_owned();
-    let (status, body) = json(app.patch(who, &format!("/api/v1/tours/{id}"), &json!({"status": "published"})).await).await;
+    let (status, body) = json(
+        app.patch(
+            who,
+            &format!("/api/v1/tours/{id}"),
+            &json!({"status": "published"}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     id
 }
@@ -49,7 +57,11 @@ async fn register_n(app: &TestApp, stop_id: &str, n: usize, tag: &str) -> Vec<Va
     let mut out = Vec::new();
     for i in 0..n {
         let (status, body) = app
-            .register(stop_id, &format!("Person {tag}{i}"), &format!("{tag}{i}@example.org"))
+            .register(
+                stop_id,
+                &format!("Person {tag}{i}"),
+                &format!("{tag}{i}@example.org"),
+            )
             .await;
         assert_eq!(status, 201, "{body}");
         out.push(body);
@@ -58,12 +70,25 @@ async fn register_n(app: &TestApp, stop_id: &str, n: usize, tag: &str) -> Vec<Va
 }
 
 async fn check_in(app: &TestApp, who: &Organizer, stop_id: &str, reg: &Value) {
-    app.post_ok(who, &format!("/api/v1/stops/{stop_id}/checkins"), &json!({"code": reg["code"]}), 200)
-        .await;
+    app.post_ok(
+        who,
+        &format!("/api/v1/stops/{stop_id}/checkins"),
+        &json!({"code": reg["code"]}),
+        200,
+    )
+    .await;
 }
 
 async fn set_status(app: &TestApp, who: &Organizer, stop_id: &str, status: &str) {
-    let (code, body) = json(app.patch(who, &format!("/api/v1/stops/{stop_id}"), &json!({"status": status})).await).await;
+    let (code, body) = json(
+        app.patch(
+            who,
+            &format!("/api/v1/stops/{stop_id}"),
+            &json!({"status": status}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(code, 200, "{body}");
 }
 
@@ -81,16 +106,33 @@ fn cell(page: &scraper::Html, stop_id: &str, label: &str) -> String {
     let rows = scraper::Selector::parse("table.figures tbody tr").unwrap();
     let link = scraper::Selector::parse(&format!("a[href=\"/manage/stops/{stop_id}\"]")).unwrap();
     let td = scraper::Selector::parse(&format!("td[data-label=\"{label}\"]")).unwrap();
-    let row = page.select(&rows).find(|r| r.select(&link).next().is_some()).expect("the stop's row");
+    let row = page
+        .select(&rows)
+        .find(|r| r.select(&link).next().is_some())
+        .expect("the stop's row");
     row.select(&td)
         .next()
-        .map(|c| c.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|c| {
+            c.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_else(|| panic!("a {label} cell"))
 }
 
 fn total(page: &scraper::Html, label: &str) -> String {
-    let td = scraper::Selector::parse(&format!("table.figures tfoot td[data-label=\"{label}\"]")).unwrap();
-    page.select(&td).next().expect("a total").text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    let td = scraper::Selector::parse(&format!("table.figures tfoot td[data-label=\"{label}\"]"))
+        .unwrap();
+    page.select(&td)
+        .next()
+        .expect("a total")
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 both_backends! {

@@ -3,6 +3,7 @@
 use crate::db::DbConnection;
 use crate::domain::access::TourAccess;
 use crate::domain::ids::{StopId, TourId};
+use crate::domain::stop::StopStatus;
 use crate::error::AppError;
 use crate::models::access::stops_in_reach;
 use crate::models::desk_helper::DeskHelper;
@@ -10,7 +11,6 @@ use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopDetail, VenueSwitch};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
-use crate::domain::stop::StopStatus;
 use crate::read::public::PublicStop;
 use crate::read::registrations::StopStats;
 use crate::services::context::Context;
@@ -126,19 +126,17 @@ pub async fn preview_stop(
             } else {
                 crate::services::agenda::entries(conn, &id)?
             };
-            let places_left = if matches!(
-                detail.stop.status(),
-                StopStatus::Draft | StopStatus::Open
-            ) {
-                let sc = StopContext::load(conn, &id)?;
-                let stats = registrations::stats_for(conn, &env, &sc)?;
-                Some(crate::domain::attendance::places_left(
-                    stats.plan.target,
-                    i64::from(stats.counters.confirmed),
-                ))
-            } else {
-                None
-            };
+            let places_left =
+                if matches!(detail.stop.status(), StopStatus::Draft | StopStatus::Open) {
+                    let sc = StopContext::load(conn, &id)?;
+                    let stats = registrations::stats_for(conn, &env, &sc)?;
+                    Some(crate::domain::attendance::places_left(
+                        stats.plan.target,
+                        i64::from(stats.counters.confirmed),
+                    ))
+                } else {
+                    None
+                };
             Ok(PublicStop {
                 moved: VenueSwitch::list(conn, &id)?.pop(),
                 detail,

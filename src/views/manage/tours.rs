@@ -18,14 +18,16 @@ use crate::views::components::{
     Field, button_form, checkbox, confirm_form, error_summary, input, markdown, post_form, select,
     status_badge,
 };
-use crate::views::manage::figures::{pct, progress, short_state, state_class};
 use crate::views::layout::page;
+use crate::views::manage::figures::{pct, progress, short_state, state_class};
 
 /// The organizer's home: what needs them today across their tours, then the tours.
 pub fn dashboard(ctx: &Ctx, home: &Home) -> Markup {
     let tours = &home.tours;
-    let stop_link = |stop: &crate::models::stop::Stop, tour: &str, suffix: &str| html! {
-        a href={ "/manage/stops/" (stop.id) (suffix) } { (stop.city) } " · " (tour) " · " (date(ctx.lang, stop.starts_at, stop.tz()))
+    let stop_link = |stop: &crate::models::stop::Stop, tour: &str, suffix: &str| {
+        html! {
+            a href={ "/manage/stops/" (stop.id) (suffix) } { (stop.city) } " · " (tour) " · " (date(ctx.lang, stop.starts_at, stop.tz()))
+        }
     };
     page(
         ctx,
@@ -126,8 +128,16 @@ pub fn preview(ctx: &Ctx, public_page: Markup, back: &str) -> Markup {
     };
     let page = public_page
         .into_string()
-        .replacen("<head>", r#"<head><meta name="robots" content="noindex, nofollow">"#, 1)
-        .replacen(r#"<main id="main">"#, &format!(r#"<main id="main">{}"#, banner.into_string()), 1);
+        .replacen(
+            "<head>",
+            r#"<head><meta name="robots" content="noindex, nofollow">"#,
+            1,
+        )
+        .replacen(
+            r#"<main id="main">"#,
+            &format!(r#"<main id="main">{}"#, banner.into_string()),
+            1,
+        );
     maud::PreEscaped(page)
 }
 
@@ -220,7 +230,12 @@ fn status_actions(ctx: &Ctx, tour: &Tour, base: &str) -> Markup {
 /// "45% (forecast 50%)", or the forecast alone before the stop is over.
 fn show_rates(ctx: &Ctx, forecast: Option<f64>, actual: Option<f64>) -> String {
     match (forecast, actual) {
-        (Some(f), Some(a)) => format!("{}{}", pct(a), ctx.lang.parens(&ctx.tf("dash.forecast", &[("rate", &pct(f))]))),
+        (Some(f), Some(a)) => format!(
+            "{}{}",
+            pct(a),
+            ctx.lang
+                .parens(&ctx.tf("dash.forecast", &[("rate", &pct(f))]))
+        ),
         (Some(f), None) => ctx.tf("dash.forecast", &[("rate", &pct(f))]),
         _ => "—".into(),
     }

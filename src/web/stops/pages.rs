@@ -147,7 +147,7 @@ pub async fn preview_stop(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
-    let p = stops::preview_stop(&state, &page.organizer, &id).await?;
+    let p = crate::services::preview::preview_stop(&state, &page.organizer, &id).await?;
     let ctx = &page.ctx;
     let extra = maud::html! {
         @if let Some(n) = p.places_left {
