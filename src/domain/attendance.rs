@@ -71,10 +71,12 @@ pub fn decide(confirmed: i64, target: i64) -> RegistrationStatus {
 }
 
 text_enum!(
-    /// The first that applies is shown on the organizer's dashboard.
+    /// The first that applies is shown on the organizer's dashboard (`behind`: registrations
+    /// lag the pace that reaches half the room a week before the start).
     Signal {
         CrowdingRisk => "crowding_risk",
         EmptyRisk => "empty_risk",
+        Behind => "behind",
         GoalReached => "goal_reached",
         OnTrack => "on_track",
         Cancelled => "cancelled",
@@ -95,11 +97,34 @@ pub fn signal(
         Signal::CrowdingRisk
     } else if expected < capacity / 2.0 && now >= starts_at - Duration::days(7) {
         Signal::EmptyRisk
+    } else if confirmed < target && expected < capacity / 2.0 * pace(now, starts_at) {
+        Signal::Behind
     } else if confirmed >= target {
         Signal::GoalReached
     } else {
         Signal::OnTrack
     }
+}
+
+/// From `PACE_FROM_DAYS` before the start, registrations are expected to climb steadily to
+/// half the room (in expected attendance) a week before it, where `EmptyRisk` takes over.
+/// Further ahead nothing is expected yet: a stop announced months ahead is not behind.
+pub const PACE_FROM_DAYS: i64 = 28;
+
+/// The share of half the room expected by `now`: 0 until `PACE_FROM_DAYS` before the
+/// start, 1 from a week before it.
+pub fn pace(now: NaiveDateTime, starts_at: NaiveDateTime) -> f64 {
+    let lead = (starts_at - now).num_seconds() as f64;
+    let (from, to) = (
+        Duration::days(PACE_FROM_DAYS).num_seconds() as f64,
+        Duration::days(7).num_seconds() as f64,
+    );
+    ((from - lead) / (from - to)).clamp(0.0, 1.0)
+}
+
+/// How far a stop is from its target: the registrations still needed (0 once reached).
+pub fn to_target(confirmed: i64, target: i64) -> i64 {
+    (target - confirmed).max(0)
 }
 
 /// The forecast attendance: those who answered "yes, I'm coming" count as coming, the other
@@ -336,6 +361,46 @@ mod tests {
         // The same, a month before: not yet a risk.
         assert_eq!(signal(100, 0.5, 60, 200, far, start), Signal::OnTrack);
         assert_eq!(signal(100, 0.5, 200, 200, near, start), Signal::GoalReached);
+    }
+
+    #[test]
+    fn a_stop_that_lags_the_pace_is_behind_but_not_months_ahead() {
+        let start = t("2027-03-20 06:00");
+        // 0 of 98, 120 days ahead: nothing is expected yet (the page says how far it is).
+        assert_eq!(
+            signal(49, 0.5, 0, 98, start - Duration::days(120), start),
+            Signal::OnTrack
+        );
+        assert_eq!(
+            signal(49, 0.5, 0, 98, start - Duration::days(28), start),
+            Signal::OnTrack
+        );
+        // Three weeks ahead with nobody: behind; with a third of the way done: on track.
+        let three_weeks = start - Duration::days(21);
+        assert!((pace(three_weeks, start) - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(signal(100, 0.5, 0, 200, three_weeks, start), Signal::Behind);
+        assert_eq!(
+            signal(100, 0.5, 33, 200, three_weeks, start),
+            Signal::Behind
+        );
+        assert_eq!(
+            signal(100, 0.5, 34, 200, three_weeks, start),
+            Signal::OnTrack
+        );
+        // Within the week the empty-room risk speaks instead.
+        assert_eq!(
+            signal(100, 0.5, 0, 200, start - Duration::days(6), start),
+            Signal::EmptyRisk
+        );
+        // At the target nobody is behind, whatever the room.
+        assert_eq!(
+            signal(1000, 0.5, 20, 20, three_weeks, start),
+            Signal::GoalReached
+        );
+        assert_eq!(pace(start - Duration::days(60), start), 0.0);
+        assert_eq!(pace(start - Duration::days(3), start), 1.0);
+        assert_eq!(to_target(0, 98), 98);
+        assert_eq!(to_target(120, 98), 0);
     }
 
     #[test]

@@ -204,8 +204,150 @@ pub fn move_in_ranking<T>(ranking: &mut [T], pos: usize, delta: i32) -> bool {
     }
 }
 
+/// Where a stop is in its life, as its organizers' pages speak of it: before it (taking
+/// registrations, promoting), during it (the desk: from `DESK_OPENS_BEFORE_MINUTES` before
+/// the start until the end), after it (the show rate measured, materials collected, the
+/// report), or cancelled. A stop marked done is over whatever the clock says; one that ended
+/// but was not marked done is over too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Tense {
+    Before,
+    During,
+    After,
+    Cancelled,
+}
+
+/// People arrive before the start: the desk is the page that matters from then on.
+pub const DESK_OPENS_BEFORE_MINUTES: i64 = 120;
+
+impl Tense {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tense::Before => "before",
+            Tense::During => "during",
+            Tense::After => "after",
+            Tense::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The stop's tense at `now`.
+pub fn tense(
+    status: StopStatus,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Tense {
+    match status {
+        StopStatus::Cancelled => Tense::Cancelled,
+        StopStatus::Done => Tense::After,
+        _ if now >= ends_at => Tense::After,
+        _ if now >= starts_at - chrono::Duration::minutes(DESK_OPENS_BEFORE_MINUTES) => {
+            Tense::During
+        }
+        _ => Tense::Before,
+    }
+}
+
+/// Whole days from `now` until `starts_at` (rounded up: a stop tomorrow morning is one day
+/// away); 0 once it has started.
+pub fn days_to_go(now: NaiveDateTime, starts_at: NaiveDateTime) -> i64 {
+    let secs = (starts_at - now).num_seconds();
+    if secs <= 0 {
+        0
+    } else {
+        (secs + 86_399) / 86_400
+    }
+}
+
+/// The status changes a stop's page offers in its tense: registration is opened and closed
+/// before and during the stop, never once it is over; "done" is offered from the day itself
+/// on (marking a stop done months ahead would measure nothing), and an ended stop that was
+/// not marked done is asked to be. A done stop offers only to undo that (back to closed).
+pub fn offered_moves(status: StopStatus, tense: Tense) -> Vec<StopStatus> {
+    use StopStatus::*;
+    StopStatus::ALL
+        .iter()
+        .copied()
+        .filter(|to| *to != status && can_move(status, *to))
+        .filter(|to| match (status, to) {
+            (Open, Closed) | (Closed, Open) => matches!(tense, Tense::Before | Tense::During),
+            (Open | Closed, Done) => matches!(tense, Tense::During | Tense::After),
+            _ => true,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_stop_offers_the_moves_of_its_tense() {
+        use StopStatus::*;
+        assert_eq!(offered_moves(Draft, Tense::Before), vec![Open, Cancelled]);
+        assert_eq!(offered_moves(Open, Tense::Before), vec![Closed, Cancelled]);
+        assert_eq!(
+            offered_moves(Open, Tense::During),
+            vec![Closed, Done, Cancelled]
+        );
+        assert_eq!(
+            offered_moves(Closed, Tense::During),
+            vec![Open, Done, Cancelled]
+        );
+        // Over but not marked done: no more "Close registration", only "done".
+        assert_eq!(offered_moves(Open, Tense::After), vec![Done, Cancelled]);
+        assert_eq!(offered_moves(Closed, Tense::After), vec![Done, Cancelled]);
+        // Done: only back to closed (labelled as undoing "done" on the page).
+        assert_eq!(offered_moves(Done, Tense::After), vec![Closed]);
+        assert_eq!(offered_moves(Cancelled, Tense::Cancelled), vec![Draft]);
+    }
+
+    #[test]
+    fn a_stop_speaks_in_its_tense() {
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let (start, end) = (t("2027-03-20 06:00"), t("2027-03-20 10:00"));
+        use StopStatus::*;
+        assert_eq!(
+            tense(Open, start, end, t("2027-01-01 00:00")),
+            Tense::Before
+        );
+        assert_eq!(
+            tense(Draft, start, end, t("2027-03-20 03:59")),
+            Tense::Before
+        );
+        // The desk opens two hours before the start.
+        assert_eq!(
+            tense(Open, start, end, t("2027-03-20 04:00")),
+            Tense::During
+        );
+        assert_eq!(
+            tense(Closed, start, end, t("2027-03-20 09:59")),
+            Tense::During
+        );
+        // Ended but not marked done: over all the same.
+        assert_eq!(tense(Open, start, end, t("2027-03-20 10:00")), Tense::After);
+        // Marked done early (or with a wrong clock): over.
+        assert_eq!(tense(Done, start, end, t("2027-01-01 00:00")), Tense::After);
+        assert_eq!(
+            tense(Cancelled, start, end, t("2027-03-20 07:00")),
+            Tense::Cancelled
+        );
+        assert_eq!(
+            tense(Cancelled, start, end, t("2028-01-01 00:00")),
+            Tense::Cancelled
+        );
+    }
+
+    #[test]
+    fn days_to_go_round_up_and_stop_at_the_start() {
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let start = t("2027-03-20 06:00");
+        assert_eq!(days_to_go(t("2026-11-20 06:00"), start), 120);
+        assert_eq!(days_to_go(t("2027-03-19 20:00"), start), 1);
+        assert_eq!(days_to_go(t("2027-03-20 06:00"), start), 0);
+        assert_eq!(days_to_go(t("2027-03-21 06:00"), start), 0);
+    }
     use super::*;
 
     #[test]

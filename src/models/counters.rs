@@ -115,6 +115,32 @@ impl Counters {
         figures_changed(conn, stop, &d)
     }
 
+    /// The counters of several stops in one query (the dashboards), by stop id; a stop
+    /// without a row has had no registration yet.
+    pub fn of_stops(
+        conn: &mut DbConnection,
+        stop_ids: &[String],
+    ) -> QueryResult<Vec<(String, Counters)>> {
+        stop_counters::table
+            .filter(stop_counters::stop_id.eq_any(stop_ids.to_vec()))
+            .select((stop_counters::stop_id, Counters::as_select()))
+            .load(conn)
+    }
+
+    /// The done stops of some tours, each with its tour, start and counters: what every
+    /// stop's expected show rate learns from (`history` of one stop, for many at once).
+    pub fn done_of_tours(
+        conn: &mut DbConnection,
+        tour_ids: &[String],
+    ) -> QueryResult<Vec<(String, NaiveDateTime, Counters)>> {
+        stop_counters::table
+            .inner_join(stops::table)
+            .filter(stops::tour_id.eq_any(tour_ids.to_vec()))
+            .filter(stops::status.eq(crate::domain::stop::StopStatus::Done))
+            .select((stops::tour_id, stops::starts_at, Counters::as_select()))
+            .load(conn)
+    }
+
     /// N and A over the tour's done stops that started before `before`.
     pub fn history(
         conn: &mut DbConnection,

@@ -299,6 +299,19 @@ impl OutboxMessage {
         Ok(counts)
     }
 
+    /// How many messages of each of some tours failed for good (the organizer's home).
+    pub fn failed_per_tour(
+        conn: &mut DbConnection,
+        tour_ids: &[String],
+    ) -> QueryResult<Vec<(Option<String>, i64)>> {
+        outbox::table
+            .filter(outbox::tour_id.eq_any(tour_ids.to_vec()))
+            .filter(outbox::status.eq(OutboxStatus::Failed.as_str()))
+            .group_by(outbox::tour_id)
+            .select((outbox::tour_id, diesel::dsl::count_star()))
+            .load(conn)
+    }
+
     /// Messages still to send, all tours (for metrics and tests).
     pub fn pending_count(conn: &mut DbConnection) -> QueryResult<i64> {
         outbox::table

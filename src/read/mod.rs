@@ -4,6 +4,7 @@
 
 pub mod agenda;
 pub mod bulk;
+pub mod dashboards;
 pub mod materials;
 pub mod public;
 pub mod registrations;

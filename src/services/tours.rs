@@ -9,13 +9,13 @@ use crate::domain::text;
 use crate::domain::tour::{self as tour_rules, DEFAULT_PRIOR_SHOW_RATE, TourStatus};
 use crate::error::{AppError, FieldCode, FieldError, Validator};
 use crate::models::organizer::Organizer;
-use crate::models::stop::StopDetail;
 use crate::models::team::TeamMemberView;
 use crate::models::team::TourMember;
 use crate::models::tour::{NewTour, Tour, TourChanges};
 use crate::models::translation::{RecordTexts, Texts, Translation};
-use crate::services::access;
+use crate::read::dashboards::{StopFigures, TourTotals};
 use crate::services::context::Context;
+use crate::services::{access, dashboards};
 
 /// What an organizer asks to set; `None` means "not given". Values are raw and checked here.
 #[derive(Default, Debug, Clone)]
@@ -278,8 +278,10 @@ pub async fn tour_texts(
 pub struct TourPageData {
     pub tour: Tour,
     pub access: TourAccess,
-    /// The stops the caller may see (a local member sees their own only).
-    pub stops: Vec<StopDetail>,
+    /// The stops the caller may see (a local member sees their own only), each with its
+    /// figures in its tense, soonest first.
+    pub stops: Vec<StopFigures>,
+    pub totals: TourTotals,
     pub team: Vec<TeamMemberView>,
 }
 
@@ -288,13 +290,14 @@ pub async fn tour_page(
     organizer: &Organizer,
     tour: &TourId,
 ) -> Result<TourPageData, AppError> {
-    let (organizer, tour) = (organizer.clone(), tour.clone());
+    let (env, organizer, tour) = (ctx.env.clone(), organizer.clone(), tour.clone());
     ctx.db
         .run(move |conn| {
             let (tour, access) = access::tour_for(conn, &organizer, &tour)?;
-            let stops = crate::services::stops::list_stops_in(conn, &organizer, &tour.id)?;
+            let stops = dashboards::tour_figures_in(conn, &env, &tour, &access)?;
             let team = crate::services::team::team_in(conn, &organizer, &tour.id)?;
             Ok(TourPageData {
+                totals: dashboards::totals(&stops),
                 tour,
                 access,
                 stops,

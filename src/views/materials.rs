@@ -138,7 +138,14 @@ pub fn stop_dashboard(
             p.crumbs { a href={ "/manage/stops/" (stop.id) } { (tour.name) " · " (stop.city) } }
             h1 { (ctx.t("material.title")) }
             (error_summary(ctx, errors))
-            @if list.is_empty() { p.empty { (ctx.t("material.none_yet")) } }
+            @if list.is_empty() {
+                // A stop that is over is not told requests open "when the stop ends".
+                @if crate::domain::stop::tense(stop.status, stop.starts_at, stop.ends_at, now) == crate::domain::stop::Tense::After {
+                    p.empty { (ctx.t("dash.materials_after")) }
+                } @else {
+                    p.empty { (ctx.t("material.none_yet")) }
+                }
+            }
             (button_form(ctx, &format!("{base}/open"), &ctx.t("material.open_requests"), "secondary"))
             @for MaterialRow { material: m, talk, owner } in list {
                 article.card.flagged[crate::read::materials::is_overdue(m, now)] id={ "m-" (m.id) } {

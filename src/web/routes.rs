@@ -213,6 +213,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/tours/new", web::get().to(tours::new_tour_form))
                 .route("/tours/new", web::post().to(tours::new_tour_submit))
                 .route("/tours/{id}", web::get().to(tours::tour_page))
+                .route("/tours/{id}/preview", web::get().to(tours::preview_tour))
                 .route("/tours/{id}/edit", web::get().to(tours::edit_tour_form))
                 .route("/tours/{id}/edit", web::post().to(tours::edit_tour_submit))
                 .route(
@@ -230,6 +231,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(stops::new_stop_submit),
                 )
                 .route("/stops/{id}", web::get().to(stops::stop_page))
+                .route("/stops/{id}/preview", web::get().to(stops::preview_stop))
                 .route("/stops/{id}/edit", web::get().to(stops::edit_stop_form))
                 .route("/stops/{id}/edit", web::post().to(stops::edit_stop_submit))
                 .route(

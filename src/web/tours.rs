@@ -17,9 +17,34 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     page: OrganizerPage,
 ) -> Result<HttpResponse, AppError> {
-    let list = tours::list_tours(&state, &page.organizer).await?;
+    let home = crate::services::dashboards::home(&state, &page.organizer).await?;
     Ok(html(crate::views::manage::tours::dashboard(
-        &page.ctx, &list,
+        &page.ctx, &home,
+    )))
+}
+
+/// A page previewed by its team: never stored by a cache, never indexed.
+pub(crate) fn preview_response(markup: maud::Markup) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store, private"))
+        .insert_header(("X-Robots-Tag", "noindex, nofollow"))
+        .body(markup.into_string())
+}
+
+/// The tour's public page as it will look, for its team (404 for anyone else).
+pub async fn preview_tour(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id::<TourId>(&id)?;
+    let tour = crate::services::preview::preview_tour(&state, &page.organizer, &id).await?;
+    let back = format!("/manage/tours/{}", tour.tour.id);
+    Ok(preview_response(crate::views::manage::tours::preview(
+        &page.ctx,
+        crate::views::public::tour(&page.ctx, &tour),
+        &back,
     )))
 }
 
@@ -108,6 +133,7 @@ async fn render_tour_page(
                 tour: &p.tour,
                 access: &p.access,
                 stops: &p.stops,
+                totals: &p.totals,
                 team: &p.team,
                 member_errors: &member_errors,
             },

@@ -16,6 +16,7 @@ mod calendars;
 mod content;
 mod crash;
 mod demo;
+mod dashboards;
 mod door;
 mod email;
 mod instances;

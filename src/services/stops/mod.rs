@@ -9,10 +9,9 @@ mod write;
 
 pub use backups::{add_backup, move_backup, remove_backup};
 pub use input::StopInput;
-pub(crate) use pages::list_stops_in;
 pub use pages::{
     EditStopForm, NewStopForm, StopPageData, edit_stop_form, list_stops, new_stop_form,
-    public_stop, stop_detail, stop_page, stop_tz,
+    preview_stop, public_stop, stop_detail, stop_page, stop_tz,
 };
 pub use supporters::{add_supporter, remove_supporter};
 pub use write::{

@@ -3,6 +3,7 @@
 use crate::db::DbConnection;
 use crate::domain::access::TourAccess;
 use crate::domain::ids::{StopId, TourId};
+use crate::domain::stop::StopStatus;
 use crate::error::AppError;
 use crate::models::access::stops_in_reach;
 use crate::models::desk_helper::DeskHelper;
@@ -10,6 +11,7 @@ use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopDetail, VenueSwitch};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
+use crate::read::public::PublicStop;
 use crate::read::registrations::StopStats;
 use crate::services::context::Context;
 use crate::services::stop_context::StopContext;
@@ -63,6 +65,8 @@ pub struct StopPageData {
     pub timeline: Vec<(chrono::NaiveDate, i64, i64)>,
     pub switches: Vec<(VenueSwitch, String, String)>,
     pub helpers: Vec<DeskHelper>,
+    /// Its figures in its tense (before, during, after), open tasks and missing materials.
+    pub figures: crate::read::dashboards::StopFigures,
 }
 
 pub async fn stop_page(
@@ -79,7 +83,10 @@ pub async fn stop_page(
             let timeline = registrations::timeline(conn, &sc.stop)?;
             let switches = venue_switch::switches(conn, &organizer, &stop)?;
             let helpers = desk::helpers(conn, &organizer, &stop)?;
+            let figures =
+                crate::services::dashboards::stop_figures_in(conn, &env, &detail.stop, &tour)?;
             Ok(StopPageData {
+                figures,
                 detail,
                 tour,
                 access,
@@ -88,6 +95,57 @@ pub async fn stop_page(
                 timeline,
                 switches,
                 helpers,
+            })
+        })
+        .await
+}
+
+/// A stop's public page as it will look, for its team whatever its status or its tour's:
+/// the registration form as it will be once open, the agenda and materials once published.
+pub async fn preview_stop(
+    ctx: &Context,
+    organizer: &Organizer,
+    stop: &StopId,
+) -> Result<PublicStop, AppError> {
+    let (env, organizer, stop) = (ctx.env.clone(), organizer.clone(), stop.clone());
+    ctx.db
+        .run(move |conn| {
+            let (detail, tour, _) = stop_detail_in(conn, &organizer, &stop)?;
+            let id = detail.stop.id.clone();
+            let (agenda, changes) = if detail.stop.agenda_published_at.is_some() {
+                (
+                    crate::services::agenda::entries(conn, &id)?,
+                    crate::models::agenda::AgendaChange::for_stop(conn, &id)?,
+                )
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            let published = crate::services::collection::published(conn, &id)?;
+            let entries_all = if published.is_empty() {
+                Vec::new()
+            } else {
+                crate::services::agenda::entries(conn, &id)?
+            };
+            let places_left =
+                if matches!(detail.stop.status(), StopStatus::Draft | StopStatus::Open) {
+                    let sc = StopContext::load(conn, &id)?;
+                    let stats = registrations::stats_for(conn, &env, &sc)?;
+                    Some(crate::domain::attendance::places_left(
+                        stats.plan.target,
+                        i64::from(stats.counters.confirmed),
+                    ))
+                } else {
+                    None
+                };
+            Ok(PublicStop {
+                moved: VenueSwitch::list(conn, &id)?.pop(),
+                detail,
+                tour,
+                places_left,
+                agenda,
+                changes,
+                published,
+                entries_all,
             })
         })
         .await

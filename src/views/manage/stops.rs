@@ -196,17 +196,15 @@ pub struct StopPage<'a> {
     pub timeline: &'a [(chrono::NaiveDate, i64, i64)],
     pub switches: &'a [(crate::models::stop::VenueSwitch, String, String)],
     pub helpers: &'a [crate::models::desk_helper::DeskHelper],
+    pub figures: &'a crate::read::dashboards::StopFigures,
 }
 
 pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
     let d = p.detail;
     let stop = &d.stop;
     let base = format!("/manage/stops/{}", stop.id);
-    let next_statuses: Vec<StopStatus> = StopStatus::ALL
-        .iter()
-        .copied()
-        .filter(|s| *s != stop.status() && crate::domain::stop::can_move(stop.status(), *s))
-        .collect();
+    let tense = p.figures.tense;
+    let next_statuses = crate::domain::stop::offered_moves(stop.status(), tense);
     let backup_choices: Vec<(String, String)> = p
         .venues
         .iter()
@@ -232,17 +230,22 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 @for s in &next_statuses {
                     @if *s == StopStatus::Cancelled {
                         // Asks first, on a page that says who will be told.
-                        " " a.button.danger href={ (base) "/status/cancelled" } { (ctx.t("stop_action.cancelled")) }
+                        " " a.button.secondary.danger href={ (base) "/status/cancelled" } { (ctx.t("stop_action.cancelled")) }
                     } @else {
-                        " " (button_form(ctx, &format!("{base}/status/{}", s.as_str()), &ctx.t(&format!("stop_action.{}", s.as_str())), "secondary"))
+                        // The move the stop's tense calls for is the primary one.
+                        @let primary = matches!((stop.status(), *s), (StopStatus::Draft, StopStatus::Open))
+                            || (*s == StopStatus::Done && tense == crate::domain::stop::Tense::After);
+                        " " (button_form(ctx, &format!("{base}/status/{}", s.as_str()), &crate::views::manage::figures::move_label(ctx, stop.status(), *s), if primary { "" } else { "secondary" }))
                     }
                 }
                 @if stop.status().is_public() && p.tour.is_public() {
                     " " a href={ "/stops/" (stop.id) } { (ctx.t("stop.public_page")) }
+                } @else {
+                    " " a href={ (base) "/preview" } { (ctx.t("dash.preview.link")) }
                 }
             }
             h2 { (ctx.t("stats.title")) }
-            (crate::views::registrations::stats_panel(ctx, p.stats, p.timeline))
+            (crate::views::manage::figures::stop_panel(ctx, p.figures, p.stats, p.timeline))
             p.actions {
                 a.button href={ (base) "/registrations" } { (ctx.t("registrations.title")) }
                 a.button.secondary href={ "/desk/" (stop.id) } { (ctx.t("desk.title")) }

@@ -5,22 +5,32 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::domain::access::{TeamRole, TourAccess};
+use crate::domain::stop::{StopStatus, Tense};
 use crate::domain::tour::TourStatus;
 use crate::error::FieldErrors;
 use crate::format::date;
 use crate::models::organizer::Organizer;
-use crate::models::stop::StopDetail;
 use crate::models::team::TeamMemberView;
 use crate::models::tour::Tour;
 use crate::models::translation::RecordTexts;
+use crate::read::dashboards::{Home, StopFigures, TourTotals};
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, checkbox, error_summary, input, markdown, post_form, select, status_badge,
+    Field, button_form, checkbox, confirm_form, error_summary, input, markdown, post_form, select,
+    status_badge,
 };
 use crate::views::content::{TextsForm, other_languages};
 use crate::views::layout::page;
+use crate::views::manage::figures::{pct, progress, short_state, state_class};
 
-pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
+/// The organizer's home: what needs them today across their tours, then the tours.
+pub fn dashboard(ctx: &Ctx, home: &Home) -> Markup {
+    let tours = &home.tours;
+    let stop_link = |stop: &crate::models::stop::Stop, tour: &str, suffix: &str| {
+        html! {
+            a href={ "/manage/stops/" (stop.id) (suffix) } { (stop.city) } " · " (tour) " · " (date(ctx.lang, stop.starts_at, stop.tz()))
+        }
+    };
     page(
         ctx,
         &ctx.t("dashboard.title"),
@@ -32,6 +42,61 @@ pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
                 a.button.secondary href="/manage/venues" { (ctx.t("layout.venues")) }
                 " "
                 a.button.secondary href="/manage/emails" { (ctx.t("templates.title")) }
+            }
+            @if !tours.is_empty() {
+                section.today aria-labelledby="today" {
+                    h2 #today { (ctx.t("dash.today")) }
+                    @if home.nothing_to_do() { p.empty { (ctx.t("dash.nothing_today")) } }
+                    @if !home.this_week.is_empty() {
+                        h3 { (ctx.t("dash.this_week")) }
+                        ul.todo.this-week {
+                            @for (f, tour) in &home.this_week {
+                                li {
+                                    @if f.tense == Tense::During {
+                                        strong { (ctx.t("dash.short.during")) } " · "
+                                        a href={ "/desk/" (f.stop.id) } { (f.stop.city) } " · " (tour) " · "
+                                        (ctx.tf("dash.during", &[("checked_in", &f.counters.checked_in.to_string()), ("confirmed", &f.counters.confirmed.to_string())]))
+                                    } @else {
+                                        (stop_link(&f.stop, tour, "")) " · " span.state.(state_class(f)) { (short_state(ctx, f)) } " · " (progress(ctx, f))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !home.bad_signals.is_empty() {
+                        h3 { (ctx.t("dash.bad_signals")) }
+                        ul.todo.signals {
+                            @for (f, tour) in &home.bad_signals {
+                                li { (stop_link(&f.stop, tour, "")) " · " span.state.(state_class(f)) { (short_state(ctx, f)) } " · " (progress(ctx, f)) }
+                            }
+                        }
+                    }
+                    @if !home.open_tasks.is_empty() {
+                        h3 { (ctx.t("dash.open_tasks")) }
+                        ul.todo.tasks {
+                            @for t in &home.open_tasks {
+                                li { (stop_link(&t.stop, &t.tour, "/tasks")) " · " (t.title) " · " (ctx.lang.tn("dash.free_slots", t.free, &[])) }
+                            }
+                        }
+                    }
+                    @if !home.overdue.is_empty() {
+                        h3 { (ctx.t("dash.overdue")) }
+                        ul.todo.overdue {
+                            @for (stop, tour, n) in &home.overdue {
+                                li { (stop_link(stop, tour, "/materials")) " · " (ctx.lang.tn("dash.overdue_n", *n, &[])) }
+                            }
+                        }
+                    }
+                    @if !home.failed_emails.is_empty() {
+                        h3 { (ctx.t("dash.failed_emails")) }
+                        ul.todo.failed {
+                            @for (tour, n) in &home.failed_emails {
+                                li { a href={ "/manage/tours/" (tour.id) "/outbox?status=failed" } { (tour.name) } " · " (ctx.lang.tn("dash.failed_n", *n, &[])) }
+                            }
+                        }
+                    }
+                }
+                h2 { (ctx.t("dash.tours")) }
             }
             @if tours.is_empty() {
                 p.empty { (ctx.t("dashboard.no_tours")) }
@@ -51,6 +116,31 @@ pub fn dashboard(ctx: &Ctx, tours: &[(Tour, Option<TeamRole>)]) -> Markup {
             }
         },
     )
+}
+
+/// A public page as its team previews it before it is public: bannered, never indexed.
+/// (The handler adds the headers that keep it out of caches and search engines.)
+pub fn preview(ctx: &Ctx, public_page: Markup, back: &str) -> Markup {
+    let banner = html! {
+        div.preview-banner role="status" {
+            strong { (ctx.t("dash.preview.banner")) } " "
+            (ctx.t("dash.preview.hint")) " "
+            a href=(back) { (ctx.t("dash.preview.back")) }
+        }
+    };
+    let page = public_page
+        .into_string()
+        .replacen(
+            "<head>",
+            r#"<head><meta name="robots" content="noindex, nofollow">"#,
+            1,
+        )
+        .replacen(
+            r#"<main id="main">"#,
+            &format!(r#"<main id="main">{}"#, banner.into_string()),
+            1,
+        );
+    maud::PreEscaped(page)
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -121,14 +211,48 @@ pub fn tour_form(ctx: &Ctx, tour: Option<&Tour>, form: &TourForm, errors: &Field
 pub struct TourPage<'a> {
     pub tour: &'a Tour,
     pub access: &'a TourAccess,
-    pub stops: &'a [StopDetail],
+    /// The stops the caller may see, with their figures.
+    pub stops: &'a [StopFigures],
+    pub totals: &'a TourTotals,
     pub team: &'a [TeamMemberView],
     pub member_errors: &'a FieldErrors,
+}
+
+/// Publish (primary), back to draft (secondary), archive (destructive: it asks first and
+/// says what it does): the tour's status changes, never three equal buttons.
+fn status_actions(ctx: &Ctx, tour: &Tour, base: &str) -> Markup {
+    let status = tour.status();
+    html! {
+        @if status != TourStatus::Published {
+            (button_form(ctx, &format!("{base}/status/published"), &ctx.t("tour.publish"), "publish"))
+        }
+        @if status != TourStatus::Draft {
+            " " (button_form(ctx, &format!("{base}/status/draft"), &ctx.t("tour.unpublish"), "secondary"))
+        }
+        @if status != TourStatus::Archived {
+            " " (confirm_form(ctx, &format!("{base}/status/archived"), &ctx.t("tour.archive"), &ctx.t("dash.archive.explain"), &ctx.t("dash.archive.confirm")))
+        }
+    }
+}
+
+/// "45% (forecast 50%)", or the forecast alone before the stop is over.
+fn show_rates(ctx: &Ctx, forecast: Option<f64>, actual: Option<f64>) -> String {
+    match (forecast, actual) {
+        (Some(f), Some(a)) => format!(
+            "{}{}",
+            pct(a),
+            ctx.lang
+                .parens(&ctx.tf("dash.forecast", &[("rate", &pct(f))]))
+        ),
+        (Some(f), None) => ctx.tf("dash.forecast", &[("rate", &pct(f))]),
+        _ => "—".into(),
+    }
 }
 
 pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
     let tour = p.tour;
     let base = format!("/manage/tours/{}", tour.id);
+    let t = p.totals;
     page(
         ctx,
         &tour.name,
@@ -143,20 +267,13 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
                     " " a.button.secondary href={ (base) "/proposals" } { (ctx.t("proposals.title")) }
                     " " a.button.secondary href={ (base) "/materials" } { (ctx.t("material.collection")) }
                     " " a.button.secondary href={ (base) "/report" } { (ctx.t("report.link")) }
-                    @for (status, label) in [(TourStatus::Published, "tour.publish"), (TourStatus::Archived, "tour.archive"), (TourStatus::Draft, "tour.unpublish")] {
-                        @if tour.status() != status {
-                            " " (button_form(ctx, &format!("{base}/status/{}", status.as_str()), &ctx.t(label), "secondary"))
-                        }
-                    }
                 }
+                div.actions.status-actions { (status_actions(ctx, tour, &base)) }
             }
             @if tour.is_public() {
                 p { (ctx.t("tour.public_page")) ": " a href={ "/tours/" (tour.slug) } { "/tours/" (tour.slug) } }
-            }
-            div.prose { (markdown(&tour.description)) }
-            dl.facts {
-                dt { (ctx.t("field.contact_email")) } dd { (tour.contact_email.as_deref().unwrap_or("—")) }
-                dt { (ctx.t("field.prior_show_rate")) } dd { (format!("{:.0}%", tour.prior_show_rate * 100.0)) }
+            } @else {
+                p { a href={ (base) "/preview" } { (ctx.t("dash.preview.link")) } }
             }
 
             h2 { (ctx.t("tour.stops")) }
@@ -166,20 +283,54 @@ pub fn tour_page(ctx: &Ctx, p: TourPage) -> Markup {
             @if p.stops.is_empty() {
                 p.empty { (ctx.t("tour.no_stops")) }
             } @else {
-                table.list {
-                    thead { tr { th { (ctx.t("stop.when")) } th { (ctx.t("field.city")) } th { (ctx.t("stop.where")) } th { (ctx.t("field.capacity")) } th { (ctx.t("field.status")) } } }
+                table.list.figures {
+                    thead { tr {
+                        th { (ctx.t("stop.when")) } th { (ctx.t("field.city")) } th { (ctx.t("dash.state")) }
+                        th { (ctx.t("dash.confirmed_of_target")) } th { (ctx.t("registration_status.waitlisted")) }
+                        th { (ctx.t("stats.checked_in")) } th { (ctx.t("dash.show_rate")) }
+                        th { (ctx.t("dash.open_slots")) } th { (ctx.t("dash.missing_materials")) }
+                    } }
                     tbody {
-                        @for d in p.stops {
-                            tr {
-                                td data-label=(ctx.t("stop.when")) { (date(ctx.lang, d.stop.starts_at, d.stop.tz())) }
-                                td data-label=(ctx.t("field.city")) { a href={ "/manage/stops/" (d.stop.id) } { (d.stop.city) } }
-                                td data-label=(ctx.t("stop.where")) { (d.venue.name) }
-                                td.num data-label=(ctx.t("field.capacity")) { (d.capacity()) }
-                                td data-label=(ctx.t("field.status")) { (status_badge(ctx, "stop_status", d.stop.status.as_str())) }
+                        @for f in p.stops {
+                            @let over = f.tense == Tense::After;
+                            tr.(state_class(f)) {
+                                td data-label=(ctx.t("stop.when")) { (date(ctx.lang, f.stop.starts_at, f.stop.tz())) }
+                                td data-label=(ctx.t("field.city")) { a href={ "/manage/stops/" (f.stop.id) } { (f.stop.city) } br; small { (f.venue.name) } }
+                                td data-label=(ctx.t("dash.state")) {
+                                    span.state.(state_class(f)) { (short_state(ctx, f)) }
+                                    @if f.tense == Tense::Before && f.stop.status() != StopStatus::Draft { br; small { (ctx.lang.tn("dash.days_to_go", f.days_to_go, &[])) } }
+                                }
+                                td.num data-label=(ctx.t("dash.confirmed_of_target")) { (f.counters.confirmed) " / " (f.plan.target) }
+                                td.num data-label=(ctx.t("registration_status.waitlisted")) { (f.counters.waitlisted) }
+                                td.num data-label=(ctx.t("stats.checked_in")) { (f.counters.checked_in) }
+                                td.num data-label=(ctx.t("dash.show_rate")) { (show_rates(ctx, Some(f.plan.show_rate), f.actual_show_rate.filter(|_| over))) }
+                                td.num data-label=(ctx.t("dash.open_slots")) {
+                                    @if f.open_slots > 0 && !over { a href={ "/manage/stops/" (f.stop.id) "/tasks" } { strong { (f.open_slots) } } } @else { (f.open_slots) }
+                                }
+                                td.num data-label=(ctx.t("dash.missing_materials")) {
+                                    @if f.missing_materials > 0 { a href={ "/manage/stops/" (f.stop.id) "/materials" } { strong { (f.missing_materials) } } } @else { (f.missing_materials) }
+                                }
                             }
                         }
                     }
+                    tfoot {
+                        tr.totals {
+                            th scope="row" data-label="" colspan="3" { (ctx.t("dash.totals")) }
+                            td.num data-label=(ctx.t("dash.confirmed_of_target")) { (t.confirmed) " / " (t.target) }
+                            td.num data-label=(ctx.t("registration_status.waitlisted")) { (t.waitlisted) }
+                            td.num data-label=(ctx.t("stats.checked_in")) { (t.checked_in) }
+                            td.num data-label=(ctx.t("dash.show_rate")) { (show_rates(ctx, t.forecast_show_rate, t.actual_show_rate)) }
+                            td.num data-label=(ctx.t("dash.open_slots")) { (t.open_slots) }
+                            td.num data-label=(ctx.t("dash.missing_materials")) { (t.missing_materials) }
+                        }
+                    }
                 }
+            }
+
+            div.prose { (markdown(&tour.description)) }
+            dl.facts {
+                dt { (ctx.t("field.contact_email")) } dd { (tour.contact_email.as_deref().unwrap_or("—")) }
+                dt { (ctx.t("field.prior_show_rate")) } dd { (format!("{:.0}%", tour.prior_show_rate * 100.0)) }
             }
 
             h2 { (ctx.t("team.title")) }

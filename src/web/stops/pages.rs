@@ -130,6 +130,7 @@ pub(super) async fn render_stop_page(
                 timeline: &p.timeline,
                 switches: &p.switches,
                 helpers: &p.helpers,
+                figures: &p.figures,
             },
         ),
     ))
@@ -142,6 +143,33 @@ pub async fn stop_page(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
     render_stop_page(&state, &page, &id, FieldErrors::new()).await
+}
+
+/// The stop's public page as it will look, for its team (404 for anyone else): the
+/// registration form shown as it will be once open.
+pub async fn preview_stop(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id::<StopId>(&id)?;
+    let p = crate::services::preview::preview_stop(&state, &page.organizer, &id).await?;
+    let ctx = &page.ctx;
+    let extra = maud::html! {
+        @if let Some(n) = p.places_left {
+            (crate::views::registrations::register_form(ctx, &p.detail, &crate::views::registrations::RegisterForm::default(), &FieldErrors::new(), n))
+        }
+        (crate::views::speakers::public::public_agenda(ctx, &p.detail.stop, &p.agenda, &p.changes))
+        (crate::views::materials::public_section(ctx, &p.entries_all, &p.published))
+    };
+    let back = format!("/manage/stops/{}", p.detail.stop.id);
+    Ok(crate::web::tours::preview_response(
+        crate::views::manage::tours::preview(
+            ctx,
+            crate::views::public::stop(ctx, &p.detail, &p.tour, p.moved.as_ref(), Some(extra)),
+            &back,
+        ),
+    ))
 }
 
 pub async fn edit_stop_form(

@@ -11,6 +11,7 @@ pub(super) fn rows(at: At) -> Vec<Route> {
     vec![
         // ----- the stop's pages and forms (web::stops) -----
         get("/manage/stops/<S_id>", StopTeam(at)),
+        get("/manage/stops/<S_id>/preview", StopTeam(at)),
         get("/manage/stops/<S_id>/edit", StopTeam(at)),
         form(
             "/manage/stops/<S_id>/edit",

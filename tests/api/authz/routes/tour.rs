@@ -26,6 +26,7 @@ pub(super) fn rows() -> Vec<Route> {
             AnyOrganizer,
         ),
         get("/manage/tours/<T>", TourTeam),
+        get("/manage/tours/<T>/preview", TourTeam),
         get("/manage/tours/<T>/edit", TourEditors),
         form(
             "/manage/tours/<T>/edit",
