@@ -15,6 +15,7 @@ mod cache;
 mod calendars;
 mod crash;
 mod door;
+mod forms;
 mod email;
 mod instances;
 mod lifecycle;

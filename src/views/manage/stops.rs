@@ -13,7 +13,7 @@ use crate::models::venue::Venue;
 use crate::views::Ctx;
 use crate::views::components::{
     Field, button_form, confirm_form, error_summary, input, post_form, select, status_badge,
-    timezone_choices,
+    grouped_select, timezone_choices,
 };
 use crate::views::layout::page;
 
@@ -145,7 +145,7 @@ pub fn stop_form(
             (error_summary(ctx, errors))
             (post_form(ctx, &action, "", html! {
                 (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
-                (select(ctx, errors, "timezone", &ctx.t("field.timezone"), tz, &timezone_choices()))
+                (grouped_select(ctx, errors, "timezone", &ctx.t("field.timezone"), tz, &timezone_choices(ctx, tz)))
                 (input(ctx, errors, Field::new("starts_at", &ctx.t("field.starts_at"), &form.starts_at).kind("datetime-local").required()))
                 (input(ctx, errors, Field::new("ends_at", &ctx.t("field.ends_at"), &form.ends_at).kind("datetime-local").required()))
                 @if draft {
