@@ -5,6 +5,8 @@ pub fn init(format: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        // Colours for a person at a terminal only, never escape codes in a log file.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let result = if format == "json" {
         builder.json().try_init()
@@ -116,7 +118,11 @@ mod tests {
             "/r/[redacted]/cancel"
         );
         assert_eq!(
-            loggable_path("/manage/stops/42/registrations", "q=ann%40example.org&status=", &[]),
+            loggable_path(
+                "/manage/stops/42/registrations",
+                "q=ann%40example.org&status=",
+                &[]
+            ),
             "/manage/stops/42/registrations?q=…&status=…"
         );
         assert_eq!(loggable_path("/r/abc.ics", "", &["abc"]), "/r/[redacted]");

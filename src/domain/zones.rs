@@ -105,7 +105,8 @@ pub fn is_canonical(name: &str) -> bool {
 
 /// The zones offered, by region (in `REGIONS` order), each region's zones by name; UTC last.
 pub fn grouped() -> Vec<(&'static str, Vec<Tz>)> {
-    let mut groups: Vec<(&'static str, Vec<Tz>)> = REGIONS.iter().map(|r| (*r, Vec::new())).collect();
+    let mut groups: Vec<(&'static str, Vec<Tz>)> =
+        REGIONS.iter().map(|r| (*r, Vec::new())).collect();
     for tz in TZ_VARIANTS.iter().filter(|tz| is_canonical(tz.name())) {
         let region = tz.name().split('/').next().unwrap_or_default();
         if let Some((_, zones)) = groups.iter_mut().find(|(r, _)| *r == region) {
@@ -206,19 +207,46 @@ mod tests {
             .iter()
             .flat_map(|(_, zones)| zones.iter().map(|tz| tz.name()))
             .collect();
-        for legacy in ["PRC", "Cuba", "US/Pacific", "Asia/Calcutta", "Asia/Chongqing", "Etc/GMT+3", "Europe/Kiev"] {
+        for legacy in [
+            "PRC",
+            "Cuba",
+            "US/Pacific",
+            "Asia/Calcutta",
+            "Asia/Chongqing",
+            "Etc/GMT+3",
+            "Europe/Kiev",
+        ] {
             assert!(!offered.contains(&legacy), "{legacy}");
         }
-        for canonical in ["Asia/Shanghai", "Europe/Berlin", "Europe/Stockholm", "America/Argentina/Buenos_Aires", "Asia/Kolkata", "Europe/Kyiv", "UTC"] {
+        for canonical in [
+            "Asia/Shanghai",
+            "Europe/Berlin",
+            "Europe/Stockholm",
+            "America/Argentina/Buenos_Aires",
+            "Asia/Kolkata",
+            "Europe/Kyiv",
+            "UTC",
+        ] {
             assert!(offered.contains(&canonical), "{canonical}");
         }
         assert!(offered.len() < 450, "{} zones", offered.len());
-        assert!(LEGACY.iter().all(|name| name.parse::<Tz>().is_ok()), "every legacy name is one of the database");
+        assert!(
+            LEGACY.iter().all(|name| name.parse::<Tz>().is_ok()),
+            "every legacy name is one of the database"
+        );
     }
 
     #[test]
     fn a_zone_is_found_from_its_city_in_either_language() {
-        for (city, zone) in [("北京", "Asia/Shanghai"), ("北京市", "Asia/Shanghai"), ("Shenzhen", "Asia/Shanghai"), ("Berlin", "Europe/Berlin"), ("new york", "America/New_York"), ("Buenos Aires", "America/Argentina/Buenos_Aires"), ("香港", "Asia/Hong_Kong")] {
+        for (city, zone) in [
+            ("北京", "Asia/Shanghai"),
+            ("北京市", "Asia/Shanghai"),
+            ("Shenzhen", "Asia/Shanghai"),
+            ("Berlin", "Europe/Berlin"),
+            ("new york", "America/New_York"),
+            ("Buenos Aires", "America/Argentina/Buenos_Aires"),
+            ("香港", "Asia/Hong_Kong"),
+        ] {
             assert_eq!(for_city(city).map(|tz| tz.name()), Some(zone), "{city}");
         }
         assert_eq!(for_city("Atlantis"), None);
@@ -227,7 +255,10 @@ mod tests {
 
     #[test]
     fn places_read_without_underscores() {
-        assert_eq!(place(Tz::America__Argentina__Buenos_Aires), "Argentina / Buenos Aires");
+        assert_eq!(
+            place(Tz::America__Argentina__Buenos_Aires),
+            "Argentina / Buenos Aires"
+        );
         assert_eq!(place(Tz::UTC), "UTC");
     }
 }

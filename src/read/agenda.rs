@@ -23,9 +23,9 @@ impl Entry {
     pub fn title_in(&self, lang: Lang) -> String {
         match &self.talk {
             Some(t) => t.talk.title.clone(),
-            None if self.item.title.trim().is_empty() => {
-                lang.t(&format!("agenda_kind.{}", self.item.kind)).into_owned()
-            }
+            None if self.item.title.trim().is_empty() => lang
+                .t(&format!("agenda_kind.{}", self.item.kind))
+                .into_owned(),
             None => self.item.title.clone(),
         }
     }

@@ -73,7 +73,10 @@ fn builder_in(
     let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
     let entries = entries(conn, &stop.id)?;
     // The talks still to place: the tour's standing proposals not yet on this agenda.
-    let placed: Vec<&str> = entries.iter().filter_map(|e| e.item.talk_id.as_deref()).collect();
+    let placed: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.item.talk_id.as_deref())
+        .collect();
     let mut ids: Vec<String> = Proposal::list_for_tour(conn, &tour.id)?
         .into_iter()
         .filter(|p| p.status.standing() && !placed.contains(&p.talk_id.as_str()))

@@ -184,7 +184,10 @@ pub fn timezone_choices(ctx: &Ctx, current: &str) -> Vec<(String, Vec<(String, S
             (label, choices)
         })
         .collect();
-    let listed = groups.iter().flat_map(|(_, c)| c).any(|(v, _)| v == current);
+    let listed = groups
+        .iter()
+        .flat_map(|(_, c)| c)
+        .any(|(v, _)| v == current);
     if !listed && current.parse::<chrono_tz::Tz>().is_ok() {
         groups.push((
             ctx.t("zone.region.legacy").into_owned(),

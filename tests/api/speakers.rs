@@ -42,7 +42,12 @@ pub(crate) async fn tour_with_cfp(app: &TestApp, who: &Organizer) -> (String, St
     (tour_id, tour["slug"].as_str().unwrap().to_owned(), stops)
 }
 
-pub(crate) fn proposal(name: &str, email: &str, title: &str, stops: &[String]) -> serde_json::Value {
+pub(crate) fn proposal(
+    name: &str,
+    email: &str,
+    title: &str,
+    stops: &[String],
+) -> serde_json::Value {
     json!({
         "speaker": {"name": name, "email": email, "affiliation": "Sina", "bio": "Cinder core"},
         "title": title, "abstract": "Block storage for OpenStack.", "duration_minutes": 45, "stop_ids": stops
@@ -92,7 +97,11 @@ pub(crate) async fn confirm_proposal(app: &TestApp, email: &str) -> Browser {
 }
 
 /// Proposes through the public API and confirms with the mailed link: the proposal's id.
-pub(crate) async fn propose_confirmed(app: &TestApp, tour_id: &str, body: &serde_json::Value) -> String {
+pub(crate) async fn propose_confirmed(
+    app: &TestApp,
+    tour_id: &str,
+    body: &serde_json::Value,
+) -> String {
     let (status, p) = json(
         app.api
             .post(app.url(&format!("/api/v1/tours/{tour_id}/proposals")))

@@ -12,8 +12,8 @@ use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, confirm_form, error_summary, input, post_form, select, status_badge,
-    grouped_select, timezone_choices,
+    Field, button_form, confirm_form, error_summary, grouped_select, input, post_form, select,
+    status_badge, timezone_choices,
 };
 use crate::views::layout::page;
 
