@@ -241,7 +241,7 @@ fn build_server(
                     }
                 }
             })
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
             .wrap_fn(|req, srv| {
                 let fut = srv.call(req);
                 async move { Ok(crate::limits::close_marked(fut.await?)) }

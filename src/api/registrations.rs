@@ -9,7 +9,7 @@ use crate::api::{ApiCaller, MaybeCaller};
 use crate::domain::attendance::{RegistrationStatus, Signal, StillComing};
 use crate::domain::ids::{RegistrationId, StopId};
 use crate::domain::stop::to_rfc3339;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::http::path_id;
 use crate::i18n::Lang;
 use crate::models::registration::{Registration, RegistrationFilter};
@@ -157,7 +157,9 @@ pub async fn create_registration(
 
 #[derive(Deserialize, IntoParams)]
 pub struct RegistrationQuery {
-    /// `csv` for a spreadsheet.
+    /// `json` (the default), or the same list as a file: `csv` (UTF-8 with a byte-order mark)
+    /// or `xlsx` (an Excel workbook).
+    #[param(schema_with = list_format)]
     format: Option<String>,
     status: Option<RegistrationStatus>,
     checked_in: Option<bool>,
@@ -167,9 +169,20 @@ pub struct RegistrationQuery {
     q: Option<String>,
 }
 
+fn list_format() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["json", "csv", "xlsx"]))
+        .build()
+}
+
 /// The stop's registrations, for its organizers.
 #[utoipa::path(get, path = "/api/v1/stops/{id}/registrations", tag = "registrations", params(("id" = String, Path), RegistrationQuery),
-    responses((status = 200, body = Vec<RegistrationJson>), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
+    responses((status = 200, description = "The registrations, as JSON or as the file `format` asks for", content(
+        (Vec<RegistrationJson> = "application/json"),
+        (String = "text/csv"),
+        (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, body = ErrorJson), (status = 401, body = ErrorJson), (status = 404, body = ErrorJson)),
     security(("bearer" = [])))]
 pub async fn list_registrations(
     state: web::Data<AppState>,
@@ -179,6 +192,12 @@ pub async fn list_registrations(
 ) -> Result<HttpResponse, AppError> {
     let id = path_id::<StopId>(&id)?;
     let q = query.into_inner();
+    let download = match q.format.as_deref() {
+        None | Some("json") => None,
+        Some(other) => Some(crate::export::Format::from_ext(other).ok_or_else(|| {
+            AppError::bad_field("format", ErrorCode::BadQuery, "must be json, csv or xlsx")
+        })?),
+    };
     let filter = RegistrationFilter {
         status: q.status,
         checked_in: q.checked_in,
@@ -186,10 +205,10 @@ pub async fn list_registrations(
         search: q.q,
     };
     let list = registrations::list(&state, &me, &id, filter).await?.rows;
-    if q.format.as_deref() == Some("csv") {
-        let bytes =
-            crate::export::registrations(&list.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())?;
-        return Ok(crate::http::csv_download("registrations.csv", bytes));
+    if let Some(format) = download {
+        let table =
+            crate::export::registrations(&list.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>());
+        return crate::http::table_download("registrations", format, &table);
     }
     Ok(HttpResponse::Ok().json(
         list.into_iter()

@@ -196,7 +196,8 @@ impl From<Entry> for AgendaItemJson {
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateAgendaItem {
-    /// A talk; or leave it out and give a kind (welcome, break, lunch, panel, other) and a title.
+    /// A talk; or leave it out and give a kind (welcome, break, lunch, panel, other) and, if
+    /// you like, a title (without one the item is called by its kind: "Break").
     talk_id: Option<String>,
     kind: Option<String>,
     title: Option<String>,

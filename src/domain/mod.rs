@@ -16,6 +16,7 @@ pub mod task;
 pub mod text;
 pub mod tour;
 pub mod venue;
+pub mod zones;
 
 pub use field::FieldCode;
 

@@ -95,13 +95,17 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// A CSV file to download.
-pub fn csv_download(filename: &str, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+/// A table to download as `{stem}.csv` or `{stem}.xlsx`.
+pub fn table_download(
+    stem: &str,
+    format: crate::export::Format,
+    table: &crate::export::Table,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
+            format!("attachment; filename=\"{stem}.{}\"", format.ext()),
         ))
-        .body(bytes)
+        .body(table.render(format)?))
 }

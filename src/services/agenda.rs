@@ -72,12 +72,16 @@ fn builder_in(
 ) -> Result<Builder, AppError> {
     let (stop, tour, _) = access::stop_for(conn, organizer, stop_id)?;
     let entries = entries(conn, &stop.id)?;
+    // The talks still to place: the tour's standing proposals not yet on this agenda.
+    let placed: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.item.talk_id.as_deref())
+        .collect();
     let mut ids: Vec<String> = Proposal::list_for_tour(conn, &tour.id)?
         .into_iter()
-        .filter(|p| p.status.standing())
+        .filter(|p| p.status.standing() && !placed.contains(&p.talk_id.as_str()))
         .map(|p| p.talk_id)
         .collect();
-    ids.extend(entries.iter().filter_map(|e| e.item.talk_id.clone()));
     ids.sort();
     ids.dedup();
     let talks = Talk::with_speakers(conn, &ids)?;
@@ -205,13 +209,8 @@ fn add_item_in(
         Some(t) => v.check("title", text::optional_line(t, 200)),
         None => Some(String::new()),
     };
-    if kind.is_some_and(|k| k != ItemKind::Talk) && title.as_deref().unwrap_or("").is_empty() {
-        v.add(
-            "title",
-            FieldCode::Required,
-            "a non-talk item needs a title",
-        );
-    }
+    // A break, lunch or welcome without a title is shown by its kind's name, in each
+    // reader's language (`Entry::title_in`).
     if kind == Some(ItemKind::Talk) && input.talk_id.is_none() {
         v.add(
             "talk_id",
@@ -411,6 +410,91 @@ fn move_item_in(
             tell_speakers(conn, env, &stop, &entry, "moved")?;
         }
         Ok(entry)
+    })
+}
+
+/// Which way an item moves in the agenda's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shift {
+    Earlier,
+    Later,
+}
+
+/// Swaps an item with its neighbour before or after it: the two keep the time they occupy
+/// together (the first starts where the earlier of them started, the gap between them
+/// stays, the second ends where the later ended), so nothing else on the agenda moves and
+/// no new clash can arise. The first item cannot go earlier, nor the last later: then
+/// nothing changes. Speakers of a published agenda are told, as for any move.
+#[tracing::instrument(skip(ctx), fields(organizer = %organizer.id))]
+pub async fn shift_item(
+    ctx: &Context,
+    organizer: &Organizer,
+    item: &AgendaItemId,
+    shift: Shift,
+) -> Result<(), AppError> {
+    let (env, organizer, item) = (ctx.env.clone(), organizer.clone(), item.clone());
+    ctx.db
+        .run(move |conn| shift_item_in(conn, &env, &organizer, &item, shift))
+        .await
+}
+
+fn shift_item_in(
+    conn: &mut DbConnection,
+    env: &Env,
+    organizer: &Organizer,
+    item_id: &str,
+    shift: Shift,
+) -> Result<(), AppError> {
+    db::write_transaction(conn, |conn| {
+        let item =
+            AgendaItem::find(conn, item_id)?.ok_or_else(|| AppError::not_found("agenda item"))?;
+        let (stop, _, _) = access::stop_for(conn, organizer, &item.stop_id)
+            .map_err(|_| AppError::not_found("agenda item"))?;
+        let stop = locked(conn, &stop.id)?;
+        let all = entries(conn, &stop.id)?;
+        let Some(at) = all.iter().position(|e| e.item.id == item_id) else {
+            return Err(AppError::not_found("agenda item"));
+        };
+        let pair = match shift {
+            Shift::Earlier => at.checked_sub(1).map(|before| (before, at)),
+            Shift::Later => (at + 1 < all.len()).then_some((at, at + 1)),
+        };
+        let Some((first, second)) = pair else {
+            return Ok(());
+        };
+        let (a, b) = (&all[first], &all[second]);
+        let a_slot = slot_of(a);
+        let gap = b.item.starts_at - a_slot.ends_at();
+        let b_start = a.item.starts_at;
+        let a_start = b_start + chrono::Duration::minutes(i64::from(b.item.duration_minutes)) + gap;
+        let rest: Vec<Entry> = all
+            .iter()
+            .filter(|e| e.item.id != a.item.id && e.item.id != b.item.id)
+            .cloned()
+            .collect();
+        for (e, start) in [(b, b_start), (a, a_start)] {
+            let candidate = Slot {
+                starts_at: start,
+                ..slot_of(e)
+            };
+            check_fit(&stop, &candidate, &rest)?;
+        }
+        for (e, start) in [(b, b_start), (a, a_start)] {
+            let moved = AgendaItem::move_to(conn, &e.item.id, start, e.item.duration_minutes)?;
+            if stop.agenda_published_at.is_some() {
+                let entry = with_talks(conn, vec![moved])?.remove(0);
+                AgendaChange::log(
+                    conn,
+                    &stop.id,
+                    &entry.title(),
+                    "moved",
+                    Some(e.item.starts_at),
+                    Some(start),
+                )?;
+                tell_speakers(conn, env, &stop, &entry, "moved")?;
+            }
+        }
+        Ok(())
     })
 }
 

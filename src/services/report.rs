@@ -414,28 +414,30 @@ fn cell(text: &str) -> String {
     text.replace('|', "/").replace(['\n', '\r'], " ")
 }
 
-/// The per-stop table as CSV.
-pub fn csv(r: &Report) -> Result<Vec<u8>, AppError> {
-    let mut w = crate::export::CsvWriter::new();
-    w.row(&[
-        "city",
-        "date",
-        "venue",
-        "cost",
-        "registrations",
-        "confirmed",
-        "checked_in",
-        "show_rate_forecast",
-        "show_rate_actual",
-        "online_viewers",
-        "talks",
-        "speakers",
-        "speaking_slots",
-        "volunteers",
-        "materials_requested",
-        "materials_received",
-        "materials_published",
-    ])?;
+/// The per-stop table, downloaded as CSV or `.xlsx`.
+pub fn table(r: &Report) -> crate::export::Table {
+    let mut w = crate::export::Table::new(
+        "report",
+        &[
+            "city",
+            "date",
+            "venue",
+            "cost",
+            "registrations",
+            "confirmed",
+            "checked_in",
+            "show_rate_forecast",
+            "show_rate_actual",
+            "online_viewers",
+            "talks",
+            "speakers",
+            "speaking_slots",
+            "volunteers",
+            "materials_requested",
+            "materials_received",
+            "materials_published",
+        ],
+    );
     for row in &r.rows {
         let (req, rec, publ, _) = row.materials;
         w.row(&[
@@ -462,7 +464,7 @@ pub fn csv(r: &Report) -> Result<Vec<u8>, AppError> {
             req.to_string(),
             rec.to_string(),
             publ.to_string(),
-        ])?;
+        ]);
     }
-    w.finish()
+    w
 }

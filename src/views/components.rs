@@ -212,11 +212,61 @@ pub fn status_badge(ctx: &Ctx, kind: &str, status: impl std::fmt::Display) -> Ma
 }
 
 /// The time zones offered in forms: the common ones first, then all.
-pub fn timezone_choices() -> Vec<(String, String)> {
-    chrono_tz::TZ_VARIANTS
+/// The time zones to choose from, by region (`<optgroup>`s for `grouped_select`): the
+/// canonical ones only, and `current` too if it is a legacy name a stop was saved with, so
+/// editing the stop does not move it.
+pub fn timezone_choices(ctx: &Ctx, current: &str) -> Vec<(String, Vec<(String, String)>)> {
+    use crate::domain::zones;
+    let mut groups: Vec<(String, Vec<(String, String)>)> = zones::grouped()
+        .into_iter()
+        .map(|(region, list)| {
+            let label = ctx.t(&format!("zone.region.{region}")).into_owned();
+            let choices = list
+                .into_iter()
+                .map(|tz| (tz.name().to_owned(), zones::place(tz)))
+                .collect();
+            (label, choices)
+        })
+        .collect();
+    let listed = groups
         .iter()
-        .map(|tz| (tz.name().to_owned(), tz.name().to_owned()))
-        .collect()
+        .flat_map(|(_, c)| c)
+        .any(|(v, _)| v == current);
+    if !listed && current.parse::<chrono_tz::Tz>().is_ok() {
+        groups.push((
+            ctx.t("zone.region.legacy").into_owned(),
+            vec![(current.to_owned(), current.to_owned())],
+        ));
+    }
+    groups
+}
+
+/// A `select` whose choices are in labelled groups (`<optgroup>`).
+pub fn grouped_select(
+    ctx: &Ctx,
+    errors: &FieldErrors,
+    name: &str,
+    label: &str,
+    value: &str,
+    groups: &[(String, Vec<(String, String)>)],
+) -> Markup {
+    let error = field_error(ctx, errors, name);
+    let id = format!("f-{name}");
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(id) { (label) }
+            select id=(id) name=(name) {
+                @for (group, choices) in groups {
+                    optgroup label=(group) {
+                        @for (v, l) in choices {
+                            option value=(v) selected[v == value] { (l) }
+                        }
+                    }
+                }
+            }
+            @if let Some(e) = &error { p.error { (e) } }
+        }
+    }
 }
 
 /// The organizers' word about a cancelled or moved stop, where its people look.

@@ -304,7 +304,7 @@ pub fn list(
                 (checkbox("volunteers", &ctx.t("registrations.volunteers_only"), !query.volunteers.is_empty()))
                 button type="submit" { (ctx.t("form.search")) }
             }
-            p { a href={ (base) ".csv?" (qs) } { (ctx.t("registrations.csv")) } }
+            p { a href={ (base) ".csv?" (qs) } { (ctx.t("registrations.csv")) } " · " a href={ (base) ".xlsx?" (qs) } { (ctx.t("export.xlsx")) } }
             table.list {
                 thead { tr {
                     th { (ctx.t("field.name")) } th { (ctx.t("field.email")) } th { (ctx.t("field.affiliation")) }

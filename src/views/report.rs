@@ -43,7 +43,7 @@ pub fn report(ctx: &Ctx, r: &Report, manage: bool) -> Markup {
                 stops: t.stops, registrations: t.registrations, attendance: t.attendance,
                 rate: pct(t.show_rate), speakers: t.distinct_speakers, slots: t.speaking_slots,
             })) }
-            p { a href={ (export) ".md" } { (ctx.t("report.markdown")) } " · " a href={ (export) ".csv" } { "CSV" } }
+            p { a href={ (export) ".md" } { (ctx.t("report.markdown")) } " · " a href={ (export) ".csv" } { "CSV" } " · " a href={ (export) ".xlsx" } { (ctx.t("export.xlsx")) } }
             (charts::bars(ctx, charts::Chart {
                 title: &ctx.t("report.chart_attendance"),
                 labels: labels.clone(),

@@ -271,22 +271,18 @@ fn exported(
     ext: &str,
     lang: crate::i18n::Lang,
 ) -> Result<HttpResponse, AppError> {
-    let name = format!("{}-report.{ext}", report.tour.slug);
-    let disposition = (
-        header::CONTENT_DISPOSITION,
-        format!("attachment; filename=\"{name}\""),
-    );
-    Ok(match ext {
-        "md" => HttpResponse::Ok()
+    let stem = format!("{}-report", report.tour.slug);
+    if ext == "md" {
+        return Ok(HttpResponse::Ok()
             .content_type("text/markdown; charset=utf-8")
-            .insert_header(disposition)
-            .body(report::markdown(report, lang)),
-        "csv" => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(disposition)
-            .body(report::csv(report)?),
-        _ => return Err(AppError::not_found("page")),
-    })
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.md\""),
+            ))
+            .body(report::markdown(report, lang)));
+    }
+    let format = crate::export::Format::from_ext(ext).ok_or_else(|| AppError::not_found("page"))?;
+    crate::http::table_download(&stem, format, &report::table(report))
 }
 
 pub async fn organizer_report(

@@ -197,11 +197,31 @@ pub async fn csv(
     id: web::Path<String>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
+    download(state, page, id, query, crate::export::Format::Csv).await
+}
+
+/// The same list as `csv`, as an Excel workbook.
+pub async fn xlsx(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    download(state, page, id, query, crate::export::Format::Xlsx).await
+}
+
+async fn download(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<ListQuery>,
+    format: crate::export::Format,
+) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
     let list = registrations::list(&state, &page.organizer, &id, filter_of(&query)).await?;
-    let bytes =
-        crate::export::registrations(&list.rows.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>())?;
-    Ok(crate::http::csv_download("registrations.csv", bytes))
+    let table =
+        crate::export::registrations(&list.rows.iter().map(|(r, n)| (r, *n)).collect::<Vec<_>>());
+    crate::http::table_download("registrations", format, &table)
 }
 
 #[derive(serde::Deserialize)]

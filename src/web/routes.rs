@@ -264,6 +264,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::get().to(registrations::csv),
                 )
                 .route(
+                    "/stops/{id}/registrations.xlsx",
+                    web::get().to(registrations::xlsx),
+                )
+                .route(
                     "/stops/{id}/switch-venue",
                     web::post().to(stops::switch_venue),
                 )
@@ -353,6 +357,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/stops/{id}/agenda/{item}/remove",
                     web::post().to(speakers::remove_item),
+                )
+                .route(
+                    "/stops/{id}/agenda/{item}/{way:earlier|later}",
+                    web::post().to(speakers::shift_item),
                 )
                 .route("/speakers/{id}", web::get().to(speakers::speaker_history))
                 .route("/speakers/{id}/invite", web::post().to(speakers::invite))

@@ -19,6 +19,7 @@ mod demo;
 mod dashboards;
 mod door;
 mod email;
+mod forms;
 mod instances;
 mod lifecycle;
 mod lifetime;

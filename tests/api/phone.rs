@@ -28,6 +28,7 @@ const NOT_PAGES: &[(&str, &str)] = &[
     ("/tours/{}/report.{}", "a download of the report"),
     ("/manage/tours/{}/report.{}", "a download of the report"),
     ("/manage/stops/{}/registrations.csv", "a CSV download"),
+    ("/manage/stops/{}/registrations.xlsx", "an Excel download"),
     ("/materials/{}/download", "a file download"),
     ("/lang/{}", "switches the language and goes back"),
     (

@@ -157,6 +157,9 @@ pub struct NewStopForm {
     pub tour: Tour,
     pub venues: Vec<Venue>,
     pub source: Option<StopDetail>,
+    /// The zone the form starts with, where it is known: the tour's latest stop's, else the
+    /// one the venues' cities all share.
+    pub timezone: Option<String>,
 }
 
 pub async fn new_stop_form(
@@ -173,13 +176,30 @@ pub async fn new_stop_form(
                 Some(f) => Some(stop_detail_in(conn, &organizer, &f)?.0),
                 None => None,
             };
+            let venues = Venue::list(conn, None)?;
+            let timezone = match Stop::list_public(conn, &tour.id)?.pop() {
+                Some((latest, _)) => Some(latest.timezone),
+                None => shared_zone(&venues),
+            };
             Ok(NewStopForm {
                 tour,
-                venues: Venue::list(conn, None)?,
+                venues,
                 source,
+                timezone,
             })
         })
         .await
+}
+
+/// The zone of every venue's city, when they all name the same one.
+fn shared_zone(venues: &[Venue]) -> Option<String> {
+    let mut zones = venues
+        .iter()
+        .map(|v| crate::domain::zones::for_city(&v.city));
+    let first = zones.next()??;
+    zones
+        .all(|z| z == Some(first))
+        .then(|| first.name().to_owned())
 }
 
 /// What the edit form of a stop shows: the stop, its tour and the venue library.

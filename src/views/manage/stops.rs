@@ -12,8 +12,8 @@ use crate::models::tour::Tour;
 use crate::models::venue::Venue;
 use crate::views::Ctx;
 use crate::views::components::{
-    Field, button_form, confirm_form, error_summary, input, post_form, select, status_badge,
-    timezone_choices,
+    Field, button_form, confirm_form, error_summary, grouped_select, input, post_form, select,
+    status_badge, timezone_choices,
 };
 use crate::views::layout::page;
 
@@ -150,7 +150,7 @@ pub fn stop_form(
             (post_form(ctx, &action, "", html! {
                 (input(ctx, errors, Field::new("city", &ctx.t("field.city"), &form.city).required()))
                 (crate::views::content::other_languages(ctx, errors, &form.texts, "city", &ctx.t("field.city"), false))
-                (select(ctx, errors, "timezone", &ctx.t("field.timezone"), tz, &timezone_choices()))
+                (grouped_select(ctx, errors, "timezone", &ctx.t("field.timezone"), tz, &timezone_choices(ctx, tz)))
                 (input(ctx, errors, Field::new("starts_at", &ctx.t("field.starts_at"), &form.starts_at).kind("datetime-local").required()))
                 (input(ctx, errors, Field::new("ends_at", &ctx.t("field.ends_at"), &form.ends_at).kind("datetime-local").required()))
                 @if draft {

@@ -59,22 +59,30 @@ pub fn proposals(
                     div.prose { (markdown(&p.talk.talk.summary)) }
                     p { (ctx.t("proposals.could_give")) ": " (p.stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) }
                     @if !p.scheduled_stop_ids.is_empty() { p { (ctx.t("proposals.scheduled")) ": " (p.scheduled_stop_ids.iter().map(|s| city(s)).collect::<Vec<_>>().join(", ")) } }
-                    @if p.proposal.status.standing() {
+                    // One form, one message to the speakers: Accept sends it with the
+                    // acceptance, Decline (formaction) with the decline.
+                    @if p.proposal.status.standing() || p.proposal.status.undecided() {
+                        @let message_id = format!("f-message-{}", p.proposal.id);
                         (post_form(ctx, &format!("/manage/proposals/{}/accept", p.proposal.id), "", html! {
-                            fieldset {
-                                legend { (ctx.t("proposals.accept_at")) }
-                                @for s in stops {
-                                    label.check { input type="checkbox" name="stop_ids" value=(s.id) checked[p.stop_ids.contains(&s.id) && p.scheduled_stop_ids.is_empty()]; " " (s.city) " (" (date(ctx.lang, s.starts_at, s.tz())) ")" }
+                            @if p.proposal.status.standing() {
+                                fieldset {
+                                    legend { (ctx.t("proposals.accept_at")) }
+                                    @for s in stops {
+                                        label.check { input type="checkbox" name="stop_ids" value=(s.id) checked[p.stop_ids.contains(&s.id) && p.scheduled_stop_ids.is_empty()]; " " (s.city) " (" (date(ctx.lang, s.starts_at, s.tz())) ")" }
+                                    }
                                 }
                             }
-                            (input(ctx, &FieldErrors::new(), Field::new("message", &ctx.t("proposals.message"), "")))
-                            button type="submit" { (ctx.t("proposals.accept")) }
-                        }))
-                    }
-                    @if p.proposal.status.undecided() {
-                        (post_form(ctx, &format!("/manage/proposals/{}/reject", p.proposal.id), "row", html! {
-                            (input(ctx, &FieldErrors::new(), Field::new("message", &ctx.t("proposals.message"), "")))
-                            button.secondary.danger type="submit" { (ctx.t("proposals.reject")) }
+                            div.field {
+                                label for=(message_id) { (ctx.t("proposals.message")) }
+                                textarea id=(message_id) name="message" rows="2" aria-describedby={ (message_id) "-hint" } {}
+                                p.hint id={ (message_id) "-hint" } { (ctx.t("proposals.message_hint")) }
+                            }
+                            p.actions {
+                                @if p.proposal.status.standing() { button type="submit" { (ctx.t("proposals.accept")) } }
+                                @if p.proposal.status.undecided() {
+                                    " " button.secondary.danger type="submit" formaction={ "/manage/proposals/" (p.proposal.id) "/reject" } { (ctx.t("proposals.reject")) }
+                                }
+                            }
                         }))
                     }
                 }
@@ -154,11 +162,11 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
             table.list.agenda {
                 thead { tr { th { (ctx.t("agenda.time")) } th { (ctx.t("field.talk_title")) } th { span.visually-hidden { (ctx.t("a11y.actions")) } } } }
                 tbody {
-                    @for e in p.entries {
+                    @for (i, e) in p.entries.iter().enumerate() {
                         tr.overrun[p.overruns.contains(&e.item.id)] {
                             td data-label=(ctx.t("agenda.time")) { (hm(e, stop)) }
                             td data-label=(ctx.t("field.talk_title")) {
-                                @if let Some(t) = &e.talk { strong { (t.talk.title) } br; (team_speakers_line(ctx, t)) } @else { (e.title()) " (" (ctx.t(&format!("agenda_kind.{}", e.item.kind))) ")" }
+                                @if let Some(t) = &e.talk { strong { (t.talk.title) } br; (team_speakers_line(ctx, t)) } @else if e.item.title.trim().is_empty() { (e.title_in(ctx.lang)) } @else { (e.title_in(ctx.lang)) " (" (ctx.t(&format!("agenda_kind.{}", e.item.kind))) ")" }
                                 @if p.overruns.contains(&e.item.id) { br; span.badge.cancelled { (ctx.t("agenda.overrun")) } }
                                 @if e.talk.is_some() && e.item.confirmed_at.is_none() { br; span.badge.(if soon { "cancelled" } else { "" }) { (ctx.t("agenda.unconfirmed")) } }
                             }
@@ -168,6 +176,8 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
                                     input type="number" name="duration_minutes" value=(e.item.duration_minutes) aria-label=(ctx.t("field.duration"));
                                     button.link type="submit" { (ctx.t("agenda.move")) }
                                 }))
+                                @if i > 0 { (button_form(ctx, &format!("{base}/{}/earlier", e.item.id), &ctx.t("agenda.earlier"), "link")) }
+                                @if i + 1 < p.entries.len() { (button_form(ctx, &format!("{base}/{}/later", e.item.id), &ctx.t("agenda.later"), "link")) }
                                 (button_form(ctx, &format!("{base}/{}/remove", e.item.id), &ctx.t("form.remove"), "link danger"))
                             }
                         }
@@ -178,7 +188,7 @@ pub fn builder(ctx: &Ctx, p: BuilderPage) -> Markup {
             (post_form(ctx, &base, "", html! {
                 (select(ctx, p.errors, "talk_id", &ctx.t("agenda.talk"), &p.form.talk_id, &[vec![(String::new(), ctx.t("agenda.not_a_talk").into_owned())], talk_choices.clone()].concat()))
                 (select(ctx, p.errors, "kind", &ctx.t("agenda.kind"), &p.form.kind, &kinds))
-                (input(ctx, p.errors, Field::new("title", &ctx.t("agenda.item_title"), &p.form.title).hint(&ctx.t("agenda.item_title_hint"))))
+                (input(ctx, p.errors, Field::new("title", &ctx.t("agenda.item_title"), &p.form.title).hint(&ctx.t("agenda.item_title_optional"))))
                 (input(ctx, p.errors, Field::new("starts_at", &ctx.t("field.starts_at"), &default_start).kind("datetime-local").required()))
                 (input(ctx, p.errors, Field::new("duration_minutes", &ctx.t("field.duration"), &p.form.duration_minutes).kind("number").hint(&ctx.t("agenda.duration_hint"))))
                 button type="submit" { (ctx.t("agenda.add")) }

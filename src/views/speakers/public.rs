@@ -39,7 +39,7 @@ pub fn public_agenda(
                                 strong { (t.talk.title) } br;
                                 span.who { (speakers_line(ctx, t)) }
                             } @else {
-                                (e.item.title)
+                                (e.title_in(ctx.lang))
                             }
                         }
                     }

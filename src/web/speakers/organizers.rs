@@ -201,6 +201,26 @@ pub async fn remove_item(
     Ok(see_other(&format!("/manage/stops/{id}/agenda")))
 }
 
+/// "↑ Earlier" and "↓ Later" in the builder: the item swaps places with its neighbour.
+pub async fn shift_item(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    path: web::Path<(String, String, String)>,
+    _form: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (id, item, way) = path.into_inner();
+    let (id, item) = (page_id::<StopId>(&id)?, page_id::<AgendaItemId>(&item)?);
+    let shift = match way.as_str() {
+        "earlier" => agenda::Shift::Earlier,
+        "later" => agenda::Shift::Later,
+        _ => return Err(AppError::not_found("page")),
+    };
+    match agenda_errors(agenda::shift_item(&state, &page.organizer, &item, shift).await)? {
+        None => Ok(see_other(&format!("/manage/stops/{id}/agenda"))),
+        Some(errors) => render_builder(&state, &page, &id, ItemForm::default(), errors).await,
+    }
+}
+
 pub async fn publish(
     state: web::Data<AppState>,
     page: OrganizerPage,

@@ -47,7 +47,10 @@ pub async fn new_stop_form(
             &f.tour,
             None,
             &f.venues,
-            &StopForm::default(),
+            &StopForm {
+                timezone: f.timezone.unwrap_or_default(),
+                ..StopForm::default()
+            },
             &FieldErrors::new(),
             None,
         ),

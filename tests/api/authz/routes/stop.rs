@@ -32,6 +32,7 @@ pub(super) fn rows(at: At) -> Vec<Route> {
         // ----- registrations (web::registrations) -----
         get("/manage/stops/<S_id>/registrations", StopTeam(at)),
         get("/manage/stops/<S_id>/registrations.csv", StopTeam(at)),
+        get("/manage/stops/<S_id>/registrations.xlsx", StopTeam(at)),
         // ----- materials (web::materials) -----
         get("/manage/stops/<S_id>/materials", StopTeam(at)),
         form("/manage/stops/<S_id>/materials/open", NO_FIELDS, StopTeam(at)),
@@ -57,6 +58,8 @@ pub(super) fn rows(at: At) -> Vec<Route> {
         form("/manage/stops/<S_id>/agenda/publish", NO_FIELDS, StopTeam(at)),
         form("/manage/stops/<S_id>/agenda/<fresh>/move", &[("starts_at", "<fresh_local>"), ("duration_minutes", "5")], StopTeam(at)).fresh(Fresh::Agenda(at)),
         form("/manage/stops/<S_id>/agenda/<fresh>/remove", NO_FIELDS, StopTeam(at)).fresh(Fresh::Agenda(at)),
+        form("/manage/stops/<S_id>/agenda/<fresh>/earlier", NO_FIELDS, StopTeam(at)).fresh(Fresh::Agenda(at)),
+        form("/manage/stops/<S_id>/agenda/<fresh>/later", NO_FIELDS, StopTeam(at)).fresh(Fresh::Agenda(at)),
         // ----- messages to one stop's people (web::mail) -----
         form("/manage/tours/<T>/messages", &[("stop_id", "<S_id>"), ("segment", "checked_in"), ("subject_en", "Stop news"), ("body_en", "Hello {name}"), ("action", "preview")], StopTeam(at)),
         form("/manage/tours/<T>/messages", &[("stop_id", "<S_id>"), ("segment", "checked_in"), ("subject_en", "Stop news from <caller>"), ("body_en", "Hello {name}"), ("action", "send")], StopTeam(at)),
@@ -75,6 +78,7 @@ pub(super) fn rows(at: At) -> Vec<Route> {
         api("DELETE", "/api/v1/stops/<S_id>/supporters/<fresh>", "", StopTeam(at)).fresh(Fresh::Supporter(at)),
         api("GET", "/api/v1/stops/<S_id>/registrations", "", StopTeam(at)),
         api("GET", "/api/v1/stops/<S_id>/registrations?format=csv", "", StopTeam(at)),
+        api("GET", "/api/v1/stops/<S_id>/registrations?format=xlsx", "", StopTeam(at)),
         api("POST", "/api/v1/stops/<S_id>/checkins", r#"{"code": "<fresh_code>"}"#, StopTeam(at)).fresh(Fresh::Registration(at)),
         api("POST", "/api/v1/stops/<S_id>/walk-ins", r#"{"name": "API walk-in", "email": "apiwalkin-<caller>@example.org"}"#, StopTeam(at)),
         api("GET", "/api/v1/stops/<S_id>/stats", "", StopTeam(at)),

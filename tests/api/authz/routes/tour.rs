@@ -98,6 +98,7 @@ pub(super) fn rows() -> Vec<Route> {
         get("/manage/tours/<T>/report", TourTeam),
         get("/manage/tours/<T>/report.md", TourTeam),
         get("/manage/tours/<T>/report.csv", TourTeam),
+        get("/manage/tours/<T>/report.xlsx", TourTeam),
         form("/manage/tours/<T>/report/publish", NO_FIELDS, TourEditors),
         get("/manage/tours/<T>/proposals", TourEditors),
         form(
