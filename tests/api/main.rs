@@ -29,5 +29,6 @@ mod smtp;
 mod speakers;
 mod stops;
 mod tours;
+mod venue_moves;
 mod venues;
 mod volunteers;

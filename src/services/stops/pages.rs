@@ -63,6 +63,8 @@ pub struct StopPageData {
     pub timeline: Vec<(chrono::NaiveDate, i64, i64)>,
     pub switches: Vec<(VenueSwitch, String, String)>,
     pub helpers: Vec<DeskHelper>,
+    /// How the venue, the backups and the library fit the stop.
+    pub moves: crate::read::venues::VenueMoves,
 }
 
 pub async fn stop_page(
@@ -79,6 +81,7 @@ pub async fn stop_page(
             let timeline = registrations::timeline(conn, &sc.stop)?;
             let switches = venue_switch::switches(conn, &organizer, &stop)?;
             let helpers = desk::helpers(conn, &organizer, &stop)?;
+            let moves = venue_switch::moves_in(conn, &env, &detail)?;
             Ok(StopPageData {
                 detail,
                 tour,
@@ -88,6 +91,7 @@ pub async fn stop_page(
                 timeline,
                 switches,
                 helpers,
+                moves,
             })
         })
         .await

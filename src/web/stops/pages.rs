@@ -124,6 +124,7 @@ pub(super) async fn render_stop_page(
                 timeline: &p.timeline,
                 switches: &p.switches,
                 helpers: &p.helpers,
+                moves: &p.moves,
             },
         ),
     ))
