@@ -12,8 +12,8 @@ use crate::models::counters::Counters;
 use crate::models::organizer::Organizer;
 use crate::models::stop::{Stop, StopChanges, StopDetail, VenueSwitch};
 use crate::models::venue::Venue;
-use crate::services::context::Context;
 use crate::read::venues::{SwitchPreview, VenueFit, VenueMoves};
+use crate::services::context::Context;
 use crate::services::stop_context::{Plan, StopContext, plan};
 use crate::services::{Env, access, registrations};
 
@@ -300,7 +300,8 @@ fn preview_in(
         i64::from(counters.waitlisted),
     );
     let moves_waitlist = matches!(sc.stop.status(), StopStatus::Open | StopStatus::Closed);
-    let (promoted, over) = rules::switch_effect(confirmed, waitlisted, after.target, moves_waitlist);
+    let (promoted, over) =
+        rules::switch_effect(confirmed, waitlisted, after.target, moves_waitlist);
     let to = judged(
         &needs(&sc.stop, confirmed, &before, Some(detail.capacity())),
         target,
@@ -330,10 +331,7 @@ fn preview_in(
             (lang, name.clone(), mail.render(lang))
         })
         .collect();
-    let seen = format!(
-        "{}:{confirmed}:{waitlisted}:{}",
-        to.venue.id, told.people
-    );
+    let seen = format!("{}:{confirmed}:{waitlisted}:{}", to.venue.id, told.people);
     Ok(SwitchPreview {
         detail,
         tour,

@@ -12,7 +12,15 @@ fn id(v: &Value) -> String {
 }
 
 /// A venue with its constraints (`weekday_only`, `id_check_required`).
-async fn venue(app: &TestApp, who: &Organizer, name: &str, city: &str, capacity: i64, weekday_only: bool, id_check: bool) -> String {
+async fn venue(
+    app: &TestApp,
+    who: &Organizer,
+    name: &str,
+    city: &str,
+    capacity: i64,
+    weekday_only: bool,
+    id_check: bool,
+) -> String {
     id(&app
         .post_ok(
             who,
@@ -68,9 +76,6 @@ both_backends! {
         let said = warnings(&page, "div.notice");
         assert!(!said.contains("weekdays only") && !said.contains("not in") && !said.contains("seats"), "{said}");
         assert!(said.contains("legal name"), "the ID check stays: {said}");
-        // In Chinese too.
-        let (_, page) = b.page(&format!("{stop}?lang=zh-CN")).await;
-        let _ = page;
     }
 }
 
@@ -183,7 +188,7 @@ both_backends! {
         assert!(select_text(&page, "ul.fits li.warning").join(" ").contains("legal name"));
         let told = select_text(&page, "div.told").join(" ");
         assert!(told.contains("33 people will be e-mailed"), "{told}");
-        assert!(told.contains("33 confirmed"), "{told}");
+        assert!(told.contains("Confirmed: 33") && told.contains("volunteers: 0"), "{told}");
         // The e-mail itself, in each language.
         let en = select_text(&page, "section.sample[lang=en] pre.mail").join("");
         assert!(en.contains("Small Café") && en.contains("Blackout") && en.contains("1 Small Café Road"), "{en}");

@@ -1,5 +1,5 @@
 //! The organizers' pages: tours (with the dashboard and the site's organizers) and stops.
 
 pub mod stops;
-pub mod venue_moves;
 pub mod tours;
+pub mod venue_moves;

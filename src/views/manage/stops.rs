@@ -103,7 +103,13 @@ fn venue_choices(ctx: &Ctx, venues: &[Venue], none_label: Option<&str>) -> Vec<(
         if v.id_check_required {
             flags.push(ctx.t("venue_moves.short.id_check"));
         }
-        let mut label = format!("{} · {} ({} {})", v.city, v.name, v.capacity, ctx.t("venue.seats"));
+        let mut label = format!(
+            "{} · {} ({} {})",
+            v.city,
+            v.name,
+            v.capacity,
+            ctx.t("venue.seats")
+        );
         for f in flags {
             label.push_str(" · ");
             label.push_str(&f);

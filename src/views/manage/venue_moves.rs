@@ -10,7 +10,9 @@ use crate::format::{date, time_range};
 use crate::models::stop::{StopDetail, VenueSwitch};
 use crate::read::venues::{SwitchPreview, VenueFit, VenueMoves};
 use crate::views::Ctx;
-use crate::views::components::{Field, confirm_form, error_summary, input, post_form, select, button_form};
+use crate::views::components::{
+    Field, button_form, confirm_form, error_summary, input, post_form, select,
+};
 use crate::views::layout::page;
 
 /// One fact of how a venue fits, as a sentence.
@@ -18,12 +20,21 @@ fn fit_text(ctx: &Ctx, f: &Fit) -> String {
     match f {
         Fit::Weekend { day } => {
             let noon = day.and_time(chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default());
-            ctx.tf("venue_moves.fit.weekend", &[("day", &date(ctx.lang, noon, chrono_tz::UTC))])
+            ctx.tf(
+                "venue_moves.fit.weekend",
+                &[("day", &date(ctx.lang, noon, chrono_tz::UTC))],
+            )
         }
-        Fit::OtherCity { venue, stop } => {
-            ctx.tf("venue_moves.fit.other_city", &[("venue", venue), ("stop", stop)])
-        }
-        Fit::Crowded { confirmed, seats, target, expected } => ctx.tf(
+        Fit::OtherCity { venue, stop } => ctx.tf(
+            "venue_moves.fit.other_city",
+            &[("venue", venue), ("stop", stop)],
+        ),
+        Fit::Crowded {
+            confirmed,
+            seats,
+            target,
+            expected,
+        } => ctx.tf(
             "venue_moves.fit.crowded",
             &[
                 ("confirmed", &confirmed.to_string()),
@@ -34,12 +45,18 @@ fn fit_text(ctx: &Ctx, f: &Fit) -> String {
         ),
         Fit::FewerSeats { seats, planned } => ctx.tf(
             "venue_moves.fit.fewer_seats",
-            &[("seats", &seats.to_string()), ("planned", &planned.to_string())],
+            &[
+                ("seats", &seats.to_string()),
+                ("planned", &planned.to_string()),
+            ],
         ),
         Fit::IdCheck => ctx.t("venue_moves.fit.id_check").into_owned(),
         Fit::Smaller { seats, current } => ctx.tf(
             "venue_moves.fit.smaller",
-            &[("seats", &seats.to_string()), ("current", &current.to_string())],
+            &[
+                ("seats", &seats.to_string()),
+                ("current", &current.to_string()),
+            ],
         ),
         Fit::Caveats(text) => ctx.tf("venue_moves.fit.caveats", &[("text", text)]),
         Fit::Cost { cost, note } => {
@@ -47,7 +64,10 @@ fn fit_text(ctx: &Ctx, f: &Fit) -> String {
             if note.is_empty() {
                 ctx.tf("venue_moves.fit.cost", &[("cost", &cost)])
             } else {
-                ctx.tf("venue_moves.fit.cost_note", &[("cost", &cost), ("note", note)])
+                ctx.tf(
+                    "venue_moves.fit.cost_note",
+                    &[("cost", &cost), ("note", note)],
+                )
             }
         }
         Fit::NoDirections => ctx.t("venue_moves.fit.no_directions").into_owned(),
@@ -60,7 +80,9 @@ pub fn fit_short(ctx: &Ctx, fits: &[Fit]) -> String {
     for f in fits {
         let w = match f {
             Fit::Weekend { .. } => ctx.t("venue_moves.short.weekend").into_owned(),
-            Fit::OtherCity { venue, .. } => ctx.tf("venue_moves.short.other_city", &[("city", venue)]),
+            Fit::OtherCity { venue, .. } => {
+                ctx.tf("venue_moves.short.other_city", &[("city", venue)])
+            }
             Fit::Crowded { .. } => ctx.t("venue_moves.short.crowded").into_owned(),
             Fit::FewerSeats { .. } => ctx.t("venue_moves.short.fewer_seats").into_owned(),
             Fit::IdCheck => ctx.t("venue_moves.short.id_check").into_owned(),
@@ -187,7 +209,13 @@ pub fn section(
 fn switch_choices(ctx: &Ctx, moves: &VenueMoves) -> Vec<(String, String)> {
     let label = |prefix: String, f: &VenueFit| {
         let short = fit_short(ctx, &f.fits);
-        let mut text = format!("{prefix}{} · {} ({} {})", f.venue.name, f.venue.city, f.venue.capacity, ctx.t("venue.seats"));
+        let mut text = format!(
+            "{prefix}{} · {} ({} {})",
+            f.venue.name,
+            f.venue.city,
+            f.venue.capacity,
+            ctx.t("venue.seats")
+        );
         if !short.is_empty() {
             text.push_str(" — ⚠ ");
             text.push_str(&short);
@@ -200,7 +228,13 @@ fn switch_choices(ctx: &Ctx, moves: &VenueMoves) -> Vec<(String, String)> {
         .enumerate()
         .map(|(i, f)| label(format!("{}. ", i + 1), f))
         .collect();
-    out.extend(moves.candidates.iter().chain(&moves.elsewhere).map(|f| label(String::new(), f)));
+    out.extend(
+        moves
+            .candidates
+            .iter()
+            .chain(&moves.elsewhere)
+            .map(|f| label(String::new(), f)),
+    );
     out
 }
 
@@ -214,7 +248,10 @@ pub fn switch_preview(ctx: &Ctx, p: &SwitchPreview, errors: &FieldErrors, change
     let stop = &p.detail.stop;
     let base = format!("/manage/stops/{}", stop.id);
     let to = &p.to.venue;
-    let title = ctx.tf("venue_moves.preview.title", &[("city", &stop.city), ("venue", &to.name)]);
+    let title = ctx.tf(
+        "venue_moves.preview.title",
+        &[("city", &stop.city), ("venue", &to.name)],
+    );
     let crowded = p.over > 0;
     let expected_after = (p.confirmed + p.promoted) as f64 * p.after.show_rate;
     page(
