@@ -477,7 +477,7 @@ mod tests {
 
     #[test]
     fn candidates_come_in_the_stop_s_city_then_by_fit() {
-        let mut v = vec![
+        let mut v = [
             (false, 0, 100, "Far"),
             (true, 2, 100, "Near but weekdays"),
             (true, 0, 50, "Near small"),

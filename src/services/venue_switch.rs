@@ -351,7 +351,7 @@ fn preview_in(
 
 /// What a confirmed switch came to.
 pub enum Confirmed {
-    Switched(StopDetail),
+    Switched(Box<StopDetail>),
     /// The figures moved since the organizer's preview (`seen`): here they are again, and
     /// nothing was done.
     Changed(Box<SwitchPreview>),
@@ -383,9 +383,9 @@ pub async fn confirm_switch(
                     return Ok(Confirmed::Changed(Box::new(preview)));
                 }
                 let to = Some(preview.to.venue.id.as_str());
-                Ok(Confirmed::Switched(switch_within(
+                Ok(Confirmed::Switched(Box::new(switch_within(
                     conn, &env, &organizer, &stop, to, &checked,
-                )?))
+                )?)))
             })
         })
         .await
