@@ -272,6 +272,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::post().to(stops::switch_venue),
                 )
                 .route(
+                    "/stops/{id}/switch-venue",
+                    web::get().to(stops::switch_preview),
+                )
+                .route(
                     "/stops/{id}/desk-helpers",
                     web::post().to(stops::add_desk_helper),
                 )

@@ -313,6 +313,10 @@ async fn switch_venue(
     .await;
     shots.take(ui, FLOW, "form").await;
     ui.click(&format!("{form} button[type=submit]")).await;
+    // First what it will do (people, seats, the e-mail), then the confirmation.
+    ui.wait("dl.switch-figures").await;
+    shots.take(ui, FLOW, "preview").await;
+    ui.click("button[value=confirm]").await;
     ui.wait_text(".flash.success", "The stop has moved").await;
     let facts = ui.text("dl.facts").await;
     assert!(facts.contains(stop.backup), "{facts}");

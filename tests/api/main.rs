@@ -33,5 +33,6 @@ mod smtp;
 mod speakers;
 mod stops;
 mod tours;
+mod venue_moves;
 mod venues;
 mod volunteers;

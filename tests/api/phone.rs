@@ -403,6 +403,7 @@ async fn every_page_fits_a_360_px_phone() {
         format!("/manage/stops/{stop}/preview"),
         format!("/manage/stops/{past}/edit"),
         format!("/manage/stops/{stop}/status/open"),
+        format!("/manage/stops/{stop}/switch-venue?venue_id={venue}&reason=Blackout"),
         format!("/manage/stops/{past}/registrations"),
         format!("/manage/stops/{past}/materials"),
         format!("/manage/stops/{stop}/tasks"),

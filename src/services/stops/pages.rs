@@ -67,6 +67,8 @@ pub struct StopPageData {
     pub helpers: Vec<DeskHelper>,
     /// Its figures in its tense (before, during, after), open tasks and missing materials.
     pub figures: crate::read::dashboards::StopFigures,
+    /// How the venue, the backups and the library fit the stop.
+    pub moves: crate::read::venues::VenueMoves,
 }
 
 pub async fn stop_page(
@@ -85,6 +87,7 @@ pub async fn stop_page(
             let helpers = desk::helpers(conn, &organizer, &stop)?;
             let figures =
                 crate::services::dashboards::stop_figures_in(conn, &env, &detail.stop, &tour)?;
+            let moves = venue_switch::moves_in(conn, &env, &detail)?;
             Ok(StopPageData {
                 figures,
                 detail,
@@ -95,6 +98,7 @@ pub async fn stop_page(
                 timeline,
                 switches,
                 helpers,
+                moves,
             })
         })
         .await

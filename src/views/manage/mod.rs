@@ -3,3 +3,4 @@
 pub mod figures;
 pub mod stops;
 pub mod tours;
+pub mod venue_moves;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::domain::access::TourAccess;
 use crate::domain::stop::{Affected, StopStatus};
 use crate::error::FieldErrors;
-use crate::format::{date, time_range};
+use crate::format::time_range;
 use crate::models::stop::{Stop, StopDetail};
 use crate::models::tour::Tour;
 use crate::models::venue::Venue;
@@ -99,16 +99,26 @@ fn venue_choices(ctx: &Ctx, venues: &[Venue], none_label: Option<&str>) -> Vec<(
         out.push((String::new(), label.to_owned()));
     }
     out.extend(venues.iter().map(|v| {
-        (
-            v.id.clone(),
-            format!(
-                "{} · {} ({} {})",
-                v.city,
-                v.name,
-                v.capacity,
-                ctx.t("venue.seats")
-            ),
-        )
+        // What a venue demands of a stop shows in the list already.
+        let mut flags = Vec::new();
+        if v.weekday_only {
+            flags.push(ctx.t("venue_moves.short.weekend"));
+        }
+        if v.id_check_required {
+            flags.push(ctx.t("venue_moves.short.id_check"));
+        }
+        let mut label = format!(
+            "{} · {} ({} {})",
+            v.city,
+            v.name,
+            v.capacity,
+            ctx.t("venue.seats")
+        );
+        for f in flags {
+            label.push_str(" · ");
+            label.push_str(&f);
+        }
+        (v.id.clone(), label)
     }));
     out
 }
@@ -154,7 +164,7 @@ pub fn stop_form(
                 (input(ctx, errors, Field::new("starts_at", &ctx.t("field.starts_at"), &form.starts_at).kind("datetime-local").required()))
                 (input(ctx, errors, Field::new("ends_at", &ctx.t("field.ends_at"), &form.ends_at).kind("datetime-local").required()))
                 @if draft {
-                    (select(ctx, errors, "venue_id", &ctx.t("field.venue"), &form.venue_id, &venue_choices(ctx, venues, None)))
+                    (select(ctx, errors, "venue_id", &ctx.t("field.venue"), &form.venue_id, &venue_choices(ctx, venues, Some(&ctx.t("venue_moves.choose")))))
                     @if stop.is_none() {
                         @for (i, (name, value)) in [("backup_1", &form.backup_1), ("backup_2", &form.backup_2), ("backup_3", &form.backup_3)].into_iter().enumerate() {
                             (select(ctx, errors, name, &ctx.tf("field.backup_n", &[("n", &(i + 1).to_string())]), value, &venue_choices(ctx, venues, Some("—"))))
@@ -197,6 +207,7 @@ pub struct StopPage<'a> {
     pub switches: &'a [(crate::models::stop::VenueSwitch, String, String)],
     pub helpers: &'a [crate::models::desk_helper::DeskHelper],
     pub figures: &'a crate::read::dashboards::StopFigures,
+    pub moves: &'a crate::read::venues::VenueMoves,
 }
 
 pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
@@ -205,17 +216,6 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
     let base = format!("/manage/stops/{}", stop.id);
     let tense = p.figures.tense;
     let next_statuses = crate::domain::stop::offered_moves(stop.status(), tense);
-    let backup_choices: Vec<(String, String)> = p
-        .venues
-        .iter()
-        .filter(|v| v.id != stop.venue_id && !d.backups.iter().any(|b| b.id == v.id))
-        .map(|v| {
-            (
-                v.id.clone(),
-                format!("{} · {} ({})", v.city, v.name, v.capacity),
-            )
-        })
-        .collect();
     page(
         ctx,
         &format!("{} · {}", p.tour.name, stop.city),
@@ -266,50 +266,7 @@ pub fn stop_page(ctx: &Ctx, p: StopPage) -> Markup {
                 @if let Some(n) = stop.online_viewers { dt { (ctx.t("field.online_viewers")) } dd { (n) } }
             }
 
-            h2 { (ctx.t("stop.backups")) }
-            p.hint { (ctx.t("stop.backups_hint")) }
-            (crate::views::components::error_summary(ctx, p.errors))
-            @if d.backups.is_empty() { p.empty { (ctx.t("stop.no_backups")) } }
-            ol.backups {
-                @for (i, b) in d.backups.iter().enumerate() {
-                    li {
-                        a href={ "/manage/venues/" (b.id) } { (b.name) } " · " (b.city) " (" (b.capacity) " " (ctx.t("venue.seats")) ")"
-                        @if i > 0 { " " (button_form(ctx, &format!("{base}/backups/{}/up", b.id), &ctx.t("form.move_up"), "link")) }
-                        @if i + 1 < d.backups.len() { " " (button_form(ctx, &format!("{base}/backups/{}/down", b.id), &ctx.t("form.move_down"), "link")) }
-                        " " (confirm_form(ctx, &format!("{base}/backups/{}/remove", b.id), &ctx.t("form.remove"),
-                            &ctx.tf(if i == 0 { "lifecycle.remove_backup.first" } else { "lifecycle.remove_backup.explain" }, &[("venue", &b.name)]),
-                            &ctx.t("lifecycle.remove_backup.confirm")))
-                    }
-                }
-            }
-            @if !backup_choices.is_empty() {
-                (post_form(ctx, &format!("{base}/backups"), "row", html! {
-                    (select(ctx, p.errors, "venue_id", &ctx.t("stop.add_backup"), "", &backup_choices))
-                    button type="submit" { (ctx.t("stop.add_backup")) }
-                }))
-            }
-
-            @if !matches!(stop.status.as_str(), "done" | "cancelled") {
-                h2 { (ctx.t("switch.title")) }
-                p.hint { (ctx.t("switch.hint")) }
-                (post_form(ctx, &format!("{base}/switch-venue"), "", html! {
-                    (select(ctx, p.errors, "venue_id", &ctx.t("switch.to"), "", &{
-                        let mut choices: Vec<(String, String)> = d.backups.iter().enumerate().map(|(i, v)| (v.id.clone(), format!("{}. {} · {} ({})", i + 1, v.city, v.name, v.capacity))).collect();
-                        choices.extend(p.venues.iter().filter(|v| v.id != stop.venue_id && !d.backups.iter().any(|b| b.id == v.id)).map(|v| (v.id.clone(), format!("{} · {} ({})", v.city, v.name, v.capacity))));
-                        choices
-                    }))
-                    (input(ctx, p.errors, Field::new("reason", &ctx.t("switch.reason"), "").required()))
-                    button type="submit" { (ctx.t("switch.submit")) }
-                }))
-            }
-            @if !p.switches.is_empty() {
-                h3 { (ctx.t("switch.log")) }
-                ul {
-                    @for (s, from, to) in p.switches {
-                        li { (date(ctx.lang, s.created_at, stop.tz())) ": " (from) " → " (to) " — " (s.reason) }
-                    }
-                }
-            }
+            (crate::views::manage::venue_moves::section(ctx, d, p.moves, p.switches, p.errors))
 
             h2 { (ctx.t("desk.helpers")) }
             p.hint { (ctx.t("desk.helpers_hint")) }

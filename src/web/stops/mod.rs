@@ -21,7 +21,7 @@ pub use pages::{
 };
 pub use people::{add_desk_helper, add_supporter, remove_desk_helper, remove_supporter};
 pub use status::{set_stop_status, stop_status_page};
-pub use venues::{add_backup, change_backup, switch_venue};
+pub use venues::{add_backup, change_backup, switch_preview, switch_venue};
 
 /// Local times are read in the chosen zone; if the zone is wrong, that is the error shown.
 fn local_time(

@@ -134,6 +134,7 @@ pub(super) async fn render_stop_page(
                 switches: &p.switches,
                 helpers: &p.helpers,
                 figures: &p.figures,
+                moves: &p.moves,
             },
         ),
     ))

@@ -6,12 +6,14 @@ use serde::Deserialize;
 
 use super::pages::render_stop_page;
 use crate::domain::ids::{StopId, VenueId};
-use crate::error::AppError;
-use crate::services::{stops, venue_switch};
+use crate::error::{AppError, FieldErrors};
+use crate::services::stops;
+use crate::services::venue_switch::{self, Confirmed};
 use crate::state::AppState;
 use crate::views::FlashKind;
+use crate::views::manage::venue_moves;
 use crate::web::session::{CsrfForm, Empty, OrganizerPage, flash};
-use crate::web::{field_errors, page_id, see_other};
+use crate::web::{field_errors, html, html_status, page_id, see_other};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -56,8 +58,45 @@ pub async fn change_backup(
 pub struct SwitchForm {
     venue_id: String,
     reason: String,
+    /// The figures the organizer saw on the preview.
+    seen: String,
+    /// "confirm" switches; anything else (or nothing) shows what the switch would do.
+    action: String,
 }
 
+/// What a switch would do (changes nothing); a venue that cannot be chosen is said on the
+/// stop's page.
+async fn render_preview(
+    state: &AppState,
+    page: &OrganizerPage,
+    id: &StopId,
+    form: &SwitchForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let to = Some(form.venue_id.as_str());
+    let preview =
+        venue_switch::switch_preview(state, &page.organizer, id, to, form.reason.clone()).await;
+    match field_errors(preview)? {
+        Ok(p) => Ok(html_status(
+            crate::web::form_status(&errors),
+            venue_moves::switch_preview(&page.ctx, &p, &errors, false),
+        )),
+        Err(errors) => render_stop_page(state, page, id, errors).await,
+    }
+}
+
+/// The page before a switch: the form on the stop's page sends the venue and the reason.
+pub async fn switch_preview(
+    state: web::Data<AppState>,
+    page: OrganizerPage,
+    id: web::Path<String>,
+    query: web::Query<SwitchForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = page_id::<StopId>(&id)?;
+    render_preview(&state, &page, &id, &query.into_inner(), FieldErrors::new()).await
+}
+
+/// Switches once confirmed from its preview; otherwise shows the preview (again).
 pub async fn switch_venue(
     state: web::Data<AppState>,
     page: OrganizerPage,
@@ -66,19 +105,29 @@ pub async fn switch_venue(
 ) -> Result<HttpResponse, AppError> {
     let id = page_id::<StopId>(&id)?;
     let form = form.data;
-    let result = venue_switch::switch_venue(
+    if form.action != "confirm" {
+        return render_preview(&state, &page, &id, &form, FieldErrors::new()).await;
+    }
+    let result = venue_switch::confirm_switch(
         &state,
         &page.organizer,
         &id,
         Some(&form.venue_id),
-        &form.reason,
+        form.reason.clone(),
+        form.seen.clone(),
     )
     .await;
     match field_errors(result)? {
-        Ok(_) => {
+        Ok(Confirmed::Switched(_)) => {
             flash(&page.session, FlashKind::Success, page.ctx.t("switch.done"));
             Ok(see_other(&format!("/manage/stops/{id}")))
         }
-        Err(errors) => render_stop_page(&state, &page, &id, errors).await,
+        Ok(Confirmed::Changed(p)) => Ok(html(venue_moves::switch_preview(
+            &page.ctx,
+            &p,
+            &FieldErrors::new(),
+            true,
+        ))),
+        Err(errors) => render_preview(&state, &page, &id, &form, errors).await,
     }
 }

@@ -26,7 +26,9 @@ pub(super) fn rows(at: At) -> Vec<Route> {
         form("/manage/stops/<S_id>/backups/<VB1>/down", NO_FIELDS, StopTeam(at)),
         form("/manage/stops/<S_id>/supporters", &[("name", "Supporter of <caller>"), ("contribution", "Tea")], StopTeam(at)),
         form("/manage/stops/<S_id>/supporters/<fresh>/remove", NO_FIELDS, StopTeam(at)).fresh(Fresh::Supporter(at)),
-        form("/manage/stops/<S_id>/switch-venue", &[("venue_id", "<fresh>"), ("reason", "Blackout")], StopTeam(at)).fresh(Fresh::Venue),
+        // What a switch would do (changes nothing), then the switch once confirmed.
+        get("/manage/stops/<S_id>/switch-venue?venue_id=<fresh>&reason=Blackout", StopTeam(at)).fresh(Fresh::Venue),
+        form("/manage/stops/<S_id>/switch-venue", &[("venue_id", "<fresh>"), ("reason", "Blackout"), ("action", "confirm")], StopTeam(at)).fresh(Fresh::Venue),
         form("/manage/stops/<S_id>/desk-helpers", &[("email", "newhelper@example.org"), ("name", "New Helper")], StopTeam(at)),
         form("/manage/stops/<S_id>/desk-helpers/remove", &[("email", "leaving@example.org")], StopTeam(at)),
         // ----- registrations (web::registrations) -----
