@@ -266,7 +266,7 @@ both_backends! {
             (format!("{stop}/tasks"), vec![("kind", "photos"), ("title", "More photos"), ("slots", "0")], "slots", "Out of range: 1 to 1,000."),
             (format!("{stop}/agenda"), vec![("kind", "break"), ("title", "Break"), ("starts_at", "2001-01-01T10:00"), ("duration_minutes", "30")], "starts_at", ""),
             (format!("{stop}/agenda"), vec![("kind", "break"), ("title", "Break"), ("starts_at", "x"), ("duration_minutes", "0")], "duration_minutes", "Out of range: 5 to 720."),
-            (format!("/manage/tours/{}/messages", s.tour_id), vec![("segment", "confirmed"), ("subject", ""), ("body", "Hi"), ("action", "preview")], "subject", "This is required."),
+            (format!("/manage/tours/{}/messages", s.tour_id), vec![("segment", "confirmed"), ("subject_en", ""), ("body_en", "Hi"), ("action", "preview")], "subject_en", "This is required."),
         ];
         for (path, fields, field, message) in organizer_forms {
             let mut form = vec![("_csrf", csrf.as_str())];

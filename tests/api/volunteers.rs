@@ -177,7 +177,7 @@ both_backends! {
         // The public help page lists open tasks with the organizers' contact.
         let (_, help) = app.browser().page(&format!("/stops/{}/help", s.stop_id)).await;
         assert!(select_text(&help, "main p a").iter().any(|t| t == "team@example.org"));
-        assert!(select_text(&help, "article.full h3").contains(&"Host".to_owned()), "a full task says so");
+        assert!(select_text(&help, "article.full h2").contains(&"Host".to_owned()), "a full task says so");
         assert!(attr(&help, &format!("#task-{host}"), "disabled").is_some(), "and cannot be picked");
     }
 
