@@ -337,6 +337,26 @@ fn organizer_as_recipient(organizer: &Organizer, stops: &[Stop], lang: Lang) -> 
     })
 }
 
+/// The recipient a version in `lang` is shown or tried with (see `sample_for`), as a reader of
+/// that language whatever their own.
+fn sample_reader(
+    list: &[Recipient],
+    organizer: &Organizer,
+    stops: &[Stop],
+    checked: &Checked,
+    lang: Lang,
+) -> Option<Recipient> {
+    let own = organizer_as_recipient(organizer, stops, lang);
+    let sample = sample_for(list, own.as_ref(), checked, lang)?;
+    Some(Recipient {
+        email: sample.email.clone(),
+        name: sample.name.clone(),
+        lang,
+        stop_id: sample.stop_id.clone(),
+        registration_id: sample.registration_id.clone(),
+    })
+}
+
 /// What an example manage link looks like (a preview or a test shows no one's real link).
 fn example_link(env: &Env, r: &Recipient) -> String {
     if r.registration_id.is_some() {
@@ -357,17 +377,8 @@ fn preview_in(
     let list = recipients(conn, &stops, checked.segment)?;
     let mut versions = Vec::new();
     for (lang, _) in &checked.texts {
-        let own = organizer_as_recipient(organizer, &stops, *lang);
-        let Some(sample) = sample_for(&list, own.as_ref(), &checked, *lang) else {
+        let Some(as_reader) = sample_reader(&list, organizer, &stops, &checked, *lang) else {
             continue;
-        };
-        // The sample in this version's language, whatever their own.
-        let as_reader = Recipient {
-            email: sample.email.clone(),
-            name: sample.name.clone(),
-            lang: *lang,
-            stop_id: sample.stop_id.clone(),
-            registration_id: sample.registration_id.clone(),
         };
         let ctx = StopContext::load(conn, &as_reader.stop_id)?;
         let link = example_link(env, &as_reader);
@@ -486,16 +497,12 @@ fn send_test_in(
         let list = recipients(conn, &stops, checked.segment)?;
         let mut queued = 0;
         for (lang, _) in &checked.texts {
-            let own = organizer_as_recipient(organizer, &stops, *lang);
-            let Some(sample) = sample_for(&list, own.as_ref(), &checked, *lang) else {
+            let Some(sample) = sample_reader(&list, organizer, &stops, &checked, *lang) else {
                 continue;
             };
             let as_reader = Recipient {
                 email: organizer.email.clone(),
-                name: sample.name.clone(),
-                lang: *lang,
-                stop_id: sample.stop_id.clone(),
-                registration_id: sample.registration_id.clone(),
+                ..sample
             };
             let ctx = StopContext::load(conn, &as_reader.stop_id)?;
             let link = example_link(env, &as_reader);

@@ -207,50 +207,6 @@ pub fn erased(ctx: &Ctx) -> Markup {
     )
 }
 
-/// The stop's figures on the organizers' dashboard.
-pub fn stats_panel(
-    ctx: &Ctx,
-    stats: &StopStats,
-    timeline: &[(chrono::NaiveDate, i64, i64)],
-) -> Markup {
-    let c = &stats.counters;
-    let pct = |r: f64| format!("{:.0}%", r * 100.0);
-    html! {
-        p.signal.(stats.signal.as_str()) role="status" {
-            (ctx.t(&format!("signal.{}", stats.signal.as_str())))
-            @if stats.over_target > 0 { " " (ctx.tf("signal.over_target", &[("n", &stats.over_target.to_string())])) }
-        }
-        div.stats {
-            div.stat { span.n { (stats.plan.capacity) } (ctx.t("field.capacity")) }
-            div.stat { span.n { (pct(stats.plan.show_rate)) } (ctx.t("stats.show_rate")) }
-            div.stat { span.n { (stats.plan.target) } (ctx.t("stats.target")) }
-            div.stat { span.n { (c.confirmed) } (ctx.t("registration_status.confirmed")) }
-            div.stat { span.n { (c.waitlisted) } (ctx.t("registration_status.waitlisted")) }
-            div.stat { span.n { (c.cancelled) } (ctx.t("registration_status.cancelled")) }
-            div.stat { span.n { (c.checked_in) } (ctx.t("stats.checked_in")) }
-            div.stat { span.n { (c.still_coming_yes) } (ctx.t("stats.said_yes")) }
-            div.stat { span.n { (format!("{:.0}", stats.forecast_attendance)) } (ctx.t("stats.forecast")) }
-            @if let Some(actual) = stats.actual_show_rate {
-                div.stat { span.n { (pct(actual)) } (ctx.tf("stats.actual_vs_forecast", &[("forecast", &pct(stats.plan.show_rate))])) }
-            }
-        }
-        @if !timeline.is_empty() {
-            @let days = crate::views::charts::every_day(timeline);
-            @let target = stats.plan.target as f32;
-            (crate::views::charts::line(ctx, crate::views::charts::Chart {
-                title: &ctx.t("stats.over_time"),
-                labels: days.iter().map(|(d, _, _)| d.format("%m-%d").to_string()).collect(),
-                series: vec![
-                    (ctx.t("stats.registered").into_owned(), days.iter().map(|(_, t, _)| Some(*t as f32)).collect()),
-                    (ctx.t("registration_status.confirmed").into_owned(), days.iter().map(|(_, _, c)| Some(*c as f32)).collect()),
-                    (ctx.t("stats.target").into_owned(), days.iter().map(|_| Some(target)).collect()),
-                ],
-                counts: true,
-            }))
-        }
-    }
-}
-
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ListQuery {
